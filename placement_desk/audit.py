@@ -1,0 +1,107 @@
+"""The audit trail: every write to a core record adds an :class:`AuditEvent`.
+
+A ``before_flush`` hook on all sessions looks at new, changed and deleted objects
+of classes marked :class:`~placement_desk.models.Audited` and records who did it
+(the session's ``info['user']``), when, and the column values before and after.
+Setting ``deleted_at`` is recorded as a delete, clearing it as a restore. Bulk
+loads through Core (the demo generator) bypass the ORM and so are not audited.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import uuid
+from typing import Any
+
+from sqlalchemy import event, inspect
+from sqlalchemy.orm import Session
+
+from .models import AuditEvent, Audited
+from .models.base import utcnow
+from .models.enums import AuditAction
+
+_SKIP = frozenset({"created_at", "updated_at", "version"})
+_installed = False
+
+
+def _jsonable(value: Any) -> Any:
+    if value is None or isinstance(value, bool | int | float | str):
+        return value.value if isinstance(value, enum.Enum) else value
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    return str(value)
+
+
+def _columns(obj: Any) -> list[str]:
+    return [c.key for c in inspect(obj).mapper.column_attrs if c.key not in _SKIP]
+
+
+def snapshot(obj: Any) -> dict[str, Any]:
+    """The audited column values of an object, as JSON-ready data."""
+    return {key: _jsonable(getattr(obj, key)) for key in _columns(obj)}
+
+
+def _changes(obj: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    state = inspect(obj)
+    before: dict[str, Any] = {}
+    after: dict[str, Any] = {}
+    for key in _columns(obj):
+        history = state.attrs[key].history
+        if history.has_changes():
+            old = history.deleted[0] if history.deleted else None
+            new = history.added[0] if history.added else None
+            if old != new:
+                before[key] = _jsonable(old)
+                after[key] = _jsonable(new)
+    return before, after
+
+
+def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
+    user = str(session.info.get("user") or "unknown")
+    now = utcnow()
+    events: list[AuditEvent] = []
+    for obj in session.new:
+        if isinstance(obj, Audited):
+            if getattr(obj, "id", None) is None:
+                obj.id = uuid.uuid4()  # type: ignore[attr-defined]
+            events.append(AuditEvent(at=now, user=user, action=AuditAction.CREATE,
+                                     entity=obj.__tablename__,  # type: ignore[attr-defined]
+                                     entity_id=obj.id,  # type: ignore[attr-defined]
+                                     before=None, after=snapshot(obj)))
+    for obj in session.dirty:
+        if not isinstance(obj, Audited) or not session.is_modified(obj):
+            continue
+        before, after = _changes(obj)
+        if not after and not before:
+            continue
+        action = AuditAction.UPDATE
+        if "deleted_at" in after:
+            action = AuditAction.DELETE if after["deleted_at"] else AuditAction.RESTORE
+        events.append(AuditEvent(at=now, user=user, action=action,
+                                 entity=obj.__tablename__,  # type: ignore[attr-defined]
+                                 entity_id=obj.id,  # type: ignore[attr-defined]
+                                 before=before, after=after))
+    for obj in session.deleted:
+        if isinstance(obj, Audited):
+            events.append(AuditEvent(at=now, user=user, action=AuditAction.DELETE,
+                                     entity=obj.__tablename__,  # type: ignore[attr-defined]
+                                     entity_id=obj.id,  # type: ignore[attr-defined]
+                                     before=snapshot(obj), after=None))
+    session.add_all(events)
+
+
+def install() -> None:
+    """Register the hook on every Session (idempotent)."""
+    global _installed
+    if not _installed:
+        event.listen(Session, "before_flush", _before_flush)
+        _installed = True

@@ -1,0 +1,184 @@
+"""Engine and session factory, SQLite connection settings, database location checks.
+
+Every SQLite connection gets foreign keys on, WAL, ``synchronous=FULL`` (care
+records must survive a power cut) and a busy timeout. The driver's own
+transaction handling is switched off and SQLAlchemy emits ``BEGIN`` itself, as the
+SQLAlchemy SQLite documentation advises, so that savepoints and transactional DDL
+behave. Services use :func:`session_scope` style sessions from the factory; no
+SQLite-only SQL is used outside this module and the migration runner.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import os
+import sqlite3
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from .errors import DatabaseError
+
+BUSY_TIMEOUT_MS = 10_000
+NETWORK_FILESYSTEMS = frozenset({
+    "nfs", "nfs4", "cifs", "smb3", "smbfs", "fuse.sshfs", "9p", "afs", "ncpfs",
+    "fuse.gvfsd-fuse", "glusterfs", "ceph", "davfs",
+})
+
+
+def to_url(target: str | Path) -> URL:
+    """A database URL from a file path or an SQLAlchemy URL."""
+    text = str(target)
+    if "://" in text:
+        return make_url(text)
+    return URL.create("sqlite+pysqlite", database=str(Path(text).expanduser().resolve()))
+
+
+def sqlite_path(url: URL) -> Path | None:
+    """The file behind an SQLite URL, or None for another backend or in-memory."""
+    if url.get_backend_name() != "sqlite":
+        return None
+    if not url.database or url.database == ":memory:" or url.database.startswith("file::memory"):
+        return None
+    return Path(url.database)
+
+
+def _sqlite_on_connect(foreign_keys: bool, wal: bool) -> Callable[[Any, Any], None]:
+    def on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+        # Take control of transactions: no implicit BEGIN/COMMIT from the driver.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
+            cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            if wal:
+                cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=FULL")
+        finally:
+            cursor.close()
+
+    return on_connect
+
+
+def make_engine(target: str | Path | URL, *, foreign_keys: bool = True,
+                echo: bool = False) -> Engine:
+    """Create an engine; for SQLite, with the connection settings described above."""
+    url = target if isinstance(target, URL) else to_url(target)
+    if url.get_backend_name() != "sqlite":
+        return create_engine(url, echo=echo, future=True)
+    path = sqlite_path(url)
+    engine = create_engine(url, echo=echo, connect_args={"check_same_thread": False})
+    event.listen(engine, "connect", _sqlite_on_connect(foreign_keys, wal=path is not None))
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Any) -> None:
+        conn.exec_driver_sql("BEGIN")
+
+    return engine
+
+
+def make_session_factory(engine: Engine, user: str | None = None) -> sessionmaker[Session]:
+    """Sessions for one user action each; ``info['user']`` names who is acting (audit)."""
+    from . import audit  # registers the audit hook on first use
+
+    audit.install()
+    return sessionmaker(bind=engine, expire_on_commit=False,
+                        info={"user": user or current_user()})
+
+
+def current_user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name on some locked-down machines
+        return "unknown"
+
+
+# --- Where the file lives -----------------------------------------------------------
+
+def network_location(path: Path, mounts_text: str | None = None) -> str | None:
+    """Describe why ``path`` is on a network share, or None if it looks local.
+
+    SQLite in WAL mode needs shared memory between processes on one machine, so a
+    database on a network share can be corrupted. ``mounts_text`` replaces
+    ``/proc/mounts`` in tests.
+    """
+    text = str(path)
+    if text.startswith(("\\\\", "//")):
+        return "a network share (UNC path)"
+    if sys.platform == "win32":
+        return _windows_network_drive(path)
+    resolved = text
+    if mounts_text is None:
+        resolved = str(path.resolve())
+        try:
+            mounts_text = Path("/proc/mounts").read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return None
+    best, best_fs = "", ""
+    for line in mounts_text.splitlines():
+        parts = line.split()
+        if len(parts) < 3:
+            continue
+        mount_point = parts[1].replace("\\040", " ")
+        if (resolved == mount_point or resolved.startswith(mount_point.rstrip("/") + "/")) \
+                and len(mount_point) >= len(best):
+            best, best_fs = mount_point, parts[2]
+    if best_fs in NETWORK_FILESYSTEMS:
+        return f"a network file system ({best_fs} mounted at {best})"
+    return None
+
+
+def _windows_network_drive(path: Path) -> str | None:  # pragma: no cover - Windows only
+    import ctypes
+
+    drive = os.path.splitdrive(str(path.resolve()))[0]
+    if not drive:
+        return None
+    if drive.startswith("\\\\"):
+        return "a network share (UNC path)"
+    drive_remote = 4
+    kind = ctypes.windll.kernel32.GetDriveTypeW(drive + "\\")  # type: ignore[attr-defined]
+    if kind == drive_remote:
+        return f"a mapped network drive ({drive})"
+    return None
+
+
+def check_local(path: Path) -> None:
+    """Refuse a database on a network share, saying why and what to do."""
+    where = network_location(path)
+    if where:
+        raise DatabaseError(
+            f"The database {path} is on {where}. Placement Desk keeps its data in a "
+            "file that can be corrupted when used over a network share. Copy the "
+            "database to a folder on this computer (for example Documents) and open "
+            "that copy, or ask for a team server database.")
+
+
+# --- Backups ---------------------------------------------------------------------------
+
+def backup_sqlite(path: Path, reason: str = "backup", folder: Path | None = None) -> Path:
+    """Copy a live SQLite database with the backup API (consistent even under WAL)."""
+    folder = folder or path.parent / "backups"
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = folder / f"{path.stem}-{reason}-{stamp}{path.suffix or '.db'}"
+    n = 1
+    while target.exists():
+        n += 1
+        target = folder / f"{path.stem}-{reason}-{stamp}-{n}{path.suffix or '.db'}"
+    src = sqlite3.connect(str(path))
+    try:
+        dst = sqlite3.connect(str(target))
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    return target

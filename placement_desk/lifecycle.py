@@ -1,0 +1,120 @@
+"""Opening a database for use: location checks, lock, backup, migrations, sessions.
+
+The command line and the GUI both go through :func:`open_database`, so every way
+into the data gets the same checks in the same order.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import Engine, text
+from sqlalchemy.engine import URL
+from sqlalchemy.orm import Session, sessionmaker
+
+from . import migrations
+from .db import check_local, make_engine, make_session_factory, sqlite_path, to_url
+from .dblock import DatabaseLock
+from .paths import default_database_path
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Database:
+    """An open database: engine, session factory and what is known about its file."""
+
+    url: URL
+    engine: Engine
+    sessions: sessionmaker[Session]
+    path: Path | None
+    revision: str | None
+    upgrade: migrations.UpgradeResult | None = None
+    lock: DatabaseLock | None = None
+    notices: list[str] = field(default_factory=list)
+
+    @property
+    def is_local(self) -> bool:
+        return self.path is not None
+
+    @property
+    def display_name(self) -> str:
+        if self.path is not None:
+            return str(self.path)
+        return self.url.render_as_string(hide_password=True)
+
+    def close(self) -> None:
+        self.engine.dispose()
+        if self.lock is not None:
+            self.lock.release()
+            self.lock = None
+
+
+def resolve_target(target: str | Path | None) -> URL:
+    """The URL for ``--db`` (a path or an SQLAlchemy URL), or the default file."""
+    return to_url(target if target else default_database_path())
+
+
+def open_database(
+    target: str | Path | None = None,
+    *,
+    migrate: bool = True,
+    lock: bool = True,
+    backup: bool = True,
+    user: str | None = None,
+) -> Database:
+    """Open (creating if needed) and upgrade a database; raise DatabaseError if unsafe."""
+    url = resolve_target(target)
+    path = sqlite_path(url)
+    held: DatabaseLock | None = None
+    notices: list[str] = []
+    if path is not None:
+        check_local(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if lock:
+            held = DatabaseLock(path)
+            held.acquire()
+            if held.recovered:
+                notices.append(
+                    "Placement Desk did not close properly last time; the database "
+                    "lock it left has been cleared.")
+    engine = make_engine(url)
+    try:
+        result = migrations.prepare(engine, backup=backup) if migrate else None
+        revision = result.to_revision if result else migrations.check_not_newer(engine)
+    except BaseException:
+        engine.dispose()
+        if held is not None:
+            held.release()
+        raise
+    if result and result.backup:
+        notices.append(f"The database was upgraded; a copy from before is at {result.backup}.")
+    return Database(url=url, engine=engine, sessions=make_session_factory(engine, user),
+                    path=path, revision=revision, upgrade=result, lock=held, notices=notices)
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    revision: str | None
+    head: str
+    integrity: list[str]
+    foreign_key_problems: int
+
+    @property
+    def ok(self) -> bool:
+        return (self.integrity == ["ok"] and self.foreign_key_problems == 0
+                and self.revision == self.head)
+
+
+def check_database(db: Database) -> CheckReport:
+    """Integrity check (SQLite) and migration revision, for ``db check``."""
+    integrity = ["ok"]
+    fk = 0
+    if db.url.get_backend_name() == "sqlite":
+        with db.engine.connect() as conn:
+            integrity = [r[0] for r in conn.execute(text("PRAGMA integrity_check"))]
+            fk = len(conn.execute(text("PRAGMA foreign_key_check")).fetchall())
+    return CheckReport(migrations.current_revision(db.engine), migrations.head_revision(),
+                       integrity, fk)

@@ -1,0 +1,125 @@
+"""Schema migrations: Alembic, in batch mode for SQLite, run at start-up.
+
+:func:`upgrade` runs on its own connection opened with foreign keys off (SQLite
+ignores ``PRAGMA foreign_keys`` inside a transaction, and a batch rebuild of a
+parent table would otherwise cascade deletes into its children), inside one
+transaction, and checks ``PRAGMA foreign_key_check`` before committing.
+:func:`prepare` backs the file up before any upgrade and refuses a database
+written by a newer version of the application.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, inspect
+
+from ..db import backup_sqlite, make_engine, sqlite_path
+from ..errors import DatabaseError
+
+HERE = Path(__file__).resolve().parent
+
+
+def alembic_config() -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(HERE))
+    return cfg
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def known_revisions() -> set[str]:
+    script = ScriptDirectory.from_config(alembic_config())
+    return {rev.revision for rev in script.walk_revisions()}
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def has_tables(engine: Engine) -> bool:
+    with engine.connect() as conn:
+        return bool(inspect(conn).get_table_names())
+
+
+@dataclass(frozen=True)
+class UpgradeResult:
+    from_revision: str | None
+    to_revision: str
+    backup: Path | None
+
+
+class MigrationError(DatabaseError):
+    """A migration failed or would leave the database inconsistent; nothing was changed."""
+
+
+def check_not_newer(engine: Engine) -> str | None:
+    """Return the database's revision; refuse one this version does not know."""
+    rev = current_revision(engine)
+    if rev is not None and rev not in known_revisions():
+        raise DatabaseError(
+            f"This database was last used by a newer version of Placement Desk "
+            f"(schema {rev}; this version knows up to {head_revision()}). Install the "
+            "newer version to open it. The database has not been changed.")
+    return rev
+
+
+def run_without_foreign_keys(engine: Engine, work: Callable[[Connection], None]) -> None:
+    """Run ``work`` in one transaction on a connection with foreign keys off.
+
+    For SQLite, ``PRAGMA foreign_key_check`` must be clean before the commit;
+    otherwise everything is rolled back and :class:`MigrationError` raised.
+    """
+    path = sqlite_path(engine.url)
+    is_sqlite = engine.url.get_backend_name() == "sqlite"
+    mig_engine = make_engine(engine.url, foreign_keys=False) if path else engine
+    try:
+        with mig_engine.connect() as conn:
+            with conn.begin():
+                work(conn)
+                if is_sqlite:
+                    problems = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if problems:
+                        sample = ", ".join(f"{r[0]} row {r[1]} → {r[2]}" for r in problems[:5])
+                        raise MigrationError(
+                            f"The upgrade would leave {len(problems)} broken links between "
+                            f"records ({sample}). Nothing was changed; please report this.")
+    finally:
+        if mig_engine is not engine:
+            mig_engine.dispose()
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Apply migrations up to ``revision`` (no backup: see :func:`prepare`)."""
+    cfg = alembic_config()
+
+    def work(conn: Connection) -> None:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, revision)
+
+    run_without_foreign_keys(engine, work)
+
+
+def prepare(engine: Engine, *, backup: bool = True) -> UpgradeResult:
+    """Bring a database to the head revision, backing up a non-empty file first."""
+    current = check_not_newer(engine)
+    head = head_revision()
+    if current == head:
+        return UpgradeResult(current, head, None)
+    saved: Path | None = None
+    path = sqlite_path(engine.url)
+    if backup and path is not None and path.exists() and has_tables(engine):
+        saved = backup_sqlite(path, reason=f"before-upgrade-{current or 'unversioned'}")
+    upgrade(engine)
+    return UpgradeResult(current, head, saved)

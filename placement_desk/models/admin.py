@@ -1,0 +1,63 @@
+"""Users, the audit trail, the postcode lookup and stored application settings."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, DateTime, Float, Index, Integer, String, Uuid
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .base import Base, Entity, enum_type, utcnow
+from .enums import AuditAction, UserRole
+
+
+class User(Entity):
+    __tablename__ = "user"
+
+    username: Mapped[str] = mapped_column(String(100), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[UserRole] = mapped_column(enum_type(UserRole))
+    email: Mapped[str | None] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class AuditEvent(Base):
+    """Who changed what, when, with the values before and after. Never updated."""
+
+    __tablename__ = "audit_event"
+    __table_args__ = (Index("ix_audit_event_entity", "entity", "entity_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    user: Mapped[str] = mapped_column(String(100))
+    action: Mapped[AuditAction] = mapped_column(enum_type(AuditAction, 10))
+    entity: Mapped[str] = mapped_column(String(60))
+    entity_id: Mapped[uuid.UUID] = mapped_column(Uuid(as_uuid=True))
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class PostcodeLookup(Base):
+    """A postcode's grid reference, from the ONS Postcode Directory or Code-Point Open."""
+
+    __tablename__ = "postcode_lookup"
+
+    postcode: Mapped[str] = mapped_column(
+        String(8), primary_key=True, doc="Upper case, no spaces")
+    easting: Mapped[int | None] = mapped_column(Integer)
+    northing: Mapped[int | None] = mapped_column(Integer)
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    local_authority_code: Mapped[str | None] = mapped_column(String(12))
+
+
+class AppSetting(Base):
+    """A named setting shared by everyone using the database (risk weights, QA cycles)."""
+
+    __tablename__ = "app_setting"
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[Any] = mapped_column(JSON)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)

@@ -1,0 +1,58 @@
+"""Ofsted inspections of settings and the rating alerts they raise."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import Audited, Entity, enum_type
+from .enums import AlertKind, InspectionEventType, Judgement
+
+if TYPE_CHECKING:
+    from .provider import Setting
+
+
+class OfstedInspection(Audited, Entity):
+    """One inspection event of a setting, recorded once however often it is imported."""
+
+    __tablename__ = "ofsted_inspection"
+    __table_args__ = (
+        UniqueConstraint("setting_id", "event_type", "inspection_date"),
+    )
+
+    setting_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("setting.id", ondelete="CASCADE"), index=True)
+    event_type: Mapped[InspectionEventType] = mapped_column(enum_type(InspectionEventType))
+    inspection_date: Mapped[dt.date] = mapped_column(Date)
+    publication_date: Mapped[dt.date | None] = mapped_column(Date)
+    event_number: Mapped[str | None] = mapped_column(String(40))
+    overall_judgement: Mapped[Judgement | None] = mapped_column(enum_type(Judgement))
+    sub_judgements: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    supported_accommodation_outcome: Mapped[Judgement | None] = mapped_column(
+        enum_type(Judgement))
+    source: Mapped[str | None] = mapped_column(String(200), doc="File it was imported from")
+
+    setting: Mapped[Setting] = relationship(back_populates="inspections")
+
+
+class RatingAlert(Audited, Entity):
+    """A downgrade, suspension or closure of a setting the council uses."""
+
+    __tablename__ = "rating_alert"
+
+    setting_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("setting.id", ondelete="CASCADE"), index=True)
+    inspection_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("ofsted_inspection.id", ondelete="SET NULL"))
+    kind: Mapped[AlertKind] = mapped_column(enum_type(AlertKind))
+    previous_judgement: Mapped[Judgement | None] = mapped_column(enum_type(Judgement))
+    new_judgement: Mapped[Judgement | None] = mapped_column(enum_type(Judgement))
+    raised_on: Mapped[dt.date] = mapped_column(Date)
+    children_placed: Mapped[str | None] = mapped_column(
+        Text, doc="Case references of the children placed when the alert was raised")
+    acknowledged_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    acknowledged_by: Mapped[str | None] = mapped_column(String(100))
