@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
-from .models import AuditEvent, Audited
+from .models import Audited, AuditEvent
 from .models.base import utcnow
 from .models.enums import AuditAction
 

@@ -71,7 +71,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return run_gui(args.db, smoke_test=args.smoke_test)
         _help, _configure, handler = COMMANDS[args.command]
-        return handler(args)
+        return int(handler(args))
     except UserError as exc:
         print(f"placement-desk: {exc}", file=sys.stderr)
         return 2

@@ -8,6 +8,7 @@ also records who holds it, for the message shown to the second copy.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -68,10 +69,8 @@ class DatabaseLock:
         finally:
             self._fh.close()
             self._fh = None
-        try:
+        with contextlib.suppress(OSError):
             self.path.unlink()
-        except OSError:
-            pass
 
     @property
     def held(self) -> bool:

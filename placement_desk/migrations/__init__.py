@@ -85,16 +85,15 @@ def run_without_foreign_keys(engine: Engine, work: Callable[[Connection], None])
     is_sqlite = engine.url.get_backend_name() == "sqlite"
     mig_engine = make_engine(engine.url, foreign_keys=False) if path else engine
     try:
-        with mig_engine.connect() as conn:
-            with conn.begin():
-                work(conn)
-                if is_sqlite:
-                    problems = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
-                    if problems:
-                        sample = ", ".join(f"{r[0]} row {r[1]} → {r[2]}" for r in problems[:5])
-                        raise MigrationError(
-                            f"The upgrade would leave {len(problems)} broken links between "
-                            f"records ({sample}). Nothing was changed; please report this.")
+        with mig_engine.connect() as conn, conn.begin():
+            work(conn)
+            if is_sqlite:
+                problems = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if problems:
+                    sample = ", ".join(f"{r[0]} row {r[1]} → {r[2]}" for r in problems[:5])
+                    raise MigrationError(
+                        f"The upgrade would leave {len(problems)} broken links between "
+                        f"records ({sample}). Nothing was changed; please report this.")
     finally:
         if mig_engine is not engine:
             mig_engine.dispose()

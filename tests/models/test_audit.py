@@ -1,0 +1,99 @@
+"""Every write to a core record adds an audit event: who, when, what, before and after."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.orm.exc import StaleDataError
+
+from placement_desk.lifecycle import Database, open_database
+from placement_desk.models import AuditEvent, Provider, Setting, utcnow
+from placement_desk.models.enums import AuditAction, SettingType
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Database:
+    database = open_database(tmp_path / "audit.db", user="asha.patel")
+    yield database
+    database.close()
+
+
+def _events(db: Database) -> list[AuditEvent]:
+    with db.sessions() as s:
+        return list(s.scalars(sa.select(AuditEvent).order_by(AuditEvent.id)))
+
+
+def test_create_update_and_soft_delete_are_audited(db: Database) -> None:
+    with db.sessions.begin() as s:
+        provider = Provider(name="Bright Futures Ltd")
+        s.add(provider)
+    with db.sessions.begin() as s:
+        p = s.get(Provider, provider.id)
+        assert p is not None
+        p.name = "Bright Futures Care Ltd"
+    with db.sessions.begin() as s:
+        p = s.get(Provider, provider.id)
+        assert p is not None
+        p.deleted_at = utcnow()
+
+    created, changed, deleted = _events(db)
+    assert (created.action, created.entity, created.entity_id, created.user) == (
+        AuditAction.CREATE, "provider", provider.id, "asha.patel")
+    assert created.before is None and created.after is not None
+    assert created.after["name"] == "Bright Futures Ltd"
+    assert changed.action == AuditAction.UPDATE
+    assert changed.before == {"name": "Bright Futures Ltd"}
+    assert changed.after == {"name": "Bright Futures Care Ltd"}
+    assert deleted.action == AuditAction.DELETE
+    assert deleted.before == {"deleted_at": None}
+
+
+def test_a_save_without_changes_adds_no_event(db: Database) -> None:
+    with db.sessions.begin() as s:
+        provider = Provider(name="Same")
+        s.add(provider)
+    with db.sessions.begin() as s:
+        p = s.get(Provider, provider.id)
+        assert p is not None
+        p.name = "Same"
+    assert len(_events(db)) == 1
+
+
+def test_enum_and_date_values_are_recorded_as_plain_text(db: Database) -> None:
+    with db.sessions.begin() as s:
+        s.add(Setting(name="Oak House", urn="SC123456", setting_type=SettingType.CHILDRENS_HOME,
+                      registration_date=__import__("datetime").date(2019, 4, 1)))
+    (event,) = _events(db)
+    assert event.after is not None
+    assert event.after["setting_type"] == "childrens_home"
+    assert event.after["registration_date"] == "2019-04-01"
+
+
+def test_a_rolled_back_change_leaves_no_audit_event(db: Database) -> None:
+    with pytest.raises(RuntimeError), db.sessions.begin() as s:
+        s.add(Provider(name="Never saved"))
+        s.flush()
+        raise RuntimeError("user cancelled")
+    assert _events(db) == []
+
+
+def test_version_counter_rises_and_stale_writes_are_refused(db: Database) -> None:
+    with db.sessions.begin() as s:
+        provider = Provider(name="A")
+        s.add(provider)
+    assert provider.version == 1
+    stale = db.sessions()
+    mine = stale.get(Provider, provider.id)  # loaded for a form in one action...
+    assert mine is not None
+    stale.commit()  # ...whose read transaction ends (attributes stay loaded)
+    with db.sessions.begin() as s:
+        other = s.get(Provider, provider.id)
+        assert other is not None
+        other.name = "B"
+    assert other.version == 2
+    mine.name = "C"
+    with pytest.raises(StaleDataError):
+        stale.commit()
+    stale.close()
