@@ -13,8 +13,8 @@ from pathlib import Path
 from alembic import command
 from sqlalchemy import Connection
 
-from . import alembic_config, known_revisions, run_without_foreign_keys
 from ..db import make_engine
+from . import alembic_config, known_revisions, run_without_foreign_keys
 
 
 def main() -> None:
