@@ -281,3 +281,30 @@ def test_db_check_on_a_newer_database_exits_2(tmp_path: Path,
     con.close()
     assert main(["db", "check", "--db", str(path)]) == 2
     assert "newer version" in capsys.readouterr().err
+
+
+def test_upgrading_from_the_first_schema_keeps_data_and_backs_up(tmp_path: Path) -> None:
+    path = tmp_path / "v1.db"
+    from placement_desk.db import make_engine
+
+    engine = make_engine(path)
+    migrations.upgrade(engine, "0001")
+    with engine.begin() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO provider (id, name, is_council, created_at, updated_at, version) "
+            "VALUES ('0000000000000000000000000000000a', 'Acorn Care', 0, '2024-01-01', "
+            "'2024-01-01', 1)")
+    engine.dispose()
+    db = open_database(path)
+    try:
+        assert db.upgrade is not None
+        assert (db.upgrade.from_revision, db.upgrade.to_revision) == ("0001",
+                                                                       migrations.head_revision())
+        assert db.upgrade.backup is not None
+        old = sqlite3.connect(db.upgrade.backup)
+        assert old.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
+        old.close()
+        with db.sessions() as s:
+            assert s.scalars(sa.select(Provider.name)).all() == ["Acorn Care"]
+    finally:
+        db.close()

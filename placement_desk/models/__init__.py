@@ -7,7 +7,7 @@ from .child import Child, PlacementEpisode
 from .contract import Contract, ContractLot, ContractRate, ContractReview
 from .ofsted import OfstedInspection, RatingAlert
 from .provider import Provider, ProviderDocument, Setting
-from .qa import Action, ActionUpdate, QaTemplate, QaTemplateVersion, QaVisit, QaVisitArea
+from .qa import Action, ActionUpdate, Concern, QaTemplate, QaTemplateVersion, QaVisit, QaVisitArea
 
 __all__ = [
     "NAMING_CONVENTION",
@@ -21,6 +21,7 @@ __all__ = [
     "Audited",
     "Base",
     "Child",
+    "Concern",
     "Contract",
     "ContractLot",
     "ContractRate",

@@ -53,6 +53,7 @@ class Judgement(LabelledEnum):
     REQUIRES_IMPROVEMENT = ("requires_improvement", "Requires improvement to be good", "below")
     REQUIRES_IMPROVEMENT_OLD = ("requires_improvement_old", "Requires improvement", "below")
     ADEQUATE = ("adequate", "Adequate", "below")
+    SATISFACTORY = ("satisfactory", "Satisfactory", "below")
     INADEQUATE = ("inadequate", "Inadequate", "inadequate")
     # Interim inspections of children's homes
     IMPROVED = ("improved", "Improved effectiveness", "interim")
@@ -72,6 +73,7 @@ class Judgement(LabelledEnum):
 _JUDGEMENT_RANK = {
     "outstanding": 4, "good": 3, "sa_strong": 3,
     "requires_improvement": 2, "requires_improvement_old": 2, "adequate": 2,
+    "satisfactory": 2,
     "sa_inconsistent": 2, "inadequate": 1, "sa_serious": 1,
     "improved": 0, "sustained": 0, "declined": 0,
 }
@@ -388,6 +390,14 @@ class ActionSource(LabelledEnum):
     CONTRACT_REVIEW = ("contract_review", "Contract review")
     RATING_ALERT = ("rating_alert", "Rating alert")
     MANUAL = ("manual", "Recorded by hand")
+
+
+class ConcernKind(LabelledEnum):
+    SAFEGUARDING = ("safeguarding", "Safeguarding allegation")
+    COMPLAINT = ("complaint", "Complaint")
+    MISSING = ("missing", "Missing episode")
+    VIABILITY = ("viability", "Business viability")
+    OTHER = ("other", "Other concern")
 
 
 class DocumentKind(LabelledEnum):

@@ -14,6 +14,7 @@ from .enums import (
     ActionPriority,
     ActionSource,
     ActionStatus,
+    ConcernKind,
     QaJudgement,
     QaVisitStatus,
     QaVisitType,
@@ -138,3 +139,16 @@ class ActionUpdate(Entity):
     note: Mapped[str | None] = mapped_column(Text)
 
     action: Mapped[Action] = relationship(back_populates="updates")
+
+
+class Concern(Audited, SoftDelete, Entity):
+    """An open worry about a setting: an allegation, a complaint, a missing episode."""
+
+    __tablename__ = "concern"
+
+    setting_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("setting.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[ConcernKind] = mapped_column(enum_type(ConcernKind))
+    raised_on: Mapped[dt.date] = mapped_column(Date)
+    closed_on: Mapped[dt.date | None] = mapped_column(Date)
+    summary: Mapped[str | None] = mapped_column(Text)
