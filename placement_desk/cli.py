@@ -46,7 +46,7 @@ def command_group(name: str, help_text: str) -> Callable[[str, str, Configure],
             kind_configure(sub)
 
     def dispatch(args: argparse.Namespace) -> int:
-        return kinds[args.kind][2](args)
+        return int(kinds[args.kind][2](args))
 
     COMMANDS[name] = (help_text, configure, dispatch)
 
