@@ -59,7 +59,7 @@ def list_settings(session: Session, today: dt.date | None = None) -> list[Settin
         .where(Setting.deleted_at.is_(None))
         .order_by(Setting.name)
     )
-    return [SettingRow(*row) for row in session.execute(query).tuples()]  # type: ignore[call-arg]
+    return [SettingRow(*row) for row in session.execute(query)]  # type: ignore[call-arg]
 
 
 EXPORT_COLUMNS: tuple[tuple[str, str], ...] = (
