@@ -1,0 +1,151 @@
+"""The Providers register: filtering, counts, detail, the setting form, export."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from openpyxl import load_workbook
+from PySide6.QtCore import QSettings, Qt
+from pytestqt.qtbot import QtBot
+
+from placement_desk.lifecycle import Database, open_database
+from placement_desk.models import Child, OfstedInspection, PlacementEpisode, Provider, Setting
+from placement_desk.models.enums import (
+    InspectionEventType,
+    Judgement,
+    RiskLevel,
+    SettingType,
+)
+from placement_desk.ui.dialogs.setting_dialog import SettingDialog
+from placement_desk.ui.providers_view import ProvidersView
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Database:
+    database = open_database(tmp_path / "p.db")
+    with database.sessions.begin() as s:
+        acorn = Provider(name="Acorn Care Ltd")
+        s.add(acorn)
+        s.flush()
+        homes = []
+        for i in range(30):
+            home = Setting(
+                name=f"Home {i:02d}", urn=f"SC{100000 + i}",
+                setting_type=SettingType.CHILDRENS_HOME if i % 3 else SettingType.IFA,
+                provider_id=acorn.id if i < 10 else None, postcode=f"SM{i % 5} 1AA",
+                local_authority="Sutton" if i % 2 else "Merton",
+                latest_judgement=Judgement.GOOD if i % 4 else Judgement.INADEQUATE,
+                risk_level=RiskLevel.HIGH if i % 4 == 0 else RiskLevel.LOW)
+            homes.append(home)
+        s.add_all(homes)
+        s.flush()
+        s.add(OfstedInspection(setting_id=homes[0].id, event_type=InspectionEventType.FULL,
+                               inspection_date=dt.date(2024, 2, 1),
+                               overall_judgement=Judgement.INADEQUATE))
+        child = Child(case_ref="C-7")
+        s.add(child)
+        s.flush()
+        s.add(PlacementEpisode(child_id=child.id, setting_id=homes[0].id,
+                               start_date=dt.date(2024, 1, 1), placement_type="K2"))
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> QSettings:
+    return QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat)
+
+
+@pytest.fixture
+def view(qtbot: QtBot, db: Database, settings: QSettings) -> ProvidersView:
+    widget = ProvidersView(db.sessions, settings)
+    qtbot.addWidget(widget)
+    widget.resize(1200, 800)
+    widget.show()
+    widget.reload()
+    return widget
+
+
+def test_the_item_models_pass_the_model_tester(qtmodeltester, view: ProvidersView) -> None:  # type: ignore[no-untyped-def]
+    qtmodeltester.check(view.model)
+    qtmodeltester.check(view.proxy)
+
+
+def test_search_and_filters_update_the_count(qtbot: QtBot, view: ProvidersView) -> None:
+    assert view.count.text() == "30 of 30 settings"
+    qtbot.keyClicks(view.search, "sm3 home")
+    view.apply_filters()
+    assert view.count.text() == "6 of 30 settings"  # postcodes SM3 1AA: every fifth
+    view.search.clear()
+    view.combos["judgement"].setCurrentIndex(view.combos["judgement"].findData("inadequate"))
+    assert view.count.text() == "8 of 30 settings"
+    view.combos["local_authority"].setCurrentIndex(
+        view.combos["local_authority"].findData("Merton"))
+    assert view.count.text() == "8 of 30 settings"  # every 4th is even, so Merton
+    view.combos["in_use"].setCurrentIndex(view.combos["in_use"].findData("yes"))
+    assert view.count.text() == "1 of 30 settings"
+    view.clear_filters()
+    assert view.count.text() == "30 of 30 settings"
+    qtbot.keyClicks(view.search, "acorn")
+    view.apply_filters()
+    assert view.count.text() == "10 of 30 settings", "searches the provider name too"
+
+
+def test_filters_are_remembered(qtbot: QtBot, db: Database, settings: QSettings,
+                                view: ProvidersView) -> None:
+    view.combos["risk"].setCurrentIndex(view.combos["risk"].findData("high"))
+    qtbot.keyClicks(view.search, "Home")
+    view.apply_filters()
+    again = ProvidersView(db.sessions, settings)
+    qtbot.addWidget(again)
+    again.reload()
+    assert again.search.text() == "Home"
+    assert again.combos["risk"].currentData() == "high"
+    assert again.count.text() == "8 of 30 settings"
+
+
+def test_selecting_a_row_shows_its_history_and_placements(view: ProvidersView) -> None:
+    view.search.setText("SC100000")
+    view.apply_filters()
+    view.table.selectRow(0)
+    tabs = [view.detail.tabText(i) for i in range(view.detail.count())]
+    assert "Ofsted history (1)" in tabs and "Placements (1)" in tabs
+
+
+def test_the_form_shows_errors_beside_fields_and_saves(qtbot: QtBot, db: Database,
+                                                        view: ProvidersView) -> None:
+    dialog = SettingDialog(db.sessions)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.activateWindow()
+    qtbot.waitExposed(dialog)
+    assert not dialog.save_button.isEnabled()
+    assert dialog.errors["name"].text() == "Enter the setting's name."
+    qtbot.keyClicks(dialog.name, "Willow Lodge")
+    qtbot.keyClicks(dialog.urn, "SC100003")
+    assert dialog.errors["urn"].text() == "URN SC100003 is already recorded for Home 03."
+    assert not dialog.save_button.isEnabled()
+    dialog.urn.clear()
+    qtbot.keyClicks(dialog.urn, "sc999999")
+    qtbot.keyClicks(dialog.postcode, "nonsense")
+    assert "is not a UK postcode" in dialog.errors["postcode"].text()
+    dialog.postcode.clear()
+    qtbot.keyClicks(dialog.postcode, "sm5 2bb")
+    assert dialog.save_button.isEnabled()
+    qtbot.keyClick(dialog.windowHandle(), Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert dialog.result() == dialog.DialogCode.Accepted
+    with db.sessions() as s:
+        saved = s.scalars(sa.select(Setting).where(Setting.urn == "SC999999")).one()
+        assert (saved.name, saved.postcode) == ("Willow Lodge", "SM5 2BB")
+
+
+def test_export_writes_only_the_rows_shown(tmp_path: Path, view: ProvidersView) -> None:
+    view.combos["setting_type"].setCurrentIndex(view.combos["setting_type"].findData("ifa"))
+    out = tmp_path / "view.xlsx"
+    view.export_to(str(out))
+    rows = list(load_workbook(out).active.values)
+    assert len(rows) - 1 == 10
+    assert {r[2] for r in rows[1:]} == {"Independent fostering agency"}
