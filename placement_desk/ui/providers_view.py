@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QFileDialog,
+    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -83,7 +84,8 @@ class ProvidersView(QWidget):
         self.search.setAccessibleName(self.tr("Search settings"))
         self.combos: dict[str, QComboBox] = {}
         bar = QHBoxLayout()
-        bar.addWidget(self.search, 2)
+        bar.addWidget(self.search, 1)
+        combos = QGridLayout()
         for key, label, choices in (
             ("setting_type", self.tr("All types"), SettingType.choices()),
             ("sector", self.tr("All sectors"), Sector.choices()),
@@ -101,9 +103,13 @@ class ProvidersView(QWidget):
             for value, text in choices:
                 combo.addItem(text, value)
             combo.setAccessibleName(label)
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(6)
             combo.currentIndexChanged.connect(self.apply_filters)
             self.combos[key] = combo
-            bar.addWidget(combo, 1)
+            n = len(self.combos) - 1
+            combos.addWidget(combo, n // 4, n % 4)
         self.clear_button = QPushButton(self.tr("Clear filters"))
         self.clear_button.clicked.connect(self.clear_filters)
         bar.addWidget(self.clear_button)
@@ -140,6 +146,7 @@ class ProvidersView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(bar)
+        layout.addLayout(combos)
         layout.addLayout(actions)
         layout.addWidget(split, 1)
         self.search.textChanged.connect(self._search_later)
@@ -182,8 +189,12 @@ class ProvidersView(QWidget):
             self.select_id(keep)
 
     def filters(self) -> SettingFilters:
-        return SettingFilters(text=self.search.text(),
-                              **{k: str(c.currentData() or "") for k, c in self.combos.items()})
+        values = {k: str(c.currentData() or "") for k, c in self.combos.items()}
+        return SettingFilters(
+            text=self.search.text(), setting_type=values["setting_type"],
+            sector=values["sector"], status=values["status"], judgement=values["judgement"],
+            local_authority=values["local_authority"], in_use=values["in_use"],
+            risk=values["risk"], enhanced=values["enhanced"])
 
     def _search_later(self) -> None:
         self._debounce.start()

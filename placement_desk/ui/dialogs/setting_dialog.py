@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 from PySide6.QtCore import QDate, Qt
@@ -25,6 +26,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from ...errors import ValidationError
 from ...models.enums import RegistrationStatus, Sector, SettingType
 from ...services.settings_service import SettingForm, load_form, save_setting, validate_setting
+
+
+def _py_date(edit: QDateEdit) -> dt.date:
+    d = edit.date()
+    return dt.date(d.year(), d.month(), d.day())
 
 
 def _date_edit() -> tuple[QCheckBox, QDateEdit]:
@@ -107,7 +113,8 @@ class SettingDialog(QDialog):
         self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
-        QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
+        save_shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self)
+        save_shortcut.activated.connect(self.save)
         note = QLabel(self.tr("* required"))
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -167,10 +174,9 @@ class SettingDialog(QDialog):
             sector=Sector(self.sector.currentData()) if self.sector.currentData() else None,
             places=self.places.value() or None,
             registration_status=RegistrationStatus(self.registration_status.currentData()),
-            registration_date=self.registration_date.date().toPython()
+            registration_date=_py_date(self.registration_date)
             if self.reg_known.isChecked() else None,
-            closed_date=self.closed_date.date().toPython()
-            if self.closed_known.isChecked() else None,
+            closed_date=_py_date(self.closed_date) if self.closed_known.isChecked() else None,
             address1=text(self.address1), address2=text(self.address2), town=text(self.town),
             postcode=text(self.postcode), local_authority=text(self.local_authority),
             region=text(self.region))

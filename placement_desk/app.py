@@ -1,0 +1,153 @@
+"""The GUI's composition root: logging, Qt application, database, context, main window.
+
+``run_gui`` is what ``placement-desk`` runs with no subcommand. With
+``smoke_test`` it draws the main window offscreen and exits 0 once it has been
+painted: installers and CI use that to prove the application starts.
+"""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import os
+import sys
+import traceback
+from pathlib import Path
+from types import TracebackType
+
+from . import APP_ID, APP_NAME
+from .errors import UserError
+from .paths import log_dir
+
+log = logging.getLogger(__name__)
+SMOKE_TIMEOUT_MS = 20_000
+
+
+def _setup_file_logging() -> Path | None:
+    try:
+        folder = log_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / "placement-desk.log"
+        handler = logging.handlers.RotatingFileHandler(path, maxBytes=1_000_000,
+                                                       backupCount=3, encoding="utf-8")
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: "
+                                               "%(message)s"))
+        logging.getLogger().addHandler(handler)
+        logging.getLogger().setLevel(min(logging.getLogger().level or logging.INFO,
+                                         logging.INFO))
+        return path
+    except OSError:
+        return None
+
+
+def _install_excepthook(log_file: Path | None) -> None:
+    def hook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+        log.error("Unexpected error:\n%s", "".join(traceback.format_exception(kind, exc, tb)))
+        from PySide6.QtWidgets import QApplication, QMessageBox
+
+        if QApplication.instance() is not None and os.environ.get("QT_QPA_PLATFORM") \
+                != "offscreen":
+            where = f" The details are in {log_file}." if log_file else ""
+            QMessageBox.critical(None, APP_NAME,
+                                 "Sorry, something went wrong and that action did not "
+                                 f"finish. Your saved work is safe.{where}")
+
+    sys.excepthook = hook
+
+
+def make_settings(path: str | None = None):  # type: ignore[no-untyped-def]
+    """The user's QSettings (an ini file in tests when ``path`` is given)."""
+    from PySide6.QtCore import QSettings
+
+    if path:
+        return QSettings(path, QSettings.Format.IniFormat)
+    return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, APP_ID, APP_ID)
+
+
+def build_main_window(db, settings):  # type: ignore[no-untyped-def]
+    """Wire the context and the main window for an open database (tests use this too)."""
+    from .ui.context import AppContext
+    from .ui.hub import Hub
+    from .ui.main_window import MainWindow
+    from .ui.tasks import TaskRunner
+
+    ctx = AppContext(db=db, settings=settings, hub=Hub(), tasks=TaskRunner())
+    return MainWindow(ctx)
+
+
+def _qt_application():  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QLocale
+    from PySide6.QtWidgets import QApplication
+
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
+    app.setApplicationName(APP_ID)
+    app.setApplicationDisplayName(APP_NAME)
+    app.setOrganizationName(APP_ID)
+    app.setStyle("Fusion")
+    QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom))
+    return app
+
+
+def _wait_until_painted(window, timeout_ms: int) -> bool:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QElapsedTimer, QEvent, QObject
+    from PySide6.QtWidgets import QApplication
+
+    class PaintWatcher(QObject):
+        painted = False
+
+        def eventFilter(self, obj, event) -> bool:  # type: ignore[no-untyped-def]
+            if event.type() == QEvent.Type.Paint:
+                self.painted = True
+            return False
+
+    watcher = PaintWatcher()
+    window.installEventFilter(watcher)
+    window.show()
+    clock = QElapsedTimer()
+    clock.start()
+    while not watcher.painted and clock.elapsed() < timeout_ms:
+        QApplication.processEvents()
+        if not watcher.painted:
+            window.repaint()
+    QApplication.processEvents()
+    return watcher.painted
+
+
+def run_gui(db_target: str | None, smoke_test: bool = False) -> int:  # noqa: C901
+    if smoke_test:
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    log_file = _setup_file_logging()
+    _install_excepthook(log_file)
+    app = _qt_application()  # type: ignore[no-untyped-call]
+    from .lifecycle import open_database
+
+    try:
+        db = open_database(db_target)
+    except UserError as exc:
+        log.warning("Database not opened: %s", exc)
+        if smoke_test:
+            print(f"placement-desk: {exc}", file=sys.stderr)
+        else:
+            from PySide6.QtWidgets import QMessageBox
+
+            QMessageBox.critical(None, APP_NAME, str(exc))
+        return 2
+    try:
+        window = build_main_window(db, make_settings())  # type: ignore[no-untyped-call]
+        if smoke_test:
+            if not _wait_until_painted(window, SMOKE_TIMEOUT_MS):
+                print("placement-desk: the main window was not drawn within "
+                      f"{SMOKE_TIMEOUT_MS // 1000} s.", file=sys.stderr)
+                return 1
+            window.close()
+            return 0
+        window.show()
+        return int(app.exec())
+    except Exception:
+        log.exception("The application stopped unexpectedly")
+        print("placement-desk: the application stopped unexpectedly; the details are in "
+              f"{log_file or 'the log'}.", file=sys.stderr)
+        return 1
+    finally:
+        db.close()

@@ -1,0 +1,23 @@
+"""What every page receives: the open database, settings, the hub and the task runner."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QSettings
+
+from ..lifecycle import Database
+from .hub import Hub
+from .tasks import TaskRunner
+
+
+@dataclass
+class AppContext:
+    db: Database
+    settings: QSettings
+    hub: Hub
+    tasks: TaskRunner
+
+    @property
+    def sessions(self):  # type: ignore[no-untyped-def]
+        return self.db.sessions

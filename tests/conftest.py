@@ -1,0 +1,29 @@
+"""Shared fixtures: offscreen Qt, a freshly migrated real SQLite database per test."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+@pytest.fixture(autouse=True)
+def _private_home(tmp_path_factory: pytest.TempPathFactory,
+                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep tests away from the real user's data folder, logs and settings."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("PLACEMENT_DESK_HOME", str(home))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Iterator[object]:
+    from placement_desk.lifecycle import open_database
+
+    database = open_database(tmp_path / "test.db", user="test.user")
+    yield database
+    database.close()

@@ -1,0 +1,188 @@
+"""The main window shell: pages, shortcuts, status bar, remembered state, About, tasks."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from pytestqt.qtbot import QtBot
+
+from placement_desk import __version__
+from placement_desk.app import build_main_window
+from placement_desk.dblock import DatabaseLock
+from placement_desk.lifecycle import Database
+from placement_desk.models import Action, Child, PlacementEpisode, Setting
+from placement_desk.models.enums import ActionSource, Judgement, SettingType
+from placement_desk.progress import TaskState
+from placement_desk.ui.about import AboutDialog
+from placement_desk.ui.main_window import MainWindow
+from placement_desk.ui.tasks import TaskRunner
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> QSettings:
+    return QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat)
+
+
+@pytest.fixture
+def window(qtbot: QtBot, db: Database, settings: QSettings) -> MainWindow:
+    win: MainWindow = build_main_window(db, settings)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    return win
+
+
+def _titles(win: MainWindow) -> list[str]:
+    return [win.nav.item(i).text() for i in range(win.nav.count())]
+
+
+def test_only_pages_that_exist_are_listed(window: MainWindow) -> None:
+    assert _titles(window) == ["Dashboard", "Providers", "Data"]
+    assert window.current_key() == "dashboard"
+
+
+def test_ctrl_number_switches_pages_and_titles(qtbot: QtBot, window: MainWindow) -> None:
+    window.activateWindow()
+    qtbot.keyClick(window.windowHandle(), Qt.Key.Key_7, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_key() == "data"
+    page = window.current_page()
+    assert page is not None and page.heading.text() == "Data"
+    qtbot.keyClick(window.windowHandle(), Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_key() == "providers"
+    qtbot.keyClick(window.windowHandle(), Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_key() == "dashboard"
+
+
+def test_status_bar_names_the_database_and_says_local(window: MainWindow, db: Database) -> None:
+    assert window.db_label.text() == f"Local file: {db.path}"
+
+
+def test_geometry_and_last_page_are_remembered(qtbot: QtBot, db: Database,
+                                               settings: QSettings) -> None:
+    first: MainWindow = build_main_window(db, settings)
+    qtbot.addWidget(first)
+    first.show()
+    first.resize(760, 520)
+    first.show_page("data")
+    saved = first.size()
+    first.close()
+    second: MainWindow = build_main_window(db, settings)
+    qtbot.addWidget(second)
+    assert second.current_key() == "data"
+    assert second.size() == saved
+    assert saved.height() == 520
+
+
+def test_about_shows_version_and_schema(qtbot: QtBot, db: Database) -> None:
+    about = AboutDialog(db)
+    qtbot.addWidget(about)
+    assert __version__ in about.text.text()
+    assert f"<b>Schema revision:</b> {db.revision}" in about.text.text()
+
+
+def test_dashboard_counts_and_empty_state(qtbot: QtBot, db: Database,
+                                          settings: QSettings) -> None:
+    win: MainWindow = build_main_window(db, settings)
+    qtbot.addWidget(win)
+    win.show()
+    dash = win.pages["dashboard"]
+    assert dash.empty.isVisible()  # type: ignore[attr-defined]
+    today = dt.date.today()
+    with db.sessions.begin() as s:
+        good = Setting(name="A", urn="SC000001", setting_type=SettingType.CHILDRENS_HOME,
+                       latest_judgement=Judgement.GOOD)
+        poor = Setting(name="B", urn="SC000002", setting_type=SettingType.CHILDRENS_HOME,
+                       latest_judgement=Judgement.INADEQUATE)
+        s.add_all([good, poor])
+        s.flush()
+        for i, home in enumerate((good, poor, good)):
+            child = Child(case_ref=f"C{i}")
+            s.add(child)
+            s.flush()
+            s.add(PlacementEpisode(child_id=child.id, setting_id=home.id,
+                                   start_date=today - dt.timedelta(days=30),
+                                   placement_type="K2"))
+        s.add(Action(source=ActionSource.MANUAL, description="Chase insurance",
+                     due_date=today - dt.timedelta(days=1)))
+    win.ctx.hub.announce("setting")
+    tiles = dash.tiles  # type: ignore[attr-defined]
+    assert tiles["children"].value.text() == "3"
+    assert tiles["in_use"].value.text() == "2"
+    assert tiles["good"].value.text() == "50% (1 of 2)"
+    assert tiles["overdue"].value.text() == "1"
+    assert not dash.empty.isVisible()  # type: ignore[attr-defined]
+
+
+def test_task_runner_reports_success_cancel_and_failure(qtbot: QtBot) -> None:
+    runner = TaskRunner()
+    seen: list[tuple[str, int, int]] = []
+
+    def count(state: TaskState, n: int) -> int:
+        for i in range(n):
+            state.check_cancelled()
+            state.progress("Counting", i + 1, n)
+        return n
+
+    task = runner.start("Count", count, 5)
+    task.progress.connect(lambda *a: seen.append(a))
+    with qtbot.waitSignal(task.succeeded, timeout=5000) as blocker:
+        pass
+    assert blocker.args == [5]
+    assert seen and seen[-1] == ("Counting", 5, 5)
+
+    def slow(state: TaskState) -> None:
+        while True:
+            state.check_cancelled()
+            time.sleep(0.01)
+
+    task = runner.start("Slow", slow)
+    with qtbot.waitSignal(task.cancelled, timeout=5000):
+        task.cancel()
+
+    def broken(_state: TaskState) -> None:
+        raise ValueError("bad row 7")
+
+    task = runner.start("Broken", broken)
+    with qtbot.waitSignal(task.failed, timeout=5000) as blocker:
+        pass
+    assert isinstance(blocker.args[0], ValueError)
+    assert "bad row 7" in blocker.args[1]
+    assert runner.wait(5000)
+
+
+def test_data_page_checks_and_backs_up(qtbot: QtBot, window: MainWindow, db: Database) -> None:
+    window.show_page("data")
+    page = window.pages["data"]
+    page.run_check()  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: "healthy" in page.result.text(), timeout=5000)  # type: ignore[attr-defined]
+    page.run_backup()  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: "Backed up to" in page.result.text(), timeout=5000)  # type: ignore[attr-defined]
+    assert db.path is not None
+    assert list((db.path.parent / "backups").glob("test-manual-*.db"))
+    window.ctx.tasks.wait(5000)
+
+
+def _run(*args: str, env_home: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PLACEMENT_DESK_HOME": str(env_home)}
+    return subprocess.run([sys.executable, "-m", "placement_desk", *args], env=env,
+                          capture_output=True, text=True, timeout=120, check=False)
+
+
+def test_smoke_test_draws_the_window_and_exits_0(tmp_path: Path) -> None:
+    result = _run("--db", str(tmp_path / "smoke.db"), "--smoke-test", env_home=tmp_path)
+    assert result.returncode == 0, result.stderr
+
+
+def test_smoke_test_on_a_locked_database_exits_2_with_the_reason(tmp_path: Path) -> None:
+    path = tmp_path / "locked.db"
+    with DatabaseLock(path):
+        result = _run("--db", str(path), "--smoke-test", env_home=tmp_path)
+    assert result.returncode == 2
+    assert "already open in another copy" in result.stderr
