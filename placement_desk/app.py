@@ -114,7 +114,7 @@ def _wait_until_painted(window, timeout_ms: int) -> bool:  # type: ignore[no-unt
     return watcher.painted
 
 
-def run_gui(db_target: str | None, smoke_test: bool = False) -> int:  # noqa: C901
+def run_gui(db_target: str | None, smoke_test: bool = False) -> int:
     if smoke_test:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
     log_file = _setup_file_logging()
