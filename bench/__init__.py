@@ -1,0 +1,1 @@
+"""Benchmarks: speed and memory figures, recorded in bench/results.json by ``make bench``."""

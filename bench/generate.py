@@ -1,0 +1,43 @@
+"""Build the benchmark databases (bench/data/<size>.db) for the three demo sizes."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import time
+
+from placement_desk.lifecycle import open_database
+from placement_desk.services.demo import SIZES, generate_demo
+
+from .harness import DATA
+
+AS_OF = dt.date(2026, 11, 1)
+
+
+def build(size: str, force: bool = False) -> float | None:
+    path = DATA / f"{size}.db"
+    if path.exists() and not force:
+        return None
+    for suffix in ("", "-wal", "-shm"):
+        path.with_name(path.name + suffix).unlink(missing_ok=True)
+    DATA.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    db = open_database(path, backup=False)
+    try:
+        generate_demo(db.engine, size=size, seed=1, as_of=AS_OF)
+    finally:
+        db.close()
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--force", action="store_true", help="rebuild even if present")
+    args = parser.parse_args()
+    for size in SIZES:
+        took = build(size, args.force)
+        print(f"{size}: " + ("already built" if took is None else f"built in {took:.1f} s"))
+
+
+if __name__ == "__main__":
+    main()
