@@ -35,7 +35,7 @@ def main() -> None:
         error = None
         try:
             value: float | None = round(m.fn(), 4)
-        except Exception as exc:  # noqa: BLE001 - a failing metric is recorded, not fatal
+        except Exception as exc:
             value, error = None, f"{type(exc).__name__}: {exc}"
             traceback.print_exc()
         rows.append({
@@ -54,7 +54,8 @@ def main() -> None:
         target = "" if r["target"] is None else f"{r['target']:g}"
         baseline = "" if r["baseline"] is None else f"{r['baseline']:g}"
         met = {True: "yes", False: "NO", None: ""}[r["met"]]
-        print(f"{r['name']:<{width}}  {value:>10} {r['unit']:<4}  {target:>7}  {baseline:>8}  {met}")
+        unit = r["unit"]
+        print(f"{r['name']:<{width}}  {value:>10} {unit:<4}  {target:>7}  {baseline:>8}  {met}")
 
 
 if __name__ == "__main__":
