@@ -114,7 +114,7 @@ class RegistrationStatus(LabelledEnum):
     CANCELLED = ("cancelled", "Cancelled")
     CLOSED = ("closed", "Closed")
     PROPOSED = ("proposed", "Proposed")
-    NOT_REGISTERED = ("not_registered", "Not registered (unregulated)")
+    NOT_REGISTERED = ("not_registered", "Unregulated")
 
 
 class InspectionEventType(LabelledEnum):

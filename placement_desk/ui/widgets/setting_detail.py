@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from ...services.formatting import date_short
 from ...services.settings_service import SettingDetail
+from ..colours import colour
 
 
 def _table(headings: list[str], rows: list[list[str]]) -> QTableWidget:
@@ -65,9 +66,16 @@ class JudgementTimeline(QWidget):
         plot.setAxisItems({"bottom": axis})
         plot.getAxis("left").setTicks([list(self.LEVELS.items())])
         plot.setYRange(0.5, 4.5)
-        plot.plot(xs, ys, pen=pg.mkPen(width=2), symbol="o", symbolSize=9)
+        text_colour = self.palette().color(self.foregroundRole())
+        line = colour("blue")
+        plot.plot(xs, ys, pen=pg.mkPen(line, width=2), symbol="o", symbolSize=9,
+                  symbolBrush=line, symbolPen=line)
+        for axis_name in ("left", "bottom"):
+            plot.getAxis(axis_name).setTextPen(text_colour)
+        span = max(xs) - min(xs) or 86400 * 365
+        plot.setXRange(min(xs) - span * 0.08, max(xs) + span * 0.08)
         for x, y, (_d, _r, label) in zip(xs, ys, judged, strict=True):
-            text = pg.TextItem(label, anchor=(0.5, 1.3))
+            text = pg.TextItem(label, color=text_colour, anchor=(0.5, 1.3))
             text.setPos(x, y)
             plot.addItem(text)
         plot.setAccessibleName(self.tr("Ofsted judgements over time"))
