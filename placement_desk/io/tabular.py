@@ -47,8 +47,12 @@ def read_sheets(path: Path) -> list[Sheet]:
             from python_calamine import CalamineWorkbook
 
             book = CalamineWorkbook.from_path(str(path))
-            return [Sheet(name, book.get_sheet_by_name(name).to_python(skip_empty_area=False))
-                    for name in book.sheet_names]
+            sheets: list[Sheet] = []
+            for name in book.sheet_names:
+                cells: list[list[Cell]] = [list(r) for r in book.get_sheet_by_name(name)
+                                           .to_python(skip_empty_area=False)]
+                sheets.append(Sheet(name, cells))
+            return sheets
         except FileFormatError:
             raise
         except Exception as exc:  # calamine raises several kinds for damaged files

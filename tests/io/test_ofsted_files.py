@@ -113,9 +113,9 @@ def test_a_file_that_is_not_from_ofsted_is_refused(tmp_path: Path) -> None:
     book = Workbook()
     book.active.append(["Budget", "2025"])
     book.save(tmp_path / "budget.xlsx")
-    with pytest.raises(FileFormatError, match="budget.xlsx: The file has no URN column"):
+    with pytest.raises(FileFormatError, match=r"budget\.xlsx: The file has no URN column"):
         read_ofsted_file(tmp_path / "budget.xlsx")
-    with pytest.raises(FileFormatError, match="Choose a .csv, .xlsx or .ods file"):
+    with pytest.raises(FileFormatError, match=r"Choose a \.csv, \.xlsx or \.ods file"):
         read_ofsted_file(_csv(tmp_path, "x").rename(tmp_path / "notes.docx"))
 
 
