@@ -82,8 +82,8 @@ class OfstedImportDialog(QDialog):
         self.step.setWordWrap(True)
         self.bar = QProgressBar()
         self.bar.setVisible(False)
-        self.result = QLabel()
-        self.result.setWordWrap(True)
+        self.outcome = QLabel()
+        self.outcome.setWordWrap(True)
         self.buttons = QDialogButtonBox()
         self.import_button = self.buttons.addButton(self.tr("Import"),
                                                     QDialogButtonBox.ButtonRole.AcceptRole)
@@ -91,11 +91,11 @@ class OfstedImportDialog(QDialog):
         self.import_button.clicked.connect(self.run)
         self.cancel_button.clicked.connect(self.cancel_or_close)
         layout = QVBoxLayout(self)
-        for widget in (intro, self.files):
-            layout.addWidget(widget)
+        layout.addWidget(intro)
+        layout.addWidget(self.files)
         layout.addLayout(row)
-        for widget in (self.step, self.bar, self.result, self.buttons):
-            layout.addWidget(widget)
+        for part in (self.step, self.bar, self.outcome, self.buttons):
+            layout.addWidget(part)
         self._update_buttons()
         self.files.model().rowsInserted.connect(self._update_buttons)
         self.files.model().rowsRemoved.connect(self._update_buttons)
@@ -124,7 +124,7 @@ class OfstedImportDialog(QDialog):
         def work(state: TaskState) -> Any:
             return import_ofsted(sessions, paths, state)
 
-        self.result.clear()
+        self.outcome.clear()
         self.bar.setVisible(True)
         self.bar.setRange(0, 0)
         self.task = self.start_task(self.tr("Importing Ofsted files"), work,
@@ -151,7 +151,7 @@ class OfstedImportDialog(QDialog):
         self.summary = summary
         self._finish()
         self.step.setText(self.tr("Import finished."))
-        self.result.setText(summary_text(summary))
+        self.outcome.setText(summary_text(summary))
         if self.on_done:
             self.on_done(summary)
 
@@ -159,9 +159,9 @@ class OfstedImportDialog(QDialog):
         self._finish()
         self.step.setText(self.tr("Nothing was imported; the database is unchanged."))
         if isinstance(exc, UserError):
-            self.result.setText(str(exc))
+            self.outcome.setText(str(exc))
         else:
-            self.result.setText(self.tr("Sorry, the import failed unexpectedly ({error}). "
+            self.outcome.setText(self.tr("Sorry, the import failed unexpectedly ({error}). "
                                         "The details are in the log.").format(error=exc))
 
     def _cancelled(self) -> None:
