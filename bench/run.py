@@ -13,7 +13,7 @@ import traceback
 
 from .harness import HERE, METRICS, machine
 
-MODULES = ("metrics_startup",)
+MODULES = ("metrics_startup", "metrics_ofsted")
 
 
 def main() -> None:

@@ -25,6 +25,11 @@ _SKIP = frozenset({"created_at", "updated_at", "version"})
 _installed = False
 
 
+def audit_value(value: Any) -> Any:
+    """A value as the audit trail stores it (JSON-ready: enums by value, dates ISO)."""
+    return _jsonable(value)
+
+
 def _jsonable(value: Any) -> Any:
     if value is None or isinstance(value, bool | int | float | str):
         return value.value if isinstance(value, enum.Enum) else value
