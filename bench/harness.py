@@ -28,7 +28,8 @@ class Metric:
     name: str
     unit: str
     fn: Callable[[], float]
-    baseline: float | None = None
+    baseline: float | str | None = None
+    """A number, or the name of another metric whose value is the baseline."""
     target: float | None = None
     note: str = ""
 
@@ -36,7 +37,7 @@ class Metric:
 METRICS: dict[str, Metric] = {}
 
 
-def metric(name: str, unit: str, baseline: float | None = None, target: float | None = None,
+def metric(name: str, unit: str, baseline: float | str | None = None, target: float | None = None,
            note: str = "") -> Callable[[Callable[[], float]], Callable[[], float]]:
     def register(fn: Callable[[], float]) -> Callable[[], float]:
         METRICS[name] = Metric(name, unit, fn, baseline, target, note)

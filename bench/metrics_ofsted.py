@@ -34,16 +34,16 @@ def _import(paths: list[Path]) -> float:
             db.close()
 
 
-@metric("ofsted_import_2025_csv_s", "s", baseline=None, target=3.0,
+@metric("pandas_read_csv_2025_s", "s", note="the parsing floor for the metric above")
+def pandas_floor() -> float:
+    return statistics.median(_pandas_floor() for _ in range(3))
+
+
+@metric("ofsted_import_2025_csv_s", "s", baseline="pandas_read_csv_2025_s", target=3.0,
         note="import of the 2025 provider-level CSV into an empty database; baseline is "
              "pandas.read_csv of the same file (the parsing floor)")
 def import_2025() -> float:
     return statistics.median(_import([FILE_2025]) for _ in range(3))
-
-
-@metric("pandas_read_csv_2025_s", "s", note="the parsing floor for the metric above")
-def pandas_floor() -> float:
-    return statistics.median(_pandas_floor() for _ in range(3))
 
 
 @metric("ofsted_import_all_years_s", "s", target=20.0,

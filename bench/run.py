@@ -38,9 +38,12 @@ def main() -> None:
         except Exception as exc:
             value, error = None, f"{type(exc).__name__}: {exc}"
             traceback.print_exc()
+        baseline = m.baseline
+        if isinstance(baseline, str):  # another metric's value, measured in this run
+            baseline = next((r["value"] for r in rows if r["name"] == baseline), None)
         rows.append({
-            "name": m.name, "value": value, "unit": m.unit, "baseline": m.baseline,
-            "ratio": round(value / m.baseline, 3) if value is not None and m.baseline else None,
+            "name": m.name, "value": value, "unit": m.unit, "baseline": baseline,
+            "ratio": round(value / baseline, 3) if value is not None and baseline else None,
             "target": m.target,
             "met": (value <= m.target) if value is not None and m.target is not None else None,
             "note": m.note, **({"error": error} if error else {}),
