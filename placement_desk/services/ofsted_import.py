@@ -37,7 +37,7 @@ from ..models.enums import (
     RegistrationStatus,
 )
 from ..progress import NULL_STATE, TaskState
-from . import alerts, ofsted_mapping
+from . import alerts, ofsted_mapping, risk
 
 CLOSED_STATUSES = frozenset({RegistrationStatus.CLOSED, RegistrationStatus.CANCELLED,
                              RegistrationStatus.RESIGNED})
@@ -308,5 +308,7 @@ def import_ofsted(
             importer.import_file(data)
             state.check_cancelled()
             session.flush()
+        state.progress("Updating risk levels", 0, 1)
+        risk.refresh_risk_levels(session, importer.today)
         state.progress("Saving", 1, 1)
     return importer.summary

@@ -15,7 +15,7 @@ import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import Table, bindparam, case, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from ..models import (
@@ -235,14 +235,24 @@ def assess_settings(session: Session, setting_ids: Iterable[uuid.UUID],
 
 def refresh_risk_levels(session: Session, today: dt.date,
                         setting_ids: Iterable[uuid.UUID] | None = None) -> int:
-    """Store each setting's level (for filtering); returns how many changed."""
+    """Store each setting's level (for filtering); returns how many changed.
+
+    The level is derived data the system recomputes, so it is written with one
+    bulk update by primary key rather than as audited edits.
+    """
     if setting_ids is None:
         setting_ids = session.scalars(select(Setting.id).where(Setting.deleted_at.is_(None)))
-    results = assess_settings(session, list(setting_ids), today)
-    changed = 0
-    for setting in session.scalars(select(Setting).where(Setting.id.in_(list(results)))):
-        level = results[setting.id].level
-        if setting.risk_level != level:
-            setting.risk_level = level
-            changed += 1
-    return changed
+    ids = list(setting_ids)
+    results: dict[uuid.UUID, RiskAssessment] = {}
+    for start in range(0, len(ids), 2000):
+        results.update(assess_settings(session, ids[start:start + 2000], today))
+    stored = {sid: level for sid, level in session.execute(
+        select(Setting.id, Setting.risk_level).where(Setting.deleted_at.is_(None)))}
+    changes = [{"b_id": sid, "b_level": result.level}
+               for sid, result in results.items() if stored.get(sid) != result.level]
+    if changes:
+        table: Table = Setting.__table__  # type: ignore[assignment]
+        session.execute(update(table).where(table.c.id == bindparam("b_id"))
+                        .values(risk_level=bindparam("b_level")), changes)
+        session.expire_all()  # loaded settings must not keep the old level
+    return len(changes)

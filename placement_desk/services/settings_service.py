@@ -12,7 +12,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..errors import ValidationError
@@ -38,6 +38,7 @@ from ..models.enums import (
     SettingType,
 )
 from .documents import DocumentStatus, document_statuses
+from .risk import assess_settings
 
 URN_RE = re.compile(r"^(?:[A-Z]{2}\d{6}|\d{6,7})$")
 POSTCODE_RE = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}$")
@@ -171,6 +172,60 @@ class AuditRow:
     changes: str
 
 
+@dataclass(frozen=True)
+class ProviderSetting:
+    id: uuid.UUID
+    name: str
+    urn: str | None
+    setting_type: SettingType
+    latest_judgement: Judgement | None
+    places: int | None
+    children_placed: int
+
+
+@dataclass(frozen=True)
+class ProviderTotals:
+    """A provider (organisation) with its settings and totals across them."""
+
+    name: str
+    settings: tuple[ProviderSetting, ...]
+    places: int
+    children_placed: int
+    good_or_better: int
+    judged: int
+    open_actions: int
+
+
+def provider_totals(session: Session, provider_id: uuid.UUID,
+                    today: dt.date) -> ProviderTotals | None:
+    provider = session.get(Provider, provider_id)
+    if provider is None:
+        return None
+    live = (PlacementEpisode.deleted_at.is_(None), PlacementEpisode.start_date <= today,
+            or_(PlacementEpisode.end_date.is_(None), PlacementEpisode.end_date >= today))
+    placed = {sid: n for sid, n in session.execute(
+        select(PlacementEpisode.setting_id, func.count(func.distinct(PlacementEpisode.child_id)))
+        .join(Setting, Setting.id == PlacementEpisode.setting_id)
+        .where(Setting.provider_id == provider_id, *live)
+        .group_by(PlacementEpisode.setting_id))}
+    rows = tuple(
+        ProviderSetting(s.id, s.name, s.urn, s.setting_type, s.latest_judgement, s.places,
+                        int(placed.get(s.id, 0)))
+        for s in session.scalars(select(Setting).where(
+            Setting.provider_id == provider_id, Setting.deleted_at.is_(None))
+            .order_by(Setting.name)))
+    judged = [r.latest_judgement for r in rows if r.latest_judgement is not None]
+    open_actions = session.scalar(
+        select(func.count()).select_from(Action).join(Setting, Setting.id == Action.setting_id)
+        .where(Setting.provider_id == provider_id, Action.deleted_at.is_(None),
+               Action.status.in_((ActionStatus.OPEN, ActionStatus.IN_PROGRESS,
+                                  ActionStatus.OVERDUE)))) or 0
+    return ProviderTotals(
+        provider.name, rows, sum(r.places or 0 for r in rows),
+        sum(r.children_placed for r in rows),
+        sum(1 for j in judged if j.group == "good_or_better"), len(judged), int(open_actions))
+
+
 @dataclass
 class SettingDetail:
     id: uuid.UUID
@@ -184,6 +239,9 @@ class SettingDetail:
     latest_judgement: Judgement | None
     latest_inspection_date: dt.date | None
     enhanced_monitoring: bool
+    risk_level: str = ""
+    risk_explanation: str = ""
+    provider_totals: ProviderTotals | None = None
     inspections: list[InspectionRow] = field(default_factory=list)
     placements: list[PlacementRow] = field(default_factory=list)
     open_alerts: list[str] = field(default_factory=list)
@@ -212,6 +270,12 @@ def setting_detail(sessions: sessionmaker[Session], setting_id: uuid.UUID,
             address=address, latest_judgement=setting.latest_judgement,
             latest_inspection_date=setting.latest_inspection_date,
             enhanced_monitoring=setting.enhanced_monitoring)
+        assessed = assess_settings(s, [setting_id], today).get(setting_id)
+        if assessed is not None:
+            detail.risk_level = assessed.level.label
+            detail.risk_explanation = assessed.explain()
+        if setting.provider_id:
+            detail.provider_totals = provider_totals(s, setting.provider_id, today)
         for ins in s.scalars(select(OfstedInspection).where(
                 OfstedInspection.setting_id == setting_id)
                 .order_by(OfstedInspection.inspection_date)):

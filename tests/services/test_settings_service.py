@@ -97,6 +97,12 @@ def test_detail_gathers_history_and_documents(db: Database) -> None:
     detail = setting_detail(db.sessions, sid, TODAY)
     assert detail.provider_name == "Acorn Care"
     assert [i.judgement for i in detail.inspections] == [Judgement.GOOD, Judgement.OUTSTANDING]
+    assert detail.risk_level == "Low"
+    assert detail.risk_explanation.startswith("Low risk")
+    assert detail.provider_totals is not None
+    assert (detail.provider_totals.name, len(detail.provider_totals.settings),
+            detail.provider_totals.judged, detail.provider_totals.good_or_better) == (
+        "Acorn Care", 1, 0, 0)
     statuses = {d.kind: d.status for d in detail.documents}
     assert statuses == {
         DocumentKind.REGISTRATION_CERTIFICATE: Expiry.MISSING,

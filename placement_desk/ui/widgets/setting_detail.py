@@ -107,6 +107,12 @@ class SettingDetailTabs(QTabWidget):
         judged = (f"{d.latest_judgement.label} ({date_short(d.latest_inspection_date)})"
                   if d.latest_judgement else self.tr("Not yet judged"))
         form.addRow(self.tr("Latest judgement:"), QLabel(judged))
+        if d.risk_level:
+            risk = QLabel(d.risk_explanation)
+            risk.setWordWrap(True)
+            risk.setToolTip(self.tr("RAG risk level from the factors listed; weights are set "
+                                    "by the council"))
+            form.addRow(self.tr("Risk:"), risk)
         form.addRow(self.tr("Enhanced monitoring:"),
                     QLabel(self.tr("Yes") if d.enhanced_monitoring else self.tr("No")))
         if d.open_alerts:
@@ -141,6 +147,27 @@ class SettingDetailTabs(QTabWidget):
         ql.addWidget(_table([self.tr("Action"), self.tr("Due"), self.tr("Status")],
                             [[a[0], date_short(a[1]), a[2].label] for a in d.actions]))
         self.addTab(qa, self.tr("QA and actions"))
+        totals = d.provider_totals
+        if totals is not None:
+            provider = QWidget()
+            pl = QVBoxLayout(provider)
+            summary = QLabel(self.tr(
+                "{name}: {n} settings, {places} places, {children} children placed today; "
+                "{good} of {judged} judged settings Good or Outstanding; {actions} open "
+                "actions.").format(name=totals.name, n=len(totals.settings),
+                                   places=totals.places, children=totals.children_placed,
+                                   good=totals.good_or_better, judged=totals.judged,
+                                   actions=totals.open_actions))
+            summary.setWordWrap(True)
+            pl.addWidget(summary)
+            pl.addWidget(_table(
+                [self.tr("Setting"), self.tr("URN"), self.tr("Type"), self.tr("Judgement"),
+                 self.tr("Places"), self.tr("Children placed")],
+                [[p.name, p.urn or "", p.setting_type.label,
+                  p.latest_judgement.label if p.latest_judgement else "",
+                  str(p.places or ""), str(p.children_placed)] for p in totals.settings]))
+            self.addTab(provider, self.tr("Provider ({n} settings)").format(
+                n=len(totals.settings)))
         self.addTab(_table([self.tr("Contract")], [[c] for c in d.contracts])
                     if d.contracts else _empty(self.tr("No contracts with this provider.")),
                     self.tr("Contracts"))
