@@ -136,6 +136,7 @@ def run_gui(db_target: str | None, smoke_test: bool = False) -> int:
     try:
         window = build_main_window(db, make_settings())  # type: ignore[no-untyped-call]
         if smoke_test:
+            window.persist_state = False
             if not _wait_until_painted(window, SMOKE_TIMEOUT_MS):
                 print("placement-desk: the main window was not drawn within "
                       f"{SMOKE_TIMEOUT_MS // 1000} s.", file=sys.stderr)

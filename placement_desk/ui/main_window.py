@@ -30,6 +30,8 @@ class MainWindow(QMainWindow):
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
         self.ctx = ctx
+        self.persist_state = True
+        """False for smoke tests: an offscreen window must not overwrite the user's layout."""
         self.setWindowTitle(f"{APP_NAME} — {ctx.db.display_name}")
         self.specs: list[PageSpec] = load_pages()
         self.pages: dict[str, Page] = {}

@@ -170,7 +170,8 @@ def test_data_page_checks_and_backs_up(qtbot: QtBot, window: MainWindow, db: Dat
 
 
 def _run(*args: str, env_home: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PLACEMENT_DESK_HOME": str(env_home)}
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PLACEMENT_DESK_HOME": str(env_home),
+           "XDG_CONFIG_HOME": str(env_home / "config")}
     return subprocess.run([sys.executable, "-m", "placement_desk", *args], env=env,
                           capture_output=True, text=True, timeout=120, check=False)
 
@@ -178,6 +179,9 @@ def _run(*args: str, env_home: Path) -> subprocess.CompletedProcess[str]:
 def test_smoke_test_draws_the_window_and_exits_0(tmp_path: Path) -> None:
     result = _run("--db", str(tmp_path / "smoke.db"), "--smoke-test", env_home=tmp_path)
     assert result.returncode == 0, result.stderr
+    saved = list((tmp_path / "config").rglob("*.ini")) if (tmp_path / "config").exists() else []
+    assert not any("geometry" in p.read_text() for p in saved), \
+        "an offscreen smoke test must not overwrite the user's window layout"
 
 
 def test_smoke_test_on_a_locked_database_exits_2_with_the_reason(tmp_path: Path) -> None:

@@ -60,6 +60,8 @@ class DashboardPage(Page):
         grid = QGridLayout()
         for i, tile in enumerate(self.tiles.values()):
             grid.addWidget(tile, i // 3, i % 3)
+        for column in range(3):
+            grid.setColumnStretch(column, 1)
         self.body.addLayout(grid)
         self.empty = QLabel()
         self.empty.setWordWrap(True)
