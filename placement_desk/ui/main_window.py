@@ -145,7 +145,7 @@ class MainWindow(QMainWindow):
         self.ctx.settings.setValue("window/page", self.current_key())
         self.ctx.settings.sync()
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+    def closeEvent(self, event: QCloseEvent) -> None:
         if self.persist_state:
             self.save_state()
         super().closeEvent(event)
