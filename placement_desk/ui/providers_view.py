@@ -137,6 +137,11 @@ class ProvidersView(QWidget):
         for col, width in enumerate((90, 240, 150, 190, 80, 170, 85, 65, 60, 85, 140)):
             self.table.setColumnWidth(col, width)
         self.table.setAccessibleName(self.tr("Settings"))
+        self.empty = QLabel(self.tr(
+            "No settings yet. Import Ofsted's provider-level file with \"Import Ofsted "
+            "files…\" to build the register, or add a setting with New setting (Ctrl+N)."))
+        self.empty.setWordWrap(True)
+        self.empty.setVisible(False)
         self.detail = SettingDetailTabs()
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.table)
@@ -148,6 +153,7 @@ class ProvidersView(QWidget):
         layout.addLayout(bar)
         layout.addLayout(combos)
         layout.addLayout(actions)
+        layout.addWidget(self.empty)
         layout.addWidget(split, 1)
         self.search.textChanged.connect(self._search_later)
         self._debounce = QTimer(self)
@@ -207,6 +213,7 @@ class ProvidersView(QWidget):
         self.count.setText(self.tr("{shown} of {total} settings").format(
             shown=f"{shown:,}", total=f"{total:,}"))
         self.clear_button.setEnabled(not filters.is_clear())
+        self.empty.setVisible(total == 0)
         self._save_filters()
 
     def clear_filters(self) -> None:

@@ -149,3 +149,18 @@ def test_export_writes_only_the_rows_shown(tmp_path: Path, view: ProvidersView) 
     rows = list(load_workbook(out).active.values)
     assert len(rows) - 1 == 10
     assert {r[2] for r in rows[1:]} == {"Independent fostering agency"}
+
+
+def test_an_empty_register_says_what_to_do(qtbot: QtBot, tmp_path: Path,
+                                           settings: QSettings) -> None:
+    empty_db = open_database(tmp_path / "empty.db")
+    try:
+        widget = ProvidersView(empty_db.sessions, settings)
+        qtbot.addWidget(widget)
+        widget.show()
+        widget.reload()
+        assert widget.empty.isVisible()
+        assert "Import Ofsted" in widget.empty.text()
+        assert widget.count.text() == "0 of 0 settings"
+    finally:
+        empty_db.close()
