@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError, StatementError
 
-from placement_desk.lifecycle import Database, open_database
+from placement_desk.lifecycle import Database
 from placement_desk.models import (
     Agreement,
     AgreementVersion,
@@ -27,13 +26,6 @@ from placement_desk.models.enums import (
     PlacementType,
     SettingType,
 )
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> Database:
-    database = open_database(tmp_path / "c.db")
-    yield database
-    database.close()
 
 
 def _home(urn: str = "SC111111") -> Setting:

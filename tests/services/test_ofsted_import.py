@@ -34,13 +34,6 @@ from tests.reference import OFSTED, need
 TODAY = dt.date(2025, 6, 2)  # a Monday
 
 
-@pytest.fixture
-def db(tmp_path: Path) -> Database:
-    database = open_database(tmp_path / "ofsted.db")
-    yield database
-    database.close()
-
-
 def _raw_rows(path: Path) -> list[dict[str, str]]:
     """The data rows of a published CSV, read independently of the app's reader."""
     with open(path, encoding="utf-8-sig", errors="replace", newline="") as fh:

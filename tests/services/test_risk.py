@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
-import pytest
-
-from placement_desk.lifecycle import Database, open_database
+from placement_desk.lifecycle import Database
 from placement_desk.models import (
     Action,
     Child,
@@ -81,13 +78,6 @@ def test_weights_and_thresholds_come_from_settings() -> None:
     assert assess(inputs, TODAY).level == RiskLevel.MEDIUM
     assert assess(inputs, TODAY, {"judgement_below_good": 50}).level == RiskLevel.HIGH
     assert assess(inputs, TODAY, thresholds={"high": 90, "medium": 30}).level == RiskLevel.LOW
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> Database:
-    database = open_database(tmp_path / "risk.db")
-    yield database
-    database.close()
 
 
 def test_inputs_are_gathered_from_the_database(db: Database) -> None:
