@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 
-from ..cli import command
 from ..lifecycle import check_database, open_database
+from .registry import command
 
 
 def _configure(parser: argparse.ArgumentParser) -> None:

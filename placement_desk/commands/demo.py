@@ -7,11 +7,11 @@ import datetime as dt
 import sys
 import time
 
-from ..cli import command
 from ..errors import UserError
 from ..lifecycle import open_database
 from ..paths import data_dir
 from ..progress import TaskState
+from .registry import command
 
 
 def _configure(parser: argparse.ArgumentParser) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..cli import command_group
+from .registry import command_group
 
 import_kind = command_group("import", "import files: Ofsted's published data, and more")
 export_kind = command_group("export", "export data to spreadsheets")
