@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload, sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
 from ..errors import ValidationError
 from ..models import Agreement, AgreementService, AgreementVersion, Child, PlacementEpisode, Setting
@@ -35,11 +35,9 @@ from .formatting import date_short
 
 __all__ = [
     "EDITABLE", "IN_FORCE", "NEXT_STEP", "SIGNED_MESSAGE", "AgreementDetail", "AgreementForm",
-    "ServiceLine", "SkippedAgreement", "StepResult", "UpliftLine", "UpliftPreview",
-    "UpliftResult", "VersionLike", "VersionView", "advance", "agreement_detail", "apply_uplift",
-    "create_agreement", "load_version_form", "make_variation", "one_off_pence", "preview_uplift",
-    "round_half_up", "service_weekly_pence", "update_draft", "uplift_label", "uplift_pence",
-    "validate_terms", "weekly_cost_pence",
+    "ServiceLine", "StepResult", "VersionLike", "VersionView", "advance", "agreement_detail",
+    "create_agreement", "load_version_form", "make_variation", "one_off_pence", "round_half_up",
+    "service_weekly_pence", "update_draft", "validate_terms", "weekly_cost_pence",
 ]
 
 S = AgreementStatus
@@ -145,7 +143,7 @@ class StepResult:
 
 # --- Validation -----------------------------------------------------------------------------
 
-def _clean(text: str | None) -> str | None:
+def clean_text(text: str | None) -> str | None:
     """Text without surrounding white space; None when blank."""
     return (text or "").strip() or None
 
@@ -168,7 +166,7 @@ def validate_terms(terms: Mapping[str, Any], services: Sequence[ServiceLine]) ->
         raise ValidationError("funding", "Social care, health and education shares must add "
                                          f"up to 100% (they add up to {sum(split) / 100:g}%).")
     for n, line in enumerate(services, start=1):
-        if not _clean(line.description):
+        if not clean_text(line.description):
             raise ValidationError("services", f"Service {n}: enter a description.")
         if line.charge == ServiceCharge.HOURLY:
             if line.hours_per_week is None or line.rate_pence is None:
@@ -186,7 +184,7 @@ def validate_terms(terms: Mapping[str, Any], services: Sequence[ServiceLine]) ->
 
 def _validate_header(session: Session, form: AgreementForm,
                      agreement_id: uuid.UUID | None) -> str:
-    reference = _clean(form.reference)
+    reference = clean_text(form.reference)
     if reference is None:
         raise ValidationError("reference", "Enter the agreement's reference.")
     query = select(Agreement.id).where(Agreement.reference == reference)
@@ -223,15 +221,15 @@ def _check_effective(effective: dt.date, terms: Mapping[str, Any],
 
 # --- Writing ------------------------------------------------------------------------------------
 
-def _terms_of(source: Any) -> dict[str, Any]:
+def terms_of(source: Any) -> dict[str, Any]:
     terms = {k: getattr(source, k) for k in TERM_FIELDS}
     for key in _TEXT_FIELDS:
         if key in terms:
-            terms[key] = _clean(terms[key])
+            terms[key] = clean_text(terms[key])
     return terms
 
 
-def _lines_of(version: AgreementVersion) -> list[ServiceLine]:
+def lines_of(version: AgreementVersion) -> list[ServiceLine]:
     return [ServiceLine(s.description, s.charge, s.hours_per_week, s.rate_pence,
                         s.amount_pence, s.start_date, s.end_date) for s in version.services]
 
@@ -240,14 +238,14 @@ def _set_services(version: AgreementVersion, lines: Iterable[ServiceLine]) -> No
     version.services.clear()
     for line in lines:
         version.services.append(AgreementService(
-            id=uuid.uuid4(), description=_clean(line.description) or "", charge=line.charge,
+            id=uuid.uuid4(), description=clean_text(line.description) or "", charge=line.charge,
             hours_per_week=line.hours_per_week if line.charge == ServiceCharge.HOURLY else None,
             rate_pence=line.rate_pence if line.charge == ServiceCharge.HOURLY else None,
             amount_pence=None if line.charge == ServiceCharge.HOURLY else line.amount_pence,
             start_date=line.start_date, end_date=line.end_date))
 
 
-def _new_version(agreement: Agreement, version_no: int, effective: dt.date,
+def new_version(agreement: Agreement, version_no: int, effective: dt.date,
                  reason: str | None, terms: Mapping[str, Any],
                  lines: Iterable[ServiceLine]) -> AgreementVersion:
     version = AgreementVersion(id=uuid.uuid4(), version_no=version_no, status=S.DRAFT,
@@ -259,17 +257,17 @@ def _new_version(agreement: Agreement, version_no: int, effective: dt.date,
 
 def create_agreement(sessions: sessionmaker[Session], form: AgreementForm) -> uuid.UUID:
     """Create an agreement with its version 1 as a draft; returns the agreement's id."""
-    terms = _terms_of(form)
+    terms = terms_of(form)
     validate_terms(terms, form.services)
     with sessions.begin() as session:
         reference = _validate_header(session, form, None)
         agreement = Agreement(
             id=uuid.uuid4(), reference=reference, child_id=form.child_id,
             setting_id=form.setting_id, episode_id=form.episode_id,
-            council_name=_clean(form.council_name),
-            provider_legal_entity=_clean(form.provider_legal_entity))
+            council_name=clean_text(form.council_name),
+            provider_legal_entity=clean_text(form.provider_legal_entity))
         session.add(agreement)
-        _new_version(agreement, 1, terms["start_date"], None, terms, form.services)
+        new_version(agreement, 1, terms["start_date"], None, terms, form.services)
         return agreement.id
 
 
@@ -283,7 +281,7 @@ def _get_version(session: Session, version_id: uuid.UUID) -> AgreementVersion:
 def update_draft(sessions: sessionmaker[Session], version_id: uuid.UUID,
                  form: AgreementForm) -> None:
     """Save a draft or issued version's terms (and, for version 1, the parties)."""
-    terms = _terms_of(form)
+    terms = terms_of(form)
     validate_terms(terms, form.services)
     with sessions.begin() as session:
         version = _get_version(session, version_id)
@@ -294,21 +292,21 @@ def update_draft(sessions: sessionmaker[Session], version_id: uuid.UUID,
             agreement.reference = _validate_header(session, form, agreement.id)
             for key in HEADER_FIELDS[1:]:
                 value = getattr(form, key)
-                value = _clean(value) if key in _TEXT_FIELDS else value
+                value = clean_text(value) if key in _TEXT_FIELDS else value
                 if getattr(agreement, key) != value:
                     setattr(agreement, key, value)
             effective = terms["start_date"]
         else:
             for key in HEADER_FIELDS:
                 value = getattr(form, key)
-                value = _clean(value) if isinstance(value, str) else value
+                value = clean_text(value) if isinstance(value, str) else value
                 if value is not None and value != getattr(agreement, key):
                     raise ValidationError(key, "The parties and reference were agreed in "
                                                "version 1 and cannot change in a variation.")
             effective = form.effective_date or version.effective_date
             earlier = [v for v in agreement.versions if v.version_no < version.version_no]
             _check_effective(effective, terms, earlier[-1] if earlier else None)
-            reason = _clean(form.variation_reason)
+            reason = clean_text(form.variation_reason)
             if reason is not None:
                 version.variation_reason = reason
         version.effective_date = effective
@@ -318,7 +316,7 @@ def update_draft(sessions: sessionmaker[Session], version_id: uuid.UUID,
         _set_services(version, form.services)
 
 
-def _as_datetime(when: dt.datetime | dt.date | None) -> dt.datetime:
+def as_datetime(when: dt.datetime | dt.date | None) -> dt.datetime:
     if when is None:
         return utcnow()
     if isinstance(when, dt.datetime):
@@ -326,7 +324,7 @@ def _as_datetime(when: dt.datetime | dt.date | None) -> dt.datetime:
     return dt.datetime.combine(when, dt.time())
 
 
-def _supersede(agreement: Agreement, version: AgreementVersion) -> list[uuid.UUID]:
+def supersede(agreement: Agreement, version: AgreementVersion) -> list[uuid.UUID]:
     """Make ``version`` the one in force: earlier live versions become superseded."""
     if any(v.status == S.ENDED for v in agreement.versions):
         raise ValidationError("status", "This agreement has ended; it cannot be varied.")
@@ -352,8 +350,8 @@ def advance(sessions: sessionmaker[Session], version_id: uuid.UUID, step: Agreem
     variation supersedes the version in force; ending records the end date if the
     version had none.
     """
-    stamp = _as_datetime(when)
-    who = _clean(by)
+    stamp = as_datetime(when)
+    who = clean_text(by)
     with sessions.begin() as session:
         version = _get_version(session, version_id)
         expected = NEXT_STEP.get(version.status)
@@ -378,7 +376,7 @@ def advance(sessions: sessionmaker[Session], version_id: uuid.UUID, step: Agreem
         elif step == S.COUNCIL_SIGNED:
             version.council_signed_at, version.council_signed_by = stamp, who
         elif step == S.ACTIVE:
-            superseded = _supersede(version.agreement, version)
+            superseded = supersede(version.agreement, version)
             version.activated_at = stamp
         else:
             version.ended_at = stamp
@@ -415,23 +413,23 @@ def make_variation(sessions: sessionmaker[Session], agreement_id: uuid.UUID,
     ``changes`` maps term names (:data:`TERM_FIELDS`) to new values; the key
     ``"services"`` replaces the services with a list of :class:`ServiceLine`.
     """
-    why = _clean(reason)
+    why = clean_text(reason)
     if why is None:
         raise ValidationError("variation_reason", "Say why the agreement is being varied.")
     with sessions.begin() as session:
         agreement = _get_agreement(session, agreement_id)
         base = _can_vary(agreement)
-        terms, lines = _terms_of(base), _lines_of(base)
+        terms, lines = terms_of(base), lines_of(base)
         for key, value in (changes or {}).items():
             if key == "services":
                 lines = list(value)
             elif key in TERM_FIELDS:
-                terms[key] = _clean(value) if key in _TEXT_FIELDS else value
+                terms[key] = clean_text(value) if key in _TEXT_FIELDS else value
             else:
                 raise ValueError(f"{key!r} is not a term a variation can change")
         validate_terms(terms, lines)
         _check_effective(effective_date, terms, base)
-        version = _new_version(agreement, base.version_no + 1, effective_date, why, terms, lines)
+        version = new_version(agreement, base.version_no + 1, effective_date, why, terms, lines)
         return version.id
 
 
@@ -442,7 +440,7 @@ def _view(version: AgreementVersion) -> VersionView:
         "issued_at", "issued_by", "provider_signed_at", "provider_signed_by",
         "council_signed_at", "council_signed_by", "activated_at", "ended_at")}
     return VersionView(version.id, version.version_no, version.status, version.effective_date,
-                       version.variation_reason, _terms_of(version), _lines_of(version),
+                       version.variation_reason, terms_of(version), lines_of(version),
                        weekly_cost_pence(version), one_off_pence(version), stamps)
 
 
@@ -462,180 +460,6 @@ def load_version_form(sessions: sessionmaker[Session], version_id: uuid.UUID) ->
     with sessions() as session:
         version = _get_version(session, version_id)
         header = {k: getattr(version.agreement, k) for k in HEADER_FIELDS}
-        return AgreementForm(**header, **_terms_of(version), services=_lines_of(version),
+        return AgreementForm(**header, **terms_of(version), services=lines_of(version),
                              effective_date=version.effective_date,
                              variation_reason=version.variation_reason)
-
-
-# --- Annual uplift -------------------------------------------------------------------------
-
-def uplift_pence(amount: int, percent_bp: int) -> int:
-    """``amount`` raised by ``percent_bp`` basis points, to the penny (half up)."""
-    return round_half_up(amount * (10000 + percent_bp), 10000)
-
-
-def uplift_label(percent_bp: int) -> str:
-    """``350`` → ``"3.5%"``; two decimals only when needed (``325`` → ``"3.25%"``)."""
-    return f"{percent_bp / 100:.1f}%" if percent_bp % 10 == 0 else f"{percent_bp / 100:.2f}%"
-
-
-@dataclass(frozen=True)
-class UpliftLine:
-    agreement_id: uuid.UUID
-    reference: str
-    child_ref: str
-    version_no: int
-    current_weekly_pence: int
-    new_weekly_pence: int
-    difference_pence: int
-    days: int
-    effect_pence: int
-    """The difference over ``days`` (from ``from_date`` to ``to_date`` or the end)."""
-
-
-@dataclass(frozen=True)
-class SkippedAgreement:
-    agreement_id: uuid.UUID
-    reference: str
-    reason: str
-
-
-@dataclass
-class UpliftPreview:
-    percent_bp: int
-    from_date: dt.date
-    to_date: dt.date | None
-    lines: list[UpliftLine] = field(default_factory=list)
-    skipped: list[SkippedAgreement] = field(default_factory=list)
-
-    @property
-    def total_current_weekly_pence(self) -> int:
-        return sum(line.current_weekly_pence for line in self.lines)
-
-    @property
-    def total_new_weekly_pence(self) -> int:
-        return sum(line.new_weekly_pence for line in self.lines)
-
-    @property
-    def total_difference_pence(self) -> int:
-        return sum(line.difference_pence for line in self.lines)
-
-    @property
-    def total_effect_pence(self) -> int:
-        return sum(line.effect_pence for line in self.lines)
-
-
-@dataclass
-class UpliftResult:
-    created: dict[uuid.UUID, uuid.UUID] = field(default_factory=dict)
-    """Agreement id → the new active version's id."""
-    skipped: list[SkippedAgreement] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class _Uplifted:
-    weekly_fee_pence: int
-    services: list[ServiceLine]
-
-
-def _uplifted(version: AgreementVersion, percent_bp: int) -> _Uplifted:
-    """The fee, weekly amounts and hourly rates raised; one-off services unchanged."""
-    lines = _lines_of(version)
-    for line in lines:
-        if line.charge == ServiceCharge.HOURLY and line.rate_pence is not None:
-            line.rate_pence = uplift_pence(line.rate_pence, percent_bp)
-        elif line.charge == ServiceCharge.WEEKLY and line.amount_pence is not None:
-            line.amount_pence = uplift_pence(line.amount_pence, percent_bp)
-    return _Uplifted(uplift_pence(version.weekly_fee_pence, percent_bp), lines)
-
-
-def _uplift_base(agreement: Agreement, from_date: dt.date) -> AgreementVersion | str:
-    """The active version to uplift, or why the agreement is skipped."""
-    if not agreement.versions or agreement.deleted_at is not None:
-        return "No agreement terms recorded."
-    last = agreement.versions[-1]
-    if last.status in (S.DRAFT, S.ISSUED, S.PROVIDER_SIGNED, S.COUNCIL_SIGNED):
-        return f"Version {last.version_no} is not yet active: finish it first."
-    if last.status != S.ACTIVE:
-        return "The agreement is not active."
-    if from_date < last.effective_date:
-        return f"Version {last.version_no} applies from {date_short(last.effective_date)}, " \
-               "after the uplift date."
-    if last.end_date is not None and last.end_date <= from_date:
-        return f"The agreement ends on {date_short(last.end_date)}."
-    return last
-
-
-def _load_for_uplift(session: Session,
-                     agreement_ids: Iterable[uuid.UUID]) -> list[tuple[Agreement, str]]:
-    rows = session.execute(
-        select(Agreement, Child.case_ref).join(Child, Child.id == Agreement.child_id)
-        .where(Agreement.id.in_(list(agreement_ids)))
-        .options(selectinload(Agreement.versions).selectinload(AgreementVersion.services))
-        .order_by(Agreement.reference)).all()
-    return [(agreement, ref) for agreement, ref in rows]
-
-
-def _check_percent(percent_bp: int) -> None:
-    if not 0 < percent_bp <= 10000:
-        raise ValidationError("percent_bp", "Enter an uplift between 0.01% and 100%.")
-
-
-def preview_uplift(sessions: sessionmaker[Session], agreement_ids: Iterable[uuid.UUID],
-                   percent_bp: int, from_date: dt.date,
-                   to_date: dt.date | None = None) -> UpliftPreview:
-    """Each agreement's weekly cost now and after the uplift, and the cost to ``to_date``.
-
-    The effect counts days from ``from_date`` up to but not including ``to_date`` (or
-    the agreement's end if sooner): difference × days ÷ 7, to the penny.
-    """
-    _check_percent(percent_bp)
-    preview = UpliftPreview(percent_bp, from_date, to_date)
-    with sessions() as session:
-        for agreement, child_ref in _load_for_uplift(session, agreement_ids):
-            base = _uplift_base(agreement, from_date)
-            if isinstance(base, str):
-                preview.skipped.append(SkippedAgreement(agreement.id, agreement.reference, base))
-                continue
-            current = weekly_cost_pence(base, from_date)
-            new = weekly_cost_pence(_uplifted(base, percent_bp), from_date)
-            ends = [d for d in (to_date, base.end_date) if d is not None]
-            days = max(0, (min(ends) - from_date).days) if ends else 0
-            preview.lines.append(UpliftLine(
-                agreement.id, agreement.reference, child_ref, base.version_no, current, new,
-                new - current, days, round_half_up((new - current) * days, 7)))
-    return preview
-
-
-def apply_uplift(sessions: sessionmaker[Session], agreement_ids: Iterable[uuid.UUID],
-                 percent_bp: int, from_date: dt.date, by: str,
-                 when: dt.datetime | dt.date | None = None) -> UpliftResult:
-    """Make an active variation "Annual uplift x.x%" from ``from_date`` for each agreement.
-
-    The council's authorisation is recorded as its signature (``by``, ``when``); the
-    version in force is superseded. Agreements that cannot take an uplift are skipped
-    with the reason :func:`preview_uplift` gives. All in one transaction.
-    """
-    _check_percent(percent_bp)
-    who = _clean(by)
-    if who is None:
-        raise ValidationError("by", "Say who authorised the uplift.")
-    stamp = _as_datetime(when)
-    reason = f"Annual uplift {uplift_label(percent_bp)}"
-    result = UpliftResult()
-    with sessions.begin() as session:
-        for agreement, _ref in _load_for_uplift(session, agreement_ids):
-            base = _uplift_base(agreement, from_date)
-            if isinstance(base, str):
-                result.skipped.append(SkippedAgreement(agreement.id, agreement.reference, base))
-                continue
-            raised = _uplifted(base, percent_bp)
-            terms = _terms_of(base) | {"weekly_fee_pence": raised.weekly_fee_pence}
-            version = _new_version(agreement, base.version_no + 1, from_date, reason, terms,
-                                   raised.services)
-            _supersede(agreement, version)
-            version.status = S.ACTIVE
-            version.council_signed_at, version.council_signed_by = stamp, who
-            version.activated_at = stamp
-            result.created[agreement.id] = version.id
-    return result

@@ -20,17 +20,19 @@ from placement_desk.services.agreements import (
     ServiceLine,
     advance,
     agreement_detail,
-    apply_uplift,
     create_agreement,
     load_version_form,
     make_variation,
     one_off_pence,
-    preview_uplift,
     round_half_up,
     update_draft,
+    weekly_cost_pence,
+)
+from placement_desk.services.uplift import (
+    apply_uplift,
+    preview_uplift,
     uplift_label,
     uplift_pence,
-    weekly_cost_pence,
 )
 
 S = AgreementStatus
