@@ -87,8 +87,9 @@ class QaVisitArea(Audited, Entity):
         ForeignKey("qa_visit.id", ondelete="CASCADE"), index=True)
     position: Mapped[int] = mapped_column(Integer)
     area: Mapped[str] = mapped_column(String(200))
-    judgement: Mapped[QaJudgement] = mapped_column(
-        enum_type(QaJudgement), default=QaJudgement.NOT_ASSESSED)
+    judgement: Mapped[QaJudgement | None] = mapped_column(
+        enum_type(QaJudgement), default=None,
+        doc="None until the officer judges the area (or marks it not assessed)")
     evidence: Mapped[str | None] = mapped_column(Text)
 
     visit: Mapped[QaVisit] = relationship(back_populates="areas")

@@ -245,10 +245,9 @@ def _text(value: str | None) -> str | None:
     return value if value is not None and value.strip() else None
 
 
-def _stored(judgement: QaJudgement | None) -> QaJudgement:
-    # qa_visit_area.judgement is NOT NULL, so an area not yet judged is kept as
-    # Not assessed until the column allows "not yet judged".
-    return judgement or QaJudgement.NOT_ASSESSED
+def _stored(judgement: QaJudgement | None) -> QaJudgement | None:
+    """None means "not yet judged", which completing the visit refuses."""
+    return judgement
 
 
 def _visit(session: Session, visit_id: uuid.UUID, *, editable: bool = True) -> QaVisit:
@@ -315,8 +314,7 @@ def start_visit(sessions: sessionmaker[Session], setting_id: uuid.UUID, today: d
         if template is not None:
             visit.template_version_id = template.version_id
             if visit_id is None or not visit.areas:
-                visit.areas = [QaVisitArea(position=i, area=name,
-                                           judgement=QaJudgement.NOT_ASSESSED)
+                visit.areas = [QaVisitArea(position=i, area=name, judgement=None)
                                for i, name in enumerate(template.areas)]
         visit.draft_saved_at = utcnow()
         return visit.id

@@ -278,6 +278,18 @@ def test_each_area_needs_a_judgement_or_not_assessed(db: Database) -> None:
     assert load_visit(db.sessions, visit_id).form.areas[2].judgement == QaJudgement.NOT_ASSESSED
 
 
+def test_a_saved_draft_with_an_unjudged_area_cannot_be_completed(db: Database) -> None:
+    """Areas start 'not yet judged' (not 'Not assessed'), so a forgotten one is caught."""
+    sid = _home(db)
+    visit_id = start_visit(db.sessions, sid, TODAY)
+    assert all(a.judgement is None for a in load_visit(db.sessions, visit_id).form.areas)
+    form = _filled(load_visit(db.sessions, visit_id).form)
+    form.areas[4].judgement = None
+    save_draft(db.sessions, visit_id, form)
+    with pytest.raises(ValidationError, match="Health and well-being, or Not assessed"):
+        complete_visit(db.sessions, visit_id, TODAY)
+
+
 def test_completing_updates_risk_and_moves_the_due_date_past_an_alert(db: Database) -> None:
     sid = _home(db, latest_judgement=Judgement.GOOD, risk_level=RiskLevel.LOW)
     with db.sessions.begin() as s:
