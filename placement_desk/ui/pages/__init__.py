@@ -27,7 +27,7 @@ class PageSpec:
 
 
 _REGISTRY: dict[str, PageSpec] = {}
-PAGE_MODULES = ("dashboard", "providers", "data")
+PAGE_MODULES = ("dashboard", "providers", "qa", "data")
 
 
 def register_page(key: str, title: str, icon: str,
