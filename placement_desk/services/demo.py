@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Engine, Table, insert
+from sqlalchemy.orm import Session
 
 from ..models import (
     Action,
@@ -58,6 +59,7 @@ from .demo_data import (
     SETTING_MIX,
     TOWNS,
 )
+from .risk import refresh_risk_levels
 
 SIZES: dict[str, dict[str, int]] = {
     "small": {"providers": 15, "settings": 35, "children": 150, "episodes": 600},
@@ -171,6 +173,9 @@ def generate_demo(engine: Engine, size: str = "council", seed: int = 1,
                 conn.execute(insert(table), rows[i:i + CHUNK])
                 done += len(rows[i:i + CHUNK])
                 state.progress("Writing the demo database", done, total)
+    state.progress("Assessing each setting's risk", 0, 1)
+    with Session(engine) as session, session.begin():
+        refresh_risk_levels(session, as_of)  # a bulk update: no timestamps, deterministic
     counts = {name: len(g.rows.get(_table(model), [])) for name, model in (
         ("providers", Provider), ("settings", Setting), ("inspections", OfstedInspection),
         ("children", Child), ("episodes", PlacementEpisode), ("agreements", Agreement),

@@ -253,6 +253,8 @@ def refresh_risk_levels(session: Session, today: dt.date,
     if changes:
         table: Table = Setting.__table__  # type: ignore[assignment]
         session.execute(update(table).where(table.c.id == bindparam("b_id"))
-                        .values(risk_level=bindparam("b_level")), changes)
+                        .values(risk_level=bindparam("b_level"),
+                                updated_at=table.c.updated_at),  # not an edit: keep the stamp
+                        changes)
         session.expire_all()  # loaded settings must not keep the old level
     return len(changes)

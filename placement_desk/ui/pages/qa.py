@@ -81,6 +81,10 @@ class QaPage(Page):
         self.table.setTabKeyNavigation(False)
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setWordWrap(False)
+        self.table.setAlternatingRowColors(True)
+        for column, width in enumerate((220, 90, 200, 70, 95, 95, 130)):
+            self.table.setColumnWidth(column, width)
         self.table.doubleClicked.connect(lambda _i: self.record_visit())
         self.drafts_label = QLabel(self.tr("Visits in progress (drafts)"))
         self.drafts = QListWidget()
