@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...errors import ValidationError
+from ...services.actions import mark_overdue
 from ...services.formatting import date_short
 from ...services.qa_coverage import coverage
 from ...services.qa_schedule import (
@@ -109,6 +110,7 @@ class QaPage(Page):
         self.ctx.settings.setValue("qa/view", key)
         with self.ctx.sessions.begin() as session:
             recompute_schedule(session, today)
+            mark_overdue(session, today)
         with self.ctx.sessions() as session:
             report = coverage(session, today)
             if key == "overdue":
