@@ -1,85 +1,154 @@
-"""Reading Ofsted's published files as published: provider level, in year, closures, and
-the provider lists Ofsted sends to councils.
+"""Reading Ofsted's children's social care files exactly as published, into plain records.
+
+Pure file reading, no database and no Qt: :func:`read_ofsted_file` turns one file
+into an :class:`OfstedFile` that the importer maps into the register. It reads
+
+- the yearly provider-level files ("Children's social care data in England –
+  provider level", CSV or the published ODS workbook, 2015 onwards) and the
+  31 August 2024 one: one row per setting with its latest full inspection (and,
+  in 2024, the previous one);
+- the in-year inspections file: one row per inspection event, monitoring
+  inspections and assurance visits included (the ODS workbook's in-year sheet
+  is read with its provider table);
+- the closed children's homes file: URN, registration status, date closed;
+- the provider lists Ofsted sends councils (children's homes list, social care
+  providers list, the 2025 combined list), which keep each URN's allowed
+  SSDA903 placement codes (PLACE) and placement provider code (PLACE_PROVIDER).
 
 Headings are matched by meaning across the years' spellings (``Reg Status`` and
-``Registration status``, ``Setting Name`` and ``Name``, the 2022 file's
-``Latest full inspectio health services``...). In a workbook the provider table
-is the sheet with URN, provision type and a judgement column; the in-year table
-is read too when present. Bad rows become warnings naming the row; a file
-without the columns that matter is refused, naming what is missing.
+``Registration status``, ``Setting Name`` and ``Name``, ``Overall effectiveness``
+and ``Overall experiences and progress of children and young people``, the 2022
+file's ``Latest full inspectio health services``...). A problem in one row is a
+warning naming the row and column, never a crash; a file without the columns
+that matter is refused with a :class:`FileFormatError` saying what is missing.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import functools
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 from ..errors import FileFormatError
 from ..progress import NULL_STATE, TaskState
-from .tabular import Cell, Sheet, find_header, heading_key, parse_date, read_sheets, text
+from .tabular import (
+    Cell,
+    Row,
+    SheetSource,
+    cell_text,
+    find_header,
+    heading_key,
+    open_sheets,
+    parse_date,
+    parse_int,
+)
 
-URN_RE = re.compile(r"^(?:[A-Z]{2}\d{6}|\d{6,7})$")
-_PREFIXES = ("latest full inspection ", "latest full inspectio ", "latest full inspections ")
+FileKind = Literal["provider_level", "in_year", "closed", "council_list"]
 
-# canonical field → heading keys (after removing a "latest full inspection" prefix)
-HEADINGS: dict[str, tuple[str, ...]] = {
-    "urn": ("urn",),
-    "provision_type": ("provision type",),
-    "registration_status": ("registration status", "reg status", "provider status"),
-    "registration_date": ("registration date",),
-    "name": ("name", "setting name", "provider name"),
-    "address1": ("address 1", "setting address line 1", "provider address line 1"),
-    "address2": ("address 2", "setting address line 2", "provider address line 2"),
-    "town": ("town", "setting town", "provider town"),
-    "county": ("county", "setting county", "provider county"),
-    "postcode": ("postcode", "setting postcode", "provider postcode", "postcode area"),
-    "region": ("ofsted region", "region", "government office region"),
-    "local_authority": ("local authority", "setting local authority"),
-    "sector": ("sector",),
-    "places": ("places", "capacity"),
-    "owner_name": ("organisation which owns the provider", "organisation", "organisation name"),
-    "linked_education_urn": ("linked education urn", "linked ed urn"),
-    "event_type": ("event type", "inspection type", "inspection event type"),
-    "inspection_date": ("date", "inspection date", "inspection event date"),
-    "publication_date": ("publication date", "inspection publication date"),
-    "event_number": ("event number", "inspection id", "inspection event number"),
-    "overall": ("overall effectiveness",
-                "overall experiences and progress of children and young people"),
-    "sa_outcome": ("supported accommodation outcome",),
-    "closed_date": ("date closed", "closed date", "deregistration date"),
-    "placement_codes": ("placement code", "provider placement code"),
-    "provider_code": ("provider code",),
+JUDGEMENTS = ("Outstanding", "Good", "Requires improvement to be good", "Inadequate",
+              "Adequate", "Requires improvement", "Satisfactory", "Sufficient", "Insufficient",
+              "Improved effectiveness", "Sustained effectiveness", "Declined in effectiveness",
+              "Consistently strong service delivery", "Inconsistent quality of service delivery",
+              "Serious or widespread weaknesses")
+"""Every overall judgement label a record can carry (the published words, normalised)."""
+
+NOT_JUDGED = "Not judged"
+WARNING_LIMIT = 500
+_PROGRESS_EVERY = 250
+
+# Headings by meaning: field → the spellings seen in the published files, preferred first.
+SETTING_HEADINGS: dict[str, tuple[str, ...]] = {
+    "urn": ("URN",),
+    "name": ("Name", "Setting Name", "Provider name"),
+    "provision_type": ("Provision type", "Provider Type"),
+    "registration_status": ("Registration status", "Reg Status", "Provider Status"),
+    "registration_date": ("Registration date",),
+    "sector": ("Sector",),
+    "places": ("Places", "Number of registered places", "Max Users", "Capacity",
+               "Maximum fostering places"),
+    "premises": ("Supported accommodation premises", "Premises"),
+    "address1": ("Address 1", "Setting address line 1", "Provider address line 1"),
+    "address2": ("Address 2", "Setting address line 2", "Provider address line 2"),
+    "town": ("Town", "Setting town", "Setting address town", "Provider town"),
+    "county": ("County", "Setting county", "Setting address county", "Provider county"),
+    "postcode": ("Postcode", "Setting postcode", "Setting address postcode",
+                 "Provider postcode"),
+    "local_authority": ("Local authority", "Setting local authority",
+                        "Provider local authority"),
+    "region": ("Government Office Region", "Region"),
+    "ofsted_region": ("Ofsted region",),
+    "owner_name": ("Organisation which owns the provider", "Organisation", "Organisation name",
+                   "Owner name"),
+    "owner_id": ("Owner ID",),
+    "linked_education_urn": ("Linked Education URN", "Linked ED URN", "Linked school URN"),
+    # Council lists: the children's homes list calls the PLACE codes "Provider Code" and
+    # the PLACE_PROVIDER codes "Provider Placement Code" (as the DfE's 903 validator reads it).
+    "place_codes": ("Placement code", "Provider Code"),
+    "provider_code": ("Placement provider code", "Provider Placement Code"),
+    "closed_date": ("Date closed", "Closed date", "Deregistration date"),
 }
-SUB_JUDGEMENTS: dict[str, tuple[str, ...]] = {
-    "outcomes": ("outcomes for children and young people",),
-    "quality_of_care": ("quality of care",),
-    "safety": ("the safety of children and young people",
-               "safeguarding children and young people"),
-    "help_and_protection": ("how well children and young people are helped and protected",),
-    "leadership": ("leadership and management", "the effectiveness of leaders and managers"),
-    "education": ("outcomes in education and related learning activities",),
-    "health": ("health services",),
+INSPECTION_HEADINGS: dict[str, tuple[str, ...]] = {
+    "event_type": ("Event type", "Inspection type", "Inspection event type"),
+    "date": ("Inspection date", "Date", "Event date", "Start date",
+             "Date of last full inspection"),
+    "publication_date": ("Publication date", "Inspection publication date"),
+    "event_number": ("Event number", "Inspection ID", "Inspection event number"),
+    "overall": ("Overall effectiveness",
+                "Overall experiences and progress of children and young people",
+                "Overall effectiveness grade from last full inspection"),
+    "sa_outcome": ("Supported Accommodation outcome",),
+    "sub:outcomes": ("Outcomes for children and young people", "CYP outcomes"),
+    "sub:quality_of_care": ("Quality of care",),
+    "sub:safety": ("The safety of children and young people",
+                   "Safeguarding children and young people", "CYP safety"),
+    "sub:help_and_protection": ("How well children and young people are helped and protected",),
+    "sub:leadership": ("The effectiveness of leaders and managers",
+                       "Effectiveness of leaders and managers", "Leadership and management"),
+    "sub:education": ("Outcomes in education and related learning activities",),
+    "sub:health": ("Health services",),
 }
+# Which inspection an inspection heading describes, by its first words (2022: "inspectio").
+INSPECTION_PREFIXES = (
+    ("latest full inspection ", ""), ("latest full inspectio ", ""), ("latest ", ""),
+    ("full inspection ", ""), ("previous full inspection ", "prev."),
+    ("previous inspection ", "prev."), ("previous ", "prev."),
+    ("interim inspection ", "interim."), ("assurance visit ", "assurance."), ("", ""))
+_EXPERIENCES = heading_key(INSPECTION_HEADINGS["overall"][1])
+
+
+def _keyed(table: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, int]]:
+    return {heading_key(s): (name, rank) for name, spellings in table.items()
+            for rank, s in enumerate(spellings)}
+
+
+_SETTING_KEYS, _INSPECTION_KEYS = _keyed(SETTING_HEADINGS), _keyed(INSPECTION_HEADINGS)
 
 
 @dataclass(frozen=True, slots=True)
 class OfstedInspectionRecord:
+    """One inspection event: a setting's latest (or previous) full inspection, or an
+    in-year event. Judgements use the labels in :data:`JUDGEMENTS`."""
+
     urn: str
-    event_type: str | None
+    event_type: str | None  # 'Full inspection', 'Monitoring inspection', 'Assurance visit'...
     inspection_date: dt.date
     publication_date: dt.date | None
     event_number: str | None
     overall_judgement: str | None
-    sub_judgements: dict[str, str]
+    sub_judgements: dict[str, str]  # e.g. {'help_and_protection': 'Good', 'leadership': ...}
     supported_accommodation_outcome: str | None
     source_row: int
+    previous: OfstedInspectionRecord | None = None  # the full inspection before this one
 
 
 @dataclass(frozen=True, slots=True)
 class OfstedSettingRecord:
+    """One registered setting. Blank and REDACTED values are None."""
+
     urn: str
     name: str | None
     provision_type: str | None
@@ -93,13 +162,16 @@ class OfstedSettingRecord:
     county: str | None
     postcode: str | None
     local_authority: str | None
-    region: str | None
+    region: str | None  # Government Office Region (2015: "Region")
     owner_name: str | None
     linked_education_urn: str | None
     latest_inspection: OfstedInspectionRecord | None
-    source_row: int
-    allowed_placement_codes: tuple[str, ...] = ()
-    provider_code: str | None = None
+    source_row: int  # the row number a spreadsheet shows
+    allowed_placement_codes: tuple[str, ...] = ()  # council lists: SSDA903 PLACE codes
+    provider_code: str | None = None  # council lists: PLACE_PROVIDER code(s), e.g. 'PR4'
+    owner_id: str | None = None
+    ofsted_region: str | None = None
+    supported_accommodation_premises: int | None = None  # 2024 "Premises", 2025 onwards
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,196 +182,411 @@ class ClosedSettingRecord:
     source_row: int
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class OfstedFile:
+    """Everything read from one file."""
+
     path: Path
-    kind: str  # provider_level | in_year | closed | council_list
+    kind: FileKind
+    as_at: dt.date | None = None  # the date the file describes, from its title or name
     settings: list[OfstedSettingRecord] = field(default_factory=list)
-    inspections: list[OfstedInspectionRecord] = field(default_factory=list)
+    inspections: list[OfstedInspectionRecord] = field(default_factory=list)  # in-year events
     closures: list[ClosedSettingRecord] = field(default_factory=list)
     sheets_used: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
 
-def _canonical(heading: str) -> str:
-    for prefix in _PREFIXES:
-        if heading.startswith(prefix):
-            return heading[len(prefix):]
-    return heading
+# -- headings and sheets ---------------------------------------------------------------------
 
 
-class _Columns:
-    """Where each field sits in a header row (first match wins; 'previous …' ignored)."""
-
-    def __init__(self, header: Sequence[Cell]) -> None:
-        self.raw = [heading_key(c) for c in header]
-        keys = [_canonical(h) for h in self.raw]
-        self.index: dict[str, int] = {}
-        for name, options in {**HEADINGS, **{f"sub:{k}": v for k, v in
-                                             SUB_JUDGEMENTS.items()}}.items():
-            for option in options:
-                if option in keys:
-                    self.index[name] = keys.index(option)
-                    break
-        self.in_year = "inspection event type" in self.raw
-
-    def has(self, name: str) -> bool:
-        return name in self.index
-
-    def get(self, row: Sequence[Cell], name: str) -> Cell:
-        i = self.index.get(name)
-        return row[i] if i is not None and i < len(row) else None
-
-
-def normalise_urn(value: Cell) -> str | None:
-    s = text(value)
-    return s.upper().replace(" ", "") if s else None
-
-
-def _places(value: Cell) -> int | None:
-    s = text(value)
-    if s is None:
-        return None
-    try:
-        return int(float(s))
-    except ValueError:
-        return None
-
-
-def _sheet_role(columns: _Columns) -> str | None:
-    if not columns.has("urn"):
-        return None
-    if columns.has("closed_date") and not columns.has("provision_type") \
-            and not columns.has("placement_codes"):
-        return "closed"
-    if columns.has("placement_codes"):
-        return "council_list"
-    judged = columns.has("overall") or columns.has("sa_outcome")
-    if columns.has("provision_type") and judged:
-        return "in_year" if columns.in_year else "provider_level"
+@functools.lru_cache(maxsize=2048)
+def _field_for(key: str) -> tuple[str, int] | None:
+    """The field a heading key means, and the rank of its spelling (0 = preferred)."""
+    if key in _SETTING_KEYS:
+        return _SETTING_KEYS[key]
+    for prefix, scope in INSPECTION_PREFIXES:
+        if key.startswith(prefix) and (hit := _INSPECTION_KEYS.get(key[len(prefix):])):
+            return scope + hit[0], hit[1]
     return None
 
 
-def read_ofsted_file(path: str | Path, state: TaskState = NULL_STATE) -> OfstedFile:
-    """Read one file; raise FileFormatError if it is not one of Ofsted's files."""
-    path = Path(path)
-    state.progress(f"Reading {path.name}")
-    sheets = read_sheets(path)
-    found: list[tuple[str, Sheet, int, _Columns]] = []
-    for sheet in sheets:
-        header = find_header(sheet.rows)
-        if header is None:
-            continue
-        columns = _Columns(sheet.rows[header])
-        role = _sheet_role(columns)
-        if role is not None:
-            found.append((role, sheet, header, columns))
-    if not found:
-        raise FileFormatError(_missing_message(sheets), file=path.name)
-    roles = {r for r, *_ in found}
-    kind = ("provider_level" if "provider_level" in roles else
-            "council_list" if "council_list" in roles else
-            "in_year" if "in_year" in roles else "closed")
-    result = OfstedFile(path=path, kind=kind)
-    total = sum(len(s.rows) - h - 1 for _r, s, h, _c in found)
-    done = 0
-    for role, sheet, header, columns in found:
-        result.sheets_used.append(sheet.name)
-        for offset, row in enumerate(sheet.rows[header + 1:], start=header + 2):
-            done += 1
-            if done % 250 == 0:
-                state.check_cancelled()
-                state.progress(f"Reading {path.name}, sheet {sheet.name}", done, total)
-            if not any(c not in (None, "") for c in row):
-                continue
-            try:
-                _read_row(result, role, kind, columns, row, offset, sheet.name,
-                          len(sheets) > 1)
-            except ValueError as exc:
-                where = f"sheet {sheet.name}, " if len(sheets) > 1 else ""
-                result.warnings.append(f"{where}row {offset}: {exc}; row skipped")
-    state.progress(f"Reading {path.name}", total, total)
-    return result
+def _columns(keys: list[str]) -> dict[str, int]:
+    """Field → column index for a header row; the preferred spelling wins, then the first."""
+    best: dict[str, tuple[int, int]] = {}
+    for col, key in enumerate(keys):
+        hit = _field_for(key) if key else None
+        if hit is not None and (hit[0] not in best or (hit[1], col) < best[hit[0]]):
+            best[hit[0]] = (hit[1], col)
+    return {name: col for name, (_rank, col) in best.items()}
 
 
-def _missing_message(sheets: list[Sheet]) -> str:
-    for sheet in sheets:
-        header = find_header(sheet.rows)
-        if header is not None:
-            columns = _Columns(sheet.rows[header])
-            missing = [label for name, label in (("provision_type", "provision type"),
-                                                 ("overall", "overall judgement"))
-                       if not columns.has(name)]
-            return (f"Sheet {sheet.name} has a URN column but no {' or '.join(missing)} "
-                    "column, so it is not an Ofsted provider-level file. Choose the "
-                    "provider-level file Ofsted publishes, or its in-year or closed homes file.")
-    return ("The file has no URN column, so it is not an Ofsted file. Choose the "
-            "provider-level file Ofsted publishes (\"Children's social care data in England "
-            "– provider level\"), or a provider list Ofsted sent the council.")
+def _header_score(keys: list[str]) -> int:
+    columns = _columns(keys)
+    return len(columns) if "urn" in columns else 0
 
 
-def _read_row(result: OfstedFile, role: str, kind: str, c: _Columns, row: Sequence[Cell],
-              number: int, sheet: str, many_sheets: bool) -> None:
-    urn = normalise_urn(c.get(row, "urn"))
-    if urn is None:
-        return
-    if urn.endswith(".0"):
-        urn = urn[:-2]
-    if not URN_RE.match(urn):
-        raise ValueError(f"URN {urn!r} is not an Ofsted URN")
-    if role == "closed":
-        result.closures.append(ClosedSettingRecord(
-            urn, text(c.get(row, "registration_status")),
-            _date(c, row, "closed_date"), number))
-        return
-    inspection = _inspection(urn, c, row, number)
-    if role == "in_year":
-        if inspection is not None:
-            result.inspections.append(inspection)
-        if kind != "in_year":
-            return  # with a provider table, the in-year sheet adds events only
-    codes = tuple(sorted({p.strip().upper() for p in re.split(r"[,;/ ]+",
-                                                              text(c.get(row, "placement_codes"))
-                                                              or "") if p.strip()}))
-    record = OfstedSettingRecord(
-        urn=urn, name=text(c.get(row, "name")),
-        provision_type=text(c.get(row, "provision_type")),
-        registration_status=text(c.get(row, "registration_status")),
-        registration_date=_date(c, row, "registration_date"),
-        sector=text(c.get(row, "sector")), places=_places(c.get(row, "places")),
-        address1=text(c.get(row, "address1")), address2=text(c.get(row, "address2")),
-        town=text(c.get(row, "town")), county=text(c.get(row, "county")),
-        postcode=(text(c.get(row, "postcode")) or "").upper() or None,
-        local_authority=text(c.get(row, "local_authority")),
-        region=text(c.get(row, "region")), owner_name=text(c.get(row, "owner_name")),
-        linked_education_urn=normalise_urn(c.get(row, "linked_education_urn")),
-        latest_inspection=inspection if role == "provider_level" else None,
-        source_row=number, allowed_placement_codes=codes,
-        provider_code=text(c.get(row, "provider_code")))
-    if role == "in_year" and result.settings and result.settings[-1].urn == urn:
-        result.settings[-1] = record
-    else:
-        result.settings.append(record)
+@dataclass(slots=True)
+class _Table:
+    source: SheetSource
+    header: int  # index of the header row
+    columns: dict[str, int]
+    headings: list[str]  # as published, spaces collapsed
+    title: str  # the text above the header
+    role: FileKind | None
 
 
-def _date(c: _Columns, row: Sequence[Cell], name: str) -> dt.date | None:
-    try:
-        return parse_date(c.get(row, name))
-    except ValueError as exc:
-        heading = c.raw[c.index[name]] if name in c.index else name
-        raise ValueError(f"column {heading!r}: {exc}") from None
+_IN_YEAR = re.compile(r"(?<![a-z])in[ _-]?year(?![a-z])")
 
 
-def _inspection(urn: str, c: _Columns, row: Sequence[Cell],
-                number: int) -> OfstedInspectionRecord | None:
-    day = _date(c, row, "inspection_date")
-    if day is None:
+def _table(source: SheetSource) -> _Table | None:
+    header = find_header(source.head, _header_score)
+    if header is None:
         return None
-    subs = {name[4:]: value for name in c.index if name.startswith("sub:")
-            if (value := text(c.get(row, name))) is not None}
+    row = source.head[header]
+    keys = [heading_key(c) for c in row]
+    columns = _columns(keys)
+    title = " ".join(t for r in source.head[:header] for c in r if (t := cell_text(c)))
+    judged = "overall" in columns or "sa_outcome" in columns
+    role: FileKind | None = None
+    if "place_codes" in columns or "provider_code" in columns:
+        role = "council_list"
+    elif judged and "date" in columns:
+        in_year = ("inspection event type" in keys
+                   or _IN_YEAR.search(f"{title} {source.name}".casefold()) is not None)
+        role = "in_year" if in_year else "provider_level"
+    elif "closed_date" in columns and not judged and "provision_type" not in columns:
+        role = "closed"
+    headings = [" ".join(str(c).split()) if c is not None else "" for c in row]
+    return _Table(source, header, columns, headings, title, role)
+
+
+_CHOOSE = ("Choose the provider-level file published by Ofsted (\"Children's social care data "
+           "in England – provider level\", .csv or .ods), its in-year inspections or closed "
+           "children's homes file, or a provider list Ofsted sent the council.")
+
+
+def _refusal(path: Path, sheets: list[SheetSource], tables: list[_Table]) -> FileFormatError:
+    many = len(sheets) > 1
+    if not tables:
+        names = f" on any of its sheets ({', '.join(s.name for s in sheets)})" if many else ""
+        return FileFormatError(f"The file has no URN column{names}, so it is not an Ofsted "
+                               f"file. {_CHOOSE}", file=path.name)
+    best = max(tables, key=lambda t: len(t.columns))
+    missing = []
+    if "overall" not in best.columns and "sa_outcome" not in best.columns:
+        missing.append("overall judgement column ('Overall effectiveness', 'Overall "
+                       "experiences and progress of children and young people' or "
+                       "'Supported accommodation outcome')")
+    if "date" not in best.columns:
+        missing.append("inspection date column ('Latest full inspection date' or "
+                       "'Inspection date')")
+    return FileFormatError(f"The file has a URN column but no {' and no '.join(missing)}, "
+                           f"so it is not an Ofsted provider-level or in-year file. {_CHOOSE}",
+                           file=path.name, sheet=best.source.name if many else "")
+
+
+# -- cells -----------------------------------------------------------------------------------
+
+_JUDGEMENT_KEYS = {heading_key(j): j for j in (*JUDGEMENTS, NOT_JUDGED)}
+_URN = re.compile(r"^[A-Z]{0,2}\d{5,8}$")
+_CODE_SPLIT = re.compile(r"[\s,;/|]+")
+
+
+def normalise_urn(value: Cell) -> str | None:
+    """'sc469688 ' → 'SC469688'; 2590934.0 → '2590934'; blank → None."""
+    text = cell_text(value)
+    if text is None:
+        return None
+    text = text.replace(" ", "").upper()
+    return text[:-2] if text.endswith(".0") and text[:-2].isdigit() else text
+
+
+@functools.lru_cache(maxsize=256)
+def normalise_judgement(text: str) -> str | None:
+    """The label for a published judgement ('Requires Improvement to be good' → 'Requires
+    improvement to be good'), 'Not judged' for not judged; None when not a judgement."""
+    return _JUDGEMENT_KEYS.get(heading_key(text))
+
+
+@functools.lru_cache(maxsize=256)
+def normalise_event_type(text: str) -> str:
+    """'Full Inspection' → 'Full inspection'; 'SC – Emergency inspection' → 'Emergency
+    inspection'; other words are kept as published."""
+    key = heading_key(text)
+    for word, label in (("interim", "Interim inspection"), ("monitoring", "Monitoring inspection"),
+                        ("assurance", "Assurance visit"), ("emergency", "Emergency inspection"),
+                        ("focused", "Focused visit"), ("full", "Full inspection")):
+        if word in key:
+            return label
+    return text
+
+
+def _codes(text: str | None) -> tuple[str, ...]:
+    """'K2, S1' or 'K2/S1' → ('K2', 'S1')."""
+    if not text:
+        return ()
+    return tuple(dict.fromkeys(c.upper() for c in _CODE_SPLIT.split(text) if c))
+
+
+class _Row:
+    """Reads the fields of one row, turning problems into warnings that name the cell."""
+
+    __slots__ = ("columns", "experiences", "headings", "number", "row", "subs", "warnings",
+                 "where")
+
+    def __init__(self, table: _Table, where: str, warnings: _Warnings) -> None:
+        self.columns, self.headings = table.columns, table.headings
+        self.subs: dict[str, list[str]] = {}  # scope → its 'sub:...' fields
+        for name in table.columns:
+            scope, dot, rest = name.rpartition(".")
+            if rest.startswith("sub:"):
+                self.subs.setdefault(scope + dot, []).append(rest)
+        # scopes whose overall judgement is "Overall experiences and progress..." (SCCIF)
+        self.experiences = {name[:-len("overall")] for name, col in table.columns.items()
+                            if name.endswith("overall")
+                            and heading_key(table.headings[col]).endswith(_EXPERIENCES)}
+        self.where, self.warnings = where, warnings
+        self.row: Row = []
+        self.number = 0
+
+    def cell(self, name: str) -> Cell:
+        col = self.columns.get(name)
+        return self.row[col] if col is not None and col < len(self.row) else None
+
+    def text(self, name: str) -> str | None:
+        return cell_text(self.cell(name))
+
+    def warn(self, name: str, problem: str) -> None:
+        heading = self.headings[self.columns[name]] if name in self.columns else name
+        self.warnings.add(f"{self.where}row {self.number}, column '{heading}': {problem}")
+
+    def date(self, name: str) -> dt.date | None:
+        try:
+            return parse_date(self.cell(name))
+        except ValueError as exc:
+            self.warn(name, f"{exc} (expected dd/mm/yyyy); left blank")
+            return None
+
+    def integer(self, name: str) -> int | None:
+        try:
+            return parse_int(self.cell(name))
+        except ValueError:
+            self.warn(name, f"{self.text(name)!r} is not a whole number; left blank")
+            return None
+
+    def judgement(self, name: str) -> str | None:
+        text = self.text(name)
+        if text is None:
+            return None
+        label = normalise_judgement(text)
+        if label is None:
+            self.warn(name, f"{text!r} is not one of Ofsted's judgements; left blank")
+        return None if label == NOT_JUDGED else label
+
+
+class _Warnings:
+    def __init__(self) -> None:
+        self.items: list[str] = []
+        self.more = 0
+
+    def add(self, text: str) -> None:
+        if len(self.items) < WARNING_LIMIT:
+            self.items.append(text)
+        else:
+            self.more += 1
+
+    def result(self) -> list[str]:
+        extra = [f"... and {self.more} more problems not listed"] if self.more else []
+        return self.items + extra
+
+
+def _inspection(r: _Row, urn: str, scope: str = "",
+                default_event: str | None = None) -> OfstedInspectionRecord | None:
+    """The inspection in ``scope`` ('' latest or in-year, 'prev.', 'interim.', 'assurance.')."""
+    if scope + "date" not in r.columns:
+        return None
+    try:
+        day = parse_date(r.cell(scope + "date"))
+    except ValueError as exc:
+        r.warn(scope + "date", f"{exc} (expected dd/mm/yyyy); the inspection is left out")
+        return None
+    overall = r.judgement(scope + "overall")
+    sa_outcome = r.judgement(scope + "sa_outcome")
+    if day is None:
+        if overall or sa_outcome:
+            r.warn(scope + "date", "a judgement without an inspection date; the inspection "
+                                   "is left out")
+        return None
+    subs: dict[str, str] = {}
+    if overall and scope in r.experiences:
+        subs["experiences_and_progress"] = overall
+    for name in r.subs.get(scope, ()):
+        if text := r.text(scope + name):
+            subs[name[4:]] = normalise_judgement(text) or text
+    event = r.text(scope + "event_type")
     return OfstedInspectionRecord(
-        urn=urn, event_type=text(c.get(row, "event_type")), inspection_date=day,
-        publication_date=_date(c, row, "publication_date"),
-        event_number=text(c.get(row, "event_number")),
-        overall_judgement=text(c.get(row, "overall")), sub_judgements=subs,
-        supported_accommodation_outcome=text(c.get(row, "sa_outcome")), source_row=number)
+        urn=urn, event_type=normalise_event_type(event) if event else default_event,
+        inspection_date=day, publication_date=r.date(scope + "publication_date"),
+        event_number=r.text(scope + "event_number"), overall_judgement=overall,
+        sub_judgements=subs, supported_accommodation_outcome=sa_outcome, source_row=r.number,
+        previous=_inspection(r, urn, "prev.") if scope == "" else None)
+
+
+def _setting(r: _Row, urn: str, latest: OfstedInspectionRecord | None) -> OfstedSettingRecord:
+    postcode = r.text("postcode")
+    return OfstedSettingRecord(
+        urn=urn, name=r.text("name"), provision_type=r.text("provision_type"),
+        registration_status=r.text("registration_status"),
+        registration_date=r.date("registration_date"), sector=r.text("sector"),
+        places=r.integer("places"), address1=r.text("address1"), address2=r.text("address2"),
+        town=r.text("town"), county=r.text("county"),
+        postcode=postcode.upper() if postcode else None,
+        local_authority=r.text("local_authority"),
+        region=r.text("region") or r.text("ofsted_region"), owner_name=r.text("owner_name"),
+        linked_education_urn=normalise_urn(r.cell("linked_education_urn")),
+        latest_inspection=latest, source_row=r.number,
+        allowed_placement_codes=_codes(r.text("place_codes")),
+        provider_code=",".join(_codes(r.text("provider_code"))) or None,
+        owner_id=r.text("owner_id"), ofsted_region=r.text("ofsted_region"),
+        supported_accommodation_premises=r.integer("premises"))
+
+
+# -- reading ---------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Result:
+    settings: list[OfstedSettingRecord] = field(default_factory=list)
+    inspections: list[OfstedInspectionRecord] = field(default_factory=list)
+    closures: list[ClosedSettingRecord] = field(default_factory=list)
+    seen: dict[str, int] = field(default_factory=dict)  # URN → index in settings
+
+
+def read_ofsted_file(path: str | Path, state: TaskState = NULL_STATE) -> OfstedFile:
+    """Read one of Ofsted's files (CSV, XLSX or ODS) as published.
+
+    Raises FileFormatError when the file is not one of them, naming what is missing,
+    and Cancelled when ``state`` is cancelled.
+    """
+    path = Path(path)
+    step = f"Reading {path.name}"
+    state.check_cancelled()
+    state.progress(step, 0, 0)
+    sheets = open_sheets(path)
+    tables = [t for t in map(_table, sheets) if t is not None]
+    used = _choose(tables)
+    if not used:
+        raise _refusal(path, sheets, tables)
+    kind: FileKind = used[0].role or "provider_level"
+    many = len(sheets) > 1
+    warnings = _Warnings()
+    result = _Result()
+    total = sum(len(t.source.rows()) - t.header - 1 for t in used)
+    done = 0
+    for table in used:
+        r = _Row(table, f"sheet {table.source.name}, " if many else "", warnings)
+        for index, row in enumerate(table.source.rows()[table.header + 1:]):
+            state.check_cancelled()
+            done += 1
+            if done % _PROGRESS_EVERY == 0:
+                state.progress(step, done, total)
+            r.row, r.number = row, table.header + index + 2
+            _read_row(r, table.role, kind, result)
+    state.progress(step, total, total)
+    return OfstedFile(
+        path=path, kind=kind, as_at=_as_at(path, used[0], kind), settings=result.settings,
+        inspections=result.inspections, closures=result.closures,
+        sheets_used=[t.source.name for t in used], warnings=warnings.result())
+
+
+def _choose(tables: list[_Table]) -> list[_Table]:
+    """The provider table (with any in-year tables), else the council list sheets, else the
+    in-year or closures table."""
+    providers = [t for t in tables if t.role == "provider_level"]
+    if providers:
+        return [providers[0], *(t for t in tables if t.role == "in_year")]
+    for role in ("council_list", "in_year", "closed"):
+        found = [t for t in tables if t.role == role]
+        if found:
+            return found if role != "closed" else found[:1]
+    return []
+
+
+def _read_row(r: _Row, role: FileKind | None, kind: FileKind, out: _Result) -> None:
+    urn = normalise_urn(r.cell("urn"))
+    if urn is None or urn == "URN":  # a blank row, a note below the table, a repeated header
+        if urn is None and any(cell_text(c) for c in r.row):
+            r.warn("urn", "no URN; row skipped")
+        return
+    if not urn.isalnum():
+        r.warn("urn", f"{urn!r} is not a URN; row skipped")
+        return
+    if not _URN.match(urn):
+        r.warn("urn", f"{urn!r} does not look like an Ofsted URN (such as SC469688 or "
+                      "2590934); read anyway")
+    if role == "closed":
+        out.closures.append(ClosedSettingRecord(urn, r.text("registration_status"),
+                                                r.date("closed_date"), r.number))
+    elif role == "provider_level":
+        if urn in out.seen:
+            r.warn("urn", f"{urn} is also in row {out.settings[out.seen[urn]].source_row}; "
+                          "both read")
+        out.seen[urn] = len(out.settings)
+        out.settings.append(_setting(r, urn, _inspection(r, urn)))
+    elif role == "in_year":
+        event = _inspection(r, urn)
+        if event is not None:
+            out.inspections.append(event)
+        elif cell_text(r.cell("date")) is None:
+            r.warn("date", "no inspection date; event left out")
+        if kind == "in_year" and urn not in out.seen:
+            out.seen[urn] = len(out.settings)
+            out.settings.append(_setting(r, urn, None))
+    elif role == "council_list":
+        _council_row(r, urn, out)
+
+
+def _council_row(r: _Row, urn: str, out: _Result) -> None:
+    record = _setting(r, urn, _inspection(r, urn, "", "Full inspection"))
+    at = out.seen.get(urn)
+    if at is None:
+        out.seen[urn] = len(out.settings)
+        out.settings.append(record)
+    else:  # another row (premises, or the closed sheet) of the same URN adds its codes
+        first = out.settings[at]
+        codes = tuple(dict.fromkeys(first.allowed_placement_codes
+                                    + record.allowed_placement_codes))
+        out.settings[at] = dataclasses.replace(first, allowed_placement_codes=codes)
+    for scope, event in (("interim.", "Interim inspection"), ("assurance.", "Assurance visit")):
+        found = _inspection(r, urn, scope, event)
+        if found is not None:
+            out.inspections.append(found)
+    if "closed_date" in r.columns and (closed := r.date("closed_date")) is not None:
+        out.closures.append(ClosedSettingRecord(urn, r.text("registration_status"), closed,
+                                                r.number))
+
+
+_MONTHS = {m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug",
+                                        "sep", "oct", "nov", "dec"), start=1)}
+_TITLE_DATE = re.compile(r"as at (?:(\d{1,2}) )?([a-z]{3,9}) (\d{4})")
+_NAME_DATE = re.compile(r"(?<!\d)(\d{1,2})[ _-]([a-z]{3,9})[ _-](\d{4})(?!\d)")
+_YEAR_SPAN = re.compile(r"in[ _-]?year[ _-]+(\d{4})[ _]?[-\u2013][ _]?(\d{2}|\d{4})(?!\d)")
+
+
+def _as_at(path: Path, table: _Table, kind: FileKind) -> dt.date | None:
+    """The date the file describes: "as at 31 March 2025" in the title, or the file's name;
+    an in-year file (2023-24) is dated at the end of its year (31 March 2024)."""
+    for text in (table.title.casefold(), path.stem.casefold()):
+        if kind == "in_year" and (span := _YEAR_SPAN.search(text)):
+            return dt.date(int(span.group(1)) + 1, 3, 31)
+        for match in (_TITLE_DATE.search(text), _NAME_DATE.search(text)):
+            month = _MONTHS.get(match.group(2)[:3]) if match else None
+            if match and month:
+                year = int(match.group(3))
+                if match.group(1):
+                    try:
+                        return dt.date(year, month, int(match.group(1)))
+                    except ValueError:
+                        continue
+                return dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
+    return None
