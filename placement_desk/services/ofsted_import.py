@@ -38,6 +38,7 @@ from ..models.enums import (
 )
 from ..progress import NULL_STATE, TaskState
 from . import alerts, ofsted_mapping, risk
+from .settings_service import URN_RE
 
 CLOSED_STATUSES = frozenset({RegistrationStatus.CLOSED, RegistrationStatus.CANCELLED,
                              RegistrationStatus.RESIGNED})
@@ -257,6 +258,11 @@ class _Importer:
         done = 0
         step = f"Updating the register from {self.current_file}"
         for rec in data.settings:
+            if not URN_RE.match(rec.urn):
+                self.summary.warnings.append(
+                    f"{self.current_file}: row {rec.source_row}: {rec.urn!r} is not an Ofsted "
+                    "URN, so the row was not added to the register.")
+                continue
             setting = self.upsert_setting(rec)
             if rec.latest_inspection is not None:
                 self.add_inspection(setting, rec.latest_inspection)

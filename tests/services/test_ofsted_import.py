@@ -262,3 +262,14 @@ def test_cancelling_an_import_leaves_the_database_unchanged(
     with pytest.raises(Cancelled):
         import_ofsted(db.sessions, [path], state=state, today=TODAY)
     assert _count(db, Setting) == 0
+
+
+@pytest.mark.reference
+def test_made_up_urns_in_a_council_list_never_enter_the_register(db: Database) -> None:
+    from tests.reference import SSDA903
+
+    lists = [need(SSDA903 / n) for n in ("ch_fake.xlsx", "scp_fake.xlsx",
+                                         "scp_ch_2025_fake.xlsx")]
+    summary = import_ofsted(db.sessions, lists, today=TODAY)
+    assert summary.new == 0 and _count(db, Setting) == 0
+    assert any("'NJASCN' is not an Ofsted URN" in w for w in summary.warnings)
