@@ -33,9 +33,10 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Literal, Protocol
 
-from sqlalchemy import String, and_, func, or_, select, type_coerce
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
+from ..db import fetch_stored, stored
 from ..errors import ValidationError
 from ..models import (
     Agreement,
@@ -251,27 +252,8 @@ def agreement_spend(segments: Sequence[FeeSegment], start: dt.date, end: dt.date
 
 # --- Reading the database ------------------------------------------------------------------
 
-def _raw(column: Any) -> Any:
-    """The column as SQLite stores it (text), skipping type conversion of every row."""
-    return type_coerce(column, String)
-
-
 JULIAN_OFFSET = 1721424
 """SQLite's whole Julian day number of a date minus Python's ``date.toordinal()``."""
-
-
-def _fetch(session: Session, query: Any) -> list[tuple[Any, ...]]:
-    """All rows of a query as the SQLite driver returns them (no per-row processing).
-
-    Only for queries over raw (text) columns whose values are literals of stored form.
-    """
-    connection = session.connection()
-    sql = str(query.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True}))
-    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
-    try:
-        return cursor.execute(sql).fetchall()  # type: ignore[no-any-return]
-    finally:
-        cursor.close()
 
 
 # What each grouping reads from an episode or an agreement: the raw column naming it.
@@ -289,11 +271,11 @@ class _Labels:
         self.found: dict[Any, tuple[str, str]] = {}
         self.names: dict[str, tuple[str, str]] = {}
         if group_by == "child":
-            for cid, ref in session.execute(select(_raw(Child.id), Child.case_ref)):
+            for cid, ref in session.execute(select(stored(Child.id), Child.case_ref)):
                 self.names[cid] = (str(uuid.UUID(cid)), ref)
         elif group_by in ("setting", "provider"):
-            query = (select(_raw(Setting.id), Setting.name, Setting.urn,
-                            _raw(Provider.id).label("pid"), Provider.name.label("pname"))
+            query = (select(stored(Setting.id), Setting.name, Setting.urn,
+                            stored(Provider.id).label("pid"), Provider.name.label("pname"))
                      .outerjoin(Provider, Provider.id == Setting.provider_id))
             for sid, name, urn, pid, pname in session.execute(query):
                 if group_by == "setting":
@@ -346,17 +328,17 @@ def _episode_days(session: Session, start: dt.date, end: dt.date,
                   group_by: GroupBy, days_of: _Days) -> dict[Any, int]:
     """Raw group value → the episodes' days in [start, end)."""
     pe = PlacementEpisode
-    key = _raw(_EPISODE_KEY[group_by])
-    query = (select(key, _raw(pe.start_date), _raw(pe.end_date))
+    key = stored(_EPISODE_KEY[group_by])
+    query = (select(key, stored(pe.start_date), stored(pe.end_date))
              .where(pe.deleted_at.is_(None), pe.child_id.not_in(_deleted_children()),
                     # ifnull() keeps SQLite off the start-date index: nearly every
                     # episode starts before the period ends, and a scan is 3× quicker.
-                    func.ifnull(_raw(pe.start_date), "") < end.isoformat(),
-                    or_(pe.end_date.is_(None), _raw(pe.end_date) > start.isoformat())))
+                    func.ifnull(stored(pe.start_date), "") < end.isoformat(),
+                    or_(pe.end_date.is_(None), stored(pe.end_date) > start.isoformat())))
     p0 = start.toordinal() + JULIAN_OFFSET
     p1 = end.toordinal() + JULIAN_OFFSET
     found: dict[Any, int] = defaultdict(int)
-    for raw, first, last in _fetch(session, query):
+    for raw, first, last in fetch_stored(session, query):
         lo: int = days_of[first]  # type: ignore[assignment]
         hi = days_of[last]
         found[raw] += (p1 if hi is None or hi > p1 else hi) - (lo if lo > p0 else p0)
@@ -367,15 +349,15 @@ def _agreement_groups(session: Session, group_by: GroupBy) -> dict[str, Any]:
     """Agreement id (raw) → the raw value it is grouped by, for agreements not deleted."""
     ag, pe = Agreement, PlacementEpisode
     if group_by in ("setting", "provider"):
-        query = select(_raw(ag.id), _raw(ag.setting_id))
+        query = select(stored(ag.id), stored(ag.setting_id))
     elif group_by == "child":
-        query = select(_raw(ag.id), _raw(ag.child_id))
+        query = select(stored(ag.id), stored(ag.child_id))
     else:
         column = pe.placement_type if group_by == "placement_type" else pe.commissioning_route
-        query = (select(_raw(ag.id), _raw(column))
+        query = (select(stored(ag.id), stored(column))
                  .outerjoin(pe, pe.id == ag.episode_id))
     query = query.where(ag.deleted_at.is_(None), ag.child_id.not_in(_deleted_children()))
-    return dict(_fetch(session, query))
+    return dict(fetch_stored(session, query))
 
 
 def _versions_by_agreement(session: Session, start: dt.date, end: dt.date, days: _Days,
@@ -388,18 +370,18 @@ def _versions_by_agreement(session: Session, start: dt.date, end: dt.date, days:
     av = AgreementVersion
     first, last = start.isoformat(), end.isoformat()
     live = select(av.agreement_id).where(or_(av.end_date.is_(None),
-                                             _raw(av.end_date) > first))
-    query = (select(_raw(av.agreement_id), _raw(av.effective_date), av.version_no,
-                    _raw(av.start_date), _raw(av.end_date), _raw(av.ended_at),
-                    av.weekly_fee_pence, _raw(av.id), _raw(av.placement_type))
-             .where(or_(_raw(av.status).in_([AgreementStatus.ACTIVE.value,
+                                             stored(av.end_date) > first))
+    query = (select(stored(av.agreement_id), stored(av.effective_date), av.version_no,
+                    stored(av.start_date), stored(av.end_date), stored(av.ended_at),
+                    av.weekly_fee_pence, stored(av.id), stored(av.placement_type))
+             .where(or_(stored(av.status).in_([AgreementStatus.ACTIVE.value,
                                               AgreementStatus.ENDED.value]),
-                        and_(_raw(av.status) == AgreementStatus.SUPERSEDED.value,
+                        and_(stored(av.status) == AgreementStatus.SUPERSEDED.value,
                              av.activated_at.is_not(None))),
-                    _raw(av.start_date) < last, av.agreement_id.in_(live)))
+                    stored(av.start_date) < last, av.agreement_id.in_(live)))
     found: dict[str, list[_Version]] = {}
     own_type: dict[str, tuple[int, str | None]] = {}
-    for aid, eff, no, v_start, v_end, ended, fee, vid, ptype in _fetch(session, query):
+    for aid, eff, no, v_start, v_end, ended, fee, vid, ptype in fetch_stored(session, query):
         if aid not in groups:
             continue
         version = (days[eff], no, days[v_start], days[v_end], days[ended], fee, vid)
@@ -422,9 +404,9 @@ def _services(session: Session, days: _Days) -> dict[str, list[_Service]]:
     """Version id (raw) → its services."""
     svc = AgreementService
     found: dict[str, list[_Service]] = defaultdict(list)
-    query = select(_raw(svc.version_id), svc.description, _raw(svc.charge), svc.hours_per_week,
-                   svc.rate_pence, svc.amount_pence, _raw(svc.start_date), _raw(svc.end_date))
-    for vid, desc, charge, hours, rate, amount, s_start, s_end in _fetch(session, query):
+    query = select(stored(svc.version_id), svc.description, stored(svc.charge), svc.hours_per_week,
+                   svc.rate_pence, svc.amount_pence, stored(svc.start_date), stored(svc.end_date))
+    for vid, desc, charge, hours, rate, amount, s_start, s_end in fetch_stored(session, query):
         one_off = charge == ServiceCharge.ONE_OFF
         weekly = service_weekly_pence(_ServiceRow(charge, hours, rate, amount))
         found[vid].append((one_off, weekly, (amount or 0) if one_off else 0, desc or "",

@@ -14,6 +14,8 @@ from ..models import AppSetting
 
 DEFAULTS: dict[str, Any] = {
     "council.name": "Demo Borough Council",
+    # ONS code of the council's area (E09000029 for Sutton): placements inside or outside it.
+    "council.local_authority_code": "",
     # Working days allowed for the QA visit after a rating alert, by new judgement.
     "alerts.visit_working_days.inadequate": 1,
     "alerts.visit_working_days.requires_improvement": 10,
