@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..errors import ValidationError
@@ -34,10 +34,32 @@ from .costs import (
 from .formatting import date_short
 
 __all__ = [
-    "EDITABLE", "IN_FORCE", "NEXT_STEP", "SIGNED_MESSAGE", "AgreementDetail", "AgreementForm",
-    "ServiceLine", "StepResult", "VersionLike", "VersionView", "advance", "agreement_detail",
-    "create_agreement", "load_version_form", "make_variation", "one_off_pence", "round_half_up",
-    "service_weekly_pence", "update_draft", "validate_terms", "weekly_cost_pence",
+    "EDITABLE",
+    "IN_FORCE",
+    "NEXT_STEP",
+    "SIGNED_MESSAGE",
+    "AgreementDetail",
+    "AgreementForm",
+    "AgreementRow",
+    "ServiceLine",
+    "StepResult",
+    "VersionLike",
+    "VersionView",
+    "advance",
+    "agreement_detail",
+    "create_agreement",
+    "defaults_for_episode",
+    "list_agreements",
+    "load_version_form",
+    "make_variation",
+    "next_reference",
+    "one_off_pence",
+    "round_half_up",
+    "service_weekly_pence",
+    "update_draft",
+    "validate_agreement",
+    "validate_terms",
+    "weekly_cost_pence",
 ]
 
 S = AgreementStatus
@@ -463,3 +485,74 @@ def load_version_form(sessions: sessionmaker[Session], version_id: uuid.UUID) ->
         return AgreementForm(**header, **terms_of(version), services=lines_of(version),
                              effective_date=version.effective_date,
                              variation_reason=version.variation_reason)
+
+
+def validate_agreement(session: Session, form: AgreementForm,
+                       agreement_id: uuid.UUID | None = None) -> None:
+    """Everything :func:`create_agreement` (or saving version 1) checks, for a live form."""
+    validate_terms(terms_of(form), form.services)
+    _validate_header(session, form, agreement_id)
+
+
+def next_reference(session: Session, today: dt.date) -> str:
+    """The next free reference of the form IPA-2026-0001."""
+    prefix = f"IPA-{today.year}-"
+    used = session.scalars(select(Agreement.reference)
+                           .where(Agreement.reference.like(f"{prefix}%"))).all()
+    numbers = [int(r[len(prefix):]) for r in used if r[len(prefix):].isdigit()]
+    return f"{prefix}{(max(numbers, default=0) + 1):04d}"
+
+
+@dataclass(frozen=True)
+class AgreementRow:
+    id: uuid.UUID
+    reference: str
+    child_ref: str
+    setting_name: str | None
+    urn: str | None
+    version_no: int
+    status: AgreementStatus
+    start_date: dt.date
+    end_date: dt.date | None
+    weekly_fee_pence: int
+    """The latest version's weekly fee (services not included)."""
+
+
+def list_agreements(session: Session) -> list[AgreementRow]:
+    """Every agreement with its latest version, newest reference first."""
+    av = AgreementVersion
+    latest = (select(av.agreement_id, func.max(av.version_no).label("no"))
+              .group_by(av.agreement_id).subquery())
+    query = (select(Agreement.id, Agreement.reference, Child.case_ref, Setting.name,
+                    Setting.urn, av.version_no, av.status, av.start_date, av.end_date,
+                    av.weekly_fee_pence)
+             .join(latest, latest.c.agreement_id == Agreement.id)
+             .join(av, (av.agreement_id == Agreement.id) & (av.version_no == latest.c.no))
+             .join(Child, Child.id == Agreement.child_id)
+             .outerjoin(Setting, Setting.id == Agreement.setting_id)
+             .where(Agreement.deleted_at.is_(None))
+             .order_by(Agreement.reference.desc()))
+    return [AgreementRow(aid, ref, child, name, urn, no, status, start, end, fee)
+            for aid, ref, child, name, urn, no, status, start, end, fee
+            in session.execute(query).all()]
+
+
+def defaults_for_episode(session: Session, episode_id: uuid.UUID,
+                         today: dt.date) -> AgreementForm:
+    """A new agreement's form filled from a placement: child, setting, dates, type."""
+    from .settings_store import get_setting
+
+    episode = session.get(PlacementEpisode, episode_id)
+    if episode is None:
+        raise ValidationError("episode_id", "This placement is not in the database.")
+    setting = session.get(Setting, episode.setting_id) if episode.setting_id else None
+    provider = setting.provider if setting is not None else None
+    return AgreementForm(
+        reference=next_reference(session, today), child_id=episode.child_id,
+        setting_id=episode.setting_id, episode_id=episode.id,
+        council_name=str(get_setting(session, "council.name") or "") or None,
+        provider_legal_entity=(provider.name if provider else
+                               setting.owner_name if setting else None),
+        start_date=episode.start_date, end_date=episode.end_date,
+        placement_type=episode.placement_type,
+        notice_terms="28 days' notice in writing by either party.")
