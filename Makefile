@@ -12,10 +12,12 @@ DEMO_DB ?= .demo/placement-desk-demo.db
 
 # Debian packages Qt needs: offscreen (tests) and a real window.
 QT_OFFSCREEN_DEBS := libegl1 libgl1 libfontconfig1 libxkbcommon0 libdbus-1-3 libglib2.0-0 fonts-dejavu-core
+# The tests read the PDFs they make as text (pdftotext).
+TEST_DEBS := poppler-utils
 QT_WINDOW_DEBS := libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-shape0 libxcb-xkb1
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint typecheck bench demo smoke clean system-deps-offscreen system-deps-window
+.PHONY: help run test lint typecheck bench demo smoke clean system-deps-offscreen system-deps-window system-deps-test
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 24
@@ -38,6 +40,9 @@ system-deps-offscreen: ## install the libraries Qt needs offscreen (root only)
 system-deps-window: system-deps-offscreen ## install the libraries Qt needs for a window (root only)
 	@sh installer/debian-deps.sh $(QT_WINDOW_DEBS)
 
+system-deps-test: system-deps-offscreen ## also the tools the tests use, e.g. pdftotext (root only)
+	@sh installer/debian-deps.sh $(TEST_DEBS)
+
 run: $(STAMP) system-deps-window ## open the application on a demo database (made on first run)
 	@test -f $(DEMO_DB) || $(PY) -m placement_desk demo --db $(DEMO_DB) --size council
 	$(PY) -m placement_desk --db $(DEMO_DB)
@@ -49,7 +54,7 @@ smoke: $(STAMP) system-deps-offscreen ## start, draw the window offscreen and ex
 	@test -f $(DEMO_DB) || $(PY) -m placement_desk demo --db $(DEMO_DB) --size council
 	QT_QPA_PLATFORM=offscreen $(PY) -m placement_desk --db $(DEMO_DB) --smoke-test
 
-test: $(TEST_STAMP) system-deps-offscreen ## run the whole test suite offscreen
+test: $(TEST_STAMP) system-deps-test ## run the whole test suite offscreen
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
 
 lint: $(TEST_STAMP) ## ruff and mypy

@@ -1,6 +1,7 @@
 #!/bin/sh
 # Install the given Debian packages if any is missing. Needs root; otherwise it
-# says what to install and carries on (the tests say clearly if Qt cannot load).
+# says what to install and carries on (the tests say clearly if Qt cannot load,
+# and skip, with the reason, the PDF checks that need pdftotext).
 set -u
 missing=""
 for pkg in "$@"; do
@@ -12,14 +13,14 @@ for pkg in "$@"; do
 done
 [ -z "$missing" ] && exit 0
 if ! command -v apt-get >/dev/null 2>&1; then
-    echo "Qt needs these system libraries, which could not be checked here:$missing" >&2
+    echo "These system packages are needed and could not be checked here:$missing" >&2
     exit 0
 fi
 if [ "$(id -u)" -ne 0 ]; then
-    echo "Qt needs these system packages; please install them (as root):" >&2
+    echo "These system packages are needed; please install them (as root):" >&2
     echo "  apt-get install -y$missing" >&2
     exit 0
 fi
-echo "Installing system libraries Qt needs:$missing"
+echo "Installing system packages:$missing"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq >/dev/null && apt-get install -y -qq --no-install-recommends $missing >/dev/null

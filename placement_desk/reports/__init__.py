@@ -1,0 +1,1 @@
+"""PDF documents: the house look (style) and the documents built on it."""
