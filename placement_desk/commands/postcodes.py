@@ -1,0 +1,52 @@
+"""``placement-desk import postcodes FILE [--json]``: load the postcode lookup for distances."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import sys
+from pathlib import Path
+
+from ..lifecycle import open_database
+from ..progress import TaskState
+from .groups import import_kind
+
+SHOWN = 20
+
+
+def _configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", type=Path, metavar="FILE",
+                        help="the ONS Postcode Directory or OS Code-Point Open file: CSV, or "
+                             "a zip of CSV files")
+    parser.add_argument("--json", action="store_true", help="print the summary as JSON")
+
+
+@import_kind("postcodes", "import a postcode lookup (ONSPD or Code-Point Open) so that "
+             "distances from home can be worked out", _configure)
+def run(args: argparse.Namespace) -> int:
+    from ..services.distance import import_postcodes
+
+    def show(step: str, done: int, total: int) -> None:
+        if sys.stderr.isatty() and not args.json:
+            print(f"\r{step}: {done:,} of {total:,} bytes\033[K", end="", file=sys.stderr)
+
+    db = open_database(getattr(args, "db", None))
+    try:
+        summary = import_postcodes(db.sessions, args.file, TaskState(show, 0.2))
+    finally:
+        db.close()
+    if sys.stderr.isatty() and not args.json:
+        print("\r\033[K", end="", file=sys.stderr)
+    if args.json:
+        print(json.dumps(dataclasses.asdict(summary), indent=2))
+        return 0
+    print(f"Imported {args.file.name} ({summary.layout or 'no rows'}): {summary.rows_read:,} "
+          f"rows read; {summary.added:,} postcodes added, {summary.updated:,} updated, "
+          f"{summary.unchanged:,} unchanged; rows skipped: {summary.skipped:,}.")
+    for problem in summary.problems[:SHOWN]:
+        print(f"  skipped: {problem}")
+    if len(summary.problems) > SHOWN:
+        print(f"  … and {len(summary.problems) - SHOWN:,} more (use --json for the first "
+              f"{len(summary.problems) - 1:,}).")
+    return 0

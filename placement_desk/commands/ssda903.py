@@ -1,0 +1,65 @@
+"""``placement-desk import ssda903 --header FILE --episodes FILE [--json] [--report OUT.xlsx]``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from ..lifecycle import open_database
+from ..progress import TaskState
+from .groups import import_kind
+
+SHOWN = 20
+"""How many problems the plain summary lists (--json and --report give them all)."""
+
+
+def _configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--header", required=True, type=Path, metavar="FILE",
+                        help="the SSDA903 header file (CHILD, SEX, DOB, ETHNIC...), CSV or XLSX")
+    parser.add_argument("--episodes", required=True, type=Path, metavar="FILE",
+                        help="the SSDA903 episodes file (CHILD, DECOM, RNE, LS, CIN, PLACE...), "
+                             "CSV or XLSX")
+    parser.add_argument("--json", action="store_true", help="print the summary as JSON")
+    parser.add_argument("--report", type=Path, metavar="OUT.xlsx", default=None,
+                        help="also write every problem (file, row, column, value, level, "
+                             "reason) to this .xlsx or .csv file")
+
+
+@import_kind("ssda903", "import an SSDA903 return (header and episodes files): children and "
+             "placement episodes", _configure)
+def run(args: argparse.Namespace) -> int:
+    from ..services.ssda903_import import import_ssda903, save_problem_report
+
+    def show(step: str, done: int, total: int) -> None:
+        if sys.stderr.isatty() and not args.json:
+            print(f"\r{step}: {done:,} of {total:,}\033[K", end="", file=sys.stderr)
+
+    db = open_database(getattr(args, "db", None))
+    try:
+        summary = import_ssda903(db.sessions, args.header, args.episodes, TaskState(show, 0.2))
+    finally:
+        db.close()
+    if sys.stderr.isatty() and not args.json:
+        print("\r\033[K", end="", file=sys.stderr)
+    report = save_problem_report(summary, args.report) if args.report else None
+    if args.json:
+        data = summary.as_dict()
+        data["report"] = str(report) if report else None
+        print(json.dumps(data, indent=2))
+        return 0
+    print(f"Imported {summary.header_file} and {summary.episodes_file}: children "
+          f"{summary.children_new:,} new, {summary.children_updated:,} updated, "
+          f"{summary.children_unchanged:,} unchanged; episodes {summary.episodes_new:,} new, "
+          f"{summary.episodes_updated:,} updated, {summary.episodes_unchanged:,} unchanged; "
+          f"{summary.rows_rejected:,} rows not imported; {summary.errors:,} errors and "
+          f"{summary.warnings:,} warnings.")
+    for p in summary.problems[:SHOWN]:
+        print(f"  {p.level}: {p.file} row {p.row}, {p.column}: {p.reason}")
+    if len(summary.problems) > SHOWN:
+        print(f"  … and {len(summary.problems) - SHOWN:,} more problems (use --report "
+              "OUT.xlsx or --json for all).")
+    if report:
+        print(f"Wrote the {len(summary.problems):,} problems to {report}.")
+    return 0

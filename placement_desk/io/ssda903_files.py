@@ -1,0 +1,391 @@
+"""Reading the SSDA903 header and episodes files (CSV or XLSX) into typed records.
+
+Pure file reading, no database and no Qt. Columns are found by their names
+(``PLACE_PROVIDER``, ``Place provider`` and ``place provider`` are the same column),
+in whichever sheet of a workbook holds them; a file without a required column is
+refused with a :class:`~placement_desk.errors.FileFormatError` naming the file and
+the column. Each data row becomes a record, or a list of problems (the row number a
+spreadsheet shows, the column, the value and the reason) when it cannot be used.
+Codes are checked against the return's code lists; the 903 rules that need the
+register or other episodes (URN required, overlaps...) belong to
+:mod:`placement_desk.services.ssda903_rules`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from ..errors import FileFormatError
+from ..models.enums import (
+    CategoryOfNeed,
+    Ethnicity,
+    LabelledEnum,
+    LegalStatus,
+    PlacementType,
+    PlaceProvider,
+    ReasonCeased,
+    ReasonNewEpisode,
+    ReasonPlaceChange,
+    Sex,
+)
+from ..progress import NULL_STATE, TaskState
+from .tabular import (
+    Cell,
+    Row,
+    SheetSource,
+    cell_text,
+    find_header,
+    heading_key,
+    open_sheets,
+    parse_date,
+)
+
+Level = Literal["error", "warning"]
+
+HEADER_COLUMNS = ("CHILD", "SEX", "DOB", "ETHNIC", "UPN", "MOTHER", "MC_DOB")
+HEADER_REQUIRED = ("CHILD", "SEX", "DOB", "ETHNIC")
+EPISODE_COLUMNS = ("CHILD", "DECOM", "RNE", "LS", "CIN", "PLACE", "PLACE_PROVIDER", "DEC",
+                   "REC", "REASON_PLACE_CHANGE", "HOME_POST", "PL_POST", "URN")
+EPISODE_REQUIRED = EPISODE_COLUMNS
+
+NOT_IMPORTED = " The row was not imported."
+_PROGRESS_EVERY = 500
+_WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+
+
+def _codes(enum: type[LabelledEnum], keep: Callable[[str], bool] = lambda _c: True
+           ) -> frozenset[str]:
+    return frozenset(m.value for m in enum if keep(m.value))
+
+
+SEX_CODES = _codes(Sex)
+ETHNIC_CODES = _codes(Ethnicity)
+RNE_CODES = _codes(ReasonNewEpisode)
+LS_CODES = _codes(LegalStatus)
+CIN_CODES = _codes(CategoryOfNeed)
+PLACE_CODES = _codes(PlacementType, lambda c: not c.startswith("CL_"))
+PLACE_PROVIDER_CODES = _codes(PlaceProvider)
+REC_CODES = _codes(ReasonCeased)
+REASON_PLACE_CHANGE_CODES = _codes(ReasonPlaceChange)
+
+_EPISODE_CODE_COLUMNS: tuple[tuple[str, frozenset[str], str], ...] = (
+    ("RNE", RNE_CODES, "reason for new episode"),
+    ("LS", LS_CODES, "legal status"),
+    ("CIN", CIN_CODES, "category of need"),
+    ("PLACE", PLACE_CODES, "placement type"),
+    ("PLACE_PROVIDER", PLACE_PROVIDER_CODES, "placement provider"),
+    ("REC", REC_CODES, "reason episode ceased"),
+    ("REASON_PLACE_CHANGE", REASON_PLACE_CHANGE_CODES, "reason for placement change"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Something wrong with one cell (or row) of a file, as the user sees the file."""
+
+    file: str
+    row: int
+    column: str
+    value: str
+    level: Level
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class HeaderRecord:
+    """One child from the header file."""
+
+    row: int
+    child: str
+    sex: Sex
+    date_of_birth: dt.date
+    ethnicity: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class EpisodeRecord:
+    """One episode from the episodes file: codes upper case, blanks None, text as given."""
+
+    row: int
+    child: str
+    start_date: dt.date
+    end_date: dt.date | None
+    reason_new_episode: str | None
+    legal_status: str | None
+    category_of_need: str | None
+    placement_type: str
+    place_provider: str | None
+    reason_ceased: str | None
+    reason_place_change: str | None
+    home_postcode: str | None
+    placement_postcode: str | None
+    urn: str | None
+
+
+@dataclass(slots=True)
+class HeaderFile:
+    path: Path
+    sheet: str
+    rows_read: int = 0
+    records: list[HeaderRecord] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    rejected: int = 0
+    rejected_children: dict[str, int] = field(default_factory=dict)
+    """Child reference → row, for the rows left out that name a child."""
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+
+@dataclass(slots=True)
+class EpisodesFile:
+    path: Path
+    sheet: str
+    rows_read: int = 0
+    records: list[EpisodeRecord] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    rejected: int = 0
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+
+# -- finding the table -------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class _Table:
+    source: SheetSource
+    header: int
+    columns: dict[str, int]  # column name as in the 903 spec → index
+
+
+def _columns(row: Sequence[Cell], wanted: Sequence[str]) -> dict[str, int]:
+    keys = {heading_key(name): name for name in wanted}
+    found: dict[str, int] = {}
+    for index, cell in enumerate(row):
+        name = keys.get(heading_key(cell))
+        if name is not None and name not in found:
+            found[name] = index
+    return found
+
+
+def _find_table(path: Path, wanted: Sequence[str], required: Sequence[str],
+                what: str) -> _Table:
+    sheets = open_sheets(path)
+    best: _Table | None = None
+    for source in sheets:
+        header = find_header(source.head, lambda keys: len(_columns(keys, wanted)))
+        if header is None:
+            continue
+        columns = _columns(source.head[header], wanted)
+        if best is None or len(columns) > len(best.columns):
+            best = _Table(source, header, columns)
+    workbook = _is_workbook(path)
+    sheet = best.source.name if best is not None and workbook else ""
+    missing = [c for c in required if best is None or c not in best.columns]
+    if missing:
+        if not sheets or all(not s.head for s in sheets):
+            message = f"The file is empty. Choose the SSDA903 {what} file."
+        else:
+            listed = ", ".join(missing)
+            message = (f"The file has no {missing[0]} column"
+                       + (f" (missing: {listed})" if len(missing) > 1 else "")
+                       + f". Choose the SSDA903 {what} file, with the columns "
+                       + ", ".join(required) + " in its first row.")
+        if path.suffix.lower() in _WORKBOOK_SUFFIXES and not workbook:
+            message += (f" This file is named {path.suffix} but holds text, not a workbook: "
+                        "open it in Excel and save it again.")
+        raise FileFormatError(message, file=path.name, sheet=sheet, column=missing[0])
+    assert best is not None
+    return best
+
+
+def _is_workbook(path: Path) -> bool:
+    with path.open("rb") as fh:
+        return fh.read(4) in (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
+
+
+def _data_rows(table: _Table) -> list[tuple[int, Row]]:
+    """(row number as a spreadsheet shows it, cells) for each non-blank row below the header."""
+    rows = table.source.rows()
+    out: list[tuple[int, Row]] = []
+    for index in range(table.header + 1, len(rows)):
+        row = rows[index]
+        if any(c is not None and (not isinstance(c, str) or c.strip()) for c in row):
+            out.append((index + 1, row))
+    return out
+
+
+def _cell(row: Row, index: int | None) -> Cell:
+    if index is None or index >= len(row):
+        return None
+    return row[index]
+
+
+def _shown(value: Cell) -> str:
+    if isinstance(value, dt.datetime | dt.date):
+        return f"{value.day:02d}/{value.month:02d}/{value.year:04d}"
+    return cell_text(value) or ""
+
+
+# -- parsing rows ------------------------------------------------------------------------------
+
+class _RowParser:
+    """Collects a row's problems while its cells are read."""
+
+    def __init__(self, file: str, number: int, row: Row, columns: dict[str, int]) -> None:
+        self.file, self.number, self.row, self.columns = file, number, row, columns
+        self.problems: list[Problem] = []
+
+    def raw(self, column: str) -> Cell:
+        return _cell(self.row, self.columns.get(column))
+
+    def problem(self, column: str, level: Level, reason: str) -> None:
+        self.problems.append(Problem(self.file, self.number, column,
+                                     _shown(self.raw(column)), level, reason))
+
+    @property
+    def failed(self) -> bool:
+        return any(p.level == "error" for p in self.problems)
+
+    def text(self, column: str) -> str | None:
+        return cell_text(self.raw(column))
+
+    def child(self) -> str:
+        text = self.text("CHILD")
+        if text is None:
+            self.problem("CHILD", "error", "The child's reference (CHILD) is blank.")
+            return ""
+        return text
+
+    def date(self, column: str, required: bool, what: str) -> dt.date | None:
+        value = self.raw(column)
+        try:
+            day = parse_date(value)
+        except ValueError:
+            self.problem(column, "error", f"The {what} ({column}) is not a date: write it as "
+                                          "dd/mm/yyyy.")
+            return None
+        if day is None and required:
+            self.problem(column, "error", f"The {what} ({column}) is blank.")
+        return day
+
+    def code(self, column: str, codes: frozenset[str], what: str,
+             required: bool = False) -> str | None:
+        text = self.text(column)
+        if text is None:
+            if required:
+                self.problem(column, "error", f"The {what} ({column}) is blank.")
+            return None
+        code = text.upper()
+        if code not in codes:
+            self.problem(column, "error", f"{text} is not an SSDA903 {what} code.")
+            return None
+        return code
+
+    def finish(self) -> list[Problem]:
+        """The problems, errors saying that the row was left out."""
+        return [Problem(p.file, p.row, p.column, p.value, p.level, p.reason + NOT_IMPORTED)
+                if p.level == "error" else p for p in self.problems]
+
+
+def parse_header_row(file: str, number: int, row: Row, columns: dict[str, int]
+                     ) -> tuple[HeaderRecord | None, list[Problem]]:
+    """One header row: the child, or None with the reasons it cannot be used."""
+    p = _RowParser(file, number, row, columns)
+    child = p.child()
+    sex_code = p.code("SEX", SEX_CODES, "sex", required=True)
+    born = p.date("DOB", True, "date of birth")
+    ethnicity = p.code("ETHNIC", ETHNIC_CODES, "ethnicity")
+    if p.failed or sex_code is None or born is None:
+        return None, p.finish()
+    return HeaderRecord(number, child, Sex(sex_code), born, ethnicity), p.finish()
+
+
+def parse_episode_row(file: str, number: int, row: Row, columns: dict[str, int]
+                      ) -> tuple[EpisodeRecord | None, list[Problem]]:
+    """One episodes row: the episode, or None with the reasons it cannot be used.
+
+    Warnings (a reason ceased on an episode with no end date, which is then left out)
+    come with a record.
+    """
+    p = _RowParser(file, number, row, columns)
+    child = p.child()
+    start = p.date("DECOM", True, "start date")
+    end = p.date("DEC", False, "end date")
+    if start is not None and end is not None and end < start:
+        p.problem("DEC", "error", "The episode ends (DEC) before it starts (DECOM).")
+    codes = {column: p.code(column, codes, what, required=column == "PLACE")
+             for column, codes, what in _EPISODE_CODE_COLUMNS}
+    if p.failed or start is None or codes["PLACE"] is None:
+        return None, p.finish()
+    ceased = codes["REC"]
+    if ceased is not None and end is None:
+        p.problem("REC", "warning", f"The episode has a reason ceased ({ceased}) but no end "
+                                    "date (DEC), so the reason was left out.")
+        ceased = None
+    urn = p.text("URN")
+    record = EpisodeRecord(
+        number, child, start, end, codes["RNE"], codes["LS"], codes["CIN"], codes["PLACE"],
+        codes["PLACE_PROVIDER"], ceased, codes["REASON_PLACE_CHANGE"], p.text("HOME_POST"),
+        p.text("PL_POST"), "".join(urn.split()).upper() if urn else None)
+    return record, p.finish()
+
+
+# -- whole files -------------------------------------------------------------------------------
+
+def read_header_file(path: str | Path, state: TaskState = NULL_STATE) -> HeaderFile:
+    """Every child in an SSDA903 header file, and the problems of the rows left out."""
+    path = Path(path)
+    table = _find_table(path, HEADER_COLUMNS, HEADER_REQUIRED, "header")
+    result = HeaderFile(path, table.source.name)
+    rows = _data_rows(table)
+    step = f"Reading {path.name}"
+    state.progress(step, 0, len(rows))
+    for done, (number, row) in enumerate(rows, 1):
+        record, problems = parse_header_row(path.name, number, row, table.columns)
+        result.rows_read += 1
+        result.problems.extend(problems)
+        if record is None:
+            result.rejected += 1
+            ref = cell_text(_cell(row, table.columns.get("CHILD")))
+            if ref is not None:
+                result.rejected_children.setdefault(ref, number)
+        else:
+            result.records.append(record)
+        if done % _PROGRESS_EVERY == 0:
+            state.check_cancelled()
+            state.progress(step, done, len(rows))
+    state.check_cancelled()
+    state.progress(step, len(rows), len(rows))
+    return result
+
+
+def read_episodes_file(path: str | Path, state: TaskState = NULL_STATE) -> EpisodesFile:
+    """Every episode in an SSDA903 episodes file, and the problems of its rows."""
+    path = Path(path)
+    table = _find_table(path, EPISODE_COLUMNS, EPISODE_REQUIRED, "episodes")
+    result = EpisodesFile(path, table.source.name)
+    rows = _data_rows(table)
+    step = f"Reading {path.name}"
+    state.progress(step, 0, len(rows))
+    for done, (number, row) in enumerate(rows, 1):
+        record, problems = parse_episode_row(path.name, number, row, table.columns)
+        result.rows_read += 1
+        result.problems.extend(problems)
+        if record is None:
+            result.rejected += 1
+        else:
+            result.records.append(record)
+        if done % _PROGRESS_EVERY == 0:
+            state.check_cancelled()
+            state.progress(step, done, len(rows))
+    state.check_cancelled()
+    state.progress(step, len(rows), len(rows))
+    return result

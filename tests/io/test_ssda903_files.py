@@ -1,0 +1,174 @@
+"""Reading SSDA903 header and episodes files: columns by name, rows or their problems."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+from placement_desk.errors import FileFormatError
+from placement_desk.io.ssda903_files import (
+    EPISODE_COLUMNS,
+    read_episodes_file,
+    read_header_file,
+)
+from placement_desk.models.enums import Sex
+from placement_desk.progress import Cancelled, TaskState
+from tests.reference import SSDA903, need
+
+EPISODE_HEAD = ",".join(EPISODE_COLUMNS)
+
+
+def _write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _day(text: str) -> dt.date | None:
+    """dd/mm/yyyy read by hand, independently of the reader."""
+    try:
+        day, month, year = text.split("/")
+        return dt.date(int(year), int(month), int(day))
+    except ValueError:
+        return None
+
+
+@pytest.mark.reference
+def test_the_published_files_read_with_every_row_accounted_for() -> None:
+    header_path = need(SSDA903 / "header.csv")
+    episodes_path = need(SSDA903 / "episodes.csv")
+    with open(header_path, encoding="utf-8-sig", newline="") as fh:
+        header_rows = list(csv.DictReader(fh))
+    with open(episodes_path, encoding="utf-8-sig", newline="") as fh:
+        episode_rows = list(csv.DictReader(fh))
+    good_header = [r for r in header_rows
+                   if r["CHILD"].strip() and r["SEX"] in ("1", "2") and _day(r["DOB"])]
+    good_episodes = [r for r in episode_rows
+                     if r["CHILD"].strip() and _day(r["DECOM"]) and r["PLACE"].strip()
+                     and (not r["DEC"] or (_day(r["DEC"]) and _day(r["DEC"]) >= _day(r["DECOM"])))]
+    open_with_reason = sum(1 for r in good_episodes if not r["DEC"] and r["REC"].strip())
+
+    header = read_header_file(header_path)
+    episodes = read_episodes_file(episodes_path)
+
+    assert header.rows_read == len(header_rows)
+    assert len(header.records) == len(good_header)
+    assert header.rejected == len(header_rows) - len(good_header)
+    assert episodes.rows_read == len(episode_rows) > 5000
+    assert len(episodes.records) == len(good_episodes)
+    warnings = [p for p in episodes.problems if p.level == "warning"]
+    assert len(warnings) == open_with_reason > 0
+    assert all(p.column == "REC" for p in warnings)
+    first = episodes.records[0]
+    raw = episode_rows[0]
+    assert (first.row, first.child, first.start_date, first.placement_type, first.urn) == (
+        2, raw["CHILD"], _day(raw["DECOM"]), raw["PLACE"], raw["URN"])
+    assert header.records[0].sex == Sex(header_rows[0]["SEX"])
+
+
+def test_bad_rows_are_listed_with_row_column_value_and_reason(tmp_path: Path) -> None:
+    path = _write(tmp_path / "episodes.csv", EPISODE_HEAD + "\n"
+                  "A1,01/04/2020,S,C2,N1,U4,PR1,,,,SM1 1AA,SM2 2BB,\n"       # row 2: good
+                  "A1,31/02/2020,S,C2,N1,U4,PR1,,,,,,\n"                     # 3: no such date
+                  "A1,01/05/2020,S,C2,N1,Q9,PR1,,,,,,\n"                     # 4: unknown PLACE
+                  "A1,01/06/2020,S,C2,N1,U4,PR1,01/05/2020,E8,,,,\n"         # 5: ends first
+                  "\n"                                                       # 6: blank, skipped
+                  ",01/07/2020,S,C2,N1,U4,PR1,,,,,,\n"                       # 7: no child
+                  "A1,01/08/2020,s,c2,n1,k2,pr4,01/09/2020,e8,carpl,,,sc123456\n")  # 8: lower
+    result = read_episodes_file(path)
+    assert [r.row for r in result.records] == [2, 8]
+    assert result.rejected == 4
+    lower = result.records[1]
+    assert (lower.reason_new_episode, lower.placement_type, lower.place_provider,
+            lower.reason_ceased, lower.reason_place_change, lower.urn) == (
+        "S", "K2", "PR4", "E8", "CARPL", "SC123456")
+    by_row = {p.row: p for p in result.problems}
+    assert (by_row[3].column, by_row[3].value) == ("DECOM", "31/02/2020")
+    assert "not a date" in by_row[3].reason and "not imported" in by_row[3].reason
+    assert (by_row[4].column, by_row[4].value) == ("PLACE", "Q9")
+    assert (by_row[5].column, by_row[5].level) == ("DEC", "error")
+    assert by_row[7].column == "CHILD"
+    assert 6 not in by_row
+
+
+def test_columns_are_found_by_name_in_any_order_case_and_spacing(tmp_path: Path) -> None:
+    path = _write(tmp_path / "header.csv",
+                  "Return for 2024-25\n\n dob ,Ethnic, child ,Sex,UPN\n"
+                  "12/03/2012,WBRI,C9,2,\n")
+    result = read_header_file(path)
+    assert len(result.records) == 1
+    record = result.records[0]
+    assert (record.row, record.child, record.date_of_birth, record.sex, record.ethnicity) == (
+        4, "C9", dt.date(2012, 3, 12), Sex.FEMALE, "WBRI")
+
+
+def test_an_xlsx_file_with_real_dates_and_numbers_reads_like_the_csv(tmp_path: Path) -> None:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Notes"
+    sheet.append(["This workbook holds the episodes on the next sheet"])
+    data = book.create_sheet("Episodes")
+    data.append(list(EPISODE_COLUMNS))
+    data.append([566910, dt.datetime(2016, 2, 15), "L", "C2", "N3", "T2", "PR0",
+                 dt.datetime(2017, 8, 14), "X1", "CLOSE", None, None, None])
+    path = tmp_path / "episodes.xlsx"
+    book.save(path)
+    result = read_episodes_file(path)
+    assert result.sheet == "Episodes"
+    assert len(result.records) == 1
+    record = result.records[0]
+    assert (record.child, record.start_date, record.end_date, record.urn) == (
+        "566910", dt.date(2016, 2, 15), dt.date(2017, 8, 14), None)
+
+
+def test_a_missing_column_is_refused_naming_the_file_and_column(tmp_path: Path) -> None:
+    path = _write(tmp_path / "episodes.csv", EPISODE_HEAD.replace(",PLACE,", ",PLACEMENT,")
+                  + "\nA1,01/04/2020,S,C2,N1,U4,PR1,,,,,,\n")
+    with pytest.raises(FileFormatError) as caught:
+        read_episodes_file(path)
+    assert caught.value.file == "episodes.csv"
+    assert caught.value.column == "PLACE"
+    assert "no PLACE column" in str(caught.value)
+
+
+def test_an_empty_file_and_a_text_file_named_xlsx_are_refused(tmp_path: Path) -> None:
+    empty = _write(tmp_path / "header.csv", "")
+    with pytest.raises(FileFormatError) as caught:
+        read_header_file(empty)
+    assert (caught.value.file, caught.value.column) == ("header.csv", "CHILD")
+    assert "empty" in str(caught.value)
+    fake = _write(tmp_path / "header.xlsx", "this is a note, not a spreadsheet\n")
+    with pytest.raises(FileFormatError) as caught:
+        read_header_file(fake)
+    assert (caught.value.file, caught.value.column) == ("header.xlsx", "CHILD")
+    assert "holds text, not a workbook" in str(caught.value)
+
+
+@pytest.mark.reference
+def test_the_published_provider_lists_are_not_taken_for_903_files() -> None:
+    for name in ("ch_fake.xlsx", "scp_fake.xlsx", "scp_ch_2025_fake.xlsx"):
+        path = need(SSDA903 / name)
+        with pytest.raises(FileFormatError) as caught:
+            read_episodes_file(path)
+        assert caught.value.file == name
+        assert caught.value.column == "CHILD"
+        assert caught.value.sheet, "a workbook's refusal names the sheet it looked at"
+        with pytest.raises(FileFormatError):
+            read_header_file(path)
+
+
+def test_reading_reports_progress_and_stops_when_cancelled(tmp_path: Path) -> None:
+    lines = [EPISODE_HEAD] + [f"C{i},01/04/2020,S,C2,N1,U4,PR1,,,,,," for i in range(3000)]
+    path = _write(tmp_path / "episodes.csv", "\n".join(lines) + "\n")
+    seen: list[tuple[str, int, int]] = []
+    read_episodes_file(path, TaskState(lambda *a: seen.append(a), min_interval=0))
+    assert seen[-1] == ("Reading episodes.csv", 3000, 3000)
+    assert len(seen) > 3
+    state = TaskState()
+    state.cancel()
+    with pytest.raises(Cancelled):
+        read_episodes_file(path, state)
