@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ..errors import ValidationError
 from ..models import QaVisit, RatingAlert, Setting, User
-from ..models.enums import QaVisitStatus, QaVisitType, RiskLevel, SettingType
+from ..models.enums import QaVisitStatus, QaVisitType, RiskLevel, SettingType, UserRole
 from .alerts import settings_in_use, visit_deadline_days
 from .dates import add_working_days
 from .risk import assess_settings
@@ -229,3 +229,41 @@ def plan_visit(sessions: sessionmaker[Session], setting_id: uuid.UUID,
                         visit_type=visit_type)
         session.add(visit)
         return visit.id
+
+
+# --- Choices for forms ------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Officer:
+    """Someone who can be the QA officer of a setting or lead a visit."""
+
+    id: uuid.UUID
+    name: str
+
+
+def qa_officers(session: Session) -> list[Officer]:
+    """Active users with the QA officer role, by name: whom a setting or visit can go to."""
+    query = (select(User.id, User.display_name)
+             .where(User.active.is_(True), User.role == UserRole.QA_OFFICER)
+             .order_by(func.lower(User.display_name)))
+    return [Officer(uid, name) for uid, name in session.execute(query)]
+
+
+def next_planned_visit(session: Session, setting_id: uuid.UUID) -> uuid.UUID | None:
+    """The setting's earliest planned visit not yet started, so recording can start it."""
+    return session.scalar(
+        select(QaVisit.id)
+        .where(QaVisit.setting_id == setting_id, QaVisit.status == QaVisitStatus.PLANNED,
+               QaVisit.deleted_at.is_(None))
+        .order_by(QaVisit.planned_date.is_(None), QaVisit.planned_date, QaVisit.created_at)
+        .limit(1))
+
+
+def last_completed_visit(session: Session, setting_id: uuid.UUID) -> uuid.UUID | None:
+    """The setting's most recent completed visit: the one whose letter is reprinted."""
+    return session.scalar(
+        select(QaVisit.id)
+        .where(QaVisit.setting_id == setting_id, QaVisit.status == QaVisitStatus.COMPLETED,
+               QaVisit.deleted_at.is_(None))
+        .order_by(QaVisit.visit_date.desc(), QaVisit.completed_at.desc())
+        .limit(1))

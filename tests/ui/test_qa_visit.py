@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -50,6 +52,14 @@ def _window(qtbot: QtBot, db: Database, tmp_path: Path) -> MainWindow:
     return win
 
 
+def _pdf_text(path: Path) -> str:
+    assert path.read_bytes().startswith(b"%PDF")
+    if shutil.which("pdftotext") is None:  # the make targets install it; say so if absent
+        pytest.skip("pdftotext (poppler-utils) is needed to read the letter")
+    return subprocess.run(["pdftotext", str(path), "-"], check=True, capture_output=True,
+                          text=True).stdout
+
+
 def _next_due(db: Database, setting: Setting) -> dt.date | None:
     with db.sessions() as s:
         found = s.get(Setting, setting.id)
@@ -63,11 +73,12 @@ def test_a_visit_survives_a_killed_form_and_completing_it_moves_the_due_date(
     monkeypatch.setattr(visit_dialog, "AUTOSAVE_MS", 200)
     win = _window(qtbot, db, tmp_path)
     page = win.pages["qa"]
-    assert page.count.text() == "1 settings"  # type: ignore[attr-defined]
+    schedule = page.schedule  # type: ignore[attr-defined]
+    assert schedule.count.text() == "1 of 1 settings"
     due_before = _next_due(db, home)
     assert due_before is not None and due_before < TODAY, "a year and more since the last visit"
-    page.table.selectRow(0)  # type: ignore[attr-defined]
-    dialog = page.record_visit()  # type: ignore[attr-defined]
+    schedule.table.selectRow(0)
+    dialog = schedule.record_visit()
     assert dialog is not None
     qtbot.waitExposed(dialog)
     assert dialog.focusWidget() is dialog.visit_date
@@ -89,14 +100,19 @@ def test_a_visit_survives_a_killed_form_and_completing_it_moves_the_due_date(
     shiboken6.delete(dialog)
 
     win.pages["qa"].force_refresh()
-    assert page.drafts.count() == 1  # type: ignore[attr-defined]
-    item = page.drafts.item(0)  # type: ignore[attr-defined]
-    again = page.open_visit(item.data(Qt.ItemDataRole.UserRole))  # type: ignore[attr-defined]
+    assert schedule.drafts.count() == 1
+    item = schedule.drafts.item(0)
+    again = schedule.open_visit(item.data(Qt.ItemDataRole.UserRole))
     qtbot.addWidget(again)
     assert again.officers.text() == "Asha Patel"
     assert again.visit_type.currentText() == "Unannounced"
     assert again.areas[0][1].currentText() == "Good"
     assert again.areas[0][2].toPlainText() == "Warm, settled home; plans up to date."
+
+    # The letter can be printed while the visit is in progress: it says DRAFT.
+    assert again.save_letter(tmp_path / "draft.pdf"), again.error.text()
+    draft = _pdf_text(tmp_path / "draft.pdf")
+    assert "DRAFT" in draft and "Warm, settled home" in draft
 
     again.complete()
     assert again.error.text() == "Choose the overall judgement."
@@ -109,5 +125,13 @@ def test_a_visit_survives_a_killed_form_and_completing_it_moves_the_due_date(
     assert again.completed is not None, again.error.text()
     due_after = _next_due(db, home)
     assert due_after is not None and due_after > TODAY, "the next visit is now in the future"
-    page.force_refresh()  # type: ignore[attr-defined]
-    assert page.drafts.count() == 0  # type: ignore[attr-defined]
+    page.force_refresh()
+    assert schedule.drafts.count() == 0
+
+    # The completed visit's letter is reprinted from the schedule, no longer a draft.
+    schedule.view.setCurrentIndex(schedule.view.findData("all"))
+    schedule.table.selectRow(0)
+    assert schedule.letter_button.isEnabled()
+    assert schedule.save_last_letter(str(tmp_path / "final.pdf")), schedule.message.text()
+    final = _pdf_text(tmp_path / "final.pdf")
+    assert "DRAFT" not in final and "Oak House" in final and "Asha Patel" in final

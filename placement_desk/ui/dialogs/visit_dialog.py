@@ -3,13 +3,16 @@
 A crash or power cut loses at most the last few seconds of typing: the form
 writes a draft (only what changed) every :data:`AUTOSAVE_MS` and whenever it is
 closed; drafts reopen from the QA page. "Complete visit" checks the visit and
-updates the setting's risk level and next due date.
+updates the setting's risk level and next due date. "Print letter…" saves the
+letter to the provider as a PDF (marked DRAFT until the visit is complete).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
+from pathlib import Path
 
 from PySide6.QtCore import QDate, QTimer
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
@@ -18,6 +21,7 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QFormLayout,
     QGridLayout,
     QGroupBox,
@@ -31,7 +35,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session, sessionmaker
 
-from ...errors import ValidationError
+from ...errors import UserError, ValidationError
 from ...models.enums import QaJudgement, QaVisitType
 from ...services.qa_visits import (
     AreaForm,
@@ -43,6 +47,31 @@ from ...services.qa_visits import (
 )
 
 AUTOSAVE_MS = 3000
+
+
+def letter_file_name(setting_name: str, day: dt.date | None) -> str:
+    """A file name to offer for a visit letter: "QA visit Oak House 2026-03-02.pdf"."""
+    safe = re.sub(r'[\\/:*?"<>|]+', " ", setting_name).strip() or "setting"
+    return f"QA visit {safe}{' ' + day.isoformat() if day else ''}.pdf"
+
+
+def ask_letter_path(parent: QWidget, suggested: str) -> str:
+    """Ask where to save a visit letter; "" when the user cancels."""
+    name, _filter = QFileDialog.getSaveFileName(
+        parent, parent.tr("Save the letter to the provider"), suggested, parent.tr("PDF (*.pdf)"))
+    return name
+
+
+def write_letter(sessions: sessionmaker[Session], visit_id: uuid.UUID,
+                 path: str | Path, today: dt.date) -> str | None:
+    """Write the visit letter; returns a message for the user when it cannot be written."""
+    from ...reports.visit_letter import write_visit_letter
+
+    try:
+        write_visit_letter(sessions, visit_id, path, today=today)
+    except UserError as exc:
+        return str(exc)
+    return None
 
 
 def _judgement_combo(placeholder: str) -> QComboBox:
@@ -129,6 +158,13 @@ class VisitDialog(QDialog):
                                                       QDialogButtonBox.ButtonRole.AcceptRole)
         close = self.buttons.addButton(self.tr("Save draft and close"),
                                        QDialogButtonBox.ButtonRole.RejectRole)
+        self.print_button = self.buttons.addButton(self.tr("Print letter…"),
+                                                   QDialogButtonBox.ButtonRole.ActionRole)
+        self.print_button.setToolTip(self.tr(
+            "Save the letter to the provider as a PDF; marked DRAFT until the visit is "
+            "complete"))
+        self.print_button.clicked.connect(self.print_letter)
+        self.setting_name = record.setting_name
         self.complete_button.clicked.connect(self.complete)
         close.clicked.connect(self.close)
         shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self)
@@ -170,6 +206,22 @@ class VisitDialog(QDialog):
         if saved.changed:
             self.status.setText(self.tr("Draft saved at {time}").format(
                 time=dt.datetime.now().strftime("%H:%M:%S")))
+        return True
+
+    def print_letter(self) -> None:
+        path = ask_letter_path(self, letter_file_name(self.setting_name, self.form().visit_date))
+        if path:
+            self.save_letter(path)
+
+    def save_letter(self, path: str | Path) -> bool:
+        """Save the draft, then write the letter as it stands to ``path``."""
+        if not self.autosave():
+            return False
+        problem = write_letter(self.sessions, self.visit_id, path, self.today)
+        if problem:
+            self.error.setText(problem)
+            return False
+        self.status.setText(self.tr("Letter saved to {path}").format(path=Path(path).name))
         return True
 
     def complete(self) -> None:

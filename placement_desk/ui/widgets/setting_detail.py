@@ -83,15 +83,16 @@ class JudgementTimeline(QWidget):
 
 
 class SettingDetailTabs(QTabWidget):
-    def __init__(self) -> None:
+    def __init__(self, empty_text: str = "") -> None:
         super().__init__()
         self.setDocumentMode(True)
+        self.empty_text = empty_text or self.tr(
+            "Choose a setting in the list to see its details.")
         self.show_empty()
 
     def show_empty(self) -> None:
         self.clear()
-        self.addTab(_empty(self.tr("Choose a setting in the list to see its details.")),
-                    self.tr("Overview"))
+        self.addTab(_empty(self.empty_text), self.tr("Overview"))
 
     def show_detail(self, d: SettingDetail) -> None:
         current = self.currentIndex()
