@@ -120,11 +120,11 @@ def list_episodes(session: Session) -> list[EpisodeRow]:
     columns read as SQLite stores them: 60,000 episodes in a fraction of a second.
     """
     pe = PlacementEpisode
-    children: dict[str, str] = dict(fetch_stored(session, select(  # type: ignore[arg-type]
+    children: dict[str, str] = dict(fetch_stored(session, select(
         stored(Child.id), Child.case_ref).where(Child.deleted_at.is_(None))))
     settings = {sid: (name, urn) for sid, name, urn in fetch_stored(session, select(
         stored(Setting.id), Setting.name, Setting.urn))}
-    agreements: dict[str, str] = dict(fetch_stored(session, select(  # type: ignore[arg-type]
+    agreements: dict[str, str] = dict(fetch_stored(session, select(
         stored(Agreement.episode_id), Agreement.reference)
         .where(Agreement.deleted_at.is_(None), Agreement.episode_id.is_not(None))))
     query = (select(stored(pe.id), stored(pe.child_id), stored(pe.start_date), stored(pe.end_date),

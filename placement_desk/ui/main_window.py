@@ -24,6 +24,7 @@ from .context import AppContext
 from .icons import icon
 from .pages import PageSpec, load_pages
 from .pages.base import Page
+from .widgets.page_holder import PageHolder
 
 
 class MainWindow(QMainWindow):
@@ -43,7 +44,9 @@ class MainWindow(QMainWindow):
         for spec in self.specs:
             page = spec.factory(ctx)
             self.pages[spec.key] = page
-            self.stack.addWidget(page)
+            # On a screen narrower than a page needs, the page scrolls rather than the
+            # window growing past the screen's edge.
+            self.stack.addWidget(PageHolder(page))
             item = QListWidgetItem(icon(spec.icon), spec.title)
             item.setToolTip(f"{spec.title} (Ctrl+{spec.position})")
             item.setData(Qt.ItemDataRole.UserRole, spec.key)
@@ -118,7 +121,8 @@ class MainWindow(QMainWindow):
         return str(item.data(Qt.ItemDataRole.UserRole)) if item else ""
 
     def current_page(self) -> Page | None:
-        widget = self.stack.currentWidget()
+        holder = self.stack.currentWidget()
+        widget = holder.widget() if isinstance(holder, PageHolder) else holder
         return widget if isinstance(widget, Page) else None
 
     def refresh_current(self) -> None:

@@ -44,7 +44,7 @@ def _titles(win: MainWindow) -> list[str]:
 
 
 def test_only_pages_that_exist_are_listed(window: MainWindow) -> None:
-    assert _titles(window) == ["Dashboard", "Providers", "QA", "Data"]
+    assert _titles(window) == ["Dashboard", "Providers", "Placements", "QA", "Data"]
     assert window.current_key() == "dashboard"
 
 
@@ -69,7 +69,7 @@ def test_geometry_and_last_page_are_remembered(qtbot: QtBot, db: Database,
     first: MainWindow = build_main_window(db, settings)
     qtbot.addWidget(first)
     first.show()
-    first.resize(760, 520)
+    first.resize(760, 520)  # narrower than the widest page, which then scrolls sideways
     first.show_page("data")
     saved = first.size()
     first.close()

@@ -27,7 +27,7 @@ class PageSpec:
 
 
 _REGISTRY: dict[str, PageSpec] = {}
-PAGE_MODULES = ("dashboard", "providers", "qa", "data")
+PAGE_MODULES = ("dashboard", "providers", "placements", "qa", "data")
 
 
 def register_page(key: str, title: str, icon: str,

@@ -1,0 +1,128 @@
+"""A table model for long lists (60,000 episodes): filtering and sorting done in Python.
+
+A sort/filter proxy calls back into Python for every row it filters and for
+every comparison it sorts, which is far too slow at this size. This model keeps
+all rows, a list of the positions shown (from a filter function run once per
+change), and sorts those positions with Python's sort and a key per column.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, Generic, TypeVar
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+
+from .rows import ID_ROLE, ROW_ROLE, SORT_ROLE, Column, Index
+
+R = TypeVar("R")
+
+
+def _key(value: Any) -> tuple[int, Any]:
+    """None sorts first; everything else by its own order."""
+    return (0, "") if value is None else (1, value)
+
+
+class FastRowsModel(QAbstractTableModel, Generic[R]):
+    def __init__(self, columns: Sequence[Column[R]], row_id: Callable[[R], Any],
+                 parent: Any = None) -> None:
+        super().__init__(parent)
+        self.columns = list(columns)
+        self.row_id = row_id
+        self.all_rows: list[R] = []
+        self.shown: list[int] = []
+        self.extra: Callable[[R, int, int], Any] | None = None
+        """Optional (row, column, role) → colour or tooltip of a cell."""
+        self._sort: tuple[int, Qt.SortOrder] | None = None
+
+    # -- content -------------------------------------------------------------------------
+
+    def set_rows(self, rows: Sequence[R], shown: Sequence[int] | None = None) -> None:
+        self.beginResetModel()
+        self.all_rows = list(rows)
+        self.shown = list(range(len(rows)) if shown is None else shown)
+        self._apply_sort()
+        self.endResetModel()
+
+    def set_shown(self, shown: Sequence[int]) -> None:
+        self.beginResetModel()
+        self.shown = list(shown)
+        self._apply_sort()
+        self.endResetModel()
+
+    def row_at(self, row: int) -> R:
+        return self.all_rows[self.shown[row]]
+
+    def visible(self) -> list[R]:
+        return [self.all_rows[n] for n in self.shown]
+
+    def position_of(self, row_id: Any) -> int | None:
+        for n, position in enumerate(self.shown):
+            if self.row_id(self.all_rows[position]) == row_id:
+                return n
+        return None
+
+    def refresh_column(self, column: int) -> None:
+        if self.shown:
+            self.dataChanged.emit(self.index(0, column),
+                                  self.index(len(self.shown) - 1, column))
+
+    # -- sorting ---------------------------------------------------------------------------
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self.layoutAboutToBeChanged.emit()
+        self._sort = (column, order)
+        self._apply_sort()
+        self.layoutChanged.emit()
+
+    def _apply_sort(self) -> None:
+        if self._sort is None or not (0 <= self._sort[0] < len(self.columns)):
+            return
+        column = self.columns[self._sort[0]]
+        value = column.sort or column.text
+        rows = self.all_rows
+        self.shown.sort(key=lambda n: _key(value(rows[n])),
+                        reverse=self._sort[1] == Qt.SortOrder.DescendingOrder)
+
+    # -- Qt model --------------------------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.shown)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.columns)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not (0 <= index.row() < len(self.shown)):
+            return None
+        row = self.all_rows[self.shown[index.row()]]
+        column = self.columns[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return column.text(row)
+        if role == ID_ROLE:
+            return self.row_id(row)
+        if role == ROW_ROLE:
+            return row
+        if role == SORT_ROLE:
+            return column.sort(row) if column.sort else column.text(row)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column.align_right:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if self.extra is not None and role in (Qt.ItemDataRole.ForegroundRole,
+                                               Qt.ItemDataRole.ToolTipRole):
+            return self.extra(row, index.column(), role)
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not (0 <= section < len(self.columns)):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.columns[section].title
+        if role == Qt.ItemDataRole.ToolTipRole and self.columns[section].tooltip:
+            return self.columns[section].tooltip
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable

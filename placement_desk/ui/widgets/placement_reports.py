@@ -1,0 +1,197 @@
+"""Two views of the placements: weeks and spend for a period, and the care leavers' tables."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.orm import Session, sessionmaker
+
+from ...errors import ValidationError
+from ...services.care_leavers import Table, care_leaver_tables
+from ...services.costs import CostRow, total, weeks_and_spend
+from ...services.formatting import date_long, money
+from ...services.settings_store import get_setting
+from ..dialogs.form_base import DateField
+
+GROUPS = (("provider", "Provider"), ("setting", "Setting"), ("placement_type", "Placement type"),
+          ("route", "Commissioning route"), ("child", "Child"))
+
+
+def financial_year_start(day: dt.date) -> dt.date:
+    return dt.date(day.year if day.month >= 4 else day.year - 1, 4, 1)
+
+
+def _fill(table: QTableWidget, headings: list[str], rows: list[list[object]],
+          right_from: int = 1) -> None:
+    table.clear()
+    table.setColumnCount(len(headings))
+    table.setHorizontalHeaderLabels(headings)
+    table.setRowCount(len(rows))
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            item = QTableWidgetItem(str(value))
+            if c >= right_from:
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            table.setItem(r, c, item)
+
+
+def _table() -> QTableWidget:
+    table = QTableWidget()
+    table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+    table.verticalHeader().setVisible(False)
+    table.verticalHeader().setDefaultSectionSize(24)
+    table.setAlternatingRowColors(True)
+    table.setTabKeyNavigation(False)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    table.horizontalHeader().setStretchLastSection(False)
+    return table
+
+
+class SpendView(QWidget):
+    """Weeks of placement and spend in a period, grouped; the period end is exclusive."""
+
+    def __init__(self, sessions: sessionmaker[Session], settings: QSettings, today: dt.date,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.sessions, self.settings = sessions, settings
+        start = financial_year_start(today)
+        self.start = DateField()
+        self.start.set_value(start)
+        self.end = DateField()
+        self.end.set_value(dt.date(start.year + 1, 4, 1))
+        self.end.setToolTip(self.tr("The period stops the day before this date: 01/04 to "
+                                    "01/04 is one financial year"))
+        self.group = QComboBox()
+        for value, label in GROUPS:
+            self.group.addItem(label, value)
+        self.group.setCurrentIndex(max(0, self.group.findData(
+            settings.value("placements/spend/group", "provider"))))
+        self.run_button = QPushButton(self.tr("Show"))
+        self.export_button = QPushButton(self.tr("Export…"))
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        bar = QHBoxLayout()
+        for label, widget in ((self.tr("From"), self.start),
+                              (self.tr("up to"), self.end),
+                              (self.tr("by"), self.group)):
+            bar.addWidget(QLabel(label))
+            bar.addWidget(widget)
+        bar.addWidget(self.run_button)
+        bar.addStretch(1)
+        bar.addWidget(self.export_button)
+        self.table = _table()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(bar)
+        layout.addWidget(self.message)
+        layout.addWidget(self.table, 1)
+        self.rows: list[CostRow] = []
+        self.run_button.clicked.connect(self.refresh)
+        self.group.currentIndexChanged.connect(self.refresh)
+        self.export_button.clicked.connect(self.export)
+
+    def refresh(self) -> None:
+        start, end = self.start.value(), self.end.value()
+        group = str(self.group.currentData())
+        self.settings.setValue("placements/spend/group", group)
+        assert start is not None and end is not None
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            with self.sessions() as session:
+                self.rows = weeks_and_spend(session, start, end, group)  # type: ignore[arg-type]
+        except ValidationError as exc:
+            self.message.setText(exc.message)
+            return
+        finally:
+            QGuiApplication.restoreOverrideCursor()
+        rows = [*self.rows, total(self.rows)]
+        _fill(self.table, [self.group.currentText(), "Weeks placed", "Weeks paid", "Spend"],
+              [[r.label, f"{r.weeks:,.1f}", f"{r.paid_weeks:,.1f}", money(r.spend_pence)]
+               for r in rows])
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.message.setText(self.tr(
+            "From {start} up to {end}. Weeks placed count every episode; weeks paid and spend "
+            "come from the agreements' fee history, so in-house placements have weeks but no "
+            "spend.").format(start=date_long(start), end=date_long(end)))
+
+    def export(self) -> None:
+        name, _f = QFileDialog.getSaveFileName(self, self.tr("Export weeks and spend"),
+                                               "weeks-and-spend.xlsx",
+                                               self.tr("Excel workbook (*.xlsx);;CSV (*.csv)"))
+        if name:
+            self.export_to(name)
+
+    def export_to(self, path: str) -> None:
+        from ...io.table_export import write_table
+
+        rows = [*self.rows, total(self.rows)]
+        write_table(path, [self.group.currentText(), "Weeks placed", "Weeks paid", "Spend (£)"],
+                    [[r.label, round(r.weeks, 2), round(r.paid_weeks, 2), r.spend_pence / 100]
+                     for r in rows], sheet="Weeks and spend")
+
+
+class CareLeaversView(QWidget):
+    """The three care leavers' tables on a chosen day."""
+
+    def __init__(self, sessions: sessionmaker[Session], today: dt.date,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.sessions = sessions
+        self.on = DateField()
+        self.on.set_value(today)
+        self.on.on_change(self.refresh)
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel(self.tr("Young people aged 16 to 25 on")))
+        bar.addWidget(self.on)
+        bar.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(bar)
+        layout.addWidget(self.summary)
+        self.titles: list[QLabel] = []
+        self.tables: list[QTableWidget] = []
+        for _n in range(3):
+            title = QLabel()
+            title.setStyleSheet("font-weight: bold;")
+            table = _table()
+            self.titles.append(title)
+            self.tables.append(table)
+            layout.addWidget(title)
+            layout.addWidget(table, 1)
+
+    def refresh(self) -> None:
+        on = self.on.value() or dt.date.today()
+        with self.sessions() as session:
+            found = care_leaver_tables(session, on)
+            area_known = bool(get_setting(session, "council.local_authority_code"))
+        self.summary.setText(self.tr(
+            "{n} young people aged 16 to 25 had a live placement on {day}; {uasc} of them are "
+            "unaccompanied asylum-seeking young people (UASC).").format(
+            n=found.people, day=date_long(on), uasc=found.uasc) + ("" if area_known else self.tr(
+                " The council's ONS area code is not set, so no placement is counted as in "
+                "the council's area.")))
+        tables: list[tuple[Table, str]] = [(found.by_where, "Accommodation"),
+                                           (found.by_needs, "Accommodation"),
+                                           (found.by_age, "Age")]
+        for (table, first), title, widget in zip(tables, self.titles, self.tables, strict=True):
+            title.setText(table.title)
+            headings, grid = table.as_grid()
+            headings[0] = first
+            _fill(widget, headings, grid)
+            widget.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)

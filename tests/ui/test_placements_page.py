@@ -1,0 +1,195 @@
+"""The Placements page: a child, a placement and an IPA made through the GUI, signed, locked."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtWidgets import QApplication, QDialog, QWidget
+from pytestqt.qtbot import QtBot
+
+from placement_desk.app import build_main_window
+from placement_desk.lifecycle import Database
+from placement_desk.models import AgreementVersion, Child, PlacementEpisode, Setting
+from placement_desk.models.enums import AgreementStatus, RegistrationStatus, SettingType
+from placement_desk.ui.dialogs.agreement_dialog import AgreementDialog, StepDialog
+from placement_desk.ui.dialogs.placement_dialogs import ChildDialog, EpisodeDialog
+from placement_desk.ui.main_window import MainWindow
+from placement_desk.ui.pages.placements import PlacementsPage
+
+
+@pytest.fixture
+def home(db: Database) -> None:
+    with db.sessions.begin() as s:
+        s.add(Setting(name="Oak House", urn="SC469688", setting_type=SettingType.CHILDRENS_HOME,
+                      allowed_placement_codes="K2", ofsted_provider_code="PR4",
+                      registration_status=RegistrationStatus.ACTIVE,
+                      registration_date=dt.date(2015, 6, 1), postcode="BN1 2GU",
+                      owner_name="Oak Care Ltd"))
+
+
+def _page(qtbot: QtBot, db: Database, tmp_path: Path) -> tuple[MainWindow, PlacementsPage]:
+    win: MainWindow = build_main_window(
+        db, QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    qtbot.keyClick(win.windowHandle(), Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    assert win.current_key() == "placements"
+    page = win.pages["placements"]
+    assert isinstance(page, PlacementsPage)
+    return win, page
+
+
+def _when_modal(kind: type[QDialog], act: Callable[[QDialog], None]) -> None:
+    """Drive the next modal dialog of ``kind`` once it is shown (exec() blocks the test)."""
+    def attempt() -> None:
+        widget = QApplication.activeModalWidget()
+        if isinstance(widget, kind) and widget.isVisible():
+            try:
+                act(widget)
+            except BaseException:
+                widget.reject()  # never leave exec() waiting; pytest-qt reports the error
+                raise
+        else:
+            QTimer.singleShot(20, attempt)
+
+    QTimer.singleShot(0, attempt)
+
+
+def _type(qtbot: QtBot, widget: QWidget, text: str) -> None:
+    widget.setFocus()
+    qtbot.keyClicks(widget, text)
+
+
+def test_create_a_placement_and_an_agreement_then_sign_it_and_it_is_locked(
+        qtbot: QtBot, db: Database, home: None, tmp_path: Path) -> None:
+    _win, page = _page(qtbot, db, tmp_path)
+    view = page.episodes
+    assert view.empty.isVisible()
+
+    def fill_episode(dialog: QDialog) -> None:
+        assert isinstance(dialog, EpisodeDialog)
+        assert dialog.child.currentText() == "C-777"
+        dialog.start_date.set_value(dt.date(2026, 1, 5))
+        dialog.placement_type.setCurrentIndex(dialog.placement_type.findData("K2"))
+        _type(qtbot, dialog.urn, "SC469688")
+        dialog.place_provider.setCurrentIndex(dialog.place_provider.findData("PR4"))
+        # A spot purchase needs its reason before Save is allowed.
+        dialog.route.setCurrentIndex(dialog.route.findData("spot"))
+        assert not dialog.save_button.isEnabled()
+        assert dialog.errors["route_reason"].isVisible()
+        _type(qtbot, dialog.route_reason, "No framework home could meet his needs.")
+        assert dialog.save_button.isEnabled()
+        qtbot.keyClick(dialog.windowHandle(), Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+
+    def fill_child(dialog: QDialog) -> None:
+        assert isinstance(dialog, ChildDialog)
+        assert not dialog.save_button.isEnabled()  # no case reference yet
+        _type(qtbot, dialog.case_ref, "C-777")
+        _type(qtbot, dialog.home_postcode, "sm1 1aa")
+        _when_modal(EpisodeDialog, fill_episode)
+        qtbot.keyClick(dialog.windowHandle(), Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+
+    _when_modal(ChildDialog, fill_child)
+    qtbot.mouseClick(view.new_child_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(view.model.all_rows) == 1)
+    row = view.selected_row()
+    assert row is not None and (row.child_ref, row.placement_type, row.setting_name) == (
+        "C-777", "K2", "Oak House")
+    assert "1 of 1 placements" in view.count.text()
+    assert "Spot purchase" in view.overview.toPlainText()
+
+    # Draw up the IPA from the placement.
+    qtbot.mouseClick(view.agreement_button, Qt.MouseButton.LeftButton)
+    dialogs = page.findChildren(AgreementDialog)
+    assert len(dialogs) == 1
+    ipa = dialogs[0]
+    assert ipa.reference.text().startswith("IPA-")
+    assert ipa.provider_legal_entity.text() == "Oak Care Ltd"
+    ipa.weekly_fee.clear()
+    _type(qtbot, ipa.weekly_fee, "4250.50")
+    _type(qtbot, ipa.outcomes, "Attend school every day.")
+    qtbot.keyClick(ipa.windowHandle(), Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert ipa.agreement_id is not None and ipa.detail is not None
+    assert "Draft" in ipa.version_combo.currentText()
+    assert ipa.weekly_fee.isEnabled()
+
+    def sign(name: str) -> Callable[[QDialog], None]:
+        def act(dialog: QDialog) -> None:
+            assert isinstance(dialog, StepDialog)
+            dialog.name.clear()
+            _type(qtbot, dialog.name, name)
+            dialog.accept()
+        return act
+
+    for label, who in (("Issue to provider…", "Pat Officer"),
+                       ("Provider signed…", "Sam Manager, Oak Care Ltd"),
+                       ("Council signed…", "Alex Head of Service")):
+        assert ipa.step_button.text() == label
+        _when_modal(StepDialog, sign(who))
+        qtbot.mouseClick(ipa.step_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda label=label: ipa.step_button.text() != label)
+
+    # Signed: the terms can no longer be edited.
+    assert "Signed by council" in ipa.version_combo.currentText()
+    assert "can no longer be edited" in ipa.locked_note.text()
+    assert not ipa.weekly_fee.isEnabled()
+    assert ipa.outcomes.isReadOnly()
+    assert not ipa.save_button.isVisible()
+    assert ipa.vary_button.isVisible()
+    with db.sessions() as s:
+        version = s.query(AgreementVersion).one()
+        assert version.status == AgreementStatus.COUNCIL_SIGNED
+        assert version.weekly_fee_pence == 425050
+        assert version.provider_signed_by == "Sam Manager, Oak Care Ltd"
+        assert version.council_signed_by == "Alex Head of Service"
+
+    # A change is a variation: version 2 is a draft, version 1 stays readable.
+    def vary(dialog: QDialog) -> None:
+        dialog.effective.set_value(dt.date(2026, 4, 1))  # type: ignore[attr-defined]
+        _type(qtbot, dialog.reason, "Extra staffing agreed at review")  # type: ignore[attr-defined]
+        dialog.accept()
+
+    _when_modal(QDialog, vary)
+    qtbot.mouseClick(ipa.vary_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: ipa.version_combo.count() == 2)
+    assert "Version 2: Draft" in ipa.version_combo.currentText()
+    assert ipa.weekly_fee.isEnabled()
+    ipa.version_combo.setCurrentIndex(0)
+    assert not ipa.weekly_fee.isEnabled() and ipa.weekly_fee.value() == pytest.approx(4250.50)
+    ipa.close()
+    qtbot.waitUntil(lambda: page.agreements.model.all_rows != [] or True)
+
+
+def test_filters_count_and_remember(qtbot: QtBot, db: Database, home: None,
+                                    tmp_path: Path) -> None:
+    with db.sessions.begin() as s:
+        for n in range(5):
+            child = Child(case_ref=f"K-{n}")
+            s.add(child)
+            s.flush()
+            s.add(PlacementEpisode(child_id=child.id, start_date=dt.date(2025, 1, 1 + n),
+                                   end_date=dt.date(2025, 6, 1) if n % 2 else None,
+                                   placement_type="U4" if n < 3 else "CL_SL"))
+    win, page = _page(qtbot, db, tmp_path)
+    view = page.episodes
+    assert "5 of 5 placements" in view.count.text()
+    _type(qtbot, view.search, "k-3")
+    qtbot.waitUntil(lambda: "1 of 5" in view.count.text())
+    view.search.clear()
+    view.type_combo.setCurrentIndex(view.type_combo.findData("care_leavers"))
+    assert "2 of 5" in view.count.text()
+    view.state_combo.setCurrentIndex(view.state_combo.findData("live"))
+    assert [r.child_ref for r in view.model.visible()] == ["K-4"]
+    assert view.clear_button.isEnabled()
+    # The filters come back after a restart.
+    win.close()
+    _win2, page2 = _page(qtbot, db, tmp_path)
+    assert page2.episodes.type_combo.currentData() == "care_leavers"
+    assert "1 of 5" in page2.episodes.count.text()
+    qtbot.mouseClick(page2.episodes.clear_button, Qt.MouseButton.LeftButton)
+    assert "5 of 5" in page2.episodes.count.text()
