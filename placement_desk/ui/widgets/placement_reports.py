@@ -180,12 +180,15 @@ class CareLeaversView(QWidget):
         with self.sessions() as session:
             found = care_leaver_tables(session, on)
             area_known = bool(get_setting(session, "council.local_authority_code"))
-        self.summary.setText(self.tr(
-            "{n} young people aged 16 to 25 had a live placement on {day}; {uasc} of them are "
-            "unaccompanied asylum-seeking young people (UASC).").format(
-            n=found.people, day=date_long(on), uasc=found.uasc) + ("" if area_known else self.tr(
-                " The council's ONS area code is not set, so no placement is counted as in "
-                "the council's area.")))
+        people = self.tr("1 young person") if found.people == 1 else self.tr(
+            "{n} young people").format(n=f"{found.people:,}")
+        text = self.tr("{people} aged 16 to 25 had a live placement on {day}; {uasc} of them "
+                       "unaccompanied asylum-seeking (UASC).").format(
+            people=people, day=date_long(on), uasc=f"{found.uasc:,}")
+        if not area_known:
+            text += self.tr(" The council's ONS area code is not set (File, Council settings), "
+                            "so no placement is counted as in the council's area.")
+        self.summary.setText(text)
         tables: list[tuple[Table, str]] = [(found.by_where, "Accommodation"),
                                            (found.by_needs, "Accommodation"),
                                            (found.by_age, "Age")]

@@ -1,0 +1,152 @@
+"""The Placements page's other tabs: annual uplift from the agreements list, weeks and
+spend, care leavers' tables, and exporting what is shown."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from pathlib import Path
+
+import openpyxl
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from pytestqt.qtbot import QtBot
+
+from placement_desk.app import build_main_window
+from placement_desk.lifecycle import Database
+from placement_desk.models import AgreementVersion, Child, PlacementEpisode, Provider, Setting
+from placement_desk.models.enums import AgreementStatus, SettingType, Sex
+from placement_desk.services.agreements import (
+    AgreementForm,
+    advance,
+    agreement_detail,
+    create_agreement,
+)
+from placement_desk.ui.dialogs.uplift_dialog import UpliftDialog
+from placement_desk.ui.pages.placements import PlacementsPage
+
+S = AgreementStatus
+START = dt.date(2026, 1, 5)
+TODAY = dt.date.today()
+
+
+@pytest.fixture
+def placed(db: Database) -> uuid.UUID:
+    """One child at Oak House (Acorn Care) on £3,500 a week, the agreement active."""
+    with db.sessions.begin() as s:
+        provider = Provider(name="Acorn Care")
+        s.add(provider)
+        s.flush()
+        setting = Setting(name="Oak House", urn="SC469688",
+                          setting_type=SettingType.CHILDRENS_HOME, provider_id=provider.id)
+        child = Child(case_ref="C-100")
+        s.add_all([setting, child])
+        s.flush()
+        episode = PlacementEpisode(child_id=child.id, setting_id=setting.id,
+                                   start_date=START, placement_type="K2")
+        s.add(episode)
+        s.flush()
+        child_id, setting_id, episode_id = child.id, setting.id, episode.id
+    agreement_id = create_agreement(db.sessions, AgreementForm(
+        reference="IPA-2026-001", child_id=child_id, setting_id=setting_id,
+        episode_id=episode_id, start_date=START, placement_type="K2",
+        weekly_fee_pence=350_000))
+    version = agreement_detail(db.sessions, agreement_id).versions[0].id
+    for n, step in enumerate((S.ISSUED, S.PROVIDER_SIGNED, S.COUNCIL_SIGNED, S.ACTIVE)):
+        advance(db.sessions, version, step, "pat.officer",
+                dt.datetime.combine(START, dt.time(9 + n)))
+    return agreement_id
+
+
+def _page(qtbot: QtBot, db: Database, tmp_path: Path) -> PlacementsPage:
+    win = build_main_window(db, QSettings(str(tmp_path / "ui.ini"),
+                                          QSettings.Format.IniFormat))
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    qtbot.keyClick(win.windowHandle(), Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    page = win.pages["placements"]
+    assert isinstance(page, PlacementsPage)
+    return page
+
+
+def test_uplift_previews_then_applies_a_variation(qtbot: QtBot, db: Database, placed: uuid.UUID,
+                                                  tmp_path: Path) -> None:
+    page = _page(qtbot, db, tmp_path)
+    page.tabs.setCurrentWidget(page.agreements)
+    view = page.agreements
+    qtbot.waitUntil(lambda: len(view.model.all_rows) == 1)
+    view.table.selectRow(0)
+    qtbot.mouseClick(view.uplift_button, Qt.MouseButton.LeftButton)
+    dialogs = page.findChildren(UpliftDialog)
+    assert len(dialogs) == 1
+    dialog = dialogs[0]
+    dialog.from_date.set_value(dt.date(2026, 4, 1))
+    dialog.to_date.set_value(dt.date(2026, 4, 29))  # four weeks
+    dialog.percent.setValue(3.5)
+    assert dialog.table.rowCount() == 1
+    row = [dialog.table.item(0, c).text() for c in range(dialog.table.columnCount())]
+    # £3,500 × 1.035 = £3,622.50: £122.50 a week more, £490.00 over four weeks.
+    assert row == ["IPA-2026-001", "C-100", "£3,500.00", "£3,622.50", "£122.50", "£490.00"]
+    assert "£490.00 up to the date shown" in dialog.totals.text()
+
+    asked: list[str] = []
+    dialog.confirm = lambda text: asked.append(text) is None and False  # the user says No
+    qtbot.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)
+    assert asked and "3.5%" in asked[0] and "01/04/2026" in asked[0]
+    with db.sessions() as s:
+        assert s.query(AgreementVersion).count() == 1, "nothing changes until confirmed"
+
+    dialog.confirm = lambda _text: True
+    qtbot.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)
+    assert dialog.result() == 1
+    with db.sessions() as s:
+        versions = s.query(AgreementVersion).order_by(AgreementVersion.version_no).all()
+        assert [(v.version_no, v.weekly_fee_pence, v.effective_date) for v in versions] == [
+            (1, 350_000, START), (2, 362_250, dt.date(2026, 4, 1))]
+        assert versions[0].status == S.SUPERSEDED and versions[1].status == S.ACTIVE
+
+
+def test_weeks_and_spend_by_provider_and_export(qtbot: QtBot, db: Database, placed: uuid.UUID,
+                                                tmp_path: Path) -> None:
+    page = _page(qtbot, db, tmp_path)
+    page.tabs.setCurrentWidget(page.spend)
+    spend = page.spend
+    spend.start.set_value(dt.date(2026, 1, 5))
+    spend.end.set_value(dt.date(2026, 3, 2))  # eight weeks
+    spend.group.setCurrentIndex(spend.group.findData("provider"))
+    spend.refresh()
+    cells = [[spend.table.item(r, c).text() for c in range(4)]
+             for r in range(spend.table.rowCount())]
+    assert cells[0] == ["Acorn Care", "8.0", "8.0", "£28,000.00"]
+    assert cells[-1][0] == "Total" and cells[-1][3] == "£28,000.00"
+    spend.export_to(str(tmp_path / "spend.xlsx"))
+    sheet = openpyxl.load_workbook(tmp_path / "spend.xlsx").active
+    assert sheet is not None
+    assert [c.value for c in sheet[2]] == ["Acorn Care", 8.0, 8.0, 28000.0]
+
+    spend.end.set_value(dt.date(2026, 1, 1))  # before the start: said, not crashed
+    spend.refresh()
+    assert "must end after it starts" in spend.message.text()
+
+
+def test_care_leavers_tables_count_a_young_person(qtbot: QtBot, db: Database,
+                                                  tmp_path: Path) -> None:
+    with db.sessions.begin() as s:
+        young = Child(case_ref="CL-1", date_of_birth=TODAY.replace(year=TODAY.year - 19)
+                      - dt.timedelta(days=1), sex=Sex.FEMALE, uasc=True, needs_level=3)
+        s.add(young)
+        s.flush()
+        s.add(PlacementEpisode(child_id=young.id, start_date=TODAY - dt.timedelta(days=30),
+                               placement_type="CL_SL"))
+    page = _page(qtbot, db, tmp_path)
+    page.tabs.setCurrentWidget(page.leavers)
+    view = page.leavers
+    assert view.summary.text().startswith("1 young person aged 16 to 25")
+    assert "1 of them unaccompanied" in view.summary.text()
+    by_needs = view.tables[1]
+    headings = [by_needs.horizontalHeaderItem(c).text() for c in range(by_needs.columnCount())]
+    row = next(r for r in range(by_needs.rowCount())
+               if "lodgings" in by_needs.item(r, 0).text().lower())
+    assert by_needs.item(row, headings.index(next(h for h in headings if "3" in h))).text() \
+        == "1"
