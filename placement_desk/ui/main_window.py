@@ -6,6 +6,8 @@ It knows nothing about any page's content: pages come from the registry in
 
 from __future__ import annotations
 
+import datetime as dt
+
 from PySide6.QtCore import QByteArray, QSize, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -21,6 +23,7 @@ from PySide6.QtWidgets import (
 from .. import APP_NAME
 from .about import AboutDialog, ShortcutsDialog
 from .context import AppContext
+from .dialogs.council_settings_dialog import CouncilSettingsDialog
 from .icons import icon
 from .pages import PageSpec, load_pages
 from .pages.base import Page
@@ -70,6 +73,12 @@ class MainWindow(QMainWindow):
 
     def _menus(self) -> None:
         file_menu = self.menuBar().addMenu(self.tr("&File"))
+        self.council_settings_action = QAction(self.tr("&Council settings…"), self)
+        self.council_settings_action.setStatusTip(self.tr(
+            "The council's name and area, QA visit cycles and alert visit deadlines"))
+        self.council_settings_action.triggered.connect(self.open_council_settings)
+        file_menu.addAction(self.council_settings_action)
+        file_menu.addSeparator()
         quit_action = QAction(self.tr("&Quit"), self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.setShortcut(QKeySequence("Ctrl+Q"))
@@ -107,6 +116,16 @@ class MainWindow(QMainWindow):
 
     def show_about(self) -> None:
         AboutDialog(self.ctx.db, self).exec()
+
+    def open_council_settings(self) -> None:
+        dialog = CouncilSettingsDialog(self.ctx.sessions, dt.date.today(), self)
+        dialog.exec()
+        saved = dialog.saved
+        dialog.deleteLater()
+        if saved:
+            # New cycles move QA due dates (stored on settings); the area changes counts.
+            self.ctx.hub.announce("setting", "qa_visit", "app_setting")
+            self.ctx.hub.status_message.emit(self.tr("Council settings saved."))
 
     # -- navigation ------------------------------------------------------------------
 

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QCheckBox,
@@ -36,6 +36,22 @@ from PySide6.QtWidgets import (
 )
 
 from ...errors import ValidationError
+from ..colours import colour
+
+
+def error_label(name: str = "") -> QLabel:
+    """A hidden, word-wrapped label for a problem, in bold red (readable in every theme)."""
+    label = QLabel()
+    label.setObjectName(name)
+    label.setWordWrap(True)
+    label.setVisible(False)
+    font = label.font()
+    font.setBold(True)
+    label.setFont(font)
+    palette = label.palette()
+    palette.setColor(QPalette.ColorRole.WindowText, colour("red"))
+    label.setPalette(palette)
+    return label
 
 
 def to_date(edit: QDateEdit) -> dt.date:
@@ -141,10 +157,7 @@ class FormDialog(QDialog):
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
         QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self).activated.connect(self.save)
-        self.general_error = QLabel()
-        self.general_error.setWordWrap(True)
-        self.general_error.setVisible(False)
-        self.general_error.setStyleSheet("color: palette(bright-text); font-weight: bold;")
+        self.general_error = error_label("general_error")
         self.layout_ = QVBoxLayout(self)
         self.layout_.addLayout(self.form_layout)
         self.required_note = QLabel(self.tr("* required"))
@@ -153,11 +166,7 @@ class FormDialog(QDialog):
         self.layout_.addWidget(self.buttons)
 
     def add_row(self, key: str, label: str, widget: QWidget, tooltip: str = "") -> QWidget:
-        error = QLabel()
-        error.setObjectName(f"error_{key}")
-        error.setWordWrap(True)
-        error.setVisible(False)
-        error.setStyleSheet("color: palette(bright-text); font-weight: bold;")
+        error = error_label(f"error_{key}")
         self.errors[key] = error
         holder = QWidget()
         column = QVBoxLayout(holder)
