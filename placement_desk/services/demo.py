@@ -319,6 +319,8 @@ def _children_and_placements(g: _Gen, settings: list[dict[str, Any]]) -> set[uui
         remaining_children = n_children - c
         count = max(1, min(8, round(episodes_left / remaining_children + rng.uniform(-1.5, 1.5))))
         count = min(count, max(1, episodes_left - (remaining_children - 1)))
+        if remaining_children == 1:  # the last child takes what is left: the size is exact
+            count = max(1, episodes_left)
         episodes_left -= count
         day = g.day(max(window_start, dob + dt.timedelta(days=30)),
                     g.as_of - dt.timedelta(days=40 * count))

@@ -55,7 +55,7 @@ def test_the_council_demo_has_the_shape_the_issue_asks_for(tmp_path: Path) -> No
         assert one("SELECT count(*) FROM provider") == 150
         assert one("SELECT count(*) FROM setting") == 350
         assert one("SELECT count(*) FROM child") == 1500
-        assert 5_900 <= one("SELECT count(*) FROM placement_episode") <= 6_000
+        assert one("SELECT count(*) FROM placement_episode") == 6_000  # exact, as asked
         assert one("SELECT count(DISTINCT setting_type) FROM setting") >= 9
         assert one("SELECT min(start_date) FROM placement_episode") >= "2020-03-31"
         assert con.execute("PRAGMA foreign_key_check").fetchall() == []
