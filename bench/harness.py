@@ -68,7 +68,10 @@ def run_app(*args: str, env: dict[str, str] | None = None) -> tuple[float, int]:
             "dt = time.perf_counter() - t\n"
             "if r.returncode: sys.stderr.write(r.stderr.decode()); sys.exit(r.returncode)\n"
             "print(dt, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n")
-    full_env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", **(env or {})}
+    # An installed app runs from compiled bytecode: measure that, not compiling from source
+    # on every start (which PYTHONDONTWRITEBYTECODE in a shell would force).
+    full_env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    full_env.update({"QT_QPA_PLATFORM": "offscreen", **(env or {})})
     out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
                          env=full_env, cwd=ROOT, check=True)
     seconds, rss = out.stdout.split()
