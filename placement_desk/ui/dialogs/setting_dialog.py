@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 
 from PySide6.QtCore import QDate, Qt
@@ -26,11 +25,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from ...errors import ValidationError
 from ...models.enums import RegistrationStatus, Sector, SettingType
 from ...services.settings_service import SettingForm, load_form, save_setting, validate_setting
-
-
-def _py_date(edit: QDateEdit) -> dt.date:
-    d = edit.date()
-    return dt.date(d.year(), d.month(), d.day())
+from .form_base import error_label, to_date, to_qdate
 
 
 def _date_edit() -> tuple[QCheckBox, QDateEdit]:
@@ -96,11 +91,7 @@ class SettingDialog(QDialog):
             ("region", self.tr("Region"), self.region),
         ]
         for key, label, widget in rows:
-            error = QLabel()
-            error.setObjectName(f"error_{key}")
-            error.setWordWrap(True)
-            error.setVisible(False)
-            error.setStyleSheet("color: palette(bright-text); font-weight: bold;")
+            error = error_label(f"error_{key}")
             self.errors[key] = error
             holder = QWidget()
             v = QVBoxLayout(holder)
@@ -156,7 +147,7 @@ class SettingDialog(QDialog):
                                    (self.closed_known, self.closed_date, f.closed_date)):
             known.setChecked(value is not None)
             if value is not None:
-                edit.setDate(QDate(value.year, value.month, value.day))
+                edit.setDate(to_qdate(value))
         self.address1.setText(f.address1 or "")
         self.address2.setText(f.address2 or "")
         self.town.setText(f.town or "")
@@ -174,9 +165,9 @@ class SettingDialog(QDialog):
             sector=Sector(self.sector.currentData()) if self.sector.currentData() else None,
             places=self.places.value() or None,
             registration_status=RegistrationStatus(self.registration_status.currentData()),
-            registration_date=_py_date(self.registration_date)
+            registration_date=to_date(self.registration_date)
             if self.reg_known.isChecked() else None,
-            closed_date=_py_date(self.closed_date) if self.closed_known.isChecked() else None,
+            closed_date=to_date(self.closed_date) if self.closed_known.isChecked() else None,
             address1=text(self.address1), address2=text(self.address2), town=text(self.town),
             postcode=text(self.postcode), local_authority=text(self.local_authority),
             region=text(self.region))

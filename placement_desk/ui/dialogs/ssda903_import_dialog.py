@@ -14,18 +14,14 @@ from typing import Any
 from PySide6.QtCore import QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
-    QProgressBar,
     QPushButton,
     QTableView,
-    QVBoxLayout,
     QWidget,
 )
 from sqlalchemy.orm import Session, sessionmaker
@@ -33,6 +29,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from ...errors import UserError
 from ...progress import TaskState
 from ..table_models.rows import SORT_ROLE, Column, RowTableModel
+from .import_task_dialog import ImportTaskDialog
 
 FILE_FILTER = "SSDA903 files (*.csv *.xlsx);;All files (*)"
 REPORT_FILTER = "Excel workbook (*.xlsx)"
@@ -41,22 +38,16 @@ REPORT_FILTER = "Excel workbook (*.xlsx)"
 COL_FILE, COL_ROW, COL_COLUMN, COL_LEVEL, COL_REASON = range(5)
 
 
-class Ssda903ImportDialog(QDialog):
-    """``start_task(title, fn, on_success=, on_failure=, on_cancel=)`` runs work in the
-    background and returns an object with a ``progress`` (str, int, int) signal and
-    ``cancel()``; ``on_done(summary)`` is called after a successful import."""
+class Ssda903ImportDialog(ImportTaskDialog):
+    """The two files, and the problems found in them below the summary; the running,
+    progress and cancel are the base class's."""
 
     def __init__(self, sessions: sessionmaker[Session], start_task: Callable[..., Any],
                  parent: QWidget | None = None, on_done: Callable[[Any], None] | None = None
                  ) -> None:
-        super().__init__(parent)
+        super().__init__(sessions, start_task, parent, on_done)
         self.setWindowTitle(self.tr("Import an SSDA903 return"))
         self.setMinimumWidth(720)
-        self.sessions = sessions
-        self.start_task = start_task
-        self.on_done = on_done
-        self.task: Any = None
-        self.summary: Any = None
         self.report_path: Path | None = None
 
         intro = QLabel(self.tr(
@@ -78,12 +69,6 @@ class Ssda903ImportDialog(QDialog):
         form.addRow(self.tr("&Episodes file:"),
                     self._file_row(self.episodes_edit, self.tr("Choose the episodes file")))
 
-        self.step = QLabel()
-        self.step.setWordWrap(True)
-        self.bar = QProgressBar()
-        self.bar.setVisible(False)
-        self.outcome = QLabel()
-        self.outcome.setWordWrap(True)
         self.outcome.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.problems_label = QLabel()
         self.model: RowTableModel[Any] = RowTableModel(self._columns(), lambda p: p.row, self)
@@ -109,24 +94,10 @@ class Ssda903ImportDialog(QDialog):
         self.save_button.setVisible(False)
         self.save_button.clicked.connect(self.save_report_as)
 
-        self.buttons = QDialogButtonBox()
-        self.import_button = self.buttons.addButton(self.tr("Import"),
-                                                    QDialogButtonBox.ButtonRole.AcceptRole)
-        self.cancel_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
-        self.import_button.clicked.connect(self.run)
-        self.cancel_button.clicked.connect(self.cancel_or_close)
         report_row = QHBoxLayout()
         report_row.addWidget(self.problems_label, 1)
         report_row.addWidget(self.save_button)
-
-        layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addLayout(form)
-        for part in (self.step, self.bar, self.outcome):
-            layout.addWidget(part)
-        layout.addLayout(report_row)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(self.buttons)
+        self._lay_out([intro, form], [(report_row, 0), (self.table, 1)])
         self.header_edit.textChanged.connect(self._update_buttons)
         self.episodes_edit.textChanged.connect(self._update_buttons)
         self._update_buttons()
@@ -162,9 +133,11 @@ class Ssda903ImportDialog(QDialog):
         row.addWidget(choose)
         return box
 
+    def can_import(self) -> bool:
+        return bool(self.header_edit.text().strip() and self.episodes_edit.text().strip())
+
     def _update_buttons(self) -> None:
-        ready = bool(self.header_edit.text().strip() and self.episodes_edit.text().strip())
-        self.import_button.setEnabled(ready and self.task is None)
+        super()._update_buttons()
         self.header_edit.setEnabled(self.task is None)
         self.episodes_edit.setEnabled(self.task is None)
         self.save_button.setEnabled(self.task is None and bool(self.model.rows))
@@ -186,40 +159,13 @@ class Ssda903ImportDialog(QDialog):
             return import_ssda903(sessions, header, episodes, state)
 
         self.summary = None
-        self.outcome.clear()
         self._show_problems([])
-        self.bar.setVisible(True)
-        self.bar.setRange(0, 0)
         self.step.setText(self.tr("Starting…"))
-        self.task = self.start_task(self.tr("Importing the SSDA903 return"), work,
-                                    on_success=self._done, on_failure=self._failed,
-                                    on_cancel=self._cancelled)
-        self.task.progress.connect(self._progress)
-        self._update_buttons()
+        self.start_import(self.tr("Importing the SSDA903 return"), work)
 
-    def _progress(self, step: str, done: int, total: int) -> None:
-        if total:
-            self.bar.setRange(0, total)
-            self.bar.setValue(min(done, total))
-            self.step.setText(self.tr("{step}… {done} of {total}").format(
-                step=step, done=f"{done:,}", total=f"{total:,}"))
-        else:
-            self.step.setText(f"{step}…")
-
-    def _finish(self) -> None:
-        self.task = None
-        self.bar.setVisible(False)
-        self.cancel_button.setText(self.tr("Close"))
-        self._update_buttons()
-
-    def _done(self, summary: Any) -> None:
-        self.summary = summary
-        self._finish()
-        self.step.setText(self.tr("Import finished."))
-        self.outcome.setText(self.summary_text(summary))
+    def show_summary(self, summary: Any) -> None:
+        super().show_summary(summary)
         self._show_problems(summary.problems)
-        if self.on_done:
-            self.on_done(summary)
 
     def summary_text(self, summary: Any) -> str:
         return "\n".join([
@@ -257,19 +203,6 @@ class Ssda903ImportDialog(QDialog):
         if problems:
             self.table.resizeColumnsToContents()
         self._update_buttons()
-
-    def _failed(self, exc: BaseException, _detail: str) -> None:
-        self._finish()
-        self.step.setText(self.tr("Nothing was imported; the database is unchanged."))
-        if isinstance(exc, UserError):
-            self.outcome.setText(str(exc))
-        else:
-            self.outcome.setText(self.tr("Sorry, the import failed unexpectedly ({error}). "
-                                         "The details are in the log.").format(error=exc))
-
-    def _cancelled(self) -> None:
-        self._finish()
-        self.step.setText(self.tr("Import cancelled; the database is unchanged."))
 
     # -- the report ----------------------------------------------------------------------
 
@@ -319,18 +252,3 @@ class Ssda903ImportDialog(QDialog):
         self.task = None
         self.step.setText(self.tr("Saving the report was cancelled."))
         self._update_buttons()
-
-    # -- closing -------------------------------------------------------------------------
-
-    def cancel_or_close(self) -> None:
-        if self.task is not None:
-            self.step.setText(self.tr("Cancelling…"))
-            self.task.cancel()
-        else:
-            self.reject()
-
-    def reject(self) -> None:
-        if self.task is not None:
-            self.cancel_or_close()
-            return
-        super().reject()
