@@ -150,3 +150,20 @@ def test_care_leavers_tables_count_a_young_person(qtbot: QtBot, db: Database,
                if "lodgings" in by_needs.item(r, 0).text().lower())
     assert by_needs.item(row, headings.index(next(h for h in headings if "3" in h))).text() \
         == "1"
+
+
+def test_the_agreement_form_fits_the_screen_and_scrolls(qtbot: QtBot, db: Database,
+                                                        placed: uuid.UUID) -> None:
+    from placement_desk.ui.dialogs.agreement_dialog import AgreementDialog
+
+    dialog = AgreementDialog(db.sessions, "pat.officer", TODAY, agreement_id=placed)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    room = dialog.screen().availableGeometry()
+    assert dialog.height() <= room.height() - 60 and dialog.width() <= room.width() - 40
+    # The rows scroll inside; the buttons stay in view below them.
+    assert dialog.rows_scroll.widget() is dialog.form_area
+    assert dialog.buttons.geometry().bottom() <= dialog.height()
+    assert dialog.rows_scroll.verticalScrollBar().maximum() > 0 or \
+        dialog.form_area.height() <= dialog.rows_scroll.viewport().height()

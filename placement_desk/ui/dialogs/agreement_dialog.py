@@ -212,6 +212,7 @@ class AgreementDialog(FormDialog):
         self.invoicing_reference = QLineEdit()
         self.variation_reason = QLineEdit()
         self.cost_label = QLabel()
+        self.cost_label.setWordWrap(True)
         top = QFormLayout()
         top.addRow(self.header)
         top.addRow(self.tr("Version"), self.version_combo)

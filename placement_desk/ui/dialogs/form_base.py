@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtGui import QKeySequence, QPalette, QShortcut
+from PySide6.QtGui import QKeySequence, QPalette, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QCheckBox,
@@ -26,10 +26,12 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -158,12 +160,32 @@ class FormDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self).activated.connect(self.save)
         self.general_error = error_label("general_error")
+        # The rows scroll when the screen is too short for them (a laptop at 125% has
+        # about 610 pixels); the buttons and messages stay in view below them.
+        self.form_area = QWidget()
+        self.form_area.setLayout(self.form_layout)
+        self.rows_scroll = QScrollArea()
+        self.rows_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.rows_scroll.setWidgetResizable(True)
+        self.rows_scroll.setWidget(self.form_area)
+        self._sized = False
         self.layout_ = QVBoxLayout(self)
-        self.layout_.addLayout(self.form_layout)
+        self.layout_.addWidget(self.rows_scroll, 1)
         self.required_note = QLabel(self.tr("* required"))
         self.layout_.addWidget(self.required_note)
         self.layout_.addWidget(self.general_error)
         self.layout_.addWidget(self.buttons)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        if not self._sized:  # first show: as big as the rows want, as the screen allows
+            self._sized = True
+            want = self.form_area.sizeHint()
+            bar = self.rows_scroll.verticalScrollBar().sizeHint().width()
+            others = self.sizeHint().height() - self.rows_scroll.sizeHint().height()
+            screen = self.screen().availableGeometry()
+            self.resize(min(max(self.width(), want.width() + bar + 24), screen.width() - 40),
+                        min(want.height() + others + 8, screen.height() - 60))
+        super().showEvent(event)
 
     def add_row(self, key: str, label: str, widget: QWidget, tooltip: str = "") -> QWidget:
         error = error_label(f"error_{key}")
