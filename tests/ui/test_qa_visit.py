@@ -109,6 +109,20 @@ def test_a_visit_survives_a_killed_form_and_completing_it_moves_the_due_date(
     assert again.areas[0][1].currentText() == "Good"
     assert again.areas[0][2].toPlainText() == "Warm, settled home; plans up to date."
 
+    # An action is raised from the keyboard and saved at once, not with the draft.
+    raised = again.raised
+    raised.description.setFocus()
+    qtbot.keyClicks(raised.description, "Update the missing-from-care protocol")
+    qtbot.keyClick(raised.description, Qt.Key.Key_Return)
+    assert raised.error.text() == "Name who owns this action.", "the owner is required"
+    assert raised.table.rowCount() == 0
+    qtbot.keyClicks(raised.owner, "Registered manager")
+    qtbot.keyClick(raised.owner, Qt.Key.Key_Return)
+    assert raised.table.rowCount() == 1 and raised.description.text() == ""
+    assert raised.table.item(0, 0).text() == "Update the missing-from-care protocol"
+    assert raised.table.item(0, 2).text() == (TODAY + dt.timedelta(days=28)).strftime(
+        "%d/%m/%Y")
+
     # The letter can be printed while the visit is in progress: it says DRAFT.
     assert again.save_letter(tmp_path / "draft.pdf"), again.error.text()
     draft = _pdf_text(tmp_path / "draft.pdf")
@@ -135,3 +149,4 @@ def test_a_visit_survives_a_killed_form_and_completing_it_moves_the_due_date(
     assert schedule.save_last_letter(str(tmp_path / "final.pdf")), schedule.message.text()
     final = _pdf_text(tmp_path / "final.pdf")
     assert "DRAFT" not in final and "Oak House" in final and "Asha Patel" in final
+    assert "Update the missing-from-care protocol" in final

@@ -45,6 +45,7 @@ from ...services.qa_visits import (
     load_visit,
     save_draft,
 )
+from ..widgets.visit_actions import VisitActions
 
 AUTOSAVE_MS = 3000
 
@@ -147,6 +148,8 @@ class VisitDialog(QDialog):
         inner.addLayout(header)
         inner.addWidget(group)
         inner.addLayout(footer)
+        self.raised = VisitActions(sessions, visit_id, self.today)
+        inner.addWidget(self.raised)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(content)
