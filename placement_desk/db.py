@@ -19,9 +19,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, String, create_engine, event, type_coerce
+from sqlalchemy import Engine, Integer, String, create_engine, event, type_coerce
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.sql.functions import GenericFunction
 
 from .errors import DatabaseError
 
@@ -187,6 +189,53 @@ def backup_sqlite(path: Path, reason: str = "backup", folder: Path | None = None
 def stored(column: Any) -> Any:
     """A column read as SQLite stores it (text for ids and dates), with no conversion."""
     return type_coerce(column, String)
+
+
+class day_number(GenericFunction[int]):
+    """A stored date, or the date part of a stored date and time, as a whole Julian day
+    number (``date.toordinal() + 1721424``); NULL stays NULL.
+
+    On SQLite ``julianday()`` of a plain date is its number and a half (days start at
+    noon), which the cast truncates; the time of day is cut off first so that an
+    afternoon does not round into the next day. Other databases count days from
+    1 January of year 1.
+    """
+
+    type = Integer()
+    inherit_cache = True
+
+
+@compiles(day_number)
+def _day_number(element: day_number, compiler: Any, **kw: Any) -> str:
+    arg = compiler.process(element.clauses, **kw)
+    return f"(CAST({arg} AS DATE) - DATE '0001-01-01' + 1721425)"
+
+
+@compiles(day_number, "sqlite")
+def _day_number_sqlite(element: day_number, compiler: Any, **kw: Any) -> str:
+    return f"CAST(julianday(substr({compiler.process(element.clauses, **kw)}, 1, 10)) AS INTEGER)"
+
+
+class least(GenericFunction[Any]):
+    """The smallest of its arguments: ``least()``, which SQLite spells ``min()``."""
+
+    inherit_cache = True
+
+
+class greatest(GenericFunction[Any]):
+    """The largest of its arguments: ``greatest()``, which SQLite spells ``max()``."""
+
+    inherit_cache = True
+
+
+@compiles(least, "sqlite")
+def _least_sqlite(element: least, compiler: Any, **kw: Any) -> str:
+    return f"min({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(greatest, "sqlite")
+def _greatest_sqlite(element: greatest, compiler: Any, **kw: Any) -> str:
+    return f"max({compiler.process(element.clauses, **kw)})"
 
 
 def fetch_stored(session: Session, query: Any) -> list[tuple[Any, ...]]:

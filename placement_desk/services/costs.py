@@ -14,10 +14,17 @@ episodes, where the day a child moves counts in the new placement. Weeks are day
 
 Agreements take their grouping (placement type, route) from the episode they are
 linked to, else from their own terms. The reading is tuned for the 60,000-episode
-demo (under 300 ms for a year by provider): a few queries read columns as SQLite
-stores them, with no per-row type conversion, and the fee history is worked out on
-whole day numbers by :func:`_spend`, which the tests hold to the same answers as the
-readable :func:`fee_segments` and :func:`agreement_spend`.
+demo (under 300 ms for a year by provider). A few queries read columns as SQLite
+stores them, with no per-row type conversion; SQLite turns every date into a whole
+day number (:func:`~placement_desk.db.day_number`) and works out each episode's days
+in the period itself; a version still running after the period starts is taken as
+it is, and only the others are looked up among the agreements still running. The
+fee history is worked out on day numbers by :func:`_spend`, which the tests hold to
+the same answers as the readable :func:`fee_segments` and :func:`agreement_spend`,
+with Python's garbage collector held off while the ~100,000 rows are in hand.
+(Doing the fee history in SQL too, with window functions, was tried: SQLite sorts
+the 50,000 versions by their text ids to do it, and that alone costs more than the
+whole Python work.)
 
 The weekly cost of one agreement version and the rounding rule (half up, to the
 penny) live here too; :mod:`placement_desk.services.agreements` re-exports them.
@@ -26,9 +33,11 @@ penny) live here too; :mod:`placement_desk.services.agreements` re-exports them.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Literal, Protocol
@@ -36,7 +45,7 @@ from typing import Any, Literal, Protocol
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from ..db import fetch_stored, stored
+from ..db import day_number, fetch_stored, greatest, least, stored
 from ..errors import ValidationError
 from ..models import (
     Agreement,
@@ -256,6 +265,11 @@ JULIAN_OFFSET = 1721424
 """SQLite's whole Julian day number of a date minus Python's ``date.toordinal()``."""
 
 
+def _day(day: dt.date) -> int:
+    """A date as a whole Julian day number, as :func:`~placement_desk.db.day_number` reads."""
+    return day.toordinal() + JULIAN_OFFSET
+
+
 # What each grouping reads from an episode or an agreement: the raw column naming it.
 _EPISODE_KEY = {"child": PlacementEpisode.child_id, "setting": PlacementEpisode.setting_id,
                 "provider": PlacementEpisode.setting_id,
@@ -264,24 +278,31 @@ _EPISODE_KEY = {"child": PlacementEpisode.child_id, "setting": PlacementEpisode.
 
 
 class _Labels:
-    """Turns the raw value an episode or agreement is grouped by into (key, label)."""
+    """Turns the raw value an episode or agreement is grouped by into (key, label).
+
+    Names are read for every child or setting, but ids are formatted only for the
+    values met, once each.
+    """
 
     def __init__(self, session: Session, group_by: GroupBy) -> None:
         self.group_by = group_by
         self.found: dict[Any, tuple[str, str]] = {}
-        self.names: dict[str, tuple[str, str]] = {}
+        self.names: dict[str, tuple[str, str | None]] = {}
+        """Raw child or setting id → (raw id of the key, label; None: the key itself)."""
+        self.keys: dict[str, str] = {}
+        """Raw id → the key (the id formatted), made once per id met."""
         if group_by == "child":
-            for cid, ref in session.execute(select(stored(Child.id), Child.case_ref)):
-                self.names[cid] = (str(uuid.UUID(cid)), ref)
+            for cid, ref in fetch_stored(session, select(stored(Child.id), Child.case_ref)):
+                self.names[cid] = (cid, ref)
         elif group_by in ("setting", "provider"):
             query = (select(stored(Setting.id), Setting.name, Setting.urn,
                             stored(Provider.id).label("pid"), Provider.name.label("pname"))
                      .outerjoin(Provider, Provider.id == Setting.provider_id))
-            for sid, name, urn, pid, pname in session.execute(query):
+            for sid, name, urn, pid, pname in fetch_stored(session, query):
                 if group_by == "setting":
-                    self.names[sid] = (str(uuid.UUID(sid)), f"{name} ({urn})" if urn else name)
+                    self.names[sid] = (sid, f"{name} ({urn})" if urn else name)
                 elif pid is not None:
-                    self.names[sid] = (str(uuid.UUID(pid)), pname or str(uuid.UUID(pid)))
+                    self.names[sid] = (pid, pname or None)
 
     def __call__(self, raw: Any) -> tuple[str, str]:
         pair = self.found.get(raw)
@@ -301,7 +322,11 @@ class _Labels:
         if group_by == "route":
             return (str(raw), CommissioningRoute(raw).label) if raw else ("", NOT_RECORDED)
         if raw is not None and raw in self.names:
-            return self.names[raw]
+            key_raw, name = self.names[raw]
+            key = self.keys.get(key_raw)
+            if key is None:
+                key = self.keys[key_raw] = str(uuid.UUID(key_raw))
+            return key, key if name is None else name
         return "", ("No setting recorded" if group_by == "setting" else
                     "No provider recorded" if group_by == "provider" else NOT_RECORDED)
 
@@ -314,34 +339,22 @@ _Version = tuple[int, int, int, int | None, int | None, int, str]
 """(effective, version_no, start, end, ended_on, weekly fee, version id) in day numbers."""
 
 
-class _Days(dict[str | None, int | None]):
-    """Stored date text → whole Julian day number, each distinct text parsed once."""
-
-    def __missing__(self, text: str | None) -> int | None:
-        value = None if text is None else (dt.date.fromisoformat(text[:10]).toordinal()
-                                           + JULIAN_OFFSET)
-        self[text] = value
-        return value
-
-
 def _episode_days(session: Session, start: dt.date, end: dt.date,
-                  group_by: GroupBy, days_of: _Days) -> dict[Any, int]:
+                  group_by: GroupBy) -> dict[Any, int]:
     """Raw group value → the episodes' days in [start, end)."""
     pe = PlacementEpisode
-    key = stored(_EPISODE_KEY[group_by])
-    query = (select(key, stored(pe.start_date), stored(pe.end_date))
+    p0, p1 = _day(start), _day(end)
+    first, last = day_number(stored(pe.start_date)), day_number(stored(pe.end_date))
+    days = least(func.coalesce(last, p1), p1) - greatest(first, p0)
+    query = (select(stored(_EPISODE_KEY[group_by]), days)
              .where(pe.deleted_at.is_(None), pe.child_id.not_in(_deleted_children()),
-                    # ifnull() keeps SQLite off the start-date index: nearly every
+                    # coalesce() keeps SQLite off the start-date index: nearly every
                     # episode starts before the period ends, and a scan is 3× quicker.
-                    func.ifnull(stored(pe.start_date), "") < end.isoformat(),
+                    func.coalesce(stored(pe.start_date), "") < end.isoformat(),
                     or_(pe.end_date.is_(None), stored(pe.end_date) > start.isoformat())))
-    p0 = start.toordinal() + JULIAN_OFFSET
-    p1 = end.toordinal() + JULIAN_OFFSET
     found: dict[Any, int] = defaultdict(int)
-    for raw, first, last in fetch_stored(session, query):
-        lo: int = days_of[first]  # type: ignore[assignment]
-        hi = days_of[last]
-        found[raw] += (p1 if hi is None or hi > p1 else hi) - (lo if lo > p0 else p0)
+    for raw, n in fetch_stored(session, query):
+        found[raw] += n
     return found
 
 
@@ -360,39 +373,46 @@ def _agreement_groups(session: Session, group_by: GroupBy) -> dict[str, Any]:
     return dict(fetch_stored(session, query))
 
 
-def _versions_by_agreement(session: Session, start: dt.date, end: dt.date, days: _Days,
-                           groups: dict[str, Any]) -> tuple[dict[str, list[_Version]],
-                                                            dict[str, str | None]]:
+def _versions_by_agreement(session: Session, start: dt.date, end: dt.date,
+                           groups: dict[str, Any], own_types: bool
+                           ) -> tuple[dict[str, list[_Version]], dict[str, str | None]]:
     """Each agreement's versions in force (or once in force) starting before ``end``, in
     day numbers, for agreements in ``groups`` with any version not ended before ``start``
     (all their versions are read, so a variation that brought the end date forward is
-    still seen); and each one's own placement type (its first such version's)."""
+    still seen); and, if ``own_types``, each one's own placement type (its first such
+    version's)."""
     av = AgreementVersion
     first, last = start.isoformat(), end.isoformat()
-    live = select(av.agreement_id).where(or_(av.end_date.is_(None),
-                                             stored(av.end_date) > first))
-    query = (select(stored(av.agreement_id), stored(av.effective_date), av.version_no,
-                    stored(av.start_date), stored(av.end_date), stored(av.ended_at),
-                    av.weekly_fee_pence, stored(av.id), stored(av.placement_type))
+    not_ended = or_(av.end_date.is_(None), stored(av.end_date) > first)
+    columns = [stored(av.agreement_id), day_number(stored(av.effective_date)), av.version_no,
+               day_number(stored(av.start_date)), day_number(stored(av.end_date)),
+               day_number(stored(av.ended_at)), av.weekly_fee_pence, stored(av.id)]
+    if own_types:
+        columns.append(stored(av.placement_type))
+    query = (select(*columns)
              .where(or_(stored(av.status).in_([AgreementStatus.ACTIVE.value,
                                               AgreementStatus.ENDED.value]),
                         and_(stored(av.status) == AgreementStatus.SUPERSEDED.value,
                              av.activated_at.is_not(None))),
-                    stored(av.start_date) < last, av.agreement_id.in_(live)))
+                    stored(av.start_date) < last,
+                    # A version not ended is itself proof that its agreement runs into the
+                    # period; only the others need looking up among the agreements' ids.
+                    or_(not_ended, av.agreement_id.in_(select(av.agreement_id)
+                                                       .where(not_ended)))))
     found: dict[str, list[_Version]] = {}
     own_type: dict[str, tuple[int, str | None]] = {}
-    for aid, eff, no, v_start, v_end, ended, fee, vid, ptype in fetch_stored(session, query):
+    for row in fetch_stored(session, query):
+        aid = row[0]
         if aid not in groups:
             continue
-        version = (days[eff], no, days[v_start], days[v_end], days[ended], fee, vid)
+        version: _Version = row[1:8]
         versions = found.get(aid)
         if versions is None:
-            found[aid] = [version]  # type: ignore[list-item]
-            own_type[aid] = (no, ptype)
+            found[aid] = [version]
         else:
-            versions.append(version)  # type: ignore[arg-type]
-            if no < own_type[aid][0]:
-                own_type[aid] = (no, ptype)
+            versions.append(version)
+        if own_types and (versions is None or row[2] < own_type[aid][0]):
+            own_type[aid] = (row[2], row[8])
     return found, {aid: ptype for aid, (_no, ptype) in own_type.items()}
 
 
@@ -400,17 +420,22 @@ _Service = tuple[bool, int, int, str, int | None, int | None]
 """(one-off?, weekly pence, one-off pence, description, start, end) in day numbers."""
 
 
-def _services(session: Session, days: _Days) -> dict[str, list[_Service]]:
+def _services(session: Session) -> dict[str, list[_Service]]:
     """Version id (raw) → its services."""
     svc = AgreementService
     found: dict[str, list[_Service]] = defaultdict(list)
+    weekly_of: dict[tuple[str, float | None, int | None, int | None], int] = {}
     query = select(stored(svc.version_id), svc.description, stored(svc.charge), svc.hours_per_week,
-                   svc.rate_pence, svc.amount_pence, stored(svc.start_date), stored(svc.end_date))
+                   svc.rate_pence, svc.amount_pence, day_number(stored(svc.start_date)),
+                   day_number(stored(svc.end_date)))
     for vid, desc, charge, hours, rate, amount, s_start, s_end in fetch_stored(session, query):
         one_off = charge == ServiceCharge.ONE_OFF
-        weekly = service_weekly_pence(_ServiceRow(charge, hours, rate, amount))
+        terms = (charge, hours, rate, amount)
+        weekly = weekly_of.get(terms)
+        if weekly is None:
+            weekly = weekly_of[terms] = service_weekly_pence(_ServiceRow(*terms))
         found[vid].append((one_off, weekly, (amount or 0) if one_off else 0, desc or "",
-                           days[s_start], days[s_end]))
+                           s_start, s_end))
     return found
 
 
@@ -435,7 +460,7 @@ def _spend(versions: list[_Version], services: dict[str, list[_Service]], p0: in
     versions.sort()
     last = versions[-1]
     agreement_end = last[3] if last[3] is not None else last[4]
-    first_start = min(v[2] for v in versions)
+    first_start: int | None = None  # the agreement's start, worked out for one-offs only
     days = pence_days = one_off = 0
     seen: set[tuple[str, int, int]] = set()
     count = len(versions)
@@ -452,9 +477,16 @@ def _spend(versions: list[_Version], services: dict[str, list[_Service]], p0: in
         if hi > lo:
             days += hi - lo
             pence_days += fee * (hi - lo)
-        for is_one_off, weekly, amount, desc, s_start, s_end in services.get(vid, ()):
+        if vid not in services:
+            continue
+        for is_one_off, weekly, amount, desc, s_start, s_end in services[vid]:
             if is_one_off:
-                on = first_start if s_start is None else s_start
+                if s_start is not None:
+                    on = s_start
+                else:
+                    if first_start is None:
+                        first_start = min(v[2] for v in versions)
+                    on = first_start
                 if p0 <= on < p1 and (desc, amount, on) not in seen:
                     seen.add((desc, amount, on))
                     one_off += amount
@@ -468,6 +500,24 @@ def _spend(versions: list[_Version], services: dict[str, list[_Service]], p0: in
     return days, pence_days, one_off
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Hold off Python's cyclic garbage collector.
+
+    Reading makes ~100,000 row tuples, most kept until the sums are done; each few
+    thousand would otherwise set off a collection, and some of those walk every object
+    in the program. None of the tuples can be part of a cycle, so nothing is lost.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
 def weeks_and_spend(session: Session, start: dt.date, end: dt.date,
                     group_by: GroupBy) -> list[CostRow]:
     """Weeks of placement and spend in [start, end), grouped; rows sorted by label."""
@@ -475,6 +525,12 @@ def weeks_and_spend(session: Session, start: dt.date, end: dt.date,
         raise ValueError(f"group_by must be one of {', '.join(GROUPS)}")
     if end <= start:
         raise ValidationError("end", "The period must end after it starts.")
+    with _collector_paused():
+        return _weeks_and_spend(session, start, end, group_by)
+
+
+def _weeks_and_spend(session: Session, start: dt.date, end: dt.date,
+                     group_by: GroupBy) -> list[CostRow]:
     label = _Labels(session, group_by)
     rows: dict[str, CostRow] = {}
 
@@ -485,18 +541,18 @@ def weeks_and_spend(session: Session, start: dt.date, end: dt.date,
             found = rows[key] = CostRow(key, text, 0.0, 0)
         return found
 
-    days_of = _Days()
-    for raw, days in _episode_days(session, start, end, group_by, days_of).items():
+    for raw, days in _episode_days(session, start, end, group_by).items():
         row(raw).weeks += days / 7
 
+    by_type = group_by == "placement_type"
     groups = _agreement_groups(session, group_by)
-    by_agreement, own_type = _versions_by_agreement(session, start, end, days_of, groups)
-    services = _services(session, days_of)
-    p0, p1 = start.toordinal() + JULIAN_OFFSET, end.toordinal() + JULIAN_OFFSET
+    by_agreement, own_type = _versions_by_agreement(session, start, end, groups, by_type)
+    services = _services(session)
+    p0, p1 = _day(start), _day(end)
     spent: dict[Any, list[int]] = {}
     for aid, versions in by_agreement.items():
         raw = groups[aid]
-        if group_by == "placement_type" and raw is None:
+        if by_type and raw is None:
             raw = own_type[aid]  # no linked episode: the agreement's own type
         days, pence_days, one_off = _spend(versions, services, p0, p1)
         if not (days or one_off):
