@@ -49,8 +49,9 @@ def headlines(sessions: sessionmaker[Session], today: dt.date | None = None) -> 
                                    .where(*live)) or 0
         children = s.scalar(select(func.count(func.distinct(PlacementEpisode.child_id)))
                             .where(*live)) or 0
-        in_use_ids = (select(PlacementEpisode.setting_id).where(*live).distinct()
-                      .scalar_subquery())
+        # No DISTINCT: IN needs none, and with it SQLite walks the setting index and reads
+        # every episode row by row (four times slower on 60,000 episodes).
+        in_use_ids = select(PlacementEpisode.setting_id).where(*live).scalar_subquery()
         in_use = s.scalar(select(func.count()).select_from(Setting)
                           .where(Setting.id.in_(in_use_ids))) or 0
         regulated = s.execute(
