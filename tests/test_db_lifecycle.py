@@ -308,3 +308,23 @@ def test_upgrading_from_the_first_schema_keeps_data_and_backs_up(tmp_path: Path)
             assert s.scalars(sa.select(Provider.name)).all() == ["Acorn Care"]
     finally:
         db.close()
+
+
+def test_the_numbered_files_name_alembics_revisions_and_head() -> None:
+    # Start-up trusts the file numbering to skip Alembic when the database is current.
+    assert migrations.numbered_head() == migrations.head_revision()
+    assert migrations.numbered_revisions() == migrations.known_revisions()
+
+
+def test_opening_a_current_database_does_not_import_alembic(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    target = tmp_path / "current.db"
+    open_database(target, backup=False).close()
+    code = ("import sys\nfrom placement_desk.lifecycle import open_database\n"
+            f"open_database({str(target)!r}, backup=False).close()\n"
+            "print(any(m == 'alembic' or m.startswith('alembic.') for m in sys.modules))\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.strip() == "False"

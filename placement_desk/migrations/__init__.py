@@ -13,39 +13,72 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, inspect
+from sqlalchemy import Connection, Engine, inspect, text
+from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from ..db import backup_sqlite, make_engine, sqlite_path
 from ..errors import DatabaseError
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 HERE = Path(__file__).resolve().parent
+VERSIONS = HERE / "versions"
 
 
 def alembic_config() -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(HERE))
     return cfg
 
 
 def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     assert head is not None
     return head
 
 
 def known_revisions() -> set[str]:
+    from alembic.script import ScriptDirectory
+
     script = ScriptDirectory.from_config(alembic_config())
     return {rev.revision for rev in script.walk_revisions()}
 
 
 def current_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
     with engine.connect() as conn:
         return MigrationContext.configure(conn).get_current_revision()
+
+
+def numbered_revisions() -> set[str]:
+    """The revisions named by the files in ``versions/`` (``0003_…`` → "0003")."""
+    return {p.name.split("_", 1)[0] for p in VERSIONS.glob("[0-9]*_*.py")}
+
+
+def numbered_head() -> str:
+    """The revision of the highest-numbered file in ``versions/`` (``0003_…`` → "0003").
+
+    Revisions are numbered in order (see CONTRIBUTING); a test holds this to Alembic's
+    own head. It lets start-up skip importing Alembic when nothing is to be done.
+    """
+    return max(numbered_revisions())
+
+
+def stored_revision(engine: Engine) -> str | None:
+    """The revision recorded in the database, read with plain SQL; None if unversioned."""
+    try:
+        with engine.connect() as conn:
+            return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    except (OperationalError, ProgrammingError):  # no alembic_version table yet
+        return None
 
 
 def has_tables(engine: Engine) -> bool:
@@ -66,8 +99,10 @@ class MigrationError(DatabaseError):
 
 def check_not_newer(engine: Engine) -> str | None:
     """Return the database's revision; refuse one this version does not know."""
-    rev = current_revision(engine)
-    if rev is not None and rev not in known_revisions():
+    rev = stored_revision(engine)
+    if rev is None or rev in numbered_revisions():
+        return rev
+    if rev not in known_revisions():
         raise DatabaseError(
             f"This database was last used by a newer version of Placement Desk "
             f"(schema {rev}; this version knows up to {head_revision()}). Install the "
@@ -101,6 +136,8 @@ def run_without_foreign_keys(engine: Engine, work: Callable[[Connection], None])
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Apply migrations up to ``revision`` (no backup: see :func:`prepare`)."""
+    from alembic import command
+
     cfg = alembic_config()
 
     def work(conn: Connection) -> None:
@@ -112,6 +149,9 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 
 def prepare(engine: Engine, *, backup: bool = True) -> UpgradeResult:
     """Bring a database to the head revision, backing up a non-empty file first."""
+    stored = stored_revision(engine)
+    if stored is not None and stored == numbered_head():
+        return UpgradeResult(stored, stored, None)  # up to date: Alembic is not needed
     current = check_not_newer(engine)
     head = head_revision()
     if current == head:
