@@ -9,11 +9,11 @@ change), and sorts those positions with Python's sort and a key per column.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt
 
-from .rows import ID_ROLE, ROW_ROLE, SORT_ROLE, Column, Index
+from .rows import Column, ColumnModel, Index
 
 R = TypeVar("R")
 
@@ -23,12 +23,10 @@ def _key(value: Any) -> tuple[int, Any]:
     return (0, "") if value is None else (1, value)
 
 
-class FastRowsModel(QAbstractTableModel, Generic[R]):
+class FastRowsModel(ColumnModel[R]):
     def __init__(self, columns: Sequence[Column[R]], row_id: Callable[[R], Any],
                  parent: Any = None) -> None:
-        super().__init__(parent)
-        self.columns = list(columns)
-        self.row_id = row_id
+        super().__init__(columns, row_id, parent)
         self.all_rows: list[R] = []
         self.shown: list[int] = []
         self.extra: Callable[[R, int, int], Any] | None = None
@@ -89,40 +87,11 @@ class FastRowsModel(QAbstractTableModel, Generic[R]):
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.shown)
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.columns)
+    def row_for(self, row: int) -> R | None:
+        return self.all_rows[self.shown[row]] if 0 <= row < len(self.shown) else None
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not (0 <= index.row() < len(self.shown)):
-            return None
-        row = self.all_rows[self.shown[index.row()]]
-        column = self.columns[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return column.text(row)
-        if role == ID_ROLE:
-            return self.row_id(row)
-        if role == ROW_ROLE:
-            return row
-        if role == SORT_ROLE:
-            return column.sort(row) if column.sort else column.text(row)
-        if role == Qt.ItemDataRole.TextAlignmentRole and column.align_right:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    def cell(self, row: R, column_index: int, role: int) -> Any:
         if self.extra is not None and role in (Qt.ItemDataRole.ForegroundRole,
                                                Qt.ItemDataRole.ToolTipRole):
-            return self.extra(row, index.column(), role)
-        return None
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation != Qt.Orientation.Horizontal or not (0 <= section < len(self.columns)):
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self.columns[section].title
-        if role == Qt.ItemDataRole.ToolTipRole and self.columns[section].tooltip:
-            return self.columns[section].tooltip
-        return None
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+            return self.extra(row, column_index, role)
+        return super().cell(row, column_index, role)

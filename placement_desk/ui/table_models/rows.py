@@ -31,30 +31,33 @@ class Column(Generic[R]):
     width: int = 0
 
 
-class RowTableModel(QAbstractTableModel, Generic[R]):
+class ColumnModel(QAbstractTableModel, Generic[R]):
+    """What every row model shares: the columns, headers, flags and a row's cell roles.
+
+    Subclasses say which rows there are (:meth:`rowCount`, :meth:`row_for`).
+    """
+
     def __init__(self, columns: Sequence[Column[R]], row_id: Callable[[R], Any],
                  parent: Any = None) -> None:
         super().__init__(parent)
         self.columns = list(columns)
         self.row_id = row_id
-        self.rows: list[R] = []
 
-    def set_rows(self, rows: Sequence[R]) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
+    def row_for(self, row: int) -> R | None:
+        """The row object shown at ``row``, or None outside the model."""
+        raise NotImplementedError
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.columns)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not (0 <= index.row() < len(self.rows)):
+        row = self.row_for(index.row()) if index.isValid() else None
+        if row is None:
             return None
-        row = self.rows[index.row()]
-        column = self.columns[index.column()]
+        return self.cell(row, index.column(), role)
+
+    def cell(self, row: R, column_index: int, role: int) -> Any:
+        column = self.columns[column_index]
         if role == Qt.ItemDataRole.DisplayRole:
             return column.text(row)
         if role == SORT_ROLE:
@@ -82,6 +85,24 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+
+class RowTableModel(ColumnModel[R]):
+    def __init__(self, columns: Sequence[Column[R]], row_id: Callable[[R], Any],
+                 parent: Any = None) -> None:
+        super().__init__(columns, row_id, parent)
+        self.rows: list[R] = []
+
+    def set_rows(self, rows: Sequence[R]) -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def row_for(self, row: int) -> R | None:
+        return self.rows[row] if 0 <= row < len(self.rows) else None
 
 
 def _sortable(key: Any) -> Any:
