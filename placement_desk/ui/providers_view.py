@@ -12,7 +12,7 @@ import uuid
 from typing import Any
 
 from PySide6.QtCore import QItemSelection, QModelIndex, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -34,6 +34,7 @@ from ..models.enums import Judgement, RegistrationStatus, RiskLevel, Sector, Set
 from ..services.formatting import date_short
 from ..services.register import SettingRow, export_table, list_settings
 from ..services.settings_service import setting_detail
+from .shortcuts import local_shortcuts
 from .table_models.rows import ID_ROLE, Column, RowTableModel
 from .table_models.settings_filter import SettingFilters, SettingsFilterProxy
 from .widgets.setting_detail import SettingDetailTabs
@@ -164,13 +165,10 @@ class ProvidersView(QWidget):
         self.table.doubleClicked.connect(lambda _i: self.edit_selected())
         self.new_button.clicked.connect(self.new_setting)
         self.export_button.clicked.connect(self.export_view)
-        for keys, slot in ((QKeySequence.StandardKey.Find, self.search.setFocus),
-                           (QKeySequence.StandardKey.New, self.new_setting),
-                           (QKeySequence("Ctrl+E"), self.export_view),
-                           (QKeySequence(Qt.Key.Key_Return), self.edit_selected)):
-            shortcut = QShortcut(keys, self)
-            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            shortcut.activated.connect(slot)
+        local_shortcuts(self, ((QKeySequence.StandardKey.Find, self.search.setFocus),
+                               (QKeySequence.StandardKey.New, self.new_setting),
+                               ("Ctrl+E", self.export_view),
+                               (Qt.Key.Key_Return, self.edit_selected)))
         self._restore_filters()
 
     # -- data ----------------------------------------------------------------------

@@ -178,6 +178,9 @@ def test_filters_count_and_remember(qtbot: QtBot, db: Database, home: None,
     win, page = _page(qtbot, db, tmp_path)
     view = page.episodes
     assert "5 of 5 placements" in view.count.text()
+    view.table.setFocus()
+    qtbot.keyClick(win.windowHandle(), Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert view.search.hasFocus(), "Ctrl+F goes to the search box"
     _type(qtbot, view.search, "k-3")
     qtbot.waitUntil(lambda: "1 of 5" in view.count.text())
     view.search.clear()

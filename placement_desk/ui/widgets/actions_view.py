@@ -53,6 +53,7 @@ from ..colours import colour
 from ..context import AppContext
 from ..dialogs.plan_visit_dialog import fit_height
 from ..dialogs.visit_dialog import VisitDialog
+from ..shortcuts import local_shortcuts
 from ..table_models.rows import ROW_ROLE, SORT_ROLE, Column, Index, RowTableModel
 from .setting_detail import SettingDetailTabs
 
@@ -469,13 +470,9 @@ class ActionsView(QWidget):
         self.open_button.clicked.connect(self.open_source)
         self.table.doubleClicked.connect(lambda _i: self.open_source())
         self.table.selectionModel().selectionChanged.connect(lambda *_a: self._selected())
-        find = QShortcut(QKeySequence(QKeySequence.StandardKey.Find), self)
-        find.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        find.activated.connect(self.focus_search)
-        for enter_key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            enter = QShortcut(QKeySequence(enter_key), self.table)
-            enter.setContext(Qt.ShortcutContext.WidgetShortcut)
-            enter.activated.connect(self.open_source)
+        local_shortcuts(self, [(QKeySequence.StandardKey.Find, self.focus_search)])
+        local_shortcuts(self.table, [(Qt.Key.Key_Return, self.open_source),
+                                     (Qt.Key.Key_Enter, self.open_source)], children=False)
         self.setTabOrder(self.search, self.owner)
         self.setTabOrder(self.owner, self.provider)
         self.setTabOrder(self.provider, self.status)

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QItemSelection, QSettings, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -50,6 +50,7 @@ from ...services.placements import (
 )
 from ..colours import colour
 from ..dialogs.form_base import DateField
+from ..shortcuts import local_shortcuts
 from ..table_models.fast_rows import FastRowsModel
 from ..table_models.rows import Column
 
@@ -219,13 +220,10 @@ class EpisodesView(QWidget):
         self.edit_child_button.clicked.connect(lambda: self.edit_child())
         self.agreement_button.clicked.connect(self._new_agreement)
         self.export_button.clicked.connect(self.export_view)
-        for keys, slot in ((QKeySequence.StandardKey.Find, self.search.setFocus),
-                           (QKeySequence.StandardKey.New, self.new_episode),
-                           (QKeySequence("Ctrl+E"), self.export_view),
-                           (QKeySequence(Qt.Key.Key_Return), self.edit_selected)):
-            shortcut = QShortcut(keys, self)
-            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            shortcut.activated.connect(slot)
+        local_shortcuts(self, ((QKeySequence.StandardKey.Find, self.search.setFocus),
+                               (QKeySequence.StandardKey.New, self.new_episode),
+                               ("Ctrl+E", self.export_view),
+                               (Qt.Key.Key_Return, self.edit_selected)))
         self._restore_filters()
         self._update_buttons()
 

@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -44,6 +44,7 @@ from ...services.qa_visits import open_drafts, start_visit
 from ..context import AppContext
 from ..dialogs.plan_visit_dialog import AssignOfficerDialog, PlanVisitDialog
 from ..dialogs.visit_dialog import VisitDialog, ask_letter_path, letter_file_name, write_letter
+from ..shortcuts import local_shortcuts
 from ..table_models.rows import ID_ROLE, ROW_ROLE, Column, RowTableModel
 
 PREFIX = "qa/schedule/"
@@ -165,9 +166,7 @@ class QaScheduleView(QWidget):
         self.assign_button.clicked.connect(self.assign_selected)
         self.letter_button.clicked.connect(self.print_last_letter)
         self.table.selectionModel().selectionChanged.connect(lambda *_a: self._enable())
-        shortcut = QShortcut(QKeySequence.StandardKey.New, self)
-        shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        shortcut.activated.connect(self.record_visit)
+        local_shortcuts(self, [(QKeySequence.StandardKey.New, self.record_visit)])
         self.setTabOrder(self.view, self.officer)
         self.setTabOrder(self.officer, self.record_button)
         self.setTabOrder(self.record_button, self.plan_button)

@@ -12,7 +12,7 @@ import datetime as dt
 import uuid
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from ...services.qa_visits import TemplateInfo, ensure_default_templates, list_templates
 from ..context import AppContext
 from ..dialogs.template_dialog import TemplateDialog
+from ..shortcuts import local_shortcuts
 from ..table_models.rows import ID_ROLE, ROW_ROLE, Column, RowTableModel
 
 COLUMNS: list[Column[TemplateInfo]] = [
@@ -102,13 +103,9 @@ class TemplatesView(QWidget):
         self.edit_button.clicked.connect(self.edit_selected)
         self.table.doubleClicked.connect(lambda _i: self.edit_selected())
         self.table.selectionModel().selectionChanged.connect(lambda *_a: self._selected())
-        new = QShortcut(QKeySequence.StandardKey.New, self)
-        new.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        new.activated.connect(self.new_template)
-        for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            enter = QShortcut(QKeySequence(key), self.table)
-            enter.setContext(Qt.ShortcutContext.WidgetShortcut)
-            enter.activated.connect(self.edit_selected)
+        local_shortcuts(self, [(QKeySequence.StandardKey.New, self.new_template)])
+        local_shortcuts(self.table, [(Qt.Key.Key_Return, self.edit_selected),
+                                     (Qt.Key.Key_Enter, self.edit_selected)], children=False)
         self.setTabOrder(self.new_button, self.edit_button)
         self.setTabOrder(self.edit_button, self.table)
         self._selected()
