@@ -25,13 +25,10 @@ from placement_desk.models.enums import (
     SettingType,
 )
 from placement_desk.ui.colours import colour
+from placement_desk.ui.dialogs.action_dialogs import VisitSummaryDialog
 from placement_desk.ui.main_window import MainWindow
 from placement_desk.ui.pages.qa import QaPage
-from placement_desk.ui.widgets.actions_view import (
-    STATUS_COLUMN,
-    ActionsView,
-    VisitSummaryDialog,
-)
+from placement_desk.ui.widgets.actions_view import STATUS_COLUMN, ActionsView
 
 TODAY = dt.date.today()
 DAY = dt.timedelta(days=1)
