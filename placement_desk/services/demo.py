@@ -161,6 +161,8 @@ def generate_demo(engine: Engine, size: str = "council", seed: int = 1,
               latitude=None, longitude=None,
               local_authority_code="E09000029" if code[:2] == "SM" else None)
     g.add(AppSetting, key="council.name", value="Demo Borough Council", updated_at=g.stamp)
+    g.add(AppSetting, key="council.local_authority_code", value="E09000029",
+          updated_at=g.stamp)  # its home postcodes (SM) carry this code in the lookup
     state.check_cancelled()
     total = sum(len(r) for r in g.rows.values())
     done = 0

@@ -9,10 +9,12 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
+    QScrollArea,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -46,6 +48,8 @@ def _fill(table: QTableWidget, headings: list[str], rows: list[list[object]],
             item = QTableWidgetItem(str(value))
             if c >= right_from:
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            else:
+                item.setToolTip(str(value))  # a long name may be cut short in the column
             table.setItem(r, c, item)
 
 
@@ -163,17 +167,28 @@ class CareLeaversView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(bar)
-        layout.addWidget(self.summary)
+        # The three tables are shown whole, one under the other, and scroll together.
+        sheet = QWidget()
+        column = QVBoxLayout(sheet)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.summary)
         self.titles: list[QLabel] = []
         self.tables: list[QTableWidget] = []
         for _n in range(3):
             title = QLabel()
             title.setStyleSheet("font-weight: bold;")
             table = _table()
+            table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
             self.titles.append(title)
             self.tables.append(table)
-            layout.addWidget(title)
-            layout.addWidget(table, 1)
+            column.addWidget(title)
+            column.addWidget(table)
+        column.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(sheet)
+        layout.addWidget(scroll, 1)
 
     def refresh(self) -> None:
         on = self.on.value() or dt.date.today()
@@ -198,3 +213,7 @@ class CareLeaversView(QWidget):
             headings[0] = first
             _fill(widget, headings, grid)
             widget.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+            widget.setFixedHeight(widget.horizontalHeader().sizeHint().height()
+                                  + widget.verticalHeader().length()
+                                  + 2 * widget.frameWidth()
+                                  + widget.horizontalScrollBar().sizeHint().height())
