@@ -178,5 +178,9 @@ def test_filters(db: Database) -> None:
     assert ids(date_from=D(2025, 12, 1), date_to=D(2026, 1, 1)) == {far, leaver}
     assert ids(date_to=D(2025, 5, 31)) == {leaver}
     assert ids(child_id=b.hex) == {leaver}
+    # Words narrow first; the other filters then apply to what is left.
+    assert ids(text="a-1", state="live") == {far}
+    assert ids(text="a-1", within_20="yes") == {local}
+    assert ids(text="a-1 nowhere") == set()
     # Newest start first.
     assert [r.uuid for r in rows] == [far, local, leaver]

@@ -32,12 +32,15 @@ class FastRowsModel(ColumnModel[R]):
         self.extra: Callable[[R, int, int], Any] | None = None
         """Optional (row, column, role) → colour or tooltip of a cell."""
         self._sort: tuple[int, Qt.SortOrder] | None = None
+        self._keys: dict[int, list[tuple[int, Any]]] = {}
+        """Sort keys of every row, by column; cleared when the rows change."""
 
     # -- content -------------------------------------------------------------------------
 
     def set_rows(self, rows: Sequence[R], shown: Sequence[int] | None = None) -> None:
         self.beginResetModel()
         self.all_rows = list(rows)
+        self._keys.clear()
         self.shown = list(range(len(rows)) if shown is None else shown)
         self._apply_sort()
         self.endResetModel()
@@ -61,6 +64,8 @@ class FastRowsModel(ColumnModel[R]):
         return None
 
     def refresh_column(self, column: int) -> None:
+        """The column's text changed (worked out elsewhere): redraw it and re-key its sort."""
+        self._keys.pop(column, None)
         if self.shown:
             self.dataChanged.emit(self.index(0, column),
                                   self.index(len(self.shown) - 1, column))
@@ -76,10 +81,12 @@ class FastRowsModel(ColumnModel[R]):
     def _apply_sort(self) -> None:
         if self._sort is None or not (0 <= self._sort[0] < len(self.columns)):
             return
-        column = self.columns[self._sort[0]]
-        value = column.sort or column.text
-        rows = self.all_rows
-        self.shown.sort(key=lambda n: _key(value(rows[n])),
+        keys = self._keys.get(self._sort[0])
+        if keys is None:  # once per column and set of rows, not once per keystroke
+            column = self.columns[self._sort[0]]
+            value = column.sort or column.text
+            keys = self._keys[self._sort[0]] = [_key(value(row)) for row in self.all_rows]
+        self.shown.sort(key=keys.__getitem__,
                         reverse=self._sort[1] == Qt.SortOrder.DescendingOrder)
 
     # -- Qt model --------------------------------------------------------------------------
