@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import uuid
 
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session, sessionmaker
 
+from ...errors import ValidationError
 from ...models.enums import (
     CategoryOfNeed,
     CommissioningRoute,
@@ -218,12 +220,9 @@ class EpisodeDialog(FormDialog):
     def _select_child(self, child_id: uuid.UUID) -> None:
         # Item data are hex strings: Qt compares them by value, unlike Python objects.
         if self.child.findData(child_id.hex) < 0:
-            with self.sessions() as session:
-                from ...models import Child
-
-                child = session.get(Child, child_id)
-                if child is not None:
-                    self.child.addItem(child.case_ref, child.id.hex)
+            # A child gone since the list was read leaves the field empty, which says so.
+            with contextlib.suppress(ValidationError):
+                self.child.addItem(load_child(self.sessions, child_id).case_ref, child_id.hex)
         self.child.setCurrentIndex(self.child.findData(child_id.hex))
 
     def _child_id(self) -> uuid.UUID | None:
