@@ -115,7 +115,11 @@ def test_weeks_and_spend_by_provider_and_export(qtbot: QtBot, db: Database, plac
     spend.start.set_value(dt.date(2026, 1, 5))
     spend.end.set_value(dt.date(2026, 3, 2))  # eight weeks
     spend.group.setCurrentIndex(spend.group.findData("provider"))
-    spend.refresh()
+    spend.refresh()  # read in a worker: the page stays responsive meanwhile
+    assert spend.message.text() == "Working out weeks and spend…"
+    assert not spend.export_button.isEnabled()
+    qtbot.waitUntil(lambda: spend.message.text().startswith("From 5 January 2026"))
+    assert spend.export_button.isEnabled()
     cells = [[spend.table.item(r, c).text() for c in range(4)]
              for r in range(spend.table.rowCount())]
     assert cells[0] == ["Acorn Care", "8.0", "8.0", "£28,000.00"]

@@ -31,7 +31,7 @@ class PlacementsPage(Page):
         self.user = str(ctx.sessions.kw.get("info", {}).get("user") or "unknown")
         self.episodes = EpisodesView(ctx.sessions, ctx.settings, ctx.tasks.start, self.today)
         self.agreements = AgreementsView(ctx.sessions, ctx.settings)
-        self.spend = SpendView(ctx.sessions, ctx.settings, self.today)
+        self.spend = SpendView(ctx.sessions, ctx.settings, self.today, ctx.tasks.start)
         self.leavers = CareLeaversView(ctx.sessions, self.today)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.episodes, self.tr("Placements"))

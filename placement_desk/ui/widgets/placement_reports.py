@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -69,9 +71,14 @@ class SpendView(QWidget):
     """Weeks of placement and spend in a period, grouped; the period end is exclusive."""
 
     def __init__(self, sessions: sessionmaker[Session], settings: QSettings, today: dt.date,
+                 start_task: Callable[..., Any] | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.sessions, self.settings = sessions, settings
+        self.start_task = start_task
+        """Runs the reading in a worker (the app's task runner); None reads at once."""
+        self._asked = 0
+        """Counts requests, so that only the latest one's answer is shown."""
         start = financial_year_start(today)
         self.start = DateField()
         self.start.set_value(start)
@@ -109,24 +116,53 @@ class SpendView(QWidget):
         self.export_button.clicked.connect(self.export)
 
     def refresh(self) -> None:
+        """Read the figures for the chosen period and grouping (in a worker when it can)."""
         start, end = self.start.value(), self.end.value()
         group = str(self.group.currentData())
         self.settings.setValue("placements/spend/group", group)
         assert start is not None and end is not None
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            with self.sessions() as session:
-                self.rows = weeks_and_spend(session, start, end, group)  # type: ignore[arg-type]
-        except ValidationError as exc:
-            self.message.setText(exc.message)
+        if end <= start:
+            self.message.setText(self.tr("The period must end after it starts."))
             return
-        finally:
-            QGuiApplication.restoreOverrideCursor()
-        rows = [*self.rows, total(self.rows)]
-        _fill(self.table, [self.group.currentText(), "Weeks placed", "Weeks paid", "Spend"],
+        self._asked += 1
+        asked, heading = self._asked, self.group.currentText()
+
+        def read(_state: Any = None) -> list[CostRow]:
+            with self.sessions() as session:
+                return weeks_and_spend(session, start, end, group)  # type: ignore[arg-type]
+
+        def current() -> bool:  # not superseded by a later request, nor closed meanwhile
+            return asked == self._asked and shiboken6.isValid(self)
+
+        def show(rows: list[CostRow]) -> None:
+            if current():
+                self._show(rows, start, end, heading)
+
+        def failed(exc: BaseException, _detail: str = "") -> None:
+            if current():
+                self.export_button.setEnabled(bool(self.rows))
+                self.message.setText(exc.message if isinstance(exc, ValidationError) else
+                                     self.tr("The figures could not be read: {error}").format(
+                                         error=exc))
+
+        if self.start_task is None:
+            try:
+                show(read())
+            except ValidationError as exc:
+                failed(exc)
+            return
+        self.message.setText(self.tr("Working out weeks and spend…"))
+        self.export_button.setEnabled(False)
+        self.start_task(self.tr("Weeks and spend"), read, on_success=show, on_failure=failed)
+
+    def _show(self, rows: list[CostRow], start: dt.date, end: dt.date, heading: str) -> None:
+        self.rows = rows
+        shown = [*rows, total(rows)]
+        _fill(self.table, [heading, "Weeks placed", "Weeks paid", "Spend"],
               [[r.label, f"{r.weeks:,.1f}", f"{r.paid_weeks:,.1f}", money(r.spend_pence)]
-               for r in rows])
+               for r in shown])
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.export_button.setEnabled(True)
         self.message.setText(self.tr(
             "From {start} up to {end}. Weeks placed count every episode; weeks paid and spend "
             "come from the agreements' fee history, so in-house placements have weeks but no "
