@@ -273,6 +273,9 @@ def test_open_source_shows_the_visit_or_the_setting(
     qtbot.addWidget(dialogs[0])
     text = dialogs[0].browser.toPlainText()
     assert "Education" in text and "Everyone in school." in text and "Fix the fire door" in text
+    assert dialogs[0].print_button.isVisible(), "a completed visit's letter can be printed"
+    assert dialogs[0].save_letter(str(tmp_path / "letter.pdf")), dialogs[0].message.text()
+    assert (tmp_path / "letter.pdf").read_bytes().startswith(b"%PDF")
     dialogs[0].close()
 
     view.select_ids([actions["train"]])

@@ -22,12 +22,13 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session, sessionmaker
 
 from ...errors import ValidationError
-from ...models.enums import ActionStatus
+from ...models.enums import ActionStatus, QaVisitStatus
 from ...services.actions import ActionRow, change_status
 from ...services.formatting import date_long, date_short
 from ...services.qa_visits import VisitRecord
 from ..colours import colour
 from .plan_visit_dialog import fit_height
+from .visit_dialog import ask_letter_path, letter_file_name, write_letter
 
 TARGETS = (ActionStatus.OPEN, ActionStatus.IN_PROGRESS, ActionStatus.DONE,
            ActionStatus.CANCELLED)
@@ -205,17 +206,42 @@ def visit_html(record: VisitRecord) -> str:
 
 
 class VisitSummaryDialog(QDialog):
-    """A recorded visit to read; nothing can be changed here."""
+    """A recorded visit to read (nothing can be changed here), and its letter to print."""
 
-    def __init__(self, record: VisitRecord, parent: QWidget | None = None) -> None:
+    def __init__(self, record: VisitRecord, parent: QWidget | None = None,
+                 sessions: sessionmaker[Session] | None = None,
+                 today: dt.date | None = None) -> None:
         super().__init__(parent)
+        self.record, self.sessions = record, sessions
+        self.today = today or dt.date.today()
         self.setWindowTitle(self.tr("QA visit: {name}").format(name=record.setting_name))
         self.browser = QTextBrowser()
         self.browser.setHtml(visit_html(record))
         self.browser.setAccessibleName(self.tr("The visit as recorded"))
+        self.message = QLabel()
+        self.message.setWordWrap(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
+        self.print_button = buttons.addButton(self.tr("Print letter…"),
+                                              QDialogButtonBox.ButtonRole.ActionRole)
+        self.print_button.setToolTip(self.tr("Save the letter to the provider as a PDF"))
+        self.print_button.setVisible(sessions is not None
+                                     and record.status == QaVisitStatus.COMPLETED)
+        self.print_button.clicked.connect(self.print_letter)
         layout = QVBoxLayout(self)
         layout.addWidget(self.browser)
+        layout.addWidget(self.message)
         layout.addWidget(buttons)
         self.resize(680, 560)
+
+    def print_letter(self) -> None:
+        path = ask_letter_path(self, letter_file_name(self.record.setting_name,
+                                                      self.record.form.visit_date))
+        if path:
+            self.save_letter(path)
+
+    def save_letter(self, path: str) -> bool:
+        assert self.sessions is not None
+        problem = write_letter(self.sessions, self.record.id, path, self.today)
+        self.message.setText(problem or self.tr("Letter saved to {path}").format(path=path))
+        return problem is None

@@ -459,7 +459,7 @@ class ActionsView(QWidget):
                     "qa_visit", "setting", "action"))
                 dialog = visit
             else:
-                dialog = VisitSummaryDialog(record, self)
+                dialog = VisitSummaryDialog(record, self, self.ctx.sessions, self.today)
             dialog.show()
             self._announce(self.tr("Opened the {source} at {where}.").format(
                 source=row.source_label, where=where))
