@@ -13,7 +13,6 @@ import itertools
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QGroupBox,
@@ -38,7 +37,7 @@ from ...services.council_settings import (
     save_council_settings,
     validate_council_settings,
 )
-from .form_base import error_label
+from .form_base import CheckedDialog, error_label
 
 
 def _spin_box(minimum: int, maximum: int, unit: str, units: str) -> QSpinBox:
@@ -55,7 +54,7 @@ def _spin_box(minimum: int, maximum: int, unit: str, units: str) -> QSpinBox:
     return box
 
 
-class CouncilSettingsDialog(QDialog):
+class CouncilSettingsDialog(CheckedDialog):
     """Ctrl+S or Save stores the settings for everyone; Escape cancels."""
 
     def __init__(self, sessions: sessionmaker[Session], today: dt.date,
@@ -223,30 +222,9 @@ class CouncilSettingsDialog(QDialog):
         if needed > self.height():
             self.resize(self.width(), needed)
 
-    def revalidate(self) -> bool:
-        try:
-            validate_council_settings(self.settings())
-        except ValidationError as exc:
-            self.show_error(exc)
-            self.save_button.setEnabled(False)
-            return False
-        self.show_error(None)
-        self.save_button.setEnabled(True)
-        return True
+    def check(self) -> None:
+        validate_council_settings(self.settings())
 
-    def save(self) -> None:
-        if not self.revalidate():
-            return
-        try:
-            save_council_settings(self.sessions, self.settings(), self.today)
-        except ValidationError as exc:
-            self.show_error(exc)
-            return
+    def store(self) -> None:
+        save_council_settings(self.sessions, self.settings(), self.today)
         self.saved = True
-        self.accept()
-
-    def keyPressEvent(self, event) -> None:  # type: ignore[no-untyped-def]
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and \
-                not self.save_button.isEnabled():
-            return
-        super().keyPressEvent(event)

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QPushButton,
     QScrollArea,
     QSpinBox,
     QVBoxLayout,
@@ -138,7 +139,59 @@ def pence(box: QDoubleSpinBox) -> int:
     return round(box.value() * 100)
 
 
-class FormDialog(QDialog):
+class CheckedDialog(QDialog):
+    """A form whose Save waits until :meth:`check` passes; Save stores it and closes.
+
+    A subclass provides ``save_button``, :meth:`check`, :meth:`store` and
+    :meth:`show_error` (which puts a problem beside its field), and calls
+    :meth:`revalidate` as fields change. Enter does nothing while Save is disabled.
+    """
+
+    save_button: QPushButton
+    saved_id: uuid.UUID | None = None
+    _ready = True
+
+    def check(self) -> None:
+        """Raise ValidationError if the form cannot be saved."""
+
+    def store(self) -> uuid.UUID | None:
+        """Save; return the record's id."""
+        return None
+
+    def show_error(self, error: ValidationError | None) -> None:
+        """Show the problem (None: clear it)."""
+
+    def revalidate(self) -> bool:
+        if not self._ready:
+            return False
+        try:
+            self.check()
+        except ValidationError as exc:
+            self.show_error(exc)
+            self.save_button.setEnabled(False)
+            return False
+        self.show_error(None)
+        self.save_button.setEnabled(True)
+        return True
+
+    def save(self) -> None:
+        if not self.revalidate():
+            return
+        try:
+            self.saved_id = self.store()
+        except ValidationError as exc:
+            self.show_error(exc)
+            return
+        self.accept()
+
+    def keyPressEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and \
+                not self.save_button.isEnabled():
+            return
+        super().keyPressEvent(event)
+
+
+class FormDialog(CheckedDialog):
     """Rows with an error line each; Save waits until :meth:`check` passes."""
 
     def __init__(self, title: str, parent: QWidget | None = None) -> None:
@@ -224,43 +277,7 @@ class FormDialog(QDialog):
         self.general_error.setVisible(unplaced)
         self.general_error.setText(error.message if unplaced and error else "")
 
-    def check(self) -> None:
-        """Raise ValidationError if the form cannot be saved."""
-
-    def store(self) -> uuid.UUID | None:
-        """Save; return the record's id."""
-        return None
-
     def ready(self) -> None:
         """Every field exists: start checking the form as it changes."""
         self._ready = True
         self.revalidate()
-
-    def revalidate(self) -> bool:
-        if not self._ready:
-            return False
-        try:
-            self.check()
-        except ValidationError as exc:
-            self.show_error(exc)
-            self.save_button.setEnabled(False)
-            return False
-        self.show_error(None)
-        self.save_button.setEnabled(True)
-        return True
-
-    def save(self) -> None:
-        if not self.revalidate():
-            return
-        try:
-            self.saved_id = self.store()
-        except ValidationError as exc:
-            self.show_error(exc)
-            return
-        self.accept()
-
-    def keyPressEvent(self, event) -> None:  # type: ignore[no-untyped-def]
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and \
-                not self.save_button.isEnabled():
-            return
-        super().keyPressEvent(event)

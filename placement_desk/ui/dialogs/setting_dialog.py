@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import uuid
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
@@ -25,7 +24,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from ...errors import ValidationError
 from ...models.enums import RegistrationStatus, Sector, SettingType
 from ...services.settings_service import SettingForm, load_form, save_setting, validate_setting
-from .form_base import error_label, to_date, to_qdate
+from .form_base import CheckedDialog, error_label, to_date, to_qdate
 
 
 def _date_edit() -> tuple[QCheckBox, QDateEdit]:
@@ -39,7 +38,7 @@ def _date_edit() -> tuple[QCheckBox, QDateEdit]:
     return known, edit
 
 
-class SettingDialog(QDialog):
+class SettingDialog(CheckedDialog):
     """Ctrl+S or Save stores the setting; Escape cancels."""
 
     FIELDS = ("name", "urn", "setting_type", "sector", "places", "registration_status",
@@ -178,30 +177,9 @@ class SettingDialog(QDialog):
             label.setVisible(show)
             label.setText(error.message if show and error else "")
 
-    def revalidate(self) -> bool:
-        try:
-            with self.sessions() as session:
-                validate_setting(session, self.form(), self.setting_id)
-        except ValidationError as exc:
-            self.show_error(exc)
-            self.save_button.setEnabled(False)
-            return False
-        self.show_error(None)
-        self.save_button.setEnabled(True)
-        return True
+    def check(self) -> None:
+        with self.sessions() as session:
+            validate_setting(session, self.form(), self.setting_id)
 
-    def save(self) -> None:
-        if not self.revalidate():
-            return
-        try:
-            self.saved_id = save_setting(self.sessions, self.form(), self.setting_id)
-        except ValidationError as exc:
-            self.show_error(exc)
-            return
-        self.accept()
-
-    def keyPressEvent(self, event) -> None:  # type: ignore[no-untyped-def]
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and \
-                not self.save_button.isEnabled():
-            return
-        super().keyPressEvent(event)
+    def store(self) -> uuid.UUID:
+        return save_setting(self.sessions, self.form(), self.setting_id)
