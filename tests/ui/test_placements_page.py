@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import QSettings, Qt, QTimer, QUrl
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -102,6 +102,13 @@ def test_create_a_placement_and_an_agreement_then_sign_it_and_it_is_locked(
         "C-777", "K2", "Oak House")
     assert "1 of 1 placements" in view.count.text()
     assert "Spot purchase" in view.overview.toPlainText()
+    # The setting's name links to its placements only; Clear filters shows them all again.
+    assert f"setting:{row.setting_id}" in view.overview.toHtml()
+    view.overview.anchorClicked.emit(QUrl(f"setting:{row.setting_id}"))
+    assert view.count.text() == "1 of 1 placements, at Oak House only"
+    qtbot.mouseClick(view.clear_button, Qt.MouseButton.LeftButton)
+    assert view.count.text() == "1 of 1 placements"
+    view.table.selectRow(0)
 
     # Draw up the IPA from the placement.
     qtbot.mouseClick(view.agreement_button, Qt.MouseButton.LeftButton)

@@ -80,6 +80,8 @@ class EpisodesView(QWidget):
         self.checks_done = False
         self._hays: list[str] = []
         self._child_filter: str | None = None
+        self._setting_filter: str | None = None
+        """One child's or one setting's episodes only (hex ids), set from a link."""
         columns: list[Column[EpisodeRow]] = [
             Column("Child", lambda r: r.child_ref, tooltip="The council's case reference"),
             Column("Start", lambda r: date_short(r.start_date), sort=lambda r: r.start_date),
@@ -286,7 +288,8 @@ class EpisodesView(QWidget):
             route=values["route"], state=values["state"],  # type: ignore[arg-type]
             within_20=values["within_20"],  # type: ignore[arg-type]
             date_from=self.date_from.value(), date_to=self.date_to.value(),
-            child_id=self._child_filter, only_with_issues=self.problems.isChecked())
+            child_id=self._child_filter, setting_id=self._setting_filter,
+            only_with_issues=self.problems.isChecked())
 
     def _filtered(self, rows: list[EpisodeRow]) -> list[int]:
         return filter_rows(rows, self._hays, self.filters(), self.today,
@@ -300,8 +303,13 @@ class EpisodesView(QWidget):
 
     def _after_filter(self) -> None:
         shown, total = len(self.model.shown), len(self.model.all_rows)
-        self.count.setText(self.tr("{shown} of {total} placements").format(
-            shown=f"{shown:,}", total=f"{total:,}"))
+        text = self.tr("{shown} of {total} placements").format(shown=f"{shown:,}",
+                                                               total=f"{total:,}")
+        if shown and self._setting_filter:  # from a link: say whose list this is
+            text += self.tr(", at {name} only").format(name=self.model.row_at(0).setting_name)
+        elif shown and self._child_filter:
+            text += self.tr(", {ref} only").format(ref=self.model.row_at(0).child_ref)
+        self.count.setText(text)
         self.clear_button.setEnabled(not self.filters().is_clear())
         self.empty.setVisible(total == 0)
         if not self.selected_id():
@@ -319,12 +327,19 @@ class EpisodesView(QWidget):
         self.date_from.set_value(None)
         self.date_to.set_value(None)
         self._child_filter = None
+        self._setting_filter = None
         self.apply_filters()
 
     def show_child(self, child_id: str) -> None:
         """Show only one child's episodes (from a link)."""
         self.clear_filters()
         self._child_filter = child_id
+        self.apply_filters()
+
+    def show_setting(self, setting_id: str) -> None:
+        """Show only the episodes at one setting (from a link)."""
+        self.clear_filters()
+        self._setting_filter = setting_id
         self.apply_filters()
 
     def _save_filters(self) -> None:
@@ -398,8 +413,10 @@ class EpisodesView(QWidget):
             line("Dates", e(f"{date_short(d.start_date)} to "
                             f"{date_short(d.end_date) or 'now (live)'}")),
             line("Type", e(d.type_label)),
-            line("Setting", e(f"{d.setting_name or 'Not in the register'}"
-                              + (f" ({d.urn})" if d.urn else ""))),
+            line("Setting", (f"<a href='setting:{d.setting_id.hex}'>" if d.setting_id else "")
+                 + e(f"{d.setting_name or 'Not in the register'}"
+                     + (f" ({d.urn})" if d.urn else ""))
+                 + ("</a>" if d.setting_id else "")),
             line("Route", e(d.route.label if d.route else "Not recorded")
                  + (f"<br><i>{e(d.route_reason)}</i>" if d.route_reason else "")),
             line("Postcodes", e(f"home {d.home_postcode or 'unknown'}, placement "
@@ -431,6 +448,8 @@ class EpisodesView(QWidget):
         kind, _sep, value = url.toString().partition(":")
         if kind == "child":
             self.show_child(value)
+        elif kind == "setting":
+            self.show_setting(value)
         elif kind == "agreement":
             self.open_agreement.emit(uuid.UUID(value))
 
