@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtWidgets import QApplication, QDialog, QWidget
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QDialog, QWidget
 from pytestqt.qtbot import QtBot
 
 from placement_desk.app import build_main_window
@@ -16,6 +15,7 @@ from placement_desk.models.enums import RiskLevel
 from placement_desk.services.council_settings import load_council_settings
 from placement_desk.ui.dialogs.council_settings_dialog import CouncilSettingsDialog
 from placement_desk.ui.main_window import MainWindow
+from tests.ui.modal import when_modal
 
 TODAY = dt.date(2026, 6, 1)
 
@@ -40,20 +40,6 @@ def _retype(qtbot: QtBot, widget: QWidget, text: str) -> None:
         qtbot.keyClick(widget, Qt.Key.Key_Delete)
 
 
-def _when_modal(kind: type[QDialog], act: Callable[[QDialog], None]) -> None:
-    """Drive the next modal dialog of ``kind`` once it is shown (exec() blocks the test)."""
-    def attempt() -> None:
-        widget = QApplication.activeModalWidget()
-        if isinstance(widget, kind) and widget.isVisible():
-            try:
-                act(widget)
-            except BaseException:
-                widget.reject()  # never leave exec() waiting; pytest-qt reports the error
-                raise
-        else:
-            QTimer.singleShot(20, attempt)
-
-    QTimer.singleShot(0, attempt)
 
 
 def test_a_bad_area_code_holds_save_back_until_it_is_fixed_then_saves(
@@ -141,13 +127,13 @@ def test_file_menu_opens_council_settings_and_a_save_is_announced(
         qtbot.keyClick(dialog.windowHandle(), Qt.Key.Key_S,
                        Qt.KeyboardModifier.ControlModifier)
 
-    _when_modal(CouncilSettingsDialog, rename)
+    when_modal(CouncilSettingsDialog, rename)
     win.council_settings_action.trigger()
     assert announced and {"setting", "qa_visit"} <= announced[-1]
     with db.sessions() as s:
         assert load_council_settings(s).council_name == "Sutton Council"
 
-    _when_modal(CouncilSettingsDialog, lambda dialog: dialog.reject())
+    when_modal(CouncilSettingsDialog, lambda dialog: dialog.reject())
     announced.clear()
     win.open_council_settings()
     assert announced == [], "Cancel announces nothing"

@@ -7,8 +7,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt, QTimer, QUrl
-from PySide6.QtWidgets import QApplication, QDialog, QWidget
+from PySide6.QtCore import QSettings, Qt, QUrl
+from PySide6.QtWidgets import QDialog, QWidget
 from pytestqt.qtbot import QtBot
 
 from placement_desk.app import build_main_window
@@ -19,6 +19,7 @@ from placement_desk.ui.dialogs.agreement_dialog import AgreementDialog, StepDial
 from placement_desk.ui.dialogs.placement_dialogs import ChildDialog, EpisodeDialog
 from placement_desk.ui.main_window import MainWindow
 from placement_desk.ui.pages.placements import PlacementsPage
+from tests.ui.modal import when_modal
 
 
 @pytest.fixture
@@ -44,20 +45,6 @@ def _page(qtbot: QtBot, db: Database, tmp_path: Path) -> tuple[MainWindow, Place
     return win, page
 
 
-def _when_modal(kind: type[QDialog], act: Callable[[QDialog], None]) -> None:
-    """Drive the next modal dialog of ``kind`` once it is shown (exec() blocks the test)."""
-    def attempt() -> None:
-        widget = QApplication.activeModalWidget()
-        if isinstance(widget, kind) and widget.isVisible():
-            try:
-                act(widget)
-            except BaseException:
-                widget.reject()  # never leave exec() waiting; pytest-qt reports the error
-                raise
-        else:
-            QTimer.singleShot(20, attempt)
-
-    QTimer.singleShot(0, attempt)
 
 
 def _type(qtbot: QtBot, widget: QWidget, text: str) -> None:
@@ -91,10 +78,10 @@ def test_create_a_placement_and_an_agreement_then_sign_it_and_it_is_locked(
         assert not dialog.save_button.isEnabled()  # no case reference yet
         _type(qtbot, dialog.case_ref, "C-777")
         _type(qtbot, dialog.home_postcode, "sm1 1aa")
-        _when_modal(EpisodeDialog, fill_episode)
+        when_modal(EpisodeDialog, fill_episode)
         qtbot.keyClick(dialog.windowHandle(), Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
 
-    _when_modal(ChildDialog, fill_child)
+    when_modal(ChildDialog, fill_child)
     qtbot.mouseClick(view.new_child_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: len(view.model.all_rows) == 1)
     row = view.selected_row()
@@ -137,7 +124,7 @@ def test_create_a_placement_and_an_agreement_then_sign_it_and_it_is_locked(
                        ("Provider signed…", "Sam Manager, Oak Care Ltd"),
                        ("Council signed…", "Alex Head of Service")):
         assert ipa.step_button.text() == label
-        _when_modal(StepDialog, sign(who))
+        when_modal(StepDialog, sign(who))
         qtbot.mouseClick(ipa.step_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda label=label: ipa.step_button.text() != label)
 
@@ -161,7 +148,7 @@ def test_create_a_placement_and_an_agreement_then_sign_it_and_it_is_locked(
         _type(qtbot, dialog.reason, "Extra staffing agreed at review")  # type: ignore[attr-defined]
         dialog.accept()
 
-    _when_modal(QDialog, vary)
+    when_modal(QDialog, vary)
     qtbot.mouseClick(ipa.vary_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: ipa.version_combo.count() == 2)
     assert "Version 2: Draft" in ipa.version_combo.currentText()
