@@ -14,7 +14,7 @@ register or other episodes (URN required, overlaps...) belong to
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -340,15 +340,26 @@ def parse_episode_row(file: str, number: int, row: Row, columns: dict[str, int]
 
 # -- whole files -------------------------------------------------------------------------------
 
+def _with_progress(path: Path, rows: list[tuple[int, Row]], state: TaskState
+                   ) -> Iterator[tuple[int, Row]]:
+    """The rows, reporting progress and honouring cancel every so often and at the end."""
+    step = f"Reading {path.name}"
+    state.progress(step, 0, len(rows))
+    for done, item in enumerate(rows, 1):
+        yield item
+        if done % _PROGRESS_EVERY == 0:
+            state.check_cancelled()
+            state.progress(step, done, len(rows))
+    state.check_cancelled()
+    state.progress(step, len(rows), len(rows))
+
+
 def read_header_file(path: str | Path, state: TaskState = NULL_STATE) -> HeaderFile:
     """Every child in an SSDA903 header file, and the problems of the rows left out."""
     path = Path(path)
     table = _find_table(path, HEADER_COLUMNS, HEADER_REQUIRED, "header")
     result = HeaderFile(path, table.source.name)
-    rows = _data_rows(table)
-    step = f"Reading {path.name}"
-    state.progress(step, 0, len(rows))
-    for done, (number, row) in enumerate(rows, 1):
+    for number, row in _with_progress(path, _data_rows(table), state):
         record, problems = parse_header_row(path.name, number, row, table.columns)
         result.rows_read += 1
         result.problems.extend(problems)
@@ -359,11 +370,6 @@ def read_header_file(path: str | Path, state: TaskState = NULL_STATE) -> HeaderF
                 result.rejected_children.setdefault(ref, number)
         else:
             result.records.append(record)
-        if done % _PROGRESS_EVERY == 0:
-            state.check_cancelled()
-            state.progress(step, done, len(rows))
-    state.check_cancelled()
-    state.progress(step, len(rows), len(rows))
     return result
 
 
@@ -372,10 +378,7 @@ def read_episodes_file(path: str | Path, state: TaskState = NULL_STATE) -> Episo
     path = Path(path)
     table = _find_table(path, EPISODE_COLUMNS, EPISODE_REQUIRED, "episodes")
     result = EpisodesFile(path, table.source.name)
-    rows = _data_rows(table)
-    step = f"Reading {path.name}"
-    state.progress(step, 0, len(rows))
-    for done, (number, row) in enumerate(rows, 1):
+    for number, row in _with_progress(path, _data_rows(table), state):
         record, problems = parse_episode_row(path.name, number, row, table.columns)
         result.rows_read += 1
         result.problems.extend(problems)
@@ -383,9 +386,4 @@ def read_episodes_file(path: str | Path, state: TaskState = NULL_STATE) -> Episo
             result.rejected += 1
         else:
             result.records.append(record)
-        if done % _PROGRESS_EVERY == 0:
-            state.check_cancelled()
-            state.progress(step, done, len(rows))
-    state.check_cancelled()
-    state.progress(step, len(rows), len(rows))
     return result
