@@ -14,17 +14,14 @@ from typing import Any
 from PySide6.QtCore import QItemSelection, QModelIndex, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QFileDialog,
     QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -37,6 +34,7 @@ from ..services.settings_service import setting_detail
 from .shortcuts import local_shortcuts
 from .table_models.rows import ID_ROLE, Column, RowTableModel
 from .table_models.settings_filter import SettingFilters, SettingsFilterProxy
+from .widgets.list_table import list_table
 from .widgets.setting_detail import SettingDetailTabs
 
 SETTINGS_PREFIX = "providers/filters/"
@@ -123,21 +121,10 @@ class ProvidersView(QWidget):
         self.export_button.setToolTip(self.tr("Save the rows shown to Excel (Ctrl+E)"))
         actions.addWidget(self.new_button)
         actions.addWidget(self.export_button)
-        self.table = QTableView()
-        self.table.setModel(self.proxy)
+        self.table = list_table(self.proxy, self.tr("Settings"),
+                                (90, 240, 150, 190, 80, 170, 85, 65, 60, 85, 140))
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(1, Qt.SortOrder.AscendingOrder)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setTabKeyNavigation(False)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(24)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        for col, width in enumerate((90, 240, 150, 190, 80, 170, 85, 65, 60, 85, 140)):
-            self.table.setColumnWidth(col, width)
-        self.table.setAccessibleName(self.tr("Settings"))
         self.empty = QLabel(self.tr(
             "No settings yet. Import Ofsted's provider-level file with \"Import Ofsted "
             "files…\" to build the register, or add a setting with New setting (Ctrl+N)."))

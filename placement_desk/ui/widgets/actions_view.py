@@ -23,16 +23,13 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QFont, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -49,6 +46,7 @@ from ..dialogs.action_dialogs import ChangeStatusDialog, VisitSummaryDialog
 from ..dialogs.visit_dialog import VisitDialog
 from ..shortcuts import local_shortcuts
 from ..table_models.rows import ROW_ROLE, SORT_ROLE, Column, Index, RowTableModel
+from .list_table import list_table
 from .setting_detail import SettingDetailTabs
 
 PREFIX = "qa/actions/filters/"
@@ -221,23 +219,10 @@ class ActionsView(QWidget):
         second.addWidget(self.clear_button)  # here, so the page fits a small laptop screen
         second.addWidget(self.open_button)
         second.addWidget(self.change_button)
-        self.table = QTableView()
-        self.table.setModel(self.proxy)
-        self.table.setAccessibleName(self.tr("Actions"))
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.setTabKeyNavigation(False)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(24)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.table = list_table(self.proxy, self.tr("Actions"), (260, 150, 220, 110, 65, 85),
+                                many=True)
+        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
-        for column, width in enumerate((260, 150, 220, 110, 65, 85)):
-            self.table.setColumnWidth(column, width)
         self.empty = QLabel(self.tr(
             "No actions yet. Actions are raised when a QA visit, a contract review or a "
             "rating alert finds something to put right; they are followed up here."))

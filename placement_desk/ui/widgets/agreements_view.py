@@ -7,14 +7,11 @@ import uuid
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -25,6 +22,7 @@ from ...services.agreements import AgreementRow, list_agreements
 from ...services.formatting import date_short, money
 from ..table_models.fast_rows import FastRowsModel
 from ..table_models.rows import Column
+from .list_table import list_table
 
 PREFIX = "placements/agreements/"
 COLUMNS: list[Column[AgreementRow]] = [
@@ -73,21 +71,10 @@ class AgreementsView(QWidget):
         bar.addWidget(self.count)
         bar.addWidget(self.open_button)
         bar.addWidget(self.uplift_button)
-        self.table = QTableView()
-        self.table.setModel(self.model)
+        self.table = list_table(self.model, self.tr("Agreements"),
+                                (130, 95, 220, 85, 60, 140, 85, 85), many=True)
         self.table.setSortingEnabled(True)
         self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.DescendingOrder)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.setTabKeyNavigation(False)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(24)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        for col, width in enumerate((130, 95, 220, 85, 60, 140, 85, 85)):
-            self.table.setColumnWidth(col, width)
-        self.table.setAccessibleName(self.tr("Agreements"))
         self.empty = QLabel(self.tr("No agreements yet. Choose a placement on the Placements "
                                     "tab and press \"New IPA…\" to draw one up."))
         self.empty.setWordWrap(True)

@@ -17,17 +17,14 @@ from typing import Any
 from PySide6.QtCore import QItemSelection, QSettings, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
     QSplitter,
-    QTableView,
     QTabWidget,
     QTextBrowser,
     QVBoxLayout,
@@ -53,6 +50,7 @@ from ..dialogs.form_base import DateField
 from ..shortcuts import local_shortcuts
 from ..table_models.fast_rows import FastRowsModel
 from ..table_models.rows import Column
+from .list_table import list_table
 
 PREFIX = "placements/filters/"
 Start = Callable[..., Any]
@@ -168,22 +166,10 @@ class EpisodesView(QWidget):
                        self.edit_button, self.agreement_button, self.export_button):
             actions.addWidget(button)
         # -- table and detail
-        self.table = QTableView()
-        self.table.setModel(self.model)
+        self.table = list_table(self.model, self.tr("Placements"),
+                                (95, 85, 85, 55, 220, 85, 130, 80, 120))
         self.table.setSortingEnabled(True)
         self.table.horizontalHeader().setSortIndicator(1, Qt.SortOrder.DescendingOrder)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setTabKeyNavigation(False)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(24)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        for col, width in enumerate((95, 85, 85, 55, 220, 85, 130, 80, 120)):
-            self.table.setColumnWidth(col, width)
-        self.table.setAccessibleName(self.tr("Placements"))
         self.empty = QLabel(self.tr(
             "No placements yet. Add a child with \"New child…\" and then their placement "
             "with \"New placement…\" (Ctrl+N), or import your SSDA903 files."))

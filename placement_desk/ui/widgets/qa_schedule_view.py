@@ -15,15 +15,12 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -46,6 +43,7 @@ from ..dialogs.plan_visit_dialog import AssignOfficerDialog, PlanVisitDialog
 from ..dialogs.visit_dialog import VisitDialog, ask_letter_path, letter_file_name, write_letter
 from ..shortcuts import local_shortcuts
 from ..table_models.rows import ID_ROLE, ROW_ROLE, Column, RowTableModel
+from .list_table import list_table
 
 PREFIX = "qa/schedule/"
 UNASSIGNED = "unassigned"
@@ -129,20 +127,8 @@ class QaScheduleView(QWidget):
             actions.addWidget(button)
         self.model: RowTableModel[ScheduleRow] = RowTableModel(columns(lambda: self.today),
                                                                lambda r: r.setting_id)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setAccessibleName(self.tr("Settings on the QA schedule"))
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.setTabKeyNavigation(False)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(24)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.setWordWrap(False)
-        self.table.setAlternatingRowColors(True)
-        for column, width in enumerate((150, 75, 230, 58, 80, 140, 95, 100)):
-            self.table.setColumnWidth(column, width)
+        self.table = list_table(self.model, self.tr("Settings on the QA schedule"),
+                                (150, 75, 230, 58, 80, 140, 95, 100), many=True)
         self.table.doubleClicked.connect(lambda _i: self.record_visit())
         self.drafts_label = QLabel(self.tr("Visits in progress (drafts): press Enter to resume"))
         self.drafts = QListWidget()
