@@ -14,7 +14,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.engine import URL
 from sqlalchemy.orm import Session, sessionmaker
 
-from . import migrations
+from . import fee_ledger, migrations
 from .db import check_local, make_engine, make_session_factory, sqlite_path, to_url
 from .dblock import DatabaseLock
 from .paths import default_database_path
@@ -84,6 +84,8 @@ def open_database(
     try:
         result = migrations.prepare(engine, backup=backup) if migrate else None
         revision = result.to_revision if result else migrations.check_not_newer(engine)
+        if result is not None:
+            fee_ledger.ensure_current(engine)  # once, after the migration that made it
     except BaseException:
         engine.dispose()
         if held is not None:

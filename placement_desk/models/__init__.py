@@ -1,7 +1,7 @@
 """SQLAlchemy entities, one module per aggregate; importing this registers them all."""
 
 from .admin import AppSetting, AuditEvent, PostcodeLookup, User
-from .agreement import Agreement, AgreementService, AgreementVersion
+from .agreement import Agreement, AgreementService, AgreementVersion, FeeLedgerEntry
 from .base import NAMING_CONVENTION, Audited, Base, Entity, SoftDelete, utcnow
 from .child import Child, PlacementEpisode
 from .contract import Contract, ContractLot, ContractRate, ContractReview
@@ -27,6 +27,7 @@ __all__ = [
     "ContractRate",
     "ContractReview",
     "Entity",
+    "FeeLedgerEntry",
     "OfstedInspection",
     "PlacementEpisode",
     "PostcodeLookup",

@@ -6,6 +6,7 @@ import datetime as dt
 import uuid
 
 from sqlalchemy import (
+    Boolean,
     CheckConstraint,
     Date,
     DateTime,
@@ -18,7 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import Audited, Entity, SoftDelete, enum_type
+from .base import Audited, Base, Entity, SoftDelete, enum_type
 from .enums import AgreementStatus, ServiceCharge
 
 
@@ -103,3 +104,25 @@ class AgreementService(Audited, Entity):
     end_date: Mapped[dt.date | None] = mapped_column(Date)
 
     agreement_version: Mapped[AgreementVersion] = relationship(back_populates="services")
+
+
+class FeeLedgerEntry(Base):
+    """Derived from the versions and services, never edited: a run of days over which an
+    agreement's weekly cost stays the same, or one one-off charge.
+
+    Days are whole Julian day numbers (``date.toordinal() + 1721424``), the end being the
+    first day not included (NULL: open). A one-off is a single day, ``first_day``, with
+    its amount in ``one_off_pence``. :mod:`placement_desk.fee_ledger` keeps the rows in
+    step with the agreements; weeks and spend is read from them.
+    """
+
+    __tablename__ = "fee_ledger"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    agreement_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("agreement.id", ondelete="CASCADE"), index=True)
+    first_day: Mapped[int] = mapped_column(Integer)
+    end_day: Mapped[int | None] = mapped_column(Integer)
+    weekly_pence: Mapped[int] = mapped_column(Integer)
+    is_one_off: Mapped[bool] = mapped_column(Boolean)
+    one_off_pence: Mapped[int] = mapped_column(Integer)

@@ -20,17 +20,17 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..errors import ValidationError
-from ..models import Agreement, AgreementService, AgreementVersion, Child, PlacementEpisode, Setting
-from ..models.base import utcnow
-from ..models.enums import AgreementStatus, PlacementType, ServiceCharge
-from .costs import (
-    IN_FORCE,
+from ..fees import (
     VersionLike,
     one_off_pence,
     round_half_up,
     service_weekly_pence,
     weekly_cost_pence,
 )
+from ..models import Agreement, AgreementService, AgreementVersion, Child, PlacementEpisode, Setting
+from ..models.base import utcnow
+from ..models.enums import AgreementStatus, PlacementType, ServiceCharge
+from .costs import IN_FORCE
 from .formatting import date_short
 
 __all__ = [

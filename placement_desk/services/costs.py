@@ -13,21 +13,20 @@ episodes, where the day a child moves counts in the new placement. Weeks are day
 * **paid_weeks** are the days an agreement was in force in the period, ÷ 7.
 
 Agreements take their grouping (placement type, route) from the episode they are
-linked to, else from their own terms. The reading is tuned for the 60,000-episode
-demo (under 300 ms for a year by provider). A few queries read columns as SQLite
-stores them, with no per-row type conversion; SQLite turns every date into a whole
-day number (:func:`~placement_desk.db.day_number`) and works out each episode's days
-in the period itself; a version still running after the period starts is taken as
-it is, and only the others are looked up among the agreements still running. The
-fee history is worked out on day numbers by :func:`_spend`, which the tests hold to
-the same answers as the readable :func:`fee_segments` and :func:`agreement_spend`,
-with Python's garbage collector held off while the ~100,000 rows are in hand.
-(Doing the fee history in SQL too, with window functions, was tried: SQLite sorts
-the 50,000 versions by their text ids to do it, and that alone costs more than the
-whole Python work.)
+linked to, else from their own terms.
+
+The reading is tuned for the 60,000-episode demo (under 300 ms for a year by
+provider). Spend is summed from the fee ledger (:mod:`placement_desk.fee_ledger`),
+which holds each agreement's weekly cost over runs of days, kept in step with its
+versions and services as they are saved, so no fee history is worked out here. The
+queries read columns as SQLite stores them, with no per-row type conversion, and
+SQLite works out each episode's and ledger row's days in the period itself, on whole
+day numbers (:func:`~placement_desk.db.day_number`). The readable date arithmetic of
+:func:`fee_segments` and :func:`agreement_spend` says what the ledger must add up to;
+the tests hold the two to the same answers.
 
 The weekly cost of one agreement version and the rounding rule (half up, to the
-penny) live here too; :mod:`placement_desk.services.agreements` re-exports them.
+penny) are in :mod:`placement_desk.fees`.
 """
 
 from __future__ import annotations
@@ -39,19 +38,20 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, Literal, Protocol
+from typing import Any, Literal
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from ..db import day_number, fetch_stored, greatest, least, stored
 from ..errors import ValidationError
+from ..fee_ledger import day, in_force
+from ..fees import round_half_up
 from ..models import (
     Agreement,
-    AgreementService,
     AgreementVersion,
     Child,
+    FeeLedgerEntry,
     PlacementEpisode,
     Provider,
     Setting,
@@ -65,72 +65,6 @@ IN_FORCE = frozenset({AgreementStatus.ACTIVE, AgreementStatus.SUPERSEDED,
                       AgreementStatus.ENDED})
 """Statuses of versions that are or have been in force. Costs count these, except
 superseded versions that were never activated (signed, then replaced before starting)."""
-
-
-# --- Money: a version's weekly cost, rounding --------------------------------------------
-
-def round_half_up(numerator: int, denominator: int = 1) -> int:
-    """``numerator / denominator`` to the nearest whole number, halves away from zero."""
-    if denominator <= 0:
-        raise ValueError("denominator must be positive")
-    sign = -1 if numerator < 0 else 1
-    return sign * ((2 * abs(numerator) + denominator) // (2 * denominator))
-
-
-class ServiceLike(Protocol):
-    @property
-    def charge(self) -> str: ...
-    @property
-    def hours_per_week(self) -> float | None: ...
-    @property
-    def rate_pence(self) -> int | None: ...
-    @property
-    def amount_pence(self) -> int | None: ...
-    @property
-    def start_date(self) -> dt.date | None: ...
-    @property
-    def end_date(self) -> dt.date | None: ...
-
-
-class VersionLike(Protocol):
-    @property
-    def weekly_fee_pence(self) -> int: ...
-    @property
-    def services(self) -> Sequence[ServiceLike]: ...
-
-
-def service_weekly_pence(service: ServiceLike) -> int:
-    """A recurring service's cost per week (hours × rate, to the penny); 0 if one-off."""
-    if service.charge == ServiceCharge.HOURLY:
-        hours = Decimal(str(service.hours_per_week or 0))
-        value = hours * (service.rate_pence or 0)
-        return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
-    if service.charge == ServiceCharge.WEEKLY:
-        return service.amount_pence or 0
-    return 0
-
-
-def _service_on(service: ServiceLike, on: dt.date | None) -> bool:
-    if on is None:
-        return True
-    return ((service.start_date is None or service.start_date <= on)
-            and (service.end_date is None or on < service.end_date))
-
-
-def weekly_cost_pence(version: VersionLike, on: dt.date | None = None) -> int:
-    """Weekly fee plus weekly services plus hours × rate; one-off services are not included.
-
-    With ``on``, only services running that day count (a service's end date is the
-    first day it no longer runs).
-    """
-    return version.weekly_fee_pence + sum(
-        service_weekly_pence(s) for s in version.services if _service_on(s, on))
-
-
-def one_off_pence(version: VersionLike) -> int:
-    """The total of the version's one-off services."""
-    return sum(s.amount_pence or 0 for s in version.services
-               if s.charge == ServiceCharge.ONE_OFF)
 
 
 @dataclass(frozen=True)
@@ -261,15 +195,6 @@ def agreement_spend(segments: Sequence[FeeSegment], start: dt.date, end: dt.date
 
 # --- Reading the database ------------------------------------------------------------------
 
-JULIAN_OFFSET = 1721424
-"""SQLite's whole Julian day number of a date minus Python's ``date.toordinal()``."""
-
-
-def _day(day: dt.date) -> int:
-    """A date as a whole Julian day number, as :func:`~placement_desk.db.day_number` reads."""
-    return day.toordinal() + JULIAN_OFFSET
-
-
 # What each grouping reads from an episode or an agreement: the raw column naming it.
 _EPISODE_KEY = {"child": PlacementEpisode.child_id, "setting": PlacementEpisode.setting_id,
                 "provider": PlacementEpisode.setting_id,
@@ -335,15 +260,11 @@ def _deleted_children() -> Any:
     return select(Child.id).where(Child.deleted_at.is_not(None))
 
 
-_Version = tuple[int, int, int, int | None, int | None, int, str]
-"""(effective, version_no, start, end, ended_on, weekly fee, version id) in day numbers."""
-
-
 def _episode_days(session: Session, start: dt.date, end: dt.date,
                   group_by: GroupBy) -> dict[Any, int]:
     """Raw group value → the episodes' days in [start, end)."""
     pe = PlacementEpisode
-    p0, p1 = _day(start), _day(end)
+    p0, p1 = day(start), day(end)
     first, last = day_number(stored(pe.start_date)), day_number(stored(pe.end_date))
     days = least(func.coalesce(last, p1), p1) - greatest(first, p0)
     query = (select(stored(_EPISODE_KEY[group_by]), days)
@@ -359,145 +280,50 @@ def _episode_days(session: Session, start: dt.date, end: dt.date,
 
 
 def _agreement_groups(session: Session, group_by: GroupBy) -> dict[str, Any]:
-    """Agreement id (raw) → the raw value it is grouped by, for agreements not deleted."""
+    """Agreement id (raw) → the raw value it is grouped by, for agreements not deleted.
+
+    An agreement takes its placement type and route from its episode; with no episode
+    (or none recorded there), its placement type is its first version's in force.
+    """
     ag, pe = Agreement, PlacementEpisode
     if group_by in ("setting", "provider"):
         query = select(stored(ag.id), stored(ag.setting_id))
     elif group_by == "child":
         query = select(stored(ag.id), stored(ag.child_id))
+    elif group_by == "route":
+        query = (select(stored(ag.id), stored(pe.commissioning_route))
+                 .outerjoin(pe, pe.id == ag.episode_id))
     else:
-        column = pe.placement_type if group_by == "placement_type" else pe.commissioning_route
-        query = (select(stored(ag.id), stored(column))
+        av = AgreementVersion
+        own = (select(stored(av.placement_type))
+               .where(av.agreement_id == ag.id, in_force())
+               .order_by(av.version_no).limit(1).scalar_subquery())
+        query = (select(stored(ag.id), func.coalesce(stored(pe.placement_type), own))
                  .outerjoin(pe, pe.id == ag.episode_id))
     query = query.where(ag.deleted_at.is_(None), ag.child_id.not_in(_deleted_children()))
     return dict(fetch_stored(session, query))
 
 
-def _versions_by_agreement(session: Session, start: dt.date, end: dt.date,
-                           groups: dict[str, Any], own_types: bool
-                           ) -> tuple[dict[str, list[_Version]], dict[str, str | None]]:
-    """Each agreement's versions in force (or once in force) starting before ``end``, in
-    day numbers, for agreements in ``groups`` with any version not ended before ``start``
-    (all their versions are read, so a variation that brought the end date forward is
-    still seen); and, if ``own_types``, each one's own placement type (its first such
-    version's)."""
-    av = AgreementVersion
-    first, last = start.isoformat(), end.isoformat()
-    not_ended = or_(av.end_date.is_(None), stored(av.end_date) > first)
-    columns = [stored(av.agreement_id), day_number(stored(av.effective_date)), av.version_no,
-               day_number(stored(av.start_date)), day_number(stored(av.end_date)),
-               day_number(stored(av.ended_at)), av.weekly_fee_pence, stored(av.id)]
-    if own_types:
-        columns.append(stored(av.placement_type))
-    query = (select(*columns)
-             .where(or_(stored(av.status).in_([AgreementStatus.ACTIVE.value,
-                                              AgreementStatus.ENDED.value]),
-                        and_(stored(av.status) == AgreementStatus.SUPERSEDED.value,
-                             av.activated_at.is_not(None))),
-                    stored(av.start_date) < last,
-                    # A version not ended is itself proof that its agreement runs into the
-                    # period; only the others need looking up among the agreements' ids.
-                    or_(not_ended, av.agreement_id.in_(select(av.agreement_id)
-                                                       .where(not_ended)))))
-    found: dict[str, list[_Version]] = {}
-    own_type: dict[str, tuple[int, str | None]] = {}
-    for row in fetch_stored(session, query):
-        aid = row[0]
-        if aid not in groups:
-            continue
-        version: _Version = row[1:8]
-        versions = found.get(aid)
-        if versions is None:
-            found[aid] = [version]
+def _ledger_totals(session: Session, p0: int, p1: int) -> dict[str, list[int]]:
+    """Agreement id (raw) → [paid days, pence × days, one-off pence] in days [p0, p1)."""
+    fl = FeeLedgerEntry
+    days = least(func.coalesce(fl.end_day, p1), p1) - greatest(fl.first_day, p0)
+    # "+ 0" keeps SQLite off any index: nearly every row starts before the period ends,
+    # and a scan of the table is quicker than visiting the rows one by one.
+    query = (select(stored(fl.agreement_id), fl.is_one_off, fl.weekly_pence * days, days,
+                    fl.one_off_pence)
+             .where(fl.first_day + 0 < p1, or_(fl.end_day.is_(None), fl.end_day > p0)))
+    totals: dict[str, list[int]] = {}
+    for aid, one_off, pence_days, n, amount in fetch_stored(session, query):
+        found = totals.get(aid)
+        if found is None:
+            found = totals[aid] = [0, 0, 0]
+        if one_off:
+            found[2] += amount
         else:
-            versions.append(version)
-        if own_types and (versions is None or row[2] < own_type[aid][0]):
-            own_type[aid] = (row[2], row[8])
-    return found, {aid: ptype for aid, (_no, ptype) in own_type.items()}
-
-
-_Service = tuple[bool, int, int, str, int | None, int | None]
-"""(one-off?, weekly pence, one-off pence, description, start, end) in day numbers."""
-
-
-def _services(session: Session) -> dict[str, list[_Service]]:
-    """Version id (raw) → its services."""
-    svc = AgreementService
-    found: dict[str, list[_Service]] = defaultdict(list)
-    weekly_of: dict[tuple[str, float | None, int | None, int | None], int] = {}
-    query = select(stored(svc.version_id), svc.description, stored(svc.charge), svc.hours_per_week,
-                   svc.rate_pence, svc.amount_pence, day_number(stored(svc.start_date)),
-                   day_number(stored(svc.end_date)))
-    for vid, desc, charge, hours, rate, amount, s_start, s_end in fetch_stored(session, query):
-        one_off = charge == ServiceCharge.ONE_OFF
-        terms = (charge, hours, rate, amount)
-        weekly = weekly_of.get(terms)
-        if weekly is None:
-            weekly = weekly_of[terms] = service_weekly_pence(_ServiceRow(*terms))
-        found[vid].append((one_off, weekly, (amount or 0) if one_off else 0, desc or "",
-                           s_start, s_end))
-    return found
-
-
-class _ServiceRow:
-    """Adapter so :func:`service_weekly_pence` can price a service row."""
-
-    def __init__(self, charge: str, hours: float | None, rate: int | None,
-                 amount: int | None) -> None:
-        self.charge, self.hours_per_week, self.rate_pence = charge, hours, rate
-        self.amount_pence = amount
-        self.start_date: dt.date | None = None
-        self.end_date: dt.date | None = None
-
-
-def _spend(versions: list[_Version], services: dict[str, list[_Service]], p0: int,
-           p1: int) -> tuple[int, int, int]:
-    """(paid days, pence × days, one-off pence) of one agreement in [p0, p1).
-
-    The arithmetic of :func:`fee_segments` and :func:`agreement_spend`, on whole day
-    numbers for speed; the tests hold the two to the same answers.
-    """
-    versions.sort()
-    last = versions[-1]
-    agreement_end = last[3] if last[3] is not None else last[4]
-    first_start: int | None = None  # the agreement's start, worked out for one-offs only
-    days = pence_days = one_off = 0
-    seen: set[tuple[str, int, int]] = set()
-    count = len(versions)
-    for n in range(count):
-        eff, _no, v_start, _end, _ended, fee, vid = versions[n]
-        seg_start = eff if eff > v_start else v_start
-        seg_end = versions[n + 1][0] if n + 1 < count else None
-        if agreement_end is not None and (seg_end is None or agreement_end < seg_end):
-            seg_end = agreement_end
-        if seg_end is not None and seg_end <= seg_start:
-            continue
-        lo = seg_start if seg_start > p0 else p0
-        hi = p1 if seg_end is None or seg_end > p1 else seg_end
-        if hi > lo:
-            days += hi - lo
-            pence_days += fee * (hi - lo)
-        if vid not in services:
-            continue
-        for is_one_off, weekly, amount, desc, s_start, s_end in services[vid]:
-            if is_one_off:
-                if s_start is not None:
-                    on = s_start
-                else:
-                    if first_start is None:
-                        first_start = min(v[2] for v in versions)
-                    on = first_start
-                if p0 <= on < p1 and (desc, amount, on) not in seen:
-                    seen.add((desc, amount, on))
-                    one_off += amount
-                continue
-            a = seg_start if s_start is None or s_start < seg_start else s_start
-            b = seg_end if s_end is None or (seg_end is not None and seg_end < s_end) else s_end
-            lo = a if a > p0 else p0
-            hi = p1 if b is None or b > p1 else b
-            if hi > lo:
-                pence_days += weekly * (hi - lo)
-    return days, pence_days, one_off
+            found[0] += n
+            found[1] += pence_days
+    return totals
 
 
 @contextmanager
@@ -544,19 +370,12 @@ def _weeks_and_spend(session: Session, start: dt.date, end: dt.date,
     for raw, days in _episode_days(session, start, end, group_by).items():
         row(raw).weeks += days / 7
 
-    by_type = group_by == "placement_type"
     groups = _agreement_groups(session, group_by)
-    by_agreement, own_type = _versions_by_agreement(session, start, end, groups, by_type)
-    services = _services(session)
-    p0, p1 = _day(start), _day(end)
     spent: dict[Any, list[int]] = {}
-    for aid, versions in by_agreement.items():
+    for aid, (days, pence_days, one_off) in _ledger_totals(session, day(start), day(end)).items():
+        if aid not in groups or not (days or one_off):
+            continue  # deleted, or nothing in the period
         raw = groups[aid]
-        if by_type and raw is None:
-            raw = own_type[aid]  # no linked episode: the agreement's own type
-        days, pence_days, one_off = _spend(versions, services, p0, p1)
-        if not (days or one_off):
-            continue
         amount = round_half_up(pence_days, 7) + one_off
         totals = spent.get(raw)
         if totals is None:

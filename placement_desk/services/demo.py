@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import Engine, Table, insert
 from sqlalchemy.orm import Session
 
+from .. import fee_ledger
 from ..models import (
     Action,
     Agreement,
@@ -175,6 +176,8 @@ def generate_demo(engine: Engine, size: str = "council", seed: int = 1,
                 conn.execute(insert(table), rows[i:i + CHUNK])
                 done += len(rows[i:i + CHUNK])
                 state.progress("Writing the demo database", done, total)
+        state.progress("Working out the agreements' fee ledger", 0, 1)
+        fee_ledger.rebuild(conn, g.stamp)  # the bulk insert went round the session hook
     state.progress("Assessing each setting's risk", 0, 1)
     with Session(engine) as session, session.begin():
         refresh_risk_levels(session, as_of)  # a bulk update: no timestamps, deterministic

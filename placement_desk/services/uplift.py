@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from ..errors import ValidationError
+from ..fees import round_half_up, weekly_cost_pence
 from ..models import Agreement, AgreementVersion, Child
 from ..models.enums import ServiceCharge
 from .agreements import (
@@ -28,7 +29,6 @@ from .agreements import (
     supersede,
     terms_of,
 )
-from .costs import round_half_up, weekly_cost_pence
 from .formatting import date_short
 
 
