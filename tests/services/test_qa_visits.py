@@ -298,7 +298,8 @@ def test_completing_updates_risk_and_moves_the_due_date_past_an_alert(db: Databa
         raise_alert(s, setting, AlertKind.DOWNGRADE, Judgement.OUTSTANDING, Judgement.GOOD,
                     dt.date(2026, 5, 11))
         recompute_schedule(s, TODAY)
-        assert setting.next_qa_due == dt.date(2026, 5, 25), "ten working days after the alert"
+        assert setting.next_qa_due == dt.date(2026, 5, 26), \
+            "ten working days after the alert, the bank holiday on the 25th not counted"
     visit_id = start_visit(db.sessions, sid, TODAY)
     form = _filled(load_visit(db.sessions, visit_id).form)
     form.overall_judgement = QaJudgement.INADEQUATE

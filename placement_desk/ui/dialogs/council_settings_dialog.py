@@ -113,6 +113,7 @@ class CouncilSettingsDialog(CheckedDialog):
             (self.tr("Any o&ther alert"), self.days_other,
              self.tr("Working days to visit after any other rating alert")),
         ], self.tr("Working days allowed for a QA visit, by the setting's new judgement. "
+                   "Weekends and England and Wales bank holidays are not counted; "
                    "0 means the same day."))
 
         # The three groups' fields line up: every label is as wide as the widest.
