@@ -3,8 +3,10 @@
 A ``before_flush`` hook on all sessions looks at new, changed and deleted objects
 of classes marked :class:`~placement_desk.models.Audited` and records who did it
 (the session's ``info['user']``), when, and the column values before and after.
-Setting ``deleted_at`` is recorded as a delete, clearing it as a restore. Bulk
-loads through Core (the demo generator) bypass the ORM and so are not audited.
+Setting ``deleted_at`` is recorded as a delete, clearing it as a restore. Shared
+settings (``app_setting``: council name, QA cycles, alert deadlines) are audited
+too, under the id :func:`setting_entity_id` gives their key. Bulk loads through
+Core (the demo generator) bypass the ORM and so are not audited.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from typing import Any
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
-from .models import Audited, AuditEvent
+from .models import AppSetting, Audited, AuditEvent
 from .models.base import utcnow
 from .models.enums import AuditAction
 
@@ -70,10 +72,38 @@ def _changes(obj: Any) -> tuple[dict[str, Any], dict[str, Any]]:
     return before, after
 
 
+SETTINGS_NAMESPACE = uuid.UUID("5d0f3c1e-8a43-4c55-9e0b-2f5b7c1d9a60")
+
+
+def setting_entity_id(key: str) -> uuid.UUID:
+    """The id under which changes to the shared setting ``key`` are audited."""
+    return uuid.uuid5(SETTINGS_NAMESPACE, key)
+
+
+def _setting_events(session: Session, user: str, now: dt.datetime) -> list[AuditEvent]:
+    events: list[AuditEvent] = []
+    for obj in session.new:
+        if isinstance(obj, AppSetting):
+            events.append(AuditEvent(at=now, user=user, action=AuditAction.CREATE,
+                                     entity="app_setting", entity_id=setting_entity_id(obj.key),
+                                     before=None,
+                                     after={"key": obj.key, "value": _jsonable(obj.value)}))
+    for obj in session.dirty:
+        if isinstance(obj, AppSetting) and session.is_modified(obj):
+            before, after = _changes(obj)
+            if "value" in after:
+                events.append(AuditEvent(
+                    at=now, user=user, action=AuditAction.UPDATE, entity="app_setting",
+                    entity_id=setting_entity_id(obj.key),
+                    before={"key": obj.key, "value": before["value"]},
+                    after={"key": obj.key, "value": after["value"]}))
+    return events
+
+
 def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
     user = str(session.info.get("user") or "unknown")
     now = utcnow()
-    events: list[AuditEvent] = []
+    events: list[AuditEvent] = _setting_events(session, user, now)
     for obj in session.new:
         if isinstance(obj, Audited):
             if getattr(obj, "id", None) is None:

@@ -97,3 +97,23 @@ def test_version_counter_rises_and_stale_writes_are_refused(db: Database) -> Non
     with pytest.raises(StaleDataError):
         stale.commit()
     stale.close()
+
+
+def test_shared_settings_are_audited_with_who_and_what(db: Database) -> None:
+    from placement_desk.audit import setting_entity_id
+    from placement_desk.services.settings_store import set_setting
+
+    with db.sessions.begin() as s:
+        set_setting(s, "council.name", "London Borough of Sutton")
+    with db.sessions.begin() as s:
+        set_setting(s, "council.name", "London Borough of Sutton")  # unchanged: no event
+    with db.sessions.begin() as s:
+        set_setting(s, "council.name", "Sutton Council")
+
+    created, changed = [e for e in _events(db) if e.entity == "app_setting"]
+    assert (created.action, created.entity_id, created.user) == (
+        AuditAction.CREATE, setting_entity_id("council.name"), "asha.patel")
+    assert created.after == {"key": "council.name", "value": "London Borough of Sutton"}
+    assert changed.action == AuditAction.UPDATE
+    assert changed.before == {"key": "council.name", "value": "London Borough of Sutton"}
+    assert changed.after == {"key": "council.name", "value": "Sutton Council"}
