@@ -146,7 +146,8 @@ def test_care_leavers_tables_count_a_young_person(qtbot: QtBot, db: Database,
     page = _page(qtbot, db, tmp_path)
     page.tabs.setCurrentWidget(page.leavers)
     view = page.leavers
-    assert view.summary.text().startswith("1 young person aged 16 to 25")
+    assert view.summary.text() == "Counting young people aged 16 to 25…", "read in a worker"
+    qtbot.waitUntil(lambda: view.summary.text().startswith("1 young person aged 16 to 25"))
     assert "1 of them unaccompanied" in view.summary.text()
     by_needs = view.tables[1]
     headings = [by_needs.horizontalHeaderItem(c).text() for c in range(by_needs.columnCount())]

@@ -32,7 +32,7 @@ class PlacementsPage(Page):
         self.episodes = EpisodesView(ctx.sessions, ctx.settings, ctx.tasks.start, self.today)
         self.agreements = AgreementsView(ctx.sessions, ctx.settings)
         self.spend = SpendView(ctx.sessions, ctx.settings, self.today, ctx.tasks.start)
-        self.leavers = CareLeaversView(ctx.sessions, self.today)
+        self.leavers = CareLeaversView(ctx.sessions, self.today, ctx.tasks.start)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.episodes, self.tr("Placements"))
         self.tabs.addTab(self.agreements, self.tr("Agreements (IPAs)"))

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session, sessionmaker
 
 from ...errors import ValidationError
-from ...services.care_leavers import Table, care_leaver_tables
+from ...services.care_leavers import CareLeaverTables, Table, care_leaver_tables
 from ...services.costs import CostRow, total, weeks_and_spend
 from ...services.formatting import date_long, money
 from ...services.settings_store import get_setting
@@ -67,6 +67,45 @@ def _table() -> QTableWidget:
     return table
 
 
+class _Latest:
+    """Reads in a worker when it can (the app's task runner), and shows only the answer
+    to the latest request, and none once the view is gone."""
+
+    def __init__(self, owner: QWidget, start_task: Callable[..., Any] | None) -> None:
+        self.owner, self.start_task = owner, start_task
+        self.asked = 0
+
+    def run(self, title: str, read: Callable[[], Any], show: Callable[[Any], None],
+            failed: Callable[[BaseException], None]) -> bool:
+        """Start reading; True if it runs in a worker, False if it was done at once."""
+        self.asked += 1
+        asked = self.asked
+
+        def current() -> bool:
+            return asked == self.asked and shiboken6.isValid(self.owner)
+
+        if self.start_task is None:
+            try:
+                value = read()
+            except ValidationError as exc:
+                failed(exc)
+                return False
+            show(value)
+            return False
+
+        def succeeded(value: Any) -> None:
+            if current():
+                show(value)
+
+        def went_wrong(exc: BaseException, _detail: str = "") -> None:
+            if current():
+                failed(exc)
+
+        self.start_task(title, lambda _state=None: read(), on_success=succeeded,
+                        on_failure=went_wrong)
+        return True
+
+
 class SpendView(QWidget):
     """Weeks of placement and spend in a period, grouped; the period end is exclusive."""
 
@@ -75,10 +114,8 @@ class SpendView(QWidget):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.sessions, self.settings = sessions, settings
-        self.start_task = start_task
-        """Runs the reading in a worker (the app's task runner); None reads at once."""
-        self._asked = 0
-        """Counts requests, so that only the latest one's answer is shown."""
+        self.reader = _Latest(self, start_task)
+        """Runs the reading in a worker; with no task runner, at once."""
         start = financial_year_start(today)
         self.start = DateField()
         self.start.set_value(start)
@@ -124,36 +161,22 @@ class SpendView(QWidget):
         if end <= start:
             self.message.setText(self.tr("The period must end after it starts."))
             return
-        self._asked += 1
-        asked, heading = self._asked, self.group.currentText()
+        heading = self.group.currentText()
 
-        def read(_state: Any = None) -> list[CostRow]:
+        def read() -> list[CostRow]:
             with self.sessions() as session:
                 return weeks_and_spend(session, start, end, group)  # type: ignore[arg-type]
 
-        def current() -> bool:  # not superseded by a later request, nor closed meanwhile
-            return asked == self._asked and shiboken6.isValid(self)
+        def failed(exc: BaseException) -> None:
+            self.export_button.setEnabled(bool(self.rows))
+            self.message.setText(exc.message if isinstance(exc, ValidationError) else
+                                 self.tr("The figures could not be read: {error}").format(
+                                     error=exc))
 
-        def show(rows: list[CostRow]) -> None:
-            if current():
-                self._show(rows, start, end, heading)
-
-        def failed(exc: BaseException, _detail: str = "") -> None:
-            if current():
-                self.export_button.setEnabled(bool(self.rows))
-                self.message.setText(exc.message if isinstance(exc, ValidationError) else
-                                     self.tr("The figures could not be read: {error}").format(
-                                         error=exc))
-
-        if self.start_task is None:
-            try:
-                show(read())
-            except ValidationError as exc:
-                failed(exc)
-            return
-        self.message.setText(self.tr("Working out weeks and spend…"))
-        self.export_button.setEnabled(False)
-        self.start_task(self.tr("Weeks and spend"), read, on_success=show, on_failure=failed)
+        if self.reader.run(self.tr("Weeks and spend"), read,
+                           lambda rows: self._show(rows, start, end, heading), failed):
+            self.message.setText(self.tr("Working out weeks and spend…"))
+            self.export_button.setEnabled(False)
 
     def _show(self, rows: list[CostRow], start: dt.date, end: dt.date, heading: str) -> None:
         self.rows = rows
@@ -188,9 +211,12 @@ class CareLeaversView(QWidget):
     """The three care leavers' tables on a chosen day."""
 
     def __init__(self, sessions: sessionmaker[Session], today: dt.date,
+                 start_task: Callable[..., Any] | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.sessions = sessions
+        self.reader = _Latest(self, start_task)
+        """Runs the reading in a worker; with no task runner, at once."""
         self.on = DateField()
         self.on.set_value(today)
         self.on.on_change(self.refresh)
@@ -227,10 +253,23 @@ class CareLeaversView(QWidget):
         layout.addWidget(scroll, 1)
 
     def refresh(self) -> None:
+        """Read the tables for the chosen day (in a worker when it can)."""
         on = self.on.value() or dt.date.today()
-        with self.sessions() as session:
-            found = care_leaver_tables(session, on)
-            area_known = bool(get_setting(session, "council.local_authority_code"))
+
+        def read() -> tuple[CareLeaverTables, bool]:
+            with self.sessions() as session:
+                return (care_leaver_tables(session, on),
+                        bool(get_setting(session, "council.local_authority_code")))
+
+        def failed(exc: BaseException) -> None:
+            self.summary.setText(self.tr("The tables could not be read: {error}").format(
+                error=exc))
+
+        if self.reader.run(self.tr("Care leavers' tables"), read,
+                           lambda found: self._show(on, *found), failed):
+            self.summary.setText(self.tr("Counting young people aged 16 to 25…"))
+
+    def _show(self, on: dt.date, found: CareLeaverTables, area_known: bool) -> None:
         people = self.tr("1 young person") if found.people == 1 else self.tr(
             "{n} young people").format(n=f"{found.people:,}")
         text = self.tr("{people} aged 16 to 25 had a live placement on {day}; {uasc} of them "
