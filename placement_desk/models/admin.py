@@ -50,7 +50,10 @@ class PostcodeLookup(Base):
     northing: Mapped[int | None] = mapped_column(Integer)
     latitude: Mapped[float | None] = mapped_column(Float)
     longitude: Mapped[float | None] = mapped_column(Float)
-    local_authority_code: Mapped[str | None] = mapped_column(String(12))
+    local_authority_code: Mapped[str | None] = mapped_column(
+        String(12), doc="ONS code of the district, unitary or London borough (E06-E09)")
+    county_code: Mapped[str | None] = mapped_column(
+        String(12), doc="ONS code of the county council in two-tier areas (E10); else empty")
 
 
 class AppSetting(Base):

@@ -20,15 +20,14 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from ..models import Child, PlacementEpisode, PostcodeLookup
+from ..models import Child, PlacementEpisode
 from ..models.enums import PlacementType, Sex
-from .distance import LOCAL_MILES, postcode_key
+from .distance import LOCAL_MILES, area_codes, in_area, postcode_key
 from .settings_store import get_setting
 
 WHERE = ("In the council's area", "Within 20 miles", "Beyond 20 miles", "Distance unknown")
 NEEDS = ("1", "2", "3", "4", "5", "Not assessed")
 GENDERS = ("Male", "Female", "Not recorded")
-IN_LIMIT = 900
 
 
 @dataclass
@@ -86,16 +85,6 @@ def _type_label(code: str) -> str:
         return code
 
 
-def _authority_codes(session: Session, postcodes: set[str]) -> dict[str, str | None]:
-    keys = sorted(postcodes)
-    found: dict[str, str | None] = {}
-    for i in range(0, len(keys), IN_LIMIT):
-        query = (select(PostcodeLookup.postcode, PostcodeLookup.local_authority_code)
-                 .where(PostcodeLookup.postcode.in_(keys[i:i + IN_LIMIT])))
-        found.update({code: authority for code, authority in session.execute(query).all()})
-    return found
-
-
 def care_leaver_tables(session: Session, on: dt.date) -> CareLeaverTables:
     """The three tables for young people aged 16–25 on ``on``."""
     pe = PlacementEpisode
@@ -116,7 +105,7 @@ def care_leaver_tables(session: Session, on: dt.date) -> CareLeaverTables:
         latest[row[0]] = tuple(row)  # the episode that started last wins
     council = str(get_setting(session, "council.local_authority_code") or "")
     postcodes = {k for k in (postcode_key(r[6]) for r in latest.values()) if k}
-    authority = _authority_codes(session, postcodes) if council else {}
+    codes = area_codes(session, postcodes) if council else {}
     by_where = Table("Accommodation by where the young person lives", WHERE)
     by_needs = Table("Needs level by accommodation", NEEDS)
     by_age = Table("Age and gender", GENDERS)
@@ -129,7 +118,7 @@ def care_leaver_tables(session: Session, on: dt.date) -> CareLeaverTables:
             continue
         label = _type_label(str(place))
         key = postcode_key(postcode if isinstance(postcode, str) else None)
-        if council and key and authority.get(key) == council:
+        if key and in_area(council, codes.get(key)):
             where = WHERE[0]
         elif miles is None:
             where = WHERE[3]

@@ -10,7 +10,10 @@ neither of two postcodes has a grid reference but both have latitude and longitu
 The lookup loads from the ONS Postcode Directory (ONSPD, with a heading row) or OS
 Code-Point Open (no heading row: Postcode, Positional_quality_indicator, Eastings,
 Northings, Country_code, NHS_regional_HA_code, NHS_HA_code, Admin_county_code,
-Admin_district_code, Admin_ward_code), as a CSV file or a zip of CSV files.
+Admin_district_code, Admin_ward_code), as a CSV file or a zip of CSV files. Each
+postcode keeps its district's ONS code and, in two-tier areas, its county's, so that
+a county council (E10) and a district, unitary or London borough council alike can
+say which placements are in their area (:func:`in_area`).
 """
 
 from __future__ import annotations
@@ -33,8 +36,9 @@ from ..models import PostcodeLookup
 from ..progress import NULL_STATE, TaskState
 from .settings_service import POSTCODE_RE, normalise_postcode
 
-__all__ = ["LOCAL_MILES", "Point", "PostcodeImportSummary", "detect_layout", "grid_miles",
-           "import_postcodes", "lookup_points", "miles_between", "miles_between_many",
+__all__ = ["LOCAL_MILES", "Point", "PostcodeImportSummary", "area_codes", "detect_layout",
+           "grid_miles", "import_postcodes", "in_area", "lookup_points", "miles_between",
+           "miles_between_many",
            "normalise_postcode", "point_miles", "postcode_key", "within_20_miles"]
 
 METRES_PER_MILE = 1609.344
@@ -52,6 +56,10 @@ _LAT_NAMES = ("lat", "latitude")
 _LONG_NAMES = ("long", "longitude", "lng", "lon")
 _LA_NAMES = ("oslaua", "laua", "local_authority_code", "admin_district_code", "lad_code")
 _LA_PATTERN = re.compile(r"^lad\d{2}cd$")
+_COUNTY_NAMES = ("oscty", "cty", "county_code", "admin_county_code", "cty_code")
+_COUNTY_PATTERN = re.compile(r"^cty\d{2}cd$")
+_NO_AREA = re.compile(r"^[A-Z]99999999$")
+"""ONS pseudo-codes for "none" (E99999999: not in a two-tier county)."""
 
 
 @dataclass(frozen=True)
@@ -111,6 +119,32 @@ def lookup_points(session: Session, postcodes: Iterable[str | None]) -> dict[str
     return found
 
 
+AreaCodes = tuple[str | None, str | None]
+"""A postcode's (district code, county code) from the lookup."""
+
+
+def area_codes(session: Session, postcodes: Iterable[str | None]) -> dict[str, AreaCodes]:
+    """District and county codes of the postcodes found, keyed by :func:`postcode_key`."""
+    keys = sorted({k for k in (postcode_key(p) for p in postcodes) if k})
+    found: dict[str, AreaCodes] = {}
+    for i in range(0, len(keys), IN_LIMIT):
+        for code, district, county in session.execute(
+                select(PostcodeLookup.postcode, PostcodeLookup.local_authority_code,
+                       PostcodeLookup.county_code)
+                .where(PostcodeLookup.postcode.in_(keys[i:i + IN_LIMIT]))):
+            found[code] = (district, county)
+    return found
+
+
+def in_area(council_code: str, codes: AreaCodes | None) -> bool | None:
+    """Whether a postcode with these codes is in the council's area: its district's or,
+    for a county council, its county's. None when the council's code or the postcode's
+    district is unknown."""
+    if not council_code or codes is None or not codes[0]:
+        return None
+    return council_code in codes
+
+
 def miles_between(session: Session, home: str | None, placement: str | None) -> float | None:
     """Straight-line miles between two postcodes, or None if either is unknown."""
     return miles_between_many(session, [(home, placement)])[0]
@@ -160,13 +194,14 @@ class _Layout:
     latitude: int | None = None
     longitude: int | None = None
     la: int | None = None
+    county: int | None = None
 
     @property
     def columns(self) -> tuple[str, ...]:
         """The lookup's columns this layout fills (others are left as they are)."""
         names = [("easting", self.easting), ("northing", self.northing),
                  ("latitude", self.latitude), ("longitude", self.longitude),
-                 ("local_authority_code", self.la)]
+                 ("local_authority_code", self.la), ("county_code", self.county)]
         return tuple(n for n, i in names if i is not None)
 
 
@@ -188,13 +223,18 @@ def detect_layout(first_row: list[str], source: str) -> _Layout:
         la = _find(heads, _LA_NAMES)
         if la is None:
             la = next((i for i, h in enumerate(heads) if _LA_PATTERN.match(h)), None)
+        county = _find(heads, _COUNTY_NAMES)
+        if county is None:
+            county = next((i for i, h in enumerate(heads) if _COUNTY_PATTERN.match(h)), None)
         has_grid = east is not None and north is not None
         return _Layout("ONS Postcode Directory", True, postcode,
-                       east if has_grid else None, north if has_grid else None, lat, lon, la)
+                       east if has_grid else None, north if has_grid else None, lat, lon, la,
+                       county)
     if (len(first_row) >= 4 and _valid_postcode(first_row[0])
             and first_row[2].strip().isdigit() and first_row[3].strip().isdigit()):
-        return _Layout("Code-Point Open", False, 0, 2, 3,
-                       la=8 if len(first_row) > 8 else None)
+        has_areas = len(first_row) > 8
+        return _Layout("Code-Point Open", False, 0, 2, 3, la=8 if has_areas else None,
+                       county=7 if has_areas else None)
     raise FileFormatError(
         "This is not an ONS Postcode Directory or Code-Point Open file: the first row has "
         "neither postcode and grid reference headings nor a postcode with eastings and "
@@ -233,9 +273,10 @@ def _parse_row(row: list[str], layout: _Layout) -> tuple[str, dict[str, Any]] | 
             return f"{name} '{row[index].strip()}' is not a number"
     if values.get("latitude") is not None and not -90 <= values["latitude"] <= 90:
         values["latitude"] = values["longitude"] = None  # ONSPD marks "no location" as 99.999999
-    if layout.la is not None:
-        values["local_authority_code"] = (row[layout.la].strip() or None) \
-            if layout.la < len(row) else None
+    for name, index in (("local_authority_code", layout.la), ("county_code", layout.county)):
+        if index is not None:
+            code = row[index].strip().upper() if index < len(row) else ""
+            values[name] = None if not code or _NO_AREA.match(code) else code
     has_grid = values.get("easting") is not None and values.get("northing") is not None
     has_lat = values.get("latitude") is not None and values.get("longitude") is not None
     if not has_grid and not has_lat:

@@ -32,7 +32,6 @@ from ..models import (
     AgreementVersion,
     Child,
     PlacementEpisode,
-    PostcodeLookup,
     Setting,
 )
 from ..models.enums import (
@@ -47,7 +46,7 @@ from ..models.enums import (
     ReasonPlaceChange,
     Sex,
 )
-from .distance import miles_between, postcode_key, within_20_miles
+from .distance import area_codes, in_area, miles_between, postcode_key, within_20_miles
 from .formatting import date_short
 from .settings_service import normalise_postcode
 from .settings_store import get_setting
@@ -541,14 +540,12 @@ def _label(enum: Any, value: str | None) -> str:
 
 
 def in_council_area(session: Session, postcode: str | None) -> bool | None:
-    """True or False from the lookup's local authority code, None when either is unknown."""
+    """True or False from the lookup's district and county codes, None when unknown."""
     code = str(get_setting(session, "council.local_authority_code") or "")
     key = postcode_key(postcode)
     if not code or key is None:
         return None
-    found = session.scalar(select(PostcodeLookup.local_authority_code)
-                           .where(PostcodeLookup.postcode == key))
-    return None if not found else found == code
+    return in_area(code, area_codes(session, [key]).get(key))
 
 
 def episode_detail(sessions: sessionmaker[Session], episode_id: uuid.UUID,

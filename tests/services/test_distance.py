@@ -16,8 +16,10 @@ from placement_desk.models import PostcodeLookup
 from placement_desk.progress import Cancelled, TaskState
 from placement_desk.services import distance
 from placement_desk.services.distance import (
+    area_codes,
     grid_miles,
     import_postcodes,
+    in_area,
     miles_between,
     miles_between_many,
     normalise_postcode,
@@ -176,3 +178,33 @@ def test_cancelling_leaves_the_lookup_unchanged(db: Database, tmp_path: Path,
     with db.sessions() as s:
         row = s.get(PostcodeLookup, "SM11AA")
         assert row is not None and (row.easting, row.northing) == (1, 1)
+
+
+TWO_TIER = """pcds,oscty,oslaua,oseast1m,osnrth1m
+ME14 1XX,E10000016,E07000110,575900,155900
+ME4 4TR,E99999999,E06000035,575800,168000
+"""
+
+
+def test_a_county_council_counts_its_districts_as_its_area(db: Database,
+                                                           tmp_path: Path) -> None:
+    """Kent County Council (E10) holds Maidstone (a district, E07); Medway is a unitary
+    council (E06) with no county, which the ONSPD marks E99999999."""
+    path = tmp_path / "onspd.csv"
+    path.write_text(TWO_TIER, encoding="utf-8")
+    import_postcodes(db.sessions, path)
+    with db.sessions() as s:
+        codes = area_codes(s, ["me14 1xx", "ME4 4TR", "SM1 1AA"])
+    assert codes == {"ME141XX": ("E07000110", "E10000016"), "ME44TR": ("E06000035", None)}
+    maidstone, medway = codes["ME141XX"], codes["ME44TR"]
+    assert (in_area("E10000016", maidstone), in_area("E10000016", medway)) == (True, False)
+    assert (in_area("E07000110", maidstone), in_area("E06000035", medway)) == (True, True)
+    assert in_area("E10000016", None) is None, "a postcode not in the lookup is unknown"
+    assert in_area("", maidstone) is None, "so is everything when the council's code is not set"
+
+    code_point = tmp_path / "ke.csv"
+    code_point.write_text('"ME15 6AA",10,576000,154000,"E92000001","","","E10000016",'
+                          '"E07000110","E05000001"\n', encoding="utf-8")
+    import_postcodes(db.sessions, code_point)
+    with db.sessions() as s:
+        assert area_codes(s, ["ME15 6AA"]) == {"ME156AA": ("E07000110", "E10000016")}

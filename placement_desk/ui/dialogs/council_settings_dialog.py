@@ -72,8 +72,9 @@ class CouncilSettingsDialog(CheckedDialog):
         self.local_authority_code.setPlaceholderText(self.tr("for example E09000029"))
         self.local_authority_code.setToolTip(self.tr(
             "The Office for National Statistics (ONS) code of the council's area, such as "
-            "E09000029 for Sutton. It decides which placements count as inside the council's "
-            "area, from the postcode of where the child lives. Leave it empty if not known."))
+            "E09000029 for Sutton, or E10000016 for Kent County Council. It decides which "
+            "placements count as inside the council's area, from the postcode of where the "
+            "child lives. Leave it empty if not known."))
         self.cycle: dict[RiskLevel, QSpinBox] = {
             level: _spin_box(CYCLE_MIN, CYCLE_MAX, self.tr("month"), self.tr("months"))
             for level in RiskLevel}
