@@ -14,15 +14,17 @@ from placement_desk.errors import ValidationError
 from placement_desk.lifecycle import Database, open_database
 from placement_desk.models import PostcodeLookup, Setting
 from placement_desk.models.enums import CommissioningRoute, RegistrationStatus, SettingType
-from placement_desk.services.placements import (
-    ChildForm,
+from placement_desk.services.placement_list import (
     EpisodeFilter,
-    EpisodeForm,
-    episode_detail,
     filter_rows,
     haystack,
     issue_counts,
     list_episodes,
+)
+from placement_desk.services.placements import (
+    ChildForm,
+    EpisodeForm,
+    episode_detail,
     load_child,
     save_child,
     save_episode,

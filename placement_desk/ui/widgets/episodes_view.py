@@ -34,17 +34,16 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ...models.enums import CommissioningRoute, PlacementType
 from ...services.formatting import date_short
-from ...services.placements import (
-    EpisodeDetail,
+from ...services.placement_list import (
     EpisodeFilter,
     EpisodeRow,
     IssueCount,
-    episode_detail,
     filter_rows,
     haystack,
     issue_counts,
     list_episodes,
 )
+from ...services.placements import EpisodeDetail, episode_detail
 from ..colours import colour
 from ..dialogs.form_base import DateField
 from ..shortcuts import local_shortcuts
