@@ -88,12 +88,11 @@ def make_engine(target: str | Path | URL, *, foreign_keys: bool = True,
 def make_session_factory(engine: Engine, user: str | None = None) -> sessionmaker[Session]:
     """Sessions for one user action each; ``info['user']`` names who is acting (audit).
 
-    Every session keeps the audit trail and the fee ledger up to date as it flushes.
+    Every session adds to the audit trail as it flushes.
     """
-    from . import audit, fee_ledger  # register their hooks on first use
+    from . import audit  # registers the audit hook on first use
 
     audit.install()
-    fee_ledger.install()
     return sessionmaker(bind=engine, expire_on_commit=False,
                         info={"user": user or current_user()})
 

@@ -93,6 +93,7 @@ def open_database(
         raise
     if result and result.backup:
         notices.append(f"The database was upgraded; a copy from before is at {result.backup}.")
+    fee_ledger.install()  # every session keeps the fee ledger in step as it flushes
     return Database(url=url, engine=engine, sessions=make_session_factory(engine, user),
                     path=path, revision=revision, upgrade=result, lock=held, notices=notices)
 
