@@ -439,7 +439,9 @@ def _quality_and_contracts(g: _Gen, settings: list[dict[str, Any]], in_use: set[
     qa_officers = users[2:4]
     for s in settings:
         used = s["id"] in in_use
-        visit_day = g.as_of - dt.timedelta(days=rng.randint(20, 500))
+        # Most settings were visited within their cycle; about one in seven has lapsed.
+        visit_day = g.as_of - dt.timedelta(days=rng.randint(20, 170) if rng.random() < 0.85
+                                           else rng.randint(200, 500))
         for n in range(rng.randint(1, 3) if used else rng.randint(0, 1)):
             judged = _pick(rng, [("good", 6), ("outstanding", 1), ("requires_improvement", 2.5),
                                  ("inadequate", 0.5)])
@@ -460,13 +462,16 @@ def _quality_and_contracts(g: _Gen, settings: list[dict[str, Any]], in_use: set[
                       evidence="Checked files and spoke with the manager.")
             if judged in ("requires_improvement", "inadequate"):
                 due = visit_day + dt.timedelta(days=rng.randint(14, 90))
+                # Most actions past their date were done by then; a few are still open.
+                done_on = (min(due - dt.timedelta(days=rng.randint(0, 10)), g.as_of)
+                           if due < g.as_of and rng.random() < 0.9 else None)
                 g.add(Action, source="qa_visit", qa_visit_id=visit["id"],
                       contract_review_id=None, rating_alert_id=None, setting_id=s["id"],
                       provider_id=s["provider_id"], description="Update the missing-from-care "
                       "protocol and share it with the QA team.", owner="Registered manager",
                       owner_user_id=None, due_date=due, priority="high" if judged ==
-                      "inadequate" else "medium", status="done" if due < g.as_of and
-                      rng.random() < 0.7 else "open", completed_date=None)
+                      "inadequate" else "medium", status="open" if done_on is None else "done",
+                      completed_date=done_on)
             visit_day -= dt.timedelta(days=rng.randint(150, 400))
             if n == 0:
                 s["next_qa_due"] = visit["visit_date"] + dt.timedelta(days=180)
@@ -478,12 +483,16 @@ def _quality_and_contracts(g: _Gen, settings: list[dict[str, Any]], in_use: set[
                           raised_on=s["latest_inspection_date"] or g.as_of,
                           children_placed=None, acknowledged_at=None, acknowledged_by=None)
             s["enhanced_monitoring"] = True
+            due = alert["raised_on"] + dt.timedelta(days=10)
+            # The visit after an older alert has happened; recent ones are still to do.
+            done_on = (alert["raised_on"] + dt.timedelta(days=rng.randint(2, 10))
+                       if due < g.as_of - dt.timedelta(days=14) else None)
             g.add(Action, source="rating_alert", qa_visit_id=None, contract_review_id=None,
                   rating_alert_id=alert["id"], setting_id=s["id"], provider_id=s["provider_id"],
                   description=f"QA visit to {s['name']} after an Ofsted downgrade.",
                   owner="Grace Okafor", owner_user_id=qa_officers[0]["id"],
-                  due_date=alert["raised_on"] + dt.timedelta(days=10), priority="high",
-                  status="open", completed_date=None)
+                  due_date=due, priority="high",
+                  status="open" if done_on is None else "done", completed_date=done_on)
         for kind in ("insurance", "registration_certificate", "statement_of_purpose"):
             g.add(ProviderDocument, provider_id=None, setting_id=s["id"], kind=kind,
                   title=None, reference=None, received_date=None,
