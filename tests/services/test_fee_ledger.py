@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -30,13 +29,6 @@ from placement_desk.services.uplift import apply_uplift
 S = AgreementStatus
 START = dt.date(2025, 1, 6)
 SIGNING = (S.ISSUED, S.PROVIDER_SIGNED, S.COUNCIL_SIGNED, S.ACTIVE)
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> Iterator[Database]:
-    database = open_database(tmp_path / "ledger.db", user="sam.officer")
-    yield database
-    database.close()
 
 
 @pytest.fixture
