@@ -10,7 +10,7 @@ from pathlib import Path
 from placement_desk import migrations
 from placement_desk.db import make_engine, to_url
 from placement_desk.lifecycle import open_database
-from placement_desk.services.demo import SIZES, generate_demo
+from placement_desk.services.demo.generator import SIZES, generate_demo
 
 from .harness import DATA
 

@@ -24,7 +24,7 @@ def _pandas_floor() -> float:
 
 def _import(paths: list[Path]) -> float:
     from placement_desk.lifecycle import open_database
-    from placement_desk.services.ofsted_import import import_ofsted
+    from placement_desk.services.register.ofsted_import import import_ofsted
 
     with tempfile.TemporaryDirectory() as tmp:
         db = open_database(Path(tmp) / "b.db", backup=False)
@@ -61,8 +61,8 @@ def providers_filter() -> float:
     from PySide6.QtWidgets import QApplication
 
     from placement_desk.lifecycle import open_database
-    from placement_desk.services.ofsted_import import import_ofsted
-    from placement_desk.ui.providers_view import ProvidersView
+    from placement_desk.services.register.ofsted_import import import_ofsted
+    from placement_desk.ui.providers.providers_view import ProvidersView
 
     app = QApplication.instance() or QApplication([])
     with tempfile.TemporaryDirectory() as tmp:

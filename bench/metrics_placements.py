@@ -38,7 +38,7 @@ def placements_filter() -> float:
     from PySide6.QtWidgets import QApplication
 
     from placement_desk.lifecycle import open_database
-    from placement_desk.ui.widgets.episodes_view import EpisodesView
+    from placement_desk.ui.placements.episodes_view import EpisodesView
 
     app = QApplication.instance() or QApplication([])
 
@@ -76,7 +76,7 @@ def placements_filter() -> float:
              "median of 5")
 def weeks_and_spend_year() -> float:
     from placement_desk.lifecycle import open_database
-    from placement_desk.services.costs import weeks_and_spend
+    from placement_desk.services.agreements.costs import weeks_and_spend
 
     with tempfile.TemporaryDirectory() as tmp:
         db = open_database(_copy_of_large(tmp), backup=False)
@@ -98,7 +98,7 @@ def weeks_and_spend_year() -> float:
              "into an empty database, with the problem report")
 def ssda903_import() -> float:
     from placement_desk.lifecycle import open_database
-    from placement_desk.services.ssda903_import import import_ssda903
+    from placement_desk.services.placements.ssda903_import import import_ssda903
 
     with tempfile.TemporaryDirectory() as tmp:
         db = open_database(Path(tmp) / "i.db", backup=False)

@@ -14,10 +14,11 @@ from sqlalchemy import Engine, text
 from sqlalchemy.engine import URL
 from sqlalchemy.orm import Session, sessionmaker
 
-from . import fee_ledger, migrations
+from . import migrations
 from .db import check_local, make_engine, make_session_factory, sqlite_path, to_url
 from .dblock import DatabaseLock
 from .paths import default_database_path
+from .services.agreements import fee_ledger
 
 log = logging.getLogger(__name__)
 

@@ -8,7 +8,7 @@ from sqlalchemy import create_engine, literal, literal_column, select
 from sqlalchemy.dialects import postgresql
 
 from placement_desk.db import day_number, greatest, least
-from placement_desk.fee_ledger import JULIAN_OFFSET
+from placement_desk.services.agreements.fee_ledger import JULIAN_OFFSET
 
 
 def test_day_number_on_sqlite_matches_python_for_dates_and_afternoons() -> None:

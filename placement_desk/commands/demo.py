@@ -30,7 +30,7 @@ def _configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from ..db import sqlite_path
     from ..lifecycle import resolve_target
-    from ..services.demo import generate_demo
+    from ..services.demo.generator import generate_demo
 
     target = getattr(args, "db", None) or str(data_dir() / "demo.db")
     path = sqlite_path(resolve_target(target))

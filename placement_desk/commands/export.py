@@ -18,7 +18,7 @@ def _configure(parser: argparse.ArgumentParser) -> None:
              "risk level", _configure)
 def run(args: argparse.Namespace) -> int:
     from ..io.table_export import write_table
-    from ..services.register import export_table, list_settings
+    from ..services.register.listing import export_table, list_settings
 
     db = open_database(getattr(args, "db", None))
     try:

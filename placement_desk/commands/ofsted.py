@@ -22,7 +22,7 @@ def _configure(parser: argparse.ArgumentParser) -> None:
 
 @import_kind("ofsted", "import Ofsted's published files into the register", _configure)
 def run(args: argparse.Namespace) -> int:
-    from ..services.ofsted_import import import_ofsted
+    from ..services.register.ofsted_import import import_ofsted
 
     def show(step: str, done: int, total: int) -> None:
         if sys.stderr.isatty() and not args.json:

@@ -25,7 +25,7 @@ def _configure(parser: argparse.ArgumentParser) -> None:
 @import_kind("postcodes", "import a postcode lookup (ONSPD or Code-Point Open) so that "
              "distances from home can be worked out", _configure)
 def run(args: argparse.Namespace) -> int:
-    from ..services.distance import import_postcodes
+    from ..services.placements.distance import import_postcodes
 
     def show(step: str, done: int, total: int) -> None:
         if sys.stderr.isatty() and not args.json:

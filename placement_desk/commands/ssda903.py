@@ -30,7 +30,7 @@ def _configure(parser: argparse.ArgumentParser) -> None:
 @import_kind("ssda903", "import an SSDA903 return (header and episodes files): children and "
              "placement episodes", _configure)
 def run(args: argparse.Namespace) -> int:
-    from ..services.ssda903_import import import_ssda903, save_problem_report
+    from ..services.placements.ssda903_import import import_ssda903, save_problem_report
 
     def show(step: str, done: int, total: int) -> None:
         if sys.stderr.isatty() and not args.json:

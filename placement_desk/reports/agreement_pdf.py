@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from ..errors import UserError
 from ..models import AgreementVersion, Provider, Setting
 from ..models.enums import AgreementStatus, PlacementType, ServiceCharge
-from ..services.agreements import (
+from ..services.agreements.ipa import (
     AgreementDetail,
     ServiceLine,
     VersionView,
@@ -29,7 +29,7 @@ from ..services.agreements import (
     round_half_up,
     service_weekly_pence,
 )
-from ..services.formatting import date_long, date_short, money, weekly_money
+from ..services.common.formatting import date_long, date_short, money, weekly_money
 from . import style
 from .style import (
     CONTENT_WIDTH,

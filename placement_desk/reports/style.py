@@ -43,8 +43,8 @@ from sqlalchemy.orm import Session
 
 from ..errors import UserError
 from ..models import AppSetting
-from ..services.formatting import date_long, date_short, money, weekly_money
-from ..services.settings_store import get_setting
+from ..services.common.formatting import date_long, date_short, money, weekly_money
+from ..services.common.settings_store import get_setting
 
 __all__ = [
     "APP_NAME",

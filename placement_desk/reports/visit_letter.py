@@ -22,9 +22,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from ..errors import UserError
 from ..models import Action, Provider, Setting, User
 from ..models.enums import QaJudgement, QaVisitStatus
-from ..services.actions import ActionRow
-from ..services.formatting import date_long, date_short
-from ..services.qa_visits import VisitForm, VisitRecord, load_visit
+from ..services.common.formatting import date_long, date_short
+from ..services.qa.actions import ActionRow
+from ..services.qa.visits import VisitForm, VisitRecord, load_visit
 from . import style
 from .style import CONTENT_WIDTH, DocumentInfo, heading, key_value_table, para, paragraphs
 

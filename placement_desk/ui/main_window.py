@@ -22,12 +22,12 @@ from PySide6.QtWidgets import (
 
 from .. import APP_NAME
 from .about import AboutDialog, ShortcutsDialog
+from .common.icons import icon
+from .common.page import Page
+from .common.page_holder import PageHolder
 from .context import AppContext
-from .dialogs.council_settings_dialog import CouncilSettingsDialog
-from .icons import icon
+from .council_settings_dialog import CouncilSettingsDialog
 from .pages import PageSpec, load_pages
-from .pages.base import Page
-from .widgets.page_holder import PageHolder
 
 
 class MainWindow(QMainWindow):

@@ -101,7 +101,7 @@ def test_version_counter_rises_and_stale_writes_are_refused(db: Database) -> Non
 
 def test_shared_settings_are_audited_with_who_and_what(db: Database) -> None:
     from placement_desk.audit import setting_entity_id
-    from placement_desk.services.settings_store import set_setting
+    from placement_desk.services.common.settings_store import set_setting
 
     with db.sessions.begin() as s:
         set_setting(s, "council.name", "London Borough of Sutton")

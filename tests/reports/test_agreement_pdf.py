@@ -15,7 +15,7 @@ from placement_desk.lifecycle import Database
 from placement_desk.models import Child, Provider, Setting
 from placement_desk.models.enums import AgreementStatus, ServiceCharge, SettingType
 from placement_desk.reports.agreement_pdf import write_agreement_pdf
-from placement_desk.services.agreements import (
+from placement_desk.services.agreements.ipa import (
     AgreementForm,
     ServiceLine,
     advance,
@@ -23,7 +23,7 @@ from placement_desk.services.agreements import (
     create_agreement,
     make_variation,
 )
-from placement_desk.services.settings_store import set_setting
+from placement_desk.services.common.settings_store import set_setting
 
 S = AgreementStatus
 START = dt.date(2025, 1, 6)

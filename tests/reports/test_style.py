@@ -16,7 +16,7 @@ from placement_desk.errors import UserError
 from placement_desk.lifecycle import Database
 from placement_desk.reports import style
 from placement_desk.reports.style import DocumentInfo, Signatory, write_pdf
-from placement_desk.services.settings_store import set_setting
+from placement_desk.services.common.settings_store import set_setting
 
 INFO = DocumentInfo(title="Provider review pack", council="Sutton Council",
                     printed_on=dt.date(2026, 3, 7))

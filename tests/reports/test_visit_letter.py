@@ -21,8 +21,8 @@ from placement_desk.models.enums import (
     UserRole,
 )
 from placement_desk.reports.visit_letter import write_visit_letter
-from placement_desk.services.qa_schedule import plan_visit
-from placement_desk.services.qa_visits import (
+from placement_desk.services.qa.schedule import plan_visit
+from placement_desk.services.qa.visits import (
     complete_visit,
     load_visit,
     raise_action,

@@ -24,11 +24,11 @@ from placement_desk.models.enums import (
     QaVisitType,
     SettingType,
 )
-from placement_desk.ui.colours import colour
-from placement_desk.ui.dialogs.action_dialogs import VisitSummaryDialog
+from placement_desk.ui.common.colours import colour
 from placement_desk.ui.main_window import MainWindow
-from placement_desk.ui.pages.qa import QaPage
-from placement_desk.ui.widgets.actions_view import STATUS_COLUMN, ActionsView
+from placement_desk.ui.qa.action_dialogs import VisitSummaryDialog
+from placement_desk.ui.qa.actions_view import STATUS_COLUMN, ActionsView
+from placement_desk.ui.qa.page import QaPage
 
 TODAY = dt.date.today()
 DAY = dt.timedelta(days=1)

@@ -12,8 +12,8 @@ from pytestqt.qtbot import QtBot
 from placement_desk.app import build_main_window
 from placement_desk.lifecycle import Database
 from placement_desk.models.enums import RiskLevel
-from placement_desk.services.council_settings import load_council_settings
-from placement_desk.ui.dialogs.council_settings_dialog import CouncilSettingsDialog
+from placement_desk.services.common.council_settings import load_council_settings
+from placement_desk.ui.council_settings_dialog import CouncilSettingsDialog
 from placement_desk.ui.main_window import MainWindow
 from tests.ui.modal import when_modal
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from placement_desk.ui.table_models.fast_rows import FastRowsModel
-from placement_desk.ui.table_models.rows import Column
+from placement_desk.ui.common.fast_rows import FastRowsModel
+from placement_desk.ui.common.rows import Column
 
 
 def _names(model: FastRowsModel[tuple[str, int]]) -> list[str]:

@@ -16,14 +16,14 @@ from placement_desk.app import build_main_window
 from placement_desk.lifecycle import Database
 from placement_desk.models import AgreementVersion, Child, PlacementEpisode, Provider, Setting
 from placement_desk.models.enums import AgreementStatus, SettingType, Sex
-from placement_desk.services.agreements import (
+from placement_desk.services.agreements.ipa import (
     AgreementForm,
     advance,
     agreement_detail,
     create_agreement,
 )
-from placement_desk.ui.dialogs.uplift_dialog import UpliftDialog
-from placement_desk.ui.pages.placements import PlacementsPage
+from placement_desk.ui.agreements.uplift_dialog import UpliftDialog
+from placement_desk.ui.placements.page import PlacementsPage
 
 S = AgreementStatus
 START = dt.date(2026, 1, 5)
@@ -159,7 +159,7 @@ def test_care_leavers_tables_count_a_young_person(qtbot: QtBot, db: Database,
 
 def test_the_agreement_form_fits_the_screen_and_scrolls(qtbot: QtBot, db: Database,
                                                         placed: uuid.UUID) -> None:
-    from placement_desk.ui.dialogs.agreement_dialog import AgreementDialog
+    from placement_desk.ui.agreements.agreement_dialog import AgreementDialog
 
     dialog = AgreementDialog(db.sessions, "pat.officer", TODAY, agreement_id=placed)
     qtbot.addWidget(dialog)

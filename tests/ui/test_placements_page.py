@@ -15,10 +15,10 @@ from placement_desk.app import build_main_window
 from placement_desk.lifecycle import Database
 from placement_desk.models import AgreementVersion, Child, PlacementEpisode, Setting
 from placement_desk.models.enums import AgreementStatus, RegistrationStatus, SettingType
-from placement_desk.ui.dialogs.agreement_dialog import AgreementDialog, StepDialog
-from placement_desk.ui.dialogs.placement_dialogs import ChildDialog, EpisodeDialog
+from placement_desk.ui.agreements.agreement_dialog import AgreementDialog, StepDialog
 from placement_desk.ui.main_window import MainWindow
-from placement_desk.ui.pages.placements import PlacementsPage
+from placement_desk.ui.placements.page import PlacementsPage
+from placement_desk.ui.placements.placement_dialogs import ChildDialog, EpisodeDialog
 from tests.ui.modal import when_modal
 
 

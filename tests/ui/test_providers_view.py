@@ -19,8 +19,8 @@ from placement_desk.models.enums import (
     RiskLevel,
     SettingType,
 )
-from placement_desk.ui.dialogs.setting_dialog import SettingDialog
-from placement_desk.ui.providers_view import ProvidersView
+from placement_desk.ui.providers.providers_view import ProvidersView
+from placement_desk.ui.providers.setting_dialog import SettingDialog
 
 
 @pytest.fixture

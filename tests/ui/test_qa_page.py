@@ -16,8 +16,8 @@ from placement_desk.lifecycle import Database
 from placement_desk.models import Child, PlacementEpisode, QaVisit, Setting, User
 from placement_desk.models.enums import QaVisitStatus, SettingType, UserRole
 from placement_desk.ui.main_window import MainWindow
-from placement_desk.ui.pages.qa import QaPage
-from placement_desk.ui.widgets.qa_schedule_view import QaScheduleView
+from placement_desk.ui.qa.page import QaPage
+from placement_desk.ui.qa.schedule_view import QaScheduleView
 
 TODAY = dt.date.today()
 CH, SA, IFA = SettingType.CHILDRENS_HOME, SettingType.SUPPORTED_ACCOMMODATION, SettingType.IFA

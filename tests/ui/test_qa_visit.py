@@ -16,8 +16,8 @@ from placement_desk.app import build_main_window
 from placement_desk.lifecycle import Database
 from placement_desk.models import Child, PlacementEpisode, QaVisit, Setting
 from placement_desk.models.enums import Judgement, QaJudgement, QaVisitStatus, SettingType
-from placement_desk.ui.dialogs import visit_dialog
 from placement_desk.ui.main_window import MainWindow
+from placement_desk.ui.qa import visit_dialog
 
 TODAY = dt.date.today()
 

@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from placement_desk.lifecycle import Database
 from placement_desk.models import Child, PlacementEpisode
-from placement_desk.ui.dialogs.ssda903_import_dialog import (
+from placement_desk.ui.placements.ssda903_import_dialog import (
     COL_COLUMN,
     COL_REASON,
     COL_ROW,

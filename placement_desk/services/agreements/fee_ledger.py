@@ -1,0 +1,262 @@
+"""The fee ledger: what each agreement costs a week over which days, kept in step with its terms.
+
+Weeks and spend (:mod:`placement_desk.services.costs`) sums this table with one query
+instead of working out every agreement's fee history each time. For each agreement
+it holds
+
+* one row per run of days over which the agreement was in force at one weekly cost
+  (the version's fee plus the recurring services running on those days), and
+* one row per one-off charge, on the day it falls (a one-off without a start date
+  falls on the agreement's start; the same one-off repeated on later versions counts
+  once).
+
+A version counts from its effective date (or its start, if later) until the next
+version's effective date or the agreement's end: the last version's end date, else
+the day it was ended. Only versions in force, or once in force, count: active and
+ended ones, and superseded ones that were activated. Days are whole Julian day
+numbers (:func:`day`), ends exclusive, NULL open.
+
+The rows are derived and never edited:
+
+* a hook on every session rewrites an agreement's rows whenever a flush writes one
+  of its versions or services, in the same transaction (a rollback takes them back);
+* bulk loads through Core (the demo generator) call :func:`rebuild`;
+* opening a database rebuilds the whole ledger when it was built by another
+  :data:`FORMULA` or never (just after the migration that made the table).
+
+The tests hold :func:`entries` to the readable date arithmetic of
+:func:`placement_desk.services.agreements.costs.fee_segments` and ``agreement_spend``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import uuid
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from itertools import chain, pairwise
+from typing import Any
+
+from sqlalchemy import Connection, Engine, and_, delete, event, insert, inspect, or_, select
+from sqlalchemy.orm import Session
+
+from ...db import day_number, stored
+from ...models import AgreementService, AgreementVersion, AppSetting, FeeLedgerEntry
+from ...models.base import utcnow
+from ...models.enums import AgreementStatus, ServiceCharge
+from .fees import charge_weekly_pence
+
+log = logging.getLogger(__name__)
+
+FORMULA = 1
+"""Raise this when :func:`entries` changes meaning: every database's ledger is rebuilt
+the next time it is opened."""
+FORMULA_KEY = "fee_ledger.formula"
+"""The ``app_setting`` holding the formula a database's ledger was built with."""
+JULIAN_OFFSET = 1721424
+"""A date's whole Julian day number minus its ``date.toordinal()``."""
+CHUNK = 500
+"""Agreements per query when refreshing some (keeps ``IN`` lists short)."""
+_PENDING = "fee_ledger.pending"
+
+Version = tuple[int, int, int, int | None, int | None, int, Any]
+"""(effective, version_no, start, end, ended_on, weekly fee, version id), in day numbers."""
+Service = tuple[bool, int, int, str, int | None, int | None]
+"""(one-off?, weekly pence, one-off pence, description, start, end), in day numbers."""
+Entry = tuple[int, int | None, int, bool, int]
+"""(first_day, end_day, weekly_pence, is_one_off, one_off_pence): one ledger row."""
+
+
+def day(date: dt.date) -> int:
+    """A date as a whole Julian day number, as :class:`~placement_desk.db.day_number` reads."""
+    return date.toordinal() + JULIAN_OFFSET
+
+
+# --- The formula ---------------------------------------------------------------------------
+
+def entries(versions: Sequence[Version], services: Mapping[Any, Sequence[Service]]
+            ) -> list[Entry]:
+    """One agreement's ledger rows, from its versions in force and their services."""
+    if not versions:
+        return []
+    ordered = sorted(versions, key=lambda v: (v[0], v[1]))
+    last = ordered[-1]
+    agreement_end = last[3] if last[3] is not None else last[4]
+    first_start = min(v[2] for v in ordered)
+    found: list[Entry] = []
+    seen: set[tuple[str, int, int]] = set()
+    count = len(ordered)
+    for n, (effective, _no, v_start, _end, _ended, fee, vid) in enumerate(ordered):
+        seg_start = max(effective, v_start)
+        seg_end = ordered[n + 1][0] if n + 1 < count else None
+        if agreement_end is not None and (seg_end is None or agreement_end < seg_end):
+            seg_end = agreement_end
+        if seg_end is not None and seg_end <= seg_start:
+            continue  # replaced before it started
+        running: list[tuple[int, int | None, int]] = []
+        for one_off, weekly, amount, desc, s_start, s_end in services.get(vid, ()):
+            if one_off:
+                on = s_start if s_start is not None else first_start
+                if (desc, amount, on) not in seen:
+                    seen.add((desc, amount, on))
+                    found.append((on, on + 1, 0, True, amount))
+                continue
+            a = seg_start if s_start is None or s_start < seg_start else s_start
+            b = seg_end if s_end is None or (seg_end is not None and seg_end < s_end) else s_end
+            if weekly and (b is None or a < b):
+                running.append((a, b, weekly))
+        found.extend(_runs(seg_start, seg_end, fee, running))
+    return found
+
+
+def _runs(start: int, end: int | None, fee: int,
+          running: Sequence[tuple[int, int | None, int]]) -> list[Entry]:
+    """[start, end) cut wherever a service starts or stops, each run at its weekly cost."""
+    if not running:
+        return [(start, end, fee, False, 0)]
+    cuts = sorted({start, *(a for a, _b, _w in running),
+                   *(b for _a, b, _w in running if b is not None),
+                   *(() if end is None else (end,))})
+    bounds: list[int | None] = [*cuts, None] if end is None else list(cuts)
+    runs: list[Entry] = []
+    for x, y in pairwise(bounds):
+        assert x is not None
+        weekly = fee + sum(w for a, b, w in running
+                           if a <= x and (b is None or (y is not None and y <= b)))
+        runs.append((x, y, weekly, False, 0))
+    return runs
+
+
+# --- Reading the agreements and writing their rows ----------------------------------------
+
+def in_force() -> Any:
+    """The condition picking versions that count: in force now or once."""
+    av = AgreementVersion
+    return or_(av.status.in_([AgreementStatus.ACTIVE, AgreementStatus.ENDED]),
+               and_(av.status == AgreementStatus.SUPERSEDED, av.activated_at.is_not(None)))
+
+
+def _read(conn: Connection, agreement_ids: Collection[uuid.UUID] | None
+          ) -> tuple[dict[uuid.UUID, list[Version]], dict[Any, list[Service]]]:
+    """Versions in force by agreement, and their services by version id (all, or some)."""
+    av, svc = AgreementVersion, AgreementService
+    versions_query = select(
+        av.agreement_id, day_number(stored(av.effective_date)), av.version_no,
+        day_number(stored(av.start_date)), day_number(stored(av.end_date)),
+        day_number(stored(av.ended_at)), av.weekly_fee_pence, stored(av.id)).where(in_force())
+    services_query = (select(stored(svc.version_id), stored(svc.charge), svc.hours_per_week,
+                             svc.rate_pence, svc.amount_pence, svc.description,
+                             day_number(stored(svc.start_date)),
+                             day_number(stored(svc.end_date)))
+                      .join(av, av.id == svc.version_id).where(in_force()))
+    if agreement_ids is not None:
+        versions_query = versions_query.where(av.agreement_id.in_(agreement_ids))
+        services_query = services_query.where(av.agreement_id.in_(agreement_ids))
+    versions: dict[uuid.UUID, list[Version]] = defaultdict(list)
+    for aid, *version in conn.execute(versions_query):
+        versions[aid].append(tuple(version))
+    services: dict[Any, list[Service]] = defaultdict(list)
+    weekly_of: dict[tuple[Any, ...], int] = {}
+    for vid, charge, hours, rate, amount, desc, s_start, s_end in conn.execute(services_query):
+        one_off = charge == ServiceCharge.ONE_OFF
+        terms = (charge, hours, rate, amount)
+        weekly = weekly_of.get(terms)
+        if weekly is None:
+            weekly = weekly_of[terms] = charge_weekly_pence(charge, hours, rate, amount)
+        services[vid].append((one_off, weekly, (amount or 0) if one_off else 0, desc or "",
+                              s_start, s_end))
+    return versions, services
+
+
+def _write(conn: Connection, versions: Mapping[uuid.UUID, list[Version]],
+           services: Mapping[Any, list[Service]]) -> int:
+    rows = [{"agreement_id": aid, "first_day": first, "end_day": end, "weekly_pence": weekly,
+             "is_one_off": one_off, "one_off_pence": amount}
+            for aid, agreement in versions.items()
+            for first, end, weekly, one_off, amount in entries(agreement, services)]
+    for i in range(0, len(rows), 5000):
+        conn.execute(insert(FeeLedgerEntry), rows[i:i + 5000])
+    return len(rows)
+
+
+def refresh(conn: Connection, agreement_ids: Iterable[uuid.UUID]) -> None:
+    """Rewrite the ledger rows of some agreements from their versions and services."""
+    ids = sorted(set(agreement_ids))
+    for i in range(0, len(ids), CHUNK):
+        chunk = ids[i:i + CHUNK]
+        conn.execute(delete(FeeLedgerEntry).where(FeeLedgerEntry.agreement_id.in_(chunk)))
+        _write(conn, *_read(conn, chunk))
+
+
+def rebuild(conn: Connection, now: dt.datetime | None = None) -> int:
+    """Rewrite the whole ledger and record the formula it was built with (at ``now``,
+    default the present); the number of rows."""
+    conn.execute(delete(FeeLedgerEntry))
+    count = _write(conn, *_read(conn, None))
+    conn.execute(delete(AppSetting).where(AppSetting.key == FORMULA_KEY))
+    conn.execute(insert(AppSetting).values(key=FORMULA_KEY, value=FORMULA,
+                                        updated_at=now or utcnow()))
+    return count
+
+
+def ensure_current(engine: Engine) -> bool:
+    """Rebuild the ledger if it was built by another formula or never; True if rebuilt."""
+    with engine.begin() as conn:
+        built = conn.execute(select(AppSetting.value)
+                             .where(AppSetting.key == FORMULA_KEY)).scalar()
+        if built == FORMULA:
+            return False
+        log.info("Building the fee ledger (formula %s, was %s)", FORMULA, built)
+        rebuild(conn)
+        return True
+
+
+# --- The session hook ----------------------------------------------------------------------
+
+def _touched(session: Session, _context: Any) -> None:
+    """After a flush: note the agreements whose versions or services it wrote."""
+    agreements: set[uuid.UUID] = set()
+    versions: set[uuid.UUID] = set()
+    for obj in chain(session.new, session.dirty, session.deleted):
+        if isinstance(obj, AgreementVersion):
+            values = inspect(obj).dict
+            if values.get("agreement_id") is not None:
+                agreements.add(values["agreement_id"])
+            elif values.get("id") is not None:
+                versions.add(values["id"])
+        elif isinstance(obj, AgreementService):
+            values = inspect(obj).dict
+            if values.get("version_id") is not None:
+                versions.add(values["version_id"])
+    if agreements or versions:
+        pending = session.info.setdefault(_PENDING, (set(), set()))
+        pending[0].update(agreements)
+        pending[1].update(versions)
+
+
+def _bring_up_to_date(session: Session, _context: Any) -> None:
+    """Once the flush is done: rewrite the noted agreements' rows on its connection."""
+    pending = session.info.pop(_PENDING, None)
+    if pending is None:
+        return
+    agreements, versions = pending
+    conn = session.connection()
+    found = sorted(versions)
+    for i in range(0, len(found), CHUNK):
+        agreements.update(conn.execute(
+            select(AgreementVersion.agreement_id)
+            .where(AgreementVersion.id.in_(found[i:i + CHUNK]))).scalars())
+    refresh(conn, agreements)
+
+
+_installed = False
+
+
+def install() -> None:
+    """Register the hook on every Session (idempotent)."""
+    global _installed
+    if not _installed:
+        event.listen(Session, "after_flush", _touched)
+        event.listen(Session, "after_flush_postexec", _bring_up_to_date)
+        _installed = True

@@ -1,0 +1,565 @@
+"""Individual Placement Agreements: drafting, signing, variations, weekly cost and uplifts.
+
+A version moves draft → issued → signed by provider → signed by council → active →
+ended, one step at a time, each dated and (where the model has a column for it) by
+whom. Draft and issued versions can be edited; once either side has signed, terms
+change only through a variation: a new version (number last + 1) copying the terms
+and services, which supersedes the version in force when it becomes active. Money is
+integer pence, rounded half up to the penny; percentages are basis points (bp).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from ...errors import ValidationError
+from ...models import (
+    Agreement,
+    AgreementService,
+    AgreementVersion,
+    Child,
+    PlacementEpisode,
+    Setting,
+)
+from ...models.base import utcnow
+from ...models.enums import AgreementStatus, PlacementType, ServiceCharge
+from ..common.formatting import date_short
+from .costs import IN_FORCE
+from .fees import (
+    VersionLike,
+    one_off_pence,
+    round_half_up,
+    service_weekly_pence,
+    weekly_cost_pence,
+)
+
+__all__ = [
+    "EDITABLE",
+    "IN_FORCE",
+    "NEXT_STEP",
+    "SIGNED_MESSAGE",
+    "AgreementDetail",
+    "AgreementForm",
+    "AgreementRow",
+    "ServiceLine",
+    "StepResult",
+    "VersionLike",
+    "VersionView",
+    "advance",
+    "agreement_detail",
+    "create_agreement",
+    "defaults_for_episode",
+    "list_agreements",
+    "load_version_form",
+    "make_variation",
+    "next_reference",
+    "one_off_pence",
+    "round_half_up",
+    "service_weekly_pence",
+    "update_draft",
+    "validate_agreement",
+    "validate_terms",
+    "weekly_cost_pence",
+]
+
+S = AgreementStatus
+SIGNED_MESSAGE = "This version is signed and can no longer be edited; make a variation instead."
+EDITABLE = frozenset({S.DRAFT, S.ISSUED})
+NEXT_STEP: dict[AgreementStatus, AgreementStatus] = {
+    S.DRAFT: S.ISSUED, S.ISSUED: S.PROVIDER_SIGNED, S.PROVIDER_SIGNED: S.COUNCIL_SIGNED,
+    S.COUNCIL_SIGNED: S.ACTIVE, S.ACTIVE: S.ENDED,
+}
+TERM_FIELDS = ("start_date", "end_date", "placement_type", "weekly_fee_pence",
+               "funding_social_care_bp", "funding_health_bp", "funding_education_bp",
+               "outcomes", "invoicing_reference", "notice_terms", "special_conditions")
+HEADER_FIELDS = ("reference", "child_id", "setting_id", "episode_id", "council_name",
+                 "provider_legal_entity")
+_TEXT_FIELDS = ("outcomes", "invoicing_reference", "notice_terms", "special_conditions",
+                "council_name", "provider_legal_entity")
+_STAMPS = ("issued_at", "provider_signed_at", "council_signed_at", "activated_at")
+
+
+# --- Forms and views ----------------------------------------------------------------------
+
+@dataclass
+class ServiceLine:
+    """An additional service as the form holds it."""
+
+    description: str = ""
+    charge: ServiceCharge = ServiceCharge.WEEKLY
+    hours_per_week: float | None = None
+    rate_pence: int | None = None
+    amount_pence: int | None = None
+    start_date: dt.date | None = None
+    end_date: dt.date | None = None
+
+
+@dataclass
+class AgreementForm:
+    """What the agreement form holds: the parties (fixed after version 1) and the terms."""
+
+    reference: str = ""
+    child_id: uuid.UUID | None = None
+    setting_id: uuid.UUID | None = None
+    episode_id: uuid.UUID | None = None
+    council_name: str | None = None
+    provider_legal_entity: str | None = None
+    start_date: dt.date | None = None
+    end_date: dt.date | None = None
+    placement_type: str | None = None
+    weekly_fee_pence: int = 0
+    funding_social_care_bp: int = 10000
+    funding_health_bp: int = 0
+    funding_education_bp: int = 0
+    outcomes: str | None = None
+    invoicing_reference: str | None = None
+    notice_terms: str | None = None
+    special_conditions: str | None = None
+    services: list[ServiceLine] = field(default_factory=list)
+    effective_date: dt.date | None = None
+    """Variations only: the day the new terms apply from (version 1: the start date)."""
+    variation_reason: str | None = None
+
+
+@dataclass(frozen=True)
+class VersionView:
+    """One version as read back; earlier versions stay readable after a variation."""
+
+    id: uuid.UUID
+    version_no: int
+    status: AgreementStatus
+    effective_date: dt.date
+    variation_reason: str | None
+    terms: dict[str, Any]
+    services: list[ServiceLine]
+    weekly_cost_pence: int
+    one_off_pence: int
+    stamps: dict[str, Any]
+
+    @property
+    def editable(self) -> bool:
+        return self.status in EDITABLE
+
+
+@dataclass(frozen=True)
+class AgreementDetail:
+    id: uuid.UUID
+    reference: str
+    child_id: uuid.UUID
+    child_ref: str
+    setting_id: uuid.UUID | None
+    episode_id: uuid.UUID | None
+    council_name: str | None
+    provider_legal_entity: str | None
+    versions: list[VersionView]
+
+
+@dataclass(frozen=True)
+class StepResult:
+    """What :func:`advance` changed."""
+
+    version_id: uuid.UUID
+    status: AgreementStatus
+    superseded: list[uuid.UUID] = field(default_factory=list)
+
+
+# --- Validation -----------------------------------------------------------------------------
+
+def clean_text(text: str | None) -> str | None:
+    """Text without surrounding white space; None when blank."""
+    return (text or "").strip() or None
+
+
+def validate_terms(terms: Mapping[str, Any], services: Sequence[ServiceLine]) -> None:
+    """Check a version's terms; raise ValidationError naming the field."""
+    start, end = terms.get("start_date"), terms.get("end_date")
+    if start is None:
+        raise ValidationError("start_date", "Enter the date the placement starts.")
+    if end is not None and end <= start:
+        raise ValidationError("end_date", "The end date must be after the start date.")
+    code = terms.get("placement_type")
+    if code is not None and code not in {m.value for m in PlacementType}:
+        raise ValidationError("placement_type", f"{code} is not a placement type.")
+    if (terms.get("weekly_fee_pence") or 0) < 0:
+        raise ValidationError("weekly_fee_pence", "The weekly fee cannot be negative.")
+    split = [terms.get(k) or 0 for k in
+             ("funding_social_care_bp", "funding_health_bp", "funding_education_bp")]
+    if any(part < 0 for part in split) or sum(split) != 10000:
+        raise ValidationError("funding", "Social care, health and education shares must add "
+                                         f"up to 100% (they add up to {sum(split) / 100:g}%).")
+    for n, line in enumerate(services, start=1):
+        if not clean_text(line.description):
+            raise ValidationError("services", f"Service {n}: enter a description.")
+        if line.charge == ServiceCharge.HOURLY:
+            if line.hours_per_week is None or line.rate_pence is None:
+                raise ValidationError("services", f"Service {n}: enter hours per week and the "
+                                                  "hourly rate.")
+            if line.hours_per_week < 0 or line.rate_pence < 0:
+                raise ValidationError("services", f"Service {n}: hours and rate cannot be "
+                                                  "negative.")
+        elif line.amount_pence is None or line.amount_pence < 0:
+            raise ValidationError("services", f"Service {n}: enter the amount (not negative).")
+        if line.start_date and line.end_date and line.end_date <= line.start_date:
+            raise ValidationError("services", f"Service {n}: the end date must be after the "
+                                              "start date.")
+
+
+def _validate_header(session: Session, form: AgreementForm,
+                     agreement_id: uuid.UUID | None) -> str:
+    reference = clean_text(form.reference)
+    if reference is None:
+        raise ValidationError("reference", "Enter the agreement's reference.")
+    query = select(Agreement.id).where(Agreement.reference == reference)
+    if agreement_id is not None:
+        query = query.where(Agreement.id != agreement_id)
+    if session.scalar(query) is not None:
+        raise ValidationError("reference", f"{reference} is already used by another agreement.")
+    child = session.get(Child, form.child_id) if form.child_id else None
+    if child is None or child.deleted_at is not None:
+        raise ValidationError("child_id", "Choose the child the agreement is for.")
+    if form.setting_id is not None:
+        setting = session.get(Setting, form.setting_id)
+        if setting is None or setting.deleted_at is not None:
+            raise ValidationError("setting_id", "This setting no longer exists.")
+    if form.episode_id is not None:
+        episode = session.get(PlacementEpisode, form.episode_id)
+        if episode is None or episode.child_id != form.child_id:
+            raise ValidationError("episode_id", "Choose one of this child's placements.")
+    return reference
+
+
+def _check_effective(effective: dt.date, terms: Mapping[str, Any],
+                     previous: AgreementVersion | None) -> None:
+    if effective < terms["start_date"]:
+        raise ValidationError("effective_date", "A variation cannot apply before the "
+                                                "placement starts.")
+    if terms.get("end_date") is not None and effective >= terms["end_date"]:
+        raise ValidationError("effective_date", "A variation must apply before the "
+                                                "agreement ends.")
+    if previous is not None and effective < previous.effective_date:
+        raise ValidationError("effective_date", "A variation cannot apply before version "
+                              f"{previous.version_no} ({date_short(previous.effective_date)}).")
+
+
+# --- Writing ------------------------------------------------------------------------------------
+
+def terms_of(source: Any) -> dict[str, Any]:
+    terms = {k: getattr(source, k) for k in TERM_FIELDS}
+    for key in _TEXT_FIELDS:
+        if key in terms:
+            terms[key] = clean_text(terms[key])
+    return terms
+
+
+def lines_of(version: AgreementVersion) -> list[ServiceLine]:
+    return [ServiceLine(s.description, s.charge, s.hours_per_week, s.rate_pence,
+                        s.amount_pence, s.start_date, s.end_date) for s in version.services]
+
+
+def _set_services(version: AgreementVersion, lines: Iterable[ServiceLine]) -> None:
+    version.services.clear()
+    for line in lines:
+        version.services.append(AgreementService(
+            id=uuid.uuid4(), description=clean_text(line.description) or "", charge=line.charge,
+            hours_per_week=line.hours_per_week if line.charge == ServiceCharge.HOURLY else None,
+            rate_pence=line.rate_pence if line.charge == ServiceCharge.HOURLY else None,
+            amount_pence=None if line.charge == ServiceCharge.HOURLY else line.amount_pence,
+            start_date=line.start_date, end_date=line.end_date))
+
+
+def new_version(agreement: Agreement, version_no: int, effective: dt.date,
+                 reason: str | None, terms: Mapping[str, Any],
+                 lines: Iterable[ServiceLine]) -> AgreementVersion:
+    version = AgreementVersion(id=uuid.uuid4(), version_no=version_no, status=S.DRAFT,
+                               effective_date=effective, variation_reason=reason, **terms)
+    agreement.versions.append(version)
+    _set_services(version, lines)
+    return version
+
+
+def create_agreement(sessions: sessionmaker[Session], form: AgreementForm) -> uuid.UUID:
+    """Create an agreement with its version 1 as a draft; returns the agreement's id."""
+    terms = terms_of(form)
+    validate_terms(terms, form.services)
+    with sessions.begin() as session:
+        reference = _validate_header(session, form, None)
+        agreement = Agreement(
+            id=uuid.uuid4(), reference=reference, child_id=form.child_id,
+            setting_id=form.setting_id, episode_id=form.episode_id,
+            council_name=clean_text(form.council_name),
+            provider_legal_entity=clean_text(form.provider_legal_entity))
+        session.add(agreement)
+        new_version(agreement, 1, terms["start_date"], None, terms, form.services)
+        return agreement.id
+
+
+def _get_version(session: Session, version_id: uuid.UUID) -> AgreementVersion:
+    version = session.get(AgreementVersion, version_id)
+    if version is None or version.agreement.deleted_at is not None:
+        raise ValidationError("status", "This agreement version no longer exists.")
+    return version
+
+
+def update_draft(sessions: sessionmaker[Session], version_id: uuid.UUID,
+                 form: AgreementForm) -> None:
+    """Save a draft or issued version's terms (and, for version 1, the parties)."""
+    terms = terms_of(form)
+    validate_terms(terms, form.services)
+    with sessions.begin() as session:
+        version = _get_version(session, version_id)
+        if version.status not in EDITABLE:
+            raise ValidationError("status", SIGNED_MESSAGE)
+        agreement = version.agreement
+        if version.version_no == 1:
+            agreement.reference = _validate_header(session, form, agreement.id)
+            for key in HEADER_FIELDS[1:]:
+                value = getattr(form, key)
+                value = clean_text(value) if key in _TEXT_FIELDS else value
+                if getattr(agreement, key) != value:
+                    setattr(agreement, key, value)
+            effective = terms["start_date"]
+        else:
+            for key in HEADER_FIELDS:
+                value = getattr(form, key)
+                value = clean_text(value) if isinstance(value, str) else value
+                if value is not None and value != getattr(agreement, key):
+                    raise ValidationError(key, "The parties and reference were agreed in "
+                                               "version 1 and cannot change in a variation.")
+            effective = form.effective_date or version.effective_date
+            earlier = [v for v in agreement.versions if v.version_no < version.version_no]
+            _check_effective(effective, terms, earlier[-1] if earlier else None)
+            reason = clean_text(form.variation_reason)
+            if reason is not None:
+                version.variation_reason = reason
+        version.effective_date = effective
+        for key, value in terms.items():
+            if getattr(version, key) != value:
+                setattr(version, key, value)
+        _set_services(version, form.services)
+
+
+def as_datetime(when: dt.datetime | dt.date | None) -> dt.datetime:
+    if when is None:
+        return utcnow()
+    if isinstance(when, dt.datetime):
+        return when
+    return dt.datetime.combine(when, dt.time())
+
+
+def supersede(agreement: Agreement, version: AgreementVersion) -> list[uuid.UUID]:
+    """Make ``version`` the one in force: earlier live versions become superseded."""
+    if any(v.status == S.ENDED for v in agreement.versions):
+        raise ValidationError("status", "This agreement has ended; it cannot be varied.")
+    later = [v for v in agreement.versions
+             if v.version_no > version.version_no and v.status == S.ACTIVE]
+    if later:
+        raise ValidationError("status", f"Version {later[0].version_no} is already active.")
+    end = dt.datetime.combine(version.effective_date, dt.time())
+    done: list[uuid.UUID] = []
+    for old in agreement.versions:
+        if old.version_no < version.version_no and old.status not in (S.SUPERSEDED, S.ENDED):
+            old.status, old.ended_at = S.SUPERSEDED, end
+            done.append(old.id)
+    return done
+
+
+def advance(sessions: sessionmaker[Session], version_id: uuid.UUID, step: AgreementStatus,
+            by: str, when: dt.datetime | dt.date | None = None) -> StepResult:
+    """Move a version one step on (only to :data:`NEXT_STEP` of its status), dated.
+
+    ``by`` is recorded for issuing and both signatures (the model has no column for
+    who activated or ended a version: the audit trail records the user). Activating a
+    variation supersedes the version in force; ending records the end date if the
+    version had none.
+    """
+    stamp = as_datetime(when)
+    who = clean_text(by)
+    with sessions.begin() as session:
+        version = _get_version(session, version_id)
+        expected = NEXT_STEP.get(version.status)
+        if expected is None:
+            raise ValidationError("status", f"This version is {version.status.label.lower()}; "
+                                            "it has no further steps.")
+        if step != expected:
+            raise ValidationError("status", f"A version that is {version.status.label.lower()} "
+                                            f"cannot become {step.label.lower()}: the next "
+                                            f"step is {expected.label.lower()}.")
+        if step in (S.ISSUED, S.PROVIDER_SIGNED, S.COUNCIL_SIGNED) and who is None:
+            raise ValidationError("by", "Say who did this.")
+        earlier = [s for s in (getattr(version, k) for k in _STAMPS) if s is not None]
+        if earlier and stamp < max(earlier):
+            raise ValidationError("when", "This date is before the previous step "
+                                          f"({date_short(max(earlier).date())}).")
+        superseded: list[uuid.UUID] = []
+        if step == S.ISSUED:
+            version.issued_at, version.issued_by = stamp, who
+        elif step == S.PROVIDER_SIGNED:
+            version.provider_signed_at, version.provider_signed_by = stamp, who
+        elif step == S.COUNCIL_SIGNED:
+            version.council_signed_at, version.council_signed_by = stamp, who
+        elif step == S.ACTIVE:
+            superseded = supersede(version.agreement, version)
+            version.activated_at = stamp
+        else:
+            version.ended_at = stamp
+            if version.end_date is None:
+                version.end_date = max(stamp.date(), version.start_date + dt.timedelta(days=1))
+        version.status = step
+        return StepResult(version.id, step, superseded)
+
+
+def _can_vary(agreement: Agreement) -> AgreementVersion:
+    if not agreement.versions:
+        raise ValidationError("status", "This agreement has no versions.")
+    last = agreement.versions[-1]
+    if last.status in EDITABLE:
+        raise ValidationError("status", f"Version {last.version_no} is not signed yet: edit it "
+                                        "instead of making a variation.")
+    if last.status == S.ENDED:
+        raise ValidationError("status", "This agreement has ended; it cannot be varied.")
+    return last
+
+
+def _get_agreement(session: Session, agreement_id: uuid.UUID) -> Agreement:
+    agreement = session.get(Agreement, agreement_id)
+    if agreement is None or agreement.deleted_at is not None:
+        raise ValidationError("reference", "This agreement no longer exists.")
+    return agreement
+
+
+def make_variation(sessions: sessionmaker[Session], agreement_id: uuid.UUID,
+                   effective_date: dt.date, reason: str,
+                   changes: Mapping[str, Any] | None = None) -> uuid.UUID:
+    """A new draft version copying the last one's terms and services, with ``changes``.
+
+    ``changes`` maps term names (:data:`TERM_FIELDS`) to new values; the key
+    ``"services"`` replaces the services with a list of :class:`ServiceLine`.
+    """
+    why = clean_text(reason)
+    if why is None:
+        raise ValidationError("variation_reason", "Say why the agreement is being varied.")
+    with sessions.begin() as session:
+        agreement = _get_agreement(session, agreement_id)
+        base = _can_vary(agreement)
+        terms, lines = terms_of(base), lines_of(base)
+        for key, value in (changes or {}).items():
+            if key == "services":
+                lines = list(value)
+            elif key in TERM_FIELDS:
+                terms[key] = clean_text(value) if key in _TEXT_FIELDS else value
+            else:
+                raise ValueError(f"{key!r} is not a term a variation can change")
+        validate_terms(terms, lines)
+        _check_effective(effective_date, terms, base)
+        version = new_version(agreement, base.version_no + 1, effective_date, why, terms, lines)
+        return version.id
+
+
+# --- Reading ---------------------------------------------------------------------------------
+
+def _view(version: AgreementVersion) -> VersionView:
+    stamps = {k: getattr(version, k) for k in (
+        "issued_at", "issued_by", "provider_signed_at", "provider_signed_by",
+        "council_signed_at", "council_signed_by", "activated_at", "ended_at")}
+    return VersionView(version.id, version.version_no, version.status, version.effective_date,
+                       version.variation_reason, terms_of(version), lines_of(version),
+                       weekly_cost_pence(version), one_off_pence(version), stamps)
+
+
+def agreement_detail(sessions: sessionmaker[Session], agreement_id: uuid.UUID) -> AgreementDetail:
+    """The agreement with every version, oldest first."""
+    with sessions() as session:
+        agreement = _get_agreement(session, agreement_id)
+        child_ref = session.scalar(select(Child.case_ref).where(Child.id == agreement.child_id))
+        return AgreementDetail(agreement.id, agreement.reference, agreement.child_id,
+                               child_ref or "", agreement.setting_id, agreement.episode_id,
+                               agreement.council_name, agreement.provider_legal_entity,
+                               [_view(v) for v in agreement.versions])
+
+
+def load_version_form(sessions: sessionmaker[Session], version_id: uuid.UUID) -> AgreementForm:
+    """A version's terms and its agreement's parties as a form, for editing a draft."""
+    with sessions() as session:
+        version = _get_version(session, version_id)
+        header = {k: getattr(version.agreement, k) for k in HEADER_FIELDS}
+        return AgreementForm(**header, **terms_of(version), services=lines_of(version),
+                             effective_date=version.effective_date,
+                             variation_reason=version.variation_reason)
+
+
+def validate_agreement(session: Session, form: AgreementForm,
+                       agreement_id: uuid.UUID | None = None) -> None:
+    """Everything :func:`create_agreement` (or saving version 1) checks, for a live form."""
+    validate_terms(terms_of(form), form.services)
+    _validate_header(session, form, agreement_id)
+
+
+def next_reference(session: Session, today: dt.date) -> str:
+    """The next free reference of the form IPA-2026-0001."""
+    prefix = f"IPA-{today.year}-"
+    used = session.scalars(select(Agreement.reference)
+                           .where(Agreement.reference.like(f"{prefix}%"))).all()
+    numbers = [int(r[len(prefix):]) for r in used if r[len(prefix):].isdigit()]
+    return f"{prefix}{(max(numbers, default=0) + 1):04d}"
+
+
+@dataclass(frozen=True)
+class AgreementRow:
+    id: uuid.UUID
+    reference: str
+    child_ref: str
+    setting_name: str | None
+    urn: str | None
+    version_no: int
+    status: AgreementStatus
+    start_date: dt.date
+    end_date: dt.date | None
+    weekly_fee_pence: int
+    """The latest version's weekly fee (services not included)."""
+
+
+def list_agreements(session: Session) -> list[AgreementRow]:
+    """Every agreement with its latest version, newest reference first."""
+    av = AgreementVersion
+    latest = (select(av.agreement_id, func.max(av.version_no).label("no"))
+              .group_by(av.agreement_id).subquery())
+    query = (select(Agreement.id, Agreement.reference, Child.case_ref, Setting.name,
+                    Setting.urn, av.version_no, av.status, av.start_date, av.end_date,
+                    av.weekly_fee_pence)
+             .join(latest, latest.c.agreement_id == Agreement.id)
+             .join(av, (av.agreement_id == Agreement.id) & (av.version_no == latest.c.no))
+             .join(Child, Child.id == Agreement.child_id)
+             .outerjoin(Setting, Setting.id == Agreement.setting_id)
+             .where(Agreement.deleted_at.is_(None))
+             .order_by(Agreement.reference.desc()))
+    return [AgreementRow(aid, ref, child, name, urn, no, status, start, end, fee)
+            for aid, ref, child, name, urn, no, status, start, end, fee
+            in session.execute(query).all()]
+
+
+def defaults_for_episode(session: Session, episode_id: uuid.UUID,
+                         today: dt.date) -> AgreementForm:
+    """A new agreement's form filled from a placement: child, setting, dates, type."""
+    from ..common.settings_store import get_setting
+
+    episode = session.get(PlacementEpisode, episode_id)
+    if episode is None:
+        raise ValidationError("episode_id", "This placement is not in the database.")
+    setting = session.get(Setting, episode.setting_id) if episode.setting_id else None
+    provider = setting.provider if setting is not None else None
+    return AgreementForm(
+        reference=next_reference(session, today), child_id=episode.child_id,
+        setting_id=episode.setting_id, episode_id=episode.id,
+        council_name=str(get_setting(session, "council.name") or "") or None,
+        provider_legal_entity=(provider.name if provider else
+                               setting.owner_name if setting else None),
+        start_date=episode.start_date, end_date=episode.end_date,
+        placement_type=episode.placement_type,
+        notice_terms="28 days' notice in writing by either party.")

@@ -1,0 +1,143 @@
+"""The council-wide settings a manager can change: name, area, QA cycles, alert deadlines.
+
+A typed view over :mod:`~placement_desk.services.settings_store`: load them all
+at once, check them with messages a user can act on, and save them in one
+transaction that also moves every QA due date to follow the new cycles.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, replace
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from ...errors import ValidationError
+from ...models.enums import RiskLevel
+from ..qa.schedule import cycle_months, recompute_schedule
+from .settings_store import get_setting, set_setting
+
+NAME_KEY = "council.name"
+AREA_KEY = "council.local_authority_code"
+CYCLE_KEY = "qa.cycle_months"
+INADEQUATE_KEY = "alerts.visit_working_days.inadequate"
+REQUIRES_IMPROVEMENT_KEY = "alerts.visit_working_days.requires_improvement"
+OTHER_KEY = "alerts.visit_working_days.other"
+
+NAME_MAX = 120
+CYCLE_MIN, CYCLE_MAX = 1, 36
+WORKING_DAYS_MIN, WORKING_DAYS_MAX = 0, 60
+
+# Unitary authorities (E06), districts (E07), metropolitan districts (E08),
+# London boroughs and the City (E09), counties (E10): the ONS code of an English council.
+_ENGLISH_LA_CODE = re.compile(r"E(06|07|08|09|10)\d{6}")
+
+
+@dataclass(frozen=True, slots=True)
+class CouncilSettings:
+    """Everything on the Council settings form, as the services read it."""
+
+    council_name: str
+    local_authority_code: str
+    """ONS code of the council's area (E09000029 for Sutton); empty when not set."""
+    cycle_months: dict[RiskLevel, int]
+    """Months between QA visits by risk level."""
+    # Working days allowed for the QA visit after a rating alert, by the new judgement:
+    # Inadequate (or serious weaknesses), Requires improvement (or similar), anything else.
+    visit_working_days_inadequate: int
+    visit_working_days_requires_improvement: int
+    visit_working_days_other: int
+
+
+def normalise_area_code(text: str) -> str:
+    """An ONS code as typed ("e09 000 029") in its stored form ("E09000029")."""
+    return "".join(text.split()).upper()
+
+
+def _normalised(s: CouncilSettings) -> CouncilSettings:
+    return replace(s, council_name=s.council_name.strip(),
+                   local_authority_code=normalise_area_code(s.local_authority_code))
+
+
+def load_council_settings(session: Session) -> CouncilSettings:
+    """The settings as stored, with the defaults for any never changed."""
+    return CouncilSettings(
+        council_name=str(get_setting(session, NAME_KEY) or ""),
+        local_authority_code=str(get_setting(session, AREA_KEY) or ""),
+        cycle_months=cycle_months(session),
+        visit_working_days_inadequate=int(get_setting(session, INADEQUATE_KEY)),
+        visit_working_days_requires_improvement=int(
+            get_setting(session, REQUIRES_IMPROVEMENT_KEY)),
+        visit_working_days_other=int(get_setting(session, OTHER_KEY)),
+    )
+
+
+def validate_council_settings(s: CouncilSettings) -> None:
+    """Raise :class:`ValidationError` naming the first field that cannot be saved.
+
+    The name is checked without surrounding spaces and the area code without
+    spaces and in capitals, as :func:`save_council_settings` stores them.
+    """
+    s = _normalised(s)
+    if not s.council_name:
+        raise ValidationError("council_name", "Enter the council's name.")
+    if len(s.council_name) > NAME_MAX:
+        raise ValidationError(
+            "council_name", f"The council's name must be {NAME_MAX} characters or fewer "
+                            f"(it is {len(s.council_name)}).")
+    code = s.local_authority_code
+    if code and not _ENGLISH_LA_CODE.fullmatch(code):
+        raise ValidationError(
+            "local_authority_code",
+            f"{code} is not the ONS code of an English council. Enter a code such as "
+            "E09000029 (E06, E07, E08, E09 or E10 and six digits), or leave it empty.")
+    for level in RiskLevel:
+        months = s.cycle_months.get(level)
+        if months is None or not CYCLE_MIN <= months <= CYCLE_MAX:
+            raise ValidationError(
+                "cycle_months", f"{level.label} risk: the months between visits must be "
+                                f"from {CYCLE_MIN} to {CYCLE_MAX}.")
+    high, medium, low = (s.cycle_months[level] for level in
+                         (RiskLevel.HIGH, RiskLevel.MEDIUM, RiskLevel.LOW))
+    for more, fewer, more_months, fewer_months in (
+            ("High", "Medium", high, medium), ("Medium", "Low", medium, low)):
+        if more_months > fewer_months:
+            raise ValidationError(
+                "cycle_months",
+                f"{more} risk settings need visits at least as often as {fewer} risk ones: "
+                f"make {more} {fewer_months} months or fewer, or {fewer} {more_months} "
+                "or more.")
+    for name, label, days in (
+            ("visit_working_days_inadequate", "Inadequate", s.visit_working_days_inadequate),
+            ("visit_working_days_requires_improvement", "Requires improvement",
+             s.visit_working_days_requires_improvement),
+            ("visit_working_days_other", "Other alerts", s.visit_working_days_other)):
+        if not WORKING_DAYS_MIN <= days <= WORKING_DAYS_MAX:
+            raise ValidationError(
+                name, f"{label}: the working days to visit must be from {WORKING_DAYS_MIN} "
+                      f"to {WORKING_DAYS_MAX}.")
+
+
+def save_council_settings(sessions: sessionmaker[Session], s: CouncilSettings,
+                          today: dt.date | None = None) -> None:
+    """Check and store every setting in one transaction, then reschedule QA visits.
+
+    The due dates of the settings in use on ``today`` (default: today) are
+    recomputed in the same transaction, so new cycles and alert deadlines apply
+    at once.
+    """
+    today = today or dt.date.today()
+    s = _normalised(s)
+    validate_council_settings(s)
+    with sessions.begin() as session:
+        set_setting(session, NAME_KEY, s.council_name)
+        set_setting(session, AREA_KEY, s.local_authority_code)
+        set_setting(session, CYCLE_KEY,
+                    {level.value: int(s.cycle_months[level]) for level in RiskLevel})
+        set_setting(session, INADEQUATE_KEY, int(s.visit_working_days_inadequate))
+        set_setting(session, REQUIRES_IMPROVEMENT_KEY,
+                    int(s.visit_working_days_requires_improvement))
+        set_setting(session, OTHER_KEY, int(s.visit_working_days_other))
+        session.flush()
+        recompute_schedule(session, today)

@@ -1,0 +1,90 @@
+"""The register of settings: one plain row per setting, for lists and exports.
+
+One query builds every row (setting, its provider, whether the council has a
+child placed there today), so the Providers page and ``export settings`` show
+the same thing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import exists, or_, select
+from sqlalchemy.orm import Session
+
+from ...models import PlacementEpisode, Provider, Setting
+from ...models.enums import Judgement, RegistrationStatus, RiskLevel, Sector, SettingType
+
+
+@dataclass(frozen=True, slots=True)
+class SettingRow:
+    id: uuid.UUID
+    urn: str | None
+    name: str
+    setting_type: SettingType
+    sector: Sector | None
+    registration_status: RegistrationStatus
+    provider_name: str | None
+    owner_name: str | None
+    local_authority: str | None
+    region: str | None
+    postcode: str | None
+    places: int | None
+    latest_judgement: Judgement | None
+    latest_inspection_date: dt.date | None
+    risk_level: RiskLevel | None
+    enhanced_monitoring: bool
+    in_use: bool
+    next_qa_due: dt.date | None
+
+
+def list_settings(session: Session, today: dt.date | None = None) -> list[SettingRow]:
+    """Every setting not deleted, with its provider and whether it is in use today."""
+    today = today or dt.date.today()
+    live = exists().where(
+        PlacementEpisode.setting_id == Setting.id,
+        PlacementEpisode.deleted_at.is_(None),
+        PlacementEpisode.start_date <= today,
+        or_(PlacementEpisode.end_date.is_(None), PlacementEpisode.end_date >= today),
+    )
+    query = (
+        select(Setting.id, Setting.urn, Setting.name, Setting.setting_type, Setting.sector,
+               Setting.registration_status, Provider.name, Setting.owner_name,
+               Setting.local_authority, Setting.region, Setting.postcode, Setting.places,
+               Setting.latest_judgement, Setting.latest_inspection_date, Setting.risk_level,
+               Setting.enhanced_monitoring, live.label("in_use"), Setting.next_qa_due)
+        .outerjoin(Provider, Provider.id == Setting.provider_id)
+        .where(Setting.deleted_at.is_(None))
+        .order_by(Setting.name)
+    )
+    return [SettingRow(*row) for row in session.execute(query)]  # type: ignore[call-arg]
+
+
+EXPORT_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("URN", "urn"), ("Name", "name"), ("Type", "setting_type"), ("Sector", "sector"),
+    ("Registration status", "registration_status"), ("Provider", "provider_name"),
+    ("Owner (Ofsted)", "owner_name"), ("Local authority", "local_authority"),
+    ("Region", "region"), ("Postcode", "postcode"), ("Places", "places"),
+    ("Latest judgement", "latest_judgement"),
+    ("Latest inspection date", "latest_inspection_date"), ("Risk level", "risk_level"),
+    ("Enhanced monitoring", "enhanced_monitoring"), ("In use", "in_use"),
+)
+
+
+def export_table(rows: list[SettingRow]) -> tuple[list[str], list[list[object]]]:
+    """Headings and cell values (labels, not codes) for a spreadsheet export."""
+    headings = [h for h, _ in EXPORT_COLUMNS]
+    table: list[list[object]] = []
+    for row in rows:
+        cells: list[object] = []
+        for _h, attr in EXPORT_COLUMNS:
+            value = getattr(row, attr)
+            if hasattr(value, "label"):
+                value = value.label
+            elif isinstance(value, bool):
+                value = "Yes" if value else "No"
+            cells.append(value)
+        table.append(cells)
+    return headings, table

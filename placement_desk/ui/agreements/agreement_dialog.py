@@ -1,0 +1,570 @@
+"""An Individual Placement Agreement: its terms, its signing steps and its versions.
+
+A new agreement starts as a draft version 1. Draft and issued versions can be
+edited; once either side has signed, the fields are locked and a change is a
+variation (a new version with an effective date and a reason). Earlier versions
+stay readable: choose one in "Version". Each signing step asks who and when.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.orm import Session, sessionmaker
+
+from ...errors import UserError, ValidationError
+from ...models.enums import AgreementStatus, PlacementType, ServiceCharge
+from ...services.agreements.ipa import (
+    NEXT_STEP,
+    SIGNED_MESSAGE,
+    AgreementDetail,
+    AgreementForm,
+    ServiceLine,
+    advance,
+    agreement_detail,
+    create_agreement,
+    defaults_for_episode,
+    load_version_form,
+    make_variation,
+    update_draft,
+    validate_agreement,
+    validate_terms,
+)
+from ...services.agreements.ipa import terms_of as _terms_of
+from ...services.common.formatting import date_short, money
+from ..common.form_base import (
+    DateField,
+    FormDialog,
+    code_combo,
+    combo_value,
+    money_box,
+    pence,
+    set_combo,
+)
+
+S = AgreementStatus
+STEP_LABELS = {S.ISSUED: "Issue to provider…", S.PROVIDER_SIGNED: "Provider signed…",
+               S.COUNCIL_SIGNED: "Council signed…", S.ACTIVE: "Make active…",
+               S.ENDED: "End agreement…"}
+STEP_NEEDS_NAME = {S.ISSUED, S.PROVIDER_SIGNED, S.COUNCIL_SIGNED}
+SERVICE_COLUMNS = ("Description", "Charge", "Hours a week", "Rate £ an hour", "Amount £")
+
+
+def _pounds(text: str) -> int | None:
+    cleaned = text.replace("£", "").replace(",", "").strip()
+    if not cleaned:
+        return None
+    try:
+        return round(float(cleaned) * 100)
+    except ValueError:
+        raise ValidationError("services", f"{text} is not an amount of money.") from None
+
+
+def _hours(text: str) -> float | None:
+    cleaned = text.strip()
+    if not cleaned:
+        return None
+    try:
+        return float(cleaned)
+    except ValueError:
+        raise ValidationError("services", f"{text} is not a number of hours.") from None
+
+
+class StepDialog(QDialog):
+    """Who did a signing step, and on what date."""
+
+    def __init__(self, title: str, needs_name: bool, default_name: str,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.name = QLineEdit(default_name)
+        self.when = DateField()
+        form = QFormLayout()
+        if needs_name:
+            form.addRow(self.tr("Name and role *"), self.name)
+        form.addRow(self.tr("Date *"), self.when)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+
+
+class VariationDialog(QDialog):
+    """Effective date and reason for a new version."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Make a variation"))
+        self.effective = DateField()
+        self.reason = QLineEdit()
+        self.reason.setPlaceholderText(self.tr("e.g. Extra staffing hours agreed at review"))
+        form = QFormLayout()
+        form.addRow(self.tr("Applies from *"), self.effective)
+        form.addRow(self.tr("Reason *"), self.reason)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(self.tr(
+            "The signed terms stay as they are. A new draft version copies them; change "
+            "what the variation changes, then take it through signing.")))
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+
+
+class AgreementDialog(FormDialog):
+    """Open with ``agreement_id`` to view or change one, or ``episode_id`` to draw one up."""
+
+    def __init__(self, sessions: sessionmaker[Session], user: str, today: dt.date, *,
+                 agreement_id: uuid.UUID | None = None, episode_id: uuid.UUID | None = None,
+                 ask: Callable[[QDialog], bool] | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__("Individual Placement Agreement", parent)
+        self.sessions, self.user, self.today = sessions, user, today
+        self.changed = False
+        self.locked = False
+        self._child_id: uuid.UUID | None = None
+        self._setting_id: uuid.UUID | None = None
+        self._effective: dt.date | None = None
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Close"))
+        self.agreement_id = agreement_id
+        self.episode_id = episode_id
+        self.version_id: uuid.UUID | None = None
+        self.detail: AgreementDetail | None = None
+        self.ask = ask or (lambda dialog: bool(dialog.exec()))
+        self.setMinimumWidth(720)
+        self.header = QLabel()
+        self.header.setWordWrap(True)
+        self.version_combo = QComboBox()
+        self.version_combo.setAccessibleName(self.tr("Version"))
+        self.version_combo.currentIndexChanged.connect(self._version_chosen)
+        self.locked_note = QLabel()
+        self.locked_note.setWordWrap(True)
+        self.locked_note.setStyleSheet("font-weight: bold;")
+        self.reference = QLineEdit()
+        self.council_name = QLineEdit()
+        self.provider_legal_entity = QLineEdit()
+        self.start_date = DateField()
+        self.end_date = DateField(optional=True, label=self.tr("Ends"))
+        self.placement_type = code_combo(PlacementType.choices(), blank=self.tr("Not stated"))
+        self.weekly_fee = money_box()
+        self.weekly_fee.setSuffix(self.tr(" per week"))
+        self.services = QTableWidget(0, len(SERVICE_COLUMNS))
+        self.services.setHorizontalHeaderLabels(list(SERVICE_COLUMNS))
+        self.services.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.services.verticalHeader().setVisible(False)
+        self.services.setMinimumHeight(110)
+        self.services.setTabKeyNavigation(True)
+        self.services.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.services.itemChanged.connect(lambda _i: self.revalidate())
+        self.add_service = QPushButton(self.tr("Add service"))
+        self.remove_service = QPushButton(self.tr("Remove service"))
+        self.add_service.clicked.connect(lambda: self._add_service_row(ServiceLine()))
+        self.remove_service.clicked.connect(self._remove_service_row)
+        services_box = QWidget()
+        box = QVBoxLayout(services_box)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.addWidget(self.services)
+        row = QHBoxLayout()
+        row.addWidget(self.add_service)
+        row.addWidget(self.remove_service)
+        row.addStretch(1)
+        box.addLayout(row)
+        self.social_care, self.health, self.education = QSpinBox(), QSpinBox(), QSpinBox()
+        funding = QWidget()
+        funding_row = QHBoxLayout(funding)
+        funding_row.setContentsMargins(0, 0, 0, 0)
+        for spin, label in ((self.social_care, "Social care"), (self.health, "Health"),
+                            (self.education, "Education")):
+            spin.setRange(0, 100)
+            spin.setSuffix("%")
+            spin.valueChanged.connect(self.revalidate)
+            funding_row.addWidget(QLabel(self.tr(label)))
+            funding_row.addWidget(spin)
+        funding_row.addStretch(1)
+        self.social_care.setValue(100)
+        self.outcomes = QPlainTextEdit()
+        self.special_conditions = QPlainTextEdit()
+        self.notice_terms = QPlainTextEdit()
+        for edit in (self.outcomes, self.special_conditions, self.notice_terms):
+            edit.setTabChangesFocus(True)
+            edit.setFixedHeight(52)
+        self.invoicing_reference = QLineEdit()
+        self.variation_reason = QLineEdit()
+        self.cost_label = QLabel()
+        self.cost_label.setWordWrap(True)
+        top = QFormLayout()
+        top.addRow(self.header)
+        top.addRow(self.tr("Version"), self.version_combo)
+        top.addRow(self.locked_note)
+        self.layout_.insertLayout(0, top)
+        for key, label, widget, tip in (
+                ("reference", self.tr("Reference *"), self.reference, ""),
+                ("council_name", self.tr("Council"), self.council_name, ""),
+                ("provider_legal_entity", self.tr("Provider (legal entity)"),
+                 self.provider_legal_entity, self.tr("The company or charity that signs")),
+                ("start_date", self.tr("Start date *"), self.start_date, ""),
+                ("end_date", self.tr("End date"), self.end_date, ""),
+                ("placement_type", self.tr("Placement type"), self.placement_type, ""),
+                ("weekly_fee_pence", self.tr("Weekly fee *"), self.weekly_fee, ""),
+                ("services", self.tr("Additional services"), services_box,
+                 self.tr("Hourly: hours a week × rate. Weekly or one-off: the amount.")),
+                ("funding", self.tr("Who pays"), funding, ""),
+                ("outcomes", self.tr("Outcomes to achieve"), self.outcomes, ""),
+                ("invoicing_reference", self.tr("Invoicing reference"),
+                 self.invoicing_reference, ""),
+                ("notice_terms", self.tr("Notice terms"), self.notice_terms, ""),
+                ("special_conditions", self.tr("Special conditions"), self.special_conditions,
+                 ""),
+                ("variation_reason", self.tr("Variation reason"), self.variation_reason, ""),
+                ("effective_date", "", self.cost_label, "")):
+            self.add_row(key, label, widget, tip)
+        self.step_button = QPushButton()
+        self.step_button.clicked.connect(self.next_step)
+        self.vary_button = QPushButton(self.tr("Make a variation…"))
+        self.vary_button.clicked.connect(self.vary)
+        self.print_button = QPushButton(self.tr("Print PDF…"))
+        self.print_button.setToolTip(self.tr("Save the agreement as a PDF ready for signature "
+                                             "(Ctrl+P)"))
+        self.print_button.setShortcut("Ctrl+P")
+        self.print_button.clicked.connect(self.print_pdf)
+        for button in (self.print_button, self.vary_button, self.step_button):
+            self.buttons.addButton(button, QDialogButtonBox.ButtonRole.ActionRole)
+        if agreement_id is not None:
+            self._load_agreement(agreement_id)
+        else:
+            with sessions() as session:
+                self._fill(defaults_for_episode(session, episode_id, today) if episode_id
+                           else AgreementForm())
+            self.header.setText(self.tr("A new agreement: it is saved as a draft."))
+            self.version_combo.setEnabled(False)
+            self._set_locked(False)
+        self.ready()
+
+    # -- loading ---------------------------------------------------------------------------
+
+    def _load_agreement(self, agreement_id: uuid.UUID, version_id: uuid.UUID | None = None
+                        ) -> None:
+        self.agreement_id = agreement_id
+        self.detail = agreement_detail(self.sessions, agreement_id)
+        self.header.setText(self.tr("{ref} for child {child}").format(
+            ref=self.detail.reference, child=self.detail.child_ref))
+        self.version_combo.blockSignals(True)
+        self.version_combo.clear()
+        for v in self.detail.versions:
+            self.version_combo.addItem(
+                f"Version {v.version_no}: {v.status.label}, from "
+                f"{date_short(v.effective_date)}", v.id.hex)
+        # Hex strings as item data: Qt's findData compares them by value, not Python objects.
+        chosen = version_id or self.detail.versions[-1].id
+        self.version_combo.setCurrentIndex(max(0, self.version_combo.findData(chosen.hex)))
+        self.version_combo.blockSignals(False)
+        self._version_chosen()
+
+    def _version_chosen(self) -> None:
+        if self.detail is None:
+            return
+        self.version_id = uuid.UUID(self.version_combo.currentData())
+        view = next(v for v in self.detail.versions if v.id == self.version_id)
+        self._fill(load_version_form(self.sessions, view.id))
+        self._set_locked(not view.editable, view.status, view.version_no)
+        latest = self.detail.versions[-1]
+        following = NEXT_STEP.get(view.status)
+        self.step_button.setVisible(following is not None and view.id == latest.id)
+        if following is not None:
+            self.step_button.setText(self.tr(STEP_LABELS[following]))
+        self.vary_button.setVisible(view.id == latest.id and not view.editable
+                                    and view.status != S.ENDED)
+        stamps = [f"{label} {date_short(view.stamps[k].date())}"
+                  + (f" by {view.stamps[who]}" if who and view.stamps.get(who) else "")
+                  for k, who, label in (("issued_at", "issued_by", "issued"),
+                                        ("provider_signed_at", "provider_signed_by",
+                                         "provider signed"),
+                                        ("council_signed_at", "council_signed_by",
+                                         "council signed"),
+                                        ("activated_at", None, "active from"),
+                                        ("ended_at", None, "ended"))
+                  if view.stamps.get(k)]
+        self.cost_label.setText(self.tr("Weekly cost with services: {weekly} per week{one}. "
+                                        "{steps}").format(
+            weekly=money(view.weekly_cost_pence),
+            one=f"; one-off {money(view.one_off_pence)}" if view.one_off_pence else "",
+            steps=("Steps: " + "; ".join(stamps) + ".") if stamps else ""))
+        self.revalidate()
+
+    def _fill(self, f: AgreementForm) -> None:
+        self.reference.setText(f.reference)
+        self.council_name.setText(f.council_name or "")
+        self.provider_legal_entity.setText(f.provider_legal_entity or "")
+        self._child_id, self._setting_id = f.child_id, f.setting_id
+        self.episode_id = f.episode_id or getattr(self, "episode_id", None)
+        if f.start_date:
+            self.start_date.set_value(f.start_date)
+        self.end_date.set_value(f.end_date)
+        set_combo(self.placement_type, f.placement_type)
+        self.weekly_fee.setValue(f.weekly_fee_pence / 100)
+        self.services.blockSignals(True)
+        self.services.setRowCount(0)
+        for line in f.services:
+            self._add_service_row(line)
+        self.services.blockSignals(False)
+        self.social_care.setValue(f.funding_social_care_bp // 100)
+        self.health.setValue(f.funding_health_bp // 100)
+        self.education.setValue(f.funding_education_bp // 100)
+        self.outcomes.setPlainText(f.outcomes or "")
+        self.invoicing_reference.setText(f.invoicing_reference or "")
+        self.notice_terms.setPlainText(f.notice_terms or "")
+        self.special_conditions.setPlainText(f.special_conditions or "")
+        self.variation_reason.setText(f.variation_reason or "")
+        self._effective = f.effective_date
+
+    def _set_locked(self, locked: bool, status: AgreementStatus | None = None,
+                    version_no: int = 1) -> None:
+        self.locked = locked
+        editors: list[QWidget] = [
+            self.council_name, self.provider_legal_entity, self.start_date, self.end_date,
+            self.placement_type, self.weekly_fee, self.social_care, self.health,
+            self.education, self.invoicing_reference, self.add_service, self.remove_service,
+            self.variation_reason]
+        for widget in editors:
+            widget.setEnabled(not locked)
+        self.reference.setReadOnly(locked or version_no > 1)
+        for edit in (self.outcomes, self.notice_terms, self.special_conditions):
+            edit.setReadOnly(locked)
+        self.services.setEditTriggers(
+            QAbstractItemView.EditTrigger.NoEditTriggers if locked else
+            QAbstractItemView.EditTrigger.AllEditTriggers)
+        for n in range(self.services.rowCount()):
+            widget = self.services.cellWidget(n, 1)
+            if widget is not None:
+                widget.setEnabled(not locked)
+        self.save_button.setVisible(not locked)
+        if locked and status is not None:
+            self.locked_note.setText(self.tr(SIGNED_MESSAGE) if status != S.SUPERSEDED else
+                                     self.tr("This version has been replaced by a later one "
+                                             "and is kept for the record."))
+        else:
+            self.locked_note.setText("")
+        self.locked_note.setVisible(bool(self.locked_note.text()))
+        self.variation_reason.setVisible(version_no > 1)
+        holder = self.variation_reason.parentWidget()
+        label = self.form_layout.labelForField(holder) if holder is not None else None
+        if label is not None:
+            label.setVisible(version_no > 1)
+
+    # -- services table --------------------------------------------------------------------
+
+    def _add_service_row(self, line: ServiceLine) -> None:
+        n = self.services.rowCount()
+        self.services.insertRow(n)
+        charge = QComboBox()
+        for value, label in ServiceCharge.choices():
+            charge.addItem(label, value)
+        set_combo(charge, line.charge.value)
+        charge.currentIndexChanged.connect(self.revalidate)
+        self.services.setItem(n, 0, QTableWidgetItem(line.description))
+        self.services.setCellWidget(n, 1, charge)
+        hourly = line.charge == ServiceCharge.HOURLY
+        self.services.setItem(n, 2, QTableWidgetItem(
+            f"{line.hours_per_week:g}" if hourly and line.hours_per_week is not None else ""))
+        self.services.setItem(n, 3, QTableWidgetItem(
+            f"{line.rate_pence / 100:.2f}" if hourly and line.rate_pence is not None else ""))
+        self.services.setItem(n, 4, QTableWidgetItem(
+            f"{line.amount_pence / 100:.2f}" if not hourly and line.amount_pence is not None
+            else ""))
+        self.revalidate()
+
+    def _remove_service_row(self) -> None:
+        rows = sorted({i.row() for i in self.services.selectedIndexes()}, reverse=True)
+        for n in rows or [self.services.rowCount() - 1]:
+            if n >= 0:
+                self.services.removeRow(n)
+        self.revalidate()
+
+    def _service_lines(self) -> list[ServiceLine]:
+        lines = []
+        for n in range(self.services.rowCount()):
+            def cell(column: int, row: int = n) -> str:
+                item = self.services.item(row, column)
+                return item.text() if item is not None else ""
+
+            combo = self.services.cellWidget(n, 1)
+            charge = ServiceCharge(combo.currentData()) if isinstance(combo, QComboBox) \
+                else ServiceCharge.WEEKLY
+            lines.append(ServiceLine(
+                description=cell(0), charge=charge,
+                hours_per_week=_hours(cell(2)) if charge == ServiceCharge.HOURLY else None,
+                rate_pence=_pounds(cell(3)) if charge == ServiceCharge.HOURLY else None,
+                amount_pence=_pounds(cell(4)) if charge != ServiceCharge.HOURLY else None))
+        return lines
+
+    # -- form ------------------------------------------------------------------------------
+
+    def form(self) -> AgreementForm:
+        def text(edit: QLineEdit | QPlainTextEdit) -> str | None:
+            value = edit.text() if isinstance(edit, QLineEdit) else edit.toPlainText()
+            return value.strip() or None
+
+        return AgreementForm(
+            reference=self.reference.text(), child_id=self._child_id,
+            setting_id=self._setting_id, episode_id=self.episode_id,
+            council_name=text(self.council_name),
+            provider_legal_entity=text(self.provider_legal_entity),
+            start_date=self.start_date.value(), end_date=self.end_date.value(),
+            placement_type=combo_value(self.placement_type),
+            weekly_fee_pence=pence(self.weekly_fee),
+            funding_social_care_bp=self.social_care.value() * 100,
+            funding_health_bp=self.health.value() * 100,
+            funding_education_bp=self.education.value() * 100,
+            outcomes=text(self.outcomes), invoicing_reference=text(self.invoicing_reference),
+            notice_terms=text(self.notice_terms),
+            special_conditions=text(self.special_conditions),
+            services=self._service_lines(), effective_date=self._effective,
+            variation_reason=text(self.variation_reason))
+
+    def current_version_no(self) -> int:
+        if self.detail is None or self.version_id is None:
+            return 1
+        return next(v.version_no for v in self.detail.versions if v.id == self.version_id)
+
+    def check(self) -> None:
+        if self.locked:
+            return
+        form = self.form()
+        if self.current_version_no() > 1:
+            validate_terms(_terms_of(form), form.services)
+            return
+        with self.sessions() as session:
+            validate_agreement(session, form, self.agreement_id)
+
+    def store(self) -> uuid.UUID | None:
+        form = self.form()
+        if self.agreement_id is None:
+            self.agreement_id = create_agreement(self.sessions, form)
+        else:
+            assert self.version_id is not None
+            if self.current_version_no() > 1:
+                for key in ("reference", "child_id", "setting_id", "episode_id", "council_name",
+                            "provider_legal_entity"):
+                    setattr(form, key, None)
+            update_draft(self.sessions, self.version_id, form)
+        return self.agreement_id
+
+    def save(self) -> None:
+        """Save and stay open on the saved draft, so it can be issued next."""
+        if self.locked or not self.revalidate():
+            return
+        try:
+            self.saved_id = self.store()
+        except ValidationError as exc:
+            self.show_error(exc)
+            return
+        if self.saved_id is not None:
+            self._load_agreement(self.saved_id, self.version_id)
+        self.changed = True
+
+    # -- steps -----------------------------------------------------------------------------
+
+    def next_step(self) -> bool:
+        if self.detail is None or self.version_id is None:
+            return False
+        view = next(v for v in self.detail.versions if v.id == self.version_id)
+        step = NEXT_STEP.get(view.status)
+        if step is None:
+            return False
+        if view.editable and self.save_button.isVisible():
+            if not self.revalidate():
+                return False
+            update_draft(self.sessions, view.id, self._form_for_update())
+        default = self.user if step in (S.ISSUED, S.COUNCIL_SIGNED) else ""
+        dialog = StepDialog(self.tr(STEP_LABELS[step]).rstrip("…"), step in STEP_NEEDS_NAME,
+                            default, self)
+        if not self.ask(dialog):
+            return False
+        try:
+            advance(self.sessions, view.id, step, dialog.name.text() or self.user,
+                    dialog.when.value())
+        except ValidationError as exc:
+            self.show_error(exc)
+            return False
+        self.changed = True
+        self._load_agreement(self.detail.id, view.id)
+        return True
+
+    def _form_for_update(self) -> AgreementForm:
+        form = self.form()
+        if self.current_version_no() > 1:
+            for key in ("reference", "child_id", "setting_id", "episode_id", "council_name",
+                        "provider_legal_entity"):
+                setattr(form, key, None)
+        return form
+
+    def vary(self) -> bool:
+        if self.detail is None:
+            return False
+        dialog = VariationDialog(self)
+        if not self.ask(dialog):
+            return False
+        effective = dialog.effective.value() or self.today
+        try:
+            version_id = make_variation(self.sessions, self.detail.id, effective,
+                                        dialog.reason.text())
+        except ValidationError as exc:
+            QMessageBox.warning(self, self.tr("Variation"), exc.message)
+            return False
+        self.changed = True
+        self._load_agreement(self.detail.id, version_id)
+        return True
+
+    def print_pdf(self) -> None:
+        if self.version_id is None:
+            self.show_error(ValidationError("reference", "Save the agreement before printing."))
+            return
+        name, _f = QFileDialog.getSaveFileName(
+            self, self.tr("Save the agreement as PDF"), f"{self.reference.text() or 'IPA'}.pdf",
+            self.tr("PDF (*.pdf)"))
+        if name:
+            self.write_pdf(name)
+
+    def write_pdf(self, path: str) -> Any:
+        from ...reports.agreement_pdf import write_agreement_pdf
+
+        assert self.version_id is not None
+        try:
+            return write_agreement_pdf(self.sessions, self.version_id, path)
+        except UserError as exc:
+            QMessageBox.warning(self, self.tr("Print PDF"), str(exc))
+            return None
+
+    def keyPressEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            return  # Enter moves within the form; Save is Ctrl+S
+        super().keyPressEvent(event)

@@ -1,0 +1,232 @@
+"""Council settings: the council's name and area, QA visit cycles and alert visit deadlines.
+
+Everyone using the database shares these. The form is checked as it changes;
+Save (or Ctrl+S) stays disabled, with the reason under the form, until it can
+be saved. Saving moves the QA due dates to follow the new cycles.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.orm import Session, sessionmaker
+
+from ..errors import ValidationError
+from ..models.enums import RiskLevel
+from ..services.common.council_settings import (
+    CYCLE_MAX,
+    CYCLE_MIN,
+    NAME_MAX,
+    WORKING_DAYS_MAX,
+    WORKING_DAYS_MIN,
+    CouncilSettings,
+    load_council_settings,
+    save_council_settings,
+    validate_council_settings,
+)
+from .common.form_base import CheckedDialog, error_label
+
+
+def _spin_box(minimum: int, maximum: int, unit: str, units: str) -> QSpinBox:
+    """A whole number with its unit after it, singular for 1 ("1 month", "6 months")."""
+    box = QSpinBox()
+    box.setRange(minimum, maximum)
+    box.setAlignment(Qt.AlignmentFlag.AlignRight)
+
+    def suffix(value: int) -> None:
+        box.setSuffix(f" {unit}" if value == 1 else f" {units}")
+
+    box.valueChanged.connect(suffix)
+    suffix(box.value())
+    return box
+
+
+class CouncilSettingsDialog(CheckedDialog):
+    """Ctrl+S or Save stores the settings for everyone; Escape cancels."""
+
+    def __init__(self, sessions: sessionmaker[Session], today: dt.date,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.sessions = sessions
+        self.today = today
+        self.saved = False
+        self.setWindowTitle(self.tr("Council settings"))
+        self.setMinimumWidth(460)
+
+        self.council_name = QLineEdit()
+        self.council_name.setMaxLength(NAME_MAX)
+        self.local_authority_code = QLineEdit()
+        self.local_authority_code.setPlaceholderText(self.tr("for example E09000029"))
+        self.local_authority_code.setToolTip(self.tr(
+            "The Office for National Statistics (ONS) code of the council's area, such as "
+            "E09000029 for Sutton, or E10000016 for Kent County Council. It decides which "
+            "placements count as inside the council's area, from the postcode of where the "
+            "child lives. Leave it empty if not known."))
+        self.cycle: dict[RiskLevel, QSpinBox] = {
+            level: _spin_box(CYCLE_MIN, CYCLE_MAX, self.tr("month"), self.tr("months"))
+            for level in RiskLevel}
+        for level, box in self.cycle.items():
+            box.setToolTip(self.tr("Months from a {level} risk setting's last completed visit "
+                                   "to its next one").format(level=level.label.lower()))
+        self.days_inadequate = self._days_box()
+        self.days_requires_improvement = self._days_box()
+        self.days_other = self._days_box()
+        self.days_inadequate.setToolTip(self.tr(
+            "After a new judgement of Inadequate (or Serious or widespread weaknesses)"))
+        self.days_requires_improvement.setToolTip(self.tr(
+            "After a new judgement of Requires improvement (or Adequate, Satisfactory, "
+            "Inconsistent quality of service delivery)"))
+        self.days_other.setToolTip(self.tr(
+            "After any other rating alert, such as a suspension or a closure"))
+
+        self._labels: list[QLabel] = []
+        council = self._group(self.tr("Council"), [
+            (self.tr("Council &name *"), self.council_name, self.tr("Council name")),
+            (self.tr("&ONS area code"), self.local_authority_code,
+             self.tr("ONS area code")),
+        ])
+        qa = self._group(self.tr("QA visits"), [
+            (self.tr("&High risk"), self.cycle[RiskLevel.HIGH],
+             self.tr("Months between visits, high risk")),
+            (self.tr("&Medium risk"), self.cycle[RiskLevel.MEDIUM],
+             self.tr("Months between visits, medium risk")),
+            (self.tr("&Low risk"), self.cycle[RiskLevel.LOW],
+             self.tr("Months between visits, low risk")),
+        ], self.tr("Months between visits to a setting in use, by its risk level."))
+        alerts = self._group(self.tr("After a rating alert"), [
+            (self.tr("&Inadequate"), self.days_inadequate,
+             self.tr("Working days to visit after an Inadequate judgement")),
+            (self.tr("&Requires improvement"), self.days_requires_improvement,
+             self.tr("Working days to visit after a Requires improvement judgement")),
+            (self.tr("Any o&ther alert"), self.days_other,
+             self.tr("Working days to visit after any other rating alert")),
+        ], self.tr("Working days allowed for a QA visit, by the setting's new judgement. "
+                   "Weekends and England and Wales bank holidays are not counted; "
+                   "0 means the same day."))
+
+        # The three groups' fields line up: every label is as wide as the widest.
+        widest = max(label.sizeHint().width() for label in self._labels)
+        for label in self._labels:
+            label.setMinimumWidth(widest)
+
+        self.error = error_label("error")
+        self.error.setAccessibleName(self.tr("Problem with the settings"))
+
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
+                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setToolTip(self.tr("Save for everyone using this database (Ctrl+S)"))
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self).activated.connect(
+            self.save)
+
+        self._layout = layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(self.tr("These settings apply to everyone using this "
+                                        "database.")))
+        for group in (council, qa, alerts):
+            layout.addWidget(group)
+        layout.addWidget(QLabel(self.tr("* required")))
+        layout.addWidget(self.error)
+        layout.addStretch(1)
+        layout.addWidget(self.buttons)
+
+        with sessions() as session:
+            self._load(load_council_settings(session))
+        self.council_name.textChanged.connect(self.revalidate)
+        self.local_authority_code.textChanged.connect(self.revalidate)
+        for box in self._spin_boxes():
+            box.valueChanged.connect(self.revalidate)
+        order: list[QWidget] = [self.council_name, self.local_authority_code,
+                                *self._spin_boxes()]
+        for before, after in itertools.pairwise(order):
+            QWidget.setTabOrder(before, after)
+        self.council_name.setFocus()
+        self.revalidate()
+
+    # -- building ------------------------------------------------------------------------
+
+    def _days_box(self) -> QSpinBox:
+        box = _spin_box(WORKING_DAYS_MIN, WORKING_DAYS_MAX, self.tr("working day"),
+                        self.tr("working days"))
+        box.setSpecialValueText(self.tr("Same day"))
+        return box
+
+    def _group(self, title: str, rows: list[tuple[str, QWidget, str]],
+               note: str = "") -> QGroupBox:
+        group = QGroupBox(title)
+        form = QFormLayout(group)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        if note:
+            explanation = QLabel(note)
+            explanation.setWordWrap(True)
+            form.addRow(explanation)
+        for label, widget, accessible in rows:
+            widget.setAccessibleName(accessible)
+            label_widget = QLabel(label)
+            label_widget.setBuddy(widget)
+            self._labels.append(label_widget)
+            form.addRow(label_widget, widget)
+        return group
+
+    def _spin_boxes(self) -> list[QSpinBox]:
+        return [*self.cycle.values(), self.days_inadequate, self.days_requires_improvement,
+                self.days_other]
+
+    # -- values ----------------------------------------------------------------------------
+
+    def _load(self, s: CouncilSettings) -> None:
+        self.council_name.setText(s.council_name)
+        self.local_authority_code.setText(s.local_authority_code)
+        for level, box in self.cycle.items():
+            box.setValue(s.cycle_months[level])
+        self.days_inadequate.setValue(s.visit_working_days_inadequate)
+        self.days_requires_improvement.setValue(s.visit_working_days_requires_improvement)
+        self.days_other.setValue(s.visit_working_days_other)
+
+    def settings(self) -> CouncilSettings:
+        """The settings as the form shows them."""
+        return CouncilSettings(
+            council_name=self.council_name.text(),
+            local_authority_code=self.local_authority_code.text(),
+            cycle_months={level: box.value() for level, box in self.cycle.items()},
+            visit_working_days_inadequate=self.days_inadequate.value(),
+            visit_working_days_requires_improvement=self.days_requires_improvement.value(),
+            visit_working_days_other=self.days_other.value(),
+        )
+
+    # -- checking and saving -----------------------------------------------------------------
+
+    def show_error(self, error: ValidationError | None) -> None:
+        self.error.setText(error.message if error else "")
+        self.error.setVisible(error is not None)
+        self._fit_height()
+
+    def _fit_height(self) -> None:
+        """Grow to fit wrapped text (a long error), which a window's minimum size ignores."""
+        if not self.isVisible():
+            return  # the first show sizes the window from the layout
+        self._layout.activate()
+        needed = self._layout.totalHeightForWidth(self.width())
+        if needed > self.height():
+            self.resize(self.width(), needed)
+
+    def check(self) -> None:
+        validate_council_settings(self.settings())
+
+    def store(self) -> None:
+        save_council_settings(self.sessions, self.settings(), self.today)
+        self.saved = True

@@ -1,0 +1,508 @@
+"""The Placements list: every episode, filtered as you type, with the record's details below.
+
+Filter bar (search first, then type, route, live or ended, within 20 miles, dates,
+"only with 903 problems", clear, count), a sortable table and a detail panel with
+tabs. The SSDA903 checks run in the background after each load and fill the
+"903 checks" column when done. Filters are remembered across restarts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QItemSelection, QSettings, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QTabWidget,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.orm import Session, sessionmaker
+
+from ...models.enums import CommissioningRoute, PlacementType
+from ...services.common.formatting import date_short
+from ...services.placements.episodes import EpisodeDetail, episode_detail
+from ...services.placements.listing import (
+    EpisodeFilter,
+    EpisodeRow,
+    IssueCount,
+    filter_rows,
+    haystack,
+    issue_counts,
+    list_episodes,
+)
+from ..common.colours import colour
+from ..common.fast_rows import FastRowsModel
+from ..common.form_base import DateField
+from ..common.list_table import list_table
+from ..common.rows import Column
+from ..common.shortcuts import local_shortcuts
+
+PREFIX = "placements/filters/"
+Start = Callable[..., Any]
+
+
+def _miles(row: EpisodeRow) -> str:
+    if row.distance_miles is None:
+        return "Unknown"
+    return f"{row.distance_miles:,.1f}" + (" (typed)" if row.distance_entered else "")
+
+
+class EpisodesView(QWidget):
+    """Emits :attr:`open_agreement` with an agreement id when a link asks for one."""
+
+    changed = Signal()
+    open_agreement = Signal(object)
+    new_agreement = Signal(object)
+
+    def __init__(self, sessions: sessionmaker[Session], settings: QSettings, start_task: Start,
+                 today: dt.date | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.sessions, self.settings, self.start_task = sessions, settings, start_task
+        self.today = today or dt.date.today()
+        self.issues: dict[str, IssueCount] = {}
+        self.checks_done = False
+        self._hays: list[str] = []
+        self._child_filter: str | None = None
+        self._setting_filter: str | None = None
+        """One child's or one setting's episodes only (hex ids), set from a link."""
+        columns: list[Column[EpisodeRow]] = [
+            Column("Child", lambda r: r.child_ref, tooltip="The council's case reference"),
+            Column("Start", lambda r: date_short(r.start_date), sort=lambda r: r.start_date),
+            Column("End", lambda r: date_short(r.end_date), sort=lambda r: r.end_date),
+            Column("Type", lambda r: r.placement_type,
+                   tooltip="SSDA903 PLACE code (care leavers' types start CL_)"),
+            Column("Setting", lambda r: r.setting_name or ""),
+            Column("URN", lambda r: r.urn or "", tooltip="Ofsted Unique Reference Number"),
+            Column("Route", lambda r: r.route.label if r.route else ""),
+            Column("Miles", _miles, sort=lambda r: r.distance_miles, align_right=True,
+                   tooltip="Straight-line miles from home; 20 or less is local"),
+            Column("IPA", lambda r: r.agreement_ref or "",
+                   tooltip="Individual Placement Agreement"),
+            Column("903 checks", self._issue_text, sort=self._issue_sort,
+                   tooltip="Errors and warnings from the SSDA903 return's rules"),
+        ]
+        self.model: FastRowsModel[EpisodeRow] = FastRowsModel(columns, lambda r: r.id)
+        self.model.extra = self._cell_extra
+        # -- filter bar
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(self.tr("Search child reference, setting, URN, "
+                                               "postcode or IPA"))
+        self.search.setClearButtonEnabled(True)
+        self.search.setAccessibleName(self.tr("Search placements"))
+        self.type_combo = QComboBox()
+        self.type_combo.addItem(self.tr("All types"), "")
+        self.type_combo.addItem(self.tr("Care leavers' accommodation"), "care_leavers")
+        for value, label in PlacementType.choices():
+            self.type_combo.addItem(f"{value} – {label}", value)
+        self.route_combo = QComboBox()
+        self.route_combo.addItem(self.tr("Any route"), "")
+        for value, label in CommissioningRoute.choices():
+            self.route_combo.addItem(label, value)
+        self.state_combo = QComboBox()
+        for value, label in (("", self.tr("Live or ended")), ("live", self.tr("Live")),
+                             ("ended", self.tr("Ended"))):
+            self.state_combo.addItem(label, value)
+        self.within_combo = QComboBox()
+        for value, label in (("", self.tr("Any distance")),
+                             ("yes", self.tr("Within 20 miles")),
+                             ("no", self.tr("Over 20 miles")),
+                             ("unknown", self.tr("Distance unknown"))):
+            self.within_combo.addItem(label, value)
+        self.combos = {"placement_type": self.type_combo, "route": self.route_combo,
+                       "state": self.state_combo, "within_20": self.within_combo}
+        for combo in self.combos.values():
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(10)
+            combo.currentIndexChanged.connect(self.apply_filters)
+        self.date_from = DateField(optional=True, label=self.tr("From"))
+        self.date_to = DateField(optional=True, label=self.tr("To"))
+        for field in (self.date_from, self.date_to):
+            field.on_change(self.apply_filters)
+        self.problems = QCheckBox(self.tr("Only with 903 problems"))
+        self.problems.toggled.connect(self.apply_filters)
+        self.clear_button = QPushButton(self.tr("Clear filters"))
+        self.clear_button.clicked.connect(self.clear_filters)
+        self.count = QLabel()
+        # Two rows, so that the page fits a small laptop screen.
+        bar = QHBoxLayout()
+        bar.addWidget(self.search, 1)
+        for item in (self.date_from, self.date_to, self.problems, self.clear_button):
+            bar.addWidget(item)
+        bar2 = QHBoxLayout()
+        for combo in (self.type_combo, self.route_combo, self.state_combo, self.within_combo):
+            bar2.addWidget(combo)
+        bar2.addStretch(1)
+        # -- actions
+        self.new_child_button = QPushButton(self.tr("New child…"))
+        self.new_button = QPushButton(self.tr("New placement…"))
+        self.new_button.setToolTip("Ctrl+N")
+        self.edit_button = QPushButton(self.tr("Edit…"))
+        self.edit_button.setToolTip(self.tr("Edit the selected placement (Enter)"))
+        self.edit_child_button = QPushButton(self.tr("Edit child…"))
+        self.agreement_button = QPushButton(self.tr("New IPA…"))
+        self.agreement_button.setToolTip(self.tr(
+            "Draw up an Individual Placement Agreement for the selected placement"))
+        self.export_button = QPushButton(self.tr("Export view…"))
+        self.export_button.setToolTip(self.tr("Save the rows shown to Excel (Ctrl+E)"))
+        actions = QHBoxLayout()
+        actions.addWidget(self.count, 1)
+        for button in (self.new_child_button, self.edit_child_button, self.new_button,
+                       self.edit_button, self.agreement_button, self.export_button):
+            actions.addWidget(button)
+        # -- table and detail
+        self.table = list_table(self.model, self.tr("Placements"),
+                                (95, 85, 85, 55, 220, 85, 130, 80, 120))
+        self.table.setSortingEnabled(True)
+        self.table.horizontalHeader().setSortIndicator(1, Qt.SortOrder.DescendingOrder)
+        self.empty = QLabel(self.tr(
+            "No placements yet. Add a child with \"New child…\" and then their placement "
+            "with \"New placement…\" (Ctrl+N), or import your SSDA903 files."))
+        self.empty.setWordWrap(True)
+        self.empty.setVisible(False)
+        self.detail = QTabWidget()
+        self.overview = self._browser()
+        self.checks = self._browser()
+        self.history = self._browser()
+        self.detail.addTab(self.overview, self.tr("Placement"))
+        self.detail.addTab(self.checks, self.tr("903 checks"))
+        self.detail.addTab(self.history, self.tr("Child and agreements"))
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(self.table)
+        split.addWidget(self.detail)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        split.setSizes([3000, 1400])  # scaled to the room there is: the list gets most
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(bar)
+        layout.addLayout(bar2)
+        layout.addLayout(actions)
+        layout.addWidget(self.empty)
+        layout.addWidget(split, 1)
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(120)
+        self._debounce.timeout.connect(self.apply_filters)
+        self.search.textChanged.connect(self._debounce.start)
+        self.table.selectionModel().selectionChanged.connect(self._selected)
+        self.table.doubleClicked.connect(lambda _i: self.edit_selected())
+        self.new_button.clicked.connect(lambda: self.new_episode())
+        self.new_child_button.clicked.connect(lambda: self.new_child())
+        self.edit_button.clicked.connect(lambda: self.edit_selected())
+        self.edit_child_button.clicked.connect(lambda: self.edit_child())
+        self.agreement_button.clicked.connect(self._new_agreement)
+        self.export_button.clicked.connect(self.export_view)
+        local_shortcuts(self, ((QKeySequence.StandardKey.Find, self.search.setFocus),
+                               (QKeySequence.StandardKey.New, self.new_episode),
+                               ("Ctrl+E", self.export_view),
+                               (Qt.Key.Key_Return, self.edit_selected)))
+        self._restore_filters()
+        self._update_buttons()
+
+    def _browser(self) -> QTextBrowser:
+        browser = QTextBrowser()
+        browser.setOpenLinks(False)
+        browser.anchorClicked.connect(self._link)
+        return browser
+
+    # -- data --------------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        keep = self.selected_id()
+        with self.sessions() as session:
+            rows = list_episodes(session)
+        self._hays = [haystack(r) for r in rows]
+        self.model.set_rows(rows, self._filtered(rows))
+        self._after_filter()
+        if keep is not None:
+            self.select_id(keep)
+        self.run_checks()
+
+    def run_checks(self) -> None:
+        self.checks_done = False
+        self.start_task("Checking placements against the SSDA903 rules",
+                        lambda _state: issue_counts(self.sessions, self.today),
+                        on_success=self._checks_ready)
+
+    def _checks_ready(self, found: dict[str, IssueCount]) -> None:
+        self.issues = found
+        self.checks_done = True
+        if self.problems.isChecked():
+            self.apply_filters()
+        else:
+            self.model.refresh_column(9)
+
+    def _issue_text(self, row: EpisodeRow) -> str:
+        found = self.issues.get(row.id)
+        if found is not None:
+            return found.text
+        return "" if self.checks_done else "…"
+
+    def _issue_sort(self, row: EpisodeRow) -> tuple[int, int]:
+        found = self.issues.get(row.id)
+        return (found.errors, found.warnings) if found else (0, 0)
+
+    def _cell_extra(self, row: EpisodeRow, column: int, role: int) -> Any:
+        if column == 9 and role == Qt.ItemDataRole.ForegroundRole:
+            found = self.issues.get(row.id)
+            if found is not None:
+                return colour("red" if found.errors else "amber")
+        if column == 3 and role == Qt.ItemDataRole.ToolTipRole:
+            return row.type_label
+        return None
+
+    def filters(self) -> EpisodeFilter:
+        values = {k: str(c.currentData() or "") for k, c in self.combos.items()}
+        return EpisodeFilter(
+            text=self.search.text(), placement_type=values["placement_type"],
+            route=values["route"], state=values["state"],  # type: ignore[arg-type]
+            within_20=values["within_20"],  # type: ignore[arg-type]
+            date_from=self.date_from.value(), date_to=self.date_to.value(),
+            child_id=self._child_filter, setting_id=self._setting_filter,
+            only_with_issues=self.problems.isChecked())
+
+    def _filtered(self, rows: list[EpisodeRow]) -> list[int]:
+        return filter_rows(rows, self._hays, self.filters(), self.today,
+                           self.issues if self.checks_done else None)
+
+    def apply_filters(self) -> None:
+        self._debounce.stop()
+        self.model.set_shown(self._filtered(self.model.all_rows))
+        self._after_filter()
+        self._save_filters()
+
+    def _after_filter(self) -> None:
+        shown, total = len(self.model.shown), len(self.model.all_rows)
+        text = self.tr("{shown} of {total} placements").format(shown=f"{shown:,}",
+                                                               total=f"{total:,}")
+        if shown and self._setting_filter:  # from a link: say whose list this is
+            text += self.tr(", at {name} only").format(name=self.model.row_at(0).setting_name)
+        elif shown and self._child_filter:
+            text += self.tr(", {ref} only").format(ref=self.model.row_at(0).child_ref)
+        self.count.setText(text)
+        self.clear_button.setEnabled(not self.filters().is_clear())
+        self.empty.setVisible(total == 0)
+        if not self.selected_id():
+            self._show_detail(None)
+
+    def clear_filters(self) -> None:
+        for widget in (*self.combos.values(), self.problems, self.search):
+            widget.blockSignals(True)
+        for combo in self.combos.values():
+            combo.setCurrentIndex(0)
+        self.problems.setChecked(False)
+        self.search.clear()
+        for widget in (*self.combos.values(), self.problems, self.search):
+            widget.blockSignals(False)
+        self.date_from.set_value(None)
+        self.date_to.set_value(None)
+        self._child_filter = None
+        self._setting_filter = None
+        self.apply_filters()
+
+    def show_child(self, child_id: str) -> None:
+        """Show only one child's episodes (from a link)."""
+        self.clear_filters()
+        self._child_filter = child_id
+        self.apply_filters()
+
+    def show_setting(self, setting_id: str) -> None:
+        """Show only the episodes at one setting (from a link)."""
+        self.clear_filters()
+        self._setting_filter = setting_id
+        self.apply_filters()
+
+    def _save_filters(self) -> None:
+        self.settings.setValue(PREFIX + "text", self.search.text())
+        for key, combo in self.combos.items():
+            self.settings.setValue(PREFIX + key, combo.currentData() or "")
+        self.settings.setValue(PREFIX + "problems", self.problems.isChecked())
+
+    def _restore_filters(self) -> None:
+        self.search.blockSignals(True)
+        self.search.setText(str(self.settings.value(PREFIX + "text", "") or ""))
+        self.search.blockSignals(False)
+        for key, combo in self.combos.items():
+            combo.blockSignals(True)
+            combo.setCurrentIndex(max(0, combo.findData(self.settings.value(PREFIX + key, ""))))
+            combo.blockSignals(False)
+        self.problems.blockSignals(True)
+        self.problems.setChecked(str(self.settings.value(PREFIX + "problems", "false"))
+                                 .lower() == "true")
+        self.problems.blockSignals(False)
+
+    # -- selection and detail ----------------------------------------------------------------
+
+    def selected_row(self) -> EpisodeRow | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.row_at(rows[0].row()) if rows else None
+
+    def selected_id(self) -> str | None:
+        row = self.selected_row()
+        return row.id if row else None
+
+    def select_id(self, episode_id: str) -> bool:
+        position = self.model.position_of(episode_id)
+        if position is None:
+            return False
+        self.table.selectRow(position)
+        self.table.scrollTo(self.model.index(position, 0))
+        return True
+
+    def _selected(self, _new: QItemSelection, _old: QItemSelection) -> None:
+        row = self.selected_row()
+        self._update_buttons()
+        self._show_detail(episode_detail(self.sessions, row.uuid, self.today) if row else None)
+
+    def _update_buttons(self) -> None:
+        chosen = self.selected_row() is not None
+        for button in (self.edit_button, self.edit_child_button, self.agreement_button):
+            button.setEnabled(chosen)
+
+    def _show_detail(self, d: EpisodeDetail | None) -> None:
+        if d is None:
+            for browser in (self.overview, self.checks, self.history):
+                browser.setHtml(html.escape(self.tr("Choose a placement in the list to see "
+                                                    "its details.")))
+            return
+        e = html.escape
+
+        def line(label: str, value: str) -> str:
+            return f"<tr><th align='left'>{e(label)}</th><td>{value}</td></tr>"
+
+        miles = ("Unknown (a postcode is not in the lookup)" if d.distance_miles is None
+                 else f"{d.distance_miles:,.1f} miles" + (" (typed by hand)"
+                                                          if d.distance_entered else ""))
+        local = {True: "Within 20 miles", False: "Over 20 miles", None: ""}[d.within_20]
+        area = {True: "inside the council's area", False: "outside the council's area",
+                None: "inside or outside the council's area not known"}[d.in_area]
+        rows = [
+            line("Child", f"<a href='child:{d.child_id.hex}'>{e(d.child_ref)}</a>"
+                          + (f", aged {d.child_age}" if d.child_age is not None else "")
+                          + (" (UASC)" if d.uasc else "")),
+            line("Dates", e(f"{date_short(d.start_date)} to "
+                            f"{date_short(d.end_date) or 'now (live)'}")),
+            line("Type", e(d.type_label)),
+            line("Setting", (f"<a href='setting:{d.setting_id.hex}'>" if d.setting_id else "")
+                 + e(f"{d.setting_name or 'Not in the register'}"
+                     + (f" ({d.urn})" if d.urn else ""))
+                 + ("</a>" if d.setting_id else "")),
+            line("Route", e(d.route.label if d.route else "Not recorded")
+                 + (f"<br><i>{e(d.route_reason)}</i>" if d.route_reason else "")),
+            line("Postcodes", e(f"home {d.home_postcode or 'unknown'}, placement "
+                                f"{d.placement_postcode or 'unknown'}")),
+            line("Distance", e(miles + (f"; {local}" if local else "") + f"; {area}")),
+        ]
+        if d.needs_level or d.personal_adviser:
+            rows.append(line("Care leaver", e(f"needs level {d.needs_level or 'not assessed'}"
+                                              f", adviser {d.personal_adviser or 'none'}")))
+        rows += [line(code, e(text)) for code, text in d.codes]
+        self.overview.setHtml(f"<table cellspacing='4'>{''.join(rows)}</table>")
+        if d.issues:
+            items = "".join(f"<li><b>{e(i.level.capitalize())}</b> ({e(i.field)}): "
+                            f"{e(i.message)}</li>" for i in d.issues)
+            self.checks.setHtml(f"<ul>{items}</ul>")
+        else:
+            self.checks.setHtml(e(self.tr("No problems: this episode passes the SSDA903 "
+                                          "checks.")))
+        others = "".join(f"<li>{e(text)}</li>" for _id, text in d.other_episodes) or \
+            "<li>None</li>"
+        deals = "".join(f"<li><a href='agreement:{aid.hex}'>{e(ref)}</a>: {e(status)}</li>"
+                        for aid, ref, status in d.agreements) or "<li>None yet</li>"
+        self.history.setHtml(
+            f"<p><a href='child:{d.child_id.hex}'>Show all of {e(d.child_ref)}'s "
+            f"placements in the list</a></p><p><b>Other placements</b></p><ul>{others}</ul>"
+            f"<p><b>Individual Placement Agreements</b></p><ul>{deals}</ul>")
+
+    def _link(self, url: QUrl) -> None:
+        kind, _sep, value = url.toString().partition(":")
+        if kind == "child":
+            self.show_child(value)
+        elif kind == "setting":
+            self.show_setting(value)
+        elif kind == "agreement":
+            self.open_agreement.emit(uuid.UUID(value))
+
+    # -- actions -----------------------------------------------------------------------------
+
+    def new_child(self) -> Any:
+        from .placement_dialogs import ChildDialog
+
+        dialog = ChildDialog(self.sessions, self.today, None, self)
+        if dialog.exec() and dialog.saved_id:
+            self.changed.emit()
+            self.new_episode(dialog.saved_id)
+        return dialog
+
+    def edit_child(self) -> None:
+        row = self.selected_row()
+        if row is None:
+            return
+        from .placement_dialogs import ChildDialog
+
+        dialog = ChildDialog(self.sessions, self.today, uuid.UUID(row.child_id), self)
+        if dialog.exec():
+            self.reload()
+            self.changed.emit()
+
+    def new_episode(self, child_id: uuid.UUID | None = None) -> None:
+        from .placement_dialogs import EpisodeDialog
+
+        if child_id is None and (row := self.selected_row()) is not None:
+            child_id = uuid.UUID(row.child_id)
+        dialog = EpisodeDialog(self.sessions, None, child_id, self)
+        if dialog.exec() and dialog.saved_id:
+            self.reload()
+            if not self.select_id(dialog.saved_id.hex):
+                self.clear_filters()
+                self.select_id(dialog.saved_id.hex)
+            self.changed.emit()
+
+    def edit_selected(self) -> None:
+        row = self.selected_row()
+        if row is None:
+            return
+        from .placement_dialogs import EpisodeDialog
+
+        dialog = EpisodeDialog(self.sessions, row.uuid, None, self)
+        if dialog.exec():
+            self.reload()
+            self.changed.emit()
+
+    def _new_agreement(self) -> None:
+        row = self.selected_row()
+        if row is not None:
+            self.new_agreement.emit(row.uuid)
+
+    def export_view(self) -> None:
+        name, _filter = QFileDialog.getSaveFileName(
+            self, self.tr("Export the placements shown"), "placements.xlsx",
+            self.tr("Excel workbook (*.xlsx);;CSV (*.csv)"))
+        if name:
+            self.export_to(name)
+
+    def export_to(self, path: str) -> None:
+        from ...io.table_export import write_table
+
+        headings = ["Child", "Start", "End", "Placement type", "Setting", "URN", "Route",
+                    "Miles", "IPA", "903 checks"]
+        table = [[r.child_ref, r.start_date, r.end_date, r.placement_type,
+                  r.setting_name or "", r.urn or "", r.route.label if r.route else "",
+                  r.distance_miles, r.agreement_ref or "", self._issue_text(r)]
+                 for r in self.model.visible()]
+        write_table(path, headings, table, sheet="Placements")

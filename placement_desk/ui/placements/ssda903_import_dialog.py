@@ -1,0 +1,254 @@
+"""Import an SSDA903 return: choose the header and episodes files, run off the GUI thread,
+read the summary and the problems, and save them as an Excel report.
+
+The import runs in one transaction, so Cancel (or a file that is not a 903 file)
+leaves the database exactly as it was; the dialog says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QSortFilterProxyModel, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QWidget,
+)
+from sqlalchemy.orm import Session, sessionmaker
+
+from ...errors import UserError
+from ...progress import TaskState
+from ..common.import_task_dialog import ImportTaskDialog
+from ..common.rows import SORT_ROLE, Column, RowTableModel
+
+FILE_FILTER = "SSDA903 files (*.csv *.xlsx);;All files (*)"
+REPORT_FILTER = "Excel workbook (*.xlsx)"
+
+# Columns of the problems table
+COL_FILE, COL_ROW, COL_COLUMN, COL_LEVEL, COL_REASON = range(5)
+
+
+class Ssda903ImportDialog(ImportTaskDialog):
+    """The two files, and the problems found in them below the summary; the running,
+    progress and cancel are the base class's."""
+
+    def __init__(self, sessions: sessionmaker[Session], start_task: Callable[..., Any],
+                 parent: QWidget | None = None, on_done: Callable[[Any], None] | None = None
+                 ) -> None:
+        super().__init__(sessions, start_task, parent, on_done)
+        self.setWindowTitle(self.tr("Import an SSDA903 return"))
+        self.setMinimumWidth(720)
+        self.report_path: Path | None = None
+
+        intro = QLabel(self.tr(
+            "Choose the header file (one row per child: CHILD, SEX, DOB, ETHNIC) and the "
+            "episodes file (one row per episode: CHILD, DECOM, PLACE, URN...) of the SSDA903 "
+            "return, as CSV or Excel files. Usable rows are imported; rows that cannot be used "
+            "are listed below with the reason, and you can save the list as an Excel report. "
+            "Importing the same files again changes nothing."))
+        intro.setWordWrap(True)
+        intro.setToolTip(self.tr("SSDA903: the return of children looked after that every "
+                                 "council sends the Department for Education each year."))
+        self.header_edit = QLineEdit()
+        self.header_edit.setAccessibleName(self.tr("Header file"))
+        self.episodes_edit = QLineEdit()
+        self.episodes_edit.setAccessibleName(self.tr("Episodes file"))
+        form = QFormLayout()
+        form.addRow(self.tr("&Header file:"),
+                    self._file_row(self.header_edit, self.tr("Choose the header file")))
+        form.addRow(self.tr("&Episodes file:"),
+                    self._file_row(self.episodes_edit, self.tr("Choose the episodes file")))
+
+        self.outcome.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.problems_label = QLabel()
+        self.model: RowTableModel[Any] = RowTableModel(self._columns(), lambda p: p.row, self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(SORT_ROLE)
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setAccessibleName(self.tr("Problems found in the files"))
+        self.table.setSortingEnabled(True)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setTabKeyNavigation(False)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.Interactive)
+        self.table.setVisible(False)
+        self.save_button = QPushButton(self.tr("Save report as Excel…"))
+        self.save_button.setToolTip(self.tr("Write every problem (file, row, column, value, "
+                                            "level, reason) to an .xlsx workbook"))
+        self.save_button.setVisible(False)
+        self.save_button.clicked.connect(self.save_report_as)
+
+        report_row = QHBoxLayout()
+        report_row.addWidget(self.problems_label, 1)
+        report_row.addWidget(self.save_button)
+        self._lay_out([intro, form], [(report_row, 0), (self.table, 1)])
+        self.header_edit.textChanged.connect(self._update_buttons)
+        self.episodes_edit.textChanged.connect(self._update_buttons)
+        self._update_buttons()
+
+    def _columns(self) -> list[Column[Any]]:
+        """In the order of the COL_ constants."""
+        return [
+            Column(self.tr("File"), lambda p: p.file),
+            Column(self.tr("Row"), lambda p: f"{p.row:,}", sort=lambda p: p.row,
+                   align_right=True, tooltip=self.tr("The row number Excel shows")),
+            Column(self.tr("Column"), lambda p: p.column),
+            Column(self.tr("Level"),
+                   lambda p: self.tr("Error") if p.level == "error" else self.tr("Warning"),
+                   tooltip=self.tr("Error: the row was not imported, or breaks an SSDA903 "
+                                   "rule. Warning: imported, but check it.")),
+            Column(self.tr("Reason"), lambda p: p.reason),
+        ]
+
+    def _file_row(self, edit: QLineEdit, title: str) -> QWidget:
+        box = QWidget()
+        row = QHBoxLayout(box)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(edit, 1)
+        choose = QPushButton(self.tr("Choose…"))
+        choose.setAccessibleName(title)
+
+        def pick() -> None:
+            path, _ = QFileDialog.getOpenFileName(self, title, edit.text(), FILE_FILTER)
+            if path:
+                edit.setText(path)
+
+        choose.clicked.connect(pick)
+        row.addWidget(choose)
+        return box
+
+    def can_import(self) -> bool:
+        return bool(self.header_edit.text().strip() and self.episodes_edit.text().strip())
+
+    def _update_buttons(self) -> None:
+        super()._update_buttons()
+        self.header_edit.setEnabled(self.task is None)
+        self.episodes_edit.setEnabled(self.task is None)
+        self.save_button.setEnabled(self.task is None and bool(self.model.rows))
+
+    def set_files(self, header: str | Path, episodes: str | Path) -> None:
+        self.header_edit.setText(str(header))
+        self.episodes_edit.setText(str(episodes))
+
+    # -- importing -----------------------------------------------------------------------
+
+    def run(self) -> None:
+        from ...services.placements.ssda903_import import import_ssda903
+
+        header = Path(self.header_edit.text().strip())
+        episodes = Path(self.episodes_edit.text().strip())
+        sessions = self.sessions
+
+        def work(state: TaskState) -> Any:
+            return import_ssda903(sessions, header, episodes, state)
+
+        self.summary = None
+        self._show_problems([])
+        self.step.setText(self.tr("Starting…"))
+        self.start_import(self.tr("Importing the SSDA903 return"), work)
+
+    def show_summary(self, summary: Any) -> None:
+        super().show_summary(summary)
+        self._show_problems(summary.problems)
+
+    def summary_text(self, summary: Any) -> str:
+        return "\n".join([
+            self.tr("Files: {header} and {episodes}").format(
+                header=summary.header_file, episodes=summary.episodes_file),
+            self.tr("Children: {new} new, {updated} updated, {unchanged} unchanged").format(
+                new=f"{summary.children_new:,}", updated=f"{summary.children_updated:,}",
+                unchanged=f"{summary.children_unchanged:,}"),
+            self.tr("Episodes: {new} new, {updated} updated, {unchanged} unchanged").format(
+                new=f"{summary.episodes_new:,}", updated=f"{summary.episodes_updated:,}",
+                unchanged=f"{summary.episodes_unchanged:,}"),
+            self.tr("Rows not imported: {rejected} ({header} in the header file, {episodes} "
+                    "in the episodes file)").format(
+                rejected=f"{summary.rows_rejected:,}",
+                header=f"{summary.header_rows_rejected:,}",
+                episodes=f"{summary.episode_rows_rejected:,}"),
+        ])
+
+    def _show_problems(self, problems: list[Any]) -> None:
+        self.model.set_rows(problems)
+        self.proxy.sort(-1)
+        shown = bool(problems) or self.summary is not None
+        self.table.setVisible(bool(problems))
+        self.save_button.setVisible(bool(problems))
+        if not shown:
+            self.problems_label.clear()
+        elif not problems:
+            self.problems_label.setText(self.tr("No problems found."))
+        else:
+            errors = sum(1 for p in problems if p.level == "error")
+            self.problems_label.setText(
+                self.tr("{count} problems: {errors} errors, {warnings} warnings").format(
+                    count=f"{len(problems):,}", errors=f"{errors:,}",
+                    warnings=f"{len(problems) - errors:,}"))
+        if problems:
+            self.table.resizeColumnsToContents()
+        self._update_buttons()
+
+    # -- the report ----------------------------------------------------------------------
+
+    def save_report_as(self) -> None:
+        if self.summary is None:
+            return
+        suggested = str(Path.home() / "SSDA903 import problems.xlsx")
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save report as Excel"),
+                                              suggested, REPORT_FILTER)
+        if path:
+            if not path.lower().endswith(".xlsx"):
+                path += ".xlsx"
+            self.save_report(Path(path))
+
+    def save_report(self, path: Path) -> None:
+        """Write the problems to ``path`` in the background."""
+        from ...services.placements.ssda903_import import save_problem_report
+
+        summary = self.summary
+
+        def work(state: TaskState) -> Any:
+            return save_problem_report(summary, path, state)
+
+        self.report_path = None
+        self.step.setText(self.tr("Saving the report…"))
+        self.task = self.start_task(self.tr("Saving the report"), work,
+                                    on_success=self._saved, on_failure=self._save_failed,
+                                    on_cancel=self._save_cancelled)
+        self._update_buttons()
+
+    def _saved(self, path: Any) -> None:
+        self.task = None
+        self.report_path = Path(path)
+        self.step.setText(self.tr("Report saved to {path}.").format(path=path))
+        self._update_buttons()
+
+    def _save_failed(self, exc: BaseException, _detail: str) -> None:
+        self.task = None
+        if isinstance(exc, UserError):
+            self.step.setText(self.tr("The report was not saved: {error}").format(error=exc))
+        else:
+            self.step.setText(self.tr("Sorry, the report could not be saved ({error}). Try "
+                                      "another folder.").format(error=exc))
+        self._update_buttons()
+
+    def _save_cancelled(self) -> None:
+        self.task = None
+        self.step.setText(self.tr("Saving the report was cancelled."))
+        self._update_buttons()

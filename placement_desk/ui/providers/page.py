@@ -1,0 +1,49 @@
+"""Providers: the register of settings, their Ofsted ratings, risk and documents."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QHBoxLayout, QPushButton
+
+from ..common.page import Page
+from ..context import AppContext
+from ..pages import register_page
+from .ofsted_import_dialog import OfstedImportDialog
+from .providers_view import ProvidersView
+
+
+class ProvidersPage(Page):
+    title = "Providers"
+    summary = ("Every setting the council knows: Ofsted ratings, risk level and whether a "
+               "child is placed there. Search, filter, open a setting with Enter.")
+    entities = frozenset({"setting", "provider", "ofsted_inspection", "placement_episode",
+                          "qa_visit", "action", "provider_document"})
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__(ctx)
+        self.view = ProvidersView(ctx.sessions, ctx.settings)
+        self.view.changed.connect(lambda: ctx.hub.announce("setting"))
+        self.import_button = QPushButton(self.tr("Import Ofsted files…"))
+        self.import_button.setToolTip(self.tr("Update the register from Ofsted's published "
+                                              "provider-level data"))
+        self.import_button.clicked.connect(self.open_import)
+        top = QHBoxLayout()
+        top.addStretch(1)
+        top.addWidget(self.import_button)
+        self.body.addLayout(top)
+        self.body.addWidget(self.view, 1)
+
+    def refresh(self) -> None:
+        self.view.reload()
+
+    def open_import(self) -> OfstedImportDialog:
+        dialog = OfstedImportDialog(
+            self.ctx.sessions, self.ctx.tasks.start, self,
+            on_done=lambda _s: self.ctx.hub.announce("setting", "ofsted_inspection",
+                                                     "rating_alert", "action"))
+        dialog.show()
+        return dialog
+
+
+@register_page("providers", "Providers", "mdi6.home-city-outline", 2)
+def make_providers(ctx: AppContext) -> Page:
+    return ProvidersPage(ctx)

@@ -1,0 +1,76 @@
+"""QA: the visit schedule, the actions tracker, coverage figures and the area templates.
+
+One page with a tab per part; each tab is its own widget module. A refresh first
+brings the stored due dates and overdue actions up to date (one write session),
+then reloads the tabs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtWidgets import QTabWidget
+
+from ...services.qa.actions import mark_overdue
+from ...services.qa.schedule import recompute_schedule
+from ..common.page import Page
+from ..context import AppContext
+from ..pages import register_page
+from .actions_view import ActionsView
+from .coverage_view import CoverageView
+from .schedule_view import QaScheduleView
+from .templates_view import TemplatesView
+
+TAB_KEY = "qa/tab"
+
+
+class QaPage(Page):
+    title = "QA"
+    summary = ("Quality-assurance visits planned by risk, the actions they raise, how many "
+               "settings in use were visited in the last 12 months, and the areas each "
+               "visit examines.")
+    entities = frozenset({"qa_visit", "setting", "action", "rating_alert", "placement_episode",
+                          "qa_template", "contract_review", "user"})
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__(ctx)
+        self._today = dt.date.today()
+        self.schedule = QaScheduleView(ctx)
+        self.action_list = ActionsView(ctx)
+        self.coverage = CoverageView(ctx)
+        self.templates = TemplatesView(ctx)
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self.schedule, self.tr("Schedule"))
+        self.tabs.addTab(self.action_list, self.tr("Actions"))
+        self.tabs.addTab(self.coverage, self.tr("Coverage"))
+        self.tabs.addTab(self.templates, self.tr("Templates"))
+        stored = str(ctx.settings.value(TAB_KEY, 0) or 0)
+        self.tabs.setCurrentIndex(int(stored) if stored.isdigit() else 0)
+        self.tabs.currentChanged.connect(lambda i: ctx.settings.setValue(TAB_KEY, i))
+        self.body.addWidget(self.tabs, 1)
+
+    @property
+    def today(self) -> dt.date:
+        return self._today
+
+    @today.setter
+    def today(self, day: dt.date) -> None:
+        """The date the page works to (tests set it); every tab follows."""
+        self._today = day
+        for tab in (self.schedule, self.action_list, self.coverage, self.templates):
+            tab.today = day
+
+    def refresh(self) -> None:
+        with self.ctx.sessions.begin() as session:
+            recompute_schedule(session, self.today)
+            mark_overdue(session, self.today)
+        self.schedule.reload()
+        self.action_list.reload()
+        self.coverage.reload()
+        self.templates.reload()
+
+
+@register_page("qa", "QA", "mdi6.clipboard-check-outline", 4)
+def make_qa(ctx: AppContext) -> Page:
+    return QaPage(ctx)

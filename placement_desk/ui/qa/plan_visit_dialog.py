@@ -1,0 +1,227 @@
+"""Small QA schedule forms: assign an officer to settings, and plan a visit with a date.
+
+Both save through the schedule service in one session and show a
+:class:`~placement_desk.errors.ValidationError` beside the field it names; the
+primary button stays disabled while the form has an error.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Sequence
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.orm import Session, sessionmaker
+
+from ...errors import ValidationError
+from ...models.enums import QaVisitType
+from ...services.common.formatting import date_long, date_short
+from ...services.qa.schedule import Officer, assign_officer, plan_visit, qa_officers
+from ..common.colours import colour
+
+
+def _error_label() -> QLabel:
+    label = QLabel()
+    label.setWordWrap(True)
+    label.setStyleSheet(f"color: {colour('red').name()};")
+    label.setVisible(False)
+    return label
+
+
+def _show_error(label: QLabel, text: str) -> None:
+    label.setText(text)
+    label.setVisible(bool(text))
+    fit_height(label.window())
+
+
+def fit_height(window: QWidget) -> None:
+    """Grow a dialog to the height its wrapped text needs at its current width."""
+    layout = window.layout()
+    if not window.isVisible() or layout is None:
+        return
+    layout.activate()
+    wanted = window.heightForWidth(window.width())
+    if wanted > window.height():
+        window.resize(window.width(), wanted)
+
+
+def officer_combo(officers: Sequence[Officer], nobody: str,
+                  current: uuid.UUID | None = None) -> QComboBox:
+    """A combo of officers; the first item (data None) is ``nobody``."""
+    combo = QComboBox()
+    combo.addItem(nobody, None)
+    for officer in officers:
+        combo.addItem(officer.name, officer.id)
+    if current is not None:
+        # findData compares Python objects by identity: match the id by value instead.
+        ids = [officer.id for officer in officers]
+        combo.setCurrentIndex(ids.index(current) + 1 if current in ids else 0)
+    return combo
+
+
+def _load_officers(sessions: sessionmaker[Session]) -> list[Officer]:
+    with sessions() as session:
+        return qa_officers(session)
+
+
+class AssignOfficerDialog(QDialog):
+    """Make one QA officer (or nobody) responsible for the chosen settings."""
+
+    def __init__(self, sessions: sessionmaker[Session], setting_ids: Sequence[uuid.UUID],
+                 names: Sequence[str], current: uuid.UUID | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.sessions = sessions
+        self.setting_ids = list(setting_ids)
+        self.changed: list[uuid.UUID] = []
+        self.setWindowTitle(self.tr("Assign a QA officer"))
+        officers = _load_officers(sessions)
+        if len(names) == 1:
+            about = self.tr("Choose the QA officer for {name}.").format(name=names[0])
+        else:
+            shown = ", ".join(names[:3]) + (", …" if len(names) > 3 else "")
+            about = self.tr("Choose the QA officer for these {n} settings: {names}.").format(
+                n=len(names), names=shown)
+        self.about = QLabel(about)
+        self.about.setWordWrap(True)
+        self.officer = officer_combo(officers, self.tr("Nobody (unassigned)"), current)
+        self.officer.setAccessibleName(self.tr("QA officer"))
+        self.officer_error = _error_label()
+        form = QFormLayout()
+        form.addRow(self.tr("QA officer"), self.officer)
+        form.addRow("", self.officer_error)
+        hint = QLabel(self.tr("Only active users with the QA officer role are listed. "
+                              "Choose Nobody to leave the settings unassigned.")
+                      if officers else
+                      self.tr("There are no active QA officers yet. An administrator can add "
+                              "users with the QA officer role; until then you can only leave "
+                              "the settings unassigned."))
+        hint.setWordWrap(True)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.save_button = self.buttons.addButton(self.tr("Assign"),
+                                                  QDialogButtonBox.ButtonRole.AcceptRole)
+        self.save_button.setDefault(True)
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        self.officer.currentIndexChanged.connect(lambda _i: _show_error(self.officer_error, ""))
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.about)
+        layout.addLayout(form)
+        layout.addWidget(hint)
+        layout.addWidget(self.buttons)
+        self.setMinimumWidth(440)
+        self.officer.setFocus()
+
+    def officer_id(self) -> uuid.UUID | None:
+        value = self.officer.currentData()
+        return value if isinstance(value, uuid.UUID) else None
+
+    def save(self) -> None:
+        try:
+            self.changed = assign_officer(self.sessions, self.setting_ids, self.officer_id())
+        except ValidationError as exc:
+            _show_error(self.officer_error, exc.message)
+            return
+        self.accept()
+
+
+class PlanVisitDialog(QDialog):
+    """Put a visit to one setting in the diary: date (dd/mm/yyyy), officer and type."""
+
+    def __init__(self, sessions: sessionmaker[Session], setting_id: uuid.UUID, name: str,
+                 today: dt.date | None = None, officer: uuid.UUID | None = None,
+                 next_due: dt.date | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.sessions = sessions
+        self.setting_id = setting_id
+        self.today = today or dt.date.today()
+        self.visit_id: uuid.UUID | None = None
+        self.setWindowTitle(self.tr("Plan a visit: {name}").format(name=name))
+        about = self.tr("Plan a QA visit to {name}.").format(name=name)
+        if next_due is not None:
+            about += " " + self.tr("Its next visit is due by {day}.").format(
+                day=date_long(next_due))
+        self.about = QLabel(about)
+        self.about.setWordWrap(True)
+        start = max(self.today, next_due) if next_due else self.today
+        self.planned_date = QDateEdit(QDate(start.year, start.month, start.day))
+        self.planned_date.setDisplayFormat("dd/MM/yyyy")
+        self.planned_date.setCalendarPopup(True)
+        self.planned_date.setAccessibleName(self.tr("Planned date"))
+        self.date_error = _error_label()
+        self.officer = officer_combo(_load_officers(sessions), self.tr("Not decided yet"),
+                                     officer)
+        self.officer.setAccessibleName(self.tr("Lead officer"))
+        self.officer_error = _error_label()
+        self.visit_type = QComboBox()
+        self.visit_type.addItem(self.tr("Not decided yet"), "")
+        for value, label in QaVisitType.choices():
+            self.visit_type.addItem(label, value)
+        self.visit_type.setAccessibleName(self.tr("Type of visit"))
+        form = QFormLayout()
+        form.addRow(self.tr("Planned date *"), self.planned_date)
+        form.addRow("", self.date_error)
+        form.addRow(self.tr("Lead officer"), self.officer)
+        form.addRow("", self.officer_error)
+        form.addRow(self.tr("Type of visit"), self.visit_type)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.save_button = self.buttons.addButton(self.tr("Plan visit"),
+                                                  QDialogButtonBox.ButtonRole.AcceptRole)
+        self.save_button.setDefault(True)
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        save = QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self)
+        save.setContext(Qt.ShortcutContext.WindowShortcut)
+        save.activated.connect(self.save)
+        self.planned_date.dateChanged.connect(lambda _d: self.check())
+        self.officer.currentIndexChanged.connect(lambda _i: _show_error(self.officer_error, ""))
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.about)
+        layout.addLayout(form)
+        layout.addWidget(self.buttons)
+        self.setMinimumWidth(480)
+        self.planned_date.setFocus()
+        self.check()
+
+    def date(self) -> dt.date:
+        d = self.planned_date.date()
+        return dt.date(d.year(), d.month(), d.day())
+
+    def check(self) -> bool:
+        """The date rule, checked as the user types; Plan visit waits until it is met."""
+        message = ""
+        if self.date() < self.today:
+            message = self.tr("{day} is in the past: choose today ({today}) or a later "
+                              "date.").format(day=date_short(self.date()),
+                                              today=date_short(self.today))
+        _show_error(self.date_error, message)
+        self.save_button.setEnabled(not message)
+        return not message
+
+    def save(self) -> None:
+        if not self.check():
+            return
+        kind = self.visit_type.currentData()
+        officer = self.officer.currentData()
+        try:
+            self.visit_id = plan_visit(
+                self.sessions, self.setting_id, self.date(),
+                officer if isinstance(officer, uuid.UUID) else None,
+                QaVisitType(kind) if kind else None, today=self.today)
+        except ValidationError as exc:
+            label = self.officer_error if exc.field == "officer" else self.date_error
+            _show_error(label, exc.message)
+            return
+        self.accept()

@@ -1,0 +1,364 @@
+"""The QA schedule tab: settings in use by when their next visit is due, and by officer.
+
+A view (overdue, due in 30 or 90 days, all) and an officer filter narrow the
+list; several settings can be chosen at once to assign an officer. A visit is
+planned for one setting with a date, or recorded (Ctrl+N); drafts left open are
+listed underneath to resume.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...errors import ValidationError
+from ...services.common.formatting import date_short
+from ...services.qa.schedule import (
+    Officer,
+    ScheduleRow,
+    due_within,
+    last_completed_visit,
+    next_planned_visit,
+    overdue,
+    qa_officers,
+    schedule_rows,
+)
+from ...services.qa.visits import open_drafts, start_visit
+from ..common.list_table import list_table
+from ..common.rows import ID_ROLE, ROW_ROLE, Column, RowTableModel
+from ..common.shortcuts import local_shortcuts
+from ..context import AppContext
+from .plan_visit_dialog import AssignOfficerDialog, PlanVisitDialog
+from .visit_dialog import VisitDialog, ask_letter_path, letter_file_name, write_letter
+
+PREFIX = "qa/schedule/"
+UNASSIGNED = "unassigned"
+
+
+def _next_due_text(row: ScheduleRow, today: dt.date) -> str:
+    if row.next_due is None:
+        return ""
+    text = date_short(row.next_due)
+    return f"{text} (overdue)" if row.next_due < today else text
+
+
+def columns(today: Callable[[], dt.date]) -> list[Column[ScheduleRow]]:
+    """The schedule's columns; ``today`` is asked each time so "overdue" stays right."""
+    return [
+        Column("Setting", lambda r: r.name),
+        Column("URN", lambda r: r.urn or "", tooltip="Unique Reference Number given by Ofsted"),
+        Column("Type", lambda r: r.setting_type.label),
+        Column("Risk", lambda r: r.risk_level.label if r.risk_level else "",
+               sort=lambda r: {"high": 3, "medium": 2, "low": 1}.get(
+                   r.risk_level.value if r.risk_level else "", 0)),
+        Column("Last visit", lambda r: date_short(r.last_visit), sort=lambda r: r.last_visit),
+        Column("Next due", lambda r: _next_due_text(r, today()), sort=lambda r: r.next_due,
+               tooltip="When the next visit is due, from the risk level and rating alerts"),
+        Column("Planned visit", lambda r: date_short(r.planned_date),
+               sort=lambda r: r.planned_date,
+               tooltip="The earliest visit planned or in progress"),
+        Column("Officer", lambda r: r.officer_name or "Unassigned"),
+        Column("Monitoring", lambda r: "Enhanced" if r.enhanced_monitoring else "",
+               tooltip="Enhanced monitoring after a rating alert"),
+    ]
+
+
+VIEWS = (("overdue", "Overdue"), ("30", "Due in the next 30 days"),
+         ("90", "Due in the next 90 days"), ("all", "All settings in use"))
+
+
+class QaScheduleView(QWidget):
+    """Reads through the schedule service; :meth:`reload` after the page recomputes dates."""
+
+    changed = Signal()
+    """Emitted after this tab saved something (officer, plan, visit)."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.today = dt.date.today()
+        self.view = QComboBox()
+        for key, label in VIEWS:
+            self.view.addItem(self.tr(label), key)
+        self.view.setCurrentIndex(max(0, self.view.findData(
+            ctx.settings.value(PREFIX + "view", ctx.settings.value("qa/view", "overdue")))))
+        self.view.setAccessibleName(self.tr("Which settings to list"))
+        self.officer = QComboBox()
+        self.officer.setAccessibleName(self.tr("QA officer"))
+        self.officer.setToolTip(self.tr("Show one officer's settings, or the unassigned ones"))
+        self.officer.addItem(self.tr("Any officer"), "")
+        self._wanted_officer = str(ctx.settings.value(PREFIX + "officer", "") or "")
+        self.count = QLabel()
+        bar = QHBoxLayout()
+        bar.addWidget(self.view)
+        bar.addWidget(self.officer)
+        bar.addStretch(1)
+        # The buttons take a second row, so that the page fits a small laptop screen.
+        actions = QHBoxLayout()
+        actions.addWidget(self.count, 1)
+        self.record_button = QPushButton(self.tr("Record a visit…"))
+        self.record_button.setToolTip(self.tr("Start recording a visit to the chosen setting "
+                                              "(Ctrl+N)"))
+        self.plan_button = QPushButton(self.tr("Plan visit…"))
+        self.plan_button.setToolTip(self.tr("Put a visit to the chosen setting in the diary"))
+        self.assign_button = QPushButton(self.tr("Assign officer…"))
+        self.assign_button.setToolTip(self.tr("Make one QA officer responsible for the chosen "
+                                              "settings"))
+        self.letter_button = QPushButton(self.tr("Last visit letter…"))
+        self.letter_button.setToolTip(self.tr(
+            "Save the letter to the provider for the chosen setting's last completed visit "
+            "as a PDF"))
+        for button in (self.record_button, self.plan_button, self.assign_button,
+                       self.letter_button):
+            actions.addWidget(button)
+        self.model: RowTableModel[ScheduleRow] = RowTableModel(columns(lambda: self.today),
+                                                               lambda r: r.setting_id)
+        self.table = list_table(self.model, self.tr("Settings on the QA schedule"),
+                                (150, 75, 230, 58, 80, 140, 95, 100), many=True)
+        self.table.doubleClicked.connect(lambda _i: self.record_visit())
+        self.drafts_label = QLabel(self.tr("Visits in progress (drafts): press Enter to resume"))
+        self.drafts = QListWidget()
+        self.drafts.setAccessibleName(self.tr("Visits in progress"))
+        self.drafts.setMaximumHeight(110)
+        self.drafts.itemActivated.connect(self._resume_item)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 8, 6, 6)
+        layout.addLayout(bar)
+        layout.addLayout(actions)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.message)
+        layout.addWidget(self.drafts_label)
+        layout.addWidget(self.drafts)
+        self.view.currentIndexChanged.connect(lambda _i: self.reload())
+        self.officer.currentIndexChanged.connect(lambda _i: self.reload())
+        self.record_button.clicked.connect(self.record_visit)
+        self.plan_button.clicked.connect(self.plan_selected)
+        self.assign_button.clicked.connect(self.assign_selected)
+        self.letter_button.clicked.connect(self.print_last_letter)
+        self.table.selectionModel().selectionChanged.connect(lambda *_a: self._enable())
+        local_shortcuts(self, [(QKeySequence.StandardKey.New, self.record_visit)])
+        self.setTabOrder(self.view, self.officer)
+        self.setTabOrder(self.officer, self.record_button)
+        self.setTabOrder(self.record_button, self.plan_button)
+        self.setTabOrder(self.plan_button, self.assign_button)
+        self.setTabOrder(self.assign_button, self.letter_button)
+        self.setTabOrder(self.letter_button, self.table)
+        self.setTabOrder(self.table, self.drafts)
+        self._enable()
+
+    # -- data ----------------------------------------------------------------------
+
+    def _officer_choice(self) -> str:
+        return str(self.officer.currentData() or self._wanted_officer or "")
+
+    def reload(self) -> None:
+        today = self.today
+        key = str(self.view.currentData())
+        officer_key = self._officer_choice()
+        self.ctx.settings.setValue(PREFIX + "view", key)
+        self.ctx.settings.setValue(PREFIX + "officer", officer_key)
+        keep = set(self.selected_ids())
+        with self.ctx.sessions() as session:
+            officers = qa_officers(session)
+            if key == "overdue":
+                rows = overdue(session, today)
+            elif key in ("30", "90"):
+                rows = due_within(session, today, int(key))
+            else:
+                rows = schedule_rows(session, today)
+            total = len(rows)
+        self._fill_officers(officers, rows, officer_key)
+        if officer_key == UNASSIGNED:
+            rows = [r for r in rows if r.officer_id is None]
+        elif officer_key:
+            rows = [r for r in rows if str(r.officer_id) == officer_key]
+        self.model.set_rows(rows)
+        self.count.setText(self.tr("{shown} of {total} settings").format(
+            shown=f"{len(rows):,}", total=f"{total:,}"))
+        for row in range(self.model.rowCount()):
+            if self.model.index(row, 0).data(ID_ROLE) in keep:
+                self.table.selectionModel().select(
+                    self.model.index(row, 0),
+                    self.table.selectionModel().SelectionFlag.Select
+                    | self.table.selectionModel().SelectionFlag.Rows)
+        self._reload_drafts()
+        empty = self.tr("No settings in this list. Choose another view or officer, or record "
+                        "a visit to a setting from the Providers page.")
+        if not rows:
+            self.message.setText(empty)
+        elif self.message.text() == empty:
+            self.message.clear()
+        self._enable()
+
+    def _fill_officers(self, officers: list[Officer], rows: list[ScheduleRow],
+                       current: str) -> None:
+        names = {str(o.id): o.name for o in officers}
+        for row in rows:
+            if row.officer_id is not None and row.officer_name:
+                names.setdefault(str(row.officer_id), row.officer_name)
+        if current and current != UNASSIGNED and current not in names:
+            names[current] = self.tr("Officer no longer listed")
+        self.officer.blockSignals(True)
+        self.officer.clear()
+        self.officer.addItem(self.tr("Any officer"), "")
+        self.officer.addItem(self.tr("Unassigned"), UNASSIGNED)
+        for key, name in sorted(names.items(), key=lambda kv: kv[1].casefold()):
+            self.officer.addItem(name, key)
+        self.officer.setCurrentIndex(max(0, self.officer.findData(current)))
+        self.officer.blockSignals(False)
+        self._wanted_officer = ""
+
+    def _reload_drafts(self) -> None:
+        self.drafts.clear()
+        for draft in open_drafts(self.ctx.sessions):
+            item = QListWidgetItem(self.tr("{name} ({urn}), started {day}").format(
+                name=draft.setting_name, urn=draft.urn or self.tr("no URN"),
+                day=date_short(draft.visit_date)))
+            item.setData(Qt.ItemDataRole.UserRole, draft.visit_id)
+            self.drafts.addItem(item)
+        self.drafts_label.setVisible(self.drafts.count() > 0)
+        self.drafts.setVisible(self.drafts.count() > 0)
+
+    def _enable(self) -> None:
+        n = len(self.selected_ids())
+        self.record_button.setEnabled(n == 1)
+        self.plan_button.setEnabled(n == 1)
+        self.assign_button.setEnabled(n >= 1)
+        rows = self.selected_rows()
+        self.letter_button.setEnabled(n == 1 and rows[0].last_visit is not None)
+
+    # -- selection -----------------------------------------------------------------
+
+    def selected_rows(self) -> list[ScheduleRow]:
+        indexes = sorted(self.table.selectionModel().selectedRows(), key=lambda i: i.row())
+        return [i.data(ROW_ROLE) for i in indexes]
+
+    def selected_ids(self) -> list[uuid.UUID]:
+        return [r.setting_id for r in self.selected_rows()]
+
+    def selected_setting(self) -> uuid.UUID | None:
+        ids = self.selected_ids()
+        return ids[0] if ids else None
+
+    def select_ids(self, ids: list[uuid.UUID]) -> None:
+        """Select the rows of these settings (tests and keyboard users)."""
+        self.table.clearSelection()
+        selection = self.table.selectionModel()
+        for row in range(self.model.rowCount()):
+            index = self.model.index(row, 0)
+            if index.data(ID_ROLE) in ids:
+                selection.select(index, selection.SelectionFlag.Select
+                                 | selection.SelectionFlag.Rows)
+
+    # -- actions -------------------------------------------------------------------
+
+    def assign_dialog(self) -> AssignOfficerDialog | None:
+        rows = self.selected_rows()
+        if not rows:
+            self.message.setText(self.tr("Choose one or more settings in the list first."))
+            return None
+        officers = {r.officer_id for r in rows}
+        current = next(iter(officers)) if len(officers) == 1 else None
+        dialog = AssignOfficerDialog(self.ctx.sessions, [r.setting_id for r in rows],
+                                     [r.name for r in rows], current, self)
+        dialog.accepted.connect(lambda: self._assigned(dialog))
+        return dialog
+
+    def assign_selected(self) -> None:
+        dialog = self.assign_dialog()
+        if dialog is not None:
+            dialog.open()
+
+    def _assigned(self, dialog: AssignOfficerDialog) -> None:
+        name = dialog.officer.currentText()
+        n = len(dialog.changed)
+        if dialog.officer_id() is None:
+            text = self.tr("{n} of {total} settings are now unassigned.")
+        else:
+            text = self.tr("{name} is now the QA officer of {n} of {total} settings.")
+        self.message.setText(text.format(n=n, total=len(dialog.setting_ids), name=name)
+                             + ("" if n == len(dialog.setting_ids) else " " + self.tr(
+                                 "The others already had that officer.")))
+        self.changed.emit()
+        self.ctx.hub.announce("setting")
+
+    def plan_dialog(self) -> PlanVisitDialog | None:
+        rows = self.selected_rows()
+        if len(rows) != 1:
+            self.message.setText(self.tr("Choose one setting in the list to plan a visit."))
+            return None
+        row = rows[0]
+        dialog = PlanVisitDialog(self.ctx.sessions, row.setting_id, row.name, self.today,
+                                 row.officer_id, row.next_due, self)
+        dialog.accepted.connect(lambda: self._planned(dialog, row))
+        return dialog
+
+    def plan_selected(self) -> None:
+        dialog = self.plan_dialog()
+        if dialog is not None:
+            dialog.open()
+
+    def _planned(self, dialog: PlanVisitDialog, row: ScheduleRow) -> None:
+        self.message.setText(self.tr("Visit to {name} planned for {day}.").format(
+            name=row.name, day=date_short(dialog.date())))
+        self.changed.emit()
+        self.ctx.hub.announce("qa_visit", "setting")
+
+    def record_visit(self) -> VisitDialog | None:
+        ids = self.selected_ids()
+        if len(ids) != 1:
+            self.message.setText(self.tr("Choose one setting in the list first."))
+            return None
+        with self.ctx.sessions() as session:
+            planned = next_planned_visit(session, ids[0])
+        try:  # a visit already planned is the one recorded, rather than a second one
+            visit_id = start_visit(self.ctx.sessions, ids[0], self.today, visit_id=planned)
+        except ValidationError as exc:
+            self.message.setText(exc.message)
+            return None
+        return self.open_visit(visit_id)
+
+    def print_last_letter(self) -> None:
+        rows = self.selected_rows()
+        if len(rows) == 1 and rows[0].last_visit is not None:
+            path = ask_letter_path(self, letter_file_name(rows[0].name, rows[0].last_visit))
+            if path:
+                self.save_last_letter(path)
+
+    def save_last_letter(self, path: str) -> bool:
+        """Write the letter for the chosen setting's last completed visit to ``path``."""
+        setting = self.selected_setting()
+        with self.ctx.sessions() as session:
+            visit = last_completed_visit(session, setting) if setting else None
+        if visit is None:
+            self.message.setText(self.tr("The chosen setting has no completed visit."))
+            return False
+        problem = write_letter(self.ctx.sessions, visit, path, self.today)
+        self.message.setText(problem or self.tr("Letter saved to {path}").format(path=path))
+        return problem is None
+
+    def _resume_item(self, item: QListWidgetItem) -> None:
+        self.open_visit(item.data(Qt.ItemDataRole.UserRole))
+
+    def open_visit(self, visit_id: uuid.UUID) -> VisitDialog:
+        dialog = VisitDialog(self.ctx.sessions, visit_id, self.today, self)
+        dialog.finished.connect(lambda _r: self.ctx.hub.announce("qa_visit", "setting",
+                                                                 "action"))
+        dialog.show()
+        return dialog

@@ -1,0 +1,248 @@
+"""Recording a QA visit: keyboard-first, saved as a draft every few seconds and on close.
+
+A crash or power cut loses at most the last few seconds of typing: the form
+writes a draft (only what changed) every :data:`AUTOSAVE_MS` and whenever it is
+closed; drafts reopen from the QA page. "Complete visit" checks the visit and
+updates the setting's risk level and next due date. "Print letter…" saves the
+letter to the provider as a PDF (marked DRAFT until the visit is complete).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import uuid
+from pathlib import Path
+
+from PySide6.QtCore import QDate, QTimer
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QScrollArea,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.orm import Session, sessionmaker
+
+from ...errors import UserError, ValidationError
+from ...models.enums import QaJudgement, QaVisitType
+from ...services.qa.visits import (
+    AreaForm,
+    CompletedVisit,
+    VisitForm,
+    complete_visit,
+    load_visit,
+    save_draft,
+)
+from .visit_actions import VisitActions
+
+AUTOSAVE_MS = 3000
+
+
+def letter_file_name(setting_name: str, day: dt.date | None) -> str:
+    """A file name to offer for a visit letter: "QA visit Oak House 2026-03-02.pdf"."""
+    safe = re.sub(r'[\\/:*?"<>|]+', " ", setting_name).strip() or "setting"
+    return f"QA visit {safe}{' ' + day.isoformat() if day else ''}.pdf"
+
+
+def ask_letter_path(parent: QWidget, suggested: str) -> str:
+    """Ask where to save a visit letter; "" when the user cancels."""
+    name, _filter = QFileDialog.getSaveFileName(
+        parent, parent.tr("Save the letter to the provider"), suggested, parent.tr("PDF (*.pdf)"))
+    return name
+
+
+def write_letter(sessions: sessionmaker[Session], visit_id: uuid.UUID,
+                 path: str | Path, today: dt.date) -> str | None:
+    """Write the visit letter; returns a message for the user when it cannot be written."""
+    from ...reports.visit_letter import write_visit_letter
+
+    try:
+        write_visit_letter(sessions, visit_id, path, today=today)
+    except UserError as exc:
+        return str(exc)
+    return None
+
+
+def _judgement_combo(placeholder: str) -> QComboBox:
+    combo = QComboBox()
+    combo.addItem(placeholder, "")
+    for value, label in QaJudgement.choices():
+        combo.addItem(label, value)
+    return combo
+
+
+class VisitDialog(QDialog):
+    def __init__(self, sessions: sessionmaker[Session], visit_id: uuid.UUID,
+                 today: dt.date | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.sessions = sessions
+        self.visit_id = visit_id
+        self.today = today or dt.date.today()
+        self.completed: CompletedVisit | None = None
+        record = load_visit(sessions, visit_id)
+        form = record.form
+        self.setWindowTitle(self.tr("QA visit: {name}").format(name=record.setting_name))
+        self.resize(760, 720)
+        self.visit_date = QDateEdit()
+        self.visit_date.setDisplayFormat("dd/MM/yyyy")
+        self.visit_date.setCalendarPopup(True)
+        day = form.visit_date or self.today
+        self.visit_date.setDate(QDate(day.year, day.month, day.day))
+        self.visit_type = QComboBox()
+        self.visit_type.addItem(self.tr("Choose…"), "")
+        for value, label in QaVisitType.choices():
+            self.visit_type.addItem(label, value)
+        self.visit_type.setCurrentIndex(max(0, self.visit_type.findData(
+            form.visit_type.value if form.visit_type else "")))
+        self.officers = QLineEdit(form.officers or "")
+        self.spoke = [QSpinBox() for _ in range(3)]
+        for spin, count in zip(self.spoke, (form.spoke_children, form.spoke_staff,
+                                            form.spoke_managers), strict=True):
+            spin.setRange(0, 999)
+            spin.setValue(count)
+        header = QFormLayout()
+        header.addRow(self.tr("Visit date *"), self.visit_date)
+        header.addRow(self.tr("Type *"), self.visit_type)
+        header.addRow(self.tr("Officers"), self.officers)
+        header.addRow(self.tr("Children spoken to"), self.spoke[0])
+        header.addRow(self.tr("Staff spoken to"), self.spoke[1])
+        header.addRow(self.tr("Managers spoken to"), self.spoke[2])
+        self.areas: list[tuple[str, QComboBox, QPlainTextEdit]] = []
+        group = QGroupBox(self.tr("Areas examined"))
+        grid = QGridLayout(group)
+        for i, area in enumerate(form.areas):
+            combo = _judgement_combo(self.tr("Not yet judged"))
+            combo.setCurrentIndex(max(0, combo.findData(
+                area.judgement.value if area.judgement else "")))
+            combo.setAccessibleName(area.area)
+            evidence = QPlainTextEdit(area.evidence or "")
+            evidence.setPlaceholderText(self.tr("Evidence: what you saw, read and heard"))
+            evidence.setTabChangesFocus(True)
+            evidence.setFixedHeight(54)
+            grid.addWidget(QLabel(area.area), i * 2, 0)
+            grid.addWidget(combo, i * 2, 1)
+            grid.addWidget(evidence, i * 2 + 1, 0, 1, 2)
+            self.areas.append((area.area, combo, evidence))
+        self.overall = _judgement_combo(self.tr("Choose…"))
+        self.overall.setCurrentIndex(max(0, self.overall.findData(
+            form.overall_judgement.value if form.overall_judgement else "")))
+        self.summary = QPlainTextEdit(form.summary or "")
+        self.summary.setTabChangesFocus(True)
+        footer = QFormLayout()
+        footer.addRow(self.tr("Overall judgement *"), self.overall)
+        footer.addRow(self.tr("Summary"), self.summary)
+        content = QWidget()
+        inner = QVBoxLayout(content)
+        inner.addLayout(header)
+        inner.addWidget(group)
+        inner.addLayout(footer)
+        self.raised = VisitActions(sessions, visit_id, self.today)
+        inner.addWidget(self.raised)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(content)
+        self.status = QLabel()
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        self.buttons = QDialogButtonBox()
+        self.complete_button = self.buttons.addButton(self.tr("Complete visit"),
+                                                      QDialogButtonBox.ButtonRole.AcceptRole)
+        close = self.buttons.addButton(self.tr("Save draft and close"),
+                                       QDialogButtonBox.ButtonRole.RejectRole)
+        self.print_button = self.buttons.addButton(self.tr("Print letter…"),
+                                                   QDialogButtonBox.ButtonRole.ActionRole)
+        self.print_button.setToolTip(self.tr(
+            "Save the letter to the provider as a PDF; marked DRAFT until the visit is "
+            "complete"))
+        self.print_button.clicked.connect(self.print_letter)
+        self.setting_name = record.setting_name
+        self.complete_button.clicked.connect(self.complete)
+        close.clicked.connect(self.close)
+        shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self)
+        shortcut.activated.connect(self.autosave)
+        layout = QVBoxLayout(self)
+        layout.addWidget(scroll, 1)
+        layout.addWidget(self.error)
+        layout.addWidget(self.status)
+        layout.addWidget(self.buttons)
+        self.timer = QTimer(self)
+        self.timer.setInterval(AUTOSAVE_MS)
+        self.timer.timeout.connect(self.autosave)
+        self.timer.start()
+        self.visit_date.setFocus()
+
+    def form(self) -> VisitForm:
+        d = self.visit_date.date()
+        kind = self.visit_type.currentData()
+        overall = self.overall.currentData()
+        return VisitForm(
+            visit_type=QaVisitType(kind) if kind else None,
+            visit_date=dt.date(d.year(), d.month(), d.day()),
+            officers=self.officers.text().strip() or None,
+            spoke_children=self.spoke[0].value(), spoke_staff=self.spoke[1].value(),
+            spoke_managers=self.spoke[2].value(),
+            overall_judgement=QaJudgement(overall) if overall else None,
+            summary=self.summary.toPlainText().strip() or None,
+            areas=[AreaForm(name, QaJudgement(c.currentData()) if c.currentData() else None,
+                            e.toPlainText().strip() or None) for name, c, e in self.areas])
+
+    def autosave(self) -> bool:
+        if self.completed is not None:
+            return True
+        try:
+            saved = save_draft(self.sessions, self.visit_id, self.form())
+        except ValidationError as exc:
+            self.status.setText(self.tr("Draft not saved: {why}").format(why=exc.message))
+            return False
+        if saved.changed:
+            self.status.setText(self.tr("Draft saved at {time}").format(
+                time=dt.datetime.now().strftime("%H:%M:%S")))
+        return True
+
+    def print_letter(self) -> None:
+        path = ask_letter_path(self, letter_file_name(self.setting_name, self.form().visit_date))
+        if path:
+            self.save_letter(path)
+
+    def save_letter(self, path: str | Path) -> bool:
+        """Save the draft, then write the letter as it stands to ``path``."""
+        if not self.autosave():
+            return False
+        problem = write_letter(self.sessions, self.visit_id, path, self.today)
+        if problem:
+            self.error.setText(problem)
+            return False
+        self.status.setText(self.tr("Letter saved to {path}").format(path=Path(path).name))
+        return True
+
+    def complete(self) -> None:
+        try:
+            self.completed = complete_visit(self.sessions, self.visit_id, self.today,
+                                            self.form())
+        except ValidationError as exc:
+            self.error.setText(exc.message)
+            return
+        self.timer.stop()
+        self.accept()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.timer.stop()
+        self.autosave()
+        super().closeEvent(event)
+
+    def reject(self) -> None:
+        self.timer.stop()
+        self.autosave()
+        super().reject()

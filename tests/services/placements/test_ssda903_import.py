@@ -1,0 +1,334 @@
+"""Importing an SSDA903 return: counts, rejected rows, re-import, URNs, distances, rollback."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import math
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from openpyxl import load_workbook
+from sqlalchemy import event
+
+from placement_desk.errors import FileFormatError
+from placement_desk.io.ssda903_files import EPISODE_COLUMNS
+from placement_desk.lifecycle import Database
+from placement_desk.models import AuditEvent, Child, PlacementEpisode, PostcodeLookup, Setting
+from placement_desk.models.enums import (
+    CategoryOfNeed,
+    LegalStatus,
+    PlacementType,
+    PlaceProvider,
+    ReasonCeased,
+    ReasonNewEpisode,
+    ReasonPlaceChange,
+    RegistrationStatus,
+    SettingType,
+    Sex,
+)
+from placement_desk.progress import Cancelled, TaskState
+from placement_desk.services.placements.ssda903_import import (
+    REPORT_HEADINGS,
+    import_ssda903,
+    save_problem_report,
+)
+from tests.reference import SSDA903, need
+
+TODAY = dt.date(2025, 6, 2)
+HEADER_HEAD = "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB"
+EPISODE_HEAD = ",".join(EPISODE_COLUMNS)
+
+
+def _write(path: Path, *lines: str) -> Path:
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _day(text: str) -> dt.date | None:
+    try:
+        day, month, year = text.strip().split("/")
+        return dt.date(int(year), int(month), int(day))
+    except ValueError:
+        return None
+
+
+def _count(db: Database, model: type) -> int:
+    with db.sessions() as s:
+        return int(s.scalar(sa.select(sa.func.count()).select_from(model)) or 0)
+
+
+def _dump(db: Database) -> str:
+    """Every row of the tables an import writes, as a fingerprint."""
+    with db.engine.connect() as conn:
+        parts = [conn.exec_driver_sql(f"SELECT * FROM {table} ORDER BY id").fetchall()
+                 for table in ("child", "placement_episode", "audit_event")]
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def _expected_counts(header: Path, episodes: Path) -> tuple[int, int, int]:
+    """Children, usable episodes and rejected episode rows, worked out with csv alone."""
+    codes = {
+        "RNE": {m.value for m in ReasonNewEpisode}, "LS": {m.value for m in LegalStatus},
+        "CIN": {m.value for m in CategoryOfNeed},
+        "PLACE": {m.value for m in PlacementType if not m.value.startswith("CL_")},
+        "PLACE_PROVIDER": {m.value for m in PlaceProvider},
+        "REC": {m.value for m in ReasonCeased},
+        "REASON_PLACE_CHANGE": {m.value for m in ReasonPlaceChange},
+    }
+    with open(header, encoding="utf-8-sig", newline="") as fh:
+        children = {r["CHILD"].strip() for r in csv.DictReader(fh)
+                    if r["CHILD"].strip() and r["SEX"] in ("1", "2") and _day(r["DOB"])}
+    good = bad = 0
+    seen: set[tuple[str, str]] = set()
+    with open(episodes, encoding="utf-8-sig", newline="") as fh:
+        for r in csv.DictReader(fh):
+            start, end = _day(r["DECOM"]), _day(r["DEC"]) if r["DEC"].strip() else None
+            ok = (r["CHILD"].strip() in children and start is not None
+                  and (not r["DEC"].strip() or (end is not None and end >= start))
+                  and r["PLACE"].strip() != ""
+                  and all(not r[c].strip() or r[c].strip().upper() in v
+                          for c, v in codes.items())
+                  and (r["CHILD"], r["DECOM"]) not in seen)
+            if ok:
+                seen.add((r["CHILD"], r["DECOM"]))
+                good += 1
+            else:
+                bad += 1
+    return len(children), good, bad
+
+
+@pytest.mark.reference
+def test_the_published_files_import_with_the_expected_counts(db: Database) -> None:
+    header, episodes = need(SSDA903 / "header.csv"), need(SSDA903 / "episodes.csv")
+    children, good, bad = _expected_counts(header, episodes)
+    summary = import_ssda903(db.sessions, header, episodes, today=TODAY)
+    assert summary.children_new == children == _count(db, Child)
+    assert summary.episodes_new == good == _count(db, PlacementEpisode)
+    assert summary.episode_rows_rejected == bad
+    assert summary.episode_rows == good + bad > 5000
+    assert summary.children_updated == summary.episodes_updated == 0
+    # The random rows break the 903 rules: reported, one problem per rule and row.
+    assert summary.errors > 0 and summary.warnings > 0
+    rows = {p.row for p in summary.problems if p.file == "episodes.csv"}
+    assert rows and max(rows) <= good + bad + 1
+    with db.sessions() as s:
+        with open(episodes, encoding="utf-8-sig", newline="") as fh:
+            first = next(csv.DictReader(fh))
+        episode = s.scalars(sa.select(PlacementEpisode).join(Child).where(
+            Child.case_ref == first["CHILD"], PlacementEpisode.start_date == _day(
+                first["DECOM"]))).one()
+        assert episode.placement_type == first["PLACE"]
+        assert episode.urn == first["URN"]
+        assert episode.setting_id is None, "no register imported: URNs are unknown"
+
+
+@pytest.mark.reference
+def test_importing_the_same_files_again_changes_nothing(db: Database) -> None:
+    header, episodes = need(SSDA903 / "header.csv"), need(SSDA903 / "episodes.csv")
+    first = import_ssda903(db.sessions, header, episodes, today=TODAY)
+    before = _dump(db)
+    again = import_ssda903(db.sessions, header, episodes, today=TODAY)
+    assert _dump(db) == before
+    assert (again.children_new, again.children_updated, again.episodes_new,
+            again.episodes_updated) == (0, 0, 0, 0)
+    assert again.children_unchanged == first.children_new
+    assert again.episodes_unchanged == first.episodes_new
+    assert again.problems == first.problems
+
+
+def _small_files(tmp_path: Path) -> tuple[Path, Path]:
+    header = _write(tmp_path / "header.csv", HEADER_HEAD,
+                    "C1,1,01/02/2010,WBRI,,,",
+                    "C2,2,15/06/2012,AIND,,,",
+                    "C2,2,15/06/2012,AIND,,,",         # row 4: C2 again
+                    "C3,3,01/01/2011,WBRI,,,",         # row 5: sex 3
+                    "C4,1,01/01/2011,XXXX,,,")         # row 6: unknown ethnicity
+    episodes = _write(tmp_path / "episodes.csv", EPISODE_HEAD,
+                      "C1,01/04/2020,S,C2,N1,K2,PR4,01/04/2021,X1,,SM1 1AA,SM2 2BB,SC900001",
+                      "C1,01/04/2021,P,C2,N1,U4,PR1,,,CARPL,SM1 1AA,SM1 1AA,",
+                      "C9,01/04/2021,S,C2,N1,U4,PR1,,,,,,",              # row 4: no child
+                      "C2,31/13/2020,S,C2,N1,U4,PR1,,,,,,",              # row 5: bad date
+                      "C2,01/05/2020,S,C2,N1,ZZ,PR1,,,,,,",              # row 6: bad PLACE
+                      "C2,01/06/2020,S,C2,N1,U4,PR1,01/05/2020,E8,,,,",  # row 7: ends first
+                      "C1,01/04/2020,S,C2,N1,K2,PR4,,,,,,",              # row 8: C1 again
+                      "C3,01/04/2020,S,C2,N1,U4,PR1,,,,,,",              # row 9: C3 rejected
+                      "C2,01/07/2020,S,C2,N1,K2,PR4,,,,,,SC999999")      # row 10: unknown URN
+    return header, episodes
+
+
+def test_invalid_rows_are_listed_and_left_out(db: Database, tmp_path: Path) -> None:
+    header, episodes = _small_files(tmp_path)
+    summary = import_ssda903(db.sessions, header, episodes, today=TODAY)
+    assert (summary.children_new, summary.header_rows_rejected) == (2, 3)
+    assert (summary.episodes_new, summary.episode_rows_rejected) == (3, 6)
+    errors = {(p.file, p.row, p.column) for p in summary.problems
+              if p.level == "error" and "not imported" in p.reason}
+    assert errors == {("header.csv", 4, "CHILD"), ("header.csv", 5, "SEX"),
+                      ("header.csv", 6, "ETHNIC"), ("episodes.csv", 4, "CHILD"),
+                      ("episodes.csv", 5, "DECOM"), ("episodes.csv", 6, "PLACE"),
+                      ("episodes.csv", 7, "DEC"), ("episodes.csv", 8, "DECOM"),
+                      ("episodes.csv", 9, "CHILD")}
+    reasons = {(p.file, p.row): p for p in summary.problems}
+    assert "already on row 3" in reasons["header.csv", 4].reason
+    assert "not in the header file" in reasons["episodes.csv", 4].reason
+    assert "no usable row in the header file (see row 5" in reasons["episodes.csv", 9].reason
+    assert reasons["episodes.csv", 6].value == "ZZ"
+    with db.sessions() as s:
+        refs = set(s.scalars(sa.select(Child.case_ref)))
+        assert refs == {"C1", "C2"}
+        c1 = s.scalars(sa.select(Child).where(Child.case_ref == "C1")).one()
+        assert (c1.sex, c1.date_of_birth, c1.ethnicity) == (Sex.MALE, dt.date(2010, 2, 1),
+                                                            "WBRI")
+        # From the child's latest episode in the file
+        assert (c1.legal_status, c1.home_postcode) == ("C2", "SM1 1AA")
+        assert [e.start_date for e in c1.episodes] == [dt.date(2020, 4, 1),
+                                                       dt.date(2021, 4, 1)]
+        assert c1.episodes[1].reason_place_change == "CARPL"
+        audit = s.scalar(sa.select(sa.func.count()).select_from(AuditEvent).where(
+            AuditEvent.entity == "placement_episode", AuditEvent.entity_id == c1.episodes[0].id))
+        assert audit == 1, "bulk inserts are audited"
+
+
+def test_an_unknown_urn_is_kept_with_a_warning_and_a_known_one_links_the_setting(
+        db: Database, tmp_path: Path) -> None:
+    with db.sessions.begin() as s:
+        s.add(Setting(name="Oak House", urn="SC900001", setting_type=SettingType.CHILDRENS_HOME,
+                      allowed_placement_codes="K2", ofsted_provider_code="PR4",
+                      registration_status=RegistrationStatus.ACTIVE,
+                      registration_date=dt.date(2015, 6, 1)))
+    header, episodes = _small_files(tmp_path)
+    summary = import_ssda903(db.sessions, header, episodes, today=TODAY)
+    with db.sessions() as s:
+        rows = {e.urn: e for e in s.scalars(sa.select(PlacementEpisode))}
+        oak = s.scalars(sa.select(Setting).where(Setting.urn == "SC900001")).one()
+        assert rows["SC900001"].setting_id == oak.id
+        assert rows["SC999999"].setting_id is None
+    urn_problems = [p for p in summary.problems if p.row == 10 and p.column == "URN"]
+    assert [p.level for p in urn_problems] == ["warning"]
+    assert "SC999999 is not in the register" in urn_problems[0].reason
+    assert not [p for p in summary.problems if p.row == 2 and p.file == "episodes.csv"], \
+        "an episode that matches its setting has nothing to report"
+
+
+def test_a_changed_row_updates_the_episode_and_is_audited(db: Database,
+                                                          tmp_path: Path) -> None:
+    header, episodes = _small_files(tmp_path)
+    import_ssda903(db.sessions, header, episodes, today=TODAY)
+    text = episodes.read_text(encoding="utf-8").replace(",,,CARPL,", ",,,ALLEG,")
+    episodes.write_text(text, encoding="utf-8")
+    summary = import_ssda903(db.sessions, header, episodes, today=TODAY)
+    assert (summary.episodes_new, summary.episodes_updated, summary.episodes_unchanged) == (
+        0, 1, 2)
+    with db.sessions() as s:
+        episode = s.scalars(sa.select(PlacementEpisode).where(
+            PlacementEpisode.start_date == dt.date(2021, 4, 1))).one()
+        assert episode.reason_place_change == "ALLEG"
+        assert episode.version == 2
+        change = s.scalars(sa.select(AuditEvent).where(
+            AuditEvent.entity_id == episode.id, AuditEvent.action == "update")).one()
+        assert (change.before, change.after) == ({"reason_place_change": "CARPL"},
+                                                 {"reason_place_change": "ALLEG"})
+
+
+def test_distances_come_from_the_lookup_and_typed_ones_are_kept(db: Database,
+                                                                tmp_path: Path) -> None:
+    with db.sessions.begin() as s:
+        s.add_all([PostcodeLookup(postcode="SM11AA", easting=526000, northing=164000),
+                   PostcodeLookup(postcode="SM22BB", easting=529000, northing=168000)])
+    header, episodes = _small_files(tmp_path)
+    import_ssda903(db.sessions, header, episodes, today=TODAY)
+    with db.sessions.begin() as s:
+        first, second = s.scalars(sa.select(PlacementEpisode).join(Child).where(
+            Child.case_ref == "C1").order_by(PlacementEpisode.start_date)).all()
+        assert first.distance_miles == pytest.approx(math.hypot(3000, 4000) / 1609.344)
+        assert second.distance_miles == 0.0
+        assert s.scalars(sa.select(PlacementEpisode.distance_miles).join(Child).where(
+            Child.case_ref == "C2")).all() == [None], "no postcodes, no distance"
+        first.distance_miles, first.distance_entered = 12.5, True
+    summary = import_ssda903(db.sessions, header, episodes, today=TODAY)
+    assert summary.episodes_updated == 0
+    with db.sessions() as s:
+        kept = s.scalars(sa.select(PlacementEpisode.distance_miles).where(
+            PlacementEpisode.distance_entered.is_(True))).one()
+        assert kept == 12.5
+
+
+def test_a_bad_file_changes_nothing(db: Database, tmp_path: Path) -> None:
+    header, episodes = _small_files(tmp_path)
+    import_ssda903(db.sessions, header, episodes, today=TODAY)
+    before = _dump(db)
+    missing = _write(tmp_path / "no_place.csv", EPISODE_HEAD.replace("PLACE,", "WHERE,", 1),
+                     "C1,01/04/2023,S,C2,N1,U4,PR1,,,,,,")
+    text_xlsx = _write(tmp_path / "episodes.xlsx", "just some notes")
+    empty = _write(tmp_path / "empty.csv", "")
+    for bad, column in ((missing, "PLACE"), (text_xlsx, "CHILD"), (empty, "CHILD")):
+        with pytest.raises(FileFormatError) as caught:
+            import_ssda903(db.sessions, header, bad, today=TODAY)
+        assert (caught.value.file, caught.value.column) == (bad.name, column)
+    with pytest.raises(FileFormatError) as caught:
+        import_ssda903(db.sessions, empty, episodes, today=TODAY)
+    assert caught.value.file == "empty.csv"
+    assert _dump(db) == before
+
+
+def test_cancelling_after_the_writes_leaves_the_database_unchanged(db: Database,
+                                                                   tmp_path: Path) -> None:
+    header, episodes = _small_files(tmp_path)
+    before = _dump(db)
+    steps: list[str] = []
+
+    def watch(step: str, _done: int, _total: int) -> None:
+        steps.append(step)
+        if step.startswith("Checking episodes"):  # everything is written by now
+            state.cancel()
+
+    state = TaskState(watch, min_interval=0)
+    with pytest.raises(Cancelled):
+        import_ssda903(db.sessions, header, episodes, state, today=TODAY)
+    assert "Saving episodes" in steps
+    assert _dump(db) == before
+    assert _count(db, Child) == 0
+
+
+@pytest.mark.reference
+def test_the_problem_report_opens_in_excel_with_every_problem(db: Database,
+                                                              tmp_path: Path) -> None:
+    summary = import_ssda903(db.sessions, need(SSDA903 / "header.csv"),
+                             need(SSDA903 / "episodes.csv"), today=TODAY)
+    out = save_problem_report(summary, tmp_path / "problems.xlsx")
+    book = load_workbook(out, read_only=True)
+    rows = list(book.active.iter_rows(values_only=True))  # type: ignore[union-attr]
+    book.close()
+    assert rows[0] == REPORT_HEADINGS
+    assert len(rows) - 1 == len(summary.problems) > 1000
+    first = summary.problems[0]
+    assert rows[1] == (first.file, first.row, first.column, first.value,
+                       first.level.capitalize(), first.reason)
+    assert {r[4] for r in rows[1:]} == {"Error", "Warning"}
+
+
+def test_a_large_return_imports_in_one_pass(db: Database, tmp_path: Path) -> None:
+    """20,000 episodes: the import reads the database in bulk, not row by row."""
+    children = [f"K{i}" for i in range(5000)]
+    header = _write(tmp_path / "header.csv", HEADER_HEAD,
+                    *(f"{c},1,01/01/2010,WBRI,,," for c in children))
+    lines = [EPISODE_HEAD]
+    for c in children:
+        for n in range(4):
+            lines.append(f"{c},01/0{n + 1}/2020,P,C2,N1,U4,PR1,01/0{n + 2}/2020,X1,,,,")
+    episodes = _write(tmp_path / "episodes.csv", *lines)
+    statements: list[str] = []
+
+    def count(*args: object) -> None:
+        statements.append(str(args[2]))
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        summary = import_ssda903(db.sessions, header, episodes, today=TODAY)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert summary.episodes_new == 20000 == _count(db, PlacementEpisode)
+    assert len(statements) < 200

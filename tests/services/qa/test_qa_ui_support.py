@@ -1,0 +1,66 @@
+"""What the QA page asks of the schedule: who can be assigned, which planned visit to start."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from placement_desk.lifecycle import Database, open_database
+from placement_desk.models import QaVisit, Setting, User
+from placement_desk.models.enums import QaVisitStatus, SettingType, UserRole
+from placement_desk.services.qa.schedule import (
+    Officer,
+    next_planned_visit,
+    plan_visit,
+    qa_officers,
+)
+from placement_desk.services.qa.visits import start_visit
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Iterator[Database]:
+    database = open_database(tmp_path / "officers.db")
+    yield database
+    database.close()
+
+
+def test_only_active_qa_officers_are_offered_by_name(db: Database) -> None:
+    with db.sessions.begin() as s:
+        zara = User(username="zara", display_name="Zara Khan", role=UserRole.QA_OFFICER)
+        asha = User(username="asha", display_name="asha Patel", role=UserRole.QA_OFFICER)
+        s.add_all([
+            zara, asha,
+            User(username="gone", display_name="Gone Away", role=UserRole.QA_OFFICER,
+                 active=False),
+            User(username="boss", display_name="Bea Boss", role=UserRole.MANAGER),
+        ])
+    with db.sessions() as s:
+        officers = qa_officers(s)
+    assert officers == [Officer(asha.id, "asha Patel"), Officer(zara.id, "Zara Khan")]
+
+
+def test_no_officers_gives_an_empty_list(db: Database) -> None:
+    with db.sessions() as s:
+        assert qa_officers(s) == []
+
+
+def test_the_earliest_planned_visit_is_the_one_recording_starts(db: Database) -> None:
+    today = dt.date(2026, 6, 1)
+    with db.sessions.begin() as s:
+        home = Setting(name="Oak House", setting_type=SettingType.CHILDRENS_HOME)
+        s.add(home)
+        s.flush()
+        s.add(QaVisit(setting_id=home.id, status=QaVisitStatus.COMPLETED,
+                      visit_date=dt.date(2026, 1, 5)))
+    with db.sessions() as s:
+        assert next_planned_visit(s, home.id) is None
+    later = plan_visit(db.sessions, home.id, dt.date(2026, 7, 1), today=today)
+    sooner = plan_visit(db.sessions, home.id, dt.date(2026, 6, 10), today=today)
+    with db.sessions() as s:
+        assert next_planned_visit(s, home.id) == sooner
+    assert start_visit(db.sessions, home.id, today, visit_id=sooner) == sooner
+    with db.sessions() as s:
+        assert next_planned_visit(s, home.id) == later, "a started visit is no longer planned"

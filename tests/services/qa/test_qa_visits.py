@@ -1,0 +1,336 @@
+"""Recording QA visits: templates and their versions, drafts, completion, actions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from placement_desk.errors import ValidationError
+from placement_desk.lifecycle import Database, open_database
+from placement_desk.models import (
+    AuditEvent,
+    Child,
+    PlacementEpisode,
+    Provider,
+    QaTemplateVersion,
+    QaVisit,
+    Setting,
+)
+from placement_desk.models.enums import (
+    ActionPriority,
+    ActionSource,
+    AlertKind,
+    Judgement,
+    QaJudgement,
+    QaVisitStatus,
+    QaVisitType,
+    RiskLevel,
+    SettingType,
+)
+from placement_desk.services.qa.schedule import plan_visit, recompute_schedule
+from placement_desk.services.qa.visits import (
+    CHILDRENS_HOME_STANDARDS,
+    COUNCIL_STANDARDS,
+    SUPPORTED_ACCOMMODATION_STANDARDS,
+    AreaForm,
+    VisitForm,
+    cancel_visit,
+    complete_visit,
+    create_template,
+    edit_template,
+    ensure_default_templates,
+    list_templates,
+    load_visit,
+    open_drafts,
+    raise_action,
+    save_draft,
+    start_visit,
+    template_for,
+)
+from placement_desk.services.register.alerts import raise_alert
+
+TODAY = dt.date(2026, 6, 1)
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Iterator[Database]:
+    database = open_database(tmp_path / "visits.db", user="asha")
+    yield database
+    database.close()
+
+
+def _home(db: Database, kind: SettingType = SettingType.CHILDRENS_HOME,
+          **kw: object) -> uuid.UUID:
+    with db.sessions.begin() as s:
+        provider = Provider(name="Bright Futures Ltd")
+        s.add(provider)
+        s.flush()
+        setting = Setting(name="Oak House", urn="SC100001", setting_type=kind,
+                          provider_id=provider.id, **kw)
+        child = Child(case_ref="C1")
+        s.add_all([setting, child])
+        s.flush()
+        s.add(PlacementEpisode(child_id=child.id, setting_id=setting.id,
+                               start_date=dt.date(2025, 1, 1), placement_type="K2"))
+        return setting.id
+
+
+def _audit_count(db: Database) -> int:
+    with db.sessions() as s:
+        return int(s.scalar(select(func.count()).select_from(AuditEvent)) or 0)
+
+
+def _filled(form: VisitForm) -> VisitForm:
+    form.visit_type = QaVisitType.UNANNOUNCED
+    form.overall_judgement = QaJudgement.GOOD
+    form.officers = "Asha Patel, Ben Okafor"
+    form.spoke_children, form.spoke_staff = 2, 3
+    form.summary = "Warm, settled home."
+    for area in form.areas:
+        area.judgement = QaJudgement.GOOD
+        area.evidence = "Seen."
+    return form
+
+
+# --- Templates --------------------------------------------------------------------------
+
+def _template(s: Session, kind: SettingType) -> tuple[str, ...]:
+    found = template_for(s, kind)
+    assert found is not None
+    return found.areas
+
+
+def test_default_templates_are_seeded_once_per_type(db: Database) -> None:
+    with db.sessions.begin() as s:
+        assert ensure_default_templates(s) == 3
+        assert ensure_default_templates(s) == 0
+    with db.sessions() as s:
+        assert len(list_templates(s)) == 3
+        assert _template(s, SettingType.CHILDRENS_HOME) == CHILDRENS_HOME_STANDARDS
+        assert len(CHILDRENS_HOME_STANDARDS) == 9
+        assert _template(s, SettingType.SECURE_CHILDRENS_HOME) == CHILDRENS_HOME_STANDARDS
+        assert _template(s, SettingType.SUPPORTED_ACCOMMODATION) == \
+            SUPPORTED_ACCOMMODATION_STANDARDS
+        for kind in (SettingType.IFA, SettingType.SEMI_INDEPENDENT, SettingType.STAYING_PUT):
+            assert _template(s, kind) == COUNCIL_STANDARDS
+
+
+def test_editing_a_template_adds_a_version_and_leaves_recorded_visits_alone(
+        db: Database) -> None:
+    sid = _home(db)
+    first = start_visit(db.sessions, sid, TODAY)
+    before = load_visit(db.sessions, first)
+    with db.sessions() as s:
+        template = template_for(s, SettingType.CHILDRENS_HOME)
+        assert template is not None and template.version_no == 1
+    areas = ["Safeguarding", " Care   planning ", "", "Education"]
+    edited = edit_template(db.sessions, template.id, areas)
+    assert (edited.version_no, edited.areas) == (2, ("Safeguarding", "Care planning",
+                                                     "Education"))
+    assert edit_template(db.sessions, template.id, edited.areas).version_no == 2, \
+        "saving the same areas adds no version"
+
+    after = load_visit(db.sessions, first)
+    assert after.form.areas == before.form.areas
+    assert [a.area for a in after.form.areas] == list(CHILDRENS_HOME_STANDARDS)
+    assert after.template_version_id == template.version_id
+    second = load_visit(db.sessions, start_visit(db.sessions, sid, TODAY))
+    assert [a.area for a in second.form.areas] == list(edited.areas)
+    assert second.template_version_id == edited.version_id
+    with db.sessions() as s:
+        old = s.get(QaTemplateVersion, template.version_id)
+        assert old is not None and tuple(old.areas) == CHILDRENS_HOME_STANDARDS
+
+
+@pytest.mark.parametrize(("areas", "words"), [
+    ([], "at least one"), (["  "], "at least one"), (["Premises", "premises"], "listed twice")])
+def test_template_areas_are_checked(db: Database, areas: list[str], words: str) -> None:
+    with db.sessions.begin() as s:
+        ensure_default_templates(s)
+        template = template_for(s, SettingType.IFA)
+        assert template is not None
+    with pytest.raises(ValidationError, match=words) as caught:
+        edit_template(db.sessions, template.id, areas)
+    assert caught.value.field == "areas"
+
+
+def test_a_type_can_be_given_its_own_template(db: Database) -> None:
+    with db.sessions.begin() as s:
+        ensure_default_templates(s)
+    own = create_template(db.sessions, "Staying Put", SettingType.STAYING_PUT,
+                          ["Carer support", "The young person's voice"])
+    with db.sessions() as s:
+        assert _template(s, SettingType.STAYING_PUT) == own.areas
+        assert _template(s, SettingType.SUPPORTED_LODGINGS) == COUNCIL_STANDARDS
+    with pytest.raises(ValidationError, match="already covers"):
+        create_template(db.sessions, "Again", SettingType.STAYING_PUT, ["X"])
+
+
+# --- Drafts -----------------------------------------------------------------------------
+
+def test_a_draft_saves_reopens_and_a_repeat_save_writes_nothing(db: Database) -> None:
+    sid = _home(db)
+    visit_id = start_visit(db.sessions, sid, TODAY, visit_type=QaVisitType.ANNOUNCED)
+    record = load_visit(db.sessions, visit_id)
+    assert (record.status, record.form.visit_date, record.form.visit_type) == (
+        QaVisitStatus.DRAFT, TODAY, QaVisitType.ANNOUNCED)
+    assert [d.visit_id for d in open_drafts(db.sessions)] == [visit_id]
+
+    form = _filled(record.form)
+    form.areas[0].judgement = QaJudgement.REQUIRES_IMPROVEMENT
+    form.areas.append(AreaForm("Premises", QaJudgement.INADEQUATE, "Broken window"))
+    saved = save_draft(db.sessions, visit_id, form)
+    assert saved.changed and saved.saved_at is not None
+
+    reopened = load_visit(db.sessions, visit_id)
+    assert reopened.form == form
+    assert reopened.draft_saved_at == saved.saved_at
+    events = _audit_count(db)
+    again = save_draft(db.sessions, visit_id, reopened.form)
+    assert (again.changed, again.saved_at) == (False, saved.saved_at)
+    assert _audit_count(db) == events, "an autosave with no change leaves no audit trail"
+
+    form.areas = form.areas[:2]
+    form.summary = "  "
+    assert save_draft(db.sessions, visit_id, form).changed
+    shorter = load_visit(db.sessions, visit_id)
+    assert [a.area for a in shorter.form.areas] == list(CHILDRENS_HOME_STANDARDS[:2])
+    assert shorter.form.summary is None
+
+
+def test_draft_rules_and_only_drafts_can_be_saved(db: Database) -> None:
+    sid = _home(db)
+    visit_id = start_visit(db.sessions, sid, TODAY)
+    form = load_visit(db.sessions, visit_id).form
+    form.spoke_children = -1
+    with pytest.raises(ValidationError) as caught:
+        save_draft(db.sessions, visit_id, form)
+    assert caught.value.field == "spoke_children"
+    form.spoke_children = 0
+    form.areas[1].area = " "
+    with pytest.raises(ValidationError) as caught:
+        save_draft(db.sessions, visit_id, form)
+    assert caught.value.field == "areas[1].area"
+    cancel_visit(db.sessions, visit_id)
+    assert open_drafts(db.sessions) == []
+    with pytest.raises(ValidationError, match="cancelled"):
+        save_draft(db.sessions, visit_id, VisitForm())
+
+
+def test_a_planned_visit_is_started_as_a_draft(db: Database) -> None:
+    sid = _home(db)
+    planned = plan_visit(db.sessions, sid, dt.date(2026, 6, 10), None, QaVisitType.VIRTUAL,
+                         today=TODAY)
+    assert start_visit(db.sessions, sid, dt.date(2026, 6, 10), visit_id=planned) == planned
+    assert start_visit(db.sessions, sid, dt.date(2026, 6, 10), visit_id=planned) == planned
+    record = load_visit(db.sessions, planned)
+    assert (record.status, record.planned_date, record.form.visit_type,
+            len(record.form.areas)) == (QaVisitStatus.DRAFT, dt.date(2026, 6, 10),
+                                        QaVisitType.VIRTUAL, 9)
+    other = plan_visit(db.sessions, sid, dt.date(2026, 7, 1), today=TODAY)
+    cancel_visit(db.sessions, other)
+    with pytest.raises(ValidationError, match="cannot be started"):
+        start_visit(db.sessions, sid, TODAY, visit_id=other)
+
+
+# --- Completing -------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("change", "field"), [
+    ({"visit_date": None}, "visit_date"),
+    ({"visit_date": TODAY + dt.timedelta(days=1)}, "visit_date"),
+    ({"visit_type": None}, "visit_type"),
+    ({"overall_judgement": None}, "overall_judgement"),
+    ({"areas": []}, "areas"),
+])
+def test_completion_needs_date_type_judgement_and_areas(db: Database, change: dict[str, object],
+                                                        field: str) -> None:
+    sid = _home(db)
+    visit_id = start_visit(db.sessions, sid, TODAY)
+    form = _filled(load_visit(db.sessions, visit_id).form)
+    for key, value in change.items():
+        setattr(form, key, value)
+    save_draft(db.sessions, visit_id, form)
+    with pytest.raises(ValidationError) as caught:
+        complete_visit(db.sessions, visit_id, TODAY)
+    assert caught.value.field == field
+    with pytest.raises(ValidationError) as caught:
+        complete_visit(db.sessions, visit_id, TODAY, form)
+    assert caught.value.field == field
+    assert load_visit(db.sessions, visit_id).status == QaVisitStatus.DRAFT
+
+
+def test_each_area_needs_a_judgement_or_not_assessed(db: Database) -> None:
+    sid = _home(db)
+    visit_id = start_visit(db.sessions, sid, TODAY)
+    form = _filled(load_visit(db.sessions, visit_id).form)
+    form.areas[2].judgement = None
+    with pytest.raises(ValidationError, match="Education, or Not assessed") as caught:
+        complete_visit(db.sessions, visit_id, TODAY, form)
+    assert caught.value.field == "areas[2].judgement"
+    form.areas[2].judgement = QaJudgement.NOT_ASSESSED
+    complete_visit(db.sessions, visit_id, TODAY, form)
+    assert load_visit(db.sessions, visit_id).form.areas[2].judgement == QaJudgement.NOT_ASSESSED
+
+
+def test_a_saved_draft_with_an_unjudged_area_cannot_be_completed(db: Database) -> None:
+    """Areas start 'not yet judged' (not 'Not assessed'), so a forgotten one is caught."""
+    sid = _home(db)
+    visit_id = start_visit(db.sessions, sid, TODAY)
+    assert all(a.judgement is None for a in load_visit(db.sessions, visit_id).form.areas)
+    form = _filled(load_visit(db.sessions, visit_id).form)
+    form.areas[4].judgement = None
+    save_draft(db.sessions, visit_id, form)
+    with pytest.raises(ValidationError, match="Health and well-being, or Not assessed"):
+        complete_visit(db.sessions, visit_id, TODAY)
+
+
+def test_completing_updates_risk_and_moves_the_due_date_past_an_alert(db: Database) -> None:
+    sid = _home(db, latest_judgement=Judgement.GOOD, risk_level=RiskLevel.LOW)
+    with db.sessions.begin() as s:
+        setting = s.get(Setting, sid)
+        assert setting is not None
+        raise_alert(s, setting, AlertKind.DOWNGRADE, Judgement.OUTSTANDING, Judgement.GOOD,
+                    dt.date(2026, 5, 11))
+        recompute_schedule(s, TODAY)
+        assert setting.next_qa_due == dt.date(2026, 5, 26), \
+            "ten working days after the alert, the bank holiday on the 25th not counted"
+    visit_id = start_visit(db.sessions, sid, TODAY)
+    form = _filled(load_visit(db.sessions, visit_id).form)
+    form.overall_judgement = QaJudgement.INADEQUATE
+    form.visit_date = dt.date(2026, 5, 29)
+    done = complete_visit(db.sessions, visit_id, TODAY, form)
+    # QA Inadequate (+25), the alert's action open (+2) and overdue (+5), a child (+5): 37.
+    assert (done.risk_level, done.next_qa_due) == (RiskLevel.MEDIUM, dt.date(2026, 11, 29))
+    record = load_visit(db.sessions, visit_id)
+    assert record.status == QaVisitStatus.COMPLETED and record.completed_at is not None
+    assert open_drafts(db.sessions) == []
+    with pytest.raises(ValidationError, match="completed"):
+        save_draft(db.sessions, visit_id, record.form)
+    with pytest.raises(ValidationError, match="cannot be cancelled"):
+        cancel_visit(db.sessions, visit_id)
+
+
+def test_actions_are_raised_on_a_visit(db: Database) -> None:
+    sid = _home(db)
+    visit_id = start_visit(db.sessions, sid, TODAY)
+    action_id = raise_action(db.sessions, visit_id, "Repair the window", "Site manager",
+                             dt.date(2026, 6, 15), ActionPriority.HIGH)
+    with pytest.raises(ValidationError) as caught:
+        raise_action(db.sessions, visit_id, "No date", "Site manager", None)
+    assert caught.value.field == "due_date"
+    record = load_visit(db.sessions, visit_id)
+    [row] = record.actions
+    with db.sessions() as s:
+        provider_id = s.scalar(select(Setting.provider_id).where(Setting.id == sid))
+        visit_date = s.scalar(select(QaVisit.visit_date).where(QaVisit.id == visit_id))
+    assert (row.id, row.source, row.source_label, row.qa_visit_id, row.setting_id,
+            row.provider_id, row.owner, row.priority) == (
+        action_id, ActionSource.QA_VISIT, "QA visit 01/06/2026", visit_id, sid, provider_id,
+        "Site manager", ActionPriority.HIGH)
+    assert visit_date == TODAY
