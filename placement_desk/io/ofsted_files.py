@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Literal
 
 from ..errors import FileFormatError
+from ..identifiers import is_urn, normalise_urn
 from ..progress import NULL_STATE, TaskState
 from .tabular import (
     Cell,
@@ -288,17 +289,7 @@ def _refusal(path: Path, sheets: list[SheetSource], tables: list[_Table]) -> Fil
 # -- cells -----------------------------------------------------------------------------------
 
 _JUDGEMENT_KEYS = {heading_key(j): j for j in (*JUDGEMENTS, NOT_JUDGED)}
-_URN = re.compile(r"^[A-Z]{0,2}\d{5,8}$")
 _CODE_SPLIT = re.compile(r"[\s,;/|]+")
-
-
-def normalise_urn(value: Cell) -> str | None:
-    """'sc469688 ' → 'SC469688'; 2590934.0 → '2590934'; blank → None."""
-    text = cell_text(value)
-    if text is None:
-        return None
-    text = text.replace(" ", "").upper()
-    return text[:-2] if text.endswith(".0") and text[:-2].isdigit() else text
 
 
 @functools.lru_cache(maxsize=256)
@@ -521,7 +512,7 @@ def _read_row(r: _Row, role: FileKind | None, kind: FileKind, out: _Result) -> N
     if not urn.isalnum():
         r.warn("urn", f"{urn!r} is not a URN; row skipped")
         return
-    if not _URN.match(urn):
+    if not is_urn(urn):
         r.warn("urn", f"{urn!r} does not look like an Ofsted URN (such as SC469688 or "
                       "2590934); read anyway")
     if role == "closed":

@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from ...errors import ValidationError
+from ...identifiers import is_postcode, normalise_postcode
 from ...models import Agreement, AgreementVersion, Child, PlacementEpisode, Setting
 from ...models.enums import (
     CategoryOfNeed,
@@ -35,12 +36,10 @@ from ...models.enums import (
 )
 from ..common.formatting import date_short
 from ..common.settings_store import get_setting
-from ..register.settings import normalise_postcode
 from .distance import area_codes, in_area, miles_between, postcode_key, within_20_miles
 from .ssda903_rules import Issue, check_episodes, clean_urn
 
 CASE_REF_RE = re.compile(r"^[A-Za-z0-9/_.-]{1,40}$")
-POSTCODE_RE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]? [0-9][A-Z]{2}$")
 
 
 def clean_postcode(value: str | None, field_name: str) -> str | None:
@@ -48,7 +47,7 @@ def clean_postcode(value: str | None, field_name: str) -> str | None:
     if not _text(value):
         return None
     clean = normalise_postcode(value)
-    if clean is None or not POSTCODE_RE.match(clean):
+    if clean is None or not is_postcode(clean):
         raise ValidationError(field_name, f"{value} is not a UK postcode.")
     return clean
 

@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ...audit import audit_value
 from ...errors import ValidationError
+from ...identifiers import is_urn
 from ...io.ssda903_files import (
     NOT_IMPORTED,
     EpisodeRecord,
@@ -47,7 +48,6 @@ from ...models import AuditEvent, Child, PlacementEpisode, Setting, utcnow
 from ...models.enums import AuditAction
 from ...progress import NULL_STATE, TaskState
 from ..common.formatting import date_short
-from ..register.settings import URN_RE
 from .distance import miles_between_many
 from .episodes import CASE_REF_RE, clean_postcode
 from .ssda903_rules import check_episodes, clean_urn
@@ -272,7 +272,7 @@ class _Importer:
         home = self._postcode(record, record.home_postcode, "HOME_POST")
         placement = self._postcode(record, record.placement_postcode, "PL_POST")
         urn = clean_urn(record.urn)
-        if urn is not None and not URN_RE.match(urn):
+        if urn is not None and not is_urn(urn):
             self._problem(record, "URN", record.urn, "warning",
                           f"{urn} is not an Ofsted URN (two letters and six digits, or six "
                           "or seven digits); it was kept as recorded.")

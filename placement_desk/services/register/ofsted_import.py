@@ -22,6 +22,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from ...audit import audit_value
+from ...identifiers import is_urn
 from ...io.ofsted_files import (
     OfstedFile,
     OfstedInspectionRecord,
@@ -38,7 +39,6 @@ from ...models.enums import (
 )
 from ...progress import NULL_STATE, TaskState
 from . import alerts, ofsted_mapping, risk
-from .settings import URN_RE
 
 CLOSED_STATUSES = frozenset({RegistrationStatus.CLOSED, RegistrationStatus.CANCELLED,
                              RegistrationStatus.RESIGNED})
@@ -258,7 +258,7 @@ class _Importer:
         done = 0
         step = f"Updating the register from {self.current_file}"
         for rec in data.settings:
-            if not URN_RE.match(rec.urn):
+            if not is_urn(rec.urn):
                 self.summary.warnings.append(
                     f"{self.current_file}: row {rec.source_row}: {rec.urn!r} is not an Ofsted "
                     "URN, so the row was not added to the register.")

@@ -7,7 +7,6 @@ field, so a dialog can show the message beside it.
 from __future__ import annotations
 
 import datetime as dt
-import re
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,6 +15,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from ...errors import ValidationError
+from ...identifiers import is_postcode, is_urn, normalise_postcode, normalise_urn
 from ...models import (
     Action,
     AuditEvent,
@@ -39,22 +39,6 @@ from ...models.enums import (
 )
 from .documents import DocumentStatus, document_statuses
 from .risk import assess_settings
-
-URN_RE = re.compile(r"^(?:[A-Z]{2}\d{6}|\d{6,7})$")
-POSTCODE_RE = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}$")
-
-
-def normalise_urn(text: str | None) -> str | None:
-    value = (text or "").strip().upper().replace(" ", "")
-    return value or None
-
-
-def normalise_postcode(text: str | None) -> str | None:
-    """Upper case with one space before the inward code: ``sm11aa`` → ``SM1 1AA``."""
-    value = "".join((text or "").upper().split())
-    if not value:
-        return None
-    return f"{value[:-3]} {value[-3:]}" if len(value) > 3 else value
 
 
 @dataclass
@@ -92,7 +76,7 @@ def validate_setting(session: Session, form: SettingForm, setting_id: uuid.UUID 
     if urn is None and regulated:
         raise ValidationError("urn", "Enter the Ofsted URN: registered settings have one "
                                      "(for example SC469688 or 2590934).")
-    if urn is not None and not URN_RE.match(urn):
+    if urn is not None and not is_urn(urn):
         raise ValidationError("urn", f"{urn} is not an Ofsted URN: it should be two letters "
                                      "and six digits (SC469688) or six or seven digits "
                                      "(2590934).")
@@ -104,7 +88,7 @@ def validate_setting(session: Session, form: SettingForm, setting_id: uuid.UUID 
         if clash is not None:
             raise ValidationError("urn", f"URN {urn} is already recorded for {clash}.")
     postcode = normalise_postcode(form.postcode)
-    if postcode is not None and not POSTCODE_RE.match(postcode):
+    if postcode is not None and not is_postcode(postcode):
         raise ValidationError("postcode", f"{form.postcode} is not a UK postcode "
                                           "(for example SM1 1AA).")
     if form.places is not None and form.places < 0:
