@@ -12,20 +12,30 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
+import logging
 import os
 import sqlite3
 import sys
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, Integer, String, create_engine, event, type_coerce
+from sqlalchemy import Engine, Integer, String, Table, create_engine, event, type_coerce
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 from sqlalchemy.sql.functions import GenericFunction
 
 from .errors import DatabaseError
+
+if TYPE_CHECKING:
+    from .dblock import DatabaseLock
+    from .migrations import UpgradeResult
+
+log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 10_000
 NETWORK_FILESYSTEMS = frozenset({
@@ -95,6 +105,116 @@ def make_session_factory(engine: Engine, user: str | None = None) -> sessionmake
     audit.install()
     return sessionmaker(bind=engine, expire_on_commit=False,
                         info={"user": user or current_user()})
+
+
+ChangeListener = Callable[[frozenset[str]], None]
+"""Called after each commit with the names of the tables it wrote."""
+
+_CHANGED = "placement_desk.changed"
+
+
+def _note_flush(session: Session, _context: Any) -> None:
+    tables = session.info.setdefault(_CHANGED, set())
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        name = getattr(obj, "__tablename__", None)
+        if name:
+            tables.add(name)
+
+
+def _note_statement(state: ORMExecuteState) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        table = getattr(state.statement, "table", None)
+        if isinstance(table, Table):
+            state.session.info.setdefault(_CHANGED, set()).add(table.name)
+
+
+def _forget(session: Session, *_args: Any) -> None:
+    session.info.pop(_CHANGED, None)
+
+
+@dataclass
+class Database:
+    """An open database: the handle every service use case takes.
+
+    ``write()`` gives a session in a transaction that commits when the block ends (and
+    rolls back if it raises); ``read()`` a session for reading, closed after. A commit
+    tells the listeners registered with :meth:`on_change` which tables it wrote, on
+    the thread that committed.
+    """
+
+    url: URL
+    engine: Engine
+    sessions: sessionmaker[Session]
+    path: Path | None = None
+    revision: str | None = None
+    upgrade: UpgradeResult | None = None
+    lock: DatabaseLock | None = None
+    notices: list[str] = field(default_factory=list)
+    _listeners: list[ChangeListener] = field(default_factory=list, repr=False)
+    _guard: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def __post_init__(self) -> None:
+        event.listen(self.sessions, "after_flush", _note_flush)
+        event.listen(self.sessions, "do_orm_execute", _note_statement)
+        event.listen(self.sessions, "after_commit", self._committed)
+        event.listen(self.sessions, "after_rollback", _forget)
+
+    @property
+    def user(self) -> str:
+        """Who is acting: the name the audit trail records."""
+        return str(self.sessions.kw.get("info", {}).get("user") or "unknown")
+
+    @property
+    def is_local(self) -> bool:
+        return self.path is not None
+
+    @property
+    def display_name(self) -> str:
+        if self.path is not None:
+            return str(self.path)
+        return self.url.render_as_string(hide_password=True)
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """One unit of work: a transaction committed when the block ends without error."""
+        with self.sessions.begin() as session:
+            yield session
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A session for reading; nothing it does is committed."""
+        with self.sessions() as session:
+            yield session
+
+    def on_change(self, listener: ChangeListener) -> Callable[[], None]:
+        """Call ``listener`` after every commit; returns a function that stops it."""
+        with self._guard:
+            self._listeners.append(listener)
+
+        def stop() -> None:
+            with self._guard:
+                if listener in self._listeners:
+                    self._listeners.remove(listener)
+
+        return stop
+
+    def _committed(self, session: Session) -> None:
+        tables = frozenset(session.info.pop(_CHANGED, ()))
+        if not tables:
+            return
+        with self._guard:
+            listeners = list(self._listeners)
+        for listener in listeners:
+            try:
+                listener(tables)
+            except Exception:  # a listener's fault must not undo or hide the commit
+                log.exception("A change listener failed")
+
+    def close(self) -> None:
+        self.engine.dispose()
+        if self.lock is not None:
+            self.lock.release()
+            self.lock = None
 
 
 def current_user() -> str:

@@ -7,50 +7,21 @@ into the data gets the same checks in the same order.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Engine, text
+from sqlalchemy import text
 from sqlalchemy.engine import URL
-from sqlalchemy.orm import Session, sessionmaker
 
 from . import migrations
-from .db import check_local, make_engine, make_session_factory, sqlite_path, to_url
+from .db import Database, check_local, make_engine, make_session_factory, sqlite_path, to_url
 from .dblock import DatabaseLock
 from .paths import default_database_path
 from .services.agreements import fee_ledger
 
+__all__ = ["CheckReport", "Database", "check_database", "open_database", "resolve_target"]
+
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class Database:
-    """An open database: engine, session factory and what is known about its file."""
-
-    url: URL
-    engine: Engine
-    sessions: sessionmaker[Session]
-    path: Path | None
-    revision: str | None
-    upgrade: migrations.UpgradeResult | None = None
-    lock: DatabaseLock | None = None
-    notices: list[str] = field(default_factory=list)
-
-    @property
-    def is_local(self) -> bool:
-        return self.path is not None
-
-    @property
-    def display_name(self) -> str:
-        if self.path is not None:
-            return str(self.path)
-        return self.url.render_as_string(hide_password=True)
-
-    def close(self) -> None:
-        self.engine.dispose()
-        if self.lock is not None:
-            self.lock.release()
-            self.lock = None
 
 
 def resolve_target(target: str | Path | None) -> URL:

@@ -9,7 +9,7 @@ from PySide6.QtCore import qVersion
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
 from .. import APP_NAME, __version__
-from ..lifecycle import Database
+from ..db import Database
 from .pages import PageSpec
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QSettings
 
-from ..lifecycle import Database
+from ..db import Database
 from .hub import Hub
 from .tasks import TaskRunner
 

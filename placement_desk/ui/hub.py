@@ -1,8 +1,9 @@
 """The application's signal hub: writes announce what changed; pages refresh themselves.
 
-Pages never call each other. A page that saves something emits
-``hub.changed.emit({"setting"})``; every page listening refreshes if the entity
-names concern it.
+Pages never call each other. Every commit to the database reports the tables it
+wrote (:meth:`placement_desk.db.Database.on_change`), which the composition root
+forwards to :attr:`Hub.changed`; every page listening refreshes if the table names
+concern it.
 """
 
 from __future__ import annotations
