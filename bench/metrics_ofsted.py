@@ -29,7 +29,7 @@ def _import(paths: list[Path]) -> float:
     with tempfile.TemporaryDirectory() as tmp:
         db = open_database(Path(tmp) / "b.db", backup=False)
         try:
-            return timed(lambda: import_ofsted(db.sessions, paths, today=TODAY))
+            return timed(lambda: import_ofsted(db, paths, today=TODAY))
         finally:
             db.close()
 
@@ -68,8 +68,8 @@ def providers_filter() -> float:
     with tempfile.TemporaryDirectory() as tmp:
         db = open_database(Path(tmp) / "f.db", backup=False)
         try:
-            import_ofsted(db.sessions, [FILE_2025], today=TODAY)
-            view = ProvidersView(db.sessions, QSettings(str(Path(tmp) / "s.ini"),
+            import_ofsted(db, [FILE_2025], today=TODAY)
+            view = ProvidersView(db, QSettings(str(Path(tmp) / "s.ini"),
                                                         QSettings.Format.IniFormat))
             view.resize(1200, 800)
             view.show()

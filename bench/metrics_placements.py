@@ -48,7 +48,7 @@ def placements_filter() -> float:
     with tempfile.TemporaryDirectory() as tmp:
         db = open_database(_copy_of_large(tmp), backup=False)
         try:
-            view = EpisodesView(db.sessions, QSettings(str(Path(tmp) / "s.ini"),
+            view = EpisodesView(db, QSettings(str(Path(tmp) / "s.ini"),
                                                        QSettings.Format.IniFormat),
                                 no_background, AS_OF)
             view.resize(1300, 800)
@@ -84,8 +84,7 @@ def weeks_and_spend_year() -> float:
             start = AS_OF.replace(year=AS_OF.year - 1)
 
             def once() -> float:
-                with db.sessions() as session:
-                    return timed(lambda: weeks_and_spend(session, start, AS_OF, "provider"))
+                return timed(lambda: weeks_and_spend(db, start, AS_OF, "provider"))
 
             once()  # warm the file cache, as a user's second look would be
             return statistics.median(once() for _ in range(5)) * 1000
@@ -103,7 +102,7 @@ def ssda903_import() -> float:
     with tempfile.TemporaryDirectory() as tmp:
         db = open_database(Path(tmp) / "i.db", backup=False)
         try:
-            return timed(lambda: import_ssda903(db.sessions, SSDA903 / "header.csv",
+            return timed(lambda: import_ssda903(db, SSDA903 / "header.csv",
                                                 SSDA903 / "episodes.csv", today=AS_OF))
         finally:
             db.close()

@@ -15,7 +15,7 @@ from alembic.operations import Operations
 
 from placement_desk import migrations
 from placement_desk.cli import main
-from placement_desk.db import check_local, network_location
+from placement_desk.db import Database, check_local, network_location
 from placement_desk.dblock import DatabaseLock
 from placement_desk.errors import DatabaseError
 from placement_desk.lifecycle import check_database, open_database
@@ -130,8 +130,8 @@ def test_an_empty_new_database_needs_no_backup(tmp_path: Path) -> None:
     assert db.upgrade is not None and db.upgrade.backup is None
 
 
-def _seed_parent_and_children(db_sessions: object) -> None:
-    with db_sessions.begin() as session:  # type: ignore[attr-defined]
+def _seed_parent_and_children(db: Database) -> None:
+    with db.write() as session:
         setting = Setting(name="Oak House", urn="SC000001",
                           setting_type=SettingType.CHILDRENS_HOME)
         session.add(setting)
@@ -156,7 +156,7 @@ def _rebuild_setting_table(conn: sa.Connection) -> None:
 def test_batch_migration_of_a_parent_table_keeps_its_child_rows(tmp_path: Path) -> None:
     db = open_database(tmp_path / "a.db")
     try:
-        _seed_parent_and_children(db.sessions)
+        _seed_parent_and_children(db)
         migrations.run_without_foreign_keys(db.engine, _rebuild_setting_table)
         with db.engine.connect() as conn:
             assert conn.exec_driver_sql("SELECT count(*) FROM ofsted_inspection").scalar() == 1
@@ -172,7 +172,7 @@ def test_the_same_rebuild_with_foreign_keys_on_would_lose_children(tmp_path: Pat
     """The hazard the migration runner guards against is real (control for the test above)."""
     db = open_database(tmp_path / "a.db")
     try:
-        _seed_parent_and_children(db.sessions)
+        _seed_parent_and_children(db)
         with db.engine.begin() as conn:  # an ordinary connection: foreign keys on
             _rebuild_setting_table(conn)
         with db.engine.connect() as conn:

@@ -22,8 +22,7 @@ def run(args: argparse.Namespace) -> int:
 
     db = open_database(getattr(args, "db", None))
     try:
-        with db.sessions() as session:
-            rows = list_settings(session)
+        rows = list_settings(db)
         headings, table = export_table(rows)
         out = write_table(args.out, headings, table, sheet="Settings")
     finally:

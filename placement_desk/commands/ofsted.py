@@ -30,7 +30,7 @@ def run(args: argparse.Namespace) -> int:
 
     db = open_database(getattr(args, "db", None))
     try:
-        summary = import_ofsted(db.sessions, args.files, TaskState(show, 0.2))
+        summary = import_ofsted(db, args.files, TaskState(show, 0.2))
     finally:
         db.close()
     if sys.stderr.isatty() and not args.json:

@@ -33,7 +33,7 @@ def run(args: argparse.Namespace) -> int:
 
     db = open_database(getattr(args, "db", None))
     try:
-        summary = import_postcodes(db.sessions, args.file, TaskState(show, 0.2))
+        summary = import_postcodes(db, args.file, TaskState(show, 0.2))
     finally:
         db.close()
     if sys.stderr.isatty() and not args.json:

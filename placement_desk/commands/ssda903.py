@@ -38,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
 
     db = open_database(getattr(args, "db", None))
     try:
-        summary = import_ssda903(db.sessions, args.header, args.episodes, TaskState(show, 0.2))
+        summary = import_ssda903(db, args.header, args.episodes, TaskState(show, 0.2))
     finally:
         db.close()
     if sys.stderr.isatty() and not args.json:

@@ -16,8 +16,8 @@ from pathlib import Path
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer
 from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
 
+from ..db import Database
 from ..errors import UserError
 from ..models import AgreementVersion, Provider, Setting
 from ..models.enums import AgreementStatus, PlacementType, ServiceCharge
@@ -230,17 +230,17 @@ def _address(setting: Setting | None) -> str:
     return ", ".join(p.strip() for p in parts if p and p.strip()) or "Not recorded"
 
 
-def _read(sessions: sessionmaker[Session], version_id: uuid.UUID
+def _read(db: Database, version_id: uuid.UUID
           ) -> tuple[AgreementDetail, VersionView, str, str, Setting | None]:
-    with sessions() as session:
+    with db.read() as session:
         agreement_id = session.scalar(select(AgreementVersion.agreement_id)
                                       .where(AgreementVersion.id == version_id))
     if agreement_id is None:
         raise UserError("This agreement version is no longer in the database, so it cannot be "
                         "printed. Refresh the list and try again.")
-    detail = agreement_detail(sessions, agreement_id)
+    detail = agreement_detail(db, agreement_id)
     version = next(v for v in detail.versions if v.id == version_id)
-    with sessions() as session:
+    with db.read() as session:
         setting = session.get(Setting, detail.setting_id) if detail.setting_id else None
         provider_row = (session.get(Provider, setting.provider_id)
                         if setting is not None and setting.provider_id else None)
@@ -253,14 +253,14 @@ def _read(sessions: sessionmaker[Session], version_id: uuid.UUID
     return detail, version, council, provider, setting
 
 
-def write_agreement_pdf(sessions: sessionmaker[Session], version_id: uuid.UUID,
+def write_agreement_pdf(db: Database, version_id: uuid.UUID,
                         path: str | os.PathLike[str], *, today: dt.date | None = None) -> Path:
     """Write one version of an agreement as a PDF at ``path``; returns the path.
 
     Raises :class:`~placement_desk.errors.UserError` if the version is gone or the
     file cannot be saved there (nothing is left half-written).
     """
-    detail, version, council, provider, setting = _read(sessions, version_id)
+    detail, version, council, provider, setting = _read(db, version_id)
     draft = style.DRAFT_FOR_SIGNATURE if version.status == S.DRAFT else None
     info = DocumentInfo(title=f"{TITLE} {detail.reference} v{version.version_no}",
                         council=council, printed_on=today or dt.date.today(),

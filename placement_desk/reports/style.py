@@ -42,14 +42,12 @@ from reportlab.platypus import (
 from sqlalchemy.orm import Session
 
 from ..errors import UserError
-from ..models import AppSetting
 from ..services.common.formatting import date_long, date_short, money, weekly_money
-from ..services.common.settings_store import get_setting
+from ..services.common.settings_store import COUNCIL_NAME, get_setting, is_set
 
 __all__ = [
     "APP_NAME",
     "CONTENT_WIDTH",
-    "COUNCIL_NAME_KEY",
     "DRAFT_FOR_SIGNATURE",
     "MARGIN",
     "MARKING",
@@ -84,7 +82,6 @@ MARKING = "OFFICIAL-SENSITIVE"
 children."""
 DRAFT_FOR_SIGNATURE = "DRAFT – not for signature"
 APP_NAME = "Placement Desk"
-COUNCIL_NAME_KEY = "council.name"
 
 FONT = "Helvetica"
 FONT_BOLD = "Helvetica-Bold"
@@ -106,8 +103,8 @@ _JUDGEMENT_TINT = {"outstanding": "green", "good": "green", "requires_improvemen
 def council_name(session: Session, fallback: str | None = None) -> str:
     """The name in the header: the council's name as set for the database, else
     ``fallback`` (an agreement's council), else "Placement Desk"."""
-    if session.get(AppSetting, COUNCIL_NAME_KEY) is not None:
-        name = str(get_setting(session, COUNCIL_NAME_KEY) or "").strip()
+    if is_set(session, COUNCIL_NAME):
+        name = str(get_setting(session, COUNCIL_NAME) or "").strip()
         if name:
             return name
     return (fallback or "").strip() or APP_NAME

@@ -17,8 +17,9 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer
 from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
+from ..db import Database
 from ..errors import UserError
 from ..models import Action, Provider, Setting, User
 from ..models.enums import QaJudgement, QaVisitStatus
@@ -180,18 +181,18 @@ def _story(record: VisitRecord, ctx: _Context, printed: dt.date) -> list[Flowabl
     return story
 
 
-def write_visit_letter(sessions: sessionmaker[Session], visit_id: uuid.UUID,
+def write_visit_letter(db: Database, visit_id: uuid.UUID,
                        path: str | os.PathLike[str], *, today: dt.date | None = None) -> Path:
     """Write the letter for a completed (or, marked DRAFT, in-progress) visit; returns the path.
 
     Raises :class:`~placement_desk.errors.UserError` for a visit that is planned,
     cancelled or gone, or when the file cannot be saved there.
     """
-    record = load_visit(sessions, visit_id)
+    record = load_visit(db, visit_id)
     if record.status not in (QaVisitStatus.DRAFT, QaVisitStatus.COMPLETED):
         raise UserError(f"This visit is {record.status.label.lower()}, so there are no "
                         "findings to write to the provider. Start and record the visit first.")
-    with sessions() as session:
+    with db.read() as session:
         ctx = _Context(session, record)
     printed = today or dt.date.today()
     info = DocumentInfo(

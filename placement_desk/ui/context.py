@@ -17,7 +17,3 @@ class AppContext:
     settings: QSettings
     hub: Hub
     tasks: TaskRunner
-
-    @property
-    def sessions(self):  # type: ignore[no-untyped-def]
-        return self.db.sessions

@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session, sessionmaker
 
+from ..db import Database
 from ..errors import ValidationError
 from ..models.enums import RiskLevel
 from ..services.common.council_settings import (
@@ -57,10 +57,10 @@ def _spin_box(minimum: int, maximum: int, unit: str, units: str) -> QSpinBox:
 class CouncilSettingsDialog(CheckedDialog):
     """Ctrl+S or Save stores the settings for everyone; Escape cancels."""
 
-    def __init__(self, sessions: sessionmaker[Session], today: dt.date,
+    def __init__(self, db: Database, today: dt.date,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.sessions = sessions
+        self.db = db
         self.today = today
         self.saved = False
         self.setWindowTitle(self.tr("Council settings"))
@@ -144,8 +144,7 @@ class CouncilSettingsDialog(CheckedDialog):
         layout.addStretch(1)
         layout.addWidget(self.buttons)
 
-        with sessions() as session:
-            self._load(load_council_settings(session))
+        self._load(load_council_settings(db))
         self.council_name.textChanged.connect(self.revalidate)
         self.local_authority_code.textChanged.connect(self.revalidate)
         for box in self._spin_boxes():
@@ -228,5 +227,5 @@ class CouncilSettingsDialog(CheckedDialog):
         validate_council_settings(self.settings())
 
     def store(self) -> None:
-        save_council_settings(self.sessions, self.settings(), self.today)
+        save_council_settings(self.db, self.settings(), self.today)
         self.saved = True

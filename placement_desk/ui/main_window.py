@@ -118,7 +118,7 @@ class MainWindow(QMainWindow):
         AboutDialog(self.ctx.db, self).exec()
 
     def open_council_settings(self) -> None:
-        dialog = CouncilSettingsDialog(self.ctx.sessions, dt.date.today(), self)
+        dialog = CouncilSettingsDialog(self.ctx.db, dt.date.today(), self)
         dialog.exec()
         saved = dialog.saved
         dialog.deleteLater()

@@ -89,18 +89,18 @@ def _agreement(db: Database, child_id: uuid.UUID, **kw: object) -> uuid.UUID:
                      ServiceLine("Therapy", ServiceCharge.WEEKLY, amount_pence=45_000),
                      ServiceLine("Set-up costs", ServiceCharge.ONE_OFF, amount_pence=50_000)]}
     values.update(kw)
-    agreement_id = create_agreement(db.sessions, AgreementForm(**values))  # type: ignore[arg-type]
+    agreement_id = create_agreement(db, AgreementForm(**values))  # type: ignore[arg-type]
     return agreement_id
 
 
 def _version(db: Database, agreement_id: uuid.UUID, n: int = 1) -> uuid.UUID:
-    return agreement_detail(db.sessions, agreement_id).versions[n - 1].id
+    return agreement_detail(db, agreement_id).versions[n - 1].id
 
 
 def test_draft_agreement_prints_its_terms_with_a_draft_marking(
         db: Database, child_id: uuid.UUID, tmp_path: Path) -> None:
     version_id = _version(db, _agreement(db, child_id))
-    out = write_agreement_pdf(db.sessions, version_id, tmp_path / "ipa.pdf", today=PRINTED)
+    out = write_agreement_pdf(db, version_id, tmp_path / "ipa.pdf", today=PRINTED)
     assert out == tmp_path / "ipa.pdf"
     text = pdf_text(out)
     whole = flat(text)
@@ -146,18 +146,18 @@ def test_signed_variation_shows_version_reason_signers_and_no_draft_marking(
     agreement_id = _agreement(db, child_id, outcomes="Stay in school.")
     first = _version(db, agreement_id)
     day = dt.datetime(2025, 1, 2, 10, 0)
-    advance(db.sessions, first, S.ISSUED, "Sam Officer", day)
-    advance(db.sessions, first, S.PROVIDER_SIGNED, "Pat Provider", day)
-    advance(db.sessions, first, S.COUNCIL_SIGNED, "Chris Head", day)
-    advance(db.sessions, first, S.ACTIVE, "Sam Officer", day)
-    second = make_variation(db.sessions, agreement_id, dt.date(2025, 4, 1),
+    advance(db, first, S.ISSUED, "Sam Officer", day)
+    advance(db, first, S.PROVIDER_SIGNED, "Pat Provider", day)
+    advance(db, first, S.COUNCIL_SIGNED, "Chris Head", day)
+    advance(db, first, S.ACTIVE, "Sam Officer", day)
+    second = make_variation(db, agreement_id, dt.date(2025, 4, 1),
                             "Annual uplift of 3% & extra staffing",
                             {"weekly_fee_pence": 394_540})
-    advance(db.sessions, second, S.ISSUED, "Sam Officer", dt.datetime(2025, 3, 20, 9, 0))
-    advance(db.sessions, second, S.PROVIDER_SIGNED, "Pat Provider",
+    advance(db, second, S.ISSUED, "Sam Officer", dt.datetime(2025, 3, 20, 9, 0))
+    advance(db, second, S.PROVIDER_SIGNED, "Pat Provider",
             dt.datetime(2025, 3, 24, 9, 0))
 
-    text = pdf_text(write_agreement_pdf(db.sessions, second, tmp_path / "v2.pdf",
+    text = pdf_text(write_agreement_pdf(db, second, tmp_path / "v2.pdf",
                                         today=PRINTED))
     whole = flat(text)
     assert "DRAFT" not in text
@@ -174,7 +174,7 @@ def test_signed_variation_shows_version_reason_signers_and_no_draft_marking(
     assert pages(text)[0].count("Page 1 of") == 1
 
     # the first version, still in force until the variation is active, prints as it was
-    old = flat(pdf_text(write_agreement_pdf(db.sessions, first, tmp_path / "v1.pdf",
+    old = flat(pdf_text(write_agreement_pdf(db, first, tmp_path / "v1.pdf",
                                             today=PRINTED)))
     assert "£3,830.50 per week" in old and "Came into force" in old
     assert "This variation" not in old and "DRAFT" not in old
@@ -184,12 +184,12 @@ def test_council_name_comes_from_the_settings_when_set(
         db: Database, child_id: uuid.UUID, tmp_path: Path) -> None:
     version_id = _version(db, _agreement(db, child_id, council_name=None,
                                          provider_legal_entity="Smith & Jones <Care> Ltd"))
-    text = flat(pdf_text(write_agreement_pdf(db.sessions, version_id, tmp_path / "a.pdf")))
+    text = flat(pdf_text(write_agreement_pdf(db, version_id, tmp_path / "a.pdf")))
     assert text.startswith("OFFICIAL-SENSITIVE DRAFT – not for signature Placement Desk ")
     assert "Provider (legal entity) Smith & Jones <Care> Ltd" in text
     with db.sessions.begin() as s:
         set_setting(s, "council.name", "London Borough of Sutton")
-    text = flat(pdf_text(write_agreement_pdf(db.sessions, version_id, tmp_path / "b.pdf")))
+    text = flat(pdf_text(write_agreement_pdf(db, version_id, tmp_path / "b.pdf")))
     assert "London Borough of Sutton" in text
     assert f"Printed {dt.date.today().day} " in text
 
@@ -199,11 +199,11 @@ def test_a_missing_folder_raises_a_user_error_and_writes_nothing(
     version_id = _version(db, _agreement(db, child_id))
     target = tmp_path / "gone" / "ipa.pdf"
     with pytest.raises(UserError, match="does not exist"):
-        write_agreement_pdf(db.sessions, version_id, target)
+        write_agreement_pdf(db, version_id, target)
     assert not target.parent.exists()
 
 
 def test_a_deleted_version_raises_a_user_error(db: Database, tmp_path: Path) -> None:
     with pytest.raises(UserError, match="no longer in the database"):
-        write_agreement_pdf(db.sessions, uuid.uuid4(), tmp_path / "x.pdf")
+        write_agreement_pdf(db, uuid.uuid4(), tmp_path / "x.pdf")
     assert list(tmp_path.glob("*.pdf*")) == []

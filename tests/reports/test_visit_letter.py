@@ -77,9 +77,9 @@ def officer_id(db: Database) -> uuid.UUID:
 
 def _visit(db: Database, setting_id: uuid.UUID, officer_id: uuid.UUID, *,
            complete: bool) -> uuid.UUID:
-    visit_id = start_visit(db.sessions, setting_id, TODAY, visit_type=QaVisitType.UNANNOUNCED,
+    visit_id = start_visit(db, setting_id, TODAY, visit_type=QaVisitType.UNANNOUNCED,
                            officer_id=officer_id)
-    form = load_visit(db.sessions, visit_id).form
+    form = load_visit(db, visit_id).form
     form.officers = "Ben Okafor"
     form.spoke_children, form.spoke_staff, form.spoke_managers = 2, 3, 1
     form.overall_judgement = QaJudgement.REQUIRES_IMPROVEMENT
@@ -91,20 +91,20 @@ def _visit(db: Database, setting_id: uuid.UUID, officer_id: uuid.UUID, *,
         area.evidence = f"Seen the {area.area.lower()} file."
     form.areas[6].evidence = LONG_NOTE  # Protection of children
     form.areas[0].evidence = "Rota shows <2 waking staff> & agency cover at night."
-    save_draft(db.sessions, visit_id, form)
-    raise_action(db.sessions, visit_id, "Audit missing-episode records & return interviews",
+    save_draft(db, visit_id, form)
+    raise_action(db, visit_id, "Audit missing-episode records & return interviews",
                  "Registered manager", dt.date(2026, 7, 1), ActionPriority.HIGH)
-    raise_action(db.sessions, visit_id, "Send the updated staffing rota", None,
+    raise_action(db, visit_id, "Send the updated staffing rota", None,
                  dt.date(2026, 6, 15), ActionPriority.LOW, owner_user_id=officer_id)
     if complete:
-        complete_visit(db.sessions, visit_id, TODAY)
+        complete_visit(db, visit_id, TODAY)
     return visit_id
 
 
 def test_completed_visit_letter_holds_findings_actions_and_no_draft_marking(
         db: Database, setting_id: uuid.UUID, officer_id: uuid.UUID, tmp_path: Path) -> None:
     visit_id = _visit(db, setting_id, officer_id, complete=True)
-    out = write_visit_letter(db.sessions, visit_id, tmp_path / "letter.pdf", today=PRINTED)
+    out = write_visit_letter(db, visit_id, tmp_path / "letter.pdf", today=PRINTED)
     text = pdf_text(out)
     whole = flat(text)
     assert "DRAFT" not in text
@@ -142,7 +142,7 @@ def test_completed_visit_letter_holds_findings_actions_and_no_draft_marking(
 def test_a_visit_in_progress_prints_marked_draft(
         db: Database, setting_id: uuid.UUID, officer_id: uuid.UUID, tmp_path: Path) -> None:
     visit_id = _visit(db, setting_id, officer_id, complete=False)
-    text = pdf_text(write_visit_letter(db.sessions, visit_id, tmp_path / "d.pdf"))
+    text = pdf_text(write_visit_letter(db, visit_id, tmp_path / "d.pdf"))
     sheets = text.rstrip("\f").split("\f")
     assert all("DRAFT" in sheet for sheet in sheets)
     assert "the visit is still in progress" in flat(text)
@@ -154,8 +154,8 @@ def test_a_draft_with_nothing_judged_yet_still_prints(
         setting = s.get(Setting, setting_id)
         assert setting is not None
         setting.name = "Oak & Ash <East>"
-    visit_id = start_visit(db.sessions, setting_id, TODAY)
-    whole = flat(pdf_text(write_visit_letter(db.sessions, visit_id, tmp_path / "e.pdf")))
+    visit_id = start_visit(db, setting_id, TODAY)
+    whole = flat(pdf_text(write_visit_letter(db, visit_id, tmp_path / "e.pdf")))
     assert "Quality assurance visit to Oak & Ash <East>" in whole
     assert "we judged Oak & Ash <East> to be: Not yet judged." in whole
     assert "Not yet judged" in whole and "No evidence notes recorded." in whole
@@ -165,9 +165,9 @@ def test_a_draft_with_nothing_judged_yet_still_prints(
 
 def test_a_planned_visit_has_no_letter(db: Database, setting_id: uuid.UUID,
                                       tmp_path: Path) -> None:
-    visit_id = plan_visit(db.sessions, setting_id, dt.date(2026, 9, 1), today=TODAY)
+    visit_id = plan_visit(db, setting_id, dt.date(2026, 9, 1), today=TODAY)
     with pytest.raises(UserError, match="planned"):
-        write_visit_letter(db.sessions, visit_id, tmp_path / "p.pdf")
+        write_visit_letter(db, visit_id, tmp_path / "p.pdf")
     assert not list(tmp_path.glob("*.pdf*"))
 
 
@@ -175,5 +175,5 @@ def test_a_letter_into_a_missing_folder_raises_and_leaves_nothing(
         db: Database, setting_id: uuid.UUID, officer_id: uuid.UUID, tmp_path: Path) -> None:
     visit_id = _visit(db, setting_id, officer_id, complete=True)
     with pytest.raises(UserError, match="does not exist"):
-        write_visit_letter(db.sessions, visit_id, tmp_path / "nowhere" / "letter.pdf")
+        write_visit_letter(db, visit_id, tmp_path / "nowhere" / "letter.pdf")
     assert not (tmp_path / "nowhere").exists()

@@ -21,7 +21,7 @@ TODAY = dt.date(2026, 6, 1)
 
 
 def _dialog(qtbot: QtBot, db: Database) -> CouncilSettingsDialog:
-    dialog = CouncilSettingsDialog(db.sessions, TODAY)
+    dialog = CouncilSettingsDialog(db, TODAY)
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitExposed(dialog)
@@ -63,8 +63,7 @@ def test_a_bad_area_code_holds_save_back_until_it_is_fixed_then_saves(
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
 
     assert dialog.saved and dialog.result() == QDialog.DialogCode.Accepted
-    with db.sessions() as s:
-        stored = load_council_settings(s)
+    stored = load_council_settings(db)
     assert stored.council_name == "London Borough of Sutton"
     assert stored.local_authority_code == "E09000029"
     assert stored.cycle_months == {RiskLevel.HIGH: 3, RiskLevel.MEDIUM: 9, RiskLevel.LOW: 12}
@@ -86,8 +85,7 @@ def test_months_out_of_order_and_an_empty_name_are_explained(
     assert not dialog.save_button.isEnabled()
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)
     assert not dialog.saved and dialog.result() == QDialog.DialogCode.Rejected
-    with db.sessions() as s:
-        assert load_council_settings(s).council_name == "Demo Borough Council"
+    assert load_council_settings(db).council_name == "Demo Borough Council"
 
 
 def test_fields_are_named_and_tab_in_reading_order(qtbot: QtBot, db: Database) -> None:
@@ -130,8 +128,7 @@ def test_file_menu_opens_council_settings_and_a_save_is_announced(
     when_modal(CouncilSettingsDialog, rename)
     win.council_settings_action.trigger()
     assert announced and {"setting", "qa_visit"} <= announced[-1]
-    with db.sessions() as s:
-        assert load_council_settings(s).council_name == "Sutton Council"
+    assert load_council_settings(db).council_name == "Sutton Council"
 
     when_modal(CouncilSettingsDialog, lambda dialog: dialog.reject())
     announced.clear()

@@ -47,13 +47,13 @@ def placed(db: Database) -> uuid.UUID:
         s.add(episode)
         s.flush()
         child_id, setting_id, episode_id = child.id, setting.id, episode.id
-    agreement_id = create_agreement(db.sessions, AgreementForm(
+    agreement_id = create_agreement(db, AgreementForm(
         reference="IPA-2026-001", child_id=child_id, setting_id=setting_id,
         episode_id=episode_id, start_date=START, placement_type="K2",
         weekly_fee_pence=350_000))
-    version = agreement_detail(db.sessions, agreement_id).versions[0].id
+    version = agreement_detail(db, agreement_id).versions[0].id
     for n, step in enumerate((S.ISSUED, S.PROVIDER_SIGNED, S.COUNCIL_SIGNED, S.ACTIVE)):
-        advance(db.sessions, version, step, "pat.officer",
+        advance(db, version, step, "pat.officer",
                 dt.datetime.combine(START, dt.time(9 + n)))
     return agreement_id
 
@@ -161,7 +161,7 @@ def test_the_agreement_form_fits_the_screen_and_scrolls(qtbot: QtBot, db: Databa
                                                         placed: uuid.UUID) -> None:
     from placement_desk.ui.agreements.agreement_dialog import AgreementDialog
 
-    dialog = AgreementDialog(db.sessions, "pat.officer", TODAY, agreement_id=placed)
+    dialog = AgreementDialog(db, "pat.officer", TODAY, agreement_id=placed)
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitExposed(dialog)

@@ -61,7 +61,7 @@ def settings(tmp_path: Path) -> QSettings:
 
 @pytest.fixture
 def view(qtbot: QtBot, db: Database, settings: QSettings) -> ProvidersView:
-    widget = ProvidersView(db.sessions, settings)
+    widget = ProvidersView(db, settings)
     qtbot.addWidget(widget)
     widget.resize(1200, 800)
     widget.show()
@@ -99,7 +99,7 @@ def test_filters_are_remembered(qtbot: QtBot, db: Database, settings: QSettings,
     view.combos["risk"].setCurrentIndex(view.combos["risk"].findData("high"))
     qtbot.keyClicks(view.search, "Home")
     view.apply_filters()
-    again = ProvidersView(db.sessions, settings)
+    again = ProvidersView(db, settings)
     qtbot.addWidget(again)
     again.reload()
     assert again.search.text() == "Home"
@@ -117,7 +117,7 @@ def test_selecting_a_row_shows_its_history_and_placements(view: ProvidersView) -
 
 def test_the_form_shows_errors_beside_fields_and_saves(qtbot: QtBot, db: Database,
                                                         view: ProvidersView) -> None:
-    dialog = SettingDialog(db.sessions)
+    dialog = SettingDialog(db)
     qtbot.addWidget(dialog)
     dialog.show()
     dialog.activateWindow()
@@ -155,7 +155,7 @@ def test_an_empty_register_says_what_to_do(qtbot: QtBot, tmp_path: Path,
                                            settings: QSettings) -> None:
     empty_db = open_database(tmp_path / "empty.db")
     try:
-        widget = ProvidersView(empty_db.sessions, settings)
+        widget = ProvidersView(empty_db, settings)
         qtbot.addWidget(widget)
         widget.show()
         widget.reload()

@@ -60,12 +60,12 @@ def recorded(db: Database) -> QaVisit:
         home = Setting(name="Oak House", setting_type=SettingType.CHILDRENS_HOME)
         s.add(home)
         s.flush()
-    visit_id = start_visit(db.sessions, home.id, TODAY, visit_type=QaVisitType.ANNOUNCED)
-    form = load_visit(db.sessions, visit_id).form
+    visit_id = start_visit(db, home.id, TODAY, visit_type=QaVisitType.ANNOUNCED)
+    form = load_visit(db, visit_id).form
     form.overall_judgement = QaJudgement.GOOD
     for area in form.areas:
         area.judgement = QaJudgement.GOOD
-    complete_visit(db.sessions, visit_id, TODAY, form)
+    complete_visit(db, visit_id, TODAY, form)
     with db.sessions() as s:
         visit = s.get(QaVisit, visit_id)
         assert visit is not None
@@ -148,8 +148,8 @@ def test_editing_a_template_saves_version_2_and_the_recorded_visit_keeps_version
     with db.sessions() as s:
         home_id = s.scalar(select(Setting.id).where(Setting.name == "Oak House"))
     assert home_id is not None
-    new_visit = start_visit(db.sessions, home_id, TODAY)
-    assert [a.area for a in load_visit(db.sessions, new_visit).form.areas] == wanted
+    new_visit = start_visit(db, home_id, TODAY)
+    assert [a.area for a in load_visit(db, new_visit).form.areas] == wanted
 
 
 def test_an_empty_list_cannot_be_saved_and_unchanged_areas_add_no_version(

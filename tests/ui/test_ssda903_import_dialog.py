@@ -26,7 +26,7 @@ from tests.reference import SSDA903, need
 def _dialog(qtbot: QtBot, db: Database) -> tuple[Ssda903ImportDialog, TaskRunner, list[Any]]:
     runner = TaskRunner()
     done: list[Any] = []
-    dialog = Ssda903ImportDialog(db.sessions, runner.start, on_done=done.append)
+    dialog = Ssda903ImportDialog(db, runner.start, on_done=done.append)
     qtbot.addWidget(dialog)
     dialog.show()
     return dialog, runner, done

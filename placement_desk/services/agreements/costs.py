@@ -43,7 +43,7 @@ from typing import Any, Literal
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from ...db import day_number, fetch_stored, greatest, least, stored
+from ...db import Database, day_number, fetch_stored, greatest, least, stored
 from ...errors import ValidationError
 from ...models import (
     Agreement,
@@ -344,14 +344,14 @@ def _collector_paused() -> Iterator[None]:
         gc.enable()
 
 
-def weeks_and_spend(session: Session, start: dt.date, end: dt.date,
+def weeks_and_spend(db: Database, start: dt.date, end: dt.date,
                     group_by: GroupBy) -> list[CostRow]:
     """Weeks of placement and spend in [start, end), grouped; rows sorted by label."""
     if group_by not in GROUPS:
         raise ValueError(f"group_by must be one of {', '.join(GROUPS)}")
     if end <= start:
         raise ValidationError("end", "The period must end after it starts.")
-    with _collector_paused():
+    with db.read() as session, _collector_paused():
         return _weeks_and_spend(session, start, end, group_by)
 
 

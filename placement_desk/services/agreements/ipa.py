@@ -17,8 +17,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
+from ...db import Database
 from ...errors import ValidationError
 from ...models import (
     Agreement,
@@ -284,11 +285,11 @@ def new_version(agreement: Agreement, version_no: int, effective: dt.date,
     return version
 
 
-def create_agreement(sessions: sessionmaker[Session], form: AgreementForm) -> uuid.UUID:
+def create_agreement(db: Database, form: AgreementForm) -> uuid.UUID:
     """Create an agreement with its version 1 as a draft; returns the agreement's id."""
     terms = terms_of(form)
     validate_terms(terms, form.services)
-    with sessions.begin() as session:
+    with db.write() as session:
         reference = _validate_header(session, form, None)
         agreement = Agreement(
             id=uuid.uuid4(), reference=reference, child_id=form.child_id,
@@ -307,12 +308,12 @@ def _get_version(session: Session, version_id: uuid.UUID) -> AgreementVersion:
     return version
 
 
-def update_draft(sessions: sessionmaker[Session], version_id: uuid.UUID,
+def update_draft(db: Database, version_id: uuid.UUID,
                  form: AgreementForm) -> None:
     """Save a draft or issued version's terms (and, for version 1, the parties)."""
     terms = terms_of(form)
     validate_terms(terms, form.services)
-    with sessions.begin() as session:
+    with db.write() as session:
         version = _get_version(session, version_id)
         if version.status not in EDITABLE:
             raise ValidationError("status", SIGNED_MESSAGE)
@@ -370,7 +371,7 @@ def supersede(agreement: Agreement, version: AgreementVersion) -> list[uuid.UUID
     return done
 
 
-def advance(sessions: sessionmaker[Session], version_id: uuid.UUID, step: AgreementStatus,
+def advance(db: Database, version_id: uuid.UUID, step: AgreementStatus,
             by: str, when: dt.datetime | dt.date | None = None) -> StepResult:
     """Move a version one step on (only to :data:`NEXT_STEP` of its status), dated.
 
@@ -381,7 +382,7 @@ def advance(sessions: sessionmaker[Session], version_id: uuid.UUID, step: Agreem
     """
     stamp = as_datetime(when)
     who = clean_text(by)
-    with sessions.begin() as session:
+    with db.write() as session:
         version = _get_version(session, version_id)
         expected = NEXT_STEP.get(version.status)
         if expected is None:
@@ -434,7 +435,7 @@ def _get_agreement(session: Session, agreement_id: uuid.UUID) -> Agreement:
     return agreement
 
 
-def make_variation(sessions: sessionmaker[Session], agreement_id: uuid.UUID,
+def make_variation(db: Database, agreement_id: uuid.UUID,
                    effective_date: dt.date, reason: str,
                    changes: Mapping[str, Any] | None = None) -> uuid.UUID:
     """A new draft version copying the last one's terms and services, with ``changes``.
@@ -445,7 +446,7 @@ def make_variation(sessions: sessionmaker[Session], agreement_id: uuid.UUID,
     why = clean_text(reason)
     if why is None:
         raise ValidationError("variation_reason", "Say why the agreement is being varied.")
-    with sessions.begin() as session:
+    with db.write() as session:
         agreement = _get_agreement(session, agreement_id)
         base = _can_vary(agreement)
         terms, lines = terms_of(base), lines_of(base)
@@ -473,9 +474,9 @@ def _view(version: AgreementVersion) -> VersionView:
                        weekly_cost_pence(version), one_off_pence(version), stamps)
 
 
-def agreement_detail(sessions: sessionmaker[Session], agreement_id: uuid.UUID) -> AgreementDetail:
+def agreement_detail(db: Database, agreement_id: uuid.UUID) -> AgreementDetail:
     """The agreement with every version, oldest first."""
-    with sessions() as session:
+    with db.read() as session:
         agreement = _get_agreement(session, agreement_id)
         child_ref = session.scalar(select(Child.case_ref).where(Child.id == agreement.child_id))
         return AgreementDetail(agreement.id, agreement.reference, agreement.child_id,
@@ -484,9 +485,9 @@ def agreement_detail(sessions: sessionmaker[Session], agreement_id: uuid.UUID) -
                                [_view(v) for v in agreement.versions])
 
 
-def load_version_form(sessions: sessionmaker[Session], version_id: uuid.UUID) -> AgreementForm:
+def load_version_form(db: Database, version_id: uuid.UUID) -> AgreementForm:
     """A version's terms and its agreement's parties as a form, for editing a draft."""
-    with sessions() as session:
+    with db.read() as session:
         version = _get_version(session, version_id)
         header = {k: getattr(version.agreement, k) for k in HEADER_FIELDS}
         return AgreementForm(**header, **terms_of(version), services=lines_of(version),
@@ -494,11 +495,18 @@ def load_version_form(sessions: sessionmaker[Session], version_id: uuid.UUID) ->
                              variation_reason=version.variation_reason)
 
 
-def validate_agreement(session: Session, form: AgreementForm,
+def _validate_agreement(session: Session, form: AgreementForm,
                        agreement_id: uuid.UUID | None = None) -> None:
     """Everything :func:`create_agreement` (or saving version 1) checks, for a live form."""
     validate_terms(terms_of(form), form.services)
     _validate_header(session, form, agreement_id)
+
+
+def validate_agreement(db: Database, form: AgreementForm,
+                       agreement_id: uuid.UUID | None = None) -> None:
+    """Everything :func:`create_agreement` (or saving version 1) checks, for a live form."""
+    with db.read() as session:
+        _validate_agreement(session, form, agreement_id)
 
 
 def next_reference(session: Session, today: dt.date) -> str:
@@ -525,7 +533,7 @@ class AgreementRow:
     """The latest version's weekly fee (services not included)."""
 
 
-def list_agreements(session: Session) -> list[AgreementRow]:
+def _list_agreements(session: Session) -> list[AgreementRow]:
     """Every agreement with its latest version, newest reference first."""
     av = AgreementVersion
     latest = (select(av.agreement_id, func.max(av.version_no).label("no"))
@@ -544,10 +552,16 @@ def list_agreements(session: Session) -> list[AgreementRow]:
             in session.execute(query).all()]
 
 
-def defaults_for_episode(session: Session, episode_id: uuid.UUID,
+def list_agreements(db: Database) -> list[AgreementRow]:
+    """Every agreement with its latest version, newest reference first."""
+    with db.read() as session:
+        return _list_agreements(session)
+
+
+def _defaults_for_episode(session: Session, episode_id: uuid.UUID,
                          today: dt.date) -> AgreementForm:
     """A new agreement's form filled from a placement: child, setting, dates, type."""
-    from ..common.settings_store import get_setting
+    from ..common.settings_store import COUNCIL_NAME, get_setting
 
     episode = session.get(PlacementEpisode, episode_id)
     if episode is None:
@@ -557,9 +571,16 @@ def defaults_for_episode(session: Session, episode_id: uuid.UUID,
     return AgreementForm(
         reference=next_reference(session, today), child_id=episode.child_id,
         setting_id=episode.setting_id, episode_id=episode.id,
-        council_name=str(get_setting(session, "council.name") or "") or None,
+        council_name=str(get_setting(session, COUNCIL_NAME) or "") or None,
         provider_legal_entity=(provider.name if provider else
                                setting.owner_name if setting else None),
         start_date=episode.start_date, end_date=episode.end_date,
         placement_type=episode.placement_type,
         notice_terms="28 days' notice in writing by either party.")
+
+
+def defaults_for_episode(db: Database, episode_id: uuid.UUID,
+                         today: dt.date) -> AgreementForm:
+    """A new agreement's form filled from a placement: child, setting, dates, type."""
+    with db.read() as session:
+        return _defaults_for_episode(session, episode_id, today)

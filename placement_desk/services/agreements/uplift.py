@@ -13,8 +13,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload, sessionmaker
+from sqlalchemy.orm import Session, selectinload
 
+from ...db import Database
 from ...errors import ValidationError
 from ...models import Agreement, AgreementVersion, Child
 from ...models.enums import ServiceCharge
@@ -144,7 +145,7 @@ def _check_percent(percent_bp: int) -> None:
         raise ValidationError("percent_bp", "Enter an uplift between 0.01% and 100%.")
 
 
-def preview_uplift(sessions: sessionmaker[Session], agreement_ids: Iterable[uuid.UUID],
+def preview_uplift(db: Database, agreement_ids: Iterable[uuid.UUID],
                    percent_bp: int, from_date: dt.date,
                    to_date: dt.date | None = None) -> UpliftPreview:
     """Each agreement's weekly cost now and after the uplift, and the cost to ``to_date``.
@@ -154,7 +155,7 @@ def preview_uplift(sessions: sessionmaker[Session], agreement_ids: Iterable[uuid
     """
     _check_percent(percent_bp)
     preview = UpliftPreview(percent_bp, from_date, to_date)
-    with sessions() as session:
+    with db.read() as session:
         for agreement, child_ref in _load_for_uplift(session, agreement_ids):
             base = _uplift_base(agreement, from_date)
             if isinstance(base, str):
@@ -170,7 +171,7 @@ def preview_uplift(sessions: sessionmaker[Session], agreement_ids: Iterable[uuid
     return preview
 
 
-def apply_uplift(sessions: sessionmaker[Session], agreement_ids: Iterable[uuid.UUID],
+def apply_uplift(db: Database, agreement_ids: Iterable[uuid.UUID],
                  percent_bp: int, from_date: dt.date, by: str,
                  when: dt.datetime | dt.date | None = None) -> UpliftResult:
     """Make an active variation "Annual uplift x.x%" from ``from_date`` for each agreement.
@@ -186,7 +187,7 @@ def apply_uplift(sessions: sessionmaker[Session], agreement_ids: Iterable[uuid.U
     stamp = as_datetime(when)
     reason = f"Annual uplift {uplift_label(percent_bp)}"
     result = UpliftResult()
-    with sessions.begin() as session:
+    with db.write() as session:
         for agreement, _ref in _load_for_uplift(session, agreement_ids):
             base = _uplift_base(agreement, from_date)
             if isinstance(base, str):

@@ -1,6 +1,6 @@
 """The council-wide settings a manager can change: name, area, QA cycles, alert deadlines.
 
-A typed view over :mod:`~placement_desk.services.settings_store`: load them all
+A typed view over :mod:`~placement_desk.services.common.settings_store`: load them all
 at once, check them with messages a user can act on, and save them in one
 transaction that also moves every QA due date to follow the new cycles.
 """
@@ -11,19 +11,22 @@ import datetime as dt
 import re
 from dataclasses import dataclass, replace
 
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
+from ...db import Database
 from ...errors import ValidationError
 from ...models.enums import RiskLevel
 from ..qa.schedule import cycle_months, recompute_schedule
-from .settings_store import get_setting, set_setting
-
-NAME_KEY = "council.name"
-AREA_KEY = "council.local_authority_code"
-CYCLE_KEY = "qa.cycle_months"
-INADEQUATE_KEY = "alerts.visit_working_days.inadequate"
-REQUIRES_IMPROVEMENT_KEY = "alerts.visit_working_days.requires_improvement"
-OTHER_KEY = "alerts.visit_working_days.other"
+from .settings_store import (
+    COUNCIL_AREA,
+    COUNCIL_NAME,
+    QA_CYCLE_MONTHS,
+    VISIT_DAYS_INADEQUATE,
+    VISIT_DAYS_OTHER,
+    VISIT_DAYS_REQUIRES_IMPROVEMENT,
+    get_setting,
+    set_setting,
+)
 
 NAME_MAX = 120
 CYCLE_MIN, CYCLE_MAX = 1, 36
@@ -60,17 +63,23 @@ def _normalised(s: CouncilSettings) -> CouncilSettings:
                    local_authority_code=normalise_area_code(s.local_authority_code))
 
 
-def load_council_settings(session: Session) -> CouncilSettings:
+def _load_council_settings(session: Session) -> CouncilSettings:
     """The settings as stored, with the defaults for any never changed."""
     return CouncilSettings(
-        council_name=str(get_setting(session, NAME_KEY) or ""),
-        local_authority_code=str(get_setting(session, AREA_KEY) or ""),
+        council_name=str(get_setting(session, COUNCIL_NAME) or ""),
+        local_authority_code=str(get_setting(session, COUNCIL_AREA) or ""),
         cycle_months=cycle_months(session),
-        visit_working_days_inadequate=int(get_setting(session, INADEQUATE_KEY)),
+        visit_working_days_inadequate=int(get_setting(session, VISIT_DAYS_INADEQUATE)),
         visit_working_days_requires_improvement=int(
-            get_setting(session, REQUIRES_IMPROVEMENT_KEY)),
-        visit_working_days_other=int(get_setting(session, OTHER_KEY)),
+            get_setting(session, VISIT_DAYS_REQUIRES_IMPROVEMENT)),
+        visit_working_days_other=int(get_setting(session, VISIT_DAYS_OTHER)),
     )
+
+
+def load_council_settings(db: Database) -> CouncilSettings:
+    """The settings as stored, with the defaults for any never changed."""
+    with db.read() as session:
+        return _load_council_settings(session)
 
 
 def validate_council_settings(s: CouncilSettings) -> None:
@@ -119,7 +128,7 @@ def validate_council_settings(s: CouncilSettings) -> None:
                       f"to {WORKING_DAYS_MAX}.")
 
 
-def save_council_settings(sessions: sessionmaker[Session], s: CouncilSettings,
+def save_council_settings(db: Database, s: CouncilSettings,
                           today: dt.date | None = None) -> None:
     """Check and store every setting in one transaction, then reschedule QA visits.
 
@@ -130,14 +139,14 @@ def save_council_settings(sessions: sessionmaker[Session], s: CouncilSettings,
     today = today or dt.date.today()
     s = _normalised(s)
     validate_council_settings(s)
-    with sessions.begin() as session:
-        set_setting(session, NAME_KEY, s.council_name)
-        set_setting(session, AREA_KEY, s.local_authority_code)
-        set_setting(session, CYCLE_KEY,
+    with db.write() as session:
+        set_setting(session, COUNCIL_NAME, s.council_name)
+        set_setting(session, COUNCIL_AREA, s.local_authority_code)
+        set_setting(session, QA_CYCLE_MONTHS,
                     {level.value: int(s.cycle_months[level]) for level in RiskLevel})
-        set_setting(session, INADEQUATE_KEY, int(s.visit_working_days_inadequate))
-        set_setting(session, REQUIRES_IMPROVEMENT_KEY,
+        set_setting(session, VISIT_DAYS_INADEQUATE, int(s.visit_working_days_inadequate))
+        set_setting(session, VISIT_DAYS_REQUIRES_IMPROVEMENT,
                     int(s.visit_working_days_requires_improvement))
-        set_setting(session, OTHER_KEY, int(s.visit_working_days_other))
+        set_setting(session, VISIT_DAYS_OTHER, int(s.visit_working_days_other))
         session.flush()
         recompute_schedule(session, today)

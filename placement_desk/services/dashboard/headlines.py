@@ -6,8 +6,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session, sessionmaker
 
+from ...db import Database
 from ...models import Action, PlacementEpisode, RatingAlert, Setting
 from ...models.enums import ActionStatus, Judgement, RegistrationStatus
 
@@ -38,11 +38,11 @@ class Headlines:
         return self.settings == 0 and self.live_placements == 0
 
 
-def headlines(sessions: sessionmaker[Session], today: dt.date | None = None) -> Headlines:
+def headlines(db: Database, today: dt.date | None = None) -> Headlines:
     today = today or dt.date.today()
     live = (PlacementEpisode.deleted_at.is_(None), PlacementEpisode.start_date <= today,
             or_(PlacementEpisode.end_date.is_(None), PlacementEpisode.end_date >= today))
-    with sessions() as s:
+    with db.read() as s:
         settings = s.scalar(select(func.count()).select_from(Setting)
                             .where(Setting.deleted_at.is_(None))) or 0
         live_placements = s.scalar(select(func.count()).select_from(PlacementEpisode)

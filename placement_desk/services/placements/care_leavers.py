@@ -20,9 +20,10 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from ...db import Database
 from ...models import Child, PlacementEpisode
 from ...models.enums import PlacementType, Sex
-from ..common.settings_store import get_setting
+from ..common.settings_store import COUNCIL_AREA, get_setting
 from .distance import LOCAL_MILES, area_codes, in_area, postcode_key
 
 WHERE = ("In the council's area", "Within 20 miles", "Beyond 20 miles", "Distance unknown")
@@ -85,7 +86,7 @@ def _type_label(code: str) -> str:
         return code
 
 
-def care_leaver_tables(session: Session, on: dt.date) -> CareLeaverTables:
+def _care_leaver_tables(session: Session, on: dt.date) -> CareLeaverTables:
     """The three tables for young people aged 16–25 on ``on``."""
     pe = PlacementEpisode
     oldest = dt.date(on.year - 26, on.month, 1)
@@ -103,7 +104,7 @@ def care_leaver_tables(session: Session, on: dt.date) -> CareLeaverTables:
     latest: dict[Any, Any] = {}
     for row in session.execute(query).all():
         latest[row[0]] = tuple(row)  # the episode that started last wins
-    council = str(get_setting(session, "council.local_authority_code") or "")
+    council = str(get_setting(session, COUNCIL_AREA) or "")
     postcodes = {k for k in (postcode_key(r[6]) for r in latest.values()) if k}
     codes = area_codes(session, postcodes) if council else {}
     by_where = Table("Accommodation by where the young person lives", WHERE)
@@ -134,3 +135,9 @@ def care_leaver_tables(session: Session, on: dt.date) -> CareLeaverTables:
     for table in (by_where, by_needs):
         table.rows = dict(sorted(table.rows.items(), key=lambda item: -counted[item[0]]))
     return CareLeaverTables(on, by_where, by_needs, by_age, uasc, sum(counted.values()))
+
+
+def care_leaver_tables(db: Database, on: dt.date) -> CareLeaverTables:
+    """The three tables for young people aged 16–25 on ``on``."""
+    with db.read() as session:
+        return _care_leaver_tables(session, on)

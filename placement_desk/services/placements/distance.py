@@ -23,8 +23,9 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Table, bindparam, insert, select, update
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
+from ...db import Database
 from ...identifiers import normalise_postcode, postcode_key
 from ...io.postcode_files import PostcodeLayout, read_postcode_file
 from ...models import PostcodeLookup
@@ -189,7 +190,7 @@ def _flush(session: Session, batch: dict[str, dict[str, Any]], layout: PostcodeL
     batch.clear()
 
 
-def import_postcodes(sessions: sessionmaker[Session], path: str | Path,
+def import_postcodes(db: Database, path: str | Path,
                      state: TaskState = NULL_STATE) -> PostcodeImportSummary:
     """Load or refresh the postcode lookup from one file, in one transaction.
 
@@ -199,7 +200,7 @@ def import_postcodes(sessions: sessionmaker[Session], path: str | Path,
     rolls everything back; a file of neither layout raises FileFormatError.
     """
     summary = PostcodeImportSummary()
-    with sessions.begin() as session:
+    with db.write() as session:
         for chunk in read_postcode_file(path, state, chunk_rows=CHUNK):
             summary.layout = summary.layout or chunk.layout.name
             summary.rows_read += chunk.rows_read

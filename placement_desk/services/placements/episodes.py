@@ -17,8 +17,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
+from ...db import Database
 from ...errors import ValidationError
 from ...identifiers import is_postcode, normalise_postcode
 from ...models import Agreement, AgreementVersion, Child, PlacementEpisode, Setting
@@ -35,7 +36,7 @@ from ...models.enums import (
     Sex,
 )
 from ..common.formatting import date_short
-from ..common.settings_store import get_setting
+from ..common.settings_store import COUNCIL_AREA, get_setting
 from .distance import area_codes, in_area, miles_between, postcode_key, within_20_miles
 from .ssda903_rules import Issue, check_episodes, clean_urn
 
@@ -79,7 +80,7 @@ def _check_code(enum: Any, value: str | None, field_name: str, what: str) -> Non
         raise ValidationError(field_name, f"{value} is not a {what} code.")
 
 
-def validate_child(session: Session, form: ChildForm, child_id: uuid.UUID | None,
+def _validate_child(session: Session, form: ChildForm, child_id: uuid.UUID | None,
                    today: dt.date) -> ChildForm:
     """The form cleaned, or a ValidationError naming the field."""
     ref = form.case_ref.strip()
@@ -107,10 +108,17 @@ def validate_child(session: Session, form: ChildForm, child_id: uuid.UUID | None
                      _text(form.personal_adviser), _text(form.notes))
 
 
-def save_child(sessions: sessionmaker[Session], form: ChildForm, today: dt.date,
+def validate_child(db: Database, form: ChildForm, child_id: uuid.UUID | None,
+                   today: dt.date) -> ChildForm:
+    """The form cleaned, or a ValidationError naming the field."""
+    with db.read() as session:
+        return _validate_child(session, form, child_id, today)
+
+
+def save_child(db: Database, form: ChildForm, today: dt.date,
                child_id: uuid.UUID | None = None) -> uuid.UUID:
-    with sessions.begin() as session:
-        clean = validate_child(session, form, child_id, today)
+    with db.write() as session:
+        clean = _validate_child(session, form, child_id, today)
         child = session.get(Child, child_id) if child_id else Child()
         if child is None:
             raise ValidationError("case_ref", "This child has been removed by someone else.")
@@ -121,8 +129,8 @@ def save_child(sessions: sessionmaker[Session], form: ChildForm, today: dt.date,
         return child.id
 
 
-def load_child(sessions: sessionmaker[Session], child_id: uuid.UUID) -> ChildForm:
-    with sessions() as session:
+def load_child(db: Database, child_id: uuid.UUID) -> ChildForm:
+    with db.read() as session:
         child = session.get(Child, child_id)
         if child is None:
             raise ValidationError("case_ref", "This child is not in the database.")
@@ -136,13 +144,18 @@ class ChildChoice:
     home_postcode: str | None
 
 
-def find_children(session: Session, text: str = "", limit: int = 50) -> list[ChildChoice]:
+def _find_children(session: Session, text: str = "", limit: int = 50) -> list[ChildChoice]:
     query = select(Child.id, Child.case_ref, Child.home_postcode).where(
         Child.deleted_at.is_(None))
     if text.strip():
         query = query.where(Child.case_ref.ilike(f"%{text.strip()}%"))
     rows = session.execute(query.order_by(Child.case_ref).limit(limit)).all()
     return [ChildChoice(cid, ref, postcode) for cid, ref, postcode in rows]
+
+
+def find_children(db: Database, text: str = "", limit: int = 50) -> list[ChildChoice]:
+    with db.read() as session:
+        return _find_children(session, text, limit)
 
 
 # --- Episodes ------------------------------------------------------------------------------
@@ -170,7 +183,7 @@ class EpisodeForm:
     notes: str | None = None
 
 
-def validate_episode(session: Session, form: EpisodeForm,
+def _validate_episode(session: Session, form: EpisodeForm,
                      episode_id: uuid.UUID | None = None) -> EpisodeForm:
     """The form cleaned (setting found from the URN), or a ValidationError naming the field.
 
@@ -232,11 +245,23 @@ def validate_episode(session: Session, form: EpisodeForm,
         else None, _text(form.notes))
 
 
-def save_episode(sessions: sessionmaker[Session], form: EpisodeForm,
+def validate_episode(db: Database, form: EpisodeForm,
+                     episode_id: uuid.UUID | None = None) -> EpisodeForm:
+    """The form cleaned (setting found from the URN), or a ValidationError naming the field.
+
+    Only what makes a record unusable is refused here; the 903 rules (URN required,
+    registration dates, overlaps...) are shown as errors and warnings on the saved
+    record, as the return itself reports them.
+    """
+    with db.read() as session:
+        return _validate_episode(session, form, episode_id)
+
+
+def save_episode(db: Database, form: EpisodeForm,
                  episode_id: uuid.UUID | None = None) -> uuid.UUID:
     """Add or change an episode; the distance is worked out unless typed by hand."""
-    with sessions.begin() as session:
-        clean = validate_episode(session, form, episode_id)
+    with db.write() as session:
+        clean = _validate_episode(session, form, episode_id)
         episode = session.get(PlacementEpisode, episode_id) if episode_id else None
         if episode_id is not None and episode is None:
             raise ValidationError("start_date", "This episode has been removed by someone else.")
@@ -254,19 +279,19 @@ def save_episode(sessions: sessionmaker[Session], form: EpisodeForm,
         return episode.id
 
 
-def load_episode(sessions: sessionmaker[Session], episode_id: uuid.UUID) -> EpisodeForm:
-    with sessions() as session:
+def load_episode(db: Database, episode_id: uuid.UUID) -> EpisodeForm:
+    with db.read() as session:
         episode = session.get(PlacementEpisode, episode_id)
         if episode is None:
             raise ValidationError("start_date", "This episode is not in the database.")
         return EpisodeForm(**{name: getattr(episode, name) for name in vars(EpisodeForm())})
 
 
-def end_episode(sessions: sessionmaker[Session], episode_id: uuid.UUID, end: dt.date,
+def end_episode(db: Database, episode_id: uuid.UUID, end: dt.date,
                 reason_ceased: str | None) -> None:
-    form = load_episode(sessions, episode_id)
+    form = load_episode(db, episode_id)
     form.end_date, form.reason_ceased = end, reason_ceased
-    save_episode(sessions, form, episode_id)
+    save_episode(db, form, episode_id)
 
 
 @dataclass(frozen=True)
@@ -324,16 +349,16 @@ def _label(enum: Any, value: str | None) -> str:
 
 def in_council_area(session: Session, postcode: str | None) -> bool | None:
     """True or False from the lookup's district and county codes, None when unknown."""
-    code = str(get_setting(session, "council.local_authority_code") or "")
+    code = str(get_setting(session, COUNCIL_AREA) or "")
     key = postcode_key(postcode)
     if not code or key is None:
         return None
     return in_area(code, area_codes(session, [key]).get(key))
 
 
-def episode_detail(sessions: sessionmaker[Session], episode_id: uuid.UUID,
+def episode_detail(db: Database, episode_id: uuid.UUID,
                    today: dt.date) -> EpisodeDetail:
-    with sessions() as session:
+    with db.read() as session:
         ep = session.get(PlacementEpisode, episode_id)
         if ep is None or ep.deleted_at is not None:
             raise ValidationError("start_date", "This episode is not in the database.")

@@ -28,9 +28,10 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Table, bindparam, insert, select, update
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from ...audit import audit_value
+from ...db import Database
 from ...errors import ValidationError
 from ...identifiers import is_urn
 from ...io.ssda903_files import (
@@ -440,7 +441,7 @@ class _Importer:
         return self.summary
 
 
-def import_ssda903(sessions: sessionmaker[Session], header_path: str | Path,
+def import_ssda903(db: Database, header_path: str | Path,
                    episodes_path: str | Path, state: TaskState = NULL_STATE,
                    today: dt.date | None = None) -> Ssda903Summary:
     """Import an SSDA903 header file and episodes file (CSV or XLSX) in one transaction.
@@ -451,7 +452,7 @@ def import_ssda903(sessions: sessionmaker[Session], header_path: str | Path,
     """
     header = read_header_file(header_path, state)
     episodes = read_episodes_file(episodes_path, state)
-    with sessions.begin() as session:
+    with db.write() as session:
         summary = _Importer(session, header, episodes, state, today or dt.date.today()).run()
         state.check_cancelled()
         state.progress("Saving", 1, 1)

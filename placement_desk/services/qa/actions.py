@@ -15,8 +15,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, and_, false, func, or_, select
-from sqlalchemy.orm import Session, selectinload, sessionmaker
+from sqlalchemy.orm import Session, selectinload
 
+from ...db import Database
 from ...errors import ValidationError
 from ...models import Action, ActionUpdate, ContractReview, Provider, QaVisit, RatingAlert, Setting
 from ...models.enums import ActionPriority, ActionSource, ActionStatus
@@ -113,7 +114,7 @@ def _status_condition(statuses: Iterable[ActionStatus], today: dt.date) -> Colum
     return or_(false(), *parts)
 
 
-def list_actions(session: Session, filters: ActionFilter | None = None,
+def _list_actions(session: Session, filters: ActionFilter | None = None,
                  today: dt.date | None = None) -> list[ActionRow]:
     """Actions not deleted, matching ``filters``, soonest due first (undated last)."""
     today = today or dt.date.today()
@@ -166,6 +167,13 @@ def list_actions(session: Session, filters: ActionFilter | None = None,
     return rows
 
 
+def list_actions(db: Database, filters: ActionFilter | None = None,
+                 today: dt.date | None = None) -> list[ActionRow]:
+    """Actions not deleted, matching ``filters``, soonest due first (undated last)."""
+    with db.read() as session:
+        return _list_actions(session, filters, today)
+
+
 # --- Creating ---------------------------------------------------------------------------
 
 def new_action(session: Session, *, source: ActionSource, description: str,
@@ -212,7 +220,7 @@ def underlying_status(action: Action) -> ActionStatus:
     return _moves_from(action.status, before)
 
 
-def change_status(sessions: sessionmaker[Session], action_ids: Iterable[uuid.UUID],
+def change_status(db: Database, action_ids: Iterable[uuid.UUID],
                   new_status: ActionStatus, note: str | None, by: str,
                   today: dt.date | None = None) -> list[uuid.UUID]:
     """Move the chosen actions to ``new_status``; returns the ids that changed, in order.
@@ -227,7 +235,7 @@ def change_status(sessions: sessionmaker[Session], action_ids: Iterable[uuid.UUI
     if new_status == ActionStatus.OVERDUE:
         raise ValidationError("status", "Overdue is worked out from the due date; choose "
                                         "another status.")
-    with sessions.begin() as session:
+    with db.write() as session:
         actions = list(session.scalars(
             select(Action).options(selectinload(Action.updates))
             .where(Action.id.in_(ids), Action.deleted_at.is_(None))))
@@ -270,7 +278,7 @@ def _short(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def mark_overdue(session: Session, today: dt.date) -> int:
+def _mark_overdue(session: Session, today: dt.date) -> int:
     """Store Overdue on live actions past their due date, and undo it where the date moved.
 
     Each change adds an update by :data:`SYSTEM_AUTHOR`; returns how many changed.
@@ -298,3 +306,12 @@ def mark_overdue(session: Session, today: dt.date) -> int:
         action.status = back
         changed += 1
     return changed
+
+
+def mark_overdue(db: Database, today: dt.date) -> int:
+    """Store Overdue on live actions past their due date, and undo it where the date moved.
+
+    Each change adds an update by :data:`SYSTEM_AUTHOR`; returns how many changed.
+    """
+    with db.write() as session:
+        return _mark_overdue(session, today)

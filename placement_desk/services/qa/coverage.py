@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ...db import Database
 from ...models import QaVisit, Setting
 from ...models.enums import QaVisitStatus, SettingType
 from ..common.formatting import percent_of, percentage
@@ -55,7 +56,7 @@ class CoverageReport:
     """Only the types with a setting in use, in the order of :class:`SettingType`."""
 
 
-def coverage(session: Session, on: dt.date) -> CoverageReport:
+def _coverage(session: Session, on: dt.date) -> CoverageReport:
     """The share of settings in use on ``on`` visited in the twelve months to ``on``."""
     since = add_months(on, -12)
     in_use = settings_in_use(session, on)
@@ -75,6 +76,12 @@ def coverage(session: Session, on: dt.date) -> CoverageReport:
     overall = Coverage(sum(t.coverage.visited for t in by_type),
                        sum(t.coverage.total for t in by_type))
     return CoverageReport(on, since, overall, by_type)
+
+
+def coverage(db: Database, on: dt.date) -> CoverageReport:
+    """The share of settings in use on ``on`` visited in the twelve months to ``on``."""
+    with db.read() as session:
+        return _coverage(session, on)
 
 
 # --- Planned versus done ---------------------------------------------------------------
@@ -121,7 +128,7 @@ class QuarterVisits:
         return percent_of(self.done, self.planned)
 
 
-def planned_vs_done(session: Session, year: int) -> tuple[QuarterVisits, ...]:
+def _planned_vs_done(session: Session, year: int) -> tuple[QuarterVisits, ...]:
     """Visits planned and done in each quarter of the financial year starting in ``year``."""
     quarters = financial_quarters(year)
     first, last = quarters[0].start, quarters[-1].end
@@ -142,6 +149,12 @@ def planned_vs_done(session: Session, year: int) -> tuple[QuarterVisits, ...]:
             if day is not None:
                 counts[_quarter_index(quarters, day)] += int(n)
     return tuple(QuarterVisits(q, planned[i], done[i]) for i, q in enumerate(quarters))
+
+
+def planned_vs_done(db: Database, year: int) -> tuple[QuarterVisits, ...]:
+    """Visits planned and done in each quarter of the financial year starting in ``year``."""
+    with db.read() as session:
+        return _planned_vs_done(session, year)
 
 
 def _quarter_index(quarters: tuple[Quarter, ...], day: dt.date) -> int:

@@ -19,18 +19,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import ColumnElement, func, select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
+from ...db import Database
 from ...errors import ValidationError
 from ...models import QaVisit, RatingAlert, Setting, User
 from ...models.enums import QaVisitStatus, QaVisitType, RiskLevel, SettingType, UserRole
 from ..common.dates import add_working_days
-from ..common.settings_store import DEFAULTS, get_setting
+from ..common.settings_store import DEFAULT_CYCLE_MONTHS, QA_CYCLE_MONTHS, get_setting
 from ..register.alerts import settings_in_use, visit_deadline_days
 from ..register.risk import assess_settings
-
-DEFAULT_CYCLE_MONTHS: dict[str, int] = {"high": 3, "medium": 6, "low": 12}
-DEFAULTS.setdefault("qa.cycle_months", DEFAULT_CYCLE_MONTHS)
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -43,7 +41,7 @@ def add_months(day: dt.date, months: int) -> dt.date:
 
 def cycle_months(session: Session) -> dict[RiskLevel, int]:
     """Months between visits for each risk level, from the shared settings."""
-    stored: Mapping[str, Any] = get_setting(session, "qa.cycle_months") or {}
+    stored: Mapping[str, Any] = get_setting(session, QA_CYCLE_MONTHS) or {}
     merged = {**DEFAULT_CYCLE_MONTHS, **stored}
     return {level: int(merged[level.value]) for level in RiskLevel}
 
@@ -68,6 +66,13 @@ def next_due(level: RiskLevel, last_visit: dt.date | None, today: dt.date,
         if current is not None:
             due = min(due, current)
     return due
+
+
+def update_schedule(db: Database, today: dt.date) -> int:
+    """Store each setting in use's next due date as of ``today`` (after a visit, a new
+    cycle or a day passing); returns how many changed."""
+    with db.write() as session:
+        return recompute_schedule(session, today)
 
 
 def recompute_schedule(session: Session, today: dt.date,
@@ -134,7 +139,7 @@ class ScheduleRow:
     enhanced_monitoring: bool
 
 
-def schedule_rows(session: Session, today: dt.date,
+def _schedule_rows(session: Session, today: dt.date,
                   *conditions: ColumnElement[bool]) -> list[ScheduleRow]:
     """Every setting in use today, soonest due first, filtered by ``conditions``."""
     ids = settings_in_use(session, today)
@@ -159,27 +164,47 @@ def schedule_rows(session: Session, today: dt.date,
     return [ScheduleRow(*row) for row in session.execute(query)]
 
 
-def overdue(session: Session, today: dt.date,
+def schedule_rows(db: Database, today: dt.date,
+                  *conditions: ColumnElement[bool]) -> list[ScheduleRow]:
+    """Every setting in use today, soonest due first, filtered by ``conditions``."""
+    with db.read() as session:
+        return _schedule_rows(session, today, *conditions)
+
+
+def _overdue(session: Session, today: dt.date,
             officer_id: uuid.UUID | None = None) -> list[ScheduleRow]:
     """Settings in use whose next visit was due before today (optionally one officer's)."""
     conditions = [Setting.next_qa_due < today]
     if officer_id is not None:
         conditions.append(Setting.qa_officer_id == officer_id)
-    return schedule_rows(session, today, *conditions)
+    return _schedule_rows(session, today, *conditions)
 
 
-def due_within(session: Session, today: dt.date, days: int) -> list[ScheduleRow]:
+def overdue(db: Database, today: dt.date,
+            officer_id: uuid.UUID | None = None) -> list[ScheduleRow]:
+    """Settings in use whose next visit was due before today (optionally one officer's)."""
+    with db.read() as session:
+        return _overdue(session, today, officer_id)
+
+
+def _due_within(session: Session, today: dt.date, days: int) -> list[ScheduleRow]:
     """Settings in use due from today up to and including ``days`` days from today."""
-    return schedule_rows(session, today, Setting.next_qa_due >= today,
+    return _schedule_rows(session, today, Setting.next_qa_due >= today,
                          Setting.next_qa_due <= today + dt.timedelta(days=days))
+
+
+def due_within(db: Database, today: dt.date, days: int) -> list[ScheduleRow]:
+    """Settings in use due from today up to and including ``days`` days from today."""
+    with db.read() as session:
+        return _due_within(session, today, days)
 
 
 def by_officer(session: Session, today: dt.date,
                officer_id: uuid.UUID | None) -> list[ScheduleRow]:
     """Settings in use assigned to ``officer_id``; ``None`` gives the unassigned ones."""
     if officer_id is None:
-        return schedule_rows(session, today, Setting.qa_officer_id.is_(None))
-    return schedule_rows(session, today, Setting.qa_officer_id == officer_id)
+        return _schedule_rows(session, today, Setting.qa_officer_id.is_(None))
+    return _schedule_rows(session, today, Setting.qa_officer_id == officer_id)
 
 
 # --- Writes -----------------------------------------------------------------------------
@@ -190,11 +215,11 @@ def _check_officer(session: Session, officer_id: uuid.UUID, field: str) -> None:
         raise ValidationError(field, "Choose an active user as the QA officer.")
 
 
-def assign_officer(sessions: sessionmaker[Session], setting_ids: Iterable[uuid.UUID],
+def assign_officer(db: Database, setting_ids: Iterable[uuid.UUID],
                    officer_id: uuid.UUID | None) -> list[uuid.UUID]:
     """Make ``officer_id`` (or nobody) the QA officer of settings; returns those changed."""
     ids = list(setting_ids)
-    with sessions.begin() as session:
+    with db.write() as session:
         if officer_id is not None:
             _check_officer(session, officer_id, "officer")
         changed: list[uuid.UUID] = []
@@ -207,7 +232,7 @@ def assign_officer(sessions: sessionmaker[Session], setting_ids: Iterable[uuid.U
         return sorted(changed, key=order.__getitem__)
 
 
-def plan_visit(sessions: sessionmaker[Session], setting_id: uuid.UUID,
+def plan_visit(db: Database, setting_id: uuid.UUID,
                planned_date: dt.date | None, officer_id: uuid.UUID | None = None,
                visit_type: QaVisitType | None = None, *,
                today: dt.date | None = None) -> uuid.UUID:
@@ -218,7 +243,7 @@ def plan_visit(sessions: sessionmaker[Session], setting_id: uuid.UUID,
     if planned_date < today:
         raise ValidationError("planned_date", "The planned date is in the past: record a visit "
                                               "that has happened instead.")
-    with sessions.begin() as session:
+    with db.write() as session:
         setting = session.get(Setting, setting_id)
         if setting is None or setting.deleted_at is not None:
             raise ValidationError("setting", "This setting no longer exists.")
@@ -241,7 +266,7 @@ class Officer:
     name: str
 
 
-def qa_officers(session: Session) -> list[Officer]:
+def _qa_officers(session: Session) -> list[Officer]:
     """Active users with the QA officer role, by name: whom a setting or visit can go to."""
     query = (select(User.id, User.display_name)
              .where(User.active.is_(True), User.role == UserRole.QA_OFFICER)
@@ -249,7 +274,13 @@ def qa_officers(session: Session) -> list[Officer]:
     return [Officer(uid, name) for uid, name in session.execute(query)]
 
 
-def next_planned_visit(session: Session, setting_id: uuid.UUID) -> uuid.UUID | None:
+def qa_officers(db: Database) -> list[Officer]:
+    """Active users with the QA officer role, by name: whom a setting or visit can go to."""
+    with db.read() as session:
+        return _qa_officers(session)
+
+
+def _next_planned_visit(session: Session, setting_id: uuid.UUID) -> uuid.UUID | None:
     """The setting's earliest planned visit not yet started, so recording can start it."""
     return session.scalar(
         select(QaVisit.id)
@@ -259,7 +290,13 @@ def next_planned_visit(session: Session, setting_id: uuid.UUID) -> uuid.UUID | N
         .limit(1))
 
 
-def last_completed_visit(session: Session, setting_id: uuid.UUID) -> uuid.UUID | None:
+def next_planned_visit(db: Database, setting_id: uuid.UUID) -> uuid.UUID | None:
+    """The setting's earliest planned visit not yet started, so recording can start it."""
+    with db.read() as session:
+        return _next_planned_visit(session, setting_id)
+
+
+def _last_completed_visit(session: Session, setting_id: uuid.UUID) -> uuid.UUID | None:
     """The setting's most recent completed visit: the one whose letter is reprinted."""
     return session.scalar(
         select(QaVisit.id)
@@ -267,3 +304,9 @@ def last_completed_visit(session: Session, setting_id: uuid.UUID) -> uuid.UUID |
                QaVisit.deleted_at.is_(None))
         .order_by(QaVisit.visit_date.desc(), QaVisit.completed_at.desc())
         .limit(1))
+
+
+def last_completed_visit(db: Database, setting_id: uuid.UUID) -> uuid.UUID | None:
+    """The setting's most recent completed visit: the one whose letter is reprinted."""
+    with db.read() as session:
+        return _last_completed_visit(session, setting_id)

@@ -15,8 +15,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload, sessionmaker
+from sqlalchemy.orm import Session, selectinload
 
+from ...db import Database
 from ...errors import ValidationError
 from ...models import QaTemplate, QaTemplateVersion, QaVisit, QaVisitArea, Setting, utcnow
 from ...models.enums import (
@@ -30,7 +31,7 @@ from ...models.enums import (
 )
 from ..register.risk import refresh_risk_levels
 from . import schedule as qa_schedule
-from .actions import ActionFilter, ActionRow, list_actions, new_action
+from .actions import ActionFilter, ActionRow, _list_actions, new_action
 
 CHILDRENS_HOME_STANDARDS = (
     "Quality and purpose of care", "Children's views, wishes and feelings", "Education",
@@ -78,7 +79,7 @@ def _add_template(session: Session, name: str, setting_type: SettingType | None,
     return TemplateInfo(template.id, name, setting_type, version.id, 1, tuple(areas))
 
 
-def ensure_default_templates(session: Session) -> int:
+def _ensure_default_templates(session: Session) -> int:
     """Add each default template whose setting type has none yet; returns how many."""
     have = set(session.scalars(select(QaTemplate.setting_type)))
     added = 0
@@ -87,6 +88,12 @@ def ensure_default_templates(session: Session) -> int:
             _add_template(session, name, kind, areas)
             added += 1
     return added
+
+
+def ensure_default_templates(db: Database) -> int:
+    """Add each default template whose setting type has none yet; returns how many."""
+    with db.write() as session:
+        return _ensure_default_templates(session)
 
 
 def _latest(session: Session, template: QaTemplate) -> QaTemplateVersion:
@@ -103,10 +110,16 @@ def _info(template: QaTemplate, version: QaTemplateVersion) -> TemplateInfo:
                         version.version_no, tuple(str(a) for a in version.areas))
 
 
-def list_templates(session: Session) -> list[TemplateInfo]:
+def _list_templates(session: Session) -> list[TemplateInfo]:
     """Every template at its latest version, by name."""
     return [_info(t, _latest(session, t))
             for t in session.scalars(select(QaTemplate).order_by(QaTemplate.name))]
+
+
+def list_templates(db: Database) -> list[TemplateInfo]:
+    """Every template at its latest version, by name."""
+    with db.read() as session:
+        return _list_templates(session)
 
 
 def template_for(session: Session, setting_type: SettingType) -> TemplateInfo | None:
@@ -137,14 +150,14 @@ def clean_areas(areas: Iterable[str]) -> list[str]:
     return cleaned
 
 
-def create_template(sessions: sessionmaker[Session], name: str,
+def create_template(db: Database, name: str,
                     setting_type: SettingType | None, areas: Iterable[str]) -> TemplateInfo:
     """A new template for a setting type that has none of its own yet."""
     title = " ".join(name.split())
     if not title:
         raise ValidationError("name", "Name the template.")
     cleaned = clean_areas(areas)
-    with sessions.begin() as session:
+    with db.write() as session:
         query = select(QaTemplate.name).where(
             QaTemplate.setting_type == setting_type if setting_type is not None
             else QaTemplate.setting_type.is_(None))
@@ -155,11 +168,11 @@ def create_template(sessions: sessionmaker[Session], name: str,
         return _add_template(session, title, setting_type, cleaned)
 
 
-def edit_template(sessions: sessionmaker[Session], template_id: uuid.UUID,
+def edit_template(db: Database, template_id: uuid.UUID,
                   areas: Iterable[str]) -> TemplateInfo:
     """Save new areas as the template's next version (unchanged areas add no version)."""
     cleaned = clean_areas(areas)
-    with sessions.begin() as session:
+    with db.write() as session:
         template = session.get(QaTemplate, template_id)
         if template is None:
             raise ValidationError("areas", "This template no longer exists.")
@@ -268,12 +281,12 @@ def _form_of(visit: QaVisit) -> VisitForm:
                      [AreaForm(a.area, a.judgement, a.evidence) for a in visit.areas])
 
 
-def load_visit(sessions: sessionmaker[Session], visit_id: uuid.UUID) -> VisitRecord:
-    with sessions() as session:
+def load_visit(db: Database, visit_id: uuid.UUID) -> VisitRecord:
+    with db.read() as session:
         visit = _visit(session, visit_id, editable=False)
         setting = session.get(Setting, visit.setting_id)
         assert setting is not None  # the foreign key cascades
-        actions = list_actions(session, ActionFilter(qa_visit_id=visit.id))
+        actions = _list_actions(session, ActionFilter(qa_visit_id=visit.id))
         return VisitRecord(visit.id, setting.id, setting.name, setting.urn,
                            setting.setting_type, visit.status, visit.planned_date,
                            visit.template_version_id, visit.draft_saved_at, visit.completed_at,
@@ -282,14 +295,14 @@ def load_visit(sessions: sessionmaker[Session], visit_id: uuid.UUID) -> VisitRec
 
 # --- Starting, saving, completing -------------------------------------------------------
 
-def start_visit(sessions: sessionmaker[Session], setting_id: uuid.UUID, today: dt.date, *,
+def start_visit(db: Database, setting_id: uuid.UUID, today: dt.date, *,
                 visit_id: uuid.UUID | None = None, visit_type: QaVisitType | None = None,
                 officer_id: uuid.UUID | None = None) -> uuid.UUID:
     """Open a draft visit (a planned one, ``visit_id``, or a new one) with its template areas.
 
     Starting a visit already in progress just returns it.
     """
-    with sessions.begin() as session:
+    with db.write() as session:
         setting = session.get(Setting, setting_id)
         if setting is None or setting.deleted_at is not None:
             raise ValidationError("setting", "This setting no longer exists.")
@@ -305,7 +318,7 @@ def start_visit(sessions: sessionmaker[Session], setting_id: uuid.UUID, today: d
             if visit.status != QaVisitStatus.PLANNED:
                 raise ValidationError("status", f"This visit is {visit.status.label.lower()} "
                                                 "and cannot be started.")
-        ensure_default_templates(session)
+        _ensure_default_templates(session)
         template = template_for(session, setting.setting_type)
         visit.status = QaVisitStatus.DRAFT
         visit.visit_date = visit.visit_date or today
@@ -367,11 +380,11 @@ def _apply(visit: QaVisit, form: VisitForm) -> bool:
     return changed
 
 
-def save_draft(sessions: sessionmaker[Session], visit_id: uuid.UUID,
+def save_draft(db: Database, visit_id: uuid.UUID,
                form: VisitForm) -> DraftSaved:
     """Autosave: write every field and area that differs; nothing at all if none does."""
     _check_draft(form)
-    with sessions.begin() as session:
+    with db.write() as session:
         visit = _visit(session, visit_id)
         changed = _apply(visit, form)
         if changed:
@@ -379,10 +392,10 @@ def save_draft(sessions: sessionmaker[Session], visit_id: uuid.UUID,
         return DraftSaved(visit.id, changed, visit.draft_saved_at)
 
 
-def open_drafts(sessions: sessionmaker[Session],
+def open_drafts(db: Database,
                 officer_id: uuid.UUID | None = None) -> list[DraftRow]:
     """Visits still in progress (optionally one lead officer's), last saved first."""
-    with sessions() as session:
+    with db.read() as session:
         query = (select(QaVisit.id, Setting.id, Setting.name, Setting.urn, QaVisit.visit_date,
                         QaVisit.visit_type, QaVisit.lead_officer_id, QaVisit.draft_saved_at)
                  .join(Setting, Setting.id == QaVisit.setting_id)
@@ -412,7 +425,7 @@ def check_complete(form: VisitForm, today: dt.date) -> None:
                                   f"Choose a judgement for {area.area}, or Not assessed.")
 
 
-def complete_visit(sessions: sessionmaker[Session], visit_id: uuid.UUID, today: dt.date,
+def complete_visit(db: Database, visit_id: uuid.UUID, today: dt.date,
                    form: VisitForm | None = None) -> CompletedVisit:
     """Check and complete a visit (saving ``form`` first if given).
 
@@ -421,7 +434,7 @@ def complete_visit(sessions: sessionmaker[Session], visit_id: uuid.UUID, today: 
     if form is not None:
         _check_draft(form)
         check_complete(form, today)
-    with sessions.begin() as session:
+    with db.write() as session:
         visit = _visit(session, visit_id)
         if form is not None:
             _apply(visit, form)
@@ -436,9 +449,9 @@ def complete_visit(sessions: sessionmaker[Session], visit_id: uuid.UUID, today: 
         return CompletedVisit(visit.id, setting.id, setting.risk_level, setting.next_qa_due)
 
 
-def cancel_visit(sessions: sessionmaker[Session], visit_id: uuid.UUID) -> None:
+def cancel_visit(db: Database, visit_id: uuid.UUID) -> None:
     """Cancel a planned visit or one in progress; a completed visit stays as it is."""
-    with sessions.begin() as session:
+    with db.write() as session:
         visit = _visit(session, visit_id, editable=False)
         if visit.status not in (QaVisitStatus.PLANNED, QaVisitStatus.DRAFT):
             raise ValidationError("status", f"This visit is {visit.status.label.lower()} "
@@ -446,12 +459,12 @@ def cancel_visit(sessions: sessionmaker[Session], visit_id: uuid.UUID) -> None:
         visit.status = QaVisitStatus.CANCELLED
 
 
-def raise_action(sessions: sessionmaker[Session], visit_id: uuid.UUID, description: str,
+def raise_action(db: Database, visit_id: uuid.UUID, description: str,
                  owner: str | None, due_date: dt.date | None,
                  priority: ActionPriority = ActionPriority.MEDIUM,
                  owner_user_id: uuid.UUID | None = None) -> uuid.UUID:
     """Add an action arising from a visit (in progress or completed); returns its id."""
-    with sessions.begin() as session:
+    with db.write() as session:
         visit = _visit(session, visit_id, editable=False)
         if visit.status not in (QaVisitStatus.DRAFT, QaVisitStatus.COMPLETED):
             raise ValidationError("status", "Actions are raised on a visit in progress or "

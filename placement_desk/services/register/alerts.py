@@ -16,7 +16,12 @@ from sqlalchemy.orm import Session
 from ...models import Action, Child, PlacementEpisode, RatingAlert, Setting, utcnow
 from ...models.enums import ActionPriority, ActionSource, AlertKind, Judgement
 from ..common.dates import add_working_days
-from ..common.settings_store import get_setting
+from ..common.settings_store import (
+    VISIT_DAYS_INADEQUATE,
+    VISIT_DAYS_OTHER,
+    VISIT_DAYS_REQUIRES_IMPROVEMENT,
+    get_setting,
+)
 
 
 def settings_in_use(session: Session, on: dt.date) -> set[uuid.UUID]:
@@ -42,10 +47,10 @@ def children_placed(session: Session, setting_id: uuid.UUID, on: dt.date) -> lis
 
 def visit_deadline_days(session: Session, new: Judgement | None) -> int:
     if new is not None and new.group == "inadequate":
-        return int(get_setting(session, "alerts.visit_working_days.inadequate"))
+        return int(get_setting(session, VISIT_DAYS_INADEQUATE))
     if new is not None and new.group == "below":
-        return int(get_setting(session, "alerts.visit_working_days.requires_improvement"))
-    return int(get_setting(session, "alerts.visit_working_days.other"))
+        return int(get_setting(session, VISIT_DAYS_REQUIRES_IMPROVEMENT))
+    return int(get_setting(session, VISIT_DAYS_OTHER))
 
 
 def raise_alert(session: Session, setting: Setting, kind: AlertKind,

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session
 
+from ...db import Database
 from ...models import PlacementEpisode, Provider, Setting
 from ...models.enums import Judgement, RegistrationStatus, RiskLevel, Sector, SettingType
 
@@ -40,7 +41,7 @@ class SettingRow:
     next_qa_due: dt.date | None
 
 
-def list_settings(session: Session, today: dt.date | None = None) -> list[SettingRow]:
+def _list_settings(session: Session, today: dt.date | None = None) -> list[SettingRow]:
     """Every setting not deleted, with its provider and whether it is in use today."""
     today = today or dt.date.today()
     live = exists().where(
@@ -60,6 +61,12 @@ def list_settings(session: Session, today: dt.date | None = None) -> list[Settin
         .order_by(Setting.name)
     )
     return [SettingRow(*row) for row in session.execute(query)]  # type: ignore[call-arg]
+
+
+def list_settings(db: Database, today: dt.date | None = None) -> list[SettingRow]:
+    """Every setting not deleted, with its provider and whether it is in use today."""
+    with db.read() as session:
+        return _list_settings(session, today)
 
 
 EXPORT_COLUMNS: tuple[tuple[str, str], ...] = (

@@ -19,9 +19,10 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import insert, select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from ...audit import audit_value
+from ...db import Database
 from ...identifiers import is_urn
 from ...io.ofsted_files import (
     OfstedFile,
@@ -300,7 +301,7 @@ class _Importer:
 
 
 def import_ofsted(
-    sessions: sessionmaker[Session],
+    db: Database,
     paths: Sequence[str | Path],
     state: TaskState = NULL_STATE,
     today: dt.date | None = None,
@@ -308,7 +309,7 @@ def import_ofsted(
 ) -> ImportSummary:
     """Read every file first (so a bad file changes nothing), then import them in order."""
     files = [reader(path, state) for path in paths]
-    with sessions.begin() as session:
+    with db.write() as session:
         importer = _Importer(session, today or dt.date.today(), state)
         for data in files:
             importer.import_file(data)

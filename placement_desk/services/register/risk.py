@@ -35,31 +35,13 @@ from ...models.enums import (
     QaVisitStatus,
     RiskLevel,
 )
-from ..common.settings_store import DEFAULTS, get_setting
-
-DEFAULT_WEIGHTS: dict[str, int] = {
-    "judgement_inadequate": 40,
-    "judgement_below_good": 20,
-    "never_inspected": 10,
-    "downgraded": 10,
-    "qa_inadequate": 25,
-    "qa_requires_improvement": 15,
-    "open_action": 2,
-    "open_actions_cap": 10,
-    "overdue_action": 5,
-    "overdue_actions_cap": 20,
-    "open_concern": 10,
-    "open_concerns_cap": 30,
-    "expired_document": 5,
-    "expired_documents_cap": 15,
-    "children_placed_1_2": 5,
-    "children_placed_3_plus": 10,
-    "no_qa_12_months": 10,
-    "no_qa_6_months": 5,
-}
-DEFAULT_THRESHOLDS: dict[str, int] = {"high": 40, "medium": 20}
-DEFAULTS.setdefault("risk.weights", DEFAULT_WEIGHTS)
-DEFAULTS.setdefault("risk.thresholds", DEFAULT_THRESHOLDS)
+from ..common.settings_store import (
+    DEFAULT_THRESHOLDS,
+    DEFAULT_WEIGHTS,
+    RISK_THRESHOLDS,
+    RISK_WEIGHTS,
+    get_setting,
+)
 
 
 @dataclass(frozen=True)
@@ -227,8 +209,8 @@ def gather_inputs(session: Session, setting_ids: Iterable[uuid.UUID],
 
 def assess_settings(session: Session, setting_ids: Iterable[uuid.UUID],
                     today: dt.date) -> dict[uuid.UUID, RiskAssessment]:
-    weights = get_setting(session, "risk.weights")
-    thresholds = get_setting(session, "risk.thresholds")
+    weights = get_setting(session, RISK_WEIGHTS)
+    thresholds = get_setting(session, RISK_THRESHOLDS)
     return {sid: assess(inputs, today, weights, thresholds)
             for sid, inputs in gather_inputs(session, setting_ids, today).items()}
 

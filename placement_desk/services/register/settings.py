@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
+from ...db import Database
 from ...errors import ValidationError
 from ...identifiers import is_postcode, is_urn, normalise_postcode, normalise_urn
 from ...models import (
@@ -64,7 +65,7 @@ class SettingForm:
     notes: str | None = None
 
 
-def validate_setting(session: Session, form: SettingForm, setting_id: uuid.UUID | None,
+def _validate_setting(session: Session, form: SettingForm, setting_id: uuid.UUID | None,
                      today: dt.date | None = None) -> SettingForm:
     """Check a form and return it tidied (URN and postcode normalised)."""
     today = today or dt.date.today()
@@ -101,11 +102,18 @@ def validate_setting(session: Session, form: SettingForm, setting_id: uuid.UUID 
     return form
 
 
-def save_setting(sessions: sessionmaker[Session], form: SettingForm,
+def validate_setting(db: Database, form: SettingForm, setting_id: uuid.UUID | None,
+                     today: dt.date | None = None) -> SettingForm:
+    """Check a form and return it tidied (URN and postcode normalised)."""
+    with db.read() as session:
+        return _validate_setting(session, form, setting_id, today)
+
+
+def save_setting(db: Database, form: SettingForm,
                  setting_id: uuid.UUID | None = None) -> uuid.UUID:
     """Create or update a setting after validation; returns its id."""
-    with sessions.begin() as session:
-        validate_setting(session, form, setting_id)
+    with db.write() as session:
+        _validate_setting(session, form, setting_id)
         if setting_id is None:
             setting = Setting(id=uuid.uuid4())
             session.add(setting)
@@ -120,8 +128,8 @@ def save_setting(sessions: sessionmaker[Session], form: SettingForm,
         return setting.id
 
 
-def load_form(sessions: sessionmaker[Session], setting_id: uuid.UUID) -> SettingForm:
-    with sessions() as session:
+def load_form(db: Database, setting_id: uuid.UUID) -> SettingForm:
+    with db.read() as session:
         setting = session.get(Setting, setting_id)
         if setting is None:
             raise ValidationError("name", "This setting no longer exists.")
@@ -236,10 +244,10 @@ class SettingDetail:
     audit: list[AuditRow] = field(default_factory=list)
 
 
-def setting_detail(sessions: sessionmaker[Session], setting_id: uuid.UUID,
+def setting_detail(db: Database, setting_id: uuid.UUID,
                    today: dt.date | None = None) -> SettingDetail:
     today = today or dt.date.today()
-    with sessions() as s:
+    with db.read() as s:
         setting = s.get(Setting, setting_id)
         if setting is None:
             raise ValidationError("name", "This setting no longer exists.")

@@ -34,8 +34,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session, sessionmaker
 
+from ...db import Database
 from ...errors import UserError, ValidationError
 from ...models.enums import AgreementStatus, PlacementType, ServiceCharge
 from ...services.agreements.ipa import (
@@ -143,12 +143,12 @@ class VariationDialog(QDialog):
 class AgreementDialog(FormDialog):
     """Open with ``agreement_id`` to view or change one, or ``episode_id`` to draw one up."""
 
-    def __init__(self, sessions: sessionmaker[Session], user: str, today: dt.date, *,
+    def __init__(self, db: Database, user: str, today: dt.date, *,
                  agreement_id: uuid.UUID | None = None, episode_id: uuid.UUID | None = None,
                  ask: Callable[[QDialog], bool] | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__("Individual Placement Agreement", parent)
-        self.sessions, self.user, self.today = sessions, user, today
+        self.db, self.user, self.today = db, user, today
         self.changed = False
         self.locked = False
         self._child_id: uuid.UUID | None = None
@@ -261,9 +261,8 @@ class AgreementDialog(FormDialog):
         if agreement_id is not None:
             self._load_agreement(agreement_id)
         else:
-            with sessions() as session:
-                self._fill(defaults_for_episode(session, episode_id, today) if episode_id
-                           else AgreementForm())
+            self._fill(defaults_for_episode(db, episode_id, today) if episode_id
+                       else AgreementForm())
             self.header.setText(self.tr("A new agreement: it is saved as a draft."))
             self.version_combo.setEnabled(False)
             self._set_locked(False)
@@ -274,7 +273,7 @@ class AgreementDialog(FormDialog):
     def _load_agreement(self, agreement_id: uuid.UUID, version_id: uuid.UUID | None = None
                         ) -> None:
         self.agreement_id = agreement_id
-        self.detail = agreement_detail(self.sessions, agreement_id)
+        self.detail = agreement_detail(self.db, agreement_id)
         self.header.setText(self.tr("{ref} for child {child}").format(
             ref=self.detail.reference, child=self.detail.child_ref))
         self.version_combo.blockSignals(True)
@@ -294,7 +293,7 @@ class AgreementDialog(FormDialog):
             return
         self.version_id = uuid.UUID(self.version_combo.currentData())
         view = next(v for v in self.detail.versions if v.id == self.version_id)
-        self._fill(load_version_form(self.sessions, view.id))
+        self._fill(load_version_form(self.db, view.id))
         self._set_locked(not view.editable, view.status, view.version_no)
         latest = self.detail.versions[-1]
         following = NEXT_STEP.get(view.status)
@@ -462,20 +461,19 @@ class AgreementDialog(FormDialog):
         if self.current_version_no() > 1:
             validate_terms(_terms_of(form), form.services)
             return
-        with self.sessions() as session:
-            validate_agreement(session, form, self.agreement_id)
+        validate_agreement(self.db, form, self.agreement_id)
 
     def store(self) -> uuid.UUID | None:
         form = self.form()
         if self.agreement_id is None:
-            self.agreement_id = create_agreement(self.sessions, form)
+            self.agreement_id = create_agreement(self.db, form)
         else:
             assert self.version_id is not None
             if self.current_version_no() > 1:
                 for key in ("reference", "child_id", "setting_id", "episode_id", "council_name",
                             "provider_legal_entity"):
                     setattr(form, key, None)
-            update_draft(self.sessions, self.version_id, form)
+            update_draft(self.db, self.version_id, form)
         return self.agreement_id
 
     def save(self) -> None:
@@ -503,14 +501,14 @@ class AgreementDialog(FormDialog):
         if view.editable and self.save_button.isVisible():
             if not self.revalidate():
                 return False
-            update_draft(self.sessions, view.id, self._form_for_update())
+            update_draft(self.db, view.id, self._form_for_update())
         default = self.user if step in (S.ISSUED, S.COUNCIL_SIGNED) else ""
         dialog = StepDialog(self.tr(STEP_LABELS[step]).rstrip("…"), step in STEP_NEEDS_NAME,
                             default, self)
         if not self.ask(dialog):
             return False
         try:
-            advance(self.sessions, view.id, step, dialog.name.text() or self.user,
+            advance(self.db, view.id, step, dialog.name.text() or self.user,
                     dialog.when.value())
         except ValidationError as exc:
             self.show_error(exc)
@@ -535,7 +533,7 @@ class AgreementDialog(FormDialog):
             return False
         effective = dialog.effective.value() or self.today
         try:
-            version_id = make_variation(self.sessions, self.detail.id, effective,
+            version_id = make_variation(self.db, self.detail.id, effective,
                                         dialog.reason.text())
         except ValidationError as exc:
             QMessageBox.warning(self, self.tr("Variation"), exc.message)
@@ -559,7 +557,7 @@ class AgreementDialog(FormDialog):
 
         assert self.version_id is not None
         try:
-            return write_agreement_pdf(self.sessions, self.version_id, path)
+            return write_agreement_pdf(self.db, self.version_id, path)
         except UserError as exc:
             QMessageBox.warning(self, self.tr("Print PDF"), str(exc))
             return None

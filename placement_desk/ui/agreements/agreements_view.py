@@ -15,8 +15,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session, sessionmaker
 
+from ...db import Database
 from ...models.enums import AgreementStatus
 from ...services.agreements.ipa import AgreementRow, list_agreements
 from ...services.common.formatting import date_short, money
@@ -43,10 +43,10 @@ class AgreementsView(QWidget):
     open_agreement = Signal(object)
     uplift = Signal(list)
 
-    def __init__(self, sessions: sessionmaker[Session], settings: QSettings,
+    def __init__(self, db: Database, settings: QSettings,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.sessions, self.settings = sessions, settings
+        self.db, self.settings = db, settings
         self.model: FastRowsModel[AgreementRow] = FastRowsModel(COLUMNS, lambda r: r.id)
         self._hays: list[str] = []
         self.search = QLineEdit()
@@ -97,8 +97,7 @@ class AgreementsView(QWidget):
         shortcut.activated.connect(self.open_selected)
 
     def reload(self) -> None:
-        with self.sessions() as session:
-            rows = list_agreements(session)
+        rows = list_agreements(self.db)
         self._hays = [" ".join(p for p in (r.reference, r.child_ref, r.setting_name, r.urn)
                                if p).casefold() for r in rows]
         self.model.set_rows(rows, self._filtered(rows))

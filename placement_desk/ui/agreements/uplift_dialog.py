@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session, sessionmaker
 
+from ...db import Database
 from ...errors import ValidationError
 from ...services.agreements.uplift import UpliftPreview, UpliftResult, apply_uplift, preview_uplift
 from ...services.common.formatting import money
@@ -42,11 +42,11 @@ def _year_end(day: dt.date) -> dt.date:
 
 
 class UpliftDialog(QDialog):
-    def __init__(self, sessions: sessionmaker[Session], agreement_ids: Sequence[uuid.UUID],
+    def __init__(self, db: Database, agreement_ids: Sequence[uuid.UUID],
                  user: str, today: dt.date, confirm: Callable[[str], bool] | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.sessions, self.ids, self.user = sessions, list(agreement_ids), user
+        self.db, self.ids, self.user = db, list(agreement_ids), user
         self.confirm = confirm or self._ask
         self.preview: UpliftPreview | None = None
         self.result_: UpliftResult | None = None
@@ -105,7 +105,7 @@ class UpliftDialog(QDialog):
     def show_preview(self) -> None:
         start = self.from_date.value() or dt.date.today()
         try:
-            self.preview = preview_uplift(self.sessions, self.ids, self.percent_bp(), start,
+            self.preview = preview_uplift(self.db, self.ids, self.percent_bp(), start,
                                           self.to_date.value())
         except ValidationError as exc:
             self.message.setText(exc.message)
@@ -146,7 +146,7 @@ class UpliftDialog(QDialog):
                                            diff=money(p.total_difference_pence))):
             return
         try:
-            self.result_ = apply_uplift(self.sessions, [line.agreement_id for line in p.lines],
+            self.result_ = apply_uplift(self.db, [line.agreement_id for line in p.lines],
                                         self.percent_bp(), p.from_date, self.user)
         except ValidationError as exc:
             self.message.setText(exc.message)

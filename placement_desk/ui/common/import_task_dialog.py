@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session, sessionmaker
 
+from ...db import Database
 from ...errors import UserError
 from ...progress import TaskState
 
@@ -35,11 +35,11 @@ class ImportTaskDialog(QDialog):
     background and returns an object with a ``progress`` (str, int, int) signal and
     ``cancel()``; ``on_done(summary)`` is called after a successful import."""
 
-    def __init__(self, sessions: sessionmaker[Session], start_task: Callable[..., Any],
+    def __init__(self, db: Database, start_task: Callable[..., Any],
                  parent: QWidget | None = None, on_done: Callable[[Any], None] | None = None
                  ) -> None:
         super().__init__(parent)
-        self.sessions = sessions
+        self.db = db
         self.start_task = start_task
         self.on_done = on_done
         self.task: Any = None

@@ -30,8 +30,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session, sessionmaker
 
+from ...db import Database
 from ...models.enums import CommissioningRoute, PlacementType
 from ...services.common.formatting import date_short
 from ...services.placements.episodes import EpisodeDetail, episode_detail
@@ -68,10 +68,10 @@ class EpisodesView(QWidget):
     open_agreement = Signal(object)
     new_agreement = Signal(object)
 
-    def __init__(self, sessions: sessionmaker[Session], settings: QSettings, start_task: Start,
+    def __init__(self, db: Database, settings: QSettings, start_task: Start,
                  today: dt.date | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.sessions, self.settings, self.start_task = sessions, settings, start_task
+        self.db, self.settings, self.start_task = db, settings, start_task
         self.today = today or dt.date.today()
         self.issues: dict[str, IssueCount] = {}
         self.checks_done = False
@@ -224,8 +224,7 @@ class EpisodesView(QWidget):
 
     def reload(self) -> None:
         keep = self.selected_id()
-        with self.sessions() as session:
-            rows = list_episodes(session)
+        rows = list_episodes(self.db)
         self._hays = [haystack(r) for r in rows]
         self.model.set_rows(rows, self._filtered(rows))
         self._after_filter()
@@ -236,7 +235,7 @@ class EpisodesView(QWidget):
     def run_checks(self) -> None:
         self.checks_done = False
         self.start_task("Checking placements against the SSDA903 rules",
-                        lambda _state: issue_counts(self.sessions, self.today),
+                        lambda _state: issue_counts(self.db, self.today),
                         on_success=self._checks_ready)
 
     def _checks_ready(self, found: dict[str, IssueCount]) -> None:
@@ -367,7 +366,7 @@ class EpisodesView(QWidget):
     def _selected(self, _new: QItemSelection, _old: QItemSelection) -> None:
         row = self.selected_row()
         self._update_buttons()
-        self._show_detail(episode_detail(self.sessions, row.uuid, self.today) if row else None)
+        self._show_detail(episode_detail(self.db, row.uuid, self.today) if row else None)
 
     def _update_buttons(self) -> None:
         chosen = self.selected_row() is not None
@@ -443,7 +442,7 @@ class EpisodesView(QWidget):
     def new_child(self) -> Any:
         from .placement_dialogs import ChildDialog
 
-        dialog = ChildDialog(self.sessions, self.today, None, self)
+        dialog = ChildDialog(self.db, self.today, None, self)
         if dialog.exec() and dialog.saved_id:
             self.changed.emit()
             self.new_episode(dialog.saved_id)
@@ -455,7 +454,7 @@ class EpisodesView(QWidget):
             return
         from .placement_dialogs import ChildDialog
 
-        dialog = ChildDialog(self.sessions, self.today, uuid.UUID(row.child_id), self)
+        dialog = ChildDialog(self.db, self.today, uuid.UUID(row.child_id), self)
         if dialog.exec():
             self.reload()
             self.changed.emit()
@@ -465,7 +464,7 @@ class EpisodesView(QWidget):
 
         if child_id is None and (row := self.selected_row()) is not None:
             child_id = uuid.UUID(row.child_id)
-        dialog = EpisodeDialog(self.sessions, None, child_id, self)
+        dialog = EpisodeDialog(self.db, None, child_id, self)
         if dialog.exec() and dialog.saved_id:
             self.reload()
             if not self.select_id(dialog.saved_id.hex):
@@ -479,7 +478,7 @@ class EpisodesView(QWidget):
             return
         from .placement_dialogs import EpisodeDialog
 
-        dialog = EpisodeDialog(self.sessions, row.uuid, None, self)
+        dialog = EpisodeDialog(self.db, row.uuid, None, self)
         if dialog.exec():
             self.reload()
             self.changed.emit()

@@ -28,11 +28,11 @@ class PlacementsPage(Page):
     def __init__(self, ctx: AppContext, today: dt.date | None = None) -> None:
         super().__init__(ctx)
         self.today = today or dt.date.today()
-        self.user = str(ctx.sessions.kw.get("info", {}).get("user") or "unknown")
-        self.episodes = EpisodesView(ctx.sessions, ctx.settings, ctx.tasks.start, self.today)
-        self.agreements = AgreementsView(ctx.sessions, ctx.settings)
-        self.spend = SpendView(ctx.sessions, ctx.settings, self.today, ctx.tasks.start)
-        self.leavers = CareLeaversView(ctx.sessions, self.today, ctx.tasks.start)
+        self.user = ctx.db.user
+        self.episodes = EpisodesView(ctx.db, ctx.settings, ctx.tasks.start, self.today)
+        self.agreements = AgreementsView(ctx.db, ctx.settings)
+        self.spend = SpendView(ctx.db, ctx.settings, self.today, ctx.tasks.start)
+        self.leavers = CareLeaversView(ctx.db, self.today, ctx.tasks.start)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.episodes, self.tr("Placements"))
         self.tabs.addTab(self.agreements, self.tr("Agreements (IPAs)"))
@@ -74,7 +74,7 @@ class PlacementsPage(Page):
             self.leavers.refresh()
 
     def _agreement_dialog(self, **kw: object) -> AgreementDialog:
-        dialog = AgreementDialog(self.ctx.sessions, self.user, self.today, parent=self,
+        dialog = AgreementDialog(self.ctx.db, self.user, self.today, parent=self,
                                  **kw)  # type: ignore[arg-type]
 
         def finished(_result: int) -> None:
@@ -92,7 +92,7 @@ class PlacementsPage(Page):
         return self._agreement_dialog(episode_id=episode_id)
 
     def open_uplift(self, ids: list[uuid.UUID]) -> UpliftDialog:
-        dialog = UpliftDialog(self.ctx.sessions, ids, self.user, self.today, parent=self)
+        dialog = UpliftDialog(self.ctx.db, ids, self.user, self.today, parent=self)
         dialog.accepted.connect(lambda: self.ctx.hub.announce("agreement"))
         dialog.show()
         return dialog
@@ -101,7 +101,7 @@ class PlacementsPage(Page):
         from .ssda903_import_dialog import Ssda903ImportDialog
 
         dialog = Ssda903ImportDialog(
-            self.ctx.sessions, self.ctx.tasks.start, self,
+            self.ctx.db, self.ctx.tasks.start, self,
             on_done=lambda _s: self.ctx.hub.announce("child", "placement_episode"))
         dialog.show()
         return dialog

@@ -15,8 +15,8 @@ from PySide6.QtWidgets import (
     QSpinBox,
     QWidget,
 )
-from sqlalchemy.orm import Session, sessionmaker
 
+from ...db import Database
 from ...errors import ValidationError
 from ...models.enums import (
     CategoryOfNeed,
@@ -52,10 +52,10 @@ def _text(edit: QLineEdit) -> str | None:
 
 
 class ChildDialog(FormDialog):
-    def __init__(self, sessions: sessionmaker[Session], today: dt.date,
+    def __init__(self, db: Database, today: dt.date,
                  child_id: uuid.UUID | None = None, parent: QWidget | None = None) -> None:
         super().__init__("Edit child" if child_id else "New child", parent)
-        self.sessions, self.today, self.child_id = sessions, today, child_id
+        self.db, self.today, self.child_id = db, today, child_id
         self.case_ref = QLineEdit()
         self.case_ref.setPlaceholderText(self.tr("The council's case reference, e.g. 566910"))
         self.date_of_birth = DateField(optional=True, label=self.tr("Known"))
@@ -90,7 +90,7 @@ class ChildDialog(FormDialog):
                 ("notes", self.tr("Notes"), self.notes, "")):
             self.add_row(key, label, widget, tip)
         if child_id is not None:
-            self._load(load_child(sessions, child_id))
+            self._load(load_child(db, child_id))
         self.ready()
 
     def _load(self, f: ChildForm) -> None:
@@ -118,20 +118,19 @@ class ChildDialog(FormDialog):
             notes=self.notes.toPlainText().strip() or None)
 
     def check(self) -> None:
-        with self.sessions() as session:
-            validate_child(session, self.form(), self.child_id, self.today)
+        validate_child(self.db, self.form(), self.child_id, self.today)
 
     def store(self) -> uuid.UUID:
-        return save_child(self.sessions, self.form(), self.today, self.child_id)
+        return save_child(self.db, self.form(), self.today, self.child_id)
 
 
 class EpisodeDialog(FormDialog):
     """A placement episode with the SSDA903 fields, route and distance."""
 
-    def __init__(self, sessions: sessionmaker[Session], episode_id: uuid.UUID | None = None,
+    def __init__(self, db: Database, episode_id: uuid.UUID | None = None,
                  child_id: uuid.UUID | None = None, parent: QWidget | None = None) -> None:
         super().__init__("Edit placement" if episode_id else "New placement", parent)
-        self.sessions, self.episode_id = sessions, episode_id
+        self.db, self.episode_id = db, episode_id
         self.child = QComboBox()
         self.child.setEditable(True)
         self.child.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
@@ -198,14 +197,13 @@ class EpisodeDialog(FormDialog):
         self.child.currentIndexChanged.connect(self.revalidate)
         self.child_text.textChanged.connect(self.revalidate)
         if episode_id is not None:
-            self._load(load_episode(sessions, episode_id))
+            self._load(load_episode(db, episode_id))
         elif child_id is not None:
             self._select_child(child_id)
         self.ready()
 
     def _find_children(self, text: str) -> None:
-        with self.sessions() as session:
-            found = find_children(session, text)
+        found = find_children(self.db, text)
         current = self.child.currentData()
         self.child.blockSignals(True)
         typed = self.child_text.text()
@@ -222,7 +220,7 @@ class EpisodeDialog(FormDialog):
         if self.child.findData(child_id.hex) < 0:
             # A child gone since the list was read leaves the field empty, which says so.
             with contextlib.suppress(ValidationError):
-                self.child.addItem(load_child(self.sessions, child_id).case_ref, child_id.hex)
+                self.child.addItem(load_child(self.db, child_id).case_ref, child_id.hex)
         self.child.setCurrentIndex(self.child.findData(child_id.hex))
 
     def _child_id(self) -> uuid.UUID | None:
@@ -273,8 +271,7 @@ class EpisodeDialog(FormDialog):
             notes=self.notes.toPlainText().strip() or None)
 
     def check(self) -> None:
-        with self.sessions() as session:
-            validate_episode(session, self.form(), self.episode_id)
+        validate_episode(self.db, self.form(), self.episode_id)
 
     def store(self) -> uuid.UUID:
-        return save_episode(self.sessions, self.form(), self.episode_id)
+        return save_episode(self.db, self.form(), self.episode_id)

@@ -22,12 +22,12 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session, sessionmaker
 
+from ...db import Database
 from ...errors import ValidationError
 from ...services.agreements.costs import CostRow, total, weeks_and_spend
 from ...services.common.formatting import date_long, money
-from ...services.common.settings_store import get_setting
+from ...services.common.settings_store import COUNCIL_AREA, read_setting
 from ...services.placements.care_leavers import CareLeaverTables, Table, care_leaver_tables
 from ..common.form_base import DateField
 
@@ -109,11 +109,11 @@ class _Latest:
 class SpendView(QWidget):
     """Weeks of placement and spend in a period, grouped; the period end is exclusive."""
 
-    def __init__(self, sessions: sessionmaker[Session], settings: QSettings, today: dt.date,
+    def __init__(self, db: Database, settings: QSettings, today: dt.date,
                  start_task: Callable[..., Any] | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.sessions, self.settings = sessions, settings
+        self.db, self.settings = db, settings
         self.reader = _Latest(self, start_task)
         """Runs the reading in a worker; with no task runner, at once."""
         start = financial_year_start(today)
@@ -164,8 +164,7 @@ class SpendView(QWidget):
         heading = self.group.currentText()
 
         def read() -> list[CostRow]:
-            with self.sessions() as session:
-                return weeks_and_spend(session, start, end, group)  # type: ignore[arg-type]
+            return weeks_and_spend(self.db, start, end, group)  # type: ignore[arg-type]
 
         def failed(exc: BaseException) -> None:
             self.export_button.setEnabled(bool(self.rows))
@@ -210,11 +209,11 @@ class SpendView(QWidget):
 class CareLeaversView(QWidget):
     """The three care leavers' tables on a chosen day."""
 
-    def __init__(self, sessions: sessionmaker[Session], today: dt.date,
+    def __init__(self, db: Database, today: dt.date,
                  start_task: Callable[..., Any] | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.sessions = sessions
+        self.db = db
         self.reader = _Latest(self, start_task)
         """Runs the reading in a worker; with no task runner, at once."""
         self.on = DateField()
@@ -257,9 +256,7 @@ class CareLeaversView(QWidget):
         on = self.on.value() or dt.date.today()
 
         def read() -> tuple[CareLeaverTables, bool]:
-            with self.sessions() as session:
-                return (care_leaver_tables(session, on),
-                        bool(get_setting(session, "council.local_authority_code")))
+            return (care_leaver_tables(self.db, on), bool(read_setting(self.db, COUNCIL_AREA)))
 
         def failed(exc: BaseException) -> None:
             self.summary.setText(self.tr("The tables could not be read: {error}").format(

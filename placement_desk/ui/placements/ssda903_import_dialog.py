@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
     QTableView,
     QWidget,
 )
-from sqlalchemy.orm import Session, sessionmaker
 
+from ...db import Database
 from ...errors import UserError
 from ...progress import TaskState
 from ..common.import_task_dialog import ImportTaskDialog
@@ -42,10 +42,10 @@ class Ssda903ImportDialog(ImportTaskDialog):
     """The two files, and the problems found in them below the summary; the running,
     progress and cancel are the base class's."""
 
-    def __init__(self, sessions: sessionmaker[Session], start_task: Callable[..., Any],
+    def __init__(self, db: Database, start_task: Callable[..., Any],
                  parent: QWidget | None = None, on_done: Callable[[Any], None] | None = None
                  ) -> None:
-        super().__init__(sessions, start_task, parent, on_done)
+        super().__init__(db, start_task, parent, on_done)
         self.setWindowTitle(self.tr("Import an SSDA903 return"))
         self.setMinimumWidth(720)
         self.report_path: Path | None = None
@@ -153,10 +153,10 @@ class Ssda903ImportDialog(ImportTaskDialog):
 
         header = Path(self.header_edit.text().strip())
         episodes = Path(self.episodes_edit.text().strip())
-        sessions = self.sessions
+        db = self.db
 
         def work(state: TaskState) -> Any:
-            return import_ssda903(sessions, header, episodes, state)
+            return import_ssda903(db, header, episodes, state)
 
         self.summary = None
         self._show_problems([])

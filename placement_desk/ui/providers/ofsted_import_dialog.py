@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
     QPushButton,
     QWidget,
 )
-from sqlalchemy.orm import Session, sessionmaker
 
+from ...db import Database
 from ...progress import TaskState
 from ..common.import_task_dialog import ImportTaskDialog
 
@@ -46,10 +46,10 @@ def summary_text(summary: Any) -> str:
 class OfstedImportDialog(ImportTaskDialog):
     """A list of files to import; the running, progress and cancel are the base class's."""
 
-    def __init__(self, sessions: sessionmaker[Session], start_task: Callable[..., Any],
+    def __init__(self, db: Database, start_task: Callable[..., Any],
                  parent: QWidget | None = None, on_done: Callable[[Any], None] | None = None
                  ) -> None:
-        super().__init__(sessions, start_task, parent, on_done)
+        super().__init__(db, start_task, parent, on_done)
         self.setWindowTitle(self.tr("Import Ofsted files"))
         self.setMinimumWidth(560)
         intro = QLabel(self.tr(
@@ -92,10 +92,10 @@ class OfstedImportDialog(ImportTaskDialog):
         from ...services.register.ofsted_import import import_ofsted
 
         paths = self.paths()
-        sessions = self.sessions
+        db = self.db
 
         def work(state: TaskState) -> Any:
-            return import_ofsted(sessions, paths, state)
+            return import_ofsted(db, paths, state)
 
         self.start_import(self.tr("Importing Ofsted files"), work)
 

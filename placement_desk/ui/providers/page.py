@@ -20,7 +20,7 @@ class ProvidersPage(Page):
 
     def __init__(self, ctx: AppContext) -> None:
         super().__init__(ctx)
-        self.view = ProvidersView(ctx.sessions, ctx.settings)
+        self.view = ProvidersView(ctx.db, ctx.settings)
         self.view.changed.connect(lambda: ctx.hub.announce("setting"))
         self.import_button = QPushButton(self.tr("Import Ofsted files…"))
         self.import_button.setToolTip(self.tr("Update the register from Ofsted's published "
@@ -37,7 +37,7 @@ class ProvidersPage(Page):
 
     def open_import(self) -> OfstedImportDialog:
         dialog = OfstedImportDialog(
-            self.ctx.sessions, self.ctx.tasks.start, self,
+            self.ctx.db, self.ctx.tasks.start, self,
             on_done=lambda _s: self.ctx.hub.announce("setting", "ofsted_inspection",
                                                      "rating_alert", "action"))
         dialog.show()

@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session, sessionmaker
 
+from ...db import Database
 from ...models.enums import Judgement, RegistrationStatus, RiskLevel, Sector, SettingType
 from ...services.common.formatting import date_short
 from ...services.register.listing import SettingRow, export_table, list_settings
@@ -70,10 +70,10 @@ class ProvidersView(QWidget):
 
     changed = Signal()
 
-    def __init__(self, sessions: sessionmaker[Session], settings: QSettings,
+    def __init__(self, db: Database, settings: QSettings,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.sessions = sessions
+        self.db = db
         self.settings = settings
         self.model: RowTableModel[SettingRow] = RowTableModel(COLUMNS, lambda r: r.id)
         self.proxy = SettingsFilterProxy(self.model)
@@ -162,8 +162,7 @@ class ProvidersView(QWidget):
 
     def reload(self, today: dt.date | None = None) -> None:
         keep = self.selected_id()
-        with self.sessions() as session:
-            rows = list_settings(session, today)
+        rows = list_settings(self.db, today)
         self.model.set_rows(rows)
         authorities = sorted({r.local_authority for r in rows if r.local_authority})
         combo = self.combos["local_authority"]
@@ -243,14 +242,14 @@ class ProvidersView(QWidget):
         if setting_id is None:
             self.detail.show_empty()
             return
-        self.detail.show_detail(setting_detail(self.sessions, setting_id))
+        self.detail.show_detail(setting_detail(self.db, setting_id))
 
     # -- actions ---------------------------------------------------------------------------
 
     def new_setting(self) -> None:
         from .setting_dialog import SettingDialog
 
-        dialog = SettingDialog(self.sessions, None, self)
+        dialog = SettingDialog(self.db, None, self)
         if dialog.exec() and dialog.saved_id:
             self.reload()
             self.select_id(dialog.saved_id)
@@ -262,7 +261,7 @@ class ProvidersView(QWidget):
             return
         from .setting_dialog import SettingDialog
 
-        dialog = SettingDialog(self.sessions, setting_id, self)
+        dialog = SettingDialog(self.db, setting_id, self)
         if dialog.exec():
             self.reload()
             self.changed.emit()

@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session, sessionmaker
 
+from ...db import Database
 from ...errors import ValidationError
 from ...models.enums import RegistrationStatus, Sector, SettingType
 from ...services.register.settings import SettingForm, load_form, save_setting, validate_setting
@@ -45,10 +45,10 @@ class SettingDialog(CheckedDialog):
               "registration_date", "closed_date", "address1", "address2", "town", "postcode",
               "local_authority", "region")
 
-    def __init__(self, sessions: sessionmaker[Session], setting_id: uuid.UUID | None = None,
+    def __init__(self, db: Database, setting_id: uuid.UUID | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.sessions = sessions
+        self.db = db
         self.setting_id = setting_id
         self.saved_id: uuid.UUID | None = None
         self.setWindowTitle(self.tr("Edit setting") if setting_id else self.tr("New setting"))
@@ -111,7 +111,7 @@ class SettingDialog(CheckedDialog):
         layout.addWidget(note)
         layout.addWidget(self.buttons)
         if setting_id is not None:
-            self._load(load_form(sessions, setting_id))
+            self._load(load_form(db, setting_id))
         for widget in (self.name, self.urn, self.postcode, self.address1, self.town,
                        self.local_authority, self.region, self.address2):
             widget.textChanged.connect(self.revalidate)
@@ -178,8 +178,7 @@ class SettingDialog(CheckedDialog):
             label.setText(error.message if show and error else "")
 
     def check(self) -> None:
-        with self.sessions() as session:
-            validate_setting(session, self.form(), self.setting_id)
+        validate_setting(self.db, self.form(), self.setting_id)
 
     def store(self) -> uuid.UUID:
-        return save_setting(self.sessions, self.form(), self.setting_id)
+        return save_setting(self.db, self.form(), self.setting_id)

@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session, sessionmaker
 
+from ...db import Database
 from ...errors import ValidationError
 from ...models.enums import ActionStatus, QaVisitStatus
 from ...services.common.formatting import date_long, date_short
@@ -58,10 +58,10 @@ def _short(text: str, limit: int = 50) -> str:
 class ChangeStatusDialog(QDialog):
     """Move the chosen actions to one status with a note; the others are named and kept."""
 
-    def __init__(self, sessions: sessionmaker[Session], rows: list[ActionRow], by: str,
+    def __init__(self, db: Database, rows: list[ActionRow], by: str,
                  today: dt.date, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.sessions, self.rows, self.by, self.today = sessions, list(rows), by, today
+        self.db, self.rows, self.by, self.today = db, list(rows), by, today
         self.moved: list[uuid.UUID] = []
         self.refused: list[str] = []
         self.setWindowTitle(self.tr("Change the status of {n} actions").format(n=len(rows))
@@ -155,7 +155,7 @@ class ChangeStatusDialog(QDialog):
         if not move:
             return
         try:
-            self.moved = change_status(self.sessions, [r.id for r in move], self.target(),
+            self.moved = change_status(self.db, [r.id for r in move], self.target(),
                                        self.note.toPlainText(), self.by, self.today)
         except ValidationError as exc:
             label = self.note_error if exc.field == "note" else self.status_error
@@ -209,10 +209,10 @@ class VisitSummaryDialog(QDialog):
     """A recorded visit to read (nothing can be changed here), and its letter to print."""
 
     def __init__(self, record: VisitRecord, parent: QWidget | None = None,
-                 sessions: sessionmaker[Session] | None = None,
+                 db: Database | None = None,
                  today: dt.date | None = None) -> None:
         super().__init__(parent)
-        self.record, self.sessions = record, sessions
+        self.record, self.db = record, db
         self.today = today or dt.date.today()
         self.setWindowTitle(self.tr("QA visit: {name}").format(name=record.setting_name))
         self.browser = QTextBrowser()
@@ -225,7 +225,7 @@ class VisitSummaryDialog(QDialog):
         self.print_button = buttons.addButton(self.tr("Print letter…"),
                                               QDialogButtonBox.ButtonRole.ActionRole)
         self.print_button.setToolTip(self.tr("Save the letter to the provider as a PDF"))
-        self.print_button.setVisible(sessions is not None
+        self.print_button.setVisible(db is not None
                                      and record.status == QaVisitStatus.COMPLETED)
         self.print_button.clicked.connect(self.print_letter)
         layout = QVBoxLayout(self)
@@ -241,7 +241,7 @@ class VisitSummaryDialog(QDialog):
             self.save_letter(path)
 
     def save_letter(self, path: str) -> bool:
-        assert self.sessions is not None
-        problem = write_letter(self.sessions, self.record.id, path, self.today)
+        assert self.db is not None
+        problem = write_letter(self.db, self.record.id, path, self.today)
         self.message.setText(problem or self.tr("Letter saved to {path}").format(path=path))
         return problem is None

@@ -278,8 +278,7 @@ class ActionsView(QWidget):
 
     def reload(self) -> None:
         keep = set(self.selected_ids())
-        with self.ctx.sessions() as session:
-            rows = list_actions(session, None, self.today)
+        rows = list_actions(self.ctx.db, None, self.today)
         self.model.set_rows(rows)
         owners: dict[str, str | None] = {}
         for row in rows:
@@ -391,20 +390,19 @@ class ActionsView(QWidget):
         if setting_id is None:
             self.detail.show_empty()
         else:
-            self.detail.show_detail(setting_detail(self.ctx.sessions, setting_id, self.today))
+            self.detail.show_detail(setting_detail(self.ctx.db, setting_id, self.today))
 
     # -- writes and links ----------------------------------------------------------------
 
     def author(self) -> str:
-        info = self.ctx.sessions.kw.get("info") or {}
-        return str(info.get("user") or "unknown")
+        return self.ctx.db.user
 
     def change_dialog(self) -> ChangeStatusDialog | None:
         rows = self.selected_rows()
         if not rows:
             self._say(self.tr("Choose one or more actions in the list first."))
             return None
-        dialog = ChangeStatusDialog(self.ctx.sessions, rows, self.author(), self.today, self)
+        dialog = ChangeStatusDialog(self.ctx.db, rows, self.author(), self.today, self)
         dialog.accepted.connect(lambda: self._changed(dialog))
         return dialog
 
@@ -432,19 +430,19 @@ class ActionsView(QWidget):
         where = where_text(row) or self.tr("no setting recorded")
         if row.source == ActionSource.QA_VISIT and row.qa_visit_id is not None:
             try:
-                record = load_visit(self.ctx.sessions, row.qa_visit_id)
+                record = load_visit(self.ctx.db, row.qa_visit_id)
             except ValidationError as exc:
                 self._say(exc.message + " " + self.tr(
                     "The setting's details are shown below."))
                 return None
             dialog: QDialog
             if record.status == QaVisitStatus.DRAFT:
-                visit = VisitDialog(self.ctx.sessions, record.id, self.today, self)
+                visit = VisitDialog(self.ctx.db, record.id, self.today, self)
                 visit.finished.connect(lambda _r: self.ctx.hub.announce(
                     "qa_visit", "setting", "action"))
                 dialog = visit
             else:
-                dialog = VisitSummaryDialog(record, self, self.ctx.sessions, self.today)
+                dialog = VisitSummaryDialog(record, self, self.ctx.db, self.today)
             dialog.show()
             self._announce(self.tr("Opened the {source} at {where}.").format(
                 source=row.source_label, where=where))

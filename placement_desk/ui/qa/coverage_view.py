@@ -201,8 +201,7 @@ class CoverageView(QWidget):
 
     def reload(self) -> None:
         self._fill_years()
-        with self.ctx.sessions() as session:
-            self.report = coverage(session, self.today)
+        self.report = coverage(self.ctx.db, self.today)
         report = self.report
         self.overall.setText(report.overall.text if report.overall.total else self.tr(
             "No settings in use"))
@@ -225,8 +224,7 @@ class CoverageView(QWidget):
         self._load_quarters()
 
     def _load_quarters(self) -> None:
-        with self.ctx.sessions() as session:
-            self.quarters = planned_vs_done(session, self.chosen_year())
+        self.quarters = planned_vs_done(self.ctx.db, self.chosen_year())
         _fill(self.quarter_table, [
             [q.quarter.label, f"{q.planned:,}", f"{q.done:,}", q.text] for q in self.quarters])
         if self.chart is None:

@@ -12,7 +12,7 @@ import datetime as dt
 from PySide6.QtWidgets import QTabWidget
 
 from ...services.qa.actions import mark_overdue
-from ...services.qa.schedule import recompute_schedule
+from ...services.qa.schedule import update_schedule
 from ..common.page import Page
 from ..context import AppContext
 from ..pages import register_page
@@ -62,9 +62,8 @@ class QaPage(Page):
             tab.today = day
 
     def refresh(self) -> None:
-        with self.ctx.sessions.begin() as session:
-            recompute_schedule(session, self.today)
-            mark_overdue(session, self.today)
+        update_schedule(self.ctx.db, self.today)
+        mark_overdue(self.ctx.db, self.today)
         self.schedule.reload()
         self.action_list.reload()
         self.coverage.reload()

@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session, sessionmaker
 
+from ...db import Database
 from ...errors import ValidationError
 from ...models.enums import QaVisitType
 from ...services.common.formatting import date_long, date_short
@@ -71,23 +71,22 @@ def officer_combo(officers: Sequence[Officer], nobody: str,
     return combo
 
 
-def _load_officers(sessions: sessionmaker[Session]) -> list[Officer]:
-    with sessions() as session:
-        return qa_officers(session)
+def _load_officers(db: Database) -> list[Officer]:
+    return qa_officers(db)
 
 
 class AssignOfficerDialog(QDialog):
     """Make one QA officer (or nobody) responsible for the chosen settings."""
 
-    def __init__(self, sessions: sessionmaker[Session], setting_ids: Sequence[uuid.UUID],
+    def __init__(self, db: Database, setting_ids: Sequence[uuid.UUID],
                  names: Sequence[str], current: uuid.UUID | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.sessions = sessions
+        self.db = db
         self.setting_ids = list(setting_ids)
         self.changed: list[uuid.UUID] = []
         self.setWindowTitle(self.tr("Assign a QA officer"))
-        officers = _load_officers(sessions)
+        officers = _load_officers(db)
         if len(names) == 1:
             about = self.tr("Choose the QA officer for {name}.").format(name=names[0])
         else:
@@ -130,7 +129,7 @@ class AssignOfficerDialog(QDialog):
 
     def save(self) -> None:
         try:
-            self.changed = assign_officer(self.sessions, self.setting_ids, self.officer_id())
+            self.changed = assign_officer(self.db, self.setting_ids, self.officer_id())
         except ValidationError as exc:
             _show_error(self.officer_error, exc.message)
             return
@@ -140,11 +139,11 @@ class AssignOfficerDialog(QDialog):
 class PlanVisitDialog(QDialog):
     """Put a visit to one setting in the diary: date (dd/mm/yyyy), officer and type."""
 
-    def __init__(self, sessions: sessionmaker[Session], setting_id: uuid.UUID, name: str,
+    def __init__(self, db: Database, setting_id: uuid.UUID, name: str,
                  today: dt.date | None = None, officer: uuid.UUID | None = None,
                  next_due: dt.date | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.sessions = sessions
+        self.db = db
         self.setting_id = setting_id
         self.today = today or dt.date.today()
         self.visit_id: uuid.UUID | None = None
@@ -161,7 +160,7 @@ class PlanVisitDialog(QDialog):
         self.planned_date.setCalendarPopup(True)
         self.planned_date.setAccessibleName(self.tr("Planned date"))
         self.date_error = _error_label()
-        self.officer = officer_combo(_load_officers(sessions), self.tr("Not decided yet"),
+        self.officer = officer_combo(_load_officers(db), self.tr("Not decided yet"),
                                      officer)
         self.officer.setAccessibleName(self.tr("Lead officer"))
         self.officer_error = _error_label()
@@ -217,7 +216,7 @@ class PlanVisitDialog(QDialog):
         officer = self.officer.currentData()
         try:
             self.visit_id = plan_visit(
-                self.sessions, self.setting_id, self.date(),
+                self.db, self.setting_id, self.date(),
                 officer if isinstance(officer, uuid.UUID) else None,
                 QaVisitType(kind) if kind else None, today=self.today)
         except ValidationError as exc:

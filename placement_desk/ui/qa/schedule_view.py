@@ -174,15 +174,14 @@ class QaScheduleView(QWidget):
         self.ctx.settings.setValue(PREFIX + "view", key)
         self.ctx.settings.setValue(PREFIX + "officer", officer_key)
         keep = set(self.selected_ids())
-        with self.ctx.sessions() as session:
-            officers = qa_officers(session)
-            if key == "overdue":
-                rows = overdue(session, today)
-            elif key in ("30", "90"):
-                rows = due_within(session, today, int(key))
-            else:
-                rows = schedule_rows(session, today)
-            total = len(rows)
+        officers = qa_officers(self.ctx.db)
+        if key == "overdue":
+            rows = overdue(self.ctx.db, today)
+        elif key in ("30", "90"):
+            rows = due_within(self.ctx.db, today, int(key))
+        else:
+            rows = schedule_rows(self.ctx.db, today)
+        total = len(rows)
         self._fill_officers(officers, rows, officer_key)
         if officer_key == UNASSIGNED:
             rows = [r for r in rows if r.officer_id is None]
@@ -226,7 +225,7 @@ class QaScheduleView(QWidget):
 
     def _reload_drafts(self) -> None:
         self.drafts.clear()
-        for draft in open_drafts(self.ctx.sessions):
+        for draft in open_drafts(self.ctx.db):
             item = QListWidgetItem(self.tr("{name} ({urn}), started {day}").format(
                 name=draft.setting_name, urn=draft.urn or self.tr("no URN"),
                 day=date_short(draft.visit_date)))
@@ -275,7 +274,7 @@ class QaScheduleView(QWidget):
             return None
         officers = {r.officer_id for r in rows}
         current = next(iter(officers)) if len(officers) == 1 else None
-        dialog = AssignOfficerDialog(self.ctx.sessions, [r.setting_id for r in rows],
+        dialog = AssignOfficerDialog(self.ctx.db, [r.setting_id for r in rows],
                                      [r.name for r in rows], current, self)
         dialog.accepted.connect(lambda: self._assigned(dialog))
         return dialog
@@ -304,7 +303,7 @@ class QaScheduleView(QWidget):
             self.message.setText(self.tr("Choose one setting in the list to plan a visit."))
             return None
         row = rows[0]
-        dialog = PlanVisitDialog(self.ctx.sessions, row.setting_id, row.name, self.today,
+        dialog = PlanVisitDialog(self.ctx.db, row.setting_id, row.name, self.today,
                                  row.officer_id, row.next_due, self)
         dialog.accepted.connect(lambda: self._planned(dialog, row))
         return dialog
@@ -325,10 +324,9 @@ class QaScheduleView(QWidget):
         if len(ids) != 1:
             self.message.setText(self.tr("Choose one setting in the list first."))
             return None
-        with self.ctx.sessions() as session:
-            planned = next_planned_visit(session, ids[0])
+        planned = next_planned_visit(self.ctx.db, ids[0])
         try:  # a visit already planned is the one recorded, rather than a second one
-            visit_id = start_visit(self.ctx.sessions, ids[0], self.today, visit_id=planned)
+            visit_id = start_visit(self.ctx.db, ids[0], self.today, visit_id=planned)
         except ValidationError as exc:
             self.message.setText(exc.message)
             return None
@@ -344,12 +342,11 @@ class QaScheduleView(QWidget):
     def save_last_letter(self, path: str) -> bool:
         """Write the letter for the chosen setting's last completed visit to ``path``."""
         setting = self.selected_setting()
-        with self.ctx.sessions() as session:
-            visit = last_completed_visit(session, setting) if setting else None
+        visit = last_completed_visit(self.ctx.db, setting) if setting else None
         if visit is None:
             self.message.setText(self.tr("The chosen setting has no completed visit."))
             return False
-        problem = write_letter(self.ctx.sessions, visit, path, self.today)
+        problem = write_letter(self.ctx.db, visit, path, self.today)
         self.message.setText(problem or self.tr("Letter saved to {path}").format(path=path))
         return problem is None
 
@@ -357,7 +354,7 @@ class QaScheduleView(QWidget):
         self.open_visit(item.data(Qt.ItemDataRole.UserRole))
 
     def open_visit(self, visit_id: uuid.UUID) -> VisitDialog:
-        dialog = VisitDialog(self.ctx.sessions, visit_id, self.today, self)
+        dialog = VisitDialog(self.ctx.db, visit_id, self.today, self)
         dialog.finished.connect(lambda _r: self.ctx.hub.announce("qa_visit", "setting",
                                                                  "action"))
         dialog.show()

@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session, sessionmaker
 
+from ...db import Database
 from ...errors import ValidationError
 from ...models.enums import SettingType
 from ...services.qa.visits import TemplateInfo, create_template, edit_template
@@ -49,11 +49,11 @@ class _EnterAdds(QLineEdit):
 class TemplateDialog(QDialog):
     """``template`` None makes a new template; ``taken`` are the types that have one already."""
 
-    def __init__(self, sessions: sessionmaker[Session], template: TemplateInfo | None,
+    def __init__(self, db: Database, template: TemplateInfo | None,
                  taken: set[SettingType | None] | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.sessions = sessions
+        self.db = db
         self.template = template
         self.saved: TemplateInfo | None = None
         taken = taken or set()
@@ -248,10 +248,10 @@ class TemplateDialog(QDialog):
             return
         try:
             if self.template is None:
-                self.saved = create_template(self.sessions, self.name.text(),
+                self.saved = create_template(self.db, self.name.text(),
                                              self.chosen_type(), self.area_names())
             else:
-                self.saved = edit_template(self.sessions, self.template.id, self.area_names())
+                self.saved = edit_template(self.db, self.template.id, self.area_names())
         except ValidationError as exc:
             label = {"name": self.name_error, "setting_type": self.type_error}.get(
                 exc.field, self.areas_error)

@@ -112,13 +112,10 @@ class TemplatesView(QWidget):
 
     def reload(self) -> None:
         keep = self.selected()
-        with self.ctx.sessions() as session:
-            templates = list_templates(session)
+        templates = list_templates(self.ctx.db)
         if not templates:
-            with self.ctx.sessions.begin() as session:
-                ensure_default_templates(session)
-            with self.ctx.sessions() as session:
-                templates = list_templates(session)
+            ensure_default_templates(self.ctx.db)
+            templates = list_templates(self.ctx.db)
         self.model.set_rows(templates)
         self.select_id(keep.id if keep else (templates[0].id if templates else None))
         self._selected()
@@ -150,13 +147,13 @@ class TemplatesView(QWidget):
         if template is None:
             self.message.setText(self.tr("Choose a template in the list first."))
             return None
-        dialog = TemplateDialog(self.ctx.sessions, template, parent=self)
+        dialog = TemplateDialog(self.ctx.db, template, parent=self)
         dialog.accepted.connect(lambda: self._saved(dialog))
         return dialog
 
     def new_dialog(self) -> TemplateDialog:
         taken = {t.setting_type for t in self.model.rows}
-        dialog = TemplateDialog(self.ctx.sessions, None, taken, self)
+        dialog = TemplateDialog(self.ctx.db, None, taken, self)
         dialog.accepted.connect(lambda: self._saved(dialog))
         return dialog
 

@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
     QTableWidgetItem,
     QWidget,
 )
-from sqlalchemy.orm import Session, sessionmaker
 
+from ...db import Database
 from ...errors import ValidationError
 from ...models.enums import ActionPriority
 from ...services.common.formatting import date_short
@@ -37,10 +37,10 @@ COLUMNS = ("Action", "Owner", "Due", "Priority", "Status")
 
 
 class VisitActions(QGroupBox):
-    def __init__(self, sessions: sessionmaker[Session], visit_id: uuid.UUID, today: dt.date,
+    def __init__(self, db: Database, visit_id: uuid.UUID, today: dt.date,
                  parent: QWidget | None = None) -> None:
         super().__init__(self.tr("Actions raised"), parent)
-        self.sessions, self.visit_id, self.today = sessions, visit_id, today
+        self.db, self.visit_id, self.today = db, visit_id, today
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels([self.tr(c) for c in COLUMNS])
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -86,8 +86,7 @@ class VisitActions(QGroupBox):
         self.reload()
 
     def reload(self) -> None:
-        with self.sessions() as session:
-            rows = list_actions(session, ActionFilter(qa_visit_id=self.visit_id), self.today)
+        rows = list_actions(self.db, ActionFilter(qa_visit_id=self.visit_id), self.today)
         self.table.setRowCount(len(rows))
         for n, row in enumerate(rows):
             for c, text in enumerate((row.description, row.owner or "",
@@ -102,7 +101,7 @@ class VisitActions(QGroupBox):
     def add(self) -> bool:
         """Save the action typed in; on a problem say what, and keep what was typed."""
         try:
-            raise_action(self.sessions, self.visit_id, self.description.text(),
+            raise_action(self.db, self.visit_id, self.description.text(),
                          self.owner.text(), to_date(self.due),
                          ActionPriority(self.priority.currentData()))
         except ValidationError as exc:

@@ -33,8 +33,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session, sessionmaker
 
+from ...db import Database
 from ...errors import UserError, ValidationError
 from ...models.enums import QaJudgement, QaVisitType
 from ...services.qa.visits import (
@@ -63,13 +63,13 @@ def ask_letter_path(parent: QWidget, suggested: str) -> str:
     return name
 
 
-def write_letter(sessions: sessionmaker[Session], visit_id: uuid.UUID,
+def write_letter(db: Database, visit_id: uuid.UUID,
                  path: str | Path, today: dt.date) -> str | None:
     """Write the visit letter; returns a message for the user when it cannot be written."""
     from ...reports.visit_letter import write_visit_letter
 
     try:
-        write_visit_letter(sessions, visit_id, path, today=today)
+        write_visit_letter(db, visit_id, path, today=today)
     except UserError as exc:
         return str(exc)
     return None
@@ -84,14 +84,14 @@ def _judgement_combo(placeholder: str) -> QComboBox:
 
 
 class VisitDialog(QDialog):
-    def __init__(self, sessions: sessionmaker[Session], visit_id: uuid.UUID,
+    def __init__(self, db: Database, visit_id: uuid.UUID,
                  today: dt.date | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.sessions = sessions
+        self.db = db
         self.visit_id = visit_id
         self.today = today or dt.date.today()
         self.completed: CompletedVisit | None = None
-        record = load_visit(sessions, visit_id)
+        record = load_visit(db, visit_id)
         form = record.form
         self.setWindowTitle(self.tr("QA visit: {name}").format(name=record.setting_name))
         self.resize(760, 720)
@@ -148,7 +148,7 @@ class VisitDialog(QDialog):
         inner.addLayout(header)
         inner.addWidget(group)
         inner.addLayout(footer)
-        self.raised = VisitActions(sessions, visit_id, self.today)
+        self.raised = VisitActions(db, visit_id, self.today)
         inner.addWidget(self.raised)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -202,7 +202,7 @@ class VisitDialog(QDialog):
         if self.completed is not None:
             return True
         try:
-            saved = save_draft(self.sessions, self.visit_id, self.form())
+            saved = save_draft(self.db, self.visit_id, self.form())
         except ValidationError as exc:
             self.status.setText(self.tr("Draft not saved: {why}").format(why=exc.message))
             return False
@@ -220,7 +220,7 @@ class VisitDialog(QDialog):
         """Save the draft, then write the letter as it stands to ``path``."""
         if not self.autosave():
             return False
-        problem = write_letter(self.sessions, self.visit_id, path, self.today)
+        problem = write_letter(self.db, self.visit_id, path, self.today)
         if problem:
             self.error.setText(problem)
             return False
@@ -229,7 +229,7 @@ class VisitDialog(QDialog):
 
     def complete(self) -> None:
         try:
-            self.completed = complete_visit(self.sessions, self.visit_id, self.today,
+            self.completed = complete_visit(self.db, self.visit_id, self.today,
                                             self.form())
         except ValidationError as exc:
             self.error.setText(exc.message)

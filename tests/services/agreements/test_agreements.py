@@ -73,18 +73,18 @@ def _form(child_id: uuid.UUID, **kw: object) -> AgreementForm:
 
 
 def _first_version(db: Database, agreement_id: uuid.UUID) -> uuid.UUID:
-    return agreement_detail(db.sessions, agreement_id).versions[0].id
+    return agreement_detail(db, agreement_id).versions[0].id
 
 
 def _sign_through(db: Database, version_id: uuid.UUID, day: dt.date,
                   steps: tuple[AgreementStatus, ...] = SIGNING) -> None:
     for n, step in enumerate(steps):
-        advance(db.sessions, version_id, step, "asha.patel",
+        advance(db, version_id, step, "asha.patel",
                 dt.datetime.combine(day, dt.time(9 + n)))
 
 
 def _active(db: Database, child_id: uuid.UUID, **kw: object) -> uuid.UUID:
-    aid = create_agreement(db.sessions, _form(child_id, **kw))
+    aid = create_agreement(db, _form(child_id, **kw))
     _sign_through(db, _first_version(db, aid), START)
     return aid
 
@@ -106,8 +106,8 @@ def test_weekly_cost_adds_fee_weekly_services_and_hours_times_rate(
         ServiceLine("Therapy (from March)", ServiceCharge.WEEKLY, amount_pence=9_000,
                     start_date=dt.date(2025, 3, 1)),
         ServiceLine("Set-up", ServiceCharge.ONE_OFF, amount_pence=50_000)])
-    aid = create_agreement(db.sessions, form)
-    version = agreement_detail(db.sessions, aid).versions[0]
+    aid = create_agreement(db, form)
+    version = agreement_detail(db, aid).versions[0]
     # 383,000 + 20,000 + 10.5 × 1,999 = 20,989.5 → 20,990 + 9,000
     assert version.weekly_cost_pence == 383_000 + 20_000 + 20_990 + 9_000
     assert weekly_cost_pence(form, on=dt.date(2025, 2, 1)) == 383_000 + 20_000 + 20_990
@@ -128,88 +128,88 @@ def test_weekly_cost_adds_fee_weekly_services_and_hours_times_rate(
 def test_each_rule_names_its_field(db: Database, child_id: uuid.UUID,
                                    changes: dict[str, object], field: str) -> None:
     with pytest.raises(ValidationError) as caught:
-        create_agreement(db.sessions, _form(child_id, **changes))
+        create_agreement(db, _form(child_id, **changes))
     assert caught.value.field == field
 
 
 def test_funding_split_that_adds_up_is_accepted(db: Database, child_id: uuid.UUID) -> None:
-    aid = create_agreement(db.sessions, _form(
+    aid = create_agreement(db, _form(
         child_id, funding_social_care_bp=5000, funding_health_bp=2500,
         funding_education_bp=2500))
-    assert agreement_detail(db.sessions, aid).versions[0].terms["funding_health_bp"] == 2500
+    assert agreement_detail(db, aid).versions[0].terms["funding_health_bp"] == 2500
     with pytest.raises(ValidationError, match="already used") as caught:
-        create_agreement(db.sessions, _form(child_id))
+        create_agreement(db, _form(child_id))
     assert caught.value.field == "reference"
 
 
 def test_the_steps_are_dated_and_signed_in_order(db: Database, child_id: uuid.UUID) -> None:
-    aid = create_agreement(db.sessions, _form(child_id))
+    aid = create_agreement(db, _form(child_id))
     vid = _first_version(db, aid)
     with pytest.raises(ValidationError, match="next step is issued") as caught:
-        advance(db.sessions, vid, S.PROVIDER_SIGNED, "Registered manager")
+        advance(db, vid, S.PROVIDER_SIGNED, "Registered manager")
     assert caught.value.field == "status"
     with pytest.raises(ValidationError) as caught:
-        advance(db.sessions, vid, S.ACTIVE, "asha.patel")
+        advance(db, vid, S.ACTIVE, "asha.patel")
     with pytest.raises(ValidationError) as caught:
-        advance(db.sessions, vid, S.ISSUED, "  ")
+        advance(db, vid, S.ISSUED, "  ")
     assert caught.value.field == "by"
-    advance(db.sessions, vid, S.ISSUED, "asha.patel", dt.datetime(2025, 1, 2, 10))
+    advance(db, vid, S.ISSUED, "asha.patel", dt.datetime(2025, 1, 2, 10))
     with pytest.raises(ValidationError, match="before the previous step") as caught:
-        advance(db.sessions, vid, S.PROVIDER_SIGNED, "Registered manager", dt.date(2025, 1, 1))
+        advance(db, vid, S.PROVIDER_SIGNED, "Registered manager", dt.date(2025, 1, 1))
     assert caught.value.field == "when"
-    advance(db.sessions, vid, S.PROVIDER_SIGNED, "Registered manager", dt.datetime(2025, 1, 3))
-    advance(db.sessions, vid, S.COUNCIL_SIGNED, "sam.jones", dt.datetime(2025, 1, 4))
-    result = advance(db.sessions, vid, S.ACTIVE, "sam.jones", dt.datetime(2025, 1, 6))
+    advance(db, vid, S.PROVIDER_SIGNED, "Registered manager", dt.datetime(2025, 1, 3))
+    advance(db, vid, S.COUNCIL_SIGNED, "sam.jones", dt.datetime(2025, 1, 4))
+    result = advance(db, vid, S.ACTIVE, "sam.jones", dt.datetime(2025, 1, 6))
     assert (result.status, result.superseded) == (S.ACTIVE, [])
-    stamps = agreement_detail(db.sessions, aid).versions[0].stamps
+    stamps = agreement_detail(db, aid).versions[0].stamps
     assert stamps["issued_by"] == "asha.patel"
     assert stamps["provider_signed_by"] == "Registered manager"
     assert stamps["council_signed_at"] == dt.datetime(2025, 1, 4)
-    advance(db.sessions, vid, S.ENDED, "sam.jones", dt.datetime(2025, 6, 30, 17))
-    version = agreement_detail(db.sessions, aid).versions[0]
+    advance(db, vid, S.ENDED, "sam.jones", dt.datetime(2025, 6, 30, 17))
+    version = agreement_detail(db, aid).versions[0]
     assert version.status == S.ENDED
     assert version.terms["end_date"] == dt.date(2025, 6, 30)
     with pytest.raises(ValidationError, match="no further steps"):
-        advance(db.sessions, vid, S.ACTIVE, "sam.jones")
+        advance(db, vid, S.ACTIVE, "sam.jones")
 
 
 def test_editing_is_allowed_until_either_side_signs(db: Database, child_id: uuid.UUID) -> None:
-    aid = create_agreement(db.sessions, _form(child_id))
+    aid = create_agreement(db, _form(child_id))
     vid = _first_version(db, aid)
-    advance(db.sessions, vid, S.ISSUED, "asha.patel", dt.date(2025, 1, 2))
-    form = load_version_form(db.sessions, vid)
+    advance(db, vid, S.ISSUED, "asha.patel", dt.date(2025, 1, 2))
+    form = load_version_form(db, vid)
     form.weekly_fee_pence = 390_000
     form.reference = "IPA-2025-001A"
-    update_draft(db.sessions, vid, form)
-    detail = agreement_detail(db.sessions, aid)
+    update_draft(db, vid, form)
+    detail = agreement_detail(db, aid)
     assert detail.reference == "IPA-2025-001A"
     assert detail.versions[0].terms["weekly_fee_pence"] == 390_000
     assert detail.versions[0].status == S.ISSUED
 
-    advance(db.sessions, vid, S.PROVIDER_SIGNED, "Registered manager", dt.date(2025, 1, 3))
+    advance(db, vid, S.PROVIDER_SIGNED, "Registered manager", dt.date(2025, 1, 3))
     form.weekly_fee_pence = 1
     with pytest.raises(ValidationError) as caught:
-        update_draft(db.sessions, vid, form)
+        update_draft(db, vid, form)
     assert (caught.value.field, caught.value.message) == ("status", SIGNED_MESSAGE)
-    assert agreement_detail(db.sessions, aid).versions[0].terms["weekly_fee_pence"] == 390_000
+    assert agreement_detail(db, aid).versions[0].terms["weekly_fee_pence"] == 390_000
 
 
 def test_variations_copy_terms_and_keep_earlier_versions_readable(
         db: Database, child_id: uuid.UUID) -> None:
-    aid = create_agreement(db.sessions, _form(child_id))
+    aid = create_agreement(db, _form(child_id))
     with pytest.raises(ValidationError, match="not signed yet"):
-        make_variation(db.sessions, aid, dt.date(2025, 4, 1), "Fee review")
+        make_variation(db, aid, dt.date(2025, 4, 1), "Fee review")
     _sign_through(db, _first_version(db, aid), START)
     with pytest.raises(ValidationError) as caught:
-        make_variation(db.sessions, aid, dt.date(2025, 4, 1), " ")
+        make_variation(db, aid, dt.date(2025, 4, 1), " ")
     assert caught.value.field == "variation_reason"
     with pytest.raises(ValidationError) as caught:
-        make_variation(db.sessions, aid, dt.date(2024, 12, 1), "Fee review")
+        make_variation(db, aid, dt.date(2024, 12, 1), "Fee review")
     assert caught.value.field == "effective_date"
 
-    v2 = make_variation(db.sessions, aid, dt.date(2025, 4, 1), "Extra staffing agreed",
+    v2 = make_variation(db, aid, dt.date(2025, 4, 1), "Extra staffing agreed",
                         {"weekly_fee_pence": 400_000})
-    detail = agreement_detail(db.sessions, aid)
+    detail = agreement_detail(db, aid)
     v1_view, v2_view = detail.versions
     assert (v1_view.version_no, v1_view.status) == (1, S.ACTIVE)
     assert v1_view.terms["weekly_fee_pence"] == 383_000
@@ -219,18 +219,18 @@ def test_variations_copy_terms_and_keep_earlier_versions_readable(
         ["Additional 1:1 staffing", "Set-up costs"]
     assert v2_view.variation_reason == "Extra staffing agreed"
 
-    form = load_version_form(db.sessions, v2)
+    form = load_version_form(db, v2)
     form.services[0].hours_per_week = 20
-    update_draft(db.sessions, v2, form)
+    update_draft(db, v2, form)
     form.reference = "SOMETHING-ELSE"
     with pytest.raises(ValidationError) as caught:
-        update_draft(db.sessions, v2, form)
+        update_draft(db, v2, form)
     assert caught.value.field == "reference"
 
     _sign_through(db, v2, dt.date(2025, 3, 20), SIGNING[:-1])
-    result = advance(db.sessions, v2, S.ACTIVE, "sam.jones", dt.datetime(2025, 3, 28))
+    result = advance(db, v2, S.ACTIVE, "sam.jones", dt.datetime(2025, 3, 28))
     assert result.superseded == [v1_view.id]
-    v1_after, v2_after = agreement_detail(db.sessions, aid).versions
+    v1_after, v2_after = agreement_detail(db, aid).versions
     assert v1_after.status == S.SUPERSEDED
     assert v1_after.stamps["ended_at"] == dt.datetime(2025, 4, 1)
     assert v1_after.terms == v1_view.terms, "the earlier version's terms are unchanged"
@@ -246,8 +246,8 @@ def test_uplift_preview_by_hand(db: Database, child_id: uuid.UUID) -> None:
         weekly_fee_pence=100_000)
     b = _active(db, child_id, reference="B", services=[], weekly_fee_pence=82_100,
                 end_date=dt.date(2025, 4, 15))
-    c = create_agreement(db.sessions, _form(child_id, reference="C"))
-    preview = preview_uplift(db.sessions, [a, b, c], 350, dt.date(2025, 4, 1),
+    c = create_agreement(db, _form(child_id, reference="C"))
+    preview = preview_uplift(db, [a, b, c], 350, dt.date(2025, 4, 1),
                              dt.date(2025, 4, 29))
     by_ref = {line.reference: line for line in preview.lines}
     # A: fee 100,000 → 103,500; rate 2,800 → 2,898, so 10 h = 28,980; one-off unchanged.
@@ -268,11 +268,11 @@ def test_uplift_preview_by_hand(db: Database, child_id: uuid.UUID) -> None:
 def test_applying_an_uplift_creates_active_variations(db: Database,
                                                       child_id: uuid.UUID) -> None:
     a = _active(db, child_id, reference="A", weekly_fee_pence=100_000)
-    c = create_agreement(db.sessions, _form(child_id, reference="C"))
-    result = apply_uplift(db.sessions, [a, c], 350, dt.date(2025, 4, 1), "sam.jones",
+    c = create_agreement(db, _form(child_id, reference="C"))
+    result = apply_uplift(db, [a, c], 350, dt.date(2025, 4, 1), "sam.jones",
                           dt.datetime(2025, 3, 25, 12))
     assert [s.reference for s in result.skipped] == ["C"]
-    v1, v2 = agreement_detail(db.sessions, a).versions
+    v1, v2 = agreement_detail(db, a).versions
     assert result.created == {a: v2.id}
     assert (v1.status, v1.terms["weekly_fee_pence"]) == (S.SUPERSEDED, 100_000)
     assert (v2.status, v2.terms["weekly_fee_pence"]) == (S.ACTIVE, 103_500)
@@ -284,8 +284,8 @@ def test_applying_an_uplift_creates_active_variations(db: Database,
     assert v2.services[1].amount_pence == 50_000, "one-off services are not"
     with db.sessions() as s:
         assert s.scalar(select(func.count()).select_from(AgreementVersion)) == 3
-    again = preview_uplift(db.sessions, [a], 350, dt.date(2025, 3, 1))
+    again = preview_uplift(db, [a], 350, dt.date(2025, 3, 1))
     assert "after the uplift date" in again.skipped[0].reason
     with pytest.raises(ValidationError) as caught:
-        apply_uplift(db.sessions, [a], 0, dt.date(2026, 4, 1), "sam.jones")
+        apply_uplift(db, [a], 0, dt.date(2026, 4, 1), "sam.jones")
     assert caught.value.field == "percent_bp"

@@ -51,7 +51,7 @@ def db(tmp_path: Path) -> Iterator[Database]:
 
 def _activate(db: Database, version_id: uuid.UUID, day: dt.date) -> None:
     for n, step in enumerate((S.ISSUED, S.PROVIDER_SIGNED, S.COUNCIL_SIGNED, S.ACTIVE)):
-        advance(db.sessions, version_id, step, "asha.patel",
+        advance(db, version_id, step, "asha.patel",
                 dt.datetime.combine(day, dt.time(9 + n)))
 
 
@@ -77,7 +77,7 @@ def placements(db: Database) -> dict[str, uuid.UUID]:
         s.flush()
         ids = {"first": first.id, "second": second.id, "home": home.id,
                "provider": provider.id, "episode": episode.id}
-    aid = create_agreement(db.sessions, AgreementForm(
+    aid = create_agreement(db, AgreementForm(
         reference="IPA-1", child_id=ids["first"], setting_id=ids["home"],
         episode_id=ids["episode"], start_date=dt.date(2025, 1, 1), placement_type="K2",
         weekly_fee_pence=70_000, services=[
@@ -85,12 +85,12 @@ def placements(db: Database) -> dict[str, uuid.UUID]:
                         start_date=dt.date(2025, 3, 15)),
             ServiceLine("Set-up", ServiceCharge.ONE_OFF, amount_pence=25_000,
                         start_date=dt.date(2025, 4, 10))]))
-    _activate(db, agreement_detail(db.sessions, aid).versions[0].id, dt.date(2025, 1, 1))
-    v2 = make_variation(db.sessions, aid, dt.date(2025, 4, 1), "Annual uplift 10%",
+    _activate(db, agreement_detail(db, aid).versions[0].id, dt.date(2025, 1, 1))
+    v2 = make_variation(db, aid, dt.date(2025, 4, 1), "Annual uplift 10%",
                         {"weekly_fee_pence": 77_000})
     _activate(db, v2, dt.date(2025, 3, 25))
     # A draft variation is not in force and costs nothing.
-    make_variation(db.sessions, aid, dt.date(2025, 4, 15), "Proposed", {
+    make_variation(db, aid, dt.date(2025, 4, 15), "Proposed", {
         "weekly_fee_pence": 999_999})
     ids["agreement"] = aid
     return ids
@@ -134,8 +134,7 @@ def test_spend_counts_services_within_their_dates_and_one_offs_once() -> None:
 
 def test_weeks_and_spend_by_placement_type(db: Database,
                                            placements: dict[str, uuid.UUID]) -> None:
-    with db.sessions() as s:
-        rows = weeks_and_spend(s, MARCH, MAY, "placement_type")
+    rows = weeks_and_spend(db, MARCH, MAY, "placement_type")
     assert [(r.key, r.label) for r in rows] == [
         ("K2", "K2 Children's home"),
         ("U4", "U4 Foster placement with other foster carer, long term")]
@@ -152,8 +151,7 @@ def test_weeks_and_spend_by_placement_type(db: Database,
 
 def test_a_period_before_the_fee_change_uses_the_old_fee(
         db: Database, placements: dict[str, uuid.UUID]) -> None:
-    with db.sessions() as s:
-        rows = weeks_and_spend(s, dt.date(2025, 1, 1), dt.date(2025, 1, 15), "child")
+    rows = weeks_and_spend(db, dt.date(2025, 1, 1), dt.date(2025, 1, 15), "child")
     assert [(r.label, r.spend_pence) for r in rows] == [("C-0001", 140_000)]
     assert rows[0].weeks == 2
 
@@ -166,18 +164,16 @@ def test_a_period_before_the_fee_change_uses_the_old_fee(
 ])
 def test_grouping(db: Database, placements: dict[str, uuid.UUID], group_by: str,
                   expected: list[tuple[str, int]]) -> None:
-    with db.sessions() as s:
-        rows = weeks_and_spend(s, MARCH, MAY, group_by)  # type: ignore[arg-type]
+    rows = weeks_and_spend(db, MARCH, MAY, group_by)  # type: ignore[arg-type]
     assert [(r.label, r.spend_pence) for r in rows] == expected
 
 
 def test_bad_periods_and_groups_are_refused(db: Database) -> None:
-    with db.sessions() as s:
-        with pytest.raises(ValidationError) as caught:
-            weeks_and_spend(s, MAY, MARCH, "child")
-        assert caught.value.field == "end"
-        with pytest.raises(ValueError, match="group_by"):
-            weeks_and_spend(s, MARCH, MAY, "colour")  # type: ignore[arg-type]
+    with pytest.raises(ValidationError) as caught:
+        weeks_and_spend(db, MAY, MARCH, "child")
+    assert caught.value.field == "end"
+    with pytest.raises(ValueError, match="group_by"):
+        weeks_and_spend(db, MARCH, MAY, "colour")  # type: ignore[arg-type]
 
 
 def test_a_version_replaced_before_it_started_costs_nothing(db: Database) -> None:
@@ -186,19 +182,18 @@ def test_a_version_replaced_before_it_started_costs_nothing(db: Database) -> Non
         s.add(child)
         s.flush()
         child_id = child.id
-    aid = create_agreement(db.sessions, AgreementForm(
+    aid = create_agreement(db, AgreementForm(
         reference="IPA-2", child_id=child_id, start_date=dt.date(2025, 3, 1),
         placement_type="H5", weekly_fee_pence=140_000))
-    v1 = agreement_detail(db.sessions, aid).versions[0].id
+    v1 = agreement_detail(db, aid).versions[0].id
     for step in (S.ISSUED, S.PROVIDER_SIGNED):
-        advance(db.sessions, v1, step, "asha.patel", dt.date(2025, 2, 20))
-    v2 = make_variation(db.sessions, aid, dt.date(2025, 3, 15), "Price agreed after signing",
+        advance(db, v1, step, "asha.patel", dt.date(2025, 2, 20))
+    v2 = make_variation(db, aid, dt.date(2025, 3, 15), "Price agreed after signing",
                         {"weekly_fee_pence": 70_000})
     _activate(db, v2, dt.date(2025, 3, 10))
-    assert agreement_detail(db.sessions, aid).versions[0].status == S.SUPERSEDED
-    with db.sessions() as s:
-        rows = weeks_and_spend(s, MARCH, MAY, "placement_type")
-        routes = weeks_and_spend(s, MARCH, MAY, "route")
+    assert agreement_detail(db, aid).versions[0].status == S.SUPERSEDED
+    rows = weeks_and_spend(db, MARCH, MAY, "placement_type")
+    routes = weeks_and_spend(db, MARCH, MAY, "route")
     # No episode: grouped by the agreement's own type; only version 2 was ever in force,
     # from 15 March: 47 days at £100 a day. No episode, so no weeks of placement.
     assert [(r.key, r.weeks, r.paid_weeks, r.spend_pence) for r in rows] == \

@@ -149,8 +149,7 @@ def test_weeks_and_spend_from_a_real_database_matches(tmp_path: Path) -> None:
         for _ in range(6):
             start = _day(rng)
             end = start + dt.timedelta(days=rng.randint(1, 400))
-            with db.sessions() as s:
-                found = {r.key: r for r in weeks_and_spend(s, start, end, "child")}
+            found = {r.key: r for r in weeks_and_spend(db, start, end, "child")}
             for child_key, versions in counted.items():
                 expected = _expected(versions, start, end)
                 row = found.get(child_key)

@@ -41,7 +41,7 @@ def child_id(db: Database) -> uuid.UUID:
 
 
 def _agreement(db: Database, child_id: uuid.UUID, reference: str = "IPA-1") -> uuid.UUID:
-    return create_agreement(db.sessions, AgreementForm(
+    return create_agreement(db, AgreementForm(
         reference=reference, child_id=child_id, start_date=START, placement_type="K2",
         weekly_fee_pence=383_000,
         services=[ServiceLine("1:1 staffing", ServiceCharge.HOURLY, hours_per_week=10,
@@ -51,7 +51,7 @@ def _agreement(db: Database, child_id: uuid.UUID, reference: str = "IPA-1") -> u
 
 def _sign(db: Database, version_id: uuid.UUID, when: dt.date) -> None:
     for n, step in enumerate(SIGNING):
-        advance(db.sessions, version_id, step, "asha.patel",
+        advance(db, version_id, step, "asha.patel",
                 dt.datetime.combine(when, dt.time(9 + n)))
 
 
@@ -79,7 +79,7 @@ def _rebuilt(db: Database) -> list[tuple[Any, ...]]:
 def test_the_ledger_follows_signing_variation_and_uplift(db: Database,
                                                          child_id: uuid.UUID) -> None:
     aid = _agreement(db, child_id)
-    v1 = agreement_detail(db.sessions, aid).versions[0].id
+    v1 = agreement_detail(db, aid).versions[0].id
     assert _kept(db) == [], "a draft costs nothing"
 
     _sign(db, v1, START)
@@ -90,7 +90,7 @@ def test_the_ledger_follows_signing_variation_and_uplift(db: Database,
         (aid, day(START), day(dt.date(2025, 3, 3)), 411_000, False, 0),
         (aid, day(dt.date(2025, 3, 3)), None, 383_000, False, 0)]
 
-    v2 = make_variation(db.sessions, aid, dt.date(2025, 4, 1), "Fee review",
+    v2 = make_variation(db, aid, dt.date(2025, 4, 1), "Fee review",
                         {"weekly_fee_pence": 400_000})
     assert len(_kept(db)) == 3, "a draft variation changes nothing yet"
     _sign(db, v2, dt.date(2025, 3, 20))
@@ -102,8 +102,8 @@ def test_the_ledger_follows_signing_variation_and_uplift(db: Database,
     assert kept == _rebuilt(db)
 
     other = _agreement(db, child_id, "IPA-2")
-    _sign(db, agreement_detail(db.sessions, other).versions[0].id, START)
-    apply_uplift(db.sessions, [aid, other], 350, dt.date(2026, 4, 1), "sam.jones",
+    _sign(db, agreement_detail(db, other).versions[0].id, START)
+    apply_uplift(db, [aid, other], 350, dt.date(2026, 4, 1), "sam.jones",
                  dt.datetime(2026, 3, 25, 12))
     kept = _kept(db)
     assert (aid, day(dt.date(2026, 4, 1)), None, 414_000, False, 0) in kept
@@ -114,7 +114,7 @@ def test_the_ledger_follows_signing_variation_and_uplift(db: Database,
 def test_a_rolled_back_change_leaves_the_ledger_as_it_was(db: Database,
                                                           child_id: uuid.UUID) -> None:
     aid = _agreement(db, child_id)
-    _sign(db, agreement_detail(db.sessions, aid).versions[0].id, START)
+    _sign(db, agreement_detail(db, aid).versions[0].id, START)
     before = _kept(db)
     with db.sessions() as s:
         version = s.scalars(select(AgreementVersion)).one()
@@ -129,7 +129,7 @@ def test_a_rolled_back_change_leaves_the_ledger_as_it_was(db: Database,
 
 def test_deleting_an_agreement_deletes_its_rows(db: Database, child_id: uuid.UUID) -> None:
     aid = _agreement(db, child_id)
-    _sign(db, agreement_detail(db.sessions, aid).versions[0].id, START)
+    _sign(db, agreement_detail(db, aid).versions[0].id, START)
     assert _kept(db)
     with db.sessions.begin() as s:
         s.delete(s.get(Agreement, aid))
@@ -145,7 +145,7 @@ def test_opening_a_database_without_a_ledger_builds_it(tmp_path: Path) -> None:
         s.flush()
         child_id = child.id
     aid = _agreement(db, child_id)
-    _sign(db, agreement_detail(db.sessions, aid).versions[0].id, START)
+    _sign(db, agreement_detail(db, aid).versions[0].id, START)
     built = _kept(db)
     assert built
     with db.engine.begin() as conn:  # as just after the migration that made the table

@@ -27,8 +27,7 @@ LAST_VISIT = dt.date(2026, 1, 15)
 
 
 def _load(db: Database) -> CouncilSettings:
-    with db.sessions() as s:
-        return load_council_settings(s)
+    return load_council_settings(db)
 
 
 def _valid() -> CouncilSettings:
@@ -117,7 +116,7 @@ def test_saving_round_trips_and_stores_what_the_readers_expect(db: Database) -> 
         cycle_months={RiskLevel.HIGH: 2, RiskLevel.MEDIUM: 4, RiskLevel.LOW: 9},
         visit_working_days_inadequate=3, visit_working_days_requires_improvement=15,
         visit_working_days_other=20)
-    save_council_settings(db.sessions, wanted, TODAY)
+    save_council_settings(db, wanted, TODAY)
     loaded = _load(db)
     assert loaded == dataclasses.replace(wanted, council_name="London Borough of Sutton",
                                          local_authority_code="E09000029")
@@ -134,7 +133,7 @@ def test_saving_round_trips_and_stores_what_the_readers_expect(db: Database) -> 
 def test_nothing_is_saved_when_a_setting_is_invalid(db: Database) -> None:
     bad = dataclasses.replace(_valid(), council_name="Sutton", local_authority_code="X1")
     with pytest.raises(ValidationError):
-        save_council_settings(db.sessions, bad, TODAY)
+        save_council_settings(db, bad, TODAY)
     assert _load(db).council_name == "Demo Borough Council"
 
 
@@ -156,5 +155,5 @@ def test_saving_new_cycle_months_moves_the_next_qa_due_date(db: Database) -> Non
 
     longer = dataclasses.replace(
         _load(db), cycle_months={RiskLevel.HIGH: 3, RiskLevel.MEDIUM: 9, RiskLevel.LOW: 12})
-    save_council_settings(db.sessions, longer, TODAY)
+    save_council_settings(db, longer, TODAY)
     assert _due(db, setting_id) == dt.date(2026, 10, 15)  # now nine months

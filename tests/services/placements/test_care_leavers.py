@@ -56,8 +56,7 @@ def test_the_three_tables(db: Database) -> None:
                         start=dt.date(2024, 1, 1))  # 22, has a later episode too
         s.add(PlacementEpisode(child_id=moved.id, start_date=dt.date(2026, 2, 1),
                                placement_type="CL_QH", distance_miles=25.0))
-    with db.sessions() as s:
-        tables = care_leaver_tables(s, ON)
+    tables = care_leaver_tables(db, ON)
     assert tables.people == 5
     assert tables.uasc == 2
     where = tables.by_where

@@ -99,7 +99,7 @@ def test_latitude_and_longitude_when_there_is_no_grid_reference(db: Database) ->
 def test_import_onspd_with_headings(db: Database, tmp_path: Path) -> None:
     path = tmp_path / "ONSPD_FEB_2025_UK.csv"
     path.write_text(ONSPD, encoding="utf-8")
-    summary = import_postcodes(db.sessions, path)
+    summary = import_postcodes(db, path)
     assert summary.layout == "ONS Postcode Directory"
     assert (summary.rows_read, summary.added, summary.updated, summary.skipped) == (6, 3, 0, 3)
     assert summary.problems == [
@@ -113,17 +113,17 @@ def test_import_onspd_with_headings(db: Database, tmp_path: Path) -> None:
         assert (row.easting, row.northing, row.local_authority_code) == \
             (530047, 179951, "E09000033")
         assert row.latitude == pytest.approx(51.5035)
-    again = import_postcodes(db.sessions, path)
+    again = import_postcodes(db, path)
     assert (again.added, again.updated, again.unchanged) == (0, 0, 3)
 
 
 def test_import_code_point_open_without_headings(db: Database, tmp_path: Path) -> None:
     onspd = tmp_path / "onspd.csv"
     onspd.write_text(ONSPD, encoding="utf-8")
-    import_postcodes(db.sessions, onspd)
+    import_postcodes(db, onspd)
     path = tmp_path / "sm.csv"
     path.write_text(CODE_POINT, encoding="utf-8")
-    summary = import_postcodes(db.sessions, path)
+    summary = import_postcodes(db, path)
     assert summary.layout == "Code-Point Open"
     assert (summary.rows_read, summary.added, summary.updated, summary.skipped) == (4, 1, 1, 2)
     assert summary.problems == ["sm.csv row 3: 'BAD' is not a postcode.",
@@ -143,7 +143,7 @@ def test_import_a_zip_of_code_point_files(db: Database, tmp_path: Path) -> None:
         archive.writestr("Doc/Code-Point_Open_Column_Headers.csv", "PC,PQ,EA,NO\n")
         archive.writestr("Data/CSV/sm.csv", CODE_POINT)
         archive.writestr("Data/CSV/br.csv", '"BR1 1AA",10,540213,169075,"E92000001"\n')
-    summary = import_postcodes(db.sessions, path)
+    summary = import_postcodes(db, path)
     assert (summary.added, summary.skipped) == (3, 2)
     assert summary.problems[0] == "Data/CSV/sm.csv row 3: 'BAD' is not a postcode."
 
@@ -152,9 +152,9 @@ def test_a_file_of_another_kind_is_refused(db: Database, tmp_path: Path) -> None
     path = tmp_path / "other.csv"
     path.write_text("name,town\nOak House,Sutton\n", encoding="utf-8")
     with pytest.raises(FileFormatError, match="not an ONS Postcode Directory"):
-        import_postcodes(db.sessions, path)
+        import_postcodes(db, path)
     with pytest.raises(FileFormatError):
-        import_postcodes(db.sessions, tmp_path / "missing.csv")
+        import_postcodes(db, tmp_path / "missing.csv")
     assert _count(db) == 0
 
 
@@ -173,7 +173,7 @@ def test_cancelling_leaves_the_lookup_unchanged(db: Database, tmp_path: Path,
 
     state = TaskState(on_progress, min_interval=0)
     with pytest.raises(Cancelled):
-        import_postcodes(db.sessions, path, state)
+        import_postcodes(db, path, state)
     assert _count(db) == 1
     with db.sessions() as s:
         row = s.get(PostcodeLookup, "SM11AA")
@@ -192,7 +192,7 @@ def test_a_county_council_counts_its_districts_as_its_area(db: Database,
     council (E06) with no county, which the ONSPD marks E99999999."""
     path = tmp_path / "onspd.csv"
     path.write_text(TWO_TIER, encoding="utf-8")
-    import_postcodes(db.sessions, path)
+    import_postcodes(db, path)
     with db.sessions() as s:
         codes = area_codes(s, ["me14 1xx", "ME4 4TR", "SM1 1AA"])
     assert codes == {"ME141XX": ("E07000110", "E10000016"), "ME44TR": ("E06000035", None)}
@@ -205,6 +205,6 @@ def test_a_county_council_counts_its_districts_as_its_area(db: Database,
     code_point = tmp_path / "ke.csv"
     code_point.write_text('"ME15 6AA",10,576000,154000,"E92000001","","","E10000016",'
                           '"E07000110","E05000001"\n', encoding="utf-8")
-    import_postcodes(db.sessions, code_point)
+    import_postcodes(db, code_point)
     with db.sessions() as s:
         assert area_codes(s, ["ME15 6AA"]) == {"ME156AA": ("E07000110", "E10000016")}

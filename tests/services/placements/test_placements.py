@@ -54,7 +54,7 @@ def db(tmp_path: Path) -> Iterator[Database]:
 
 
 def _child(db: Database, ref: str = "C-100", **kw: object) -> uuid.UUID:
-    return save_child(db.sessions, ChildForm(case_ref=ref, home_postcode="sm1 1aa",
+    return save_child(db, ChildForm(case_ref=ref, home_postcode="sm1 1aa",
                                              date_of_birth=D(2011, 5, 4), **kw),  # type: ignore[arg-type]
                       TODAY)
 
@@ -64,12 +64,12 @@ def _episode(db: Database, child: uuid.UUID, **kw: object) -> uuid.UUID:
                                  "placement_type": "U4", "placement_postcode": "SM2 5AA",
                                  "commissioning_route": CommissioningRoute.FRAMEWORK}
     values.update(kw)
-    return save_episode(db.sessions, EpisodeForm(**values))  # type: ignore[arg-type]
+    return save_episode(db, EpisodeForm(**values))  # type: ignore[arg-type]
 
 
 def test_child_form_rules(db: Database) -> None:
     child = _child(db)
-    form = load_child(db.sessions, child)
+    form = load_child(db, child)
     assert (form.case_ref, form.home_postcode) == ("C-100", "SM1 1AA")
     for bad, field in ((ChildForm(case_ref=""), "case_ref"),
                        (ChildForm(case_ref="Jane Smith"), "case_ref"),
@@ -80,11 +80,11 @@ def test_child_form_rules(db: Database) -> None:
                        (ChildForm(case_ref="C-2", ethnicity="XXXX"), "ethnicity"),
                        (ChildForm(case_ref="C-2", needs_level=6), "needs_level")):
         with pytest.raises(ValidationError) as caught:
-            save_child(db.sessions, bad, TODAY)
+            save_child(db, bad, TODAY)
         assert caught.value.field == field
     # Editing keeps its own reference without calling it a clash.
     form.personal_adviser = "Alex Adviser"
-    assert save_child(db.sessions, form, TODAY, child) == child
+    assert save_child(db, form, TODAY, child) == child
 
 
 def test_distance_comes_from_grid_references(db: Database) -> None:
@@ -92,7 +92,7 @@ def test_distance_comes_from_grid_references(db: Database) -> None:
     near = _episode(db, child, end_date=D(2025, 9, 1))
     far = _episode(db, child, start_date=D(2025, 9, 1), placement_type="K2", urn="SC469688",
                    placement_postcode=None, place_provider="PR4")
-    rows = {r.id: r for r in list_episodes(db.sessions())}
+    rows = {r.id: r for r in list_episodes(db)}
     by_hand_near = math.sqrt((525950 - 525800) ** 2 + (164300 - 163100) ** 2) / 1609.344
     by_hand_far = math.sqrt((525950 - 531000) ** 2 + (164300 - 104500) ** 2) / 1609.344
     assert rows[near.hex].distance_miles == pytest.approx(by_hand_near, abs=1e-9)
@@ -100,9 +100,9 @@ def test_distance_comes_from_grid_references(db: Database) -> None:
     # The setting found from the URN gives the placement postcode when none is typed.
     assert rows[far.hex].placement_postcode == "BN1 2GU"
     assert rows[far.hex].setting_name == "Oak House"
-    detail = episode_detail(db.sessions, far, TODAY)
+    detail = episode_detail(db, far, TODAY)
     assert (detail.within_20, detail.in_area) == (False, False)
-    assert episode_detail(db.sessions, near, TODAY).in_area is True
+    assert episode_detail(db, near, TODAY).in_area is True
 
 
 def test_unknown_postcode_leaves_distance_unknown_and_hand_entry_is_kept(db: Database) -> None:
@@ -110,7 +110,7 @@ def test_unknown_postcode_leaves_distance_unknown_and_hand_entry_is_kept(db: Dat
     unknown = _episode(db, child, placement_postcode="TR1 1AA", end_date=D(2025, 7, 1))
     typed = _episode(db, child, start_date=D(2025, 7, 1), placement_postcode="TR1 1AA",
                      distance_miles=212.5, distance_entered=True)
-    rows = {r.id: r for r in list_episodes(db.sessions())}
+    rows = {r.id: r for r in list_episodes(db)}
     assert rows[unknown.hex].distance_miles is None
     assert (rows[typed.hex].distance_miles, rows[typed.hex].distance_entered) == (212.5, True)
     with pytest.raises(ValidationError) as caught:
@@ -134,20 +134,20 @@ def test_episode_form_rules(db: Database) -> None:
         assert caught.value.field == field, changes
     spot = _episode(db, child, commissioning_route=CommissioningRoute.SPOT,
                     route_reason="No framework home had a vacancy within 20 miles.")
-    assert episode_detail(db.sessions, spot, TODAY).route_reason.startswith("No framework")
+    assert episode_detail(db, spot, TODAY).route_reason.startswith("No framework")
 
 
 def test_903_issues_show_on_the_record(db: Database) -> None:
     child = _child(db)
     unknown_urn = _episode(db, child, placement_type="K2", urn="SC999999", end_date=D(2025, 8, 1))
     overlapping = _episode(db, child, start_date=D(2025, 7, 1))
-    detail = episode_detail(db.sessions, unknown_urn, TODAY)
+    detail = episode_detail(db, unknown_urn, TODAY)
     assert detail.setting_id is None and detail.urn == "SC999999"
     levels = {(i.level, i.field) for i in detail.issues}
     assert ("warning", "urn") in levels
-    assert any(i.field == "start_date" for i in episode_detail(db.sessions, overlapping,
+    assert any(i.field == "start_date" for i in episode_detail(db, overlapping,
                                                                TODAY).issues)
-    counts = issue_counts(db.sessions, TODAY)
+    counts = issue_counts(db, TODAY)
     assert counts[unknown_urn.hex].warnings >= 1
     assert "error" in counts[overlapping.hex].text
 
@@ -159,7 +159,7 @@ def test_filters(db: Database) -> None:
                    placement_postcode=None)
     leaver = _episode(db, b, start_date=D(2024, 1, 1), placement_type="CL_SL",
                       placement_postcode="TR1 1AA", commissioning_route=CommissioningRoute.BLOCK)
-    rows = list_episodes(db.sessions())
+    rows = list_episodes(db)
     hays = [haystack(r) for r in rows]
 
     def ids(**kw: object) -> set[uuid.UUID]:

@@ -104,7 +104,7 @@ def _expected_counts(header: Path, episodes: Path) -> tuple[int, int, int]:
 def test_the_published_files_import_with_the_expected_counts(db: Database) -> None:
     header, episodes = need(SSDA903 / "header.csv"), need(SSDA903 / "episodes.csv")
     children, good, bad = _expected_counts(header, episodes)
-    summary = import_ssda903(db.sessions, header, episodes, today=TODAY)
+    summary = import_ssda903(db, header, episodes, today=TODAY)
     assert summary.children_new == children == _count(db, Child)
     assert summary.episodes_new == good == _count(db, PlacementEpisode)
     assert summary.episode_rows_rejected == bad
@@ -128,9 +128,9 @@ def test_the_published_files_import_with_the_expected_counts(db: Database) -> No
 @pytest.mark.reference
 def test_importing_the_same_files_again_changes_nothing(db: Database) -> None:
     header, episodes = need(SSDA903 / "header.csv"), need(SSDA903 / "episodes.csv")
-    first = import_ssda903(db.sessions, header, episodes, today=TODAY)
+    first = import_ssda903(db, header, episodes, today=TODAY)
     before = _dump(db)
-    again = import_ssda903(db.sessions, header, episodes, today=TODAY)
+    again = import_ssda903(db, header, episodes, today=TODAY)
     assert _dump(db) == before
     assert (again.children_new, again.children_updated, again.episodes_new,
             again.episodes_updated) == (0, 0, 0, 0)
@@ -161,7 +161,7 @@ def _small_files(tmp_path: Path) -> tuple[Path, Path]:
 
 def test_invalid_rows_are_listed_and_left_out(db: Database, tmp_path: Path) -> None:
     header, episodes = _small_files(tmp_path)
-    summary = import_ssda903(db.sessions, header, episodes, today=TODAY)
+    summary = import_ssda903(db, header, episodes, today=TODAY)
     assert (summary.children_new, summary.header_rows_rejected) == (2, 3)
     assert (summary.episodes_new, summary.episode_rows_rejected) == (3, 6)
     errors = {(p.file, p.row, p.column) for p in summary.problems
@@ -200,7 +200,7 @@ def test_an_unknown_urn_is_kept_with_a_warning_and_a_known_one_links_the_setting
                       registration_status=RegistrationStatus.ACTIVE,
                       registration_date=dt.date(2015, 6, 1)))
     header, episodes = _small_files(tmp_path)
-    summary = import_ssda903(db.sessions, header, episodes, today=TODAY)
+    summary = import_ssda903(db, header, episodes, today=TODAY)
     with db.sessions() as s:
         rows = {e.urn: e for e in s.scalars(sa.select(PlacementEpisode))}
         oak = s.scalars(sa.select(Setting).where(Setting.urn == "SC900001")).one()
@@ -216,10 +216,10 @@ def test_an_unknown_urn_is_kept_with_a_warning_and_a_known_one_links_the_setting
 def test_a_changed_row_updates_the_episode_and_is_audited(db: Database,
                                                           tmp_path: Path) -> None:
     header, episodes = _small_files(tmp_path)
-    import_ssda903(db.sessions, header, episodes, today=TODAY)
+    import_ssda903(db, header, episodes, today=TODAY)
     text = episodes.read_text(encoding="utf-8").replace(",,,CARPL,", ",,,ALLEG,")
     episodes.write_text(text, encoding="utf-8")
-    summary = import_ssda903(db.sessions, header, episodes, today=TODAY)
+    summary = import_ssda903(db, header, episodes, today=TODAY)
     assert (summary.episodes_new, summary.episodes_updated, summary.episodes_unchanged) == (
         0, 1, 2)
     with db.sessions() as s:
@@ -239,7 +239,7 @@ def test_distances_come_from_the_lookup_and_typed_ones_are_kept(db: Database,
         s.add_all([PostcodeLookup(postcode="SM11AA", easting=526000, northing=164000),
                    PostcodeLookup(postcode="SM22BB", easting=529000, northing=168000)])
     header, episodes = _small_files(tmp_path)
-    import_ssda903(db.sessions, header, episodes, today=TODAY)
+    import_ssda903(db, header, episodes, today=TODAY)
     with db.sessions.begin() as s:
         first, second = s.scalars(sa.select(PlacementEpisode).join(Child).where(
             Child.case_ref == "C1").order_by(PlacementEpisode.start_date)).all()
@@ -248,7 +248,7 @@ def test_distances_come_from_the_lookup_and_typed_ones_are_kept(db: Database,
         assert s.scalars(sa.select(PlacementEpisode.distance_miles).join(Child).where(
             Child.case_ref == "C2")).all() == [None], "no postcodes, no distance"
         first.distance_miles, first.distance_entered = 12.5, True
-    summary = import_ssda903(db.sessions, header, episodes, today=TODAY)
+    summary = import_ssda903(db, header, episodes, today=TODAY)
     assert summary.episodes_updated == 0
     with db.sessions() as s:
         kept = s.scalars(sa.select(PlacementEpisode.distance_miles).where(
@@ -258,7 +258,7 @@ def test_distances_come_from_the_lookup_and_typed_ones_are_kept(db: Database,
 
 def test_a_bad_file_changes_nothing(db: Database, tmp_path: Path) -> None:
     header, episodes = _small_files(tmp_path)
-    import_ssda903(db.sessions, header, episodes, today=TODAY)
+    import_ssda903(db, header, episodes, today=TODAY)
     before = _dump(db)
     missing = _write(tmp_path / "no_place.csv", EPISODE_HEAD.replace("PLACE,", "WHERE,", 1),
                      "C1,01/04/2023,S,C2,N1,U4,PR1,,,,,,")
@@ -266,10 +266,10 @@ def test_a_bad_file_changes_nothing(db: Database, tmp_path: Path) -> None:
     empty = _write(tmp_path / "empty.csv", "")
     for bad, column in ((missing, "PLACE"), (text_xlsx, "CHILD"), (empty, "CHILD")):
         with pytest.raises(FileFormatError) as caught:
-            import_ssda903(db.sessions, header, bad, today=TODAY)
+            import_ssda903(db, header, bad, today=TODAY)
         assert (caught.value.file, caught.value.column) == (bad.name, column)
     with pytest.raises(FileFormatError) as caught:
-        import_ssda903(db.sessions, empty, episodes, today=TODAY)
+        import_ssda903(db, empty, episodes, today=TODAY)
     assert caught.value.file == "empty.csv"
     assert _dump(db) == before
 
@@ -287,7 +287,7 @@ def test_cancelling_after_the_writes_leaves_the_database_unchanged(db: Database,
 
     state = TaskState(watch, min_interval=0)
     with pytest.raises(Cancelled):
-        import_ssda903(db.sessions, header, episodes, state, today=TODAY)
+        import_ssda903(db, header, episodes, state, today=TODAY)
     assert "Saving episodes" in steps
     assert _dump(db) == before
     assert _count(db, Child) == 0
@@ -296,7 +296,7 @@ def test_cancelling_after_the_writes_leaves_the_database_unchanged(db: Database,
 @pytest.mark.reference
 def test_the_problem_report_opens_in_excel_with_every_problem(db: Database,
                                                               tmp_path: Path) -> None:
-    summary = import_ssda903(db.sessions, need(SSDA903 / "header.csv"),
+    summary = import_ssda903(db, need(SSDA903 / "header.csv"),
                              need(SSDA903 / "episodes.csv"), today=TODAY)
     out = save_problem_report(summary, tmp_path / "problems.xlsx")
     book = load_workbook(out, read_only=True)
@@ -327,7 +327,7 @@ def test_a_large_return_imports_in_one_pass(db: Database, tmp_path: Path) -> Non
 
     event.listen(db.engine, "before_cursor_execute", count)
     try:
-        summary = import_ssda903(db.sessions, header, episodes, today=TODAY)
+        summary = import_ssda903(db, header, episodes, today=TODAY)
     finally:
         event.remove(db.engine, "before_cursor_execute", count)
     assert summary.episodes_new == 20000 == _count(db, PlacementEpisode)

@@ -79,16 +79,16 @@ def _updates(db: Database, action_id: uuid.UUID) -> list[tuple[object, ...]]:
 
 def test_open_to_in_progress_to_done_and_reopened_with_a_note(db: Database) -> None:
     aid = _action(db)
-    assert change_status(db.sessions, [aid], IN_PROGRESS, None, "asha", TODAY) == [aid]
-    assert change_status(db.sessions, [aid], DONE, "Policy received", "asha", TODAY) == [aid]
+    assert change_status(db, [aid], IN_PROGRESS, None, "asha", TODAY) == [aid]
+    assert change_status(db, [aid], DONE, "Policy received", "asha", TODAY) == [aid]
     with db.sessions() as s:
         action = s.get(Action, aid)
         assert action is not None
         assert (action.status, action.completed_date) == (DONE, TODAY)
     with pytest.raises(ValidationError, match="Say why") as caught:
-        change_status(db.sessions, [aid], OPEN, "  ", "ben", TODAY)
+        change_status(db, [aid], OPEN, "  ", "ben", TODAY)
     assert caught.value.field == "note"
-    assert change_status(db.sessions, [aid], OPEN, "Policy out of date", "ben", TODAY) == [aid]
+    assert change_status(db, [aid], OPEN, "Policy out of date", "ben", TODAY) == [aid]
     with db.sessions() as s:
         action = s.get(Action, aid)
         assert action is not None
@@ -105,7 +105,7 @@ def test_moves_not_allowed_are_refused(db: Database, start: ActionStatus,
                                        target: ActionStatus) -> None:
     aid = _action(db, start)
     with pytest.raises(ValidationError, match="cannot be moved") as caught:
-        change_status(db.sessions, [aid], target, "because", "asha", TODAY)
+        change_status(db, [aid], target, "because", "asha", TODAY)
     assert caught.value.field == "status"
     assert _status(db, aid) == start
     assert _updates(db, aid) == []
@@ -113,21 +113,21 @@ def test_moves_not_allowed_are_refused(db: Database, start: ActionStatus,
 
 def test_cancelling_from_open_or_in_progress(db: Database) -> None:
     ids = [_action(db, OPEN), _action(db, IN_PROGRESS)]
-    assert change_status(db.sessions, ids, CANCELLED, None, "asha", TODAY) == ids
+    assert change_status(db, ids, CANCELLED, None, "asha", TODAY) == ids
     assert [_status(db, a) for a in ids] == [CANCELLED, CANCELLED]
 
 
 def test_a_bulk_change_is_all_or_nothing_and_skips_those_already_there(db: Database) -> None:
     open_one, busy, done = _action(db, OPEN), _action(db, IN_PROGRESS), _action(db, DONE)
     with pytest.raises(ValidationError, match="1 of the chosen actions"):
-        change_status(db.sessions, [busy, open_one], DONE, None, "asha", TODAY)
+        change_status(db, [busy, open_one], DONE, None, "asha", TODAY)
     assert (_status(db, busy), _status(db, open_one)) == (IN_PROGRESS, OPEN)
-    assert change_status(db.sessions, [busy, done], DONE, None, "asha", TODAY) == [busy]
+    assert change_status(db, [busy, done], DONE, None, "asha", TODAY) == [busy]
     assert _updates(db, done) == []
     with pytest.raises(ValidationError, match="worked out from the due date"):
-        change_status(db.sessions, [open_one], OVERDUE, None, "asha", TODAY)
+        change_status(db, [open_one], OVERDUE, None, "asha", TODAY)
     with pytest.raises(ValidationError, match="deleted"):
-        change_status(db.sessions, [open_one, uuid.uuid4()], IN_PROGRESS, None, "a", TODAY)
+        change_status(db, [open_one, uuid.uuid4()], IN_PROGRESS, None, "a", TODAY)
 
 
 def test_overdue_is_shown_and_stored_and_moves_as_the_status_it_had(db: Database) -> None:
@@ -135,38 +135,34 @@ def test_overdue_is_shown_and_stored_and_moves_as_the_status_it_had(db: Database
     late_busy = _action(db, IN_PROGRESS, dt.date(2026, 5, 1))
     on_time = _action(db, OPEN, TODAY)
     late_done = _action(db, DONE, dt.date(2026, 5, 1))
-    with db.sessions() as s:
-        rows = {r.id: r for r in list_actions(s, today=TODAY)}
+    rows = {r.id: r for r in list_actions(db, today=TODAY)}
     assert [rows[a].status_text for a in (late_open, late_busy, on_time, late_done)] == [
         "Overdue", "Overdue", "Open", "Done"]
-    with db.sessions.begin() as s:
-        assert mark_overdue(s, TODAY) == 2
-    with db.sessions.begin() as s:
-        assert mark_overdue(s, TODAY) == 0
+    assert mark_overdue(db, TODAY) == 2
+    assert mark_overdue(db, TODAY) == 0
     assert (_status(db, late_open), _status(db, late_busy)) == (OVERDUE, OVERDUE)
     assert _updates(db, late_busy) == [
         ("Placement Desk", IN_PROGRESS, OVERDUE, "The due date has passed.")]
-    with db.sessions() as s:
-        rows = {r.id: r for r in list_actions(s, today=TODAY)}
+    rows = {r.id: r for r in list_actions(db, today=TODAY)}
     assert rows[late_open].allowed == {IN_PROGRESS, CANCELLED}
     assert rows[late_busy].allowed == {DONE, CANCELLED}
     with pytest.raises(ValidationError, match=r"Do it \(Overdue\)"):
-        change_status(db.sessions, [late_open], DONE, None, "asha", TODAY)
-    assert change_status(db.sessions, [late_busy], DONE, None, "asha", TODAY) == [late_busy]
-    assert change_status(db.sessions, [late_open], IN_PROGRESS, None, "asha", TODAY) == [
+        change_status(db, [late_open], DONE, None, "asha", TODAY)
+    assert change_status(db, [late_busy], DONE, None, "asha", TODAY) == [late_busy]
+    assert change_status(db, [late_open], IN_PROGRESS, None, "asha", TODAY) == [
         late_open]
 
 
 def test_moving_the_due_date_undoes_a_stored_overdue(db: Database) -> None:
     aid = _action(db, IN_PROGRESS, dt.date(2026, 5, 1))
     with db.sessions.begin() as s:
-        mark_overdue(s, TODAY)
+        mark_overdue(db, TODAY)
     with db.sessions.begin() as s:
         action = s.get(Action, aid)
         assert action is not None
         action.due_date = dt.date(2026, 8, 1)
     with db.sessions.begin() as s:
-        assert mark_overdue(s, TODAY) == 1
+        assert mark_overdue(db, TODAY) == 1
     assert _status(db, aid) == IN_PROGRESS
 
 
@@ -209,29 +205,28 @@ def test_rows_link_back_to_their_source_and_filter(db: Database) -> None:
         gone = new_action(s, source=ActionSource.MANUAL, description="Old", owner="Cara",
                           due_date=dt.date(2026, 6, 20))
         gone.deleted_at = dt.datetime(2026, 1, 1)
-    with db.sessions() as s:
-        rows = list_actions(s, today=TODAY)
-        assert [r.id for r in rows] == [from_visit, from_alert, by_hand, from_review]
-        visit_row, alert_row, hand_row, review_row = rows
-        assert (visit_row.source_label, visit_row.qa_visit_id, visit_row.setting_name,
-                visit_row.provider_name, visit_row.status_text) == (
-            "QA visit 12/03/2026", ids["visit"], "Oak House", "Bright Futures Ltd", "Overdue")
-        assert (review_row.source_label, review_row.contract_review_id) == (
-            "Contract review 01/02/2026", ids["review"])
-        assert (alert_row.source_label, alert_row.rating_alert_id) == (
-            "Rating alert 05/05/2026", ids["alert"])
-        assert (hand_row.source_label, hand_row.setting_name) == ("Recorded by hand", None)
+    rows = list_actions(db, today=TODAY)
+    assert [r.id for r in rows] == [from_visit, from_alert, by_hand, from_review]
+    visit_row, alert_row, hand_row, review_row = rows
+    assert (visit_row.source_label, visit_row.qa_visit_id, visit_row.setting_name,
+            visit_row.provider_name, visit_row.status_text) == (
+        "QA visit 12/03/2026", ids["visit"], "Oak House", "Bright Futures Ltd", "Overdue")
+    assert (review_row.source_label, review_row.contract_review_id) == (
+        "Contract review 01/02/2026", ids["review"])
+    assert (alert_row.source_label, alert_row.rating_alert_id) == (
+        "Rating alert 05/05/2026", ids["alert"])
+    assert (hand_row.source_label, hand_row.setting_name) == ("Recorded by hand", None)
 
-        def names(**kw: object) -> list[uuid.UUID]:
-            return [r.id for r in list_actions(s, ActionFilter(**kw), TODAY)]  # type: ignore[arg-type]
+    def names(**kw: object) -> list[uuid.UUID]:
+        return [r.id for r in list_actions(db, ActionFilter(**kw), TODAY)]  # type: ignore[arg-type]
 
-        assert names(owner=" ASHA PATEL ") == [from_visit, from_alert]
-        assert names(provider_id=ids["provider"]) == [from_visit, from_alert, from_review]
-        assert names(statuses=frozenset({OVERDUE})) == [from_visit]
-        assert names(statuses=frozenset({OPEN})) == [from_alert, by_hand, from_review]
-        assert names(due_before=dt.date(2026, 6, 20)) == [from_visit, from_alert]
-        assert names(due_after=dt.date(2026, 6, 3)) == [by_hand, from_review]
-        assert names(qa_visit_id=ids["visit"]) == [from_visit]
+    assert names(owner=" ASHA PATEL ") == [from_visit, from_alert]
+    assert names(provider_id=ids["provider"]) == [from_visit, from_alert, from_review]
+    assert names(statuses=frozenset({OVERDUE})) == [from_visit]
+    assert names(statuses=frozenset({OPEN})) == [from_alert, by_hand, from_review]
+    assert names(due_before=dt.date(2026, 6, 20)) == [from_visit, from_alert]
+    assert names(due_after=dt.date(2026, 6, 3)) == [by_hand, from_review]
+    assert names(qa_visit_id=ids["visit"]) == [from_visit]
 
 
 def test_a_new_action_needs_a_description_an_owner_and_a_due_date(db: Database) -> None:

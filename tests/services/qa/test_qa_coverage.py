@@ -84,8 +84,7 @@ def test_coverage_overall_and_by_type(db: Database) -> None:
         x = _setting(s, "X", CH, LIVE)
         x.deleted_at = dt.datetime(2026, 1, 1)
 
-    with db.sessions() as s:
-        report = coverage(s, ON)
+    report = coverage(db, ON)
     assert report.since == dt.date(2025, 6, 1)
     assert report.overall == Coverage(3, 6)
     assert report.overall.text == "50% (3 of 6)"
@@ -95,8 +94,7 @@ def test_coverage_overall_and_by_type(db: Database) -> None:
 
 
 def test_coverage_with_nothing_in_use(db: Database) -> None:
-    with db.sessions() as s:
-        report = coverage(s, ON)
+    report = coverage(db, ON)
     assert (report.overall, report.by_type, report.overall.text) == (Coverage(0, 0), (),
                                                                       "0 of 0")
 
@@ -124,8 +122,7 @@ def test_planned_versus_done_per_quarter(db: Database) -> None:
         _visit(s, home, DONE, dt.date(2026, 1, 6), dt.date(2026, 1, 5), deleted=True)
         _visit(s, home, DONE, dt.date(2025, 4, 1), dt.date(2025, 3, 31))  # planned last year
         _visit(s, home, PLANNED, None, dt.date(2026, 4, 1))  # next year
-    with db.sessions() as s:
-        rows = planned_vs_done(s, 2025)
+    rows = planned_vs_done(db, 2025)
     assert [(r.quarter.number, r.planned, r.done) for r in rows] == [
         (1, 2, 2), (2, 1, 1), (3, 0, 1), (4, 1, 0)]
     assert [r.text for r in rows] == ["100% (2 of 2)", "100% (1 of 1)", "1 done, none planned",

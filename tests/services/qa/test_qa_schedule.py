@@ -197,16 +197,16 @@ def test_lists_overdue_due_soon_and_by_officer(db: Database) -> None:
         s.add(QaVisit(setting_id=late.id, status=QaVisitStatus.COMPLETED,
                       visit_date=dt.date(2026, 2, 28)))
     with db.sessions() as s:
-        rows = overdue(s, TODAY)
+        rows = overdue(db, TODAY)
         assert [r.name for r in rows] == ["Late"]
         row = rows[0]
         assert (row.setting_type, row.risk_level, row.last_visit, row.next_due,
                 row.officer_id, row.officer_name) == (
             SettingType.CHILDRENS_HOME, RiskLevel.HIGH, dt.date(2026, 2, 28),
             dt.date(2026, 5, 31), asha.id, "Asha")
-        assert overdue(s, TODAY, officer_id=ben.id) == []
-        assert [r.name for r in due_within(s, TODAY, 30)] == ["Today", "Soon"]
-        assert [r.name for r in due_within(s, TODAY, 0)] == ["Today"]
+        assert overdue(db, TODAY, officer_id=ben.id) == []
+        assert [r.name for r in due_within(db, TODAY, 30)] == ["Today", "Soon"]
+        assert [r.name for r in due_within(db, TODAY, 0)] == ["Today"]
         assert [r.name for r in by_officer(s, TODAY, asha.id)] == ["Late", "Soon"]
         assert [r.name for r in by_officer(s, TODAY, None)] == ["Later"]
 
@@ -215,10 +215,10 @@ def test_assigning_an_officer(db: Database) -> None:
     with db.sessions.begin() as s:
         asha, gone = _user(s, "asha"), _user(s, "gone", active=False)
         one, two = _setting(s, "One", qa_officer_id=asha.id), _setting(s, "Two")
-    assert assign_officer(db.sessions, [one.id, two.id], asha.id) == [two.id]
-    assert assign_officer(db.sessions, [one.id], None) == [one.id]
+    assert assign_officer(db, [one.id, two.id], asha.id) == [two.id]
+    assert assign_officer(db, [one.id], None) == [one.id]
     with pytest.raises(ValidationError, match="active user") as caught:
-        assign_officer(db.sessions, [one.id], gone.id)
+        assign_officer(db, [one.id], gone.id)
     assert caught.value.field == "officer"
     with db.sessions() as s:
         assert [r.name for r in by_officer(s, TODAY, asha.id)] == ["Two"]
@@ -228,18 +228,18 @@ def test_planning_a_visit(db: Database) -> None:
     with db.sessions.begin() as s:
         asha = _user(s, "asha")
         home = _setting(s, "Home", next_qa_due=dt.date(2026, 6, 20))
-    visit_id = plan_visit(db.sessions, home.id, dt.date(2026, 6, 15), asha.id,
+    visit_id = plan_visit(db, home.id, dt.date(2026, 6, 15), asha.id,
                           QaVisitType.UNANNOUNCED, today=TODAY)
     with db.sessions() as s:
         visit = s.get(QaVisit, visit_id)
         assert visit is not None
         assert (visit.status, visit.planned_date, visit.lead_officer_id, visit.visit_type) == (
             QaVisitStatus.PLANNED, dt.date(2026, 6, 15), asha.id, QaVisitType.UNANNOUNCED)
-        assert due_within(s, TODAY, 30)[0].planned_date == dt.date(2026, 6, 15)
+        assert due_within(db, TODAY, 30)[0].planned_date == dt.date(2026, 6, 15)
     with pytest.raises(ValidationError) as caught:
-        plan_visit(db.sessions, home.id, None, today=TODAY)
+        plan_visit(db, home.id, None, today=TODAY)
     assert caught.value.field == "planned_date"
     with pytest.raises(ValidationError, match="in the past"):
-        plan_visit(db.sessions, home.id, dt.date(2026, 5, 1), today=TODAY)
+        plan_visit(db, home.id, dt.date(2026, 5, 1), today=TODAY)
     with pytest.raises(ValidationError, match="no longer exists"):
-        plan_visit(db.sessions, uuid.uuid4(), TODAY, today=TODAY)
+        plan_visit(db, uuid.uuid4(), TODAY, today=TODAY)

@@ -37,14 +37,12 @@ def test_only_active_qa_officers_are_offered_by_name(db: Database) -> None:
                  active=False),
             User(username="boss", display_name="Bea Boss", role=UserRole.MANAGER),
         ])
-    with db.sessions() as s:
-        officers = qa_officers(s)
+    officers = qa_officers(db)
     assert officers == [Officer(asha.id, "asha Patel"), Officer(zara.id, "Zara Khan")]
 
 
 def test_no_officers_gives_an_empty_list(db: Database) -> None:
-    with db.sessions() as s:
-        assert qa_officers(s) == []
+    assert qa_officers(db) == []
 
 
 def test_the_earliest_planned_visit_is_the_one_recording_starts(db: Database) -> None:
@@ -55,12 +53,9 @@ def test_the_earliest_planned_visit_is_the_one_recording_starts(db: Database) ->
         s.flush()
         s.add(QaVisit(setting_id=home.id, status=QaVisitStatus.COMPLETED,
                       visit_date=dt.date(2026, 1, 5)))
-    with db.sessions() as s:
-        assert next_planned_visit(s, home.id) is None
-    later = plan_visit(db.sessions, home.id, dt.date(2026, 7, 1), today=today)
-    sooner = plan_visit(db.sessions, home.id, dt.date(2026, 6, 10), today=today)
-    with db.sessions() as s:
-        assert next_planned_visit(s, home.id) == sooner
-    assert start_visit(db.sessions, home.id, today, visit_id=sooner) == sooner
-    with db.sessions() as s:
-        assert next_planned_visit(s, home.id) == later, "a started visit is no longer planned"
+    assert next_planned_visit(db, home.id) is None
+    later = plan_visit(db, home.id, dt.date(2026, 7, 1), today=today)
+    sooner = plan_visit(db, home.id, dt.date(2026, 6, 10), today=today)
+    assert next_planned_visit(db, home.id) == sooner
+    assert start_visit(db, home.id, today, visit_id=sooner) == sooner
+    assert next_planned_visit(db, home.id) == later, "a started visit is no longer planned"

@@ -108,10 +108,10 @@ def _template(s: Session, kind: SettingType) -> tuple[str, ...]:
 
 def test_default_templates_are_seeded_once_per_type(db: Database) -> None:
     with db.sessions.begin() as s:
-        assert ensure_default_templates(s) == 3
-        assert ensure_default_templates(s) == 0
+        assert ensure_default_templates(db) == 3
+        assert ensure_default_templates(db) == 0
     with db.sessions() as s:
-        assert len(list_templates(s)) == 3
+        assert len(list_templates(db)) == 3
         assert _template(s, SettingType.CHILDRENS_HOME) == CHILDRENS_HOME_STANDARDS
         assert len(CHILDRENS_HOME_STANDARDS) == 9
         assert _template(s, SettingType.SECURE_CHILDRENS_HOME) == CHILDRENS_HOME_STANDARDS
@@ -124,23 +124,23 @@ def test_default_templates_are_seeded_once_per_type(db: Database) -> None:
 def test_editing_a_template_adds_a_version_and_leaves_recorded_visits_alone(
         db: Database) -> None:
     sid = _home(db)
-    first = start_visit(db.sessions, sid, TODAY)
-    before = load_visit(db.sessions, first)
+    first = start_visit(db, sid, TODAY)
+    before = load_visit(db, first)
     with db.sessions() as s:
         template = template_for(s, SettingType.CHILDRENS_HOME)
         assert template is not None and template.version_no == 1
     areas = ["Safeguarding", " Care   planning ", "", "Education"]
-    edited = edit_template(db.sessions, template.id, areas)
+    edited = edit_template(db, template.id, areas)
     assert (edited.version_no, edited.areas) == (2, ("Safeguarding", "Care planning",
                                                      "Education"))
-    assert edit_template(db.sessions, template.id, edited.areas).version_no == 2, \
+    assert edit_template(db, template.id, edited.areas).version_no == 2, \
         "saving the same areas adds no version"
 
-    after = load_visit(db.sessions, first)
+    after = load_visit(db, first)
     assert after.form.areas == before.form.areas
     assert [a.area for a in after.form.areas] == list(CHILDRENS_HOME_STANDARDS)
     assert after.template_version_id == template.version_id
-    second = load_visit(db.sessions, start_visit(db.sessions, sid, TODAY))
+    second = load_visit(db, start_visit(db, sid, TODAY))
     assert [a.area for a in second.form.areas] == list(edited.areas)
     assert second.template_version_id == edited.version_id
     with db.sessions() as s:
@@ -152,91 +152,91 @@ def test_editing_a_template_adds_a_version_and_leaves_recorded_visits_alone(
     ([], "at least one"), (["  "], "at least one"), (["Premises", "premises"], "listed twice")])
 def test_template_areas_are_checked(db: Database, areas: list[str], words: str) -> None:
     with db.sessions.begin() as s:
-        ensure_default_templates(s)
+        ensure_default_templates(db)
         template = template_for(s, SettingType.IFA)
         assert template is not None
     with pytest.raises(ValidationError, match=words) as caught:
-        edit_template(db.sessions, template.id, areas)
+        edit_template(db, template.id, areas)
     assert caught.value.field == "areas"
 
 
 def test_a_type_can_be_given_its_own_template(db: Database) -> None:
     with db.sessions.begin() as s:
-        ensure_default_templates(s)
-    own = create_template(db.sessions, "Staying Put", SettingType.STAYING_PUT,
+        ensure_default_templates(db)
+    own = create_template(db, "Staying Put", SettingType.STAYING_PUT,
                           ["Carer support", "The young person's voice"])
     with db.sessions() as s:
         assert _template(s, SettingType.STAYING_PUT) == own.areas
         assert _template(s, SettingType.SUPPORTED_LODGINGS) == COUNCIL_STANDARDS
     with pytest.raises(ValidationError, match="already covers"):
-        create_template(db.sessions, "Again", SettingType.STAYING_PUT, ["X"])
+        create_template(db, "Again", SettingType.STAYING_PUT, ["X"])
 
 
 # --- Drafts -----------------------------------------------------------------------------
 
 def test_a_draft_saves_reopens_and_a_repeat_save_writes_nothing(db: Database) -> None:
     sid = _home(db)
-    visit_id = start_visit(db.sessions, sid, TODAY, visit_type=QaVisitType.ANNOUNCED)
-    record = load_visit(db.sessions, visit_id)
+    visit_id = start_visit(db, sid, TODAY, visit_type=QaVisitType.ANNOUNCED)
+    record = load_visit(db, visit_id)
     assert (record.status, record.form.visit_date, record.form.visit_type) == (
         QaVisitStatus.DRAFT, TODAY, QaVisitType.ANNOUNCED)
-    assert [d.visit_id for d in open_drafts(db.sessions)] == [visit_id]
+    assert [d.visit_id for d in open_drafts(db)] == [visit_id]
 
     form = _filled(record.form)
     form.areas[0].judgement = QaJudgement.REQUIRES_IMPROVEMENT
     form.areas.append(AreaForm("Premises", QaJudgement.INADEQUATE, "Broken window"))
-    saved = save_draft(db.sessions, visit_id, form)
+    saved = save_draft(db, visit_id, form)
     assert saved.changed and saved.saved_at is not None
 
-    reopened = load_visit(db.sessions, visit_id)
+    reopened = load_visit(db, visit_id)
     assert reopened.form == form
     assert reopened.draft_saved_at == saved.saved_at
     events = _audit_count(db)
-    again = save_draft(db.sessions, visit_id, reopened.form)
+    again = save_draft(db, visit_id, reopened.form)
     assert (again.changed, again.saved_at) == (False, saved.saved_at)
     assert _audit_count(db) == events, "an autosave with no change leaves no audit trail"
 
     form.areas = form.areas[:2]
     form.summary = "  "
-    assert save_draft(db.sessions, visit_id, form).changed
-    shorter = load_visit(db.sessions, visit_id)
+    assert save_draft(db, visit_id, form).changed
+    shorter = load_visit(db, visit_id)
     assert [a.area for a in shorter.form.areas] == list(CHILDRENS_HOME_STANDARDS[:2])
     assert shorter.form.summary is None
 
 
 def test_draft_rules_and_only_drafts_can_be_saved(db: Database) -> None:
     sid = _home(db)
-    visit_id = start_visit(db.sessions, sid, TODAY)
-    form = load_visit(db.sessions, visit_id).form
+    visit_id = start_visit(db, sid, TODAY)
+    form = load_visit(db, visit_id).form
     form.spoke_children = -1
     with pytest.raises(ValidationError) as caught:
-        save_draft(db.sessions, visit_id, form)
+        save_draft(db, visit_id, form)
     assert caught.value.field == "spoke_children"
     form.spoke_children = 0
     form.areas[1].area = " "
     with pytest.raises(ValidationError) as caught:
-        save_draft(db.sessions, visit_id, form)
+        save_draft(db, visit_id, form)
     assert caught.value.field == "areas[1].area"
-    cancel_visit(db.sessions, visit_id)
-    assert open_drafts(db.sessions) == []
+    cancel_visit(db, visit_id)
+    assert open_drafts(db) == []
     with pytest.raises(ValidationError, match="cancelled"):
-        save_draft(db.sessions, visit_id, VisitForm())
+        save_draft(db, visit_id, VisitForm())
 
 
 def test_a_planned_visit_is_started_as_a_draft(db: Database) -> None:
     sid = _home(db)
-    planned = plan_visit(db.sessions, sid, dt.date(2026, 6, 10), None, QaVisitType.VIRTUAL,
+    planned = plan_visit(db, sid, dt.date(2026, 6, 10), None, QaVisitType.VIRTUAL,
                          today=TODAY)
-    assert start_visit(db.sessions, sid, dt.date(2026, 6, 10), visit_id=planned) == planned
-    assert start_visit(db.sessions, sid, dt.date(2026, 6, 10), visit_id=planned) == planned
-    record = load_visit(db.sessions, planned)
+    assert start_visit(db, sid, dt.date(2026, 6, 10), visit_id=planned) == planned
+    assert start_visit(db, sid, dt.date(2026, 6, 10), visit_id=planned) == planned
+    record = load_visit(db, planned)
     assert (record.status, record.planned_date, record.form.visit_type,
             len(record.form.areas)) == (QaVisitStatus.DRAFT, dt.date(2026, 6, 10),
                                         QaVisitType.VIRTUAL, 9)
-    other = plan_visit(db.sessions, sid, dt.date(2026, 7, 1), today=TODAY)
-    cancel_visit(db.sessions, other)
+    other = plan_visit(db, sid, dt.date(2026, 7, 1), today=TODAY)
+    cancel_visit(db, other)
     with pytest.raises(ValidationError, match="cannot be started"):
-        start_visit(db.sessions, sid, TODAY, visit_id=other)
+        start_visit(db, sid, TODAY, visit_id=other)
 
 
 # --- Completing -------------------------------------------------------------------------
@@ -251,43 +251,43 @@ def test_a_planned_visit_is_started_as_a_draft(db: Database) -> None:
 def test_completion_needs_date_type_judgement_and_areas(db: Database, change: dict[str, object],
                                                         field: str) -> None:
     sid = _home(db)
-    visit_id = start_visit(db.sessions, sid, TODAY)
-    form = _filled(load_visit(db.sessions, visit_id).form)
+    visit_id = start_visit(db, sid, TODAY)
+    form = _filled(load_visit(db, visit_id).form)
     for key, value in change.items():
         setattr(form, key, value)
-    save_draft(db.sessions, visit_id, form)
+    save_draft(db, visit_id, form)
     with pytest.raises(ValidationError) as caught:
-        complete_visit(db.sessions, visit_id, TODAY)
+        complete_visit(db, visit_id, TODAY)
     assert caught.value.field == field
     with pytest.raises(ValidationError) as caught:
-        complete_visit(db.sessions, visit_id, TODAY, form)
+        complete_visit(db, visit_id, TODAY, form)
     assert caught.value.field == field
-    assert load_visit(db.sessions, visit_id).status == QaVisitStatus.DRAFT
+    assert load_visit(db, visit_id).status == QaVisitStatus.DRAFT
 
 
 def test_each_area_needs_a_judgement_or_not_assessed(db: Database) -> None:
     sid = _home(db)
-    visit_id = start_visit(db.sessions, sid, TODAY)
-    form = _filled(load_visit(db.sessions, visit_id).form)
+    visit_id = start_visit(db, sid, TODAY)
+    form = _filled(load_visit(db, visit_id).form)
     form.areas[2].judgement = None
     with pytest.raises(ValidationError, match="Education, or Not assessed") as caught:
-        complete_visit(db.sessions, visit_id, TODAY, form)
+        complete_visit(db, visit_id, TODAY, form)
     assert caught.value.field == "areas[2].judgement"
     form.areas[2].judgement = QaJudgement.NOT_ASSESSED
-    complete_visit(db.sessions, visit_id, TODAY, form)
-    assert load_visit(db.sessions, visit_id).form.areas[2].judgement == QaJudgement.NOT_ASSESSED
+    complete_visit(db, visit_id, TODAY, form)
+    assert load_visit(db, visit_id).form.areas[2].judgement == QaJudgement.NOT_ASSESSED
 
 
 def test_a_saved_draft_with_an_unjudged_area_cannot_be_completed(db: Database) -> None:
     """Areas start 'not yet judged' (not 'Not assessed'), so a forgotten one is caught."""
     sid = _home(db)
-    visit_id = start_visit(db.sessions, sid, TODAY)
-    assert all(a.judgement is None for a in load_visit(db.sessions, visit_id).form.areas)
-    form = _filled(load_visit(db.sessions, visit_id).form)
+    visit_id = start_visit(db, sid, TODAY)
+    assert all(a.judgement is None for a in load_visit(db, visit_id).form.areas)
+    form = _filled(load_visit(db, visit_id).form)
     form.areas[4].judgement = None
-    save_draft(db.sessions, visit_id, form)
+    save_draft(db, visit_id, form)
     with pytest.raises(ValidationError, match="Health and well-being, or Not assessed"):
-        complete_visit(db.sessions, visit_id, TODAY)
+        complete_visit(db, visit_id, TODAY)
 
 
 def test_completing_updates_risk_and_moves_the_due_date_past_an_alert(db: Database) -> None:
@@ -300,31 +300,31 @@ def test_completing_updates_risk_and_moves_the_due_date_past_an_alert(db: Databa
         recompute_schedule(s, TODAY)
         assert setting.next_qa_due == dt.date(2026, 5, 26), \
             "ten working days after the alert, the bank holiday on the 25th not counted"
-    visit_id = start_visit(db.sessions, sid, TODAY)
-    form = _filled(load_visit(db.sessions, visit_id).form)
+    visit_id = start_visit(db, sid, TODAY)
+    form = _filled(load_visit(db, visit_id).form)
     form.overall_judgement = QaJudgement.INADEQUATE
     form.visit_date = dt.date(2026, 5, 29)
-    done = complete_visit(db.sessions, visit_id, TODAY, form)
+    done = complete_visit(db, visit_id, TODAY, form)
     # QA Inadequate (+25), the alert's action open (+2) and overdue (+5), a child (+5): 37.
     assert (done.risk_level, done.next_qa_due) == (RiskLevel.MEDIUM, dt.date(2026, 11, 29))
-    record = load_visit(db.sessions, visit_id)
+    record = load_visit(db, visit_id)
     assert record.status == QaVisitStatus.COMPLETED and record.completed_at is not None
-    assert open_drafts(db.sessions) == []
+    assert open_drafts(db) == []
     with pytest.raises(ValidationError, match="completed"):
-        save_draft(db.sessions, visit_id, record.form)
+        save_draft(db, visit_id, record.form)
     with pytest.raises(ValidationError, match="cannot be cancelled"):
-        cancel_visit(db.sessions, visit_id)
+        cancel_visit(db, visit_id)
 
 
 def test_actions_are_raised_on_a_visit(db: Database) -> None:
     sid = _home(db)
-    visit_id = start_visit(db.sessions, sid, TODAY)
-    action_id = raise_action(db.sessions, visit_id, "Repair the window", "Site manager",
+    visit_id = start_visit(db, sid, TODAY)
+    action_id = raise_action(db, visit_id, "Repair the window", "Site manager",
                              dt.date(2026, 6, 15), ActionPriority.HIGH)
     with pytest.raises(ValidationError) as caught:
-        raise_action(db.sessions, visit_id, "No date", "Site manager", None)
+        raise_action(db, visit_id, "No date", "Site manager", None)
     assert caught.value.field == "due_date"
-    record = load_visit(db.sessions, visit_id)
+    record = load_visit(db, visit_id)
     [row] = record.actions
     with db.sessions() as s:
         provider_id = s.scalar(select(Setting.provider_id).where(Setting.id == sid))

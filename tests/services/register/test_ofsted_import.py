@@ -61,7 +61,7 @@ def test_the_2025_file_imports_with_the_right_counts_and_judgements(db: Database
     path = need(OFSTED / "provider_level_at_31_march_2025.csv")
     raw = _raw_rows(path)
     urns = {r["urn"].strip() for r in raw if r["urn"].strip()}
-    summary = import_ofsted(db.sessions, [path], today=TODAY)
+    summary = import_ofsted(db, [path], today=TODAY)
     assert summary.new == len(urns) == _count(db, Setting)
     assert summary.updated == summary.unchanged == 0
     with_dates = {r["urn"].strip() for r in raw if r["latest full inspection date"].strip()}
@@ -91,9 +91,9 @@ def test_the_2025_file_imports_with_the_right_counts_and_judgements(db: Database
 @pytest.mark.reference
 def test_reimporting_a_file_changes_nothing(db: Database) -> None:
     path = need(OFSTED / "provider_level_at_31_march_2025.csv")
-    import_ofsted(db.sessions, [path], today=TODAY)
+    import_ofsted(db, [path], today=TODAY)
     before = (_dump(db), _count(db, OfstedInspection))
-    again = import_ofsted(db.sessions, [path], today=TODAY)
+    again = import_ofsted(db, [path], today=TODAY)
     assert (again.new, again.updated, again.inspections_added, again.closed) == (0, 0, 0, 0)
     assert again.unchanged == _count(db, Setting)
     assert (_dump(db), _count(db, OfstedInspection)) == before
@@ -117,7 +117,7 @@ def test_the_2025_ods_and_csv_give_the_same_register(tmp_path: Path) -> None:
     for name in ("provider_level_at_31_march_2025.csv", "provider_level_at_31_march_2025.ods"):
         database = open_database(tmp_path / f"{name}.db")
         try:
-            import_ofsted(database.sessions, [OFSTED / name], today=TODAY)
+            import_ofsted(database, [OFSTED / name], today=TODAY)
             with database.engine.connect() as conn:
                 registers.append(conn.exec_driver_sql(
                     "SELECT urn, name, setting_type, registration_status, postcode, places "
@@ -136,7 +136,7 @@ def test_the_yearly_files_in_order_build_a_judgement_history(db: Database) -> No
     files = sorted(OFSTED.glob("provider_level_at_31_march_*.csv"))
     if len(files) < 11:
         pytest.skip(f"reference data incomplete: {len(files)} yearly files in {OFSTED}")
-    summary = import_ofsted(db.sessions, files, today=TODAY)
+    summary = import_ofsted(db, files, today=TODAY)
     assert len(summary.files) == 11
     assert summary.upgrades > 100 and summary.downgrades > 100
     with db.engine.connect() as conn:
@@ -150,8 +150,8 @@ def test_the_yearly_files_in_order_build_a_judgement_history(db: Database) -> No
 def test_closed_homes_are_marked_closed(db: Database) -> None:
     register = need(OFSTED / "provider_level_at_31_march_2023.csv")
     closed = need(OFSTED / "closed_childrens_homes_31_march_2024.csv")
-    import_ofsted(db.sessions, [register], today=TODAY)
-    summary = import_ofsted(db.sessions, [closed], today=TODAY)
+    import_ofsted(db, [register], today=TODAY)
+    summary = import_ofsted(db, [closed], today=TODAY)
     with open(closed, encoding="utf-8-sig") as fh:
         raw = list(csv.DictReader(fh))
     with db.sessions() as s:
@@ -201,14 +201,14 @@ def test_a_downgrade_of_a_setting_in_use_raises_an_alert_and_a_visit(
                   "Full inspection,10/01/2024,Good",
                   "SC900002,Children's home,Active,Elm House,SM1 1AB,Private,"
                   "Full inspection,10/01/2024,Good")
-    import_ofsted(db.sessions, [first], today=TODAY)
+    import_ofsted(db, [first], today=TODAY)
     _place_child(db, "SC900001", "C-0001")
     second = _file(tmp_path, "2025.csv",
                    "SC900001,Children's home,Active,REDACTED,REDACTED,Private,"
                    "Full inspection,20/05/2025,Inadequate",
                    "SC900002,Children's home,Active,Elm House,SM1 1AB,Private,"
                    "Full inspection,21/05/2025,Requires improvement to be good")
-    summary = import_ofsted(db.sessions, [second], today=TODAY)
+    summary = import_ofsted(db, [second], today=TODAY)
     assert (summary.downgrades, summary.alerts) == (2, 1), "only the setting in use alerts"
     with db.sessions() as s:
         oak = s.scalars(sa.select(Setting).where(Setting.urn == "SC900001")).one()
@@ -224,16 +224,16 @@ def test_a_downgrade_of_a_setting_in_use_raises_an_alert_and_a_visit(
         assert action.due_date == dt.date(2025, 6, 3), "1 working day for Inadequate"
         assert "C-0001" in action.description and "Oak House" in action.description
         assert oak.next_qa_due == dt.date(2025, 6, 3)
-    again = import_ofsted(db.sessions, [second], today=TODAY)
+    again = import_ofsted(db, [second], today=TODAY)
     assert again.alerts == 0 and _count(db, RatingAlert) == 1
 
 
 def test_a_suspension_of_a_setting_in_use_raises_an_alert(db: Database, tmp_path: Path) -> None:
-    import_ofsted(db.sessions, [_file(tmp_path, "a.csv",
+    import_ofsted(db, [_file(tmp_path, "a.csv",
                                       "SC900003,Children's home,Active,Ash,SM1 1AC,Private,,,")],
                   today=TODAY)
     _place_child(db, "SC900003", "C-0002")
-    summary = import_ofsted(db.sessions, [_file(
+    summary = import_ofsted(db, [_file(
         tmp_path, "b.csv", "SC900003,Children's home,Suspended,Ash,SM1 1AC,Private,,,")],
         today=TODAY)
     assert summary.alerts == 1 and summary.updated == 1
@@ -249,7 +249,7 @@ def test_a_file_that_is_not_from_ofsted_is_refused_and_nothing_changes(
     bad.write_text("Cost centre,Amount\nA1,100\n", encoding="utf-8")
     before = _dump(db)
     with pytest.raises(FileFormatError, match="URN"):
-        import_ofsted(db.sessions, [good, bad], today=TODAY)
+        import_ofsted(db, [good, bad], today=TODAY)
     assert _dump(db) == before and _count(db, Setting) == 0
 
 
@@ -260,7 +260,7 @@ def test_cancelling_an_import_leaves_the_database_unchanged(
     path = _file(tmp_path, "many.csv", *rows)
     state = TaskState(lambda step, done, total: state.cancel() if done >= 200 else None)
     with pytest.raises(Cancelled):
-        import_ofsted(db.sessions, [path], state=state, today=TODAY)
+        import_ofsted(db, [path], state=state, today=TODAY)
     assert _count(db, Setting) == 0
 
 
@@ -270,6 +270,6 @@ def test_made_up_urns_in_a_council_list_never_enter_the_register(db: Database) -
 
     lists = [need(SSDA903 / n) for n in ("ch_fake.xlsx", "scp_fake.xlsx",
                                          "scp_ch_2025_fake.xlsx")]
-    summary = import_ofsted(db.sessions, lists, today=TODAY)
+    summary = import_ofsted(db, lists, today=TODAY)
     assert summary.new == 0 and _count(db, Setting) == 0
     assert any("'NJASCN' is not an Ofsted URN" in w for w in summary.warnings)

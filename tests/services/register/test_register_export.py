@@ -44,8 +44,7 @@ def db(tmp_path: Path) -> Database:
 
 
 def test_register_rows_show_provider_and_use(db: Database) -> None:
-    with db.sessions() as s:
-        rows = {r.urn: r for r in list_settings(s, dt.date(2025, 6, 1))}
+    rows = {r.urn: r for r in list_settings(db, dt.date(2025, 6, 1))}
     assert set(rows) == {"SC469688", "2590934"}, "deleted settings are not listed"
     oak = rows["SC469688"]
     assert (oak.provider_name, oak.in_use, oak.latest_judgement) == (
@@ -54,8 +53,7 @@ def test_register_rows_show_provider_and_use(db: Database) -> None:
 
 
 def test_export_to_xlsx_uses_labels_and_real_dates(db: Database, tmp_path: Path) -> None:
-    with db.sessions() as s:
-        headings, table = export_table(list_settings(s, dt.date(2025, 6, 1)))
+    headings, table = export_table(list_settings(db, dt.date(2025, 6, 1)))
     out = write_table(tmp_path / "settings.xlsx", headings, table, sheet="Settings")
     ws = load_workbook(out)["Settings"]
     values = list(ws.values)
@@ -70,8 +68,7 @@ def test_export_to_xlsx_uses_labels_and_real_dates(db: Database, tmp_path: Path)
 
 
 def test_export_to_csv_writes_uk_dates(db: Database, tmp_path: Path) -> None:
-    with db.sessions() as s:
-        headings, table = export_table(list_settings(s, dt.date(2025, 6, 1)))
+    headings, table = export_table(list_settings(db, dt.date(2025, 6, 1)))
     out = write_table(tmp_path / "settings.csv", headings, table)
     with open(out, encoding="utf-8-sig") as fh:
         rows = list(csv.DictReader(fh))

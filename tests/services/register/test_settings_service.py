@@ -55,25 +55,25 @@ def _form(**kw: object) -> SettingForm:
 def test_each_rule_names_its_field(db: Database, changes: dict[str, object], field: str,
                                    words: str) -> None:
     with pytest.raises(ValidationError, match=words) as caught:
-        save_setting(db.sessions, _form(**changes))
+        save_setting(db, _form(**changes))
     assert caught.value.field == field
 
 
 def test_unregulated_provision_needs_no_urn(db: Database) -> None:
-    sid = save_setting(db.sessions, _form(urn="", setting_type=SettingType.SUPPORTED_LODGINGS))
-    assert load_form(db.sessions, sid).urn is None
+    sid = save_setting(db, _form(urn="", setting_type=SettingType.SUPPORTED_LODGINGS))
+    assert load_form(db, sid).urn is None
 
 
 def test_saving_tidies_values_and_refuses_duplicate_urns(db: Database) -> None:
-    sid = save_setting(db.sessions, _form())
-    form = load_form(db.sessions, sid)
+    sid = save_setting(db, _form())
+    form = load_form(db, sid)
     assert (form.urn, form.postcode) == ("SC469688", "SM1 1AA")
     with pytest.raises(ValidationError, match="already recorded for Oak House") as caught:
-        save_setting(db.sessions, _form(name="Other"))
+        save_setting(db, _form(name="Other"))
     assert caught.value.field == "urn"
     form.places = 4
-    assert save_setting(db.sessions, form, sid) == sid, "editing keeps its own URN"
-    detail = setting_detail(db.sessions, sid, TODAY)
+    assert save_setting(db, form, sid) == sid, "editing keeps its own URN"
+    detail = setting_detail(db, sid, TODAY)
     assert [a.user for a in detail.audit] == ["sam.officer", "sam.officer"]
     assert "places: None → 4" in detail.audit[0].changes
 
@@ -84,7 +84,7 @@ def test_detail_gathers_history_and_documents(db: Database) -> None:
         s.add(provider)
         s.flush()
         pid = provider.id
-    sid = save_setting(db.sessions, _form(provider_id=pid))
+    sid = save_setting(db, _form(provider_id=pid))
     with db.sessions.begin() as s:
         for day, judged in ((dt.date(2022, 5, 1), Judgement.GOOD),
                             (dt.date(2025, 2, 1), Judgement.OUTSTANDING)):
@@ -94,7 +94,7 @@ def test_detail_gathers_history_and_documents(db: Database) -> None:
                                expiry_date=dt.date(2026, 3, 20)))
         s.add(ProviderDocument(setting_id=sid, kind=DocumentKind.ACCOUNTS,
                                expiry_date=dt.date(2026, 1, 1)))
-    detail = setting_detail(db.sessions, sid, TODAY)
+    detail = setting_detail(db, sid, TODAY)
     assert detail.provider_name == "Acorn Care"
     assert [i.judgement for i in detail.inspections] == [Judgement.GOOD, Judgement.OUTSTANDING]
     assert detail.risk_level == "Low"
