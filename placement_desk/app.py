@@ -72,9 +72,8 @@ def build_main_window(db, settings):  # type: ignore[no-untyped-def]
     from .ui.tasks import TaskRunner
 
     hub = Hub()
-    # Every commit, on whichever thread made it, reaches the pages through the hub
-    # (a signal emitted off the GUI thread is queued to it).
-    stop = db.on_change(hub.changed.emit)
+    # Every commit, on whichever thread made it, reaches the pages through the hub.
+    stop = db.on_change(hub.tables_written)
     hub.destroyed.connect(lambda *_: stop())
     ctx = AppContext(db=db, settings=settings, hub=hub, tasks=TaskRunner())
     return MainWindow(ctx)

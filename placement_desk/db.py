@@ -115,7 +115,8 @@ _CHANGED = "placement_desk.changed"
 
 def _note_flush(session: Session, _context: Any) -> None:
     tables = session.info.setdefault(_CHANGED, set())
-    for obj in (*session.new, *session.dirty, *session.deleted):
+    changed = [obj for obj in session.dirty if session.is_modified(obj)]
+    for obj in (*session.new, *changed, *session.deleted):
         name = getattr(obj, "__tablename__", None)
         if name:
             tables.add(name)

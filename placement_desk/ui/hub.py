@@ -1,22 +1,48 @@
-"""The application's signal hub: writes announce what changed; pages refresh themselves.
+"""The application's signal hub: every commit says what changed; pages refresh themselves.
 
 Pages never call each other. Every commit to the database reports the tables it
-wrote (:meth:`placement_desk.db.Database.on_change`), which the composition root
-forwards to :attr:`Hub.changed`; every page listening refreshes if the table names
-concern it.
+wrote (:meth:`placement_desk.db.Database.on_change`); the composition root hands
+them to :meth:`Hub.tables_written`, from whichever thread committed. The hub
+gathers what arrives until the GUI thread next runs its event loop and then emits
+:attr:`Hub.changed` once, on the GUI thread, with all of it: a page whose entities
+include one of those tables refreshes itself. Nobody lists by hand what changed.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Signal
+import threading
+
+from PySide6.QtCore import QObject, Qt, Signal, Slot
 
 
 class Hub(QObject):
     changed = Signal(object)
-    """A frozenset of entity names (table names) that changed."""
+    """A frozenset of the table names written since the last emission."""
 
     status_message = Signal(str)
     """A short message for the status bar."""
 
-    def announce(self, *entities: str) -> None:
-        self.changed.emit(frozenset(entities))
+    _pending_ready = Signal()
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._lock = threading.Lock()
+        self._pending: set[str] = set()
+        self._scheduled = False
+        self._pending_ready.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
+
+    def tables_written(self, tables: frozenset[str]) -> None:
+        """Note a commit's tables (any thread); :attr:`changed` follows on the GUI thread."""
+        with self._lock:
+            self._pending |= tables
+            if self._scheduled:
+                return
+            self._scheduled = True
+        self._pending_ready.emit()
+
+    @Slot()
+    def _deliver(self) -> None:
+        with self._lock:
+            tables, self._pending, self._scheduled = frozenset(self._pending), set(), False
+        if tables:
+            self.changed.emit(tables)

@@ -123,8 +123,6 @@ class MainWindow(QMainWindow):
         saved = dialog.saved
         dialog.deleteLater()
         if saved:
-            # New cycles move QA due dates (stored on settings); the area changes counts.
-            self.ctx.hub.announce("setting", "qa_visit", "app_setting")
             self.ctx.hub.status_message.emit(self.tr("Council settings saved."))
 
     # -- navigation ------------------------------------------------------------------

@@ -23,7 +23,8 @@ class PlacementsPage(Page):
     summary = ("Where each child lives, on what terms and at what cost: placement episodes "
                "with their SSDA903 checks, Individual Placement Agreements (IPAs), weeks and "
                "spend, and care leavers' accommodation.")
-    entities = frozenset({"child", "placement_episode", "agreement", "setting"})
+    entities = frozenset({"child", "placement_episode", "agreement", "agreement_version",
+                          "agreement_service", "setting"})
 
     def __init__(self, ctx: AppContext, today: dt.date | None = None) -> None:
         super().__init__(ctx)
@@ -47,7 +48,6 @@ class PlacementsPage(Page):
         # Beside the tabs rather than on a row of its own: small screens need the height.
         self.tabs.setCornerWidget(self.import_button, Qt.Corner.TopRightCorner)
         self.body.addWidget(self.tabs, 1)
-        self.episodes.changed.connect(lambda: ctx.hub.announce("placement_episode", "child"))
         self.episodes.open_agreement.connect(self.open_agreement)
         self.episodes.new_agreement.connect(self.new_agreement)
         self.agreements.open_agreement.connect(self.open_agreement)
@@ -77,11 +77,6 @@ class PlacementsPage(Page):
         dialog = AgreementDialog(self.ctx.db, self.user, self.today, parent=self,
                                  **kw)  # type: ignore[arg-type]
 
-        def finished(_result: int) -> None:
-            if dialog.changed:
-                self.ctx.hub.announce("agreement")
-
-        dialog.finished.connect(finished)
         dialog.show()
         return dialog
 
@@ -93,7 +88,6 @@ class PlacementsPage(Page):
 
     def open_uplift(self, ids: list[uuid.UUID]) -> UpliftDialog:
         dialog = UpliftDialog(self.ctx.db, ids, self.user, self.today, parent=self)
-        dialog.accepted.connect(lambda: self.ctx.hub.announce("agreement"))
         dialog.show()
         return dialog
 
@@ -101,8 +95,7 @@ class PlacementsPage(Page):
         from .ssda903_import_dialog import Ssda903ImportDialog
 
         dialog = Ssda903ImportDialog(
-            self.ctx.db, self.ctx.tasks.start, self,
-            on_done=lambda _s: self.ctx.hub.announce("child", "placement_episode"))
+            self.ctx.db, self.ctx.tasks.start, self)
         dialog.show()
         return dialog
 

@@ -21,7 +21,6 @@ class ProvidersPage(Page):
     def __init__(self, ctx: AppContext) -> None:
         super().__init__(ctx)
         self.view = ProvidersView(ctx.db, ctx.settings)
-        self.view.changed.connect(lambda: ctx.hub.announce("setting"))
         self.import_button = QPushButton(self.tr("Import Ofsted files…"))
         self.import_button.setToolTip(self.tr("Update the register from Ofsted's published "
                                               "provider-level data"))
@@ -37,9 +36,7 @@ class ProvidersPage(Page):
 
     def open_import(self) -> OfstedImportDialog:
         dialog = OfstedImportDialog(
-            self.ctx.db, self.ctx.tasks.start, self,
-            on_done=lambda _s: self.ctx.hub.announce("setting", "ofsted_inspection",
-                                                     "rating_alert", "action"))
+            self.ctx.db, self.ctx.tasks.start, self)
         dialog.show()
         return dialog
 

@@ -417,7 +417,6 @@ class ActionsView(QWidget):
         if dialog.refused:
             text += " " + self.tr("Not moved: {why}").format(why=" ".join(dialog.refused))
         self._say(text)
-        self.ctx.hub.announce("action")
         self.reload()
 
     def open_source(self) -> QDialog | None:
@@ -438,8 +437,6 @@ class ActionsView(QWidget):
             dialog: QDialog
             if record.status == QaVisitStatus.DRAFT:
                 visit = VisitDialog(self.ctx.db, record.id, self.today, self)
-                visit.finished.connect(lambda _r: self.ctx.hub.announce(
-                    "qa_visit", "setting", "action"))
                 dialog = visit
             else:
                 dialog = VisitSummaryDialog(record, self, self.ctx.db, self.today)

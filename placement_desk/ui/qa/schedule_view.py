@@ -295,7 +295,6 @@ class QaScheduleView(QWidget):
                              + ("" if n == len(dialog.setting_ids) else " " + self.tr(
                                  "The others already had that officer.")))
         self.changed.emit()
-        self.ctx.hub.announce("setting")
 
     def plan_dialog(self) -> PlanVisitDialog | None:
         rows = self.selected_rows()
@@ -317,7 +316,6 @@ class QaScheduleView(QWidget):
         self.message.setText(self.tr("Visit to {name} planned for {day}.").format(
             name=row.name, day=date_short(dialog.date())))
         self.changed.emit()
-        self.ctx.hub.announce("qa_visit", "setting")
 
     def record_visit(self) -> VisitDialog | None:
         ids = self.selected_ids()
@@ -355,7 +353,5 @@ class QaScheduleView(QWidget):
 
     def open_visit(self, visit_id: uuid.UUID) -> VisitDialog:
         dialog = VisitDialog(self.ctx.db, visit_id, self.today, self)
-        dialog.finished.connect(lambda _r: self.ctx.hub.announce("qa_visit", "setting",
-                                                                 "action"))
         dialog.show()
         return dialog

@@ -175,6 +175,5 @@ class TemplatesView(QWidget):
         else:
             self.message.setText(self.tr("{name} saved as version {n}.").format(
                 name=saved.name, n=saved.version_no))
-        self.ctx.hub.announce("qa_template")
         self.reload()
         self.select_id(saved.id)
