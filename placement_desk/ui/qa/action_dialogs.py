@@ -9,7 +9,6 @@ import uuid
 
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -27,6 +26,7 @@ from ...services.common.formatting import date_long, date_short
 from ...services.qa.actions import ActionRow, change_status
 from ...services.qa.visits import VisitRecord
 from ..common.colours import colour
+from ..common.fields import Combo
 from .plan_visit_dialog import fit_height
 from .visit_dialog import ask_letter_path, letter_file_name, write_letter
 
@@ -66,7 +66,7 @@ class ChangeStatusDialog(QDialog):
         self.refused: list[str] = []
         self.setWindowTitle(self.tr("Change the status of {n} actions").format(n=len(rows))
                             if len(rows) != 1 else self.tr("Change the status of an action"))
-        self.status = QComboBox()
+        self.status = Combo()
         for status in TARGETS:
             self.status.addItem(status.label, status.value)
         self.status.setAccessibleName(self.tr("New status"))

@@ -13,7 +13,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -32,6 +31,7 @@ from ...errors import ValidationError
 from ...models.enums import SettingType
 from ...services.qa.visits import TemplateInfo, create_template, edit_template
 from ..common.colours import colour
+from ..common.fields import Combo
 
 EVERY_OTHER = "__other__"
 """The setting-type choice for a template without a type: it serves every other type."""
@@ -73,7 +73,7 @@ class TemplateDialog(QDialog):
         self.name = QLineEdit(template.name if template else "")
         self.name.setAccessibleName(self.tr("Template name"))
         self.name.setReadOnly(template is not None)
-        self.setting_type = QComboBox()
+        self.setting_type = Combo()
         self.setting_type.setAccessibleName(self.tr("Type of setting"))
         if template is not None:
             self.setting_type.addItem(template.setting_type.label if template.setting_type
