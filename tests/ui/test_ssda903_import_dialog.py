@@ -109,7 +109,7 @@ def test_cancel_leaves_the_database_unchanged(qtbot: QtBot, db: Database) -> Non
 
 
 def test_rows_imported_with_problems_say_so_and_the_list_is_not_squeezed(
-        qtbot: QtBot, db: Database, tmp_path: Path) -> None:
+        qtbot: QtBot, db: Database, tmp_path: Path, qtmodeltester: ModelTester) -> None:
     from placement_desk.io.ssda903_files import EPISODE_COLUMNS
 
     children = [f"C{n}" for n in range(1, 21)]
@@ -136,4 +136,6 @@ def test_rows_imported_with_problems_say_so_and_the_list_is_not_squeezed(
     assert rows_shown >= 8, "the problems list is never squeezed to a line"
     outcome = dialog.outcome
     assert outcome.height() >= outcome.heightForWidth(outcome.width()), "summary in full"
+    qtmodeltester.check(dialog.model)
+    qtmodeltester.check(dialog.proxy)
     runner.wait()

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMenu,
+    QSizePolicy,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -249,9 +250,9 @@ class DateField(CheckedField):
         self.button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.button.clicked.connect(self.open_calendar)
         # As wide as a date needs (a full-width box for ten characters reads oddly).
-        self.edit.setMaximumWidth(self.edit.fontMetrics().horizontalAdvance("00/00/00000") + 24)
+        self.edit.setFixedWidth(self.edit.fontMetrics().horizontalAdvance("dd/mm/yyyyy") + 16)
         self.row.addWidget(self.button)
-        self.row.addStretch(1)
+        self.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Preferred)
         self.calendar: QCalendarWidget | None = None
         self._menu: QMenu | None = None
         self.edit.installEventFilter(self)
@@ -323,7 +324,7 @@ class MoneyField(CheckedField):
         self.row.insertWidget(0, QLabel("£"))
         if suffix:
             self.row.addWidget(QLabel(suffix))
-        self.row.addStretch(1)
+        self.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Preferred)
 
     def read(self, text: str) -> int | None:
         return read_money(text, self.maximum_pence)
@@ -361,7 +362,7 @@ class NumberField(CheckedField):
         self.suffix_label = QLabel(suffix)
         self.suffix_label.setVisible(bool(suffix))
         self.row.addWidget(self.suffix_label)
-        self.row.addStretch(1)
+        self.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Preferred)
 
     def suffix(self) -> str:
         return self.suffix_label.text()

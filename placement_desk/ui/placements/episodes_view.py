@@ -133,8 +133,6 @@ class EpisodesView(QWidget):
         self.date_to = DateField(optional=True, label=self.tr("Placements live up to"))
         for field in (self.date_from, self.date_to):
             field.set_compact()
-            field.edit.setPlaceholderText(self.tr("dd/mm/yyyy"))
-            field.edit.setMaximumWidth(105)
             field.on_change(self.apply_filters)
         self.problems = QCheckBox(self.tr("Only with 903 problems"))
         self.problems.toggled.connect(self.apply_filters)

@@ -126,7 +126,6 @@ class SpendView(QWidget):
                             (self.end, self.tr("Period up to"))):
             field.set_compact()
             field.setAccessibleName(name)
-            field.edit.setMaximumWidth(105)
         self.group = Combo()
         for value, label in GROUPS:
             self.group.addItem(label, value)
@@ -228,7 +227,6 @@ class CareLeaversView(QWidget):
         self.on.set_value(today)
         self.on.set_compact()
         self.on.setAccessibleName(self.tr("Young people aged 16 to 25 on"))
-        self.on.edit.setMaximumWidth(105)
         self.on.on_change(self.refresh)
         self.summary = QLabel()
         self.summary.setWordWrap(True)

@@ -143,6 +143,7 @@ class QaScheduleView(QWidget):
         self.drafts = QListWidget()
         self.drafts.setAccessibleName(self.tr("Visits in progress"))
         self.drafts.setMaximumHeight(110)
+        self.drafts.setWordWrap(True)  # what each draft holds, read in full
         self.drafts.itemActivated.connect(self._resume_item)
         self.resume_button = QPushButton(self.tr("Resume"))
         self.resume_button.setToolTip(self.tr("Carry on recording the chosen visit (Enter)"))
