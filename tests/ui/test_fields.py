@@ -279,3 +279,33 @@ def test_escape_on_a_changed_form_asks_before_discarding(qtbot: QtBot, db: Datab
     assert not dialog.isVisible() and dialog.result() == QDialog.DialogCode.Rejected
     with db.sessions() as s:
         assert s.query(Child).count() == 0
+
+
+def test_the_template_and_plan_visit_dialogs_ask_before_discarding_too(
+        qtbot: QtBot, db: Database) -> None:
+    from placement_desk.ui.qa.plan_visit_dialog import PlanVisitDialog
+    from placement_desk.ui.qa.template_dialog import TemplateDialog
+
+    with db.sessions.begin() as s:
+        setting = Setting(name="Oak House", urn="SC469688",
+                          setting_type=SettingType.CHILDRENS_HOME)
+        s.add(setting)
+        s.flush()
+        setting_id = setting.id
+    template = _shown(qtbot, TemplateDialog(db.sessions, None))
+    assert isinstance(template, TemplateDialog)
+    qtbot.keyClicks(template.name, "Fostering standards")
+    plan = _shown(qtbot, PlanVisitDialog(db.sessions, setting_id, "Oak House", TODAY))
+    assert isinstance(plan, PlanVisitDialog)
+    _retype(qtbot, plan.planned_date, "01/07/2026")
+    for dialog in (template, plan):
+        asked: list[str] = []
+
+        def keep(box: QDialog, asked: list[str] = asked) -> None:
+            assert isinstance(box, QMessageBox)
+            asked.append(box.text())
+            box.button(QMessageBox.StandardButton.Cancel).click()
+
+        when_modal(QMessageBox, keep)
+        qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+        assert asked and dialog.isVisible(), f"{type(dialog).__name__} asks first"

@@ -153,6 +153,7 @@ def create_template(sessions: sessionmaker[Session], name: str,
     title = " ".join(name.split())
     if not title:
         raise ValidationError("name", "Name the template.")
+    check_length("name", "The template's name", title, QaTemplate.name)
     cleaned = clean_areas(areas)
     with sessions.begin() as session:
         query = select(QaTemplate.name).where(

@@ -40,8 +40,9 @@ from PySide6.QtWidgets import (
 from ...errors import ValidationError
 from .fields import CheckedField, Combo, DateField, MoneyField, NumberField, error_label, say
 
-__all__ = ["CheckedDialog", "Combo", "DateField", "FormDialog", "MoneyField", "NumberField",
-           "ask_discard", "code_combo", "combo_value", "error_label", "set_combo"]
+__all__ = ["CheckedDialog", "Combo", "DateField", "DiscardGuard", "FormDialog", "MoneyField",
+           "NumberField", "ask_discard", "code_combo", "combo_value", "error_label",
+           "set_combo"]
 
 
 def code_combo(choices: Iterable[tuple[str, str]], blank: str | None = None,
@@ -76,7 +77,40 @@ def ask_discard(parent: QWidget) -> bool:
     return box.exec() == QMessageBox.StandardButton.Discard
 
 
-class CheckedDialog(QDialog):
+class DiscardGuard(QDialog):
+    """A dialog that asks before Escape, Cancel or its close button throw away changes.
+
+    Connect the fields' change signals to :meth:`mark_dirty`; clear :attr:`dirty` once
+    saved. A close made by the program (the application shutting down, a test tidying
+    up) does not wait for an answer.
+    """
+
+    dirty = False
+    """True once the user has changed something not yet saved."""
+    _closing_quietly = False
+
+    def mark_dirty(self, *_args: Any) -> None:
+        self.dirty = True
+
+    def confirm_discard(self) -> bool:
+        """Ask before throwing away unsaved changes (True: go ahead and close)."""
+        return not self.dirty or self._closing_quietly or ask_discard(self)
+
+    def reject(self) -> None:
+        if not self.confirm_discard():
+            return
+        self.dirty = False
+        super().reject()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self._closing_quietly = not event.spontaneous()
+        try:
+            super().closeEvent(event)
+        finally:
+            self._closing_quietly = False
+
+
+class CheckedDialog(DiscardGuard):
     """A form whose Save waits until :meth:`check` passes; Save stores it and closes.
 
     A subclass provides ``save_button``, :meth:`check`, :meth:`store` and
@@ -92,7 +126,6 @@ class CheckedDialog(QDialog):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.dirty = False
-        """True once the user has changed something not yet saved."""
         self.submitted = False
         """True once Save has been pressed: every problem shows from then on."""
         self.left: set[str] = set()
@@ -210,29 +243,6 @@ class CheckedDialog(QDialog):
             return
         self.dirty = False
         self.accept()
-
-    # -- closing -----------------------------------------------------------------------------
-
-    _closing_quietly = False
-
-    def confirm_discard(self) -> bool:
-        """Ask before throwing away unsaved changes (True: go ahead and close)."""
-        return not self.dirty or self._closing_quietly or ask_discard(self)
-
-    def reject(self) -> None:
-        if not self.confirm_discard():
-            return
-        self.dirty = False
-        super().reject()
-
-    def closeEvent(self, event: QCloseEvent) -> None:
-        """The window's close button asks like Escape; a close made by the program (the
-        application shutting down, a test tidying up) does not wait for an answer."""
-        self._closing_quietly = not event.spontaneous()
-        try:
-            super().closeEvent(event)
-        finally:
-            self._closing_quietly = False
 
     def keyPressEvent(self, event) -> None:  # type: ignore[no-untyped-def]
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and \

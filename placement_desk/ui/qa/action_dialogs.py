@@ -27,6 +27,7 @@ from ...services.qa.actions import ActionRow, change_status
 from ...services.qa.visits import VisitRecord
 from ..common.colours import colour
 from ..common.fields import Combo
+from ..common.form_base import DiscardGuard
 from .plan_visit_dialog import fit_height
 from .visit_dialog import ask_letter_path, letter_file_name, write_letter
 
@@ -55,7 +56,7 @@ def _short(text: str, limit: int = 50) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-class ChangeStatusDialog(QDialog):
+class ChangeStatusDialog(DiscardGuard):
     """Move the chosen actions to one status with a note; the others are named and kept."""
 
     def __init__(self, sessions: sessionmaker[Session], rows: list[ActionRow], by: str,
@@ -110,6 +111,8 @@ class ChangeStatusDialog(QDialog):
         self.setMinimumWidth(560)
         self.status.currentIndexChanged.connect(lambda _i: self._preview())
         self.note.textChanged.connect(lambda: self._error(self.note_error, ""))
+        self.note.textChanged.connect(self.mark_dirty)
+        self.status.activated.connect(self.mark_dirty)
         self._preview()
         self.status.setFocus()
 
@@ -162,6 +165,7 @@ class ChangeStatusDialog(QDialog):
             self._error(label, exc.message)
             return
         self.refused = refused
+        self.dirty = False
         self.accept()
 
 

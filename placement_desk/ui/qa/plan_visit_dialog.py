@@ -29,6 +29,7 @@ from ...models.enums import QaVisitType
 from ...services.common.formatting import date_long, date_short
 from ...services.qa.schedule import Officer, assign_officer, plan_visit, qa_officers
 from ..common.fields import Combo, DateField, error_label
+from ..common.form_base import DiscardGuard
 
 
 def _error_label() -> QLabel:
@@ -131,7 +132,7 @@ class AssignOfficerDialog(QDialog):
         self.accept()
 
 
-class PlanVisitDialog(QDialog):
+class PlanVisitDialog(DiscardGuard):
     """Put a visit to one setting in the diary: date (dd/mm/yyyy), officer and type."""
 
     def __init__(self, sessions: sessionmaker[Session], setting_id: uuid.UUID, name: str,
@@ -183,6 +184,9 @@ class PlanVisitDialog(QDialog):
         """True while the date's problem is on screen (kept up to date as it is typed)."""
         self.planned_date.changed.connect(lambda: self.check())
         self.planned_date.edit.editingFinished.connect(lambda: self.check(show=True))
+        self.planned_date.edit.textEdited.connect(self.mark_dirty)
+        for combo in (self.officer, self.visit_type):
+            combo.activated.connect(self.mark_dirty)
         self.officer.currentIndexChanged.connect(lambda _i: _show_error(self.officer_error, ""))
         layout = QVBoxLayout(self)
         layout.addWidget(self.about)
@@ -226,4 +230,5 @@ class PlanVisitDialog(QDialog):
             label = self.officer_error if exc.field == "officer" else self.date_error
             _show_error(label, exc.message)
             return
+        self.dirty = False
         self.accept()

@@ -420,3 +420,9 @@ def test_an_action_on_a_visit_in_progress_can_be_corrected_or_removed(db: Databa
     with db.sessions() as s:
         removed = s.get(Action, action_id)
         assert removed is not None and removed.deleted_at is not None
+
+
+def test_a_template_name_longer_than_its_column_is_refused(db: Database) -> None:
+    with pytest.raises(ValidationError) as caught:
+        create_template(db.sessions, "T" * 201, SettingType.IFA, ["Safeguarding"])
+    assert caught.value.field == "name" and "201 characters" in caught.value.message
