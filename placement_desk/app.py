@@ -42,8 +42,17 @@ def _setup_file_logging() -> Path | None:
 
 def _install_excepthook(log_file: Path | None) -> None:
     def hook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
-        log.error("Unexpected error:\n%s", "".join(traceback.format_exception(kind, exc, tb)))
         from PySide6.QtWidgets import QApplication, QMessageBox
+
+        if isinstance(exc, UserError):  # an expected refusal: one line, and its message
+            from .ui.tasks import refusal_line
+
+            log.warning("Refused: %s", refusal_line(exc))
+            if QApplication.instance() is not None and os.environ.get("QT_QPA_PLATFORM") \
+                    != "offscreen":
+                QMessageBox.warning(None, APP_NAME, str(exc))
+            return
+        log.error("Unexpected error:\n%s", "".join(traceback.format_exception(kind, exc, tb)))
 
         if QApplication.instance() is not None and os.environ.get("QT_QPA_PLATFORM") \
                 != "offscreen":
@@ -80,14 +89,16 @@ def build_main_window(db, settings):  # type: ignore[no-untyped-def]
 
 
 def _qt_application():  # type: ignore[no-untyped-def]
-    from PySide6.QtCore import QLocale
+    from PySide6.QtCore import QLocale, QSettings
     from PySide6.QtWidgets import QApplication
 
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setApplicationName(APP_ID)
-    app.setApplicationDisplayName(APP_NAME)
+    # No application display name: Qt would append it to every window title, and the
+    # main window's title already reads "Placement Desk — <file name>".
     app.setOrganizationName(APP_ID)
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)  # QSettings() is make_settings()
     app.setStyle("Fusion")
     QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom))
     return app

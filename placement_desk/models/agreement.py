@@ -77,8 +77,10 @@ class AgreementVersion(Audited, Entity):
     issued_by: Mapped[str | None] = mapped_column(String(100))
     provider_signed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     provider_signed_by: Mapped[str | None] = mapped_column(String(100))
+    provider_signed_role: Mapped[str | None] = mapped_column(String(100))
     council_signed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     council_signed_by: Mapped[str | None] = mapped_column(String(100))
+    council_signed_role: Mapped[str | None] = mapped_column(String(100))
     activated_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     ended_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 

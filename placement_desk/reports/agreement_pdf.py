@@ -101,20 +101,24 @@ def _funding_rows(version: VersionView) -> list[list[str | Flowable | None]]:
 
 def _signing_rows(version: VersionView) -> list[list[str | Flowable | None]]:
     stamps = version.stamps
-    steps = (("Issued to provider", "issued_at", "issued_by"),
-             ("Signed by provider", "provider_signed_at", "provider_signed_by"),
-             ("Signed by council", "council_signed_at", "council_signed_by"),
-             ("Came into force", "activated_at", None),
-             ("Ended", "ended_at", None))
+    steps = (("Issued to provider", "issued_at", "issued_by", None),
+             ("Signed by provider", "provider_signed_at", "provider_signed_by",
+              "provider_signed_role"),
+             ("Signed by council", "council_signed_at", "council_signed_by",
+              "council_signed_role"),
+             ("Came into force", "activated_at", None, None),
+             ("Ended", "ended_at", None, None))
     rows: list[list[str | Flowable | None]] = []
-    for label, when_key, who_key in steps:
+    for label, when_key, who_key, role_key in steps:
         when = stamps.get(when_key)
         if when is None:
             continue
         if label == "Ended" and version.status == S.SUPERSEDED:
             label = "Superseded by a variation"
-        who = stamps.get(who_key) if who_key else None
-        rows.append([label, who or "", date_short(when.date())])
+        who = ", ".join(str(part) for part in (stamps.get(who_key) if who_key else None,
+                                               stamps.get(role_key) if role_key else None)
+                        if part)
+        rows.append([label, who, date_short(when.date())])
     return rows
 
 
@@ -213,8 +217,10 @@ def _story(detail: AgreementDetail, version: VersionView, council: str, provider
 
     story.append(style.signatures(
         [Signatory(provider, name=version.stamps.get("provider_signed_by"),
+                   role=version.stamps.get("provider_signed_role"),
                    signed_on=_signed_on(version, "provider_signed_at")),
          Signatory(council, name=version.stamps.get("council_signed_by"),
+                   role=version.stamps.get("council_signed_role"),
                    signed_on=_signed_on(version, "council_signed_at"))],
         before=[heading("10. Signatures"),
                 para(f"By signing, each party agrees to the terms of agreement "

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialogButtonBox,
@@ -18,7 +17,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QLabel,
     QLineEdit,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -37,25 +35,26 @@ from ..services.common.council_settings import (
     save_council_settings,
     validate_council_settings,
 )
-from .common.form_base import CheckedDialog, error_label
+from .common.fields import say
+from .common.form_base import CheckedDialog, NumberField, error_label
 
 
-def _spin_box(minimum: int, maximum: int, unit: str, units: str) -> QSpinBox:
+def _spin_box(minimum: int, maximum: int, unit: str, units: str) -> NumberField:
     """A whole number with its unit after it, singular for 1 ("1 month", "6 months")."""
-    box = QSpinBox()
-    box.setRange(minimum, maximum)
-    box.setAlignment(Qt.AlignmentFlag.AlignRight)
+    box = NumberField(minimum, maximum, what=units)
 
-    def suffix(value: int) -> None:
-        box.setSuffix(f" {unit}" if value == 1 else f" {units}")
+    def suffix() -> None:
+        box.set_suffix(unit if box.value() == 1 else units)
 
-    box.valueChanged.connect(suffix)
-    suffix(box.value())
+    box.changed.connect(suffix)
+    suffix()
     return box
 
 
 class CouncilSettingsDialog(CheckedDialog):
     """Ctrl+S or Save stores the settings for everyone; Escape cancels."""
+
+    name_field_problems = True
 
     def __init__(self, db: Database, today: dt.date,
                  parent: QWidget | None = None) -> None:
@@ -75,7 +74,7 @@ class CouncilSettingsDialog(CheckedDialog):
             "E09000029 for Sutton, or E10000016 for Kent County Council. It decides which "
             "placements count as inside the council's area, from the postcode of where the "
             "child lives. Leave it empty if not known."))
-        self.cycle: dict[RiskLevel, QSpinBox] = {
+        self.cycle: dict[RiskLevel, NumberField] = {
             level: _spin_box(CYCLE_MIN, CYCLE_MAX, self.tr("month"), self.tr("months"))
             for level in RiskLevel}
         for level, box in self.cycle.items():
@@ -145,23 +144,28 @@ class CouncilSettingsDialog(CheckedDialog):
         layout.addWidget(self.buttons)
 
         self._load(load_council_settings(db))
-        self.council_name.textChanged.connect(self.revalidate)
-        self.local_authority_code.textChanged.connect(self.revalidate)
-        for box in self._spin_boxes():
-            box.valueChanged.connect(self.revalidate)
+        self._ready = False
+        self.watch("council_name", self.council_name)
+        self.watch("local_authority_code", self.local_authority_code)
+        for key, box in (*(("cycle_months", box) for box in self.cycle.values()),
+                         ("visit_working_days_inadequate", self.days_inadequate),
+                         ("visit_working_days_requires_improvement",
+                          self.days_requires_improvement),
+                         ("visit_working_days_other", self.days_other)):
+            self.watch(key, box)
         order: list[QWidget] = [self.council_name, self.local_authority_code,
                                 *self._spin_boxes()]
         for before, after in itertools.pairwise(order):
             QWidget.setTabOrder(before, after)
         self.council_name.setFocus()
-        self.revalidate()
+        self.ready()
 
     # -- building ------------------------------------------------------------------------
 
-    def _days_box(self) -> QSpinBox:
+    def _days_box(self) -> NumberField:
         box = _spin_box(WORKING_DAYS_MIN, WORKING_DAYS_MAX, self.tr("working day"),
                         self.tr("working days"))
-        box.setSpecialValueText(self.tr("Same day"))
+        box.edit.setToolTip(self.tr("0 means the same day"))
         return box
 
     def _group(self, title: str, rows: list[tuple[str, QWidget, str]],
@@ -181,7 +185,7 @@ class CouncilSettingsDialog(CheckedDialog):
             form.addRow(label_widget, widget)
         return group
 
-    def _spin_boxes(self) -> list[QSpinBox]:
+    def _spin_boxes(self) -> list[NumberField]:
         return [*self.cycle.values(), self.days_inadequate, self.days_requires_improvement,
                 self.days_other]
 
@@ -191,27 +195,26 @@ class CouncilSettingsDialog(CheckedDialog):
         self.council_name.setText(s.council_name)
         self.local_authority_code.setText(s.local_authority_code)
         for level, box in self.cycle.items():
-            box.setValue(s.cycle_months[level])
-        self.days_inadequate.setValue(s.visit_working_days_inadequate)
-        self.days_requires_improvement.setValue(s.visit_working_days_requires_improvement)
-        self.days_other.setValue(s.visit_working_days_other)
+            box.set_value(s.cycle_months[level])
+        self.days_inadequate.set_value(s.visit_working_days_inadequate)
+        self.days_requires_improvement.set_value(s.visit_working_days_requires_improvement)
+        self.days_other.set_value(s.visit_working_days_other)
 
     def settings(self) -> CouncilSettings:
         """The settings as the form shows them."""
         return CouncilSettings(
             council_name=self.council_name.text(),
             local_authority_code=self.local_authority_code.text(),
-            cycle_months={level: box.value() for level, box in self.cycle.items()},
-            visit_working_days_inadequate=self.days_inadequate.value(),
-            visit_working_days_requires_improvement=self.days_requires_improvement.value(),
-            visit_working_days_other=self.days_other.value(),
+            cycle_months={level: box.value() or 0 for level, box in self.cycle.items()},
+            visit_working_days_inadequate=self.days_inadequate.value() or 0,
+            visit_working_days_requires_improvement=self.days_requires_improvement.value() or 0,
+            visit_working_days_other=self.days_other.value() or 0,
         )
 
     # -- checking and saving -----------------------------------------------------------------
 
     def show_error(self, error: ValidationError | None) -> None:
-        self.error.setText(error.message if error else "")
-        self.error.setVisible(error is not None)
+        say(self.error, error.message if error else "")
         self._fit_height()
 
     def _fit_height(self) -> None:

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from .. import APP_NAME
+from ..db import Database
 from .about import AboutDialog, ShortcutsDialog
 from .common.icons import icon
 from .common.page import Page
@@ -29,6 +30,35 @@ from .context import AppContext
 from .council_settings_dialog import CouncilSettingsDialog
 from .pages import PageSpec, load_pages
 
+PREFERRED_SIZE = QSize(1200, 760)
+"""The window's size on a screen with room for it; smaller screens get what they have."""
+
+
+def window_title(db: Database) -> str:
+    """"Placement Desk — placement-desk.db": the app's name once, then the file's name."""
+    name = db.path.name if db.path is not None else db.display_name
+    return f"{APP_NAME} — {name}"
+
+
+def fit_to_screen(window: QWidget, size: QSize | None = None) -> None:
+    """Size ``window`` (or keep its size) so that it lies within its screen's available
+    area, frame included, and move it inside that area."""
+    screen = window.screen().availableGeometry()
+    frame = window.frameGeometry()
+    # Before the first show the frame is not known: allow for borders and a title bar.
+    extra_w = max(frame.width() - window.width(), 16)
+    extra_h = max(frame.height() - window.height(), 40)
+    wanted = size or window.size()
+    width = min(wanted.width(), screen.width() - extra_w)
+    height = min(wanted.height(), screen.height() - extra_h)
+    window.resize(width, height)
+    left = min(max(frame.left(), screen.left()), screen.right() - width - extra_w + 1)
+    top = min(max(frame.top(), screen.top()), screen.bottom() - height - extra_h + 1)
+    if size is not None:  # a first start: centred
+        left = screen.left() + (screen.width() - width - extra_w) // 2
+        top = screen.top() + (screen.height() - height - extra_h) // 2
+    window.move(max(left, screen.left()), max(top, screen.top()))
+
 
 class MainWindow(QMainWindow):
     def __init__(self, ctx: AppContext) -> None:
@@ -36,7 +66,7 @@ class MainWindow(QMainWindow):
         self.ctx = ctx
         self.persist_state = True
         """False for smoke tests: an offscreen window must not overwrite the user's layout."""
-        self.setWindowTitle(f"{APP_NAME} — {ctx.db.display_name}")
+        self.setWindowTitle(window_title(ctx.db))
         self.specs: list[PageSpec] = load_pages()
         self.pages: dict[str, Page] = {}
         self.nav = QListWidget()
@@ -152,10 +182,11 @@ class MainWindow(QMainWindow):
     def _restore(self) -> None:
         settings = self.ctx.settings
         geometry = settings.value("window/geometry")
-        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
-            self.restoreGeometry(geometry)
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty() \
+                and self.restoreGeometry(geometry):
+            fit_to_screen(self)  # a screen smaller than last time: still within it
         else:
-            self.resize(1200, 780)
+            fit_to_screen(self, PREFERRED_SIZE)
         last = settings.value("window/page", "dashboard")
         self.show_page(str(last) if last in self.pages else self.specs[0].key)
         if self.nav.currentRow() < 0:

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..errors import UserError
 from ..progress import Cancelled, TaskState
 
 log = logging.getLogger(__name__)
@@ -37,10 +38,17 @@ class _Signals(QObject):
     cancelled = Signal()
 
 
+def refusal_line(exc: UserError) -> str:
+    """One log line for an expected refusal: its kind and where, never the values."""
+    where = getattr(exc, "location", "") or getattr(exc, "field", "")
+    return f"{type(exc).__name__}{f' at {where}' if where else ''}"
+
+
 class _Runnable(QRunnable):
-    def __init__(self, fn: Callable[..., Any], state: TaskState, signals: _Signals,
-                 args: tuple[Any, ...]) -> None:
+    def __init__(self, title: str, fn: Callable[..., Any], state: TaskState,
+                 signals: _Signals, args: tuple[Any, ...]) -> None:
         super().__init__()
+        self.title = title
         self.fn, self.state, self.signals, self.args = fn, state, signals, args
         self.setAutoDelete(True)
 
@@ -49,6 +57,9 @@ class _Runnable(QRunnable):
             result = self.fn(self.state, *self.args)
         except Cancelled:
             self.signals.cancelled.emit()
+        except UserError as exc:  # expected (a file that is not an Ofsted file): one line
+            log.warning("%s: refused (%s)", self.title, refusal_line(exc))
+            self.signals.failed.emit(exc, str(exc))
         except BaseException as exc:
             detail = "".join(traceback.format_exception(exc))
             log.error("Background task failed:\n%s", detail)
@@ -128,7 +139,7 @@ class TaskRunner(QObject):
         self._tasks.add(task)
         task.finished.connect(lambda: self._tasks.discard(task))
         task.running = True
-        self.pool.start(_Runnable(fn, task.state, task._signals, args))
+        self.pool.start(_Runnable(title, fn, task.state, task._signals, args))
         return task
 
     def active(self) -> int:

@@ -155,7 +155,7 @@ def test_signed_variation_shows_version_reason_signers_and_no_draft_marking(
                             {"weekly_fee_pence": 394_540})
     advance(db, second, S.ISSUED, "Sam Officer", dt.datetime(2025, 3, 20, 9, 0))
     advance(db, second, S.PROVIDER_SIGNED, "Pat Provider",
-            dt.datetime(2025, 3, 24, 9, 0))
+            dt.datetime(2025, 3, 24, 9, 0), "Registered manager")
 
     text = pdf_text(write_agreement_pdf(db, second, tmp_path / "v2.pdf",
                                         today=PRINTED))
@@ -166,10 +166,12 @@ def test_signed_variation_shows_version_reason_signers_and_no_draft_marking(
     assert "Annual uplift of 3% & extra staffing" in whole
     assert "£3,945.40 per week" in whole
     assert "Issued to provider Sam Officer 20/03/2025" in whole
-    assert "Signed by provider Pat Provider 24/03/2025" in whole
+    assert "Signed by provider Pat Provider, Registered manager 24/03/2025" in whole
     assert "Signed by council" not in whole.split("Signing record")[1].split("Signatures")[0]
-    # the provider's block carries who signed and when; the council's is blank to fill in
-    assert signature_lines(text)[2:] == ["Name Pat Provider Name", "Role Role",
+    # the provider's block carries who signed, in what role and when; the council's is
+    # blank to fill in
+    assert signature_lines(text)[2:] == ["Name Pat Provider Name",
+                                         "Role Registered manager Role",
                                          "Signature Signature", "Date 24 March 2025 Date"]
     assert pages(text)[0].count("Page 1 of") == 1
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPersistentModelIndex, Qt
+from pytestqt.modeltest import ModelTester
 
 from placement_desk.ui.common.fast_rows import FastRowsModel
 from placement_desk.ui.common.rows import Column
@@ -32,3 +33,22 @@ def test_sort_follows_new_rows_and_refreshed_columns() -> None:
     assert _names(model) == ["c", "a", "b"]
     model.sort(1, Qt.SortOrder.DescendingOrder)
     assert _names(model) == ["b", "a", "c"]
+
+
+def test_sorting_moves_persistent_indexes_with_their_rows(qtmodeltester: ModelTester) -> None:
+    model: FastRowsModel[tuple[str, int]] = FastRowsModel(
+        [Column("Name", lambda r: r[0]), Column("Size", lambda r: str(r[1]), sort=lambda r: r[1])],
+        lambda r: r[0])
+    model.set_rows([("a", 3), ("b", 1), ("c", 2)])
+    qtmodeltester.check(model)
+    held = QPersistentModelIndex(model.index(0, 1))  # "a", as a view's selection holds it
+    model.sort(1, Qt.SortOrder.AscendingOrder)
+    assert _names(model) == ["b", "c", "a"]
+    assert (held.row(), held.column()) == (2, 1), "the index follows its row"
+    assert model.data(model.index(held.row(), 0)) == "a"
+    model.set_shown([0, 1])  # "c" filtered out, then sorted again: "a" still followed
+    held = QPersistentModelIndex(model.index(1, 0))
+    assert model.data(held) == "a"
+    model.sort(1, Qt.SortOrder.DescendingOrder)
+    assert model.data(held) == "a" and held.row() == 0
+    qtmodeltester.check(model)

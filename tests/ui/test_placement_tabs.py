@@ -10,6 +10,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 
 from placement_desk.app import build_main_window
@@ -21,9 +22,12 @@ from placement_desk.services.agreements.ipa import (
     advance,
     agreement_detail,
     create_agreement,
+    make_variation,
 )
+from placement_desk.ui.agreements.agreement_dialog import VariationDialog
 from placement_desk.ui.agreements.uplift_dialog import UpliftDialog
 from placement_desk.ui.placements.page import PlacementsPage
+from tests.ui.modal import when_modal
 
 S = AgreementStatus
 START = dt.date(2026, 1, 5)
@@ -83,7 +87,7 @@ def test_uplift_previews_then_applies_a_variation(qtbot: QtBot, db: Database, pl
     dialog = dialogs[0]
     dialog.from_date.set_value(dt.date(2026, 4, 1))
     dialog.to_date.set_value(dt.date(2026, 4, 29))  # four weeks
-    dialog.percent.setValue(3.5)
+    dialog.percent.set_value(3.5)
     assert dialog.table.rowCount() == 1
     row = [dialog.table.item(0, c).text() for c in range(dialog.table.columnCount())]
     # £3,500 × 1.035 = £3,622.50: £122.50 a week more, £490.00 over four weeks.
@@ -172,3 +176,57 @@ def test_the_agreement_form_fits_the_screen_and_scrolls(qtbot: QtBot, db: Databa
     assert dialog.buttons.geometry().bottom() <= dialog.height()
     assert dialog.rows_scroll.verticalScrollBar().maximum() > 0 or \
         dialog.form_area.height() <= dialog.rows_scroll.viewport().height()
+
+
+def test_the_list_shows_the_version_in_force_with_a_pending_variation_beside_it(
+        qtbot: QtBot, db: Database, placed: uuid.UUID, tmp_path: Path) -> None:
+    make_variation(db, placed, dt.date(2026, 4, 1), "Extra staffing",
+                   {"weekly_fee_pence": 380_000})
+    page = _page(qtbot, db, tmp_path)
+    page.tabs.setCurrentWidget(page.agreements)
+    view = page.agreements
+    qtbot.waitUntil(lambda: len(view.model.all_rows) == 1)
+    titles = [c.title for c in view.model.columns]
+    cells = {t: view.model.index(0, n).data() for n, t in enumerate(titles)}
+    # Once: "Draft" and version 2, hiding the active version 1.
+    assert (cells["Version"], cells["Status"], cells["Weekly fee"]) == (
+        "1", "Active", "£3,500.00")
+    assert cells["Pending variation"] == "Version 2: Draft"
+
+
+def test_annual_uplift_with_no_active_agreement_says_so(
+        qtbot: QtBot, db: Database, placed: uuid.UUID, tmp_path: Path) -> None:
+    page = _page(qtbot, db, tmp_path)
+    page.tabs.setCurrentWidget(page.agreements)
+    view = page.agreements
+    qtbot.waitUntil(lambda: len(view.model.all_rows) == 1)
+    view.search.setText("no such agreement")
+    view.apply_filters()
+    qtbot.mouseClick(view.uplift_button, Qt.MouseButton.LeftButton)
+    assert page.findChildren(UpliftDialog) == []
+    assert view.message.isVisible()
+    assert view.message.text().startswith("No active agreement to uplift")
+
+
+def test_an_empty_variation_reason_keeps_the_dialog_open_with_the_error_beside_it(
+        qtbot: QtBot, db: Database, placed: uuid.UUID, tmp_path: Path) -> None:
+    page = _page(qtbot, db, tmp_path)
+    dialog = page.open_agreement(placed)
+    qtbot.addWidget(dialog)
+    seen: list[str] = []
+
+    def empty_reason(variation: QDialog) -> None:
+        assert isinstance(variation, VariationDialog)
+        variation.save()  # no reason typed
+        assert variation.isVisible(), "kept open"
+        seen.append(variation.errors["variation_reason"].text())
+        variation.reason.setText("Extra staffing agreed at review")
+        variation.save()
+
+    when_modal(VariationDialog, empty_reason)
+    assert dialog.vary()
+    assert seen == ["Say why the agreement is being varied."]
+    assert dialog.version_combo.count() == 2 and dialog.version_combo.isEnabled()
+    dialog.version_combo.setCurrentIndex(0)
+    assert not dialog.weekly_fee.isEnabled(), "version 1 opens read-only"
+    assert dialog.weekly_fee.pence() == 350_000

@@ -9,13 +9,18 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QSettings, Qt, QUrl
 from PySide6.QtWidgets import QDialog, QWidget
+from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from placement_desk.app import build_main_window
 from placement_desk.lifecycle import Database
 from placement_desk.models import AgreementVersion, Child, PlacementEpisode, Setting
 from placement_desk.models.enums import AgreementStatus, RegistrationStatus, SettingType
-from placement_desk.ui.agreements.agreement_dialog import AgreementDialog, StepDialog
+from placement_desk.ui.agreements.agreement_dialog import (
+    AgreementDialog,
+    StepDialog,
+    VariationDialog,
+)
 from placement_desk.ui.main_window import MainWindow
 from placement_desk.ui.placements.page import PlacementsPage
 from placement_desk.ui.placements.placement_dialogs import ChildDialog, EpisodeDialog
@@ -65,17 +70,20 @@ def test_create_a_placement_and_an_agreement_then_sign_it_and_it_is_locked(
         dialog.placement_type.setCurrentIndex(dialog.placement_type.findData("K2"))
         _type(qtbot, dialog.urn, "SC469688")
         dialog.place_provider.setCurrentIndex(dialog.place_provider.findData("PR4"))
-        # A spot purchase needs its reason before Save is allowed.
+        # A spot purchase needs its reason: Save says so and waits.
         dialog.route.setCurrentIndex(dialog.route.findData("spot"))
-        assert not dialog.save_button.isEnabled()
-        assert dialog.errors["route_reason"].isVisible()
+        assert dialog.errors["route_reason"].text() == "", "not before Save or leaving it"
+        qtbot.keyClick(dialog.windowHandle(), Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+        assert dialog.isVisible() and not dialog.save_button.isEnabled()
+        assert dialog.errors["route_reason"].text().startswith("Say why the in-house")
         _type(qtbot, dialog.route_reason, "No framework home could meet his needs.")
         assert dialog.save_button.isEnabled()
         qtbot.keyClick(dialog.windowHandle(), Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
 
     def fill_child(dialog: QDialog) -> None:
         assert isinstance(dialog, ChildDialog)
-        assert not dialog.save_button.isEnabled()  # no case reference yet
+        assert all(label.text() == "" for label in dialog.errors.values()), \
+            "no error shows before anything is typed"
         _type(qtbot, dialog.case_ref, "C-777")
         _type(qtbot, dialog.home_postcode, "sm1 1aa")
         when_modal(EpisodeDialog, fill_episode)
@@ -105,26 +113,29 @@ def test_create_a_placement_and_an_agreement_then_sign_it_and_it_is_locked(
     assert ipa.reference.text().startswith("IPA-")
     assert ipa.provider_legal_entity.text() == "Oak Care Ltd"
     ipa.weekly_fee.clear()
-    _type(qtbot, ipa.weekly_fee, "4250.50")
+    _type(qtbot, ipa.weekly_fee.edit, "4250.50")
     _type(qtbot, ipa.outcomes, "Attend school every day.")
     qtbot.keyClick(ipa.windowHandle(), Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     assert ipa.agreement_id is not None and ipa.detail is not None
     assert "Draft" in ipa.version_combo.currentText()
     assert ipa.weekly_fee.isEnabled()
 
-    def sign(name: str) -> Callable[[QDialog], None]:
+    def sign(name: str, role: str) -> Callable[[QDialog], None]:
         def act(dialog: QDialog) -> None:
             assert isinstance(dialog, StepDialog)
             dialog.name.clear()
             _type(qtbot, dialog.name, name)
-            dialog.accept()
+            assert dialog.role.isVisibleTo(dialog) == bool(role), "a role for signatures"
+            if role:
+                _type(qtbot, dialog.role, role)
+            dialog.save()
         return act
 
-    for label, who in (("Issue to provider…", "Pat Officer"),
-                       ("Provider signed…", "Sam Manager, Oak Care Ltd"),
-                       ("Council signed…", "Alex Head of Service")):
+    for label, who, role in (("Issue to provider…", "Pat Officer", ""),
+                             ("Provider signed…", "Sam Manager", "Registered manager"),
+                             ("Council signed…", "Alex Head", "Head of Service")):
         assert ipa.step_button.text() == label
-        when_modal(StepDialog, sign(who))
+        when_modal(StepDialog, sign(who, role))
         qtbot.mouseClick(ipa.step_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda label=label: ipa.step_button.text() != label)
 
@@ -139,22 +150,26 @@ def test_create_a_placement_and_an_agreement_then_sign_it_and_it_is_locked(
         version = s.query(AgreementVersion).one()
         assert version.status == AgreementStatus.COUNCIL_SIGNED
         assert version.weekly_fee_pence == 425050
-        assert version.provider_signed_by == "Sam Manager, Oak Care Ltd"
-        assert version.council_signed_by == "Alex Head of Service"
+        assert (version.provider_signed_by, version.provider_signed_role) == (
+            "Sam Manager", "Registered manager")
+        assert (version.council_signed_by, version.council_signed_role) == (
+            "Alex Head", "Head of Service")
 
     # A change is a variation: version 2 is a draft, version 1 stays readable.
     def vary(dialog: QDialog) -> None:
-        dialog.effective.set_value(dt.date(2026, 4, 1))  # type: ignore[attr-defined]
-        _type(qtbot, dialog.reason, "Extra staffing agreed at review")  # type: ignore[attr-defined]
-        dialog.accept()
+        assert isinstance(dialog, VariationDialog)
+        dialog.effective.set_value(dt.date(2026, 4, 1))
+        _type(qtbot, dialog.reason, "Extra staffing agreed at review")
+        dialog.save()
 
-    when_modal(QDialog, vary)
+    when_modal(VariationDialog, vary)
     qtbot.mouseClick(ipa.vary_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: ipa.version_combo.count() == 2)
     assert "Version 2: Draft" in ipa.version_combo.currentText()
     assert ipa.weekly_fee.isEnabled()
     ipa.version_combo.setCurrentIndex(0)
-    assert not ipa.weekly_fee.isEnabled() and ipa.weekly_fee.value() == pytest.approx(4250.50)
+    assert not ipa.weekly_fee.isEnabled() and ipa.weekly_fee.pence() == 425050
+    assert ipa.version_combo.isEnabled(), "earlier versions can be opened, read-only"
     ipa.close()
     qtbot.waitUntil(lambda: page.agreements.model.all_rows != [] or True)
 
@@ -190,3 +205,69 @@ def test_filters_count_and_remember(qtbot: QtBot, db: Database, home: None,
     assert "1 of 5" in page2.episodes.count.text()
     qtbot.mouseClick(page2.episodes.clear_button, Qt.MouseButton.LeftButton)
     assert "5 of 5" in page2.episodes.count.text()
+
+
+@pytest.fixture
+def three(db: Database) -> None:
+    with db.sessions.begin() as s:
+        for ref, month in (("A-1", 1), ("B-2", 2), ("C-3", 3)):
+            child = Child(case_ref=ref)
+            s.add(child)
+            s.flush()
+            s.add(PlacementEpisode(child_id=child.id, start_date=dt.date(2025, month, 1),
+                                   placement_type="U4"))
+
+
+def test_after_sorting_the_chosen_row_is_still_the_one_edited(
+        qtbot: QtBot, db: Database, three: None, tmp_path: Path, qtmodeltester: ModelTester
+) -> None:
+    _win, page = _page(qtbot, db, tmp_path)
+    view = page.episodes
+    qtbot.waitUntil(lambda: len(view.model.all_rows) == 3)
+    qtmodeltester.check(view.model)
+    refs = [view.model.row_at(n).child_ref for n in range(3)]
+    assert refs == ["C-3", "B-2", "A-1"], "newest start first"
+    view.table.selectRow(0)
+    assert view.selected_row() is not None and view.selected_row().child_ref == "C-3"
+    view.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)  # Child
+    assert [view.model.row_at(n).child_ref for n in range(3)] == ["A-1", "B-2", "C-3"]
+    chosen = view.table.selectionModel().selectedRows()
+    assert [i.row() for i in chosen] == [2], "the highlight moved with its row"
+    assert view.table.currentIndex().row() == 2
+    row = view.selected_row()
+    assert row is not None and row.child_ref == "C-3"
+    opened: list[str] = []
+
+    def look(dialog: QDialog) -> None:
+        assert isinstance(dialog, EpisodeDialog)
+        opened.append(dialog.child.currentText())
+        dialog.reject()
+
+    when_modal(EpisodeDialog, look)
+    qtbot.mouseClick(view.edit_button, Qt.MouseButton.LeftButton)
+    assert opened == ["C-3"], "Edit… opens the episode shown as chosen"
+
+
+def test_the_record_buttons_wait_for_a_chosen_placement(
+        qtbot: QtBot, db: Database, three: None, tmp_path: Path) -> None:
+    _win, page = _page(qtbot, db, tmp_path)
+    view = page.episodes
+    qtbot.waitUntil(lambda: len(view.model.all_rows) == 3)
+    buttons = (view.edit_button, view.agreement_button, view.edit_child_button)
+    assert not any(b.isEnabled() for b in buttons), "nothing chosen"
+    view.table.selectRow(1)
+    assert all(b.isEnabled() for b in buttons)
+    view.search.setText("A-1")
+    view.apply_filters()  # the list changes: the choice is gone, and so are the buttons
+    assert view.selected_row() is None
+    assert not any(b.isEnabled() for b in buttons)
+
+
+def test_the_agreements_and_schedule_models_pass_the_model_tester(
+        qtbot: QtBot, db: Database, three: None, tmp_path: Path, qtmodeltester: ModelTester
+) -> None:
+    win, page = _page(qtbot, db, tmp_path)
+    page.tabs.setCurrentWidget(page.agreements)
+    qtmodeltester.check(page.agreements.model)
+    page.agreements.model.sort(0, Qt.SortOrder.AscendingOrder)
+    qtmodeltester.check(win.pages["qa"].schedule.model)  # type: ignore[attr-defined]

@@ -122,8 +122,14 @@ def test_the_form_shows_errors_beside_fields_and_saves(qtbot: QtBot, db: Databas
     dialog.show()
     dialog.activateWindow()
     qtbot.waitExposed(dialog)
-    assert not dialog.save_button.isEnabled()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    assert all(label.text() == "" for label in dialog.errors.values()), \
+        "no error before anything is typed"
+    assert dialog.save_button.isEnabled()
+    qtbot.keyClick(dialog.windowHandle(), Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert dialog.isVisible(), "Save shows what is missing rather than saving"
     assert dialog.errors["name"].text() == "Enter the setting's name."
+    assert not dialog.save_button.isEnabled()
     qtbot.keyClicks(dialog.name, "Willow Lodge")
     qtbot.keyClicks(dialog.urn, "SC100003")
     assert dialog.errors["urn"].text() == "URN SC100003 is already recorded for Home 03."
@@ -164,3 +170,39 @@ def test_an_empty_register_says_what_to_do(qtbot: QtBot, tmp_path: Path,
         assert widget.count.text() == "0 of 0 settings"
     finally:
         empty_db.close()
+
+
+def test_a_very_long_name_elides_and_never_widens_the_page(
+        qtbot: QtBot, db: Database, view: ProvidersView) -> None:
+    from placement_desk.ui.common.elide import ElidedLabel
+
+    long_name = "Willow " + "W" * 4993  # 5,000 characters, stored before names were limited
+    with db.sessions.begin() as s:
+        home = s.scalar(sa.select(Setting).where(Setting.name == "Home 00"))
+        assert home is not None
+        home.name = long_name
+    view.reload()
+    view.search.setText("Willow")
+    view.apply_filters()
+    view.table.selectRow(0)
+    assert view.minimumSizeHint().width() < 1366, "the filters stay on the screen"
+    assert view.width() <= 1200
+    tabs = [view.detail.tabText(i) for i in range(view.detail.count())]
+    assert "Provider (10 settings)" in tabs, "the Provider tab is still there"
+    overview = view.detail.widget(0)
+    shown = [label for label in overview.findChildren(ElidedLabel)
+             if label.full_text() == long_name]
+    assert len(shown) == 1
+    assert shown[0].is_elided() and shown[0].toolTip() == long_name, "whole name on hover"
+    name_column = [c.title for c in view.model.columns].index("Name")
+    assert view.table.columnWidth(name_column) < 400
+    dialog = SettingDialog(db, home.id)
+    qtbot.addWidget(dialog)
+    assert dialog.name.text() == long_name, "a stored name is shown whole, never cut"
+    new = SettingDialog(db)
+    qtbot.addWidget(new)
+    assert new.name.maxLength() == 200, "a field takes what its column keeps"
+    with pytest.MonkeyPatch.context() as patch:  # Save says so rather than cutting it
+        patch.setattr(dialog, "accept", lambda: None)
+        dialog.save()
+    assert dialog.errors["name"].text().startswith("The name is too long: 5,000 characters")

@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QDate, QSettings, Qt
+from PySide6.QtCore import QSettings, Qt
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -167,18 +167,27 @@ def test_planning_a_visit_puts_its_date_on_the_schedule_and_refuses_a_past_date(
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitExposed(dialog)
-    assert dialog.planned_date.displayFormat() == "dd/MM/yyyy"
-    assert dialog.focusWidget() is dialog.planned_date
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    assert dialog.focusWidget() is dialog.planned_date.edit
+    assert dialog.date_error.text() == ""
+
+    def retype(day: dt.date) -> None:
+        qtbot.keyClick(dialog.planned_date.edit, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+        qtbot.keyClicks(dialog.planned_date.edit, f"{day.day:02d}/{day.month:02d}/{day.year}")
 
     past = TODAY - dt.timedelta(days=3)
-    dialog.planned_date.setDate(QDate(past.year, past.month, past.day))
-    assert dialog.date_error.isVisible()
+    retype(past)
+    assert dialog.date_error.text() == "", "no error while the date is being typed"
+    qtbot.keyClick(dialog.planned_date.edit, Qt.Key.Key_Tab)
     assert "is in the past" in dialog.date_error.text()
     assert not dialog.save_button.isEnabled(), "Plan visit waits until the date is fixed"
 
     day = TODAY + dt.timedelta(days=14)
-    dialog.planned_date.setDate(QDate(day.year, day.month, day.day))
-    assert not dialog.date_error.isVisible()
+    dialog.planned_date.setFocus()
+    retype(day)
+    assert dialog.date_error.text() == ""
+    assert dialog.save_button.isEnabled()
     dialog.officer.setCurrentIndex(dialog.officer.findText("Asha Patel"))
     dialog.visit_type.setCurrentIndex(dialog.visit_type.findText("Unannounced"))
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)

@@ -190,3 +190,87 @@ def test_smoke_test_on_a_locked_database_exits_2_with_the_reason(tmp_path: Path)
         result = _run("--db", str(path), "--smoke-test", env_home=tmp_path)
     assert result.returncode == 2
     assert "already open in another copy" in result.stderr
+
+
+def test_the_window_opens_within_the_screen_titled_once(qtbot: QtBot, db: Database,
+                                                        settings: QSettings) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from placement_desk.app import _qt_application
+
+    app = QApplication.instance()
+    assert app is not None
+    before = (app.applicationName(), app.organizationName())
+    _qt_application()  # type: ignore[no-untyped-call]
+    try:
+        win: MainWindow = build_main_window(db, settings)
+        qtbot.addWidget(win)
+        win.show()
+        qtbot.waitExposed(win)
+        screen = win.screen().availableGeometry()
+        assert screen.contains(win.geometry()), "a first start fits the screen"
+        assert win.height() + 30 <= screen.height(), "with room for the title bar"
+        assert db.path is not None
+        assert win.windowTitle() == f"Placement Desk — {db.path.name}"
+        assert str(db.path.parent) not in win.windowTitle(), "the file's name, not its path"
+        # Qt appends the application display name to every title: none is set, so the
+        # title reads "Placement Desk" once.
+        assert app.applicationDisplayName() != "Placement Desk"
+        big = build_main_window(db, settings)
+        qtbot.addWidget(big)
+        big.resize(screen.width() + 400, screen.height() + 300)
+        big.save_state()
+        again = build_main_window(db, settings)
+        qtbot.addWidget(again)
+        assert again.width() <= screen.width() and again.height() + 30 <= screen.height(), \
+            "a size saved on a bigger screen is brought within this one"
+    finally:
+        app.setApplicationName(before[0])
+        app.setOrganizationName(before[1])
+
+
+def test_file_dialogs_start_in_documents_then_the_last_folder_used(
+        qtbot: QtBot, window: MainWindow, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from placement_desk.ui.common import file_dialogs
+
+    asked: list[str] = []
+    folder = tmp_path / "exports"
+    folder.mkdir()
+
+    def answer(_parent: object, _title: str, start: str, _filters: str) -> tuple[str, str]:
+        asked.append(start)
+        return str(folder / "placements.xlsx"), ""
+
+    monkeypatch.setattr(file_dialogs.QFileDialog, "getSaveFileName", answer)
+    page = window.pages["placements"]
+    page.episodes.export_view()  # type: ignore[attr-defined]
+    documents = file_dialogs.documents_folder()
+    assert asked[0] == str(documents / "placements.xlsx"), "not the program's folder"
+    assert Path(asked[0]).parent != Path.cwd()
+    assert (folder / "placements.xlsx").exists()
+    page.episodes.export_view()  # type: ignore[attr-defined]
+    assert asked[1] == str(folder / "placements.xlsx"), "the last folder used, remembered"
+    assert QSettings().value(file_dialogs.LAST_FOLDER) == str(folder)
+
+
+def test_an_expected_refusal_in_a_task_is_logged_as_one_line(
+        qtbot: QtBot, caplog: pytest.LogCaptureFixture) -> None:
+    from placement_desk.errors import FileFormatError
+
+    runner = TaskRunner()
+
+    def not_ofsted(_state: TaskState) -> None:
+        raise FileFormatError("This is not an Ofsted file: it has no URN column.",
+                              file="budget.csv")
+
+    with caplog.at_level("INFO"):
+        task = runner.start("Importing Ofsted files", not_ofsted)
+        with qtbot.waitSignal(task.failed, timeout=5000) as blocker:
+            pass
+        assert runner.wait(5000)
+    assert isinstance(blocker.args[0], FileFormatError)
+    records = [r for r in caplog.records if r.name == "placement_desk.ui.tasks"]
+    assert [(r.levelname, r.getMessage()) for r in records] == [
+        ("WARNING", "Importing Ofsted files: refused (FileFormatError at budget.csv)")]
+    assert "Traceback" not in caplog.text

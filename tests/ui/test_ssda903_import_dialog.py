@@ -106,3 +106,36 @@ def test_cancel_leaves_the_database_unchanged(qtbot: QtBot, db: Database) -> Non
     assert not done
     assert _count(db, Child) == _count(db, PlacementEpisode) == 0
     runner.wait()
+
+
+def test_rows_imported_with_problems_say_so_and_the_list_is_not_squeezed(
+        qtbot: QtBot, db: Database, tmp_path: Path, qtmodeltester: ModelTester) -> None:
+    from placement_desk.io.ssda903_files import EPISODE_COLUMNS
+
+    children = [f"C{n}" for n in range(1, 21)]
+    header = tmp_path / "header.csv"
+    header.write_text("CHILD,SEX,DOB,ETHNIC\n" + "".join(
+        f"{c},1,01/02/2010,WBRI\n" for c in children), encoding="utf-8")
+    episodes = tmp_path / "episodes.csv"
+    # Every row can be used, but a T2 placement (temporary) is given a URN: a 903 error.
+    episodes.write_text(",".join(EPISODE_COLUMNS) + "\n" + "".join(
+        f"{c},01/04/2021,S,C2,N1,T2,PR1,,,,,,SC900001\n" for c in children), encoding="utf-8")
+    dialog, runner, done = _dialog(qtbot, db)
+    dialog.set_files(header, episodes)
+    dialog.import_button.click()
+    qtbot.waitUntil(lambda: "Import finished" in dialog.step.text(), timeout=30_000)
+    summary = done[0]
+    assert summary.rows_rejected == 0 and summary.errors >= 20
+    text = dialog.outcome.text()
+    assert "Rows not imported: 0" not in text, "not beside thousands of errors"
+    assert "Every row was imported." in text
+    assert f"found {summary.errors:,} errors and {summary.warnings:,} warnings in the rows " \
+           "imported" in text
+    assert "Files: header.csv and episodes.csv" in text, "names, not long paths"
+    rows_shown = dialog.table.viewport().height() // dialog.table.rowHeight(0)
+    assert rows_shown >= 8, "the problems list is never squeezed to a line"
+    outcome = dialog.outcome
+    assert outcome.height() >= outcome.heightForWidth(outcome.width()), "summary in full"
+    qtmodeltester.check(dialog.model)
+    qtmodeltester.check(dialog.proxy)
+    runner.wait()

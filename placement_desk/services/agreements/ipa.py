@@ -16,8 +16,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
 
 from ...db import Database
 from ...errors import ValidationError
@@ -32,6 +32,7 @@ from ...models import (
 from ...models.base import utcnow
 from ...models.enums import AgreementStatus, PlacementType, ServiceCharge
 from ..common.formatting import date_short
+from ..common.limits import check_length
 from .costs import IN_FORCE
 from .fees import (
     VersionLike,
@@ -195,9 +196,13 @@ def validate_terms(terms: Mapping[str, Any], services: Sequence[ServiceLine]) ->
     if any(part < 0 for part in split) or sum(split) != 10000:
         raise ValidationError("funding", "Social care, health and education shares must add "
                                          f"up to 100% (they add up to {sum(split) / 100:g}%).")
+    check_length("invoicing_reference", "The invoicing reference",
+                 terms.get("invoicing_reference"), AgreementVersion.invoicing_reference)
     for n, line in enumerate(services, start=1):
         if not clean_text(line.description):
             raise ValidationError("services", f"Service {n}: enter a description.")
+        check_length("services", f"Service {n}'s description", line.description,
+                     AgreementService.description)
         if line.charge == ServiceCharge.HOURLY:
             if line.hours_per_week is None or line.rate_pence is None:
                 raise ValidationError("services", f"Service {n}: enter hours per week and the "
@@ -217,6 +222,10 @@ def _validate_header(session: Session, form: AgreementForm,
     reference = clean_text(form.reference)
     if reference is None:
         raise ValidationError("reference", "Enter the agreement's reference.")
+    check_length("reference", "The reference", reference, Agreement.reference)
+    check_length("council_name", "The council's name", form.council_name, Agreement.council_name)
+    check_length("provider_legal_entity", "The provider's legal name",
+                 form.provider_legal_entity, Agreement.provider_legal_entity)
     query = select(Agreement.id).where(Agreement.reference == reference)
     if agreement_id is not None:
         query = query.where(Agreement.id != agreement_id)
@@ -372,16 +381,20 @@ def supersede(agreement: Agreement, version: AgreementVersion) -> list[uuid.UUID
 
 
 def advance(db: Database, version_id: uuid.UUID, step: AgreementStatus,
-            by: str, when: dt.datetime | dt.date | None = None) -> StepResult:
+            by: str, when: dt.datetime | dt.date | None = None,
+            role: str | None = None) -> StepResult:
     """Move a version one step on (only to :data:`NEXT_STEP` of its status), dated.
 
-    ``by`` is recorded for issuing and both signatures (the model has no column for
-    who activated or ended a version: the audit trail records the user). Activating a
-    variation supersedes the version in force; ending records the end date if the
-    version had none.
+    ``by`` is recorded for issuing and both signatures, and ``role`` (the signatory's
+    job title) for the signatures (the model has no column for who activated or ended
+    a version: the audit trail records the user). Activating a variation supersedes
+    the version in force; ending records the end date if the version had none.
     """
     stamp = as_datetime(when)
     who = clean_text(by)
+    title = clean_text(role)
+    check_length("by", "The name", who, AgreementVersion.provider_signed_by)
+    check_length("role", "The role", title, AgreementVersion.provider_signed_role)
     with db.write() as session:
         version = _get_version(session, version_id)
         expected = NEXT_STEP.get(version.status)
@@ -403,8 +416,10 @@ def advance(db: Database, version_id: uuid.UUID, step: AgreementStatus,
             version.issued_at, version.issued_by = stamp, who
         elif step == S.PROVIDER_SIGNED:
             version.provider_signed_at, version.provider_signed_by = stamp, who
+            version.provider_signed_role = title
         elif step == S.COUNCIL_SIGNED:
             version.council_signed_at, version.council_signed_by = stamp, who
+            version.council_signed_role = title
         elif step == S.ACTIVE:
             superseded = supersede(version.agreement, version)
             version.activated_at = stamp
@@ -468,7 +483,8 @@ def make_variation(db: Database, agreement_id: uuid.UUID,
 def _view(version: AgreementVersion) -> VersionView:
     stamps = {k: getattr(version, k) for k in (
         "issued_at", "issued_by", "provider_signed_at", "provider_signed_by",
-        "council_signed_at", "council_signed_by", "activated_at", "ended_at")}
+        "provider_signed_role", "council_signed_at", "council_signed_by",
+        "council_signed_role", "activated_at", "ended_at")}
     return VersionView(version.id, version.version_no, version.status, version.effective_date,
                        version.variation_reason, terms_of(version), lines_of(version),
                        weekly_cost_pence(version), one_off_pence(version), stamps)
@@ -509,17 +525,27 @@ def validate_agreement(db: Database, form: AgreementForm,
         _validate_agreement(session, form, agreement_id)
 
 
+REFERENCE_DIGITS = 6
+"""References are IPA-YYYY-NNNNNN: the year, then a number padded to six digits."""
+
+
 def next_reference(session: Session, today: dt.date) -> str:
-    """The next free reference of the form IPA-2026-0001."""
+    """The next free reference of the form IPA-2026-000001 (one format, always six digits).
+
+    The number follows the highest used that year in any number of digits, so
+    references made before the format was fixed (IPA-2026-3080) keep their place.
+    """
     prefix = f"IPA-{today.year}-"
     used = session.scalars(select(Agreement.reference)
                            .where(Agreement.reference.like(f"{prefix}%"))).all()
     numbers = [int(r[len(prefix):]) for r in used if r[len(prefix):].isdigit()]
-    return f"{prefix}{(max(numbers, default=0) + 1):04d}"
+    return f"{prefix}{(max(numbers, default=0) + 1):0{REFERENCE_DIGITS}d}"
 
 
 @dataclass(frozen=True)
 class AgreementRow:
+    """An agreement as the list shows it: the version in force, and a variation pending."""
+
     id: uuid.UUID
     reference: str
     child_ref: str
@@ -530,30 +556,57 @@ class AgreementRow:
     start_date: dt.date
     end_date: dt.date | None
     weekly_fee_pence: int
-    """The latest version's weekly fee (services not included)."""
+    """The weekly fee of the version in force (services not included)."""
+    pending_version_no: int | None = None
+    pending_status: AgreementStatus | None = None
+    """A later version still being drawn up or signed, if there is one."""
+
+    @property
+    def pending_text(self) -> str:
+        if self.pending_version_no is None or self.pending_status is None:
+            return ""
+        return f"Version {self.pending_version_no}: {self.pending_status.label}"
+
+
+def _in_force(versions: Sequence[AgreementVersion]) -> AgreementVersion:
+    """The version whose terms apply: the active one; else the last ended; else the first
+    still being agreed (an agreement never signed has only that)."""
+    for wanted in (S.ACTIVE, S.ENDED):
+        found = [v for v in versions if v.status == wanted]
+        if found:
+            return found[-1]
+    live = [v for v in versions if v.status != S.SUPERSEDED]
+    return live[0] if live else versions[-1]
 
 
 def _list_agreements(session: Session) -> list[AgreementRow]:
-    """Every agreement with its latest version, newest reference first."""
-    av = AgreementVersion
-    latest = (select(av.agreement_id, func.max(av.version_no).label("no"))
-              .group_by(av.agreement_id).subquery())
-    query = (select(Agreement.id, Agreement.reference, Child.case_ref, Setting.name,
-                    Setting.urn, av.version_no, av.status, av.start_date, av.end_date,
-                    av.weekly_fee_pence)
-             .join(latest, latest.c.agreement_id == Agreement.id)
-             .join(av, (av.agreement_id == Agreement.id) & (av.version_no == latest.c.no))
+    """Every agreement with the version in force and any pending variation, newest
+    reference first."""
+    query = (select(Agreement, Child.case_ref, Setting.name, Setting.urn)
              .join(Child, Child.id == Agreement.child_id)
              .outerjoin(Setting, Setting.id == Agreement.setting_id)
              .where(Agreement.deleted_at.is_(None))
+             .options(selectinload(Agreement.versions))
              .order_by(Agreement.reference.desc()))
-    return [AgreementRow(aid, ref, child, name, urn, no, status, start, end, fee)
-            for aid, ref, child, name, urn, no, status, start, end, fee
-            in session.execute(query).all()]
+    rows: list[AgreementRow] = []
+    for agreement, child, name, urn in session.execute(query).all():
+        versions = list(agreement.versions)
+        if not versions:
+            continue
+        current = _in_force(versions)
+        last = versions[-1]
+        pending = last if last.version_no > current.version_no and last.status not in (
+            S.SUPERSEDED, S.ENDED) else None
+        rows.append(AgreementRow(
+            agreement.id, agreement.reference, child, name, urn, current.version_no,
+            current.status, current.start_date, current.end_date, current.weekly_fee_pence,
+            pending.version_no if pending else None, pending.status if pending else None))
+    return rows
 
 
 def list_agreements(db: Database) -> list[AgreementRow]:
-    """Every agreement with its latest version, newest reference first."""
+    """Every agreement with the version in force and any pending variation, newest
+    reference first."""
     with db.read() as session:
         return _list_agreements(session)
 

@@ -36,6 +36,7 @@ from ...models.enums import (
     Sex,
 )
 from ..common.formatting import date_short
+from ..common.limits import check_length
 from ..common.settings_store import COUNCIL_AREA, get_setting
 from .distance import area_codes, in_area, miles_between, postcode_key, within_20_miles
 from .ssda903_rules import Issue, check_episodes, clean_urn
@@ -102,6 +103,8 @@ def _validate_child(session: Session, form: ChildForm, child_id: uuid.UUID | Non
     _check_code(LegalStatus, form.legal_status, "legal_status", "903 legal status")
     if form.needs_level is not None and not 1 <= form.needs_level <= 5:
         raise ValidationError("needs_level", "The needs level is from 1 (high) to 5.")
+    check_length("personal_adviser", "The personal adviser's name", form.personal_adviser,
+                 Child.personal_adviser)
     postcode = clean_postcode(form.home_postcode, "home_postcode")
     return ChildForm(ref, form.date_of_birth, form.sex, _text(form.ethnicity), form.uasc,
                      form.disability, _text(form.legal_status), postcode, form.needs_level,
@@ -218,6 +221,7 @@ def _validate_episode(session: Session, form: EpisodeForm,
     if form.distance_entered and (form.distance_miles is None or form.distance_miles < 0
                                   or form.distance_miles > 1000):
         raise ValidationError("distance_miles", "Enter the distance in miles (0 to 1,000).")
+    check_length("urn", "The URN", form.urn, PlacementEpisode.urn)
     urn = clean_urn(form.urn)
     setting_id = form.setting_id
     if urn:

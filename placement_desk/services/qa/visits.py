@@ -14,12 +14,20 @@ import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from ...db import Database
 from ...errors import ValidationError
-from ...models import QaTemplate, QaTemplateVersion, QaVisit, QaVisitArea, Setting, utcnow
+from ...models import (
+    Action,
+    QaTemplate,
+    QaTemplateVersion,
+    QaVisit,
+    QaVisitArea,
+    Setting,
+    utcnow,
+)
 from ...models.enums import (
     ActionPriority,
     ActionSource,
@@ -29,6 +37,8 @@ from ...models.enums import (
     RiskLevel,
     SettingType,
 )
+from ..common.formatting import date_short, datetime_short
+from ..common.limits import check_length
 from ..register.risk import refresh_risk_levels
 from . import schedule as qa_schedule
 from .actions import ActionFilter, ActionRow, _list_actions, new_action
@@ -156,6 +166,7 @@ def create_template(db: Database, name: str,
     title = " ".join(name.split())
     if not title:
         raise ValidationError("name", "Name the template.")
+    check_length("name", "The template's name", title, QaTemplate.name)
     cleaned = clean_areas(areas)
     with db.write() as session:
         query = select(QaTemplate.name).where(
@@ -236,6 +247,8 @@ class DraftSaved:
 
 @dataclass(frozen=True, slots=True)
 class DraftRow:
+    """A visit in progress, with enough of what it holds to tell two drafts apart."""
+
     visit_id: uuid.UUID
     setting_id: uuid.UUID
     setting_name: str
@@ -244,6 +257,31 @@ class DraftRow:
     visit_type: QaVisitType | None
     lead_officer_id: uuid.UUID | None
     draft_saved_at: dt.datetime | None
+    areas_judged: int = 0
+    areas: int = 0
+    overall_judgement: QaJudgement | None = None
+    actions: int = 0
+
+    @property
+    def holds(self) -> str:
+        """What the draft holds, in words: "Unannounced, visit date 05/03/2026, 3 of 9 areas
+        judged, overall not yet judged, 2 actions"."""
+        parts = [self.visit_type.label if self.visit_type else "type not chosen",
+                 f"visit date {date_short(self.visit_date)}" if self.visit_date
+                 else "no visit date",
+                 f"{self.areas_judged} of {self.areas} areas judged",
+                 f"overall {self.overall_judgement.label}" if self.overall_judgement
+                 else "overall not yet judged",
+                 "1 action" if self.actions == 1 else f"{self.actions} actions"]
+        return ", ".join(parts)
+
+    @property
+    def saved_text(self) -> str:
+        """When the draft was last saved (UTC stored, shown as local time)."""
+        if self.draft_saved_at is None:
+            return "never saved"
+        local = self.draft_saved_at.replace(tzinfo=dt.UTC).astimezone().replace(tzinfo=None)
+        return f"last saved {datetime_short(local)}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -295,18 +333,38 @@ def load_visit(db: Database, visit_id: uuid.UUID) -> VisitRecord:
 
 # --- Starting, saving, completing -------------------------------------------------------
 
+def _draft_for_setting(session: Session, setting_id: uuid.UUID) -> uuid.UUID | None:
+    """The setting's visit in progress (the last saved, if somehow there are several)."""
+    return session.scalar(
+        select(QaVisit.id)
+        .where(QaVisit.setting_id == setting_id, QaVisit.status == QaVisitStatus.DRAFT,
+               QaVisit.deleted_at.is_(None))
+        .order_by(QaVisit.draft_saved_at.desc(), QaVisit.created_at.desc(), QaVisit.id)
+        .limit(1))
+
+
+def draft_for_setting(db: Database, setting_id: uuid.UUID) -> uuid.UUID | None:
+    """The setting's visit in progress (the last saved, if somehow there are several)."""
+    with db.read() as session:
+        return _draft_for_setting(session, setting_id)
+
+
 def start_visit(db: Database, setting_id: uuid.UUID, today: dt.date, *,
                 visit_id: uuid.UUID | None = None, visit_type: QaVisitType | None = None,
                 officer_id: uuid.UUID | None = None) -> uuid.UUID:
     """Open a draft visit (a planned one, ``visit_id``, or a new one) with its template areas.
 
-    Starting a visit already in progress just returns it.
+    Starting a visit already in progress just returns it, and so does starting a new
+    visit to a setting that has one in progress: a setting has one draft at a time.
     """
     with db.write() as session:
         setting = session.get(Setting, setting_id)
         if setting is None or setting.deleted_at is not None:
             raise ValidationError("setting", "This setting no longer exists.")
         if visit_id is None:
+            draft = _draft_for_setting(session, setting_id)
+            if draft is not None:
+                return draft
             visit = QaVisit(id=uuid.uuid4(), setting_id=setting_id)
             session.add(visit)
         else:
@@ -337,9 +395,7 @@ def _check_draft(form: VisitForm) -> None:
     for name in ("spoke_children", "spoke_staff", "spoke_managers"):
         if getattr(form, name) < 0:
             raise ValidationError(name, "A number of people cannot be negative.")
-    if form.officers is not None and len(form.officers.strip()) > 300:
-        raise ValidationError("officers", "The officers' names are too long "
-                                          "(300 characters at most).")
+    check_length("officers", "The officers' names", form.officers, QaVisit.officers)
     for i, area in enumerate(form.areas):
         name = " ".join(area.area.split())
         if not name:
@@ -394,17 +450,46 @@ def save_draft(db: Database, visit_id: uuid.UUID,
 
 def open_drafts(db: Database,
                 officer_id: uuid.UUID | None = None) -> list[DraftRow]:
-    """Visits still in progress (optionally one lead officer's), last saved first."""
+    """Visits still in progress (optionally one lead officer's), last saved first.
+
+    Drafts saved at the same moment keep one order (setting name, then id), so the
+    list never shuffles between refreshes.
+    """
+    judged = (select(func.count()).select_from(QaVisitArea)
+              .where(QaVisitArea.visit_id == QaVisit.id, QaVisitArea.judgement.is_not(None))
+              .correlate(QaVisit).scalar_subquery())
+    areas = (select(func.count()).select_from(QaVisitArea)
+             .where(QaVisitArea.visit_id == QaVisit.id)
+             .correlate(QaVisit).scalar_subquery())
+    actions = (select(func.count()).select_from(Action)
+               .where(Action.qa_visit_id == QaVisit.id, Action.deleted_at.is_(None))
+               .correlate(QaVisit).scalar_subquery())
     with db.read() as session:
         query = (select(QaVisit.id, Setting.id, Setting.name, Setting.urn, QaVisit.visit_date,
-                        QaVisit.visit_type, QaVisit.lead_officer_id, QaVisit.draft_saved_at)
+                        QaVisit.visit_type, QaVisit.lead_officer_id, QaVisit.draft_saved_at,
+                        judged, areas, QaVisit.overall_judgement, actions)
                  .join(Setting, Setting.id == QaVisit.setting_id)
                  .where(QaVisit.status == QaVisitStatus.DRAFT, QaVisit.deleted_at.is_(None),
                         Setting.deleted_at.is_(None))
-                 .order_by(QaVisit.draft_saved_at.desc()))
+                 .order_by(QaVisit.draft_saved_at.desc(), func.lower(Setting.name),
+                           QaVisit.id))
         if officer_id is not None:
             query = query.where(QaVisit.lead_officer_id == officer_id)
         return [DraftRow(*row) for row in session.execute(query)]
+
+
+def discard_draft(db: Database, visit_id: uuid.UUID) -> int:
+    """Discard a visit in progress: it and the actions raised at it are marked deleted
+    (kept in the audit trail, never removed). Returns how many actions went with it."""
+    with db.write() as session:
+        visit = _visit(session, visit_id)
+        now = utcnow()
+        visit.deleted_at = now
+        raised = session.scalars(select(Action).where(Action.qa_visit_id == visit.id,
+                                                      Action.deleted_at.is_(None))).all()
+        for action in raised:
+            action.deleted_at = now
+        return len(raised)
 
 
 def check_complete(form: VisitForm, today: dt.date) -> None:
@@ -476,3 +561,41 @@ def raise_action(db: Database, visit_id: uuid.UUID, description: str,
                             provider_id=setting.provider_id if setting else None,
                             qa_visit_id=visit.id)
         return action.id
+
+
+def _visit_action(session: Session, visit_id: uuid.UUID, action_id: uuid.UUID) -> Action:
+    """An action raised at a visit still in progress, which the visit form may change."""
+    _visit(session, visit_id)
+    action = session.get(Action, action_id)
+    if action is None or action.deleted_at is not None or action.qa_visit_id != visit_id:
+        raise ValidationError("action", "This action is no longer on the visit.")
+    return action
+
+
+def edit_visit_action(db: Database, visit_id: uuid.UUID,
+                      action_id: uuid.UUID, description: str, owner: str | None,
+                      due_date: dt.date | None,
+                      priority: ActionPriority = ActionPriority.MEDIUM) -> None:
+    """Correct an action raised at a visit in progress (what, who, when, priority)."""
+    text = (description or "").strip()
+    if not text:
+        raise ValidationError("description", "Say what needs to be done.")
+    who = " ".join((owner or "").split()) or None
+    if who is None:
+        raise ValidationError("owner", "Name who owns this action.")
+    check_length("owner", "The owner's name", who, Action.owner)
+    if due_date is None:
+        raise ValidationError("due_date", "Enter the date the action is due.")
+    with db.write() as session:
+        action = _visit_action(session, visit_id, action_id)
+        for key, value in (("description", text), ("owner", who), ("due_date", due_date),
+                           ("priority", priority)):
+            if getattr(action, key) != value:
+                setattr(action, key, value)
+
+
+def remove_visit_action(db: Database, visit_id: uuid.UUID,
+                        action_id: uuid.UUID) -> None:
+    """Take an action off a visit in progress (marked deleted, kept in the audit trail)."""
+    with db.write() as session:
+        _visit_action(session, visit_id, action_id).deleted_at = utcnow()

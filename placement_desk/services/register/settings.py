@@ -38,6 +38,7 @@ from ...models.enums import (
     Sector,
     SettingType,
 )
+from ..common.limits import check_lengths
 from .documents import DocumentStatus, document_statuses
 from .risk import assess_settings
 
@@ -65,6 +66,18 @@ class SettingForm:
     notes: str | None = None
 
 
+SETTING_TEXT = {
+    "name": ("The name", Setting.name), "urn": ("The URN", Setting.urn),
+    "address1": ("The address", Setting.address1), "address2": ("The address",
+                                                               Setting.address2),
+    "town": ("The town", Setting.town), "county": ("The county", Setting.county),
+    "postcode": ("The postcode", Setting.postcode),
+    "local_authority": ("The local authority", Setting.local_authority),
+    "region": ("The region", Setting.region),
+}
+"""The setting form's text fields with their labels and columns (for their lengths)."""
+
+
 def _validate_setting(session: Session, form: SettingForm, setting_id: uuid.UUID | None,
                      today: dt.date | None = None) -> SettingForm:
     """Check a form and return it tidied (URN and postcode normalised)."""
@@ -72,6 +85,7 @@ def _validate_setting(session: Session, form: SettingForm, setting_id: uuid.UUID
     name = " ".join(form.name.split())
     if not name:
         raise ValidationError("name", "Enter the setting's name.")
+    check_lengths(vars(form), SETTING_TEXT)
     urn = normalise_urn(form.urn)
     regulated = form.setting_type.group == "regulated"
     if urn is None and regulated:

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -28,7 +27,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
-    QSpinBox,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -37,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from ...db import Database
 from ...errors import UserError, ValidationError
+from ...models import Agreement, AgreementVersion
 from ...models.enums import AgreementStatus, PlacementType, ServiceCharge
 from ...services.agreements.ipa import (
     NEXT_STEP,
@@ -55,14 +54,19 @@ from ...services.agreements.ipa import (
     validate_terms,
 )
 from ...services.agreements.ipa import terms_of as _terms_of
+from ...services.common.entry import EntryError, read_money, read_number
 from ...services.common.formatting import date_short, money
+from ...services.common.limits import max_length
+from ..common.fields import fill
+from ..common.file_dialogs import save_file_name
 from ..common.form_base import (
+    Combo,
     DateField,
     FormDialog,
+    MoneyField,
+    NumberField,
     code_combo,
     combo_value,
-    money_box,
-    pence,
     set_combo,
 )
 
@@ -71,73 +75,97 @@ STEP_LABELS = {S.ISSUED: "Issue to provider…", S.PROVIDER_SIGNED: "Provider si
                S.COUNCIL_SIGNED: "Council signed…", S.ACTIVE: "Make active…",
                S.ENDED: "End agreement…"}
 STEP_NEEDS_NAME = {S.ISSUED, S.PROVIDER_SIGNED, S.COUNCIL_SIGNED}
+STEP_NEEDS_ROLE = {S.PROVIDER_SIGNED, S.COUNCIL_SIGNED}
 SERVICE_COLUMNS = ("Description", "Charge", "Hours a week", "Rate £ an hour", "Amount £")
 
 
-def _pounds(text: str) -> int | None:
-    cleaned = text.replace("£", "").replace(",", "").strip()
-    if not cleaned:
-        return None
+def _pounds(text: str, what: str) -> int | None:
     try:
-        return round(float(cleaned) * 100)
-    except ValueError:
-        raise ValidationError("services", f"{text} is not an amount of money.") from None
+        return read_money(text)
+    except EntryError as exc:
+        raise ValidationError("services", f"{what}: {exc}") from None
 
 
-def _hours(text: str) -> float | None:
-    cleaned = text.strip()
-    if not cleaned:
-        return None
+def _hours(text: str, what: str) -> float | None:
     try:
-        return float(cleaned)
-    except ValueError:
-        raise ValidationError("services", f"{text} is not a number of hours.") from None
+        value = read_number(text, 0, 168, decimals=2, what="the hours a week")
+    except EntryError as exc:
+        raise ValidationError("services", f"{what}: {exc}") from None
+    return None if value is None else float(value)
 
 
-class StepDialog(QDialog):
-    """Who did a signing step, and on what date."""
+class StepDialog(FormDialog):
+    """Who did a signing step (name, and role for a signature), and on what date.
+
+    ``submit(name, role, day)`` records the step; a ValidationError it raises is
+    shown beside its field and the dialog stays open.
+    """
 
     def __init__(self, title: str, needs_name: bool, default_name: str,
-                 parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(title)
+                 parent: QWidget | None = None, *, today: dt.date | None = None,
+                 needs_role: bool = False,
+                 submit: Callable[[str, str | None, dt.date | None], None] | None = None
+                 ) -> None:
+        super().__init__(title, parent)
+        self.needs_name, self.submit = needs_name, submit
         self.name = QLineEdit(default_name)
+        self.name.setMaxLength(max_length(AgreementVersion.provider_signed_by) or 100)
+        self.name.setPlaceholderText(self.tr("Full name"))
+        self.role = QLineEdit()
+        self.role.setMaxLength(max_length(AgreementVersion.provider_signed_role) or 100)
+        self.role.setPlaceholderText(self.tr("e.g. Registered manager"))
         self.when = DateField()
-        form = QFormLayout()
+        self.when.set_value(today or dt.date.today())
         if needs_name:
-            form.addRow(self.tr("Name and role *"), self.name)
-        form.addRow(self.tr("Date *"), self.when)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(buttons)
+            self.add_row("by", self.tr("Name *"), self.name)
+        if needs_role:
+            self.add_row("role", self.tr("Role"), self.role,
+                         self.tr("The signatory's job title, printed under their name"))
+        self.add_row("when", self.tr("Date *"), self.when)
+        self.save_button.setText(self.tr("Record"))
+        self.ready()
+
+    def check(self) -> None:
+        if self.needs_name and not self.name.text().strip():
+            raise ValidationError("by", "Enter the name of the person who did this.")
+
+    def store(self) -> uuid.UUID | None:
+        if self.submit is not None:
+            self.submit(self.name.text(), self.role.text().strip() or None, self.when.value())
+        return None
 
 
-class VariationDialog(QDialog):
-    """Effective date and reason for a new version."""
+class VariationDialog(FormDialog):
+    """Effective date and reason for a new version; ``submit`` makes it (its id is kept)."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(self.tr("Make a variation"))
+    def __init__(self, parent: QWidget | None = None, *, today: dt.date | None = None,
+                 submit: Callable[[dt.date, str], uuid.UUID] | None = None) -> None:
+        super().__init__("Make a variation", parent)
+        self.submit = submit
+        self.version_id: uuid.UUID | None = None
         self.effective = DateField()
+        self.effective.set_value(today or dt.date.today())
         self.reason = QLineEdit()
         self.reason.setPlaceholderText(self.tr("e.g. Extra staffing hours agreed at review"))
-        form = QFormLayout()
-        form.addRow(self.tr("Applies from *"), self.effective)
-        form.addRow(self.tr("Reason *"), self.reason)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(self.tr(
+        intro = QLabel(self.tr(
             "The signed terms stay as they are. A new draft version copies them; change "
-            "what the variation changes, then take it through signing.")))
-        layout.addLayout(form)
-        layout.addWidget(buttons)
+            "what the variation changes, then take it through signing."))
+        intro.setWordWrap(True)
+        self.form_layout.addRow(intro)
+        self.add_row("effective_date", self.tr("Applies from *"), self.effective)
+        self.add_row("variation_reason", self.tr("Reason *"), self.reason)
+        self.save_button.setText(self.tr("Make variation"))
+        self.ready()
+
+    def check(self) -> None:
+        if not self.reason.text().strip():
+            raise ValidationError("variation_reason", "Say why the agreement is being varied.")
+
+    def store(self) -> uuid.UUID | None:
+        effective = self.effective.value()
+        if self.submit is not None and effective is not None:
+            self.version_id = self.submit(effective, self.reason.text())
+        return self.version_id
 
 
 class AgreementDialog(FormDialog):
@@ -163,28 +191,33 @@ class AgreementDialog(FormDialog):
         self.setMinimumWidth(720)
         self.header = QLabel()
         self.header.setWordWrap(True)
-        self.version_combo = QComboBox()
+        self.version_combo = Combo()
         self.version_combo.setAccessibleName(self.tr("Version"))
+        self.version_combo.setToolTip(self.tr("Earlier versions open read-only"))
         self.version_combo.currentIndexChanged.connect(self._version_chosen)
         self.locked_note = QLabel()
         self.locked_note.setWordWrap(True)
         self.locked_note.setStyleSheet("font-weight: bold;")
         self.reference = QLineEdit()
+        self.reference.setMaxLength(max_length(Agreement.reference) or 40)
         self.council_name = QLineEdit()
+        self.council_name.setMaxLength(max_length(Agreement.council_name) or 200)
         self.provider_legal_entity = QLineEdit()
+        self.provider_legal_entity.setMaxLength(max_length(Agreement.provider_legal_entity)
+                                                or 200)
         self.start_date = DateField()
-        self.end_date = DateField(optional=True, label=self.tr("Ends"))
+        self.end_date = DateField(optional=True, label=self.tr("End date"))
         self.placement_type = code_combo(PlacementType.choices(), blank=self.tr("Not stated"))
-        self.weekly_fee = money_box()
-        self.weekly_fee.setSuffix(self.tr(" per week"))
+        self.weekly_fee = MoneyField(suffix=self.tr("per week"))
+        self.weekly_fee.setAccessibleName(self.tr("Weekly fee"))
         self.services = QTableWidget(0, len(SERVICE_COLUMNS))
         self.services.setHorizontalHeaderLabels(list(SERVICE_COLUMNS))
         self.services.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.services.verticalHeader().setVisible(False)
-        self.services.setMinimumHeight(110)
+        self.services.setFixedHeight(110)
         self.services.setTabKeyNavigation(True)
         self.services.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.services.itemChanged.connect(lambda _i: self.revalidate())
+        self.services.itemChanged.connect(self._changed)
         self.add_service = QPushButton(self.tr("Add service"))
         self.remove_service = QPushButton(self.tr("Remove service"))
         self.add_service.clicked.connect(lambda: self._add_service_row(ServiceLine()))
@@ -198,19 +231,21 @@ class AgreementDialog(FormDialog):
         row.addWidget(self.remove_service)
         row.addStretch(1)
         box.addLayout(row)
-        self.social_care, self.health, self.education = QSpinBox(), QSpinBox(), QSpinBox()
+        self.social_care, self.health, self.education = (
+            NumberField(0, 100, suffix="%", what=self.tr("the share")) for _n in range(3))
         funding = QWidget()
         funding_row = QHBoxLayout(funding)
         funding_row.setContentsMargins(0, 0, 0, 0)
-        for spin, label in ((self.social_care, "Social care"), (self.health, "Health"),
-                            (self.education, "Education")):
-            spin.setRange(0, 100)
-            spin.setSuffix("%")
-            spin.valueChanged.connect(self.revalidate)
+        for share, label in ((self.social_care, "Social care"), (self.health, "Health"),
+                             (self.education, "Education")):
+            share.setAccessibleName(self.tr("{who}'s share").format(who=self.tr(label)))
+            share.changed.connect(self._changed)
             funding_row.addWidget(QLabel(self.tr(label)))
-            funding_row.addWidget(spin)
+            funding_row.addWidget(share)
         funding_row.addStretch(1)
-        self.social_care.setValue(100)
+        self.social_care.set_value(100)
+        self.health.set_value(0)
+        self.education.set_value(0)
         self.outcomes = QPlainTextEdit()
         self.special_conditions = QPlainTextEdit()
         self.notice_terms = QPlainTextEdit()
@@ -218,6 +253,8 @@ class AgreementDialog(FormDialog):
             edit.setTabChangesFocus(True)
             edit.setFixedHeight(52)
         self.invoicing_reference = QLineEdit()
+        self.invoicing_reference.setMaxLength(
+            max_length(AgreementVersion.invoicing_reference) or 60)
         self.variation_reason = QLineEdit()
         self.cost_label = QLabel()
         self.cost_label.setWordWrap(True)
@@ -255,6 +292,7 @@ class AgreementDialog(FormDialog):
         self.print_button.setToolTip(self.tr("Save the agreement as a PDF ready for signature "
                                              "(Ctrl+P)"))
         self.print_button.setShortcut("Ctrl+P")
+        self.print_button.setAutoDefault(False)
         self.print_button.clicked.connect(self.print_pdf)
         for button in (self.print_button, self.vary_button, self.step_button):
             self.buttons.addButton(button, QDialogButtonBox.ButtonRole.ActionRole)
@@ -263,10 +301,14 @@ class AgreementDialog(FormDialog):
         else:
             self._fill(defaults_for_episode(db, episode_id, today) if episode_id
                        else AgreementForm())
+            self.weekly_fee.set_pence(None)  # typed by the officer, never assumed to be £0
             self.header.setText(self.tr("A new agreement: it is saved as a draft."))
             self.version_combo.setEnabled(False)
+            self.step_button.setVisible(False)  # saved first: then it can be issued
+            self.vary_button.setVisible(False)
             self._set_locked(False)
         self.ready()
+        self.dirty = False
 
     # -- loading ---------------------------------------------------------------------------
 
@@ -286,12 +328,20 @@ class AgreementDialog(FormDialog):
         chosen = version_id or self.detail.versions[-1].id
         self.version_combo.setCurrentIndex(max(0, self.version_combo.findData(chosen.hex)))
         self.version_combo.blockSignals(False)
+        self.version_combo.setEnabled(True)
         self._version_chosen()
 
     def _version_chosen(self) -> None:
         if self.detail is None:
             return
-        self.version_id = uuid.UUID(self.version_combo.currentData())
+        wanted = uuid.UUID(self.version_combo.currentData())
+        if wanted != self.version_id and self.version_id is not None and \
+                not self.confirm_discard():
+            self.version_combo.blockSignals(True)  # stay on the version being edited
+            self.version_combo.setCurrentIndex(self.version_combo.findData(self.version_id.hex))
+            self.version_combo.blockSignals(False)
+            return
+        self.version_id = wanted
         view = next(v for v in self.detail.versions if v.id == self.version_id)
         self._fill(load_version_form(self.db, view.id))
         self._set_locked(not view.editable, view.status, view.version_no)
@@ -312,34 +362,37 @@ class AgreementDialog(FormDialog):
                                         ("activated_at", None, "active from"),
                                         ("ended_at", None, "ended"))
                   if view.stamps.get(k)]
+        self.submitted = False
+        self.left.clear()
         self.cost_label.setText(self.tr("Weekly cost with services: {weekly} per week{one}. "
                                         "{steps}").format(
             weekly=money(view.weekly_cost_pence),
             one=f"; one-off {money(view.one_off_pence)}" if view.one_off_pence else "",
             steps=("Steps: " + "; ".join(stamps) + ".") if stamps else ""))
         self.revalidate()
+        self.dirty = False
 
     def _fill(self, f: AgreementForm) -> None:
-        self.reference.setText(f.reference)
-        self.council_name.setText(f.council_name or "")
-        self.provider_legal_entity.setText(f.provider_legal_entity or "")
+        fill(self.reference, f.reference)
+        fill(self.council_name, f.council_name)
+        fill(self.provider_legal_entity, f.provider_legal_entity)
         self._child_id, self._setting_id = f.child_id, f.setting_id
         self.episode_id = f.episode_id or getattr(self, "episode_id", None)
         if f.start_date:
             self.start_date.set_value(f.start_date)
         self.end_date.set_value(f.end_date)
         set_combo(self.placement_type, f.placement_type)
-        self.weekly_fee.setValue(f.weekly_fee_pence / 100)
+        self.weekly_fee.set_pence(f.weekly_fee_pence)
         self.services.blockSignals(True)
         self.services.setRowCount(0)
         for line in f.services:
             self._add_service_row(line)
         self.services.blockSignals(False)
-        self.social_care.setValue(f.funding_social_care_bp // 100)
-        self.health.setValue(f.funding_health_bp // 100)
-        self.education.setValue(f.funding_education_bp // 100)
+        self.social_care.set_value(f.funding_social_care_bp // 100)
+        self.health.set_value(f.funding_health_bp // 100)
+        self.education.set_value(f.funding_education_bp // 100)
         self.outcomes.setPlainText(f.outcomes or "")
-        self.invoicing_reference.setText(f.invoicing_reference or "")
+        fill(self.invoicing_reference, f.invoicing_reference)
         self.notice_terms.setPlainText(f.notice_terms or "")
         self.special_conditions.setPlainText(f.special_conditions or "")
         self.variation_reason.setText(f.variation_reason or "")
@@ -384,11 +437,11 @@ class AgreementDialog(FormDialog):
     def _add_service_row(self, line: ServiceLine) -> None:
         n = self.services.rowCount()
         self.services.insertRow(n)
-        charge = QComboBox()
+        charge = Combo()
         for value, label in ServiceCharge.choices():
             charge.addItem(label, value)
         set_combo(charge, line.charge.value)
-        charge.currentIndexChanged.connect(self.revalidate)
+        charge.currentIndexChanged.connect(self._changed)
         self.services.setItem(n, 0, QTableWidgetItem(line.description))
         self.services.setCellWidget(n, 1, charge)
         hourly = line.charge == ServiceCharge.HOURLY
@@ -406,7 +459,7 @@ class AgreementDialog(FormDialog):
         for n in rows or [self.services.rowCount() - 1]:
             if n >= 0:
                 self.services.removeRow(n)
-        self.revalidate()
+        self._changed()
 
     def _service_lines(self) -> list[ServiceLine]:
         lines = []
@@ -418,11 +471,13 @@ class AgreementDialog(FormDialog):
             combo = self.services.cellWidget(n, 1)
             charge = ServiceCharge(combo.currentData()) if isinstance(combo, QComboBox) \
                 else ServiceCharge.WEEKLY
+            what = f"Service {n + 1}"
+            hourly = charge == ServiceCharge.HOURLY
             lines.append(ServiceLine(
                 description=cell(0), charge=charge,
-                hours_per_week=_hours(cell(2)) if charge == ServiceCharge.HOURLY else None,
-                rate_pence=_pounds(cell(3)) if charge == ServiceCharge.HOURLY else None,
-                amount_pence=_pounds(cell(4)) if charge != ServiceCharge.HOURLY else None))
+                hours_per_week=_hours(cell(2), what) if hourly else None,
+                rate_pence=_pounds(cell(3), what) if hourly else None,
+                amount_pence=_pounds(cell(4), what) if not hourly else None))
         return lines
 
     # -- form ------------------------------------------------------------------------------
@@ -439,10 +494,10 @@ class AgreementDialog(FormDialog):
             provider_legal_entity=text(self.provider_legal_entity),
             start_date=self.start_date.value(), end_date=self.end_date.value(),
             placement_type=combo_value(self.placement_type),
-            weekly_fee_pence=pence(self.weekly_fee),
-            funding_social_care_bp=self.social_care.value() * 100,
-            funding_health_bp=self.health.value() * 100,
-            funding_education_bp=self.education.value() * 100,
+            weekly_fee_pence=self.weekly_fee.pence() or 0,
+            funding_social_care_bp=(self.social_care.value() or 0) * 100,
+            funding_health_bp=(self.health.value() or 0) * 100,
+            funding_education_bp=(self.education.value() or 0) * 100,
             outcomes=text(self.outcomes), invoicing_reference=text(self.invoicing_reference),
             notice_terms=text(self.notice_terms),
             special_conditions=text(self.special_conditions),
@@ -478,16 +533,32 @@ class AgreementDialog(FormDialog):
 
     def save(self) -> None:
         """Save and stay open on the saved draft, so it can be issued next."""
-        if self.locked or not self.revalidate():
+        self.submitted = True
+        if self.locked or not self.revalidate() or not self._fee_confirmed():
             return
         try:
             self.saved_id = self.store()
         except ValidationError as exc:
             self.show_error(exc)
             return
+        self.dirty = False
         if self.saved_id is not None:
             self._load_agreement(self.saved_id, self.version_id)
         self.changed = True
+
+    def _fee_confirmed(self) -> bool:
+        """A weekly fee of £0.00 is unusual: ask before saving one."""
+        if self.weekly_fee.pence() != 0:
+            return True
+        return self.confirm_zero_fee()
+
+    def confirm_zero_fee(self) -> bool:
+        answer = QMessageBox.question(
+            self, self.tr("No weekly fee"),
+            self.tr("The weekly fee is £0.00. Save the agreement with no fee?"),
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel)
+        return answer == QMessageBox.StandardButton.Save
 
     # -- steps -----------------------------------------------------------------------------
 
@@ -499,19 +570,20 @@ class AgreementDialog(FormDialog):
         if step is None:
             return False
         if view.editable and self.save_button.isVisible():
-            if not self.revalidate():
+            self.submitted = True
+            if not self.revalidate() or not self._fee_confirmed():
                 return False
             update_draft(self.db, view.id, self._form_for_update())
+            self.dirty = False
         default = self.user if step in (S.ISSUED, S.COUNCIL_SIGNED) else ""
+
+        def submit(name: str, role: str | None, day: dt.date | None) -> None:
+            advance(self.db, view.id, step, name.strip() or self.user, day, role)
+
         dialog = StepDialog(self.tr(STEP_LABELS[step]).rstrip("…"), step in STEP_NEEDS_NAME,
-                            default, self)
+                            default, self, today=self.today,
+                            needs_role=step in STEP_NEEDS_ROLE, submit=submit)
         if not self.ask(dialog):
-            return False
-        try:
-            advance(self.db, view.id, step, dialog.name.text() or self.user,
-                    dialog.when.value())
-        except ValidationError as exc:
-            self.show_error(exc)
             return False
         self.changed = True
         self._load_agreement(self.detail.id, view.id)
@@ -528,27 +600,24 @@ class AgreementDialog(FormDialog):
     def vary(self) -> bool:
         if self.detail is None:
             return False
-        dialog = VariationDialog(self)
-        if not self.ask(dialog):
-            return False
-        effective = dialog.effective.value() or self.today
-        try:
-            version_id = make_variation(self.db, self.detail.id, effective,
-                                        dialog.reason.text())
-        except ValidationError as exc:
-            QMessageBox.warning(self, self.tr("Variation"), exc.message)
+        agreement_id = self.detail.id
+
+        def submit(effective: dt.date, reason: str) -> uuid.UUID:
+            return make_variation(self.db, agreement_id, effective, reason)
+
+        dialog = VariationDialog(self, today=self.today, submit=submit)
+        if not self.ask(dialog) or dialog.version_id is None:
             return False
         self.changed = True
-        self._load_agreement(self.detail.id, version_id)
+        self._load_agreement(agreement_id, dialog.version_id)
         return True
 
     def print_pdf(self) -> None:
         if self.version_id is None:
             self.show_error(ValidationError("reference", "Save the agreement before printing."))
             return
-        name, _f = QFileDialog.getSaveFileName(
-            self, self.tr("Save the agreement as PDF"), f"{self.reference.text() or 'IPA'}.pdf",
-            self.tr("PDF (*.pdf)"))
+        name = save_file_name(self, self.tr("Save the agreement as PDF"),
+                              f"{self.reference.text() or 'IPA'}.pdf", self.tr("PDF (*.pdf)"))
         if name:
             self.write_pdf(name)
 

@@ -7,7 +7,6 @@ import uuid
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QComboBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -21,6 +20,7 @@ from ...models.enums import AgreementStatus
 from ...services.agreements.ipa import AgreementRow, list_agreements
 from ...services.common.formatting import date_short, money
 from ..common.fast_rows import FastRowsModel
+from ..common.fields import Combo
 from ..common.list_table import list_table
 from ..common.rows import Column
 
@@ -30,12 +30,17 @@ COLUMNS: list[Column[AgreementRow]] = [
     Column("Child", lambda r: r.child_ref),
     Column("Setting", lambda r: r.setting_name or ""),
     Column("URN", lambda r: r.urn or ""),
-    Column("Version", lambda r: str(r.version_no), sort=lambda r: r.version_no),
-    Column("Status", lambda r: r.status.label),
+    Column("Version", lambda r: str(r.version_no), sort=lambda r: r.version_no,
+           tooltip="The version in force"),
+    Column("Status", lambda r: r.status.label, tooltip="The status of the version in force"),
+    Column("Pending variation", lambda r: r.pending_text,
+           sort=lambda r: r.pending_version_no or 0,
+           tooltip="A later version being drawn up or signed; the version in force applies "
+                   "until it is made active"),
     Column("Start", lambda r: date_short(r.start_date), sort=lambda r: r.start_date),
     Column("End", lambda r: date_short(r.end_date), sort=lambda r: r.end_date),
     Column("Weekly fee", lambda r: money(r.weekly_fee_pence), sort=lambda r: r.weekly_fee_pence,
-           align_right=True, tooltip="Fee per week of the latest version, without services"),
+           align_right=True, tooltip="Fee per week of the version in force, without services"),
 ]
 
 
@@ -52,7 +57,7 @@ class AgreementsView(QWidget):
         self.search = QLineEdit()
         self.search.setPlaceholderText(self.tr("Search reference, child, setting or URN"))
         self.search.setClearButtonEnabled(True)
-        self.status = QComboBox()
+        self.status = Combo()
         self.status.addItem(self.tr("Any status"), "")
         for value, label in AgreementStatus.choices():
             self.status.addItem(label, value)
@@ -72,16 +77,20 @@ class AgreementsView(QWidget):
         bar.addWidget(self.open_button)
         bar.addWidget(self.uplift_button)
         self.table = list_table(self.model, self.tr("Agreements"),
-                                (130, 95, 220, 85, 60, 140, 85, 85), many=True)
+                                (130, 95, 200, 85, 60, 130, 150, 85, 85), many=True)
         self.table.setSortingEnabled(True)
         self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.DescendingOrder)
         self.empty = QLabel(self.tr("No agreements yet. Choose a placement on the Placements "
                                     "tab and press \"New IPA…\" to draw one up."))
         self.empty.setWordWrap(True)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setVisible(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(bar)
         layout.addWidget(self.empty)
+        layout.addWidget(self.message)
         layout.addWidget(self.table, 1)
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
@@ -135,5 +144,11 @@ class AgreementsView(QWidget):
         ids = self.selected_ids() or [r.id for r in self.model.visible()
                                       if r.status == AgreementStatus.ACTIVE]
         if ids:
+            self.message.setVisible(False)
             self.uplift.emit(ids)
+            return
+        self.message.setText(self.tr(
+            "No active agreement to uplift: none is chosen, and none of the agreements "
+            "listed is active. Choose the agreements to uplift, or clear the filters."))
+        self.message.setVisible(True)
 

@@ -15,7 +15,6 @@ from collections.abc import Callable, Sequence
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QDoubleSpinBox,
     QFormLayout,
     QLabel,
     QMessageBox,
@@ -30,7 +29,7 @@ from ...db import Database
 from ...errors import ValidationError
 from ...services.agreements.uplift import UpliftPreview, UpliftResult, apply_uplift, preview_uplift
 from ...services.common.formatting import money
-from ..common.form_base import DateField
+from ..common.form_base import DateField, NumberField
 
 COLUMNS = ("Agreement", "Child", "Now per week", "After per week", "Difference",
            "Cost to date")
@@ -52,11 +51,10 @@ class UpliftDialog(QDialog):
         self.result_: UpliftResult | None = None
         self.setWindowTitle(self.tr("Annual uplift"))
         self.setMinimumWidth(760)
-        self.percent = QDoubleSpinBox()
-        self.percent.setRange(0.01, 100)
-        self.percent.setDecimals(2)
-        self.percent.setSuffix("%")
-        self.percent.setValue(3.0)
+        self.percent = NumberField(0.01, 100, decimals=2, suffix="%",
+                                   what=self.tr("the uplift"))
+        self.percent.set_value(3.0)
+        self.percent.setAccessibleName(self.tr("Uplift"))
         start = dt.date(today.year + (1 if today.month >= 4 else 0), 4, 1)
         self.from_date = DateField()
         self.from_date.set_value(start)
@@ -96,14 +94,19 @@ class UpliftDialog(QDialog):
         layout.addWidget(self.buttons)
         for field in (self.from_date, self.to_date):
             field.on_change(self.show_preview)
-        self.percent.valueChanged.connect(self.show_preview)
+        self.percent.changed.connect(self.show_preview)
         self.show_preview()
 
     def percent_bp(self) -> int:
-        return round(self.percent.value() * 100)
+        return round((self.percent.value() or 0) * 100)
 
     def show_preview(self) -> None:
-        start = self.from_date.value() or dt.date.today()
+        start = self.from_date.value()
+        if start is None or any(f.problem() for f in (self.percent, self.from_date,
+                                                      self.to_date)):
+            # The field says what is wrong once it is left; nothing is applied meanwhile.
+            self.apply_button.setEnabled(False)
+            return
         try:
             self.preview = preview_uplift(self.db, self.ids, self.percent_bp(), start,
                                           self.to_date.value())
@@ -141,7 +144,7 @@ class UpliftDialog(QDialog):
         p = self.preview
         if not self.confirm(self.tr(
                 "Make a signed variation raising {n} agreements by {pct} from {day}? This adds "
-                "{diff} per week.").format(n=len(p.lines), pct=f"{self.percent.value():g}%",
+                "{diff} per week.").format(n=len(p.lines), pct=f"{self.percent.value() or 0:g}%",
                                            day=p.from_date.strftime("%d/%m/%Y"),
                                            diff=money(p.total_difference_pence))):
             return

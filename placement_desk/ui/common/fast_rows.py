@@ -73,9 +73,18 @@ class FastRowsModel(ColumnModel[R]):
     # -- sorting ---------------------------------------------------------------------------
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sort the rows shown; persistent indexes (the view's selection and current row)
+        follow their rows to the new positions, so the row chosen stays the row chosen."""
         self.layoutAboutToBeChanged.emit()
+        before = self.persistentIndexList()
+        rows_before = [self.shown[i.row()] if 0 <= i.row() < len(self.shown) else -1
+                       for i in before]
         self._sort = (column, order)
         self._apply_sort()
+        position = {row: n for n, row in enumerate(self.shown)}
+        after = [self.index(position[row], i.column()) if row in position else QModelIndex()
+                 for row, i in zip(rows_before, before, strict=True)]
+        self.changePersistentIndexList(before, after)
         self.layoutChanged.emit()
 
     def _apply_sort(self) -> None:

@@ -3,110 +3,52 @@
 A subclass adds its rows with :meth:`FormDialog.add_row`, implements
 :meth:`FormDialog.check` (call the service's validation, raising
 :class:`~placement_desk.errors.ValidationError`) and :meth:`FormDialog.store`
-(save, returning the record's id). Save (or Ctrl+S) stays disabled while the
-form has an error; Escape cancels. Date fields are dd/mm/yyyy, with a tick box
-when the date may be left out.
+(save, returning the record's id).
+
+A field's problem shows once the field has been left, or when Save (Ctrl+S) is
+pressed, in a line reserved under the field so the form does not jump; while a
+problem is showing, Save stays disabled. Escape or Close on a form with unsaved
+changes asks before discarding them. The fields themselves (dates, money,
+numbers, combo boxes) come from :mod:`placement_desk.ui.common.fields`.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 from collections.abc import Iterable
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt
-from PySide6.QtGui import QKeySequence, QPalette, QShortcut, QShowEvent
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QCloseEvent, QFocusEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
-    QAbstractSpinBox,
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
-    QDoubleSpinBox,
     QFormLayout,
     QFrame,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
 from ...errors import ValidationError
-from .colours import colour
+from .fields import CheckedField, Combo, DateField, MoneyField, NumberField, error_label, say
 
-
-def error_label(name: str = "") -> QLabel:
-    """A hidden, word-wrapped label for a problem, in bold red (readable in every theme)."""
-    label = QLabel()
-    label.setObjectName(name)
-    label.setWordWrap(True)
-    label.setVisible(False)
-    font = label.font()
-    font.setBold(True)
-    label.setFont(font)
-    palette = label.palette()
-    palette.setColor(QPalette.ColorRole.WindowText, colour("red"))
-    label.setPalette(palette)
-    return label
-
-
-def to_date(edit: QDateEdit) -> dt.date:
-    d = edit.date()
-    return dt.date(d.year(), d.month(), d.day())
-
-
-def to_qdate(day: dt.date) -> QDate:
-    return QDate(day.year, day.month, day.day)
-
-
-class DateField(QWidget):
-    """A dd/mm/yyyy date, optionally with a tick box saying whether it is known."""
-
-    def __init__(self, optional: bool = False, label: str = "") -> None:
-        super().__init__()
-        self.edit = QDateEdit()
-        self.edit.setDisplayFormat("dd/MM/yyyy")
-        self.edit.setCalendarPopup(True)
-        self.edit.setDate(QDate.currentDate())
-        self.known: QCheckBox | None = None
-        row = QHBoxLayout(self)
-        row.setContentsMargins(0, 0, 0, 0)
-        if optional:
-            self.known = QCheckBox(label)
-            self.known.toggled.connect(self.edit.setEnabled)
-            self.edit.setEnabled(False)
-            row.addWidget(self.known)
-        row.addWidget(self.edit, 1)
-        self.setFocusProxy(self.known or self.edit)
-
-    def value(self) -> dt.date | None:
-        if self.known is not None and not self.known.isChecked():
-            return None
-        return to_date(self.edit)
-
-    def set_value(self, day: dt.date | None) -> None:
-        if self.known is not None:
-            self.known.setChecked(day is not None)
-        if day is not None:
-            self.edit.setDate(to_qdate(day))
-
-    def on_change(self, slot: Any) -> None:
-        self.edit.dateChanged.connect(slot)
-        if self.known is not None:
-            self.known.toggled.connect(slot)
+__all__ = ["CheckedDialog", "Combo", "DateField", "DiscardGuard", "FormDialog", "MoneyField",
+           "NumberField", "ask_discard", "code_combo", "combo_value", "error_label",
+           "set_combo"]
 
 
 def code_combo(choices: Iterable[tuple[str, str]], blank: str | None = None,
-               show_code: bool = True) -> QComboBox:
+               show_code: bool = True) -> Combo:
     """A combo of (code, label) choices showing "K2 – Children's home"; data is the code."""
-    combo = QComboBox()
+    combo = Combo()
     if blank is not None:
         combo.addItem(blank, "")
     for value, label in choices:
@@ -124,32 +66,75 @@ def combo_value(combo: QComboBox) -> str | None:
     return str(combo.currentData() or "") or None
 
 
-def money_box(maximum: float = 100000.0) -> QDoubleSpinBox:
-    box = QDoubleSpinBox()
-    box.setPrefix("£")
-    box.setDecimals(2)
-    box.setRange(0, maximum)
-    box.setGroupSeparatorShown(True)
-    box.setButtonSymbols(QAbstractSpinBox.ButtonSymbols.NoButtons)
-    box.setAlignment(Qt.AlignmentFlag.AlignRight)
-    return box
+def ask_discard(parent: QWidget) -> bool:
+    """Ask whether to throw away unsaved changes; True to discard them."""
+    box = QMessageBox(QMessageBox.Icon.Question, parent.tr("Unsaved changes"),
+                      parent.tr("You have changes that are not saved. Discard them?"),
+                      QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+                      parent)
+    box.button(QMessageBox.StandardButton.Cancel).setText(parent.tr("Keep editing"))
+    box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+    return box.exec() == QMessageBox.StandardButton.Discard
 
 
-def pence(box: QDoubleSpinBox) -> int:
-    return round(box.value() * 100)
+class DiscardGuard(QDialog):
+    """A dialog that asks before Escape, Cancel or its close button throw away changes.
+
+    Connect the fields' change signals to :meth:`mark_dirty`; clear :attr:`dirty` once
+    saved. A close made by the program (the application shutting down, a test tidying
+    up) does not wait for an answer.
+    """
+
+    dirty = False
+    """True once the user has changed something not yet saved."""
+    _closing_quietly = False
+
+    def mark_dirty(self, *_args: Any) -> None:
+        self.dirty = True
+
+    def confirm_discard(self) -> bool:
+        """Ask before throwing away unsaved changes (True: go ahead and close)."""
+        return not self.dirty or self._closing_quietly or ask_discard(self)
+
+    def reject(self) -> None:
+        if not self.confirm_discard():
+            return
+        self.dirty = False
+        super().reject()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self._closing_quietly = not event.spontaneous()
+        try:
+            super().closeEvent(event)
+        finally:
+            self._closing_quietly = False
 
 
-class CheckedDialog(QDialog):
+class CheckedDialog(DiscardGuard):
     """A form whose Save waits until :meth:`check` passes; Save stores it and closes.
 
     A subclass provides ``save_button``, :meth:`check`, :meth:`store` and
-    :meth:`show_error` (which puts a problem beside its field), and calls
-    :meth:`revalidate` as fields change. Enter does nothing while Save is disabled.
+    :meth:`show_error` (which puts a problem beside its field), registers its fields
+    with :meth:`watch` (key and widget), and calls :meth:`ready` once they exist.
+    A field's problem is shown once the field has been left, or on Save.
     """
 
     save_button: QPushButton
     saved_id: uuid.UUID | None = None
     _ready = True
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.dirty = False
+        self.submitted = False
+        """True once Save has been pressed: every problem shows from then on."""
+        self.left: set[str] = set()
+        """The fields the user has left (their problems show)."""
+        self.fields: list[tuple[str, QWidget]] = []
+        """Each field with its key (several may share one, e.g. three months of a cycle)."""
+        self._owners: dict[QObject, str] = {}
+
+    # -- for subclasses ----------------------------------------------------------------------
 
     def check(self) -> None:
         """Raise ValidationError if the form cannot be saved."""
@@ -161,20 +146,94 @@ class CheckedDialog(QDialog):
     def show_error(self, error: ValidationError | None) -> None:
         """Show the problem (None: clear it)."""
 
+    def ready(self) -> None:
+        """Every field exists: start checking the form as it changes."""
+        self._ready = True
+        self.revalidate()
+
+    def watch(self, key: str, widget: QWidget) -> None:
+        """Check the form as ``widget`` changes, and show ``key``'s problems once it is left."""
+        self.fields.append((key, widget))
+        for part in (widget, *widget.findChildren(QWidget)):
+            if part.focusPolicy() != Qt.FocusPolicy.NoFocus:
+                self._owners[part] = key
+                part.installEventFilter(self)
+        for part in widget.findChildren(CheckedField):  # fields inside a row of several
+            part.detach_error()
+            part.changed.connect(self._changed)
+        changed: Any
+        if isinstance(widget, CheckedField):
+            widget.detach_error()
+            changed = widget.changed
+        elif isinstance(widget, (QLineEdit, QPlainTextEdit)):
+            changed = widget.textChanged
+        elif isinstance(widget, QComboBox):
+            changed = widget.currentIndexChanged
+        elif isinstance(widget, QCheckBox):
+            changed = widget.toggled
+        else:
+            return
+        changed.connect(self._changed)
+
+    # -- checking ----------------------------------------------------------------------------
+
+    def _changed(self, *_args: Any) -> None:
+        if self._ready:
+            self.dirty = True
+            self.revalidate()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.FocusOut and isinstance(event, QFocusEvent) \
+                and event.reason() not in (Qt.FocusReason.PopupFocusReason,
+                                           Qt.FocusReason.ActiveWindowFocusReason):
+            key = self._owners.get(watched)
+            if key is not None and key not in self.left and self._ready:
+                self.left.add(key)
+                self.revalidate()
+        return super().eventFilter(watched, event)
+
+    name_field_problems = False
+    """True for a form with one error line: a field's problem then starts with its name."""
+
+    def field_problem(self) -> ValidationError | None:
+        """A date, amount or number that cannot be read, as the form's first problem."""
+        for key, widget in self.fields:
+            alone = isinstance(widget, CheckedField)
+            parts = [widget] if alone else widget.findChildren(CheckedField)
+            for part in parts:
+                if not isinstance(part, CheckedField) or not part.isEnabled():
+                    continue
+                problem = part.problem()
+                if problem:  # a field among several (or in a one-line form) is named
+                    name = part.accessibleName()
+                    named = f"{name}: {problem}" if name and (
+                        self.name_field_problems or not alone) else problem
+                    return ValidationError(key, named)
+        return None
+
+    def shows(self, error: ValidationError) -> bool:
+        """Whether ``error`` is shown now: its field has been left, or Save was pressed."""
+        return self.submitted or error.field in self.left
+
     def revalidate(self) -> bool:
         if not self._ready:
             return False
         try:
+            problem = self.field_problem()
+            if problem is not None:
+                raise problem
             self.check()
         except ValidationError as exc:
-            self.show_error(exc)
-            self.save_button.setEnabled(False)
+            shown = self.shows(exc)
+            self.show_error(exc if shown else None)
+            self.save_button.setEnabled(not shown)
             return False
         self.show_error(None)
         self.save_button.setEnabled(True)
         return True
 
     def save(self) -> None:
+        self.submitted = True
         if not self.revalidate():
             return
         try:
@@ -182,6 +241,7 @@ class CheckedDialog(QDialog):
         except ValidationError as exc:
             self.show_error(exc)
             return
+        self.dirty = False
         self.accept()
 
     def keyPressEvent(self, event) -> None:  # type: ignore[no-untyped-def]
@@ -205,6 +265,7 @@ class FormDialog(CheckedDialog):
         self.form_layout = QFormLayout()
         self.form_layout.setFieldGrowthPolicy(
             QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.form_layout.setVerticalSpacing(2)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
                                         | QDialogButtonBox.StandardButton.Cancel)
         self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
@@ -246,38 +307,20 @@ class FormDialog(CheckedDialog):
         holder = QWidget()
         column = QVBoxLayout(holder)
         column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
         column.addWidget(widget)
         column.addWidget(error)
         if tooltip:
             widget.setToolTip(tooltip)
         self.form_layout.addRow(label, holder)
-        self._watch(widget)
+        self.watch(key, widget)
         return widget
-
-    def _watch(self, widget: QWidget) -> None:
-        if isinstance(widget, (QLineEdit, QPlainTextEdit)):
-            widget.textChanged.connect(self.revalidate)
-        elif isinstance(widget, QComboBox):
-            widget.currentIndexChanged.connect(self.revalidate)
-        elif isinstance(widget, (QSpinBox, QDoubleSpinBox)):
-            widget.valueChanged.connect(self.revalidate)
-        elif isinstance(widget, QCheckBox):
-            widget.toggled.connect(self.revalidate)
-        elif isinstance(widget, DateField):
-            widget.on_change(self.revalidate)
 
     def show_error(self, error: ValidationError | None) -> None:
         placed = False
         for key, label in self.errors.items():
             show = error is not None and error.field == key
             placed = placed or show
-            label.setVisible(show)
-            label.setText(error.message if show and error else "")
+            say(label, error.message if show and error else "")
         unplaced = error is not None and not placed
-        self.general_error.setVisible(unplaced)
-        self.general_error.setText(error.message if unplaced and error else "")
-
-    def ready(self) -> None:
-        """Every field exists: start checking the form as it changes."""
-        self._ready = True
-        self.revalidate()
+        say(self.general_error, error.message if unplaced and error else "")

@@ -57,6 +57,30 @@ class ImportTaskDialog(QDialog):
         self.import_button.clicked.connect(self.run)
         self.cancel_button.clicked.connect(self.cancel_or_close)
 
+    preferred_width = 0
+    """How wide the dialog grows to once it shows results (0: as wide as it is)."""
+
+    def fit_to_content(self) -> None:
+        """Grow (never past the screen) so the summary reads in full and results have room.
+
+        A dialog keeps the size it opened at; once results appear below the summary, a
+        short dialog would squeeze them, so it grows as far as the screen allows.
+        """
+        layout = self.layout()
+        if not self.isVisible() or layout is None:
+            return
+        layout.activate()
+        screen = self.screen().availableGeometry()
+        width = min(max(self.width(), self.sizeHint().width(), self.preferred_width),
+                    screen.width() - 40)
+        wanted = max(layout.totalHeightForWidth(width), self.sizeHint().height())
+        height = min(max(self.height(), wanted), screen.height() - 60)
+        self.resize(width, height)
+        frame = self.frameGeometry()
+        if not screen.contains(frame):  # moved back inside the screen after growing
+            self.move(max(screen.left(), min(frame.left(), screen.right() - frame.width())),
+                      max(screen.top(), min(frame.top(), screen.bottom() - frame.height())))
+
     def _lay_out(self, above: Sequence[QWidget | QLayout],
                  below: Sequence[tuple[QWidget | QLayout, int]] = ()) -> None:
         """The inputs ``above``, then the step, bar and outcome, then ``below`` (each part
@@ -85,6 +109,7 @@ class ImportTaskDialog(QDialog):
 
     def show_summary(self, summary: Any) -> None:
         self.outcome.setText(self.summary_text(summary))
+        self.fit_to_content()
 
     # -- running -------------------------------------------------------------------------
 

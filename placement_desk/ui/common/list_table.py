@@ -1,11 +1,17 @@
-"""The table every list page shows: whole rows chosen, one line per row, widths to start."""
+"""The table every list page shows: whole rows chosen, one line per row, widths to start.
+
+Long text is cut short with "…" in its column (never widening the page), and the
+whole of it shows on hover.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QAbstractItemModel
+from PySide6.QtCore import QAbstractItemModel, Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
+
+from .elide import ElidedTipDelegate
 
 ROW_HEIGHT = 24
 
@@ -24,6 +30,8 @@ def list_table(model: QAbstractItemModel, name: str, widths: Sequence[int], *,
     table.setTabKeyNavigation(False)
     table.setAlternatingRowColors(True)
     table.setWordWrap(False)
+    table.setTextElideMode(Qt.TextElideMode.ElideRight)
+    table.setItemDelegate(ElidedTipDelegate(table))
     table.verticalHeader().setVisible(False)
     table.verticalHeader().setDefaultSectionSize(ROW_HEIGHT)
     header = table.horizontalHeader()

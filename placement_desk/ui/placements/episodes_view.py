@@ -19,7 +19,6 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -46,7 +45,8 @@ from ...services.placements.listing import (
 )
 from ..common.colours import colour
 from ..common.fast_rows import FastRowsModel
-from ..common.form_base import DateField
+from ..common.file_dialogs import save_file_name
+from ..common.form_base import Combo, DateField
 from ..common.list_table import list_table
 from ..common.rows import Column
 from ..common.shortcuts import local_shortcuts
@@ -103,20 +103,20 @@ class EpisodesView(QWidget):
                                                "postcode or IPA"))
         self.search.setClearButtonEnabled(True)
         self.search.setAccessibleName(self.tr("Search placements"))
-        self.type_combo = QComboBox()
+        self.type_combo = Combo()
         self.type_combo.addItem(self.tr("All types"), "")
         self.type_combo.addItem(self.tr("Care leavers' accommodation"), "care_leavers")
         for value, label in PlacementType.choices():
             self.type_combo.addItem(f"{value} – {label}", value)
-        self.route_combo = QComboBox()
+        self.route_combo = Combo()
         self.route_combo.addItem(self.tr("Any route"), "")
         for value, label in CommissioningRoute.choices():
             self.route_combo.addItem(label, value)
-        self.state_combo = QComboBox()
+        self.state_combo = Combo()
         for value, label in (("", self.tr("Live or ended")), ("live", self.tr("Live")),
                              ("ended", self.tr("Ended"))):
             self.state_combo.addItem(label, value)
-        self.within_combo = QComboBox()
+        self.within_combo = Combo()
         for value, label in (("", self.tr("Any distance")),
                              ("yes", self.tr("Within 20 miles")),
                              ("no", self.tr("Over 20 miles")),
@@ -129,9 +129,10 @@ class EpisodesView(QWidget):
                 QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             combo.setMinimumContentsLength(10)
             combo.currentIndexChanged.connect(self.apply_filters)
-        self.date_from = DateField(optional=True, label=self.tr("From"))
-        self.date_to = DateField(optional=True, label=self.tr("To"))
+        self.date_from = DateField(optional=True, label=self.tr("Placements live from"))
+        self.date_to = DateField(optional=True, label=self.tr("Placements live up to"))
         for field in (self.date_from, self.date_to):
+            field.set_compact()
             field.on_change(self.apply_filters)
         self.problems = QCheckBox(self.tr("Only with 903 problems"))
         self.problems.toggled.connect(self.apply_filters)
@@ -141,7 +142,8 @@ class EpisodesView(QWidget):
         # Two rows, so that the page fits a small laptop screen.
         bar = QHBoxLayout()
         bar.addWidget(self.search, 1)
-        for item in (self.date_from, self.date_to, self.problems, self.clear_button):
+        for item in (QLabel(self.tr("From")), self.date_from, QLabel(self.tr("to")),
+                     self.date_to, self.problems, self.clear_button):
             bar.addWidget(item)
         bar2 = QHBoxLayout()
         for combo in (self.type_combo, self.route_combo, self.state_combo, self.within_combo):
@@ -200,6 +202,7 @@ class EpisodesView(QWidget):
         self._debounce.timeout.connect(self.apply_filters)
         self.search.textChanged.connect(self._debounce.start)
         self.table.selectionModel().selectionChanged.connect(self._selected)
+        self.model.modelReset.connect(self._update_buttons)
         self.table.doubleClicked.connect(lambda _i: self.edit_selected())
         self.new_button.clicked.connect(lambda: self.new_episode())
         self.new_child_button.clicked.connect(lambda: self.new_child())
@@ -296,6 +299,7 @@ class EpisodesView(QWidget):
         self.count.setText(text)
         self.clear_button.setEnabled(not self.filters().is_clear())
         self.empty.setVisible(total == 0)
+        self._update_buttons()
         if not self.selected_id():
             self._show_detail(None)
 
@@ -489,9 +493,8 @@ class EpisodesView(QWidget):
             self.new_agreement.emit(row.uuid)
 
     def export_view(self) -> None:
-        name, _filter = QFileDialog.getSaveFileName(
-            self, self.tr("Export the placements shown"), "placements.xlsx",
-            self.tr("Excel workbook (*.xlsx);;CSV (*.csv)"))
+        name = save_file_name(self, self.tr("Export the placements shown"), "placements.xlsx",
+                              self.tr("Excel workbook (*.xlsx);;CSV (*.csv)"))
         if name:
             self.export_to(name)
 

@@ -6,18 +6,11 @@ import contextlib
 import datetime as dt
 import uuid
 
-from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
-    QDoubleSpinBox,
-    QLineEdit,
-    QPlainTextEdit,
-    QSpinBox,
-    QWidget,
-)
+from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QPlainTextEdit, QWidget
 
 from ...db import Database
 from ...errors import ValidationError
+from ...models import Child, PlacementEpisode
 from ...models.enums import (
     CategoryOfNeed,
     CommissioningRoute,
@@ -30,6 +23,7 @@ from ...models.enums import (
     ReasonPlaceChange,
     Sex,
 )
+from ...services.common.limits import max_length
 from ...services.placements.episodes import (
     ChildForm,
     EpisodeForm,
@@ -41,7 +35,16 @@ from ...services.placements.episodes import (
     validate_child,
     validate_episode,
 )
-from ..common.form_base import DateField, FormDialog, code_combo, combo_value, set_combo
+from ..common.fields import fill
+from ..common.form_base import (
+    Combo,
+    DateField,
+    FormDialog,
+    NumberField,
+    code_combo,
+    combo_value,
+    set_combo,
+)
 
 URN_TIP = "Unique Reference Number given by Ofsted, e.g. SC469688"
 UASC_TIP = "Unaccompanied asylum-seeking child"
@@ -58,17 +61,19 @@ class ChildDialog(FormDialog):
         self.db, self.today, self.child_id = db, today, child_id
         self.case_ref = QLineEdit()
         self.case_ref.setPlaceholderText(self.tr("The council's case reference, e.g. 566910"))
-        self.date_of_birth = DateField(optional=True, label=self.tr("Known"))
+        self.case_ref.setMaxLength(max_length(Child.case_ref) or 40)
+        self.date_of_birth = DateField(optional=True, label=self.tr("Date of birth"))
         self.sex = code_combo(Sex.choices(), blank=self.tr("Not recorded"))
         self.ethnicity = code_combo(Ethnicity.choices(), blank=self.tr("Not recorded"))
         self.uasc = QCheckBox(self.tr("Unaccompanied asylum-seeking child (UASC)"))
         self.disability = QCheckBox(self.tr("Has a disability"))
         self.legal_status = code_combo(LegalStatus.choices(), blank=self.tr("Not recorded"))
         self.home_postcode = QLineEdit()
-        self.needs_level = QSpinBox()
-        self.needs_level.setRange(0, 5)
-        self.needs_level.setSpecialValueText(self.tr("Not assessed"))
+        self.home_postcode.setMaxLength(max_length(Child.home_postcode) or 10)
+        self.needs_level = NumberField(1, 5, optional=True, blank_text=self.tr("Not assessed"),
+                                       what=self.tr("the needs level"))
         self.personal_adviser = QLineEdit()
+        self.personal_adviser.setMaxLength(max_length(Child.personal_adviser) or 100)
         self.notes = QPlainTextEdit()
         self.notes.setTabChangesFocus(True)
         self.notes.setFixedHeight(60)
@@ -94,16 +99,16 @@ class ChildDialog(FormDialog):
         self.ready()
 
     def _load(self, f: ChildForm) -> None:
-        self.case_ref.setText(f.case_ref)
+        fill(self.case_ref, f.case_ref)
         self.date_of_birth.set_value(f.date_of_birth)
         set_combo(self.sex, f.sex.value if f.sex else "")
         set_combo(self.ethnicity, f.ethnicity)
         self.uasc.setChecked(f.uasc)
         self.disability.setChecked(f.disability)
         set_combo(self.legal_status, f.legal_status)
-        self.home_postcode.setText(f.home_postcode or "")
-        self.needs_level.setValue(f.needs_level or 0)
-        self.personal_adviser.setText(f.personal_adviser or "")
+        fill(self.home_postcode, f.home_postcode)
+        self.needs_level.set_value(f.needs_level)
+        fill(self.personal_adviser, f.personal_adviser)
         self.notes.setPlainText(f.notes or "")
 
     def form(self) -> ChildForm:
@@ -113,7 +118,7 @@ class ChildDialog(FormDialog):
             sex=Sex(sex) if sex else None, ethnicity=combo_value(self.ethnicity),
             uasc=self.uasc.isChecked(), disability=self.disability.isChecked(),
             legal_status=combo_value(self.legal_status), home_postcode=_text(self.home_postcode),
-            needs_level=self.needs_level.value() or None,
+            needs_level=self.needs_level.value(),
             personal_adviser=_text(self.personal_adviser),
             notes=self.notes.toPlainText().strip() or None)
 
@@ -131,7 +136,7 @@ class EpisodeDialog(FormDialog):
                  child_id: uuid.UUID | None = None, parent: QWidget | None = None) -> None:
         super().__init__("Edit placement" if episode_id else "New placement", parent)
         self.db, self.episode_id = db, episode_id
-        self.child = QComboBox()
+        self.child = Combo()
         self.child.setEditable(True)
         self.child.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         line = self.child.lineEdit()
@@ -141,19 +146,20 @@ class EpisodeDialog(FormDialog):
         self.child_text.textEdited.connect(self._find_children)
         self._find_children("")
         self.start_date = DateField()
-        self.end_date = DateField(optional=True, label=self.tr("Ended"))
+        self.end_date = DateField(optional=True, label=self.tr("End date"))
         self.placement_type = code_combo(PlacementType.choices(), blank=self.tr("Choose…"))
         self.placement_type.setToolTip(self.tr(
             "SSDA903 PLACE code; care leavers' accommodation types are at the end"))
         self.urn = QLineEdit()
+        self.urn.setMaxLength(max_length(PlacementEpisode.urn) or 20)
         self.place_provider = code_combo(PlaceProvider.choices(), blank=self.tr("Not recorded"))
         self.placement_postcode = QLineEdit()
+        self.placement_postcode.setMaxLength(max_length(PlacementEpisode.placement_postcode)
+                                             or 10)
         self.placement_postcode.setPlaceholderText(self.tr("Taken from the setting if blank"))
         self.distance_entered = QCheckBox(self.tr("Enter the distance by hand"))
-        self.distance_miles = QDoubleSpinBox()
-        self.distance_miles.setRange(0, 1000)
-        self.distance_miles.setDecimals(1)
-        self.distance_miles.setSuffix(self.tr(" miles"))
+        self.distance_miles = NumberField(0, 1000, decimals=1, suffix=self.tr("miles"),
+                                          what=self.tr("the distance"))
         self.distance_miles.setEnabled(False)
         self.distance_entered.toggled.connect(self.distance_miles.setEnabled)
         self.route = code_combo(CommissioningRoute.choices(), blank=self.tr("Not recorded"),
@@ -238,11 +244,11 @@ class EpisodeDialog(FormDialog):
             self.start_date.set_value(f.start_date)
         self.end_date.set_value(f.end_date)
         set_combo(self.placement_type, f.placement_type)
-        self.urn.setText(f.urn or "")
+        fill(self.urn, f.urn)
         set_combo(self.place_provider, f.place_provider)
-        self.placement_postcode.setText(f.placement_postcode or "")
+        fill(self.placement_postcode, f.placement_postcode)
         self.distance_entered.setChecked(f.distance_entered)
-        self.distance_miles.setValue(f.distance_miles or 0)
+        self.distance_miles.set_value(f.distance_miles)
         set_combo(self.route, f.commissioning_route.value if f.commissioning_route else "")
         self.route_reason.setPlainText(f.route_reason or "")
         set_combo(self.rne, f.reason_new_episode)

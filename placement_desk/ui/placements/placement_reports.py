@@ -9,8 +9,6 @@ from typing import Any
 import shiboken6
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import (
-    QComboBox,
-    QFileDialog,
     QFrame,
     QHBoxLayout,
     QHeaderView,
@@ -29,7 +27,8 @@ from ...services.agreements.costs import CostRow, total, weeks_and_spend
 from ...services.common.formatting import date_long, money
 from ...services.common.settings_store import COUNCIL_AREA, read_setting
 from ...services.placements.care_leavers import CareLeaverTables, Table, care_leaver_tables
-from ..common.form_base import DateField
+from ..common.file_dialogs import save_file_name
+from ..common.form_base import Combo, DateField
 
 GROUPS = (("provider", "Provider"), ("setting", "Setting"), ("placement_type", "Placement type"),
           ("route", "Commissioning route"), ("child", "Child"))
@@ -123,7 +122,11 @@ class SpendView(QWidget):
         self.end.set_value(dt.date(start.year + 1, 4, 1))
         self.end.setToolTip(self.tr("The period stops the day before this date: 01/04 to "
                                     "01/04 is one financial year"))
-        self.group = QComboBox()
+        for field, name in ((self.start, self.tr("Period from")),
+                            (self.end, self.tr("Period up to"))):
+            field.set_compact()
+            field.setAccessibleName(name)
+        self.group = Combo()
         for value, label in GROUPS:
             self.group.addItem(label, value)
         self.group.setCurrentIndex(max(0, self.group.findData(
@@ -157,7 +160,11 @@ class SpendView(QWidget):
         start, end = self.start.value(), self.end.value()
         group = str(self.group.currentData())
         self.settings.setValue("placements/spend/group", group)
-        assert start is not None and end is not None
+        for field in (self.start, self.end):
+            field.show_problem()
+        if start is None or end is None:
+            self.message.setText(self.tr("Enter both dates of the period as dd/mm/yyyy."))
+            return
         if end <= start:
             self.message.setText(self.tr("The period must end after it starts."))
             return
@@ -191,9 +198,8 @@ class SpendView(QWidget):
             "spend.").format(start=date_long(start), end=date_long(end)))
 
     def export(self) -> None:
-        name, _f = QFileDialog.getSaveFileName(self, self.tr("Export weeks and spend"),
-                                               "weeks-and-spend.xlsx",
-                                               self.tr("Excel workbook (*.xlsx);;CSV (*.csv)"))
+        name = save_file_name(self, self.tr("Export weeks and spend"), "weeks-and-spend.xlsx",
+                              self.tr("Excel workbook (*.xlsx);;CSV (*.csv)"))
         if name:
             self.export_to(name)
 
@@ -218,6 +224,8 @@ class CareLeaversView(QWidget):
         """Runs the reading in a worker; with no task runner, at once."""
         self.on = DateField()
         self.on.set_value(today)
+        self.on.set_compact()
+        self.on.setAccessibleName(self.tr("Young people aged 16 to 25 on"))
         self.on.on_change(self.refresh)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
@@ -253,7 +261,9 @@ class CareLeaversView(QWidget):
 
     def refresh(self) -> None:
         """Read the tables for the chosen day (in a worker when it can)."""
-        on = self.on.value() or dt.date.today()
+        on = self.on.value()
+        if on is None:  # still being typed, or not a date: the field says which
+            return
 
         def read() -> tuple[CareLeaverTables, bool]:
             return (care_leaver_tables(self.db, on), bool(read_setting(self.db, COUNCIL_AREA)))

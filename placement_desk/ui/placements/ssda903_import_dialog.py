@@ -14,7 +14,6 @@ from typing import Any
 from PySide6.QtCore import QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -28,7 +27,10 @@ from PySide6.QtWidgets import (
 from ...db import Database
 from ...errors import UserError
 from ...progress import TaskState
+from ..common.elide import ElidedTipDelegate, cap_columns
+from ..common.file_dialogs import open_file_name, save_file_name
 from ..common.import_task_dialog import ImportTaskDialog
+from ..common.list_table import ROW_HEIGHT
 from ..common.rows import SORT_ROLE, Column, RowTableModel
 
 FILE_FILTER = "SSDA903 files (*.csv *.xlsx);;All files (*)"
@@ -87,6 +89,11 @@ class Ssda903ImportDialog(ImportTaskDialog):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.horizontalHeader().setSectionResizeMode(
             QHeaderView.ResizeMode.Interactive)
+        self.table.setItemDelegate(ElidedTipDelegate(self.table))
+        self.table.verticalHeader().setDefaultSectionSize(ROW_HEIGHT)
+        # At least eight rows: never squeezed to one line under a long summary.
+        self.table.setMinimumHeight(8 * self.table.verticalHeader().defaultSectionSize()
+                                    + self.table.horizontalHeader().sizeHint().height() + 4)
         self.table.setVisible(False)
         self.save_button = QPushButton(self.tr("Save report as Excel…"))
         self.save_button.setToolTip(self.tr("Write every problem (file, row, column, value, "
@@ -125,7 +132,7 @@ class Ssda903ImportDialog(ImportTaskDialog):
         choose.setAccessibleName(title)
 
         def pick() -> None:
-            path, _ = QFileDialog.getOpenFileName(self, title, edit.text(), FILE_FILTER)
+            path = open_file_name(self, title, FILE_FILTER, edit.text().strip())
             if path:
                 edit.setText(path)
 
@@ -168,20 +175,36 @@ class Ssda903ImportDialog(ImportTaskDialog):
         self._show_problems(summary.problems)
 
     def summary_text(self, summary: Any) -> str:
+        errors = sum(1 for p in summary.problems if p.level == "error")
+        warnings = len(summary.problems) - errors
+        found = self.tr("{errors} errors and {warnings} warnings").format(
+            errors=f"{errors:,}", warnings=f"{warnings:,}")
+        if summary.rows_rejected == 0:
+            rows = self.tr("Every row was imported.")
+            if summary.problems:
+                rows += " " + self.tr(
+                    "The SSDA903 checks found {found} in the rows imported; they are listed "
+                    "below, to be put right in the records they came from.").format(
+                    found=found)
+        else:
+            rows = self.tr(
+                "{rejected} rows could not be used and were not imported ({header} in the "
+                "header file, {episodes} in the episodes file); every other row was "
+                "imported. All {found} are listed below with the reason.").format(
+                rejected=f"{summary.rows_rejected:,}",
+                header=f"{summary.header_rows_rejected:,}",
+                episodes=f"{summary.episode_rows_rejected:,}", found=found)
         return "\n".join([
             self.tr("Files: {header} and {episodes}").format(
-                header=summary.header_file, episodes=summary.episodes_file),
+                header=Path(summary.header_file).name or summary.header_file,
+                episodes=Path(summary.episodes_file).name or summary.episodes_file),
             self.tr("Children: {new} new, {updated} updated, {unchanged} unchanged").format(
                 new=f"{summary.children_new:,}", updated=f"{summary.children_updated:,}",
                 unchanged=f"{summary.children_unchanged:,}"),
             self.tr("Episodes: {new} new, {updated} updated, {unchanged} unchanged").format(
                 new=f"{summary.episodes_new:,}", updated=f"{summary.episodes_updated:,}",
                 unchanged=f"{summary.episodes_unchanged:,}"),
-            self.tr("Rows not imported: {rejected} ({header} in the header file, {episodes} "
-                    "in the episodes file)").format(
-                rejected=f"{summary.rows_rejected:,}",
-                header=f"{summary.header_rows_rejected:,}",
-                episodes=f"{summary.episode_rows_rejected:,}"),
+            rows,
         ])
 
     def _show_problems(self, problems: list[Any]) -> None:
@@ -200,18 +223,19 @@ class Ssda903ImportDialog(ImportTaskDialog):
                 self.tr("{count} problems: {errors} errors, {warnings} warnings").format(
                     count=f"{len(problems):,}", errors=f"{errors:,}",
                     warnings=f"{len(problems) - errors:,}"))
+        self.preferred_width = 1000 if problems else 0  # room for the reasons
         if problems:
-            self.table.resizeColumnsToContents()
+            cap_columns(self.table)
         self._update_buttons()
+        self.fit_to_content()
 
     # -- the report ----------------------------------------------------------------------
 
     def save_report_as(self) -> None:
         if self.summary is None:
             return
-        suggested = str(Path.home() / "SSDA903 import problems.xlsx")
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save report as Excel"),
-                                              suggested, REPORT_FILTER)
+        path = save_file_name(self, self.tr("Save report as Excel"),
+                              "SSDA903 import problems.xlsx", REPORT_FILTER)
         if path:
             if not path.lower().endswith(".xlsx"):
                 path += ".xlsx"

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtWidgets import (
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -21,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from ...db import Database
 from ...progress import TaskState
+from ..common.file_dialogs import open_file_names
 from ..common.import_task_dialog import ImportTaskDialog
 
 FILE_FILTER = "Ofsted files (*.csv *.xlsx *.ods);;All files (*)"
@@ -81,8 +81,7 @@ class OfstedImportDialog(ImportTaskDialog):
             self.files.addItem(path)
 
     def choose_files(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(self, self.tr("Choose Ofsted files"), "",
-                                                FILE_FILTER)
+        paths = open_file_names(self, self.tr("Choose Ofsted files"), FILE_FILTER)
         self.add_files(paths)
 
     def paths(self) -> list[Path]:

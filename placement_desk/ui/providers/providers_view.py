@@ -15,7 +15,6 @@ from PySide6.QtCore import QItemSelection, QModelIndex, QSettings, Qt, QTimer, S
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -31,6 +30,8 @@ from ...models.enums import Judgement, RegistrationStatus, RiskLevel, Sector, Se
 from ...services.common.formatting import date_short
 from ...services.register.listing import SettingRow, export_table, list_settings
 from ...services.register.settings import setting_detail
+from ..common.fields import Combo
+from ..common.file_dialogs import save_file_name
 from ..common.list_table import list_table
 from ..common.rows import ID_ROLE, Column, RowTableModel
 from ..common.shortcuts import local_shortcuts
@@ -97,7 +98,7 @@ class ProvidersView(QWidget):
             ("enhanced", self.tr("Any monitoring"),
              [("yes", "Enhanced monitoring"), ("no", "Normal monitoring")]),
         ):
-            combo = QComboBox()
+            combo = Combo()
             combo.addItem(label, "")
             for value, text in choices:
                 combo.addItem(text, value)
@@ -272,9 +273,8 @@ class ProvidersView(QWidget):
         return [self.proxy.index(r, 0).data(ROW_ROLE) for r in range(self.proxy.rowCount())]
 
     def export_view(self) -> None:
-        name, _filter = QFileDialog.getSaveFileName(
-            self, self.tr("Export the settings shown"), "settings.xlsx",
-            self.tr("Excel workbook (*.xlsx);;CSV (*.csv)"))
+        name = save_file_name(self, self.tr("Export the settings shown"), "settings.xlsx",
+                              self.tr("Excel workbook (*.xlsx);;CSV (*.csv)"))
         if name:
             self.export_to(name)
 

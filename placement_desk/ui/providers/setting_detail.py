@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from ...services.common.formatting import date_short
 from ...services.register.settings import SettingDetail
 from ..common.colours import colour
+from ..common.elide import ElidedLabel, ElidedTipDelegate, cap_columns
 
 
 def _table(headings: list[str], rows: list[list[str]]) -> QTableWidget:
@@ -27,12 +28,19 @@ def _table(headings: list[str], rows: list[list[str]]) -> QTableWidget:
     table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
     table.setTabKeyNavigation(False)
     table.setAlternatingRowColors(True)
+    table.setWordWrap(False)
+    table.setItemDelegate(ElidedTipDelegate(table))
     for r, row in enumerate(rows):
         for c, text in enumerate(row):
             table.setItem(r, c, QTableWidgetItem(text))
-    table.resizeColumnsToContents()
+    cap_columns(table)
     table.horizontalHeader().setStretchLastSection(True)
     return table
+
+
+def _short(text: str, limit: int = 80) -> str:
+    """A name for running text, cut short with "…" when very long."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _empty(text: str) -> QLabel:
@@ -99,12 +107,13 @@ class SettingDetailTabs(QTabWidget):
         self.clear()
         overview = QWidget()
         form = QFormLayout(overview)
-        form.addRow(self.tr("Name:"), QLabel(d.name))
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.addRow(self.tr("Name:"), ElidedLabel(d.name))
         form.addRow(self.tr("URN:"), QLabel(d.urn or self.tr("None (unregulated)")))
         form.addRow(self.tr("Type:"), QLabel(d.setting_type.label))
-        form.addRow(self.tr("Provider:"), QLabel(d.provider_name or "–"))
+        form.addRow(self.tr("Provider:"), ElidedLabel(d.provider_name or "–"))
         form.addRow(self.tr("Status:"), QLabel(d.registration_status.label))
-        form.addRow(self.tr("Address:"), QLabel(d.address or "–"))
+        form.addRow(self.tr("Address:"), ElidedLabel(d.address or "–"))
         judged = (f"{d.latest_judgement.label} ({date_short(d.latest_inspection_date)})"
                   if d.latest_judgement else self.tr("Not yet judged"))
         form.addRow(self.tr("Latest judgement:"), QLabel(judged))
@@ -155,7 +164,7 @@ class SettingDetailTabs(QTabWidget):
             summary = QLabel(self.tr(
                 "{name}: {n} settings, {places} places, {children} children placed today; "
                 "{good} of {judged} judged settings Good or Outstanding; {actions} open "
-                "actions.").format(name=totals.name, n=len(totals.settings),
+                "actions.").format(name=_short(totals.name), n=len(totals.settings),
                                    places=totals.places, children=totals.children_placed,
                                    good=totals.good_or_better, judged=totals.judged,
                                    actions=totals.open_actions))

@@ -4,42 +4,24 @@ from __future__ import annotations
 
 import uuid
 
-from PySide6.QtCore import QDate
-from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
-    QDateEdit,
-    QDialogButtonBox,
-    QFormLayout,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QSpinBox,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QLineEdit, QWidget
 
 from ...db import Database
-from ...errors import ValidationError
 from ...models.enums import RegistrationStatus, Sector, SettingType
-from ...services.register.settings import SettingForm, load_form, save_setting, validate_setting
-from ..common.form_base import CheckedDialog, error_label, to_date, to_qdate
+from ...services.common.limits import max_length
+from ...services.register.settings import (
+    SETTING_TEXT,
+    SettingForm,
+    load_form,
+    save_setting,
+    validate_setting,
+)
+from ..common.fields import fill
+from ..common.form_base import Combo, DateField, FormDialog, NumberField
 
 
-def _date_edit() -> tuple[QCheckBox, QDateEdit]:
-    edit = QDateEdit()
-    edit.setDisplayFormat("dd/MM/yyyy")
-    edit.setCalendarPopup(True)
-    edit.setDate(QDate.currentDate())
-    known = QCheckBox()
-    known.toggled.connect(edit.setEnabled)
-    edit.setEnabled(False)
-    return known, edit
-
-
-class SettingDialog(CheckedDialog):
-    """Ctrl+S or Save stores the setting; Escape cancels."""
+class SettingDialog(FormDialog):
+    """Ctrl+S or Save stores the setting; Escape cancels (asking first if changed)."""
 
     FIELDS = ("name", "urn", "setting_type", "sector", "places", "registration_status",
               "registration_date", "closed_date", "address1", "address2", "town", "postcode",
@@ -47,112 +29,72 @@ class SettingDialog(CheckedDialog):
 
     def __init__(self, db: Database, setting_id: uuid.UUID | None = None,
                  parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__("Edit setting" if setting_id else "New setting", parent)
         self.db = db
         self.setting_id = setting_id
-        self.saved_id: uuid.UUID | None = None
-        self.setWindowTitle(self.tr("Edit setting") if setting_id else self.tr("New setting"))
         self.name = QLineEdit()
         self.urn = QLineEdit()
-        self.urn.setToolTip(self.tr("Unique Reference Number given by Ofsted, e.g. SC469688"))
-        self.setting_type = QComboBox()
+        self.setting_type = Combo()
         for value, label in SettingType.choices():
             self.setting_type.addItem(label, value)
-        self.sector = QComboBox()
+        self.sector = Combo()
         self.sector.addItem(self.tr("Not known"), "")
         for value, label in Sector.choices():
             self.sector.addItem(label, value)
-        self.places = QSpinBox()
-        self.places.setRange(0, 999)
-        self.places.setSpecialValueText(self.tr("Not known"))
-        self.registration_status = QComboBox()
+        self.places = NumberField(0, 999, optional=True, blank_text=self.tr("Not known"),
+                                  what=self.tr("the number of places"))
+        self.registration_status = Combo()
         for value, label in RegistrationStatus.choices():
             self.registration_status.addItem(label, value)
-        self.reg_known, self.registration_date = _date_edit()
-        self.closed_known, self.closed_date = _date_edit()
+        self.registration_date = DateField(optional=True)
+        self.closed_date = DateField(optional=True)
         self.address1, self.address2, self.town = QLineEdit(), QLineEdit(), QLineEdit()
         self.postcode = QLineEdit()
         self.local_authority, self.region = QLineEdit(), QLineEdit()
-        self.errors: dict[str, QLabel] = {}
-        form = QFormLayout()
-        rows: list[tuple[str, str, QWidget]] = [
-            ("name", self.tr("Name *"), self.name), ("urn", self.tr("URN"), self.urn),
-            ("setting_type", self.tr("Type *"), self.setting_type),
-            ("sector", self.tr("Sector"), self.sector), ("places", self.tr("Places"), self.places),
-            ("registration_status", self.tr("Registration status"), self.registration_status),
-            ("registration_date", self.tr("Registered on"),
-             self._pair(self.reg_known, self.registration_date)),
-            ("closed_date", self.tr("Closed on"), self._pair(self.closed_known, self.closed_date)),
-            ("address1", self.tr("Address"), self.address1),
-            ("address2", "", self.address2), ("town", self.tr("Town"), self.town),
-            ("postcode", self.tr("Postcode"), self.postcode),
-            ("local_authority", self.tr("Local authority"), self.local_authority),
-            ("region", self.tr("Region"), self.region),
-        ]
-        for key, label, widget in rows:
-            error = error_label(f"error_{key}")
-            self.errors[key] = error
-            holder = QWidget()
-            v = QVBoxLayout(holder)
-            v.setContentsMargins(0, 0, 0, 0)
-            v.addWidget(widget)
-            v.addWidget(error)
-            form.addRow(label, holder)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
-                                        | QDialogButtonBox.StandardButton.Cancel)
-        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
-        save_shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self)
-        save_shortcut.activated.connect(self.save)
-        note = QLabel(self.tr("* required"))
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(note)
-        layout.addWidget(self.buttons)
+        for key, edit in (("name", self.name), ("urn", self.urn), ("address1", self.address1),
+                          ("address2", self.address2), ("town", self.town),
+                          ("postcode", self.postcode),
+                          ("local_authority", self.local_authority), ("region", self.region)):
+            edit.setMaxLength(max_length(SETTING_TEXT[key][1]) or 32767)
+        for key, label, widget, tip in (
+                ("name", self.tr("Name *"), self.name, ""),
+                ("urn", self.tr("URN"), self.urn,
+                 self.tr("Unique Reference Number given by Ofsted, e.g. SC469688")),
+                ("setting_type", self.tr("Type *"), self.setting_type, ""),
+                ("sector", self.tr("Sector"), self.sector, ""),
+                ("places", self.tr("Places"), self.places, ""),
+                ("registration_status", self.tr("Registration status"),
+                 self.registration_status, ""),
+                ("registration_date", self.tr("Registered on"), self.registration_date, ""),
+                ("closed_date", self.tr("Closed on"), self.closed_date, ""),
+                ("address1", self.tr("Address"), self.address1, ""),
+                ("address2", "", self.address2, ""),
+                ("town", self.tr("Town"), self.town, ""),
+                ("postcode", self.tr("Postcode"), self.postcode, ""),
+                ("local_authority", self.tr("Local authority"), self.local_authority, ""),
+                ("region", self.tr("Region"), self.region, "")):
+            self.add_row(key, label, widget, tip)
         if setting_id is not None:
             self._load(load_form(db, setting_id))
-        for widget in (self.name, self.urn, self.postcode, self.address1, self.town,
-                       self.local_authority, self.region, self.address2):
-            widget.textChanged.connect(self.revalidate)
-        for combo in (self.setting_type, self.sector, self.registration_status):
-            combo.currentIndexChanged.connect(self.revalidate)
-        for edit in (self.registration_date, self.closed_date):
-            edit.dateChanged.connect(self.revalidate)
-        for box in (self.reg_known, self.closed_known):
-            box.toggled.connect(self.revalidate)
-        self.places.valueChanged.connect(self.revalidate)
-        self.revalidate()
-
-    @staticmethod
-    def _pair(box: QCheckBox, edit: QDateEdit) -> QWidget:
-        holder = QWidget()
-        h = QHBoxLayout(holder)
-        h.setContentsMargins(0, 0, 0, 0)
-        h.addWidget(box)
-        h.addWidget(edit, 1)
-        return holder
+        self.ready()
 
     def _load(self, f: SettingForm) -> None:
-        self.name.setText(f.name)
-        self.urn.setText(f.urn or "")
+        fill(self.name, f.name)
+        fill(self.urn, f.urn)
         self.setting_type.setCurrentIndex(self.setting_type.findData(f.setting_type.value))
         self.sector.setCurrentIndex(max(0, self.sector.findData(f.sector.value if f.sector
                                                                 else "")))
-        self.places.setValue(f.places or 0)
+        self.places.set_value(f.places)
         self.registration_status.setCurrentIndex(
             self.registration_status.findData(f.registration_status.value))
-        for known, edit, value in ((self.reg_known, self.registration_date, f.registration_date),
-                                   (self.closed_known, self.closed_date, f.closed_date)):
-            known.setChecked(value is not None)
-            if value is not None:
-                edit.setDate(to_qdate(value))
-        self.address1.setText(f.address1 or "")
-        self.address2.setText(f.address2 or "")
-        self.town.setText(f.town or "")
-        self.postcode.setText(f.postcode or "")
-        self.local_authority.setText(f.local_authority or "")
-        self.region.setText(f.region or "")
+        self.registration_date.set_value(f.registration_date)
+        self.closed_date.set_value(f.closed_date)
+        fill(self.address1, f.address1)
+        fill(self.address2, f.address2)
+        fill(self.town, f.town)
+        fill(self.postcode, f.postcode)
+        fill(self.local_authority, f.local_authority)
+        fill(self.region, f.region)
 
     def form(self) -> SettingForm:
         def text(edit: QLineEdit) -> str | None:
@@ -162,20 +104,13 @@ class SettingDialog(CheckedDialog):
             name=self.name.text(), urn=text(self.urn),
             setting_type=SettingType(self.setting_type.currentData()),
             sector=Sector(self.sector.currentData()) if self.sector.currentData() else None,
-            places=self.places.value() or None,
+            places=self.places.value(),
             registration_status=RegistrationStatus(self.registration_status.currentData()),
-            registration_date=to_date(self.registration_date)
-            if self.reg_known.isChecked() else None,
-            closed_date=to_date(self.closed_date) if self.closed_known.isChecked() else None,
+            registration_date=self.registration_date.value(),
+            closed_date=self.closed_date.value(),
             address1=text(self.address1), address2=text(self.address2), town=text(self.town),
             postcode=text(self.postcode), local_authority=text(self.local_authority),
             region=text(self.region))
-
-    def show_error(self, error: ValidationError | None) -> None:
-        for key, label in self.errors.items():
-            show = error is not None and error.field == key
-            label.setVisible(show)
-            label.setText(error.message if show and error else "")
 
     def check(self) -> None:
         validate_setting(self.db, self.form(), self.setting_id)

@@ -9,7 +9,6 @@ import uuid
 
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -27,6 +26,8 @@ from ...services.common.formatting import date_long, date_short
 from ...services.qa.actions import ActionRow, change_status
 from ...services.qa.visits import VisitRecord
 from ..common.colours import colour
+from ..common.fields import Combo
+from ..common.form_base import DiscardGuard
 from .plan_visit_dialog import fit_height
 from .visit_dialog import ask_letter_path, letter_file_name, write_letter
 
@@ -55,7 +56,7 @@ def _short(text: str, limit: int = 50) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-class ChangeStatusDialog(QDialog):
+class ChangeStatusDialog(DiscardGuard):
     """Move the chosen actions to one status with a note; the others are named and kept."""
 
     def __init__(self, db: Database, rows: list[ActionRow], by: str,
@@ -66,7 +67,7 @@ class ChangeStatusDialog(QDialog):
         self.refused: list[str] = []
         self.setWindowTitle(self.tr("Change the status of {n} actions").format(n=len(rows))
                             if len(rows) != 1 else self.tr("Change the status of an action"))
-        self.status = QComboBox()
+        self.status = Combo()
         for status in TARGETS:
             self.status.addItem(status.label, status.value)
         self.status.setAccessibleName(self.tr("New status"))
@@ -110,6 +111,8 @@ class ChangeStatusDialog(QDialog):
         self.setMinimumWidth(560)
         self.status.currentIndexChanged.connect(lambda _i: self._preview())
         self.note.textChanged.connect(lambda: self._error(self.note_error, ""))
+        self.note.textChanged.connect(self.mark_dirty)
+        self.status.activated.connect(self.mark_dirty)
         self._preview()
         self.status.setFocus()
 
@@ -162,6 +165,7 @@ class ChangeStatusDialog(QDialog):
             self._error(label, exc.message)
             return
         self.refused = refused
+        self.dirty = False
         self.accept()
 
 

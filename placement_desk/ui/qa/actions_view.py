@@ -41,6 +41,7 @@ from ...services.qa.actions import ActionRow, list_actions
 from ...services.qa.visits import load_visit
 from ...services.register.settings import setting_detail
 from ..common.colours import colour
+from ..common.fields import Combo
 from ..common.list_table import list_table
 from ..common.rows import ROW_ROLE, SORT_ROLE, Column, Index, RowTableModel
 from ..common.shortcuts import local_shortcuts
@@ -178,10 +179,10 @@ class ActionsView(QWidget):
                                        "or provider"))
         self.search.setClearButtonEnabled(True)
         self.search.setAccessibleName(self.tr("Search actions"))
-        self.owner = QComboBox()
-        self.provider = QComboBox()
-        self.status = QComboBox()
-        self.due = QComboBox()
+        self.owner = Combo()
+        self.provider = Combo()
+        self.status = Combo()
+        self.due = Combo()
         self.owner.addItem(self.tr("Any owner"), "")
         self.provider.addItem(self.tr("Any provider"), "")
         self.status.addItem(self.tr("Any status"), "")

@@ -15,7 +15,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -35,6 +34,7 @@ from ...services.qa.coverage import (
     financial_year_of,
     planned_vs_done,
 )
+from ..common.fields import Combo
 from ..context import AppContext
 
 PREFIX = "qa/coverage/"
@@ -153,7 +153,7 @@ class CoverageView(QWidget):
         left.addWidget(self.overall_caption)
         left.addWidget(self.by_type)
         left.addStretch(1)
-        self.year = QComboBox()
+        self.year = Combo()
         self.year.setAccessibleName(self.tr("Financial year"))
         self.year.currentIndexChanged.connect(lambda _i: self._year_changed())
         self.quarter_table = _table([self.tr("Quarter"), self.tr("Planned"), self.tr("Done"),

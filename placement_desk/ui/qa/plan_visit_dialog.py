@@ -11,11 +11,10 @@ import datetime as dt
 import uuid
 from collections.abc import Sequence
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -29,20 +28,16 @@ from ...errors import ValidationError
 from ...models.enums import QaVisitType
 from ...services.common.formatting import date_long, date_short
 from ...services.qa.schedule import Officer, assign_officer, plan_visit, qa_officers
-from ..common.colours import colour
+from ..common.fields import Combo, DateField, error_label
+from ..common.form_base import DiscardGuard
 
 
 def _error_label() -> QLabel:
-    label = QLabel()
-    label.setWordWrap(True)
-    label.setStyleSheet(f"color: {colour('red').name()};")
-    label.setVisible(False)
-    return label
+    return error_label()
 
 
 def _show_error(label: QLabel, text: str) -> None:
     label.setText(text)
-    label.setVisible(bool(text))
     fit_height(label.window())
 
 
@@ -60,7 +55,7 @@ def fit_height(window: QWidget) -> None:
 def officer_combo(officers: Sequence[Officer], nobody: str,
                   current: uuid.UUID | None = None) -> QComboBox:
     """A combo of officers; the first item (data None) is ``nobody``."""
-    combo = QComboBox()
+    combo = Combo()
     combo.addItem(nobody, None)
     for officer in officers:
         combo.addItem(officer.name, officer.id)
@@ -136,7 +131,7 @@ class AssignOfficerDialog(QDialog):
         self.accept()
 
 
-class PlanVisitDialog(QDialog):
+class PlanVisitDialog(DiscardGuard):
     """Put a visit to one setting in the diary: date (dd/mm/yyyy), officer and type."""
 
     def __init__(self, db: Database, setting_id: uuid.UUID, name: str,
@@ -155,16 +150,16 @@ class PlanVisitDialog(QDialog):
         self.about = QLabel(about)
         self.about.setWordWrap(True)
         start = max(self.today, next_due) if next_due else self.today
-        self.planned_date = QDateEdit(QDate(start.year, start.month, start.day))
-        self.planned_date.setDisplayFormat("dd/MM/yyyy")
-        self.planned_date.setCalendarPopup(True)
+        self.planned_date = DateField()
+        self.planned_date.set_value(start)
         self.planned_date.setAccessibleName(self.tr("Planned date"))
+        self.planned_date.detach_error()
         self.date_error = _error_label()
         self.officer = officer_combo(_load_officers(db), self.tr("Not decided yet"),
                                      officer)
         self.officer.setAccessibleName(self.tr("Lead officer"))
         self.officer_error = _error_label()
-        self.visit_type = QComboBox()
+        self.visit_type = Combo()
         self.visit_type.addItem(self.tr("Not decided yet"), "")
         for value, label in QaVisitType.choices():
             self.visit_type.addItem(label, value)
@@ -184,7 +179,13 @@ class PlanVisitDialog(QDialog):
         save = QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self)
         save.setContext(Qt.ShortcutContext.WindowShortcut)
         save.activated.connect(self.save)
-        self.planned_date.dateChanged.connect(lambda _d: self.check())
+        self._shown = False
+        """True while the date's problem is on screen (kept up to date as it is typed)."""
+        self.planned_date.changed.connect(lambda: self.check())
+        self.planned_date.edit.editingFinished.connect(lambda: self.check(show=True))
+        self.planned_date.edit.textEdited.connect(self.mark_dirty)
+        for combo in (self.officer, self.visit_type):
+            combo.activated.connect(self.mark_dirty)
         self.officer.currentIndexChanged.connect(lambda _i: _show_error(self.officer_error, ""))
         layout = QVBoxLayout(self)
         layout.addWidget(self.about)
@@ -192,35 +193,41 @@ class PlanVisitDialog(QDialog):
         layout.addWidget(self.buttons)
         self.setMinimumWidth(480)
         self.planned_date.setFocus()
-        self.check()
+        self.check(show=True)
 
-    def date(self) -> dt.date:
-        d = self.planned_date.date()
-        return dt.date(d.year(), d.month(), d.day())
+    def date(self) -> dt.date | None:
+        return self.planned_date.value()
 
-    def check(self) -> bool:
-        """The date rule, checked as the user types; Plan visit waits until it is met."""
-        message = ""
-        if self.date() < self.today:
+    def check(self, show: bool = False) -> bool:
+        """The date rule, checked as the user types and shown once the date has been left
+        (or on Plan visit); Plan visit waits while a problem is showing."""
+        message = self.planned_date.problem() or ""
+        day = self.date()
+        if not message and day is not None and day < self.today:
             message = self.tr("{day} is in the past: choose today ({today}) or a later "
-                              "date.").format(day=date_short(self.date()),
+                              "date.").format(day=date_short(day),
                                               today=date_short(self.today))
-        _show_error(self.date_error, message)
-        self.save_button.setEnabled(not message)
+        shown = show or self._shown or not message
+        if shown:
+            self._shown = bool(message)
+            _show_error(self.date_error, message)
+        self.save_button.setEnabled(not (message and shown))
         return not message
 
     def save(self) -> None:
-        if not self.check():
+        day = self.date()
+        if not self.check(show=True) or day is None:
             return
         kind = self.visit_type.currentData()
         officer = self.officer.currentData()
         try:
             self.visit_id = plan_visit(
-                self.db, self.setting_id, self.date(),
+                self.db, self.setting_id, day,
                 officer if isinstance(officer, uuid.UUID) else None,
                 QaVisitType(kind) if kind else None, today=self.today)
         except ValidationError as exc:
             label = self.officer_error if exc.field == "officer" else self.date_error
             _show_error(label, exc.message)
             return
+        self.dirty = False
         self.accept()

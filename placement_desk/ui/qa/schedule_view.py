@@ -15,11 +15,11 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
-    QComboBox,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -37,7 +37,14 @@ from ...services.qa.schedule import (
     qa_officers,
     schedule_rows,
 )
-from ...services.qa.visits import open_drafts, start_visit
+from ...services.qa.visits import (
+    DraftRow,
+    discard_draft,
+    draft_for_setting,
+    open_drafts,
+    start_visit,
+)
+from ..common.fields import Combo
 from ..common.list_table import list_table
 from ..common.rows import ID_ROLE, ROW_ROLE, Column, RowTableModel
 from ..common.shortcuts import local_shortcuts
@@ -91,13 +98,13 @@ class QaScheduleView(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.today = dt.date.today()
-        self.view = QComboBox()
+        self.view = Combo()
         for key, label in VIEWS:
             self.view.addItem(self.tr(label), key)
         self.view.setCurrentIndex(max(0, self.view.findData(
             ctx.settings.value(PREFIX + "view", ctx.settings.value("qa/view", "overdue")))))
         self.view.setAccessibleName(self.tr("Which settings to list"))
-        self.officer = QComboBox()
+        self.officer = Combo()
         self.officer.setAccessibleName(self.tr("QA officer"))
         self.officer.setToolTip(self.tr("Show one officer's settings, or the unassigned ones"))
         self.officer.addItem(self.tr("Any officer"), "")
@@ -125,16 +132,27 @@ class QaScheduleView(QWidget):
         for button in (self.record_button, self.plan_button, self.assign_button,
                        self.letter_button):
             actions.addWidget(button)
+        self.draft_rows: list[DraftRow] = []
         self.model: RowTableModel[ScheduleRow] = RowTableModel(columns(lambda: self.today),
                                                                lambda r: r.setting_id)
         self.table = list_table(self.model, self.tr("Settings on the QA schedule"),
                                 (150, 75, 230, 58, 80, 140, 95, 100), many=True)
         self.table.doubleClicked.connect(lambda _i: self.record_visit())
-        self.drafts_label = QLabel(self.tr("Visits in progress (drafts): press Enter to resume"))
+        self.drafts_label = QLabel(self.tr("Visits in progress (drafts), last saved first: "
+                                           "press Enter to resume"))
         self.drafts = QListWidget()
         self.drafts.setAccessibleName(self.tr("Visits in progress"))
         self.drafts.setMaximumHeight(110)
+        self.drafts.setWordWrap(True)  # what each draft holds, read in full
         self.drafts.itemActivated.connect(self._resume_item)
+        self.resume_button = QPushButton(self.tr("Resume"))
+        self.resume_button.setToolTip(self.tr("Carry on recording the chosen visit (Enter)"))
+        self.discard_button = QPushButton(self.tr("Discard draft…"))
+        self.discard_button.setToolTip(self.tr(
+            "Throw away the chosen visit in progress; it is kept in the audit trail"))
+        self.resume_button.clicked.connect(self._resume_current)
+        self.discard_button.clicked.connect(self.discard_current)
+        self.drafts.currentRowChanged.connect(lambda _r: self._enable_drafts())
         self.message = QLabel()
         self.message.setWordWrap(True)
         layout = QVBoxLayout(self)
@@ -144,7 +162,14 @@ class QaScheduleView(QWidget):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.message)
         layout.addWidget(self.drafts_label)
-        layout.addWidget(self.drafts)
+        drafts_row = QHBoxLayout()
+        drafts_row.addWidget(self.drafts, 1)
+        draft_buttons = QVBoxLayout()
+        draft_buttons.addWidget(self.resume_button)
+        draft_buttons.addWidget(self.discard_button)
+        draft_buttons.addStretch(1)
+        drafts_row.addLayout(draft_buttons)
+        layout.addLayout(drafts_row)
         self.view.currentIndexChanged.connect(lambda _i: self.reload())
         self.officer.currentIndexChanged.connect(lambda _i: self.reload())
         self.record_button.clicked.connect(self.record_visit)
@@ -160,6 +185,8 @@ class QaScheduleView(QWidget):
         self.setTabOrder(self.assign_button, self.letter_button)
         self.setTabOrder(self.letter_button, self.table)
         self.setTabOrder(self.table, self.drafts)
+        self.setTabOrder(self.drafts, self.resume_button)
+        self.setTabOrder(self.resume_button, self.discard_button)
         self._enable()
 
     # -- data ----------------------------------------------------------------------
@@ -224,15 +251,29 @@ class QaScheduleView(QWidget):
         self._wanted_officer = ""
 
     def _reload_drafts(self) -> None:
+        current = self.drafts.currentItem()
+        keep = current.data(Qt.ItemDataRole.UserRole) if current is not None else None
         self.drafts.clear()
-        for draft in open_drafts(self.ctx.db):
-            item = QListWidgetItem(self.tr("{name} ({urn}), started {day}").format(
+        self.draft_rows = open_drafts(self.ctx.db)
+        for draft in self.draft_rows:
+            item = QListWidgetItem(self.tr("{name} ({urn}), {saved}: {holds}").format(
                 name=draft.setting_name, urn=draft.urn or self.tr("no URN"),
-                day=date_short(draft.visit_date)))
+                saved=draft.saved_text, holds=draft.holds))
             item.setData(Qt.ItemDataRole.UserRole, draft.visit_id)
+            item.setToolTip(item.text())
             self.drafts.addItem(item)
-        self.drafts_label.setVisible(self.drafts.count() > 0)
-        self.drafts.setVisible(self.drafts.count() > 0)
+            if draft.visit_id == keep:
+                self.drafts.setCurrentItem(item)
+        shown = self.drafts.count() > 0
+        for widget in (self.drafts_label, self.drafts, self.resume_button,
+                       self.discard_button):
+            widget.setVisible(shown)
+        self._enable_drafts()
+
+    def _enable_drafts(self) -> None:
+        chosen = self.drafts.currentItem() is not None
+        self.resume_button.setEnabled(chosen)
+        self.discard_button.setEnabled(chosen)
 
     def _enable(self) -> None:
         n = len(self.selected_ids())
@@ -318,17 +359,60 @@ class QaScheduleView(QWidget):
         self.changed.emit()
 
     def record_visit(self) -> VisitDialog | None:
+        """Record a visit to the chosen setting: its visit in progress if it has one (never
+        a second, blank one), else the visit planned, else a new visit."""
         ids = self.selected_ids()
         if len(ids) != 1:
             self.message.setText(self.tr("Choose one setting in the list first."))
             return None
-        planned = next_planned_visit(self.ctx.db, ids[0])
+        draft = draft_for_setting(self.ctx.db, ids[0])
+        planned = None if draft is not None else next_planned_visit(self.ctx.db, ids[0])
+        if draft is not None:
+            row = next((d for d in self.draft_rows if d.visit_id == draft), None)
+            self.message.setText(self.tr("Resumed the visit in progress ({saved}).").format(
+                saved=row.saved_text if row else self.tr("saved earlier")))
+            return self.open_visit(draft)
         try:  # a visit already planned is the one recorded, rather than a second one
             visit_id = start_visit(self.ctx.db, ids[0], self.today, visit_id=planned)
         except ValidationError as exc:
             self.message.setText(exc.message)
             return None
         return self.open_visit(visit_id)
+
+    def confirm_discard(self, text: str) -> bool:
+        answer = QMessageBox.question(
+            self, self.tr("Discard the visit in progress"), text,
+            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel)
+        return answer == QMessageBox.StandardButton.Discard
+
+    def discard_current(self) -> bool:
+        """Discard the chosen draft, after asking; it stays in the audit trail."""
+        item = self.drafts.currentItem()
+        if item is None:
+            return False
+        visit_id = item.data(Qt.ItemDataRole.UserRole)
+        row = next((d for d in self.draft_rows if d.visit_id == visit_id), None)
+        what = row.holds if row else ""
+        if not self.confirm_discard(self.tr(
+                "Discard this visit in progress ({what})? Actions raised at it are discarded "
+                "with it. Both stay in the audit trail.").format(what=what)):
+            return False
+        try:
+            discard_draft(self.ctx.db, visit_id)
+        except ValidationError as exc:
+            self.message.setText(exc.message)
+            return False
+        self.message.setText(self.tr("The visit in progress to {name} was discarded.").format(
+            name=row.setting_name if row else self.tr("the setting")))
+        self.changed.emit()
+        self._reload_drafts()
+        return True
+
+    def _resume_current(self) -> None:
+        item = self.drafts.currentItem()
+        if item is not None:
+            self._resume_item(item)
 
     def print_last_letter(self) -> None:
         rows = self.selected_rows()

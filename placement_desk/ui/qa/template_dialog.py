@@ -13,8 +13,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QGridLayout,
@@ -29,9 +27,13 @@ from PySide6.QtWidgets import (
 
 from ...db import Database
 from ...errors import ValidationError
+from ...models import QaTemplate
 from ...models.enums import SettingType
+from ...services.common.limits import max_length
 from ...services.qa.visits import TemplateInfo, create_template, edit_template
 from ..common.colours import colour
+from ..common.fields import Combo
+from ..common.form_base import DiscardGuard
 
 EVERY_OTHER = "__other__"
 """The setting-type choice for a template without a type: it serves every other type."""
@@ -46,7 +48,7 @@ class _EnterAdds(QLineEdit):
             event.accept()
 
 
-class TemplateDialog(QDialog):
+class TemplateDialog(DiscardGuard):
     """``template`` None makes a new template; ``taken`` are the types that have one already."""
 
     def __init__(self, db: Database, template: TemplateInfo | None,
@@ -71,9 +73,10 @@ class TemplateDialog(QDialog):
         self.about = QLabel(about)
         self.about.setWordWrap(True)
         self.name = QLineEdit(template.name if template else "")
+        self.name.setMaxLength(max(max_length(QaTemplate.name) or 200, len(self.name.text())))
         self.name.setAccessibleName(self.tr("Template name"))
         self.name.setReadOnly(template is not None)
-        self.setting_type = QComboBox()
+        self.setting_type = Combo()
         self.setting_type.setAccessibleName(self.tr("Type of setting"))
         if template is not None:
             self.setting_type.addItem(template.setting_type.label if template.setting_type
@@ -152,6 +155,11 @@ class TemplateDialog(QDialog):
         self.areas.currentRowChanged.connect(lambda _r: self._enable())
         self.areas.itemChanged.connect(lambda _i: self._edited())
         self.name.textChanged.connect(lambda _t: self._edited())
+        for signal in (self.areas.model().rowsInserted, self.areas.model().rowsRemoved,
+                       self.areas.model().rowsMoved, self.areas.model().dataChanged,
+                       self.name.textEdited, self.new_area.textEdited,
+                       self.setting_type.activated):
+            signal.connect(self.mark_dirty)
         for keys, slot in ((QKeySequence(QKeySequence.StandardKey.Save), self.save),
                            (QKeySequence("Ctrl+Up"), lambda: self.move_area(-1)),
                            (QKeySequence("Ctrl+Down"), lambda: self.move_area(1))):
@@ -257,6 +265,7 @@ class TemplateDialog(QDialog):
                 exc.field, self.areas_error)
             self._error(label, exc.message)
             return
+        self.dirty = False
         self.accept()
 
     @property

@@ -14,37 +14,41 @@ import re
 import uuid
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QGridLayout,
     QGroupBox,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QScrollArea,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
 from ...db import Database
 from ...errors import UserError, ValidationError
+from ...models import QaVisit
 from ...models.enums import QaJudgement, QaVisitType
+from ...services.common.limits import max_length
 from ...services.qa.visits import (
     AreaForm,
     CompletedVisit,
     VisitForm,
+    check_complete,
     complete_visit,
     load_visit,
     save_draft,
 )
+from ..common.fields import Combo, DateField, NumberField, error_label, say
+from ..common.file_dialogs import save_file_name
 from .visit_actions import VisitActions
 
 AUTOSAVE_MS = 3000
@@ -58,9 +62,8 @@ def letter_file_name(setting_name: str, day: dt.date | None) -> str:
 
 def ask_letter_path(parent: QWidget, suggested: str) -> str:
     """Ask where to save a visit letter; "" when the user cancels."""
-    name, _filter = QFileDialog.getSaveFileName(
-        parent, parent.tr("Save the letter to the provider"), suggested, parent.tr("PDF (*.pdf)"))
-    return name
+    return save_file_name(parent, parent.tr("Save the letter to the provider"), suggested,
+                          parent.tr("PDF (*.pdf)"))
 
 
 def write_letter(db: Database, visit_id: uuid.UUID,
@@ -76,7 +79,7 @@ def write_letter(db: Database, visit_id: uuid.UUID,
 
 
 def _judgement_combo(placeholder: str) -> QComboBox:
-    combo = QComboBox()
+    combo = Combo()
     combo.addItem(placeholder, "")
     for value, label in QaJudgement.choices():
         combo.addItem(label, value)
@@ -94,31 +97,38 @@ class VisitDialog(QDialog):
         record = load_visit(db, visit_id)
         form = record.form
         self.setWindowTitle(self.tr("QA visit: {name}").format(name=record.setting_name))
-        self.resize(760, 720)
-        self.visit_date = QDateEdit()
-        self.visit_date.setDisplayFormat("dd/MM/yyyy")
-        self.visit_date.setCalendarPopup(True)
-        day = form.visit_date or self.today
-        self.visit_date.setDate(QDate(day.year, day.month, day.day))
-        self.visit_type = QComboBox()
+        self.visit_date = DateField()
+        self.visit_date.set_value(form.visit_date or self.today)
+        self.visit_date.setAccessibleName(self.tr("Visit date"))
+        self.visit_type = Combo()
         self.visit_type.addItem(self.tr("Choose…"), "")
         for value, label in QaVisitType.choices():
             self.visit_type.addItem(label, value)
         self.visit_type.setCurrentIndex(max(0, self.visit_type.findData(
             form.visit_type.value if form.visit_type else "")))
         self.officers = QLineEdit(form.officers or "")
-        self.spoke = [QSpinBox() for _ in range(3)]
-        for spin, count in zip(self.spoke, (form.spoke_children, form.spoke_staff,
-                                            form.spoke_managers), strict=True):
-            spin.setRange(0, 999)
-            spin.setValue(count)
+        self.officers.setMaxLength(max_length(QaVisit.officers) or 300)
+        self.spoke = [NumberField(0, 999, what=self.tr("the number of people"))
+                      for _ in range(3)]
+        for spin, count, who in zip(self.spoke, (form.spoke_children, form.spoke_staff,
+                                                 form.spoke_managers),
+                                    (self.tr("Children spoken to"), self.tr("Staff spoken to"),
+                                     self.tr("Managers spoken to")), strict=True):
+            spin.set_value(count)
+            spin.setAccessibleName(who)
         header = QFormLayout()
         header.addRow(self.tr("Visit date *"), self.visit_date)
         header.addRow(self.tr("Type *"), self.visit_type)
         header.addRow(self.tr("Officers"), self.officers)
-        header.addRow(self.tr("Children spoken to"), self.spoke[0])
-        header.addRow(self.tr("Staff spoken to"), self.spoke[1])
-        header.addRow(self.tr("Managers spoken to"), self.spoke[2])
+        spoken = QWidget()
+        spoken_row = QHBoxLayout(spoken)
+        spoken_row.setContentsMargins(0, 0, 0, 0)
+        for spin, label in zip(self.spoke, (self.tr("children"), self.tr("staff"),
+                                            self.tr("managers")), strict=True):
+            spin.set_suffix(label)
+            spoken_row.addWidget(spin)
+        spoken_row.addStretch(1)
+        header.addRow(self.tr("Spoken to"), spoken)
         self.areas: list[tuple[str, QComboBox, QPlainTextEdit]] = []
         group = QGroupBox(self.tr("Areas examined"))
         grid = QGridLayout(group)
@@ -150,12 +160,11 @@ class VisitDialog(QDialog):
         inner.addLayout(footer)
         self.raised = VisitActions(db, visit_id, self.today)
         inner.addWidget(self.raised)
-        scroll = QScrollArea()
+        self.scroll_area = scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(content)
         self.status = QLabel()
-        self.error = QLabel()
-        self.error.setWordWrap(True)
+        self.error = error_label("visit_error")
         self.buttons = QDialogButtonBox()
         self.complete_button = self.buttons.addButton(self.tr("Complete visit"),
                                                       QDialogButtonBox.ButtonRole.AcceptRole)
@@ -181,18 +190,34 @@ class VisitDialog(QDialog):
         self.timer.setInterval(AUTOSAVE_MS)
         self.timer.timeout.connect(self.autosave)
         self.timer.start()
+        self._fit_screen()
         self.visit_date.setFocus()
 
+    def _fit_screen(self) -> None:
+        """As tall as the form wants, within the screen (a 1366×768 laptop included)."""
+        screen = self.screen().availableGeometry()
+        self.resize(min(820, screen.width() - 40), min(760, screen.height() - 60))
+
+    def unreadable(self) -> str | None:
+        """The first date or number that cannot be read, in words (None: all can)."""
+        for name, field in ((self.tr("Visit date"), self.visit_date),
+                            (self.tr("Children spoken to"), self.spoke[0]),
+                            (self.tr("Staff spoken to"), self.spoke[1]),
+                            (self.tr("Managers spoken to"), self.spoke[2])):
+            problem = field.problem()
+            if problem:
+                return f"{name}: {problem}"
+        return None
+
     def form(self) -> VisitForm:
-        d = self.visit_date.date()
         kind = self.visit_type.currentData()
         overall = self.overall.currentData()
         return VisitForm(
             visit_type=QaVisitType(kind) if kind else None,
-            visit_date=dt.date(d.year(), d.month(), d.day()),
+            visit_date=self.visit_date.value(),
             officers=self.officers.text().strip() or None,
-            spoke_children=self.spoke[0].value(), spoke_staff=self.spoke[1].value(),
-            spoke_managers=self.spoke[2].value(),
+            spoke_children=self.spoke[0].value() or 0, spoke_staff=self.spoke[1].value() or 0,
+            spoke_managers=self.spoke[2].value() or 0,
             overall_judgement=QaJudgement(overall) if overall else None,
             summary=self.summary.toPlainText().strip() or None,
             areas=[AreaForm(name, QaJudgement(c.currentData()) if c.currentData() else None,
@@ -201,6 +226,10 @@ class VisitDialog(QDialog):
     def autosave(self) -> bool:
         if self.completed is not None:
             return True
+        unreadable = self.unreadable()
+        if unreadable:  # never store a guess: keep the last draft until it is put right
+            self.status.setText(self.tr("Draft not saved: {why}").format(why=unreadable))
+            return False
         try:
             saved = save_draft(self.db, self.visit_id, self.form())
         except ValidationError as exc:
@@ -222,20 +251,43 @@ class VisitDialog(QDialog):
             return False
         problem = write_letter(self.db, self.visit_id, path, self.today)
         if problem:
-            self.error.setText(problem)
+            say(self.error, problem)
             return False
         self.status.setText(self.tr("Letter saved to {path}").format(path=Path(path).name))
         return True
 
     def complete(self) -> None:
+        unreadable = self.unreadable()
+        if unreadable:
+            say(self.error, unreadable)
+            return
+        for field in (self.visit_date, *self.spoke):
+            field.show_problem()
+        try:
+            check_complete(self.form(), self.today)
+        except ValidationError as exc:
+            say(self.error, exc.message)
+            return
+        if not self.confirm_complete():
+            return
         try:
             self.completed = complete_visit(self.db, self.visit_id, self.today,
                                             self.form())
         except ValidationError as exc:
-            self.error.setText(exc.message)
+            say(self.error, exc.message)
             return
         self.timer.stop()
         self.accept()
+
+    def confirm_complete(self) -> bool:
+        """Completing cannot be undone: ask first."""
+        answer = QMessageBox.question(
+            self, self.tr("Complete the visit"),
+            self.tr("Complete this visit? It can no longer be changed afterwards, and the "
+                    "setting's risk level and next visit date are worked out again from it."),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel)
+        return answer == QMessageBox.StandardButton.Yes
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.timer.stop()

@@ -289,3 +289,60 @@ def test_applying_an_uplift_creates_active_variations(db: Database,
     with pytest.raises(ValidationError) as caught:
         apply_uplift(db, [a], 0, dt.date(2026, 4, 1), "sam.jones")
     assert caught.value.field == "percent_bp"
+
+
+def test_references_have_one_format_and_follow_older_numbers(db: Database,
+                                                             child_id: uuid.UUID) -> None:
+    from placement_desk.services.agreements.ipa import next_reference
+
+    day = dt.date(2026, 6, 1)
+    with db.sessions() as s:
+        assert next_reference(s, day) == "IPA-2026-000001"
+    create_agreement(db, _form(child_id, reference="IPA-2026-003079"))
+    create_agreement(db, _form(child_id, reference="IPA-2026-3080"))  # the old kind
+    with db.sessions() as s:
+        assert next_reference(s, day) == "IPA-2026-003081"
+        assert next_reference(s, dt.date(2027, 1, 1)) == "IPA-2027-000001"
+
+
+def test_the_list_shows_the_version_in_force_and_a_pending_variation(
+        db: Database, child_id: uuid.UUID) -> None:
+    from placement_desk.services.agreements.ipa import list_agreements
+
+    aid = _active(db, child_id)
+    make_variation(db, aid, dt.date(2025, 4, 1), "Extra staffing",
+                   {"weekly_fee_pence": 400_000})
+    [row] = list_agreements(db)
+    # Version 1 is still the one in force; version 2 waits beside it.
+    assert (row.version_no, row.status, row.weekly_fee_pence) == (1, S.ACTIVE, 383_000)
+    assert row.pending_text == "Version 2: Draft"
+    version_2 = agreement_detail(db, aid).versions[1].id
+    _sign_through(db, version_2, dt.date(2025, 4, 1))
+    [row] = list_agreements(db)
+    assert (row.version_no, row.status, row.weekly_fee_pence) == (2, S.ACTIVE, 400_000)
+    assert row.pending_text == ""
+
+
+def test_a_signatory_name_and_role_are_kept_apart(db: Database, child_id: uuid.UUID) -> None:
+    aid = create_agreement(db, _form(child_id))
+    vid = _first_version(db, aid)
+    advance(db, vid, S.ISSUED, "Pat Officer", START)
+    advance(db, vid, S.PROVIDER_SIGNED, "Sam Manager", START, "Registered manager")
+    advance(db, vid, S.COUNCIL_SIGNED, "Alex Head", START, "Head of Service")
+    with db.sessions() as s:
+        version = s.get(AgreementVersion, vid)
+        assert version is not None
+        assert (version.provider_signed_by, version.provider_signed_role) == (
+            "Sam Manager", "Registered manager")
+        assert (version.council_signed_by, version.council_signed_role) == (
+            "Alex Head", "Head of Service")
+
+
+def test_agreement_text_longer_than_its_column_is_refused(db: Database,
+                                                          child_id: uuid.UUID) -> None:
+    with pytest.raises(ValidationError) as caught:
+        create_agreement(db, _form(child_id, invoicing_reference="X" * 61))
+    assert caught.value.field == "invoicing_reference"
+    with pytest.raises(ValidationError) as caught:
+        create_agreement(db, _form(child_id, provider_legal_entity="P" * 201))
+    assert caught.value.field == "provider_legal_entity"

@@ -155,14 +155,12 @@ def test_overdue_is_shown_and_stored_and_moves_as_the_status_it_had(db: Database
 
 def test_moving_the_due_date_undoes_a_stored_overdue(db: Database) -> None:
     aid = _action(db, IN_PROGRESS, dt.date(2026, 5, 1))
-    with db.sessions.begin() as s:
-        mark_overdue(db, TODAY)
+    mark_overdue(db, TODAY)
     with db.sessions.begin() as s:
         action = s.get(Action, aid)
         assert action is not None
         action.due_date = dt.date(2026, 8, 1)
-    with db.sessions.begin() as s:
-        assert mark_overdue(db, TODAY) == 1
+    assert mark_overdue(db, TODAY) == 1
     assert _status(db, aid) == IN_PROGRESS
 
 

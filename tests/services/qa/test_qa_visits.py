@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from placement_desk.errors import ValidationError
 from placement_desk.lifecycle import Database, open_database
 from placement_desk.models import (
+    Action,
     AuditEvent,
     Child,
     PlacementEpisode,
@@ -26,6 +27,7 @@ from placement_desk.models.enums import (
     ActionPriority,
     ActionSource,
     AlertKind,
+    AuditAction,
     Judgement,
     QaJudgement,
     QaVisitStatus,
@@ -43,12 +45,15 @@ from placement_desk.services.qa.visits import (
     cancel_visit,
     complete_visit,
     create_template,
+    discard_draft,
     edit_template,
+    edit_visit_action,
     ensure_default_templates,
     list_templates,
     load_visit,
     open_drafts,
     raise_action,
+    remove_visit_action,
     save_draft,
     start_visit,
     template_for,
@@ -107,9 +112,8 @@ def _template(s: Session, kind: SettingType) -> tuple[str, ...]:
 
 
 def test_default_templates_are_seeded_once_per_type(db: Database) -> None:
-    with db.sessions.begin() as s:
-        assert ensure_default_templates(db) == 3
-        assert ensure_default_templates(db) == 0
+    assert ensure_default_templates(db) == 3
+    assert ensure_default_templates(db) == 0
     with db.sessions() as s:
         assert len(list_templates(db)) == 3
         assert _template(s, SettingType.CHILDRENS_HOME) == CHILDRENS_HOME_STANDARDS
@@ -140,6 +144,8 @@ def test_editing_a_template_adds_a_version_and_leaves_recorded_visits_alone(
     assert after.form.areas == before.form.areas
     assert [a.area for a in after.form.areas] == list(CHILDRENS_HOME_STANDARDS)
     assert after.template_version_id == template.version_id
+    assert start_visit(db, sid, TODAY) == first, "the draft in progress resumes"
+    cancel_visit(db, first)
     second = load_visit(db, start_visit(db, sid, TODAY))
     assert [a.area for a in second.form.areas] == list(edited.areas)
     assert second.template_version_id == edited.version_id
@@ -161,8 +167,7 @@ def test_template_areas_are_checked(db: Database, areas: list[str], words: str) 
 
 
 def test_a_type_can_be_given_its_own_template(db: Database) -> None:
-    with db.sessions.begin() as s:
-        ensure_default_templates(db)
+    ensure_default_templates(db)
     own = create_template(db, "Staying Put", SettingType.STAYING_PUT,
                           ["Carer support", "The young person's voice"])
     with db.sessions() as s:
@@ -334,3 +339,88 @@ def test_actions_are_raised_on_a_visit(db: Database) -> None:
         action_id, ActionSource.QA_VISIT, "QA visit 01/06/2026", visit_id, sid, provider_id,
         "Site manager", ActionPriority.HIGH)
     assert visit_date == TODAY
+
+
+# --- Drafts: one per setting, told apart, discarded with an audit trail -------------------
+
+def test_starting_a_visit_to_a_setting_with_a_draft_resumes_it(db: Database) -> None:
+    sid = _home(db)
+    first = start_visit(db, sid, TODAY)
+    assert start_visit(db, sid, TODAY) == first, "no second, blank visit"
+    assert [d.visit_id for d in open_drafts(db)] == [first]
+
+
+def test_drafts_say_when_they_were_saved_and_what_they_hold_in_a_stable_order(
+        db: Database) -> None:
+    oak = _home(db)
+    with db.sessions.begin() as s:
+        elm = Setting(name="Elm Lodge", urn="SC100002", setting_type=SettingType.CHILDRENS_HOME)
+        s.add(elm)
+        s.flush()
+        elm_id = elm.id
+    oak_visit = start_visit(db, oak, TODAY, visit_type=QaVisitType.UNANNOUNCED)
+    elm_visit = start_visit(db, elm_id, TODAY)
+    form = load_visit(db, oak_visit).form
+    form.areas[0].judgement = form.areas[1].judgement = QaJudgement.GOOD
+    save_draft(db, oak_visit, form)
+    raise_action(db, oak_visit, "Fix the fire door", "Manager", TODAY)
+    same_moment = dt.datetime(2026, 6, 1, 9, 30)
+    with db.sessions.begin() as s:  # both saved at the same moment: order by name, not luck
+        for visit in s.scalars(select(QaVisit)):
+            visit.draft_saved_at = same_moment
+    for _ in range(3):
+        drafts = open_drafts(db)
+        assert [d.setting_name for d in drafts] == ["Elm Lodge", "Oak House"]
+    elm_row, oak_row = drafts
+    assert oak_row.holds == ("Unannounced, visit date 01/06/2026, 2 of 9 areas judged, "
+                             "overall not yet judged, 1 action")
+    assert elm_row.holds == ("type not chosen, visit date 01/06/2026, 0 of 9 areas judged, "
+                             "overall not yet judged, 0 actions")
+    assert oak_row.saved_text.startswith("last saved ") and elm_row.visit_id == elm_visit
+
+
+def test_a_draft_is_discarded_by_marking_it_deleted_with_its_actions(db: Database) -> None:
+    sid = _home(db)
+    visit_id = start_visit(db, sid, TODAY)
+    action_id = raise_action(db, visit_id, "Fix the fire door", "Manager", TODAY)
+    events = _audit_count(db)
+    assert discard_draft(db, visit_id) == 1
+    assert open_drafts(db) == []
+    with db.sessions() as s:
+        visit, action = s.get(QaVisit, visit_id), s.get(Action, action_id)
+        assert visit is not None and visit.deleted_at is not None, "kept, marked deleted"
+        assert action is not None and action.deleted_at is not None
+        kinds = [e.action for e in s.scalars(select(AuditEvent).order_by(AuditEvent.at))]
+    assert _audit_count(db) == events + 2, "both are in the audit trail"
+    assert AuditAction.DELETE in kinds
+    with pytest.raises(ValidationError, match="no longer exists"):
+        discard_draft(db, visit_id)
+    assert start_visit(db, sid, TODAY) != visit_id, "a new visit can start"
+
+
+def test_an_action_on_a_visit_in_progress_can_be_corrected_or_removed(db: Database) -> None:
+    sid = _home(db)
+    visit_id = start_visit(db, sid, TODAY)
+    action_id = raise_action(db, visit_id, "Fix the door", "Manager", TODAY)
+    edit_visit_action(db, visit_id, action_id, "Fix the fire door", "Deputy manager",
+                      TODAY + dt.timedelta(days=7), ActionPriority.HIGH)
+    with db.sessions() as s:
+        action = s.get(Action, action_id)
+        assert action is not None
+        assert (action.description, action.owner, action.due_date, action.priority) == (
+            "Fix the fire door", "Deputy manager", TODAY + dt.timedelta(days=7),
+            ActionPriority.HIGH)
+    with pytest.raises(ValidationError) as caught:
+        edit_visit_action(db, visit_id, action_id, "Fix it", "", TODAY)
+    assert caught.value.field == "owner"
+    remove_visit_action(db, visit_id, action_id)
+    assert load_visit(db, visit_id).actions == ()
+    with db.sessions() as s:
+        removed = s.get(Action, action_id)
+        assert removed is not None and removed.deleted_at is not None
+
+
+def test_a_template_name_longer_than_its_column_is_refused(db: Database) -> None:
+    with pytest.raises(ValidationError) as caught:
+        create_template(db, "T" * 201, SettingType.IFA, ["Safeguarding"])
+    assert caught.value.field == "name" and "201 characters" in caught.value.message

@@ -123,3 +123,17 @@ def test_expiry_boundaries() -> None:
 def test_postcodes_are_tidied() -> None:
     assert normalise_postcode(" sw1a2aa ") == "SW1A 2AA"
     assert normalise_postcode("") is None
+
+
+def test_text_longer_than_its_column_is_refused_naming_the_field(db: Database) -> None:
+    # The name column is String(200): 5,000 characters were once accepted and stored.
+    with pytest.raises(ValidationError) as caught:
+        save_setting(db, _form(name="A" * 5000))
+    assert caught.value.field == "name"
+    assert caught.value.message == ("The name is too long: 5,000 characters, and 200 at most "
+                                    "are kept.")
+    with pytest.raises(ValidationError) as caught:
+        save_setting(db, _form(town="T" * 101))
+    assert caught.value.field == "town"
+    sid = save_setting(db, _form(name="A" * 200, town="T" * 100))
+    assert load_form(db, sid).name == "A" * 200, "the limit itself is accepted"
