@@ -58,7 +58,7 @@ def _window(qtbot: QtBot, db: Database, tmp_path: Path) -> tuple[MainWindow, QaP
 
 
 def _show_all(schedule: QaScheduleView) -> None:
-    schedule.view.setCurrentIndex(schedule.view.findData("all"))
+    schedule.view.setCurrentIndex(0)  # "All settings in use": no "when due" filter
 
 
 def _texts(schedule: QaScheduleView, column: int) -> dict[str, str]:
