@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm.exc import StaleDataError
 
-from placement_desk.lifecycle import Database, open_database
+from placement_desk.lifecycle import Database
 from placement_desk.models import AuditEvent, Provider, Setting, utcnow
 from placement_desk.models.enums import AuditAction, RegistrationStatus, SettingType
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Database:
-    database = open_database(tmp_path / "audit.db", user="asha.patel")
-    yield database
-    database.close()
+def db_user() -> str:
+    return "asha.patel"
 
 
 def _events(db: Database) -> list[AuditEvent]:

@@ -5,14 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import uuid
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from sqlalchemy.orm import Session
 
 from placement_desk.errors import ValidationError
-from placement_desk.lifecycle import Database, open_database
+from placement_desk.lifecycle import Database
 from placement_desk.models import Child, PlacementEpisode, QaVisit, Setting, User
 from placement_desk.models.enums import (
     AlertKind,
@@ -48,10 +46,8 @@ _URNS = itertools.count(100001)
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Iterator[Database]:
-    database = open_database(tmp_path / "schedule.db", user="qa.lead")
-    yield database
-    database.close()
+def db_user() -> str:
+    return "qa.lead"
 
 
 def _setting(s: Session, name: str, *, in_use: bool = True, visited: dt.date | None = None,
