@@ -64,8 +64,9 @@ def make_settings(path: str | None = None):  # type: ignore[no-untyped-def]
     return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, APP_ID, APP_ID)
 
 
-def build_main_window(db, settings):  # type: ignore[no-untyped-def]
-    """Wire the context and the main window for an open database (tests use this too)."""
+def build_main_window(db, settings, today=None):  # type: ignore[no-untyped-def]
+    """Wire the context and the main window for an open database (tests use this too,
+    with a fixed ``today``)."""
     from .ui.context import AppContext
     from .ui.hub import Hub
     from .ui.main_window import MainWindow
@@ -76,6 +77,8 @@ def build_main_window(db, settings):  # type: ignore[no-untyped-def]
     stop = db.on_change(hub.tables_written)
     hub.destroyed.connect(lambda *_: stop())
     ctx = AppContext(db=db, settings=settings, hub=hub, tasks=TaskRunner())
+    if today is not None:
+        ctx.today = lambda: today
     return MainWindow(ctx)
 
 

@@ -6,8 +6,6 @@ It knows nothing about any page's content: pages come from the registry in
 
 from __future__ import annotations
 
-import datetime as dt
-
 from PySide6.QtCore import QByteArray, QSize, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -117,7 +115,7 @@ class MainWindow(QMainWindow):
         AboutDialog(self.ctx.db, self).exec()
 
     def open_council_settings(self) -> None:
-        dialog = CouncilSettingsDialog(self.ctx.db, dt.date.today(), self)
+        dialog = CouncilSettingsDialog(self.ctx.db, self.ctx.today(), self)
         dialog.exec()
         saved = dialog.saved
         dialog.deleteLater()

@@ -77,7 +77,7 @@ class DashboardPage(Page):
         self.last: Headlines | None = None
 
     def refresh(self) -> None:
-        figures = headlines(self.ctx.db)
+        figures = headlines(self.ctx.db, self.ctx.today())
         self.last = figures
         self.tiles["children"].set(f"{figures.children_placed:,}")
         self.tiles["placements"].set(f"{figures.live_placements:,}")

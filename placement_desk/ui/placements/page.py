@@ -28,7 +28,7 @@ class PlacementsPage(Page):
 
     def __init__(self, ctx: AppContext, today: dt.date | None = None) -> None:
         super().__init__(ctx)
-        self.today = today or dt.date.today()
+        self.today = today or ctx.today()
         self.user = ctx.db.user
         self.episodes = EpisodesView(ctx.db, ctx.settings, ctx.tasks.start, self.today)
         self.agreements = AgreementsView(ctx.db, ctx.settings)

@@ -32,7 +32,7 @@ class ProvidersPage(Page):
         self.body.addWidget(self.view, 1)
 
     def refresh(self) -> None:
-        self.view.reload()
+        self.view.reload(self.ctx.today())
 
     def open_import(self) -> OfstedImportDialog:
         dialog = OfstedImportDialog(

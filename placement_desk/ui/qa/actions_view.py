@@ -9,7 +9,6 @@ double-click opens where the action came from.
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 from typing import Any
 
@@ -116,7 +115,7 @@ class ActionsView(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.today = dt.date.today()
+        self.today = ctx.today()
         self.model = ActionsModel(COLUMNS, lambda r: r.id)
         self.proxy = ActionsProxy(self.model)
         self.bar = FilterBar(ctx.settings, "qa_actions", self.tr("Search actions (Ctrl+F)"),

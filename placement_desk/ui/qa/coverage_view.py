@@ -8,7 +8,6 @@ of colours (blue and orange from the Okabe-Ito palette).
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from PySide6.QtCore import QSignalBlocker, Qt
@@ -133,7 +132,7 @@ class CoverageView(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.today = dt.date.today()
+        self.today = ctx.today()
         self.report: CoverageReport | None = None
         self.quarters: tuple[QuarterVisits, ...] = ()
         self.overall = QLabel()

@@ -34,7 +34,7 @@ class QaPage(Page):
 
     def __init__(self, ctx: AppContext) -> None:
         super().__init__(ctx)
-        self._today = dt.date.today()
+        self._today = ctx.today()
         self.schedule = QaScheduleView(ctx)
         self.action_list = ActionsView(ctx)
         self.coverage = CoverageView(ctx)

@@ -91,7 +91,7 @@ class QaScheduleView(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.today = dt.date.today()
+        self.today = ctx.today()
         self.bar = FilterBar(ctx.settings, "qa_schedule",
                              self.tr("Search setting, URN or officer"),
                              self.tr("{shown} of {total} settings"))
