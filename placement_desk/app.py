@@ -140,6 +140,7 @@ def run_gui(db_target: str | None, smoke_test: bool = False) -> int:
 
             QMessageBox.critical(None, APP_NAME, str(exc))
         return 2
+    window = None
     try:
         window = build_main_window(db, make_settings())  # type: ignore[no-untyped-call]
         if smoke_test:
@@ -158,4 +159,6 @@ def run_gui(db_target: str | None, smoke_test: bool = False) -> int:
               f"{log_file or 'the log'}.", file=sys.stderr)
         return 1
     finally:
+        if window is not None:
+            window.ctx.tasks.wait()  # background reads finish before the database closes
         db.close()

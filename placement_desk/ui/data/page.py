@@ -136,6 +136,6 @@ class DataPage(Page):
         QMessageBox.warning(self, self.tr("Placement Desk"), str(exc))
 
 
-@register_page("data", "Data", "mdi6.database-outline", 7)
+@register_page("data", "Data", "database", 7)
 def make_data(ctx: AppContext) -> Page:
     return DataPage(ctx)
