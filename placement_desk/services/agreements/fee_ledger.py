@@ -237,9 +237,11 @@ def rebuild(conn: Connection, now: dt.datetime | None = None) -> int:
 
 def ensure_current(engine: Engine) -> bool:
     """Rebuild the ledger if it was built by another formula or never; True if rebuilt."""
+    settings = AppSetting.__table__  # Core: run at every start, it must not configure the
+    # ORM's mappers on the way to the first window (the first ORM query does, later)
     with engine.begin() as conn:
-        built = conn.execute(select(AppSetting.value)
-                             .where(AppSetting.key == FORMULA_KEY)).scalar()
+        built = conn.execute(select(settings.c.value)
+                             .where(settings.c.key == FORMULA_KEY)).scalar()
         if built == FORMULA:
             return False
         log.info("Building the fee ledger (formula %s, was %s)", FORMULA, built)

@@ -84,7 +84,11 @@ class DashboardPage(Page):
         self.reader = LatestRequest(self, ctx.tasks.start)
 
     def refresh(self) -> None:
-        """Read the figures in the background; they replace the tiles' when they come."""
+        """Read the figures in the background once the window is drawn; they replace the
+        tiles' when they come."""
+        self.ctx.hub.when_drawn(self._read)
+
+    def _read(self) -> None:
         db, today = self.ctx.db, self.ctx.today()
         self.reader.run(self.tr("Reading the headline figures"), lambda: headlines(db, today),
                         self._show, self._failed)
