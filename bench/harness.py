@@ -59,11 +59,13 @@ def machine() -> dict[str, object]:
             "platform": platform.platform(), "date": dt.date.today().isoformat()}
 
 
-def run_app(*args: str, env: dict[str, str] | None = None) -> tuple[float, int]:
-    """Run ``python -m placement_desk ARGS``; return wall seconds and peak RSS in KB."""
+def run_app(*args: str, env: dict[str, str] | None = None,
+            module: str = "placement_desk") -> tuple[float, int]:
+    """Run ``python -m MODULE ARGS`` (the app by default); return wall seconds and peak
+    RSS in KB."""
     code = ("import resource, subprocess, sys, time\n"
             "t = time.perf_counter()\n"
-            "r = subprocess.run([sys.executable, '-m', 'placement_desk', *sys.argv[1:]],"
+            f"r = subprocess.run([sys.executable, '-m', {module!r}, *sys.argv[1:]],"
             " capture_output=True)\n"
             "dt = time.perf_counter() - t\n"
             "if r.returncode: sys.stderr.write(r.stderr.decode()); sys.exit(r.returncode)\n"

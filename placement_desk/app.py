@@ -73,8 +73,9 @@ def make_settings(path: str | None = None):  # type: ignore[no-untyped-def]
     return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, APP_ID, APP_ID)
 
 
-def build_main_window(db, settings):  # type: ignore[no-untyped-def]
-    """Wire the context and the main window for an open database (tests use this too)."""
+def build_main_window(db, settings, today=None):  # type: ignore[no-untyped-def]
+    """Wire the context and the main window for an open database (tests use this too,
+    with a fixed ``today``)."""
     from .ui.context import AppContext
     from .ui.hub import Hub
     from .ui.main_window import MainWindow
@@ -85,6 +86,8 @@ def build_main_window(db, settings):  # type: ignore[no-untyped-def]
     stop = db.on_change(hub.tables_written)
     hub.destroyed.connect(lambda *_: stop())
     ctx = AppContext(db=db, settings=settings, hub=hub, tasks=TaskRunner())
+    if today is not None:
+        ctx.today = lambda: today
     return MainWindow(ctx)
 
 
@@ -148,6 +151,7 @@ def run_gui(db_target: str | None, smoke_test: bool = False) -> int:
 
             QMessageBox.critical(None, APP_NAME, str(exc))
         return 2
+    window = None
     try:
         window = build_main_window(db, make_settings())  # type: ignore[no-untyped-call]
         if smoke_test:
@@ -166,4 +170,6 @@ def run_gui(db_target: str | None, smoke_test: bool = False) -> int:
               f"{log_file or 'the log'}.", file=sys.stderr)
         return 1
     finally:
+        if window is not None:
+            window.ctx.tasks.wait()  # background reads finish before the database closes
         db.close()

@@ -5,8 +5,10 @@ of classes marked :class:`~placement_desk.models.Audited` and records who did it
 (the session's ``info['user']``), when, and the column values before and after.
 Setting ``deleted_at`` is recorded as a delete, clearing it as a restore. Shared
 settings (``app_setting``: council name, QA cycles, alert deadlines) are audited
-too, under the id :func:`setting_entity_id` gives their key. Bulk loads through
-Core (the demo generator) bypass the ORM and so are not audited.
+too, under the id :func:`setting_entity_id` gives their key. Imports that insert
+and update thousands of rows through Core bypass the hook; they write the same
+events with :func:`bulk_created` and :func:`bulk_updated`. The demo generator's
+bulk loads are not audited.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import uuid
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from sqlalchemy import event, inspect
@@ -70,6 +73,33 @@ def _changes(obj: Any) -> tuple[dict[str, Any], dict[str, Any]]:
                 before[key] = _jsonable(old)
                 after[key] = _jsonable(new)
     return before, after
+
+
+def bulk_created(entity: str, rows: Iterable[Mapping[str, Any]], *, user: str,
+                 at: dt.datetime) -> list[dict[str, Any]]:
+    """Audit rows, ready for a Core insert into ``audit_event``, for records of table
+    ``entity`` inserted in bulk: what the hook writes for a new object (each row's
+    ``id``, and its values but the bookkeeping columns as ``after``)."""
+    return [{"at": at, "user": user, "action": AuditAction.CREATE, "entity": entity,
+             "entity_id": row["id"], "before": None,
+             "after": {k: _jsonable(v) for k, v in row.items() if k not in _SKIP}}
+            for row in rows]
+
+
+def bulk_updated(entity: str,
+                 changes: Iterable[tuple[uuid.UUID, Mapping[str, Any], Mapping[str, Any]]],
+                 *, user: str, at: dt.datetime) -> list[dict[str, Any]]:
+    """Audit rows for records of table ``entity`` updated in bulk: one per
+    ``(id, before, after)``, holding the columns whose values differ, as the hook
+    records a change."""
+    events = []
+    for entity_id, before, after in changes:
+        keys = [k for k in after if k not in _SKIP and before.get(k) != after[k]]
+        events.append({"at": at, "user": user, "action": AuditAction.UPDATE, "entity": entity,
+                       "entity_id": entity_id,
+                       "before": {k: _jsonable(before.get(k)) for k in keys},
+                       "after": {k: _jsonable(after[k]) for k in keys}})
+    return events
 
 
 SETTINGS_NAMESPACE = uuid.UUID("5d0f3c1e-8a43-4c55-9e0b-2f5b7c1d9a60")

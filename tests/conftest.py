@@ -21,9 +21,17 @@ def _private_home(tmp_path_factory: pytest.TempPathFactory,
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Iterator[object]:
+def db_user() -> str:
+    """Who the test database's writes are audited as; a test module may override it."""
+    return "test.user"
+
+
+@pytest.fixture
+def db(tmp_path: Path, db_user: str) -> Iterator[object]:
+    """A freshly migrated database in a real SQLite file, closed after the test. The one
+    ``db`` fixture: a module that needs records in it adds an autouse fixture taking it."""
     from placement_desk.lifecycle import open_database
 
-    database = open_database(tmp_path / "test.db", user="test.user")
+    database = open_database(tmp_path / "test.db", user=db_user)
     yield database
     database.close()

@@ -81,7 +81,7 @@ def test_ui_common_imports_no_feature_folder() -> None:
 
 
 @pytest.mark.parametrize("pattern", [r"\bsessions\(\)", r"\bSession\b", r"\bsessionmaker\b",
-                                     r"\.begin\(\)", r"\bannounce\("])
+                                     r"\.begin\(\)", r"\bannounce\(", r"blockSignals\("])
 def test_ui_and_commands_never_open_a_session_or_announce_by_hand(pattern: str) -> None:
     hits = [f"{p.relative_to(PACKAGE)}:{n}" for p in _files("ui", "commands")
             for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import sys
 import time
 
 from ..errors import UserError
 from ..lifecycle import open_database
 from ..paths import data_dir
-from ..progress import TaskState
 from .registry import command
+from .terminal import terminal_progress
 
 
 def _configure(parser: argparse.ArgumentParser) -> None:
@@ -43,20 +42,15 @@ def run(args: argparse.Namespace) -> int:
             if p.exists():
                 p.unlink()
 
-    def show(step: str, done: int, total: int) -> None:
-        if not args.quiet and sys.stderr.isatty():
-            print(f"\r{step}: {done:,} of {total:,}\033[K", end="", file=sys.stderr)
-
     started = time.perf_counter()
     db = open_database(target, backup=False)
     try:
-        summary = generate_demo(db.engine, size=args.size, seed=args.seed,
-                                as_of=args.as_of, state=TaskState(show, 0.2))
+        with terminal_progress(quiet=args.quiet) as state:
+            summary = generate_demo(db.engine, size=args.size, seed=args.seed,
+                                    as_of=args.as_of, state=state)
     finally:
         db.close()
     if not args.quiet:
-        if sys.stderr.isatty():
-            print("\r\033[K", end="", file=sys.stderr)
         counts = ", ".join(f"{n:,} {name}" for name, n in summary.counts.items())
         print(f"Demo database ({args.size}, seed {args.seed}) written to {db.display_name} "
               f"in {time.perf_counter() - started:.1f} s: {counts}.")

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 
 from ..lifecycle import open_database
-from ..progress import TaskState
 from .groups import import_kind
+from .terminal import terminal_progress
 
 
 def _configure(parser: argparse.ArgumentParser) -> None:
@@ -24,17 +23,12 @@ def _configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from ..services.register.ofsted_import import import_ofsted
 
-    def show(step: str, done: int, total: int) -> None:
-        if sys.stderr.isatty() and not args.json:
-            print(f"\r{step}: {done:,} of {total:,}\033[K", end="", file=sys.stderr)
-
     db = open_database(getattr(args, "db", None))
     try:
-        summary = import_ofsted(db, args.files, TaskState(show, 0.2))
+        with terminal_progress(quiet=args.json) as state:
+            summary = import_ofsted(db, args.files, state)
     finally:
         db.close()
-    if sys.stderr.isatty() and not args.json:
-        print("\r\033[K", end="", file=sys.stderr)
     if args.json:
         print(json.dumps(summary.as_dict(), indent=2))
     else:

@@ -5,12 +5,11 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
-import sys
 from pathlib import Path
 
 from ..lifecycle import open_database
-from ..progress import TaskState
 from .groups import import_kind
+from .terminal import terminal_progress
 
 SHOWN = 20
 
@@ -27,17 +26,12 @@ def _configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from ..services.placements.distance import import_postcodes
 
-    def show(step: str, done: int, total: int) -> None:
-        if sys.stderr.isatty() and not args.json:
-            print(f"\r{step}: {done:,} of {total:,} bytes\033[K", end="", file=sys.stderr)
-
     db = open_database(getattr(args, "db", None))
     try:
-        summary = import_postcodes(db, args.file, TaskState(show, 0.2))
+        with terminal_progress(quiet=args.json, unit="bytes") as state:
+            summary = import_postcodes(db, args.file, state)
     finally:
         db.close()
-    if sys.stderr.isatty() and not args.json:
-        print("\r\033[K", end="", file=sys.stderr)
     if args.json:
         print(json.dumps(dataclasses.asdict(summary), indent=2))
         return 0

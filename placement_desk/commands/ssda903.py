@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 
 from ..lifecycle import open_database
-from ..progress import TaskState
 from .groups import import_kind
+from .terminal import terminal_progress
 
 SHOWN = 20
 """How many problems the plain summary lists (--json and --report give them all)."""
@@ -32,17 +31,12 @@ def _configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from ..services.placements.ssda903_import import import_ssda903, save_problem_report
 
-    def show(step: str, done: int, total: int) -> None:
-        if sys.stderr.isatty() and not args.json:
-            print(f"\r{step}: {done:,} of {total:,}\033[K", end="", file=sys.stderr)
-
     db = open_database(getattr(args, "db", None))
     try:
-        summary = import_ssda903(db, args.header, args.episodes, TaskState(show, 0.2))
+        with terminal_progress(quiet=args.json) as state:
+            summary = import_ssda903(db, args.header, args.episodes, state)
     finally:
         db.close()
-    if sys.stderr.isatty() and not args.json:
-        print("\r\033[K", end="", file=sys.stderr)
     report = save_problem_report(summary, args.report) if args.report else None
     if args.json:
         data = summary.as_dict()

@@ -1,8 +1,11 @@
-"""What every page receives: the open database, settings, the hub and the task runner."""
+"""What every page receives: the open database, settings, the hub, the task runner and
+the date the app works to."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from PySide6.QtCore import QSettings
 
@@ -17,3 +20,5 @@ class AppContext:
     settings: QSettings
     hub: Hub
     tasks: TaskRunner
+    today: Callable[[], dt.date] = field(default=dt.date.today)
+    """The date the pages work to: the real date, or a fixed one in tests."""

@@ -11,6 +11,7 @@ include one of those tables refreshes itself. Nobody lists by hand what changed.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
@@ -22,6 +23,9 @@ class Hub(QObject):
     status_message = Signal(str)
     """A short message for the status bar."""
 
+    drawn = Signal()
+    """The main window has been drawn for the first time (once)."""
+
     _pending_ready = Signal()
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -30,6 +34,21 @@ class Hub(QObject):
         self._pending: set[str] = set()
         self._scheduled = False
         self._pending_ready.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
+        self.window_drawn = False
+
+    def mark_drawn(self) -> None:
+        """The main window says it has been drawn: what waited for that runs now."""
+        if not self.window_drawn:
+            self.window_drawn = True
+            self.drawn.emit()
+
+    def when_drawn(self, fn: Callable[[], None]) -> None:
+        """Run ``fn`` once the main window has first been drawn (now, if it has), so that
+        work a page starts as it is shown does not hold up the first paint."""
+        if self.window_drawn:
+            fn()
+        else:
+            self.drawn.connect(fn, Qt.ConnectionType.SingleShotConnection)
 
     def tables_written(self, tables: frozenset[str]) -> None:
         """Note a commit's tables (any thread); :attr:`changed` follows on the GUI thread."""

@@ -1,14 +1,16 @@
 """The main window: a thin shell of navigation, pages, menus and a status bar.
 
 It knows nothing about any page's content: pages come from the registry in
-:mod:`placement_desk.ui.pages`.
+:mod:`placement_desk.ui.pages`. The navigation lists every page with its shortcut
+from the start; a page is built the first time it is shown (:class:`Pages`), so the
+window appears after building only the one it opens on.
 """
 
 from __future__ import annotations
 
-import datetime as dt
+from collections.abc import Callable, Iterator, Mapping
 
-from PySide6.QtCore import QByteArray, QSize, Qt
+from PySide6.QtCore import QByteArray, QEvent, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -22,12 +24,10 @@ from PySide6.QtWidgets import (
 
 from .. import APP_NAME
 from ..db import Database
-from .about import AboutDialog, ShortcutsDialog
 from .common.icons import icon
 from .common.page import Page
 from .common.page_holder import PageHolder
 from .context import AppContext
-from .council_settings_dialog import CouncilSettingsDialog
 from .pages import PageSpec, load_pages
 
 PREFERRED_SIZE = QSize(1200, 760)
@@ -60,6 +60,32 @@ def fit_to_screen(window: QWidget, size: QSize | None = None) -> None:
     window.move(max(left, screen.left()), max(top, screen.top()))
 
 
+class Pages(Mapping[str, Page]):
+    """The window's pages by key: every registered one is listed; each is built (by
+    ``build``) the first time it is asked for."""
+
+    def __init__(self, specs: list[PageSpec], build: Callable[[PageSpec], Page]) -> None:
+        self._specs = {spec.key: spec for spec in specs}
+        self._build = build
+        self._built: dict[str, Page] = {}
+
+    def __getitem__(self, key: str) -> Page:
+        page = self._built.get(key)
+        if page is None:
+            page = self._built[key] = self._build(self._specs[key])
+        return page
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._specs)
+
+    def __len__(self) -> int:
+        return len(self._specs)
+
+    def built(self) -> dict[str, Page]:
+        """The pages made so far."""
+        return dict(self._built)
+
+
 class MainWindow(QMainWindow):
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
@@ -68,25 +94,27 @@ class MainWindow(QMainWindow):
         """False for smoke tests: an offscreen window must not overwrite the user's layout."""
         self.setWindowTitle(window_title(ctx.db))
         self.specs: list[PageSpec] = load_pages()
-        self.pages: dict[str, Page] = {}
+        self.pages = Pages(self.specs, self._build_page)
+        self.holders: dict[str, PageHolder] = {}
         self.nav = QListWidget()
         self.nav.setAccessibleName(self.tr("Pages"))
         self.nav.setIconSize(QSize(20, 20))
         self.nav.setFixedWidth(190)
         self.stack = QStackedWidget()
         for spec in self.specs:
-            page = spec.factory(ctx)
-            self.pages[spec.key] = page
             # On a screen narrower than a page needs, the page scrolls rather than the
-            # window growing past the screen's edge.
-            self.stack.addWidget(PageHolder(page))
+            # window growing past the screen's edge. It holds an empty stand-in until
+            # the page is first shown.
+            holder = PageHolder(QWidget())
+            self.holders[spec.key] = holder
+            self.stack.addWidget(holder)
             item = QListWidgetItem(icon(spec.icon), spec.title)
             item.setToolTip(f"{spec.title} (Ctrl+{spec.position})")
             item.setData(Qt.ItemDataRole.UserRole, spec.key)
             self.nav.addItem(item)
             shortcut = QShortcut(QKeySequence(f"Ctrl+{spec.position}"), self)
             shortcut.activated.connect(lambda key=spec.key: self.show_page(key))
-        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.nav.currentRowChanged.connect(self._show_row)
         central = QWidget()
         layout = QHBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -110,8 +138,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.council_settings_action)
         file_menu.addSeparator()
         quit_action = QAction(self.tr("&Quit"), self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        quit_action.setShortcut(QKeySequence("Ctrl+Q"))  # Windows has no standard Quit key
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
         view_menu = self.menuBar().addMenu(self.tr("&View"))
@@ -129,7 +156,7 @@ class MainWindow(QMainWindow):
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
         shortcuts = QAction(self.tr("&Keyboard shortcuts"), self)
         shortcuts.setShortcut(QKeySequence("F1"))
-        shortcuts.triggered.connect(lambda: ShortcutsDialog(self.specs, self).exec())
+        shortcuts.triggered.connect(self.show_shortcuts)
         about = QAction(self.tr("&About Placement Desk"), self)
         about.triggered.connect(self.show_about)
         help_menu.addAction(shortcuts)
@@ -145,10 +172,19 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(" ".join(db.notices), 15000)
 
     def show_about(self) -> None:
+        from .about import AboutDialog
+
         AboutDialog(self.ctx.db, self).exec()
 
+    def show_shortcuts(self) -> None:
+        from .about import ShortcutsDialog
+
+        ShortcutsDialog(self.specs, self).exec()
+
     def open_council_settings(self) -> None:
-        dialog = CouncilSettingsDialog(self.ctx.db, dt.date.today(), self)
+        from .council_settings_dialog import CouncilSettingsDialog
+
+        dialog = CouncilSettingsDialog(self.ctx.db, self.ctx.today(), self)
         dialog.exec()
         saved = dialog.saved
         dialog.deleteLater()
@@ -156,6 +192,19 @@ class MainWindow(QMainWindow):
             self.ctx.hub.status_message.emit(self.tr("Council settings saved."))
 
     # -- navigation ------------------------------------------------------------------
+
+    def _build_page(self, spec: PageSpec) -> Page:
+        page = spec.factory(self.ctx)
+        holder = self.holders[spec.key]
+        holder.setWidget(page)  # the stand-in goes
+        holder.fit()
+        return page
+
+    def _show_row(self, row: int) -> None:
+        if row < 0:
+            return
+        _page = self.pages[self.specs[row].key]  # built the first time it is shown
+        self.stack.setCurrentIndex(row)
 
     def show_page(self, key: str) -> None:
         for row in range(self.nav.count()):
@@ -196,6 +245,11 @@ class MainWindow(QMainWindow):
         self.ctx.settings.setValue("window/geometry", self.saveGeometry())
         self.ctx.settings.setValue("window/page", self.current_key())
         self.ctx.settings.sync()
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and not self.ctx.hub.window_drawn:
+            QTimer.singleShot(0, self.ctx.hub.mark_drawn)  # once this paint is done
+        return super().event(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.persist_state:

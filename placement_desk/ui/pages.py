@@ -1,7 +1,9 @@
 """The page registry: each feature adds its page here; the shell lists what is registered.
 
 A page module calls :func:`register_page` at import; :func:`load_pages` imports the
-``page`` module of each feature folder listed in :data:`PAGE_MODULES`. Positions give
+``page`` module of each feature folder listed in :data:`PAGE_MODULES`. The shell lists
+every page at start-up but builds each one when it is first shown, so a ``page``
+module stays cheap to import: it imports its views inside the page's constructor. Positions give
 the order in the navigation and the Ctrl+N shortcut (Dashboard 1 … Data 7).
 """
 
@@ -22,6 +24,7 @@ class PageSpec:
     key: str
     title: str
     icon: str
+    """A file in ``resources/icons`` without ``.svg`` (see ``ui/common/icons.py``)."""
     position: int
     factory: Callable[[AppContext], Page]
 

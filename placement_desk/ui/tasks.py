@@ -5,6 +5,10 @@ A task is a plain function ``fn(state, *args)`` taking a
 progress through the state (throttled, delivered to the GUI thread by a queued
 signal) and checks for cancel between rows. Success, failure and cancel arrive as
 callbacks on the GUI thread. Workers never touch widgets.
+
+A view that reads in the background again and again (a list's checks, a report
+for a chosen period, the dashboard's figures) goes through :class:`LatestRequest`:
+only the answer to the latest request is shown, and none once the view is gone.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
 from PySide6.QtWidgets import (
     QDialog,
@@ -147,6 +152,70 @@ class TaskRunner(QObject):
 
     def wait(self, msecs: int = 30_000) -> bool:
         return bool(self.pool.waitForDone(msecs))
+
+
+StartTask = Callable[..., Any]
+""":meth:`TaskRunner.start`, or a stand-in with its signature."""
+
+
+class LatestRequest:
+    """Background reads for one view where the latest request wins.
+
+    Each :meth:`run` supersedes the ones before: an earlier read that finishes
+    later is dropped rather than shown over the newer answer, and nothing is shown
+    once ``owner`` has been deleted. With no task runner (``start_task`` None) the
+    read runs at once, on the calling thread.
+    """
+
+    def __init__(self, owner: QObject, start_task: StartTask | None) -> None:
+        self.owner, self.start_task = owner, start_task
+        self.asked = 0
+        self.pending = False
+        """True while the latest request has not answered."""
+
+    def run(self, title: str, read: Callable[[], Any], show: Callable[[Any], None],
+            failed: Callable[[BaseException], None] | None = None,
+            expected: tuple[type[BaseException], ...] = ()) -> bool:
+        """Start reading; True if it runs in a worker, False if it was done at once.
+
+        ``show`` gets the value read, ``failed`` the exception, on the GUI thread and
+        only for the latest request. At once (no runner), the ``expected`` exceptions
+        go to ``failed`` and any other propagates.
+        """
+        self.asked += 1
+        asked = self.asked
+
+        def current() -> bool:
+            return asked == self.asked and shiboken6.isValid(self.owner)
+
+        def succeeded(value: Any) -> None:
+            if current():
+                self.pending = False
+                show(value)
+
+        def went_wrong(exc: BaseException, _detail: str = "") -> None:
+            if current():
+                self.pending = False
+                if failed is not None:
+                    failed(exc)
+
+        if self.start_task is None:
+            try:
+                value = read()
+            except expected as exc:
+                went_wrong(exc)
+                return False
+            succeeded(value)
+            return False
+        self.pending = True
+        self.start_task(title, lambda _state=None: read(), on_success=succeeded,
+                        on_failure=went_wrong)
+        return True
+
+    def forget(self) -> None:
+        """Drop the answer of every request made so far."""
+        self.asked += 1
+        self.pending = False
 
 
 class ProgressDialog(QDialog):

@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm.exc import StaleDataError
 
-from placement_desk.lifecycle import Database, open_database
+from placement_desk.lifecycle import Database
 from placement_desk.models import AuditEvent, Provider, Setting, utcnow
-from placement_desk.models.enums import AuditAction, SettingType
+from placement_desk.models.enums import AuditAction, RegistrationStatus, SettingType
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Database:
-    database = open_database(tmp_path / "audit.db", user="asha.patel")
-    yield database
-    database.close()
+def db_user() -> str:
+    return "asha.patel"
 
 
 def _events(db: Database) -> list[AuditEvent]:
@@ -117,3 +113,45 @@ def test_shared_settings_are_audited_with_who_and_what(db: Database) -> None:
     assert changed.action == AuditAction.UPDATE
     assert changed.before == {"key": "council.name", "value": "London Borough of Sutton"}
     assert changed.after == {"key": "council.name", "value": "Sutton Council"}
+
+
+def test_bulk_audit_rows_say_what_the_hook_says_for_the_same_writes(db: Database) -> None:
+    import datetime as dt
+
+    from placement_desk.audit import bulk_created, bulk_updated
+
+    with db.sessions.begin() as s:
+        # Every value given: the hook sees an object before the column defaults apply.
+        oak = Setting(name="Oak House", urn="SC123456", setting_type=SettingType.CHILDRENS_HOME,
+                      registration_date=dt.date(2019, 4, 1), places=4,
+                      registration_status=RegistrationStatus.ACTIVE,
+                      enhanced_monitoring=False)
+        s.add(oak)
+    with db.sessions.begin() as s:
+        found = s.get(Setting, oak.id)
+        assert found is not None
+        found.places = 5
+        found.registration_date = dt.date(2020, 1, 2)
+    by_hook_created, by_hook_updated = _events(db)
+
+    with db.sessions() as s:
+        stored = s.execute(sa.select(Setting.__table__)).mappings().one()
+    row = dict(stored)
+    row.update(places=4, registration_date=dt.date(2019, 4, 1), created_at=utcnow(),
+               updated_at=utcnow(), version=1)  # as the bulk insert had it
+    (created,) = bulk_created("setting", [row], user="asha.patel", at=by_hook_created.at)
+    assert created["action"] == AuditAction.CREATE and created["entity_id"] == oak.id
+    assert created["before"] is None
+    assert created["after"] == by_hook_created.after
+    assert "version" not in created["after"], "bookkeeping columns are left out"
+
+    (updated,) = bulk_updated(
+        "setting", [(oak.id, {"places": 4, "registration_date": dt.date(2019, 4, 1),
+                              "name": "Oak House"},
+                     {"places": 5, "registration_date": dt.date(2020, 1, 2),
+                      "name": "Oak House"})],
+        user="asha.patel", at=by_hook_updated.at)
+    assert updated["action"] == AuditAction.UPDATE and updated["entity"] == "setting"
+    assert updated["before"] == by_hook_updated.before == {
+        "places": 4, "registration_date": "2019-04-01"}
+    assert updated["after"] == by_hook_updated.after

@@ -191,9 +191,10 @@ def test_council_name_comes_from_the_settings_when_set(
     assert "Provider (legal entity) Smith & Jones <Care> Ltd" in text
     with db.sessions.begin() as s:
         set_setting(s, "council.name", "London Borough of Sutton")
-    text = flat(pdf_text(write_agreement_pdf(db, version_id, tmp_path / "b.pdf")))
+    text = flat(pdf_text(write_agreement_pdf(db, version_id, tmp_path / "b.pdf",
+                                             today=dt.date(2026, 3, 16))))
     assert "London Borough of Sutton" in text
-    assert f"Printed {dt.date.today().day} " in text
+    assert "Printed 16 March 2026" in text
 
 
 def test_a_missing_folder_raises_a_user_error_and_writes_nothing(

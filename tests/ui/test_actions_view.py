@@ -30,7 +30,8 @@ from placement_desk.ui.qa.action_dialogs import VisitSummaryDialog
 from placement_desk.ui.qa.actions_view import STATUS_COLUMN, ActionsView
 from placement_desk.ui.qa.page import QaPage
 
-TODAY = dt.date.today()
+TODAY = dt.date(2026, 3, 16)
+"""The day the window works to (a fixed one, whatever the date the tests run)."""
 DAY = dt.timedelta(days=1)
 
 
@@ -84,7 +85,8 @@ def actions(db: Database) -> dict[str, uuid.UUID]:
 
 
 def _window(qtbot: QtBot, db: Database, ini: Path) -> tuple[MainWindow, ActionsView]:
-    win: MainWindow = build_main_window(db, QSettings(str(ini), QSettings.Format.IniFormat))
+    win: MainWindow = build_main_window(db, QSettings(str(ini), QSettings.Format.IniFormat),
+                                        today=TODAY)
     qtbot.addWidget(win)
     win.resize(1280, 860)
     win.show()

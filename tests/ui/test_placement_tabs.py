@@ -31,7 +31,8 @@ from tests.ui.modal import when_modal
 
 S = AgreementStatus
 START = dt.date(2026, 1, 5)
-TODAY = dt.date.today()
+TODAY = dt.date(2026, 3, 16)
+"""The day the window works to (a fixed one, whatever the date the tests run)."""
 
 
 @pytest.fixture
@@ -64,7 +65,7 @@ def placed(db: Database) -> uuid.UUID:
 
 def _page(qtbot: QtBot, db: Database, tmp_path: Path) -> PlacementsPage:
     win = build_main_window(db, QSettings(str(tmp_path / "ui.ini"),
-                                          QSettings.Format.IniFormat))
+                                          QSettings.Format.IniFormat), today=TODAY)
     qtbot.addWidget(win)
     win.show()
     qtbot.waitExposed(win)

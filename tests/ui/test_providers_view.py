@@ -23,10 +23,10 @@ from placement_desk.ui.providers.providers_view import ProvidersView
 from placement_desk.ui.providers.setting_dialog import SettingDialog
 
 
-@pytest.fixture
-def db(tmp_path: Path) -> Database:
-    database = open_database(tmp_path / "p.db")
-    with database.sessions.begin() as s:
+@pytest.fixture(autouse=True)
+def _records(db: Database) -> None:
+    """The records every test here starts with."""
+    with db.sessions.begin() as s:
         acorn = Provider(name="Acorn Care Ltd")
         s.add(acorn)
         s.flush()
@@ -50,8 +50,6 @@ def db(tmp_path: Path) -> Database:
         s.flush()
         s.add(PlacementEpisode(child_id=child.id, setting_id=homes[0].id,
                                start_date=dt.date(2024, 1, 1), placement_type="K2"))
-    yield database
-    database.close()
 
 
 @pytest.fixture

@@ -19,7 +19,8 @@ from placement_desk.ui.main_window import MainWindow
 from placement_desk.ui.qa.page import QaPage
 from placement_desk.ui.qa.schedule_view import QaScheduleView
 
-TODAY = dt.date.today()
+TODAY = dt.date(2026, 3, 16)
+"""The day the window works to (a fixed one, whatever the date the tests run)."""
 CH, SA, IFA = SettingType.CHILDRENS_HOME, SettingType.SUPPORTED_ACCOMMODATION, SettingType.IFA
 
 
@@ -43,9 +44,10 @@ def _done(s: Session, setting: Setting, day: dt.date, planned: dt.date | None = 
                   planned_date=planned))
 
 
-def _window(qtbot: QtBot, db: Database, tmp_path: Path) -> tuple[MainWindow, QaPage]:
+def _window(qtbot: QtBot, db: Database, tmp_path: Path,
+            today: dt.date = TODAY) -> tuple[MainWindow, QaPage]:
     win: MainWindow = build_main_window(
-        db, QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat))
+        db, QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat), today=today)
     qtbot.addWidget(win)
     win.resize(1280, 860)
     win.show()
@@ -58,7 +60,7 @@ def _window(qtbot: QtBot, db: Database, tmp_path: Path) -> tuple[MainWindow, QaP
 
 
 def _show_all(schedule: QaScheduleView) -> None:
-    schedule.view.setCurrentIndex(schedule.view.findData("all"))
+    schedule.view.setCurrentIndex(0)  # "All settings in use": no "when due" filter
 
 
 def _texts(schedule: QaScheduleView, column: int) -> dict[str, str]:
@@ -236,8 +238,7 @@ def test_the_coverage_tab_reads_a_hand_made_fixture(
                       planned_date=dt.date(2026, 6, 20)))
         s.add(QaVisit(setting_id=d.id, status=QaVisitStatus.PLANNED,
                       planned_date=dt.date(2026, 8, 1)))
-    _win, page = _window(qtbot, db, tmp_path)
-    page.today = on
+    _win, page = _window(qtbot, db, tmp_path, on)
     page.tabs.setCurrentWidget(page.coverage)
     page.force_refresh()
     view = page.coverage

@@ -24,12 +24,13 @@ from placement_desk.services.qa.visits import (
 from placement_desk.ui.qa.page import QaPage
 from placement_desk.ui.qa.templates_view import TemplatesView
 
-TODAY = dt.date.today()
+TODAY = dt.date(2026, 3, 16)
+"""The day the window works to (a fixed one, whatever the date the tests run)."""
 
 
 def _templates(qtbot: QtBot, db: Database, tmp_path: Path) -> TemplatesView:
     win = build_main_window(db, QSettings(str(tmp_path / "ui.ini"),
-                                          QSettings.Format.IniFormat))
+                                          QSettings.Format.IniFormat), today=TODAY)
     qtbot.addWidget(win)
     win.resize(1280, 860)
     win.show()

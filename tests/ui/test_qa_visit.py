@@ -21,7 +21,8 @@ from placement_desk.ui.main_window import MainWindow
 from placement_desk.ui.qa import visit_dialog
 from tests.ui.modal import when_modal
 
-TODAY = dt.date.today()
+TODAY = dt.date(2026, 3, 16)
+"""The day the window works to (a fixed one, whatever the date the tests run)."""
 
 
 @pytest.fixture
@@ -45,7 +46,7 @@ def home(db: Database) -> Setting:
 
 def _window(qtbot: QtBot, db: Database, tmp_path: Path) -> MainWindow:
     win: MainWindow = build_main_window(
-        db, QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat))
+        db, QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat), today=TODAY)
     qtbot.addWidget(win)
     win.show()
     qtbot.waitExposed(win)

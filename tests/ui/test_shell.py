@@ -89,12 +89,15 @@ def test_about_shows_version_and_schema(qtbot: QtBot, db: Database) -> None:
 
 def test_dashboard_counts_and_empty_state(qtbot: QtBot, db: Database,
                                           settings: QSettings) -> None:
-    win: MainWindow = build_main_window(db, settings)
+    today = dt.date(2026, 3, 16)  # the day the window works to
+    win: MainWindow = build_main_window(db, settings, today=today)
     qtbot.addWidget(win)
     win.show()
     dash = win.pages["dashboard"]
-    assert dash.empty.isVisible()  # type: ignore[attr-defined]
-    today = dt.date.today()
+    # The figures are read in the background: the window is drawn first.
+    assert dash.tiles["children"].value.text() == "–"  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: dash.empty.isVisible())  # type: ignore[attr-defined]
+    assert dash.tiles["children"].value.text() == "0"  # type: ignore[attr-defined]
     with db.sessions.begin() as s:
         good = Setting(name="A", urn="SC000001", setting_type=SettingType.CHILDRENS_HOME,
                        latest_judgement=Judgement.GOOD)
@@ -118,6 +121,7 @@ def test_dashboard_counts_and_empty_state(qtbot: QtBot, db: Database,
     assert tiles["good"].value.text() == "50% (1 of 2)"
     assert tiles["overdue"].value.text() == "1"
     assert not dash.empty.isVisible()  # type: ignore[attr-defined]
+    assert win.ctx.tasks.wait(5000)
 
 
 def test_task_runner_reports_success_cancel_and_failure(qtbot: QtBot) -> None:
@@ -274,3 +278,14 @@ def test_an_expected_refusal_in_a_task_is_logged_as_one_line(
     assert [(r.levelname, r.getMessage()) for r in records] == [
         ("WARNING", "Importing Ofsted files: refused (FileFormatError at budget.csv)")]
     assert "Traceback" not in caplog.text
+def test_pages_are_listed_at_once_and_built_when_first_shown(qtbot: QtBot,
+                                                             window: MainWindow) -> None:
+    listed = [window.nav.item(r).text() for r in range(window.nav.count())]
+    assert listed == ["Dashboard", "Providers", "Placements", "QA", "Data"]
+    assert all(not window.nav.item(r).icon().isNull() for r in range(window.nav.count())), \
+        "every page has its icon from resources/icons"
+    assert set(window.pages.built()) == {"dashboard"}, "only the page shown is built"
+    qtbot.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
+    assert set(window.pages.built()) == {"dashboard", "qa"}
+    assert window.current_page() is window.pages["qa"]
+    assert window.ctx.tasks.wait(5000)

@@ -36,7 +36,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from itertools import chain, pairwise
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, Engine, and_, delete, event, insert, inspect, or_, select
 from sqlalchemy.orm import Session
@@ -60,12 +60,47 @@ CHUNK = 500
 """Agreements per query when refreshing some (keeps ``IN`` lists short)."""
 _PENDING = "fee_ledger.pending"
 
-Version = tuple[int, int, int, int | None, int | None, int, Any]
-"""(effective, version_no, start, end, ended_on, weekly fee, version id), in day numbers."""
-Service = tuple[bool, int, int, str, int | None, int | None]
-"""(one-off?, weekly pence, one-off pence, description, start, end), in day numbers."""
-Entry = tuple[int, int | None, int, bool, int]
-"""(first_day, end_day, weekly_pence, is_one_off, one_off_pence): one ledger row."""
+class Version(NamedTuple):
+    """A version in force, as the formula reads it; days are day numbers."""
+
+    effective: int
+    version_no: int
+    start: int
+    end: int | None
+    ended_on: int | None
+    weekly_fee_pence: int
+    id: Any
+    """The version's id as stored: what :class:`Service` lists are keyed by."""
+
+
+class Service(NamedTuple):
+    """A service on a version; days are day numbers (None: from the version's start, or
+    open-ended)."""
+
+    one_off: bool
+    weekly_pence: int
+    one_off_pence: int
+    description: str
+    start: int | None
+    end: int | None
+
+
+class Entry(NamedTuple):
+    """One ledger row: a run of days [first_day, end_day) at a weekly cost, or a one-off."""
+
+    first_day: int
+    end_day: int | None
+    weekly_pence: int
+    is_one_off: bool
+    one_off_pence: int
+
+
+class _Running(NamedTuple):
+    """A recurring service's days within one version's run, and its weekly cost."""
+
+    start: int
+    end: int | None
+    weekly_pence: int
 
 
 def day(date: dt.date) -> int:
@@ -80,51 +115,52 @@ def entries(versions: Sequence[Version], services: Mapping[Any, Sequence[Service
     """One agreement's ledger rows, from its versions in force and their services."""
     if not versions:
         return []
-    ordered = sorted(versions, key=lambda v: (v[0], v[1]))
+    ordered = sorted(versions, key=lambda v: (v.effective, v.version_no))
     last = ordered[-1]
-    agreement_end = last[3] if last[3] is not None else last[4]
-    first_start = min(v[2] for v in ordered)
+    agreement_end = last.end if last.end is not None else last.ended_on
+    first_start = min(v.start for v in ordered)
     found: list[Entry] = []
     seen: set[tuple[str, int, int]] = set()
     count = len(ordered)
-    for n, (effective, _no, v_start, _end, _ended, fee, vid) in enumerate(ordered):
-        seg_start = max(effective, v_start)
-        seg_end = ordered[n + 1][0] if n + 1 < count else None
+    for n, version in enumerate(ordered):
+        seg_start = max(version.effective, version.start)
+        seg_end = ordered[n + 1].effective if n + 1 < count else None
         if agreement_end is not None and (seg_end is None or agreement_end < seg_end):
             seg_end = agreement_end
         if seg_end is not None and seg_end <= seg_start:
             continue  # replaced before it started
-        running: list[tuple[int, int | None, int]] = []
-        for one_off, weekly, amount, desc, s_start, s_end in services.get(vid, ()):
-            if one_off:
+        running: list[_Running] = []
+        for service in services.get(version.id, ()):
+            s_start, s_end = service.start, service.end
+            if service.one_off:
                 on = s_start if s_start is not None else first_start
-                if (desc, amount, on) not in seen:
-                    seen.add((desc, amount, on))
-                    found.append((on, on + 1, 0, True, amount))
+                key = (service.description, service.one_off_pence, on)
+                if key not in seen:
+                    seen.add(key)
+                    found.append(Entry(on, on + 1, 0, True, service.one_off_pence))
                 continue
             a = seg_start if s_start is None or s_start < seg_start else s_start
             b = seg_end if s_end is None or (seg_end is not None and seg_end < s_end) else s_end
-            if weekly and (b is None or a < b):
-                running.append((a, b, weekly))
-        found.extend(_runs(seg_start, seg_end, fee, running))
+            if service.weekly_pence and (b is None or a < b):
+                running.append(_Running(a, b, service.weekly_pence))
+        found.extend(_runs(seg_start, seg_end, version.weekly_fee_pence, running))
     return found
 
 
-def _runs(start: int, end: int | None, fee: int,
-          running: Sequence[tuple[int, int | None, int]]) -> list[Entry]:
+def _runs(start: int, end: int | None, fee: int, running: Sequence[_Running]) -> list[Entry]:
     """[start, end) cut wherever a service starts or stops, each run at its weekly cost."""
     if not running:
-        return [(start, end, fee, False, 0)]
-    cuts = sorted({start, *(a for a, _b, _w in running),
-                   *(b for _a, b, _w in running if b is not None),
+        return [Entry(start, end, fee, False, 0)]
+    cuts = sorted({start, *(r.start for r in running),
+                   *(r.end for r in running if r.end is not None),
                    *(() if end is None else (end,))})
     bounds: list[int | None] = [*cuts, None] if end is None else list(cuts)
     runs: list[Entry] = []
     for x, y in pairwise(bounds):
         assert x is not None
-        weekly = fee + sum(w for a, b, w in running
-                           if a <= x and (b is None or (y is not None and y <= b)))
-        runs.append((x, y, weekly, False, 0))
+        weekly = fee + sum(r.weekly_pence for r in running
+                           if r.start <= x and (r.end is None or (y is not None and y <= r.end)))
+        runs.append(Entry(x, y, weekly, False, 0))
     return runs
 
 
@@ -155,7 +191,7 @@ def _read(conn: Connection, agreement_ids: Collection[uuid.UUID] | None
         services_query = services_query.where(av.agreement_id.in_(agreement_ids))
     versions: dict[uuid.UUID, list[Version]] = defaultdict(list)
     for aid, *version in conn.execute(versions_query):
-        versions[aid].append(tuple(version))
+        versions[aid].append(Version(*version))
     services: dict[Any, list[Service]] = defaultdict(list)
     weekly_of: dict[tuple[Any, ...], int] = {}
     for vid, charge, hours, rate, amount, desc, s_start, s_end in conn.execute(services_query):
@@ -164,17 +200,16 @@ def _read(conn: Connection, agreement_ids: Collection[uuid.UUID] | None
         weekly = weekly_of.get(terms)
         if weekly is None:
             weekly = weekly_of[terms] = charge_weekly_pence(charge, hours, rate, amount)
-        services[vid].append((one_off, weekly, (amount or 0) if one_off else 0, desc or "",
-                              s_start, s_end))
+        services[vid].append(Service(one_off, weekly, (amount or 0) if one_off else 0,
+                                     desc or "", s_start, s_end))
     return versions, services
 
 
 def _write(conn: Connection, versions: Mapping[uuid.UUID, list[Version]],
            services: Mapping[Any, list[Service]]) -> int:
-    rows = [{"agreement_id": aid, "first_day": first, "end_day": end, "weekly_pence": weekly,
-             "is_one_off": one_off, "one_off_pence": amount}
+    rows = [{"agreement_id": aid, **entry._asdict()}
             for aid, agreement in versions.items()
-            for first, end, weekly, one_off, amount in entries(agreement, services)]
+            for entry in entries(agreement, services)]
     for i in range(0, len(rows), 5000):
         conn.execute(insert(FeeLedgerEntry), rows[i:i + 5000])
     return len(rows)
@@ -202,9 +237,11 @@ def rebuild(conn: Connection, now: dt.datetime | None = None) -> int:
 
 def ensure_current(engine: Engine) -> bool:
     """Rebuild the ledger if it was built by another formula or never; True if rebuilt."""
+    settings = AppSetting.__table__  # Core: run at every start, it must not configure the
+    # ORM's mappers on the way to the first window (the first ORM query does, later)
     with engine.begin() as conn:
-        built = conn.execute(select(AppSetting.value)
-                             .where(AppSetting.key == FORMULA_KEY)).scalar()
+        built = conn.execute(select(settings.c.value)
+                             .where(settings.c.key == FORMULA_KEY)).scalar()
         if built == FORMULA:
             return False
         log.info("Building the fee ledger (formula %s, was %s)", FORMULA, built)

@@ -10,6 +10,7 @@ from sqlalchemy import func, or_, select
 from ...db import Database
 from ...models import Action, PlacementEpisode, RatingAlert, Setting
 from ...models.enums import ActionStatus, Judgement, RegistrationStatus
+from ..qa.actions import overdue_condition
 
 
 @dataclass(frozen=True)
@@ -65,8 +66,7 @@ def headlines(db: Database, today: dt.date | None = None) -> Headlines:
         open_actions = s.scalar(select(func.count()).select_from(Action).where(
             Action.deleted_at.is_(None), Action.status.in_(open_states))) or 0
         overdue = s.scalar(select(func.count()).select_from(Action).where(
-            Action.deleted_at.is_(None), Action.status.in_(open_states),
-            or_(Action.status == ActionStatus.OVERDUE, Action.due_date < today))) or 0
+            Action.deleted_at.is_(None), overdue_condition(today))) or 0
         alerts = [
             AlertLine(name, urn, alert.kind.label, alert.raised_on,
                       f"{alert.previous_judgement.label} → {alert.new_judgement.label}"

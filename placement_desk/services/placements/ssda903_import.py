@@ -30,7 +30,7 @@ from typing import Any
 from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
-from ...audit import audit_value
+from ...audit import bulk_created, bulk_updated
 from ...db import Database
 from ...errors import ValidationError
 from ...identifiers import is_urn
@@ -46,7 +46,6 @@ from ...io.ssda903_files import (
     read_header_file,
 )
 from ...models import AuditEvent, Child, PlacementEpisode, Setting, utcnow
-from ...models.enums import AuditAction
 from ...progress import NULL_STATE, TaskState
 from ..common.formatting import date_short
 from .distance import miles_between_many
@@ -387,10 +386,8 @@ class _Importer:
             self.session.execute(insert(table), [
                 {**row, "created_at": self.now, "updated_at": self.now, "version": 1}
                 for row in chunk])
-            self.session.execute(insert(_AUDIT), [
-                {"at": self.now, "user": self.user, "action": AuditAction.CREATE,
-                 "entity": entity, "entity_id": row["id"], "before": None,
-                 "after": {k: audit_value(v) for k, v in row.items()}} for row in chunk])
+            self.session.execute(insert(_AUDIT),
+                                 bulk_created(entity, chunk, user=self.user, at=self.now))
             self.state.check_cancelled()
 
     def _update(self, model: type[Child] | type[PlacementEpisode], entity: str,
@@ -407,15 +404,13 @@ class _Importer:
             self.session.execute(statement, [
                 {"b_id": found.id, "b_now": self.now,
                  **{f"b_{name}": values[name] for name in names}} for found, values in chunk])
-            events = []
+            changes = []
             for found, values in chunk:
                 keys = [k for k in names if not _same(found.values[k], values[k])]
-                events.append({
-                    "at": self.now, "user": self.user, "action": AuditAction.UPDATE,
-                    "entity": entity, "entity_id": found.id,
-                    "before": {k: audit_value(found.values[k]) for k in keys},
-                    "after": {k: audit_value(values[k]) for k in keys}})
-            self.session.execute(insert(_AUDIT), events)
+                changes.append((found.id, {k: found.values[k] for k in keys},
+                                {k: values[k] for k in keys}))
+            self.session.execute(insert(_AUDIT),
+                                 bulk_updated(entity, changes, user=self.user, at=self.now))
             self.state.check_cancelled()
 
     # -- all together ---------------------------------------------------------------------

@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, and_, false, func, or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from ...db import Database
@@ -37,37 +37,15 @@ SYSTEM_AUTHOR = "Placement Desk"
 
 
 def overdue_condition(today: dt.date) -> ColumnElement[bool]:
-    """SQL for "overdue on ``today``": stored Overdue, or live with the due date passed."""
+    """The one rule for "overdue on ``today``": stored Overdue, or open or in progress
+    with the due date passed. Lists read it as their rows' ``overdue`` column, and
+    counts (the dashboard's) use it in their queries."""
     return or_(Action.status == ActionStatus.OVERDUE,
                and_(Action.status.in_((ActionStatus.OPEN, ActionStatus.IN_PROGRESS)),
-                    Action.due_date < today))
-
-
-def is_overdue(status: ActionStatus, due_date: dt.date | None, today: dt.date) -> bool:
-    if status == ActionStatus.OVERDUE:
-        return True
-    return (status in (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)
-            and due_date is not None and due_date < today)
+                    Action.due_date.is_not(None), Action.due_date < today))
 
 
 # --- Listing ----------------------------------------------------------------------------
-
-@dataclass(frozen=True, slots=True)
-class ActionFilter:
-    """What to show; every field left as None shows everything."""
-
-    owner: str | None = None
-    """The owner's name, ignoring case."""
-    provider_id: uuid.UUID | None = None
-    setting_id: uuid.UUID | None = None
-    qa_visit_id: uuid.UUID | None = None
-    statuses: frozenset[ActionStatus] | None = None
-    """As shown: Overdue matches overdue actions, the others only those not overdue."""
-    due_before: dt.date | None = None
-    """Due strictly before this date."""
-    due_after: dt.date | None = None
-    """Due strictly after this date."""
-
 
 @dataclass(frozen=True, slots=True)
 class ActionRow:
@@ -96,22 +74,88 @@ class ActionRow:
     completed_date: dt.date | None
 
 
+LIVE = "live"
+"""The status choice for actions not finished: open, in progress or overdue."""
+LIVE_STATUSES = frozenset({ActionStatus.OPEN, ActionStatus.IN_PROGRESS, ActionStatus.OVERDUE})
+
+
+@dataclass(frozen=True, slots=True)
+class ActionFilter:
+    """What to show; every field left empty shows everything. :meth:`accepts` is the
+    rule, for :func:`list_actions` and for the actions list's filter bar alike."""
+
+    text: str = ""
+    """Words that must all appear in the description, source, owner, setting or provider."""
+    owner: str | None = None
+    """The owner's name, ignoring case."""
+    provider_id: uuid.UUID | None = None
+    setting_id: uuid.UUID | None = None
+    qa_visit_id: uuid.UUID | None = None
+    statuses: frozenset[ActionStatus] | None = None
+    """As shown: Overdue matches overdue actions, the others only those not overdue."""
+    due_before: dt.date | None = None
+    """Due strictly before this date."""
+    due_after: dt.date | None = None
+    """Due strictly after this date."""
+
+    @classmethod
+    def from_choices(cls, today: dt.date, text: str = "", owner: str = "", provider: str = "",
+                     status: str = "", due: str = "") -> ActionFilter:
+        """The filter for the list's choices: ``status`` an ActionStatus value or
+        :data:`LIVE`; ``due`` "overdue" or a number of days ahead ("7": due from today up
+        to and including 7 days from today); ``provider`` an id as text."""
+        statuses: frozenset[ActionStatus] | None = None
+        if status == LIVE:
+            statuses = LIVE_STATUSES
+        elif status:
+            statuses = frozenset({ActionStatus(status)})
+        before = after = None
+        if due == "overdue":
+            statuses = frozenset({ActionStatus.OVERDUE} & (statuses or {ActionStatus.OVERDUE}))
+        elif due:
+            after = today - dt.timedelta(days=1)
+            before = today + dt.timedelta(days=int(due) + 1)
+        return cls(text=text, owner=owner or None,
+                   provider_id=uuid.UUID(provider) if provider else None,
+                   statuses=statuses, due_before=before, due_after=after)
+
+    def is_clear(self) -> bool:
+        return (not self.text.strip() and not (self.owner or "").strip()
+                and all(v is None for v in (self.provider_id, self.setting_id,
+                                            self.qa_visit_id, self.statuses,
+                                            self.due_before, self.due_after)))
+
+    def accepts(self, row: ActionRow) -> bool:
+        """Whether ``row`` passes the filter."""
+        words = self.text.casefold().split()
+        if words:
+            hay = " ".join((row.description, row.source_label, row.owner or "",
+                            row.setting_name or "", row.provider_name or "")).casefold()
+            if not all(w in hay for w in words):
+                return False
+        owner = (self.owner or "").strip().casefold()
+        if owner and (row.owner or "").casefold() != owner:
+            return False
+        for wanted, value in ((self.provider_id, row.provider_id),
+                              (self.setting_id, row.setting_id),
+                              (self.qa_visit_id, row.qa_visit_id)):
+            if wanted is not None and value != wanted:
+                return False
+        if self.statuses is not None and (ActionStatus.OVERDUE if row.overdue
+                                          else row.status) not in self.statuses:
+            return False
+        if self.due_before is not None and (row.due_date is None
+                                            or row.due_date >= self.due_before):
+            return False
+        return not (self.due_after is not None and (row.due_date is None
+                                                    or row.due_date <= self.due_after))
+
+
 def _source_label(source: ActionSource, visit_day: dt.date | None,
                   review_day: dt.date | None, alert_day: dt.date | None) -> str:
     day = {ActionSource.QA_VISIT: visit_day, ActionSource.CONTRACT_REVIEW: review_day,
            ActionSource.RATING_ALERT: alert_day}.get(source)
     return f"{source.label} {date_short(day)}" if day else source.label
-
-
-def _status_condition(statuses: Iterable[ActionStatus], today: dt.date) -> ColumnElement[bool]:
-    late = overdue_condition(today)
-    parts: list[ColumnElement[bool]] = []
-    for status in statuses:
-        if status == ActionStatus.OVERDUE:
-            parts.append(late)
-        else:
-            parts.append(and_(Action.status == status, ~late))
-    return or_(false(), *parts)
 
 
 def _list_actions(session: Session, filters: ActionFilter | None = None,
@@ -131,7 +175,7 @@ def _list_actions(session: Session, filters: ActionFilter | None = None,
                Action.contract_review_id, Action.rating_alert_id, Action.setting_id,
                Setting.name, Action.provider_id, Provider.name, Action.owner,
                Action.due_date, Action.priority, Action.status, Action.completed_date,
-               overdue_from)
+               overdue_from, overdue_condition(today).label("overdue"))
         .outerjoin(QaVisit, QaVisit.id == Action.qa_visit_id)
         .outerjoin(ContractReview, ContractReview.id == Action.contract_review_id)
         .outerjoin(RatingAlert, RatingAlert.id == Action.rating_alert_id)
@@ -139,31 +183,26 @@ def _list_actions(session: Session, filters: ActionFilter | None = None,
         .outerjoin(Provider, Provider.id == Action.provider_id)
         .where(Action.deleted_at.is_(None))
         .order_by(Action.due_date.is_(None), Action.due_date, Action.created_at))
-    if f.owner is not None and f.owner.strip():
-        query = query.where(func.lower(Action.owner) == f.owner.strip().lower())
-    if f.provider_id is not None:
-        query = query.where(Action.provider_id == f.provider_id)
-    if f.setting_id is not None:
-        query = query.where(Action.setting_id == f.setting_id)
-    if f.qa_visit_id is not None:
-        query = query.where(Action.qa_visit_id == f.qa_visit_id)
-    if f.statuses is not None:
-        query = query.where(_status_condition(f.statuses, today))
-    if f.due_before is not None:
-        query = query.where(Action.due_date < f.due_before)
-    if f.due_after is not None:
-        query = query.where(Action.due_date > f.due_after)
+    # The ids narrow the query (a visit's actions among thousands); every rule, these
+    # included, is then ActionFilter.accepts.
+    for wanted, column in ((f.provider_id, Action.provider_id),
+                           (f.setting_id, Action.setting_id),
+                           (f.qa_visit_id, Action.qa_visit_id)):
+        if wanted is not None:
+            query = query.where(column == wanted)
     rows: list[ActionRow] = []
     for (aid, text, source, v_day, r_day, a_day, visit_id, review_id, alert_id, setting_id,
          setting_name, provider_id, provider_name, owner, due, priority, status,
-         completed, before) in session.execute(query):
-        late = is_overdue(status, due, today)
+         completed, before, late) in session.execute(query):
+        late = bool(late)
         allowed = TRANSITIONS[_moves_from(status, before)]
-        rows.append(ActionRow(
+        row = ActionRow(
             aid, text, source, _source_label(source, v_day, r_day, a_day), visit_id,
             review_id, alert_id, setting_id, setting_name, provider_id, provider_name, owner,
             due, priority, status, allowed, late,
-            ActionStatus.OVERDUE.label if late else status.label, completed))
+            ActionStatus.OVERDUE.label if late else status.label, completed)
+        if f.accepts(row):
+            rows.append(row)
     return rows
 
 

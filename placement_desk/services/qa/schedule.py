@@ -171,32 +171,68 @@ def schedule_rows(db: Database, today: dt.date,
         return _schedule_rows(session, today, *conditions)
 
 
-def _overdue(session: Session, today: dt.date,
-            officer_id: uuid.UUID | None = None) -> list[ScheduleRow]:
-    """Settings in use whose next visit was due before today (optionally one officer's)."""
-    conditions = [Setting.next_qa_due < today]
-    if officer_id is not None:
-        conditions.append(Setting.qa_officer_id == officer_id)
-    return _schedule_rows(session, today, *conditions)
+UNASSIGNED = "unassigned"
+"""The officer filter's value for settings with no QA officer."""
+
+
+@dataclass(frozen=True)
+class ScheduleFilter:
+    """What the schedule list shows; empty values show every setting in use."""
+
+    text: str = ""
+    """Words that must all appear in the setting's name, URN or officer's name."""
+    due: str = ""
+    """"overdue" (due before today), or a number of days ahead ("30": due from today
+    up to and including 30 days from today)."""
+    officer: str = ""
+    """An officer's id as text, or :data:`UNASSIGNED`."""
+
+    def is_clear(self) -> bool:
+        return not (self.text.strip() or self.due or self.officer)
+
+
+def is_due(row: ScheduleRow, due: str, today: dt.date) -> bool:
+    """Whether ``row`` falls in the ``due`` window of :class:`ScheduleFilter`."""
+    if not due:
+        return True
+    if row.next_due is None:
+        return False
+    if due == "overdue":
+        return row.next_due < today
+    return today <= row.next_due <= today + dt.timedelta(days=int(due))
+
+
+def filter_schedule(rows: Iterable[ScheduleRow], f: ScheduleFilter,
+                    today: dt.date) -> list[ScheduleRow]:
+    """The rows that pass the filter, in their order."""
+    words = f.text.casefold().split()
+    kept = []
+    for row in rows:
+        if not is_due(row, f.due, today):
+            continue
+        if f.officer == UNASSIGNED:
+            if row.officer_id is not None:
+                continue
+        elif f.officer and str(row.officer_id) != f.officer:
+            continue
+        if words:
+            hay = " ".join(p for p in (row.name, row.urn, row.officer_name) if p).casefold()
+            if not all(w in hay for w in words):
+                continue
+        kept.append(row)
+    return kept
 
 
 def overdue(db: Database, today: dt.date,
             officer_id: uuid.UUID | None = None) -> list[ScheduleRow]:
     """Settings in use whose next visit was due before today (optionally one officer's)."""
-    with db.read() as session:
-        return _overdue(session, today, officer_id)
-
-
-def _due_within(session: Session, today: dt.date, days: int) -> list[ScheduleRow]:
-    """Settings in use due from today up to and including ``days`` days from today."""
-    return _schedule_rows(session, today, Setting.next_qa_due >= today,
-                         Setting.next_qa_due <= today + dt.timedelta(days=days))
+    return filter_schedule(schedule_rows(db, today), ScheduleFilter(
+        due="overdue", officer=str(officer_id) if officer_id else ""), today)
 
 
 def due_within(db: Database, today: dt.date, days: int) -> list[ScheduleRow]:
     """Settings in use due from today up to and including ``days`` days from today."""
-    with db.read() as session:
-        return _due_within(session, today, days)
+    return filter_schedule(schedule_rows(db, today), ScheduleFilter(due=str(days)), today)
 
 
 def by_officer(session: Session, today: dt.date,

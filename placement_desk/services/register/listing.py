@@ -1,14 +1,17 @@
-"""The register of settings: one plain row per setting, for lists and exports.
+"""The register of settings: one plain row per setting, for lists and exports, and its filter.
 
 One query builds every row (setting, its provider, whether the council has a
 child placed there today), so the Providers page and ``export settings`` show
-the same thing.
+the same thing. :func:`filter_settings` is the Providers list's search and
+filters: a substring test on pre-built lower-case text and a few comparisons,
+quick enough to run on every keystroke.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import exists, or_, select
@@ -67,6 +70,74 @@ def list_settings(db: Database, today: dt.date | None = None) -> list[SettingRow
     """Every setting not deleted, with its provider and whether it is in use today."""
     with db.read() as session:
         return _list_settings(session, today)
+
+
+@dataclass(frozen=True)
+class SettingFilter:
+    """What the Providers list shows; empty values show everything."""
+
+    text: str = ""
+    """Words that must all appear in the name, URN, postcode, provider or owner."""
+    setting_type: str = ""
+    sector: str = ""
+    status: str = ""
+    judgement: str = ""
+    """A judgement's value, or "none" for settings not yet judged."""
+    local_authority: str = ""
+    in_use: str = ""
+    """"", "yes" or "no"."""
+    risk: str = ""
+    enhanced: str = ""
+    """"", "yes" or "no": enhanced monitoring after a rating alert."""
+
+    def is_clear(self) -> bool:
+        return not any((self.text.strip(), self.setting_type, self.sector, self.status,
+                        self.judgement, self.local_authority, self.in_use, self.risk,
+                        self.enhanced))
+
+
+def haystack(row: SettingRow) -> str:
+    """The lower-case text the search looks in."""
+    return " ".join(p for p in (row.name, row.urn, row.postcode, row.provider_name,
+                                row.owner_name) if p).casefold()
+
+
+def _value(enum_value: object) -> str:
+    return str(getattr(enum_value, "value", "") or "")
+
+
+def matches(row: SettingRow, hay: str, f: SettingFilter, words: Sequence[str]) -> bool:
+    """Whether ``row`` (with its :func:`haystack`) passes the filter; ``words`` are the
+    search text's, lower case."""
+    if words and not all(w in hay for w in words):
+        return False
+    if f.setting_type and _value(row.setting_type) != f.setting_type:
+        return False
+    if f.sector and _value(row.sector) != f.sector:
+        return False
+    if f.status and _value(row.registration_status) != f.status:
+        return False
+    if f.judgement:
+        if f.judgement == "none":
+            if row.latest_judgement is not None:
+                return False
+        elif _value(row.latest_judgement) != f.judgement:
+            return False
+    if f.local_authority and (row.local_authority or "") != f.local_authority:
+        return False
+    if f.in_use and row.in_use != (f.in_use == "yes"):
+        return False
+    if f.risk and _value(row.risk_level) != f.risk:
+        return False
+    return not (f.enhanced and row.enhanced_monitoring != (f.enhanced == "yes"))
+
+
+def filter_settings(rows: Sequence[SettingRow], hays: Sequence[str],
+                    f: SettingFilter) -> list[int]:
+    """Positions of the rows that pass the filter, in their order."""
+    words = f.text.casefold().split()
+    return [n for n, (row, hay) in enumerate(zip(rows, hays, strict=True))
+            if matches(row, hay, f, words)]
 
 
 EXPORT_COLUMNS: tuple[tuple[str, str], ...] = (

@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from ...audit import audit_value
+from ...audit import bulk_created
 from ...db import Database
 from ...identifiers import is_urn
 from ...io.ofsted_files import (
@@ -33,7 +33,6 @@ from ...io.ofsted_files import (
 from ...models import AuditEvent, OfstedInspection, Setting, utcnow
 from ...models.enums import (
     AlertKind,
-    AuditAction,
     InspectionEventType,
     Judgement,
     RegistrationStatus,
@@ -241,12 +240,8 @@ class _Importer:
         self.pending_inspections = []
 
     def _audit(self, entity: str, rows: list[dict[str, Any]]) -> None:
-        skip = {"created_at", "updated_at", "version"}
-        self.session.execute(insert(AuditEvent), [
-            {"at": self.now, "user": self.user, "action": AuditAction.CREATE, "entity": entity,
-             "entity_id": row["id"], "before": None,
-             "after": {k: audit_value(v) for k, v in row.items() if k not in skip}}
-            for row in rows])
+        self.session.execute(insert(AuditEvent),
+                             bulk_created(entity, rows, user=self.user, at=self.now))
 
     # -- files -----------------------------------------------------------------------
 

@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -318,16 +318,15 @@ class AgreementDialog(FormDialog):
         self.detail = agreement_detail(self.db, agreement_id)
         self.header.setText(self.tr("{ref} for child {child}").format(
             ref=self.detail.reference, child=self.detail.child_ref))
-        self.version_combo.blockSignals(True)
-        self.version_combo.clear()
-        for v in self.detail.versions:
-            self.version_combo.addItem(
-                f"Version {v.version_no}: {v.status.label}, from "
-                f"{date_short(v.effective_date)}", v.id.hex)
-        # Hex strings as item data: Qt's findData compares them by value, not Python objects.
-        chosen = version_id or self.detail.versions[-1].id
-        self.version_combo.setCurrentIndex(max(0, self.version_combo.findData(chosen.hex)))
-        self.version_combo.blockSignals(False)
+        with QSignalBlocker(self.version_combo):
+            self.version_combo.clear()
+            for v in self.detail.versions:
+                self.version_combo.addItem(
+                    f"Version {v.version_no}: {v.status.label}, from "
+                    f"{date_short(v.effective_date)}", v.id.hex)
+            # Hex strings as item data: Qt's findData compares them by value, not objects.
+            chosen = version_id or self.detail.versions[-1].id
+            self.version_combo.setCurrentIndex(max(0, self.version_combo.findData(chosen.hex)))
         self.version_combo.setEnabled(True)
         self._version_chosen()
 
@@ -337,9 +336,9 @@ class AgreementDialog(FormDialog):
         wanted = uuid.UUID(self.version_combo.currentData())
         if wanted != self.version_id and self.version_id is not None and \
                 not self.confirm_discard():
-            self.version_combo.blockSignals(True)  # stay on the version being edited
-            self.version_combo.setCurrentIndex(self.version_combo.findData(self.version_id.hex))
-            self.version_combo.blockSignals(False)
+            with QSignalBlocker(self.version_combo):  # stay on the version being edited
+                self.version_combo.setCurrentIndex(
+                    self.version_combo.findData(self.version_id.hex))
             return
         self.version_id = wanted
         view = next(v for v in self.detail.versions if v.id == self.version_id)
@@ -383,11 +382,10 @@ class AgreementDialog(FormDialog):
         self.end_date.set_value(f.end_date)
         set_combo(self.placement_type, f.placement_type)
         self.weekly_fee.set_pence(f.weekly_fee_pence)
-        self.services.blockSignals(True)
-        self.services.setRowCount(0)
-        for line in f.services:
-            self._add_service_row(line)
-        self.services.blockSignals(False)
+        with QSignalBlocker(self.services):
+            self.services.setRowCount(0)
+            for line in f.services:
+                self._add_service_row(line)
         self.social_care.set_value(f.funding_social_care_bp // 100)
         self.health.set_value(f.funding_health_bp // 100)
         self.education.set_value(f.funding_education_bp // 100)

@@ -1,15 +1,18 @@
-"""The list of Individual Placement Agreements, with the annual uplift for the ones chosen."""
+"""The list of Individual Placement Agreements, with the annual uplift for the ones chosen.
+
+Filter bar (search, status, clear, count; remembered across restarts), the table,
+and the actions: open the chosen agreement (Enter) or raise the fees of several.
+"""
 
 from __future__ import annotations
 
 import uuid
 
-from PySide6.QtCore import QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -18,13 +21,14 @@ from PySide6.QtWidgets import (
 from ...db import Database
 from ...models.enums import AgreementStatus
 from ...services.agreements.ipa import AgreementRow, list_agreements
+from ...services.agreements.listing import AgreementFilter, filter_agreements, haystack
 from ...services.common.formatting import date_short, money
 from ..common.fast_rows import FastRowsModel
-from ..common.fields import Combo
+from ..common.filter_bar import FilterBar
 from ..common.list_table import list_table
 from ..common.rows import Column
+from ..common.shortcuts import local_shortcuts
 
-PREFIX = "placements/agreements/"
 COLUMNS: list[Column[AgreementRow]] = [
     Column("Reference", lambda r: r.reference),
     Column("Child", lambda r: r.child_ref),
@@ -54,28 +58,22 @@ class AgreementsView(QWidget):
         self.db, self.settings = db, settings
         self.model: FastRowsModel[AgreementRow] = FastRowsModel(COLUMNS, lambda r: r.id)
         self._hays: list[str] = []
-        self.search = QLineEdit()
-        self.search.setPlaceholderText(self.tr("Search reference, child, setting or URN"))
-        self.search.setClearButtonEnabled(True)
-        self.status = Combo()
-        self.status.addItem(self.tr("Any status"), "")
-        for value, label in AgreementStatus.choices():
-            self.status.addItem(label, value)
-        self.status.setCurrentIndex(max(0, self.status.findData(
-            settings.value(PREFIX + "status", ""))))
-        self.search.setText(str(settings.value(PREFIX + "text", "") or ""))
-        self.count = QLabel()
+        self.bar = FilterBar(settings, "agreements",
+                             self.tr("Search reference, child, setting or URN"),
+                             self.tr("{shown} of {total} agreements"))
+        self.status = self.bar.add_combo("status", self.tr("Any status"),
+                                         AgreementStatus.choices())
+        self.bar.finish()
+        self.search, self.count = self.bar.search, self.bar.count
         self.open_button = QPushButton(self.tr("Open…"))
         self.open_button.setToolTip(self.tr("Open the selected agreement (Enter)"))
         self.uplift_button = QPushButton(self.tr("Annual uplift…"))
         self.uplift_button.setToolTip(self.tr(
             "Raise the fees of the selected agreements (or of every active one shown)"))
-        bar = QHBoxLayout()
-        bar.addWidget(self.search, 1)
-        bar.addWidget(self.status)
-        bar.addWidget(self.count)
-        bar.addWidget(self.open_button)
-        bar.addWidget(self.uplift_button)
+        actions = QHBoxLayout()
+        actions.addWidget(self.count, 1)
+        actions.addWidget(self.open_button)
+        actions.addWidget(self.uplift_button)
         self.table = list_table(self.model, self.tr("Agreements"),
                                 (130, 95, 200, 85, 60, 130, 150, 85, 85), many=True)
         self.table.setSortingEnabled(True)
@@ -88,16 +86,13 @@ class AgreementsView(QWidget):
         self.message.setVisible(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(bar)
+        layout.addWidget(self.bar)
+        layout.addLayout(actions)
         layout.addWidget(self.empty)
         layout.addWidget(self.message)
         layout.addWidget(self.table, 1)
-        self._debounce = QTimer(self)
-        self._debounce.setSingleShot(True)
-        self._debounce.setInterval(120)
-        self._debounce.timeout.connect(self.apply_filters)
-        self.search.textChanged.connect(self._debounce.start)
-        self.status.currentIndexChanged.connect(self.apply_filters)
+        self.bar.changed.connect(self.apply_filters)
+        local_shortcuts(self, [(QKeySequence.StandardKey.Find, self.bar.focus_search)])
         self.table.doubleClicked.connect(lambda _i: self.open_selected())
         self.open_button.clicked.connect(self.open_selected)
         self.uplift_button.clicked.connect(self._uplift)
@@ -107,28 +102,23 @@ class AgreementsView(QWidget):
 
     def reload(self) -> None:
         rows = list_agreements(self.db)
-        self._hays = [" ".join(p for p in (r.reference, r.child_ref, r.setting_name, r.urn)
-                               if p).casefold() for r in rows]
+        self._hays = [haystack(r) for r in rows]
         self.model.set_rows(rows, self._filtered(rows))
         self._after()
 
+    def filters(self) -> AgreementFilter:
+        return AgreementFilter(**self.bar.values())
+
     def _filtered(self, rows: list[AgreementRow]) -> list[int]:
-        words = self.search.text().casefold().split()
-        status = str(self.status.currentData() or "")
-        return [n for n, r in enumerate(rows)
-                if all(w in self._hays[n] for w in words)
-                and (not status or r.status.value == status)]
+        return filter_agreements(rows, self._hays, self.filters())
 
     def apply_filters(self) -> None:
-        self._debounce.stop()
+        self.bar.settle()
         self.model.set_shown(self._filtered(self.model.all_rows))
-        self.settings.setValue(PREFIX + "text", self.search.text())
-        self.settings.setValue(PREFIX + "status", self.status.currentData() or "")
         self._after()
 
     def _after(self) -> None:
-        self.count.setText(self.tr("{shown} of {total} agreements").format(
-            shown=f"{len(self.model.shown):,}", total=f"{len(self.model.all_rows):,}"))
+        self.bar.show_count(len(self.model.shown), len(self.model.all_rows))
         self.empty.setVisible(not self.model.all_rows)
 
     def selected_ids(self) -> list[uuid.UUID]:

@@ -1,20 +1,52 @@
-"""Icons from the bundled icon fonts (qtawesome), with a blank fallback."""
+"""Icons: the SVG files in ``resources/icons``, drawn in the palette's text colour.
+
+``icon("bed")`` reads ``resources/icons/bed.svg`` (Tabler Icons, outline, drawn with
+``currentColor``), puts in the palette's text colour, and the highlighted text
+colour for a chosen item, and renders it at the usual sizes. Icons are made once
+and kept. A missing file gives a blank icon and a log line, never a failure.
+"""
 
 from __future__ import annotations
 
 import logging
+from functools import cache
 
-from PySide6.QtGui import QIcon
+from PySide6.QtCore import QByteArray, QRectF, Qt
+from PySide6.QtGui import QGuiApplication, QIcon, QPainter, QPalette, QPixmap
+from PySide6.QtSvg import QSvgRenderer
+
+from ...resource_files import resource_path
 
 log = logging.getLogger(__name__)
+SIZES = (16, 20, 24, 32, 48)
 
 
+def _pixmap(svg: str, colour: str, size: int, ratio: float) -> QPixmap:
+    renderer = QSvgRenderer(QByteArray(svg.replace("currentColor", colour).encode("utf-8")))
+    pixmap = QPixmap(round(size * ratio), round(size * ratio))
+    pixmap.setDevicePixelRatio(ratio)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    renderer.render(painter, QRectF(0, 0, size, size))
+    painter.end()
+    return pixmap
+
+
+@cache
 def icon(name: str) -> QIcon:
+    """The icon ``resources/icons/<name>.svg``, or a blank one if it is missing."""
     try:
-        import qtawesome
-
-        found: QIcon = qtawesome.icon(name)
-        return found
-    except Exception:
-        log.debug("icon %s unavailable", name, exc_info=True)
+        svg = resource_path("icons", f"{name}.svg").read_text(encoding="utf-8")
+    except OSError:
+        log.warning("icon %s is missing from resources/icons", name)
         return QIcon()
+    palette = QGuiApplication.palette()
+    ratio = QGuiApplication.primaryScreen().devicePixelRatio() if \
+        QGuiApplication.primaryScreen() else 1.0
+    made = QIcon()
+    for mode, role in ((QIcon.Mode.Normal, QPalette.ColorRole.WindowText),
+                       (QIcon.Mode.Selected, QPalette.ColorRole.HighlightedText)):
+        colour = palette.color(QPalette.ColorGroup.Active, role).name()
+        for size in SIZES:
+            made.addPixmap(_pixmap(svg, colour, size, ratio), mode)
+    return made

@@ -1,4 +1,8 @@
-"""Dashboard: headline figures and rating alerts at a glance."""
+"""Dashboard: headline figures and rating alerts at a glance.
+
+The figures are read in the background once the page is shown (it is the page the
+window usually opens on, so the window is drawn first and the numbers follow).
+"""
 
 from __future__ import annotations
 
@@ -17,6 +21,7 @@ from ...services.dashboard.headlines import Headlines, headlines
 from ..common.page import Page
 from ..context import AppContext
 from ..pages import register_page
+from ..tasks import LatestRequest
 
 
 class Tile(QFrame):
@@ -65,6 +70,7 @@ class DashboardPage(Page):
         self.body.addLayout(grid)
         self.empty = QLabel()
         self.empty.setWordWrap(True)
+        self.empty.setVisible(False)  # until the figures say the database is empty
         self.body.addWidget(self.empty)
         self.alerts_title = QLabel(self.tr("Rating alerts"))
         bold = QFont(self.alerts_title.font())
@@ -75,9 +81,24 @@ class DashboardPage(Page):
         self.body.addWidget(self.alerts_title)
         self.body.addWidget(self.alerts, 1)
         self.last: Headlines | None = None
+        self.reader = LatestRequest(self, ctx.tasks.start)
 
     def refresh(self) -> None:
-        figures = headlines(self.ctx.db)
+        """Read the figures in the background once the window is drawn; they replace the
+        tiles' when they come."""
+        self.ctx.hub.when_drawn(self._read)
+
+    def _read(self) -> None:
+        db, today = self.ctx.db, self.ctx.today()
+        self.reader.run(self.tr("Reading the headline figures"), lambda: headlines(db, today),
+                        self._show, self._failed)
+
+    def _failed(self, _exc: BaseException) -> None:
+        self.empty.setText(self.tr("The figures could not be read; the details are in the "
+                                   "log. Press F5 to try again."))
+        self.empty.setVisible(True)
+
+    def _show(self, figures: Headlines) -> None:
         self.last = figures
         self.tiles["children"].set(f"{figures.children_placed:,}")
         self.tiles["placements"].set(f"{figures.live_placements:,}")
@@ -99,6 +120,6 @@ class DashboardPage(Page):
             self.alerts.addItem(self.tr("No open rating alerts."))
 
 
-@register_page("dashboard", "Dashboard", "mdi6.view-dashboard-outline", 1)
+@register_page("dashboard", "Dashboard", "layout-dashboard", 1)
 def make_dashboard(ctx: AppContext) -> Page:
     return DashboardPage(ctx)

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QPushButton,
 )
 
+from ...db import Database
 from ...db import backup_sqlite
 from ...lifecycle import CheckReport, check_database
 from ...progress import TaskState
@@ -136,6 +137,6 @@ class DataPage(Page):
         QMessageBox.warning(self, self.tr("Placement Desk"), str(exc))
 
 
-@register_page("data", "Data", "mdi6.database-outline", 7)
+@register_page("data", "Data", "database", 7)
 def make_data(ctx: AppContext) -> Page:
     return DataPage(ctx)

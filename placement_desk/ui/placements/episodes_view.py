@@ -14,14 +14,11 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QItemSelection, QSettings, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QItemSelection, QSettings, Qt, QUrl, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
     QSplitter,
     QTabWidget,
@@ -46,12 +43,12 @@ from ...services.placements.listing import (
 from ..common.colours import colour
 from ..common.fast_rows import FastRowsModel
 from ..common.file_dialogs import save_file_name
-from ..common.form_base import Combo, DateField
+from ..common.filter_bar import FilterBar
 from ..common.list_table import list_table
 from ..common.rows import Column
 from ..common.shortcuts import local_shortcuts
+from ..tasks import LatestRequest
 
-PREFIX = "placements/filters/"
 Start = Callable[..., Any]
 
 
@@ -72,6 +69,7 @@ class EpisodesView(QWidget):
                  today: dt.date | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.db, self.settings, self.start_task = db, settings, start_task
+        self.checker = LatestRequest(self, start_task)
         self.today = today or dt.date.today()
         self.issues: dict[str, IssueCount] = {}
         self.checks_done = False
@@ -97,58 +95,32 @@ class EpisodesView(QWidget):
         ]
         self.model: FastRowsModel[EpisodeRow] = FastRowsModel(columns, lambda r: r.id)
         self.model.extra = self._cell_extra
-        # -- filter bar
-        self.search = QLineEdit()
-        self.search.setPlaceholderText(self.tr("Search child reference, setting, URN, "
-                                               "postcode or IPA"))
-        self.search.setClearButtonEnabled(True)
-        self.search.setAccessibleName(self.tr("Search placements"))
-        self.type_combo = Combo()
-        self.type_combo.addItem(self.tr("All types"), "")
-        self.type_combo.addItem(self.tr("Care leavers' accommodation"), "care_leavers")
-        for value, label in PlacementType.choices():
-            self.type_combo.addItem(f"{value} – {label}", value)
-        self.route_combo = Combo()
-        self.route_combo.addItem(self.tr("Any route"), "")
-        for value, label in CommissioningRoute.choices():
-            self.route_combo.addItem(label, value)
-        self.state_combo = Combo()
-        for value, label in (("", self.tr("Live or ended")), ("live", self.tr("Live")),
-                             ("ended", self.tr("Ended"))):
-            self.state_combo.addItem(label, value)
-        self.within_combo = Combo()
-        for value, label in (("", self.tr("Any distance")),
-                             ("yes", self.tr("Within 20 miles")),
-                             ("no", self.tr("Over 20 miles")),
-                             ("unknown", self.tr("Distance unknown"))):
-            self.within_combo.addItem(label, value)
-        self.combos = {"placement_type": self.type_combo, "route": self.route_combo,
-                       "state": self.state_combo, "within_20": self.within_combo}
-        for combo in self.combos.values():
-            combo.setSizeAdjustPolicy(
-                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-            combo.setMinimumContentsLength(10)
-            combo.currentIndexChanged.connect(self.apply_filters)
-        self.date_from = DateField(optional=True, label=self.tr("Placements live from"))
-        self.date_to = DateField(optional=True, label=self.tr("Placements live up to"))
-        for field in (self.date_from, self.date_to):
-            field.set_compact()
-            field.on_change(self.apply_filters)
-        self.problems = QCheckBox(self.tr("Only with 903 problems"))
-        self.problems.toggled.connect(self.apply_filters)
-        self.clear_button = QPushButton(self.tr("Clear filters"))
-        self.clear_button.clicked.connect(self.clear_filters)
-        self.count = QLabel()
-        # Two rows, so that the page fits a small laptop screen.
-        bar = QHBoxLayout()
-        bar.addWidget(self.search, 1)
-        for item in (QLabel(self.tr("From")), self.date_from, QLabel(self.tr("to")),
-                     self.date_to, self.problems, self.clear_button):
-            bar.addWidget(item)
-        bar2 = QHBoxLayout()
-        for combo in (self.type_combo, self.route_combo, self.state_combo, self.within_combo):
-            bar2.addWidget(combo)
-        bar2.addStretch(1)
+        # -- filter bar: two rows, so that the page fits a small laptop screen
+        self.bar = FilterBar(settings, "placements",
+                             self.tr("Search child reference, setting, URN, postcode or IPA"),
+                             self.tr("{shown} of {total} placements"))
+        self.date_from, self.date_to = self.bar.add_dates(self.tr("From"), self.tr("To"))
+        self.problems = self.bar.add_check("only_with_issues", self.tr("Only with 903 problems"))
+        self.type_combo = self.bar.add_combo(
+            "placement_type", self.tr("All types"),
+            [("care_leavers", self.tr("Care leavers' accommodation")),
+             *((value, f"{value} – {label}") for value, label in PlacementType.choices())],
+            row=1)
+        self.route_combo = self.bar.add_combo("route", self.tr("Any route"),
+                                              CommissioningRoute.choices(), row=1)
+        self.state_combo = self.bar.add_combo(
+            "state", self.tr("Live or ended"),
+            [("live", self.tr("Live")), ("ended", self.tr("Ended"))], row=1)
+        self.within_combo = self.bar.add_combo(
+            "within_20", self.tr("Any distance"),
+            [("yes", self.tr("Within 20 miles")), ("no", self.tr("Over 20 miles")),
+             ("unknown", self.tr("Distance unknown"))], row=1)
+        self.bar.finish()
+        self.combos = self.bar.combos
+        self.search, self.count, self.clear_button = (self.bar.search, self.bar.count,
+                                                      self.bar.clear_button)
+        self.bar.changed.connect(self.apply_filters)
+        self.bar.cleared.connect(self._forget_links)
         # -- actions
         self.new_child_button = QPushButton(self.tr("New child…"))
         self.new_button = QPushButton(self.tr("New placement…"))
@@ -191,16 +163,10 @@ class EpisodesView(QWidget):
         split.setSizes([3000, 1400])  # scaled to the room there is: the list gets most
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(bar)
-        layout.addLayout(bar2)
+        layout.addWidget(self.bar)
         layout.addLayout(actions)
         layout.addWidget(self.empty)
         layout.addWidget(split, 1)
-        self._debounce = QTimer(self)
-        self._debounce.setSingleShot(True)
-        self._debounce.setInterval(120)
-        self._debounce.timeout.connect(self.apply_filters)
-        self.search.textChanged.connect(self._debounce.start)
         self.table.selectionModel().selectionChanged.connect(self._selected)
         self.model.modelReset.connect(self._update_buttons)
         self.table.doubleClicked.connect(lambda _i: self.edit_selected())
@@ -210,11 +176,10 @@ class EpisodesView(QWidget):
         self.edit_child_button.clicked.connect(lambda: self.edit_child())
         self.agreement_button.clicked.connect(self._new_agreement)
         self.export_button.clicked.connect(self.export_view)
-        local_shortcuts(self, ((QKeySequence.StandardKey.Find, self.search.setFocus),
+        local_shortcuts(self, ((QKeySequence.StandardKey.Find, self.bar.focus_search),
                                (QKeySequence.StandardKey.New, self.new_episode),
                                ("Ctrl+E", self.export_view),
                                (Qt.Key.Key_Return, self.edit_selected)))
-        self._restore_filters()
         self._update_buttons()
 
     def _browser(self) -> QTextBrowser:
@@ -236,10 +201,10 @@ class EpisodesView(QWidget):
         self.run_checks()
 
     def run_checks(self) -> None:
+        """Count each episode's 903 problems in the background; a later load's answer wins."""
         self.checks_done = False
-        self.start_task("Checking placements against the SSDA903 rules",
-                        lambda _state: issue_counts(self.db, self.today),
-                        on_success=self._checks_ready)
+        self.checker.run(self.tr("Checking placements against the SSDA903 rules"),
+                         lambda: issue_counts(self.db, self.today), self._checks_ready)
 
     def _checks_ready(self, found: dict[str, IssueCount]) -> None:
         self.issues = found
@@ -269,54 +234,38 @@ class EpisodesView(QWidget):
         return None
 
     def filters(self) -> EpisodeFilter:
-        values = {k: str(c.currentData() or "") for k, c in self.combos.items()}
-        return EpisodeFilter(
-            text=self.search.text(), placement_type=values["placement_type"],
-            route=values["route"], state=values["state"],  # type: ignore[arg-type]
-            within_20=values["within_20"],  # type: ignore[arg-type]
-            date_from=self.date_from.value(), date_to=self.date_to.value(),
-            child_id=self._child_filter, setting_id=self._setting_filter,
-            only_with_issues=self.problems.isChecked())
+        return EpisodeFilter(**self.bar.values(), child_id=self._child_filter,
+                             setting_id=self._setting_filter)
 
     def _filtered(self, rows: list[EpisodeRow]) -> list[int]:
         return filter_rows(rows, self._hays, self.filters(), self.today,
                            self.issues if self.checks_done else None)
 
     def apply_filters(self) -> None:
-        self._debounce.stop()
+        self.bar.settle()
         self.model.set_shown(self._filtered(self.model.all_rows))
         self._after_filter()
-        self._save_filters()
 
     def _after_filter(self) -> None:
         shown, total = len(self.model.shown), len(self.model.all_rows)
-        text = self.tr("{shown} of {total} placements").format(shown=f"{shown:,}",
-                                                               total=f"{total:,}")
+        more = ""
         if shown and self._setting_filter:  # from a link: say whose list this is
-            text += self.tr(", at {name} only").format(name=self.model.row_at(0).setting_name)
+            more = self.tr(", at {name} only").format(name=self.model.row_at(0).setting_name)
         elif shown and self._child_filter:
-            text += self.tr(", {ref} only").format(ref=self.model.row_at(0).child_ref)
-        self.count.setText(text)
-        self.clear_button.setEnabled(not self.filters().is_clear())
+            more = self.tr(", {ref} only").format(ref=self.model.row_at(0).child_ref)
+        self.bar.show_count(shown, total, more=more,
+                            narrowed=bool(self._child_filter or self._setting_filter))
         self.empty.setVisible(total == 0)
         self._update_buttons()
         if not self.selected_id():
             self._show_detail(None)
 
     def clear_filters(self) -> None:
-        for widget in (*self.combos.values(), self.problems, self.search):
-            widget.blockSignals(True)
-        for combo in self.combos.values():
-            combo.setCurrentIndex(0)
-        self.problems.setChecked(False)
-        self.search.clear()
-        for widget in (*self.combos.values(), self.problems, self.search):
-            widget.blockSignals(False)
-        self.date_from.set_value(None)
-        self.date_to.set_value(None)
+        self.bar.clear()
+
+    def _forget_links(self) -> None:
         self._child_filter = None
         self._setting_filter = None
-        self.apply_filters()
 
     def show_child(self, child_id: str) -> None:
         """Show only one child's episodes (from a link)."""
@@ -329,25 +278,6 @@ class EpisodesView(QWidget):
         self.clear_filters()
         self._setting_filter = setting_id
         self.apply_filters()
-
-    def _save_filters(self) -> None:
-        self.settings.setValue(PREFIX + "text", self.search.text())
-        for key, combo in self.combos.items():
-            self.settings.setValue(PREFIX + key, combo.currentData() or "")
-        self.settings.setValue(PREFIX + "problems", self.problems.isChecked())
-
-    def _restore_filters(self) -> None:
-        self.search.blockSignals(True)
-        self.search.setText(str(self.settings.value(PREFIX + "text", "") or ""))
-        self.search.blockSignals(False)
-        for key, combo in self.combos.items():
-            combo.blockSignals(True)
-            combo.setCurrentIndex(max(0, combo.findData(self.settings.value(PREFIX + key, ""))))
-            combo.blockSignals(False)
-        self.problems.blockSignals(True)
-        self.problems.setChecked(str(self.settings.value(PREFIX + "problems", "false"))
-                                 .lower() == "true")
-        self.problems.blockSignals(False)
 
     # -- selection and detail ----------------------------------------------------------------
 

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton, QTabWidget
 
-from ..agreements.agreement_dialog import AgreementDialog
-from ..agreements.agreements_view import AgreementsView
-from ..agreements.uplift_dialog import UpliftDialog
 from ..common.page import Page
 from ..context import AppContext
 from ..pages import register_page
-from .episodes_view import EpisodesView
-from .placement_reports import CareLeaversView, SpendView
+
+if TYPE_CHECKING:
+    from ..agreements.agreement_dialog import AgreementDialog
+    from ..agreements.uplift_dialog import UpliftDialog
 
 
 class PlacementsPage(Page):
@@ -28,7 +28,12 @@ class PlacementsPage(Page):
 
     def __init__(self, ctx: AppContext, today: dt.date | None = None) -> None:
         super().__init__(ctx)
-        self.today = today or dt.date.today()
+        # The tabs' modules are imported here, when the page is first shown, not at start.
+        from ..agreements.agreements_view import AgreementsView
+        from .episodes_view import EpisodesView
+        from .placement_reports import CareLeaversView, SpendView
+
+        self.today = today or ctx.today()
         self.user = ctx.db.user
         self.episodes = EpisodesView(ctx.db, ctx.settings, ctx.tasks.start, self.today)
         self.agreements = AgreementsView(ctx.db, ctx.settings)
@@ -74,6 +79,8 @@ class PlacementsPage(Page):
             self.leavers.refresh()
 
     def _agreement_dialog(self, **kw: object) -> AgreementDialog:
+        from ..agreements.agreement_dialog import AgreementDialog
+
         dialog = AgreementDialog(self.ctx.db, self.user, self.today, parent=self,
                                  **kw)  # type: ignore[arg-type]
 
@@ -87,6 +94,8 @@ class PlacementsPage(Page):
         return self._agreement_dialog(episode_id=episode_id)
 
     def open_uplift(self, ids: list[uuid.UUID]) -> UpliftDialog:
+        from ..agreements.uplift_dialog import UpliftDialog
+
         dialog = UpliftDialog(self.ctx.db, ids, self.user, self.today, parent=self)
         dialog.show()
         return dialog
@@ -100,6 +109,6 @@ class PlacementsPage(Page):
         return dialog
 
 
-@register_page("placements", "Placements", "mdi6.bed-outline", 3)
+@register_page("placements", "Placements", "bed", 3)
 def make_placements(ctx: AppContext) -> Page:
     return PlacementsPage(ctx)

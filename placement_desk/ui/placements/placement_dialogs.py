@@ -6,7 +6,14 @@ import contextlib
 import datetime as dt
 import uuid
 
-from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QPlainTextEdit, QWidget
+from PySide6.QtCore import QSignalBlocker
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QLineEdit,
+    QPlainTextEdit,
+    QWidget,
+)
 
 from ...db import Database
 from ...errors import ValidationError
@@ -211,15 +218,14 @@ class EpisodeDialog(FormDialog):
     def _find_children(self, text: str) -> None:
         found = find_children(self.db, text)
         current = self.child.currentData()
-        self.child.blockSignals(True)
-        typed = self.child_text.text()
-        self.child.clear()
-        for choice in found:
-            self.child.addItem(choice.case_ref, choice.id.hex)
-        index = self.child.findData(current) if current else -1
-        self.child.setCurrentIndex(index)
-        self.child_text.setText(typed)
-        self.child.blockSignals(False)
+        with QSignalBlocker(self.child):
+            typed = self.child_text.text()
+            self.child.clear()
+            for choice in found:
+                self.child.addItem(choice.case_ref, choice.id.hex)
+            index = self.child.findData(current) if current else -1
+            self.child.setCurrentIndex(index)
+            self.child_text.setText(typed)
 
     def _select_child(self, child_id: uuid.UUID) -> None:
         # Item data are hex strings: Qt compares them by value, unlike Python objects.

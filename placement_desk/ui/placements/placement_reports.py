@@ -6,7 +6,6 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-import shiboken6
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import (
     QFrame,
@@ -29,6 +28,7 @@ from ...services.common.settings_store import COUNCIL_AREA, read_setting
 from ...services.placements.care_leavers import CareLeaverTables, Table, care_leaver_tables
 from ..common.file_dialogs import save_file_name
 from ..common.form_base import Combo, DateField
+from ..tasks import LatestRequest
 
 GROUPS = (("provider", "Provider"), ("setting", "Setting"), ("placement_type", "Placement type"),
           ("route", "Commissioning route"), ("child", "Child"))
@@ -66,45 +66,6 @@ def _table() -> QTableWidget:
     return table
 
 
-class _Latest:
-    """Reads in a worker when it can (the app's task runner), and shows only the answer
-    to the latest request, and none once the view is gone."""
-
-    def __init__(self, owner: QWidget, start_task: Callable[..., Any] | None) -> None:
-        self.owner, self.start_task = owner, start_task
-        self.asked = 0
-
-    def run(self, title: str, read: Callable[[], Any], show: Callable[[Any], None],
-            failed: Callable[[BaseException], None]) -> bool:
-        """Start reading; True if it runs in a worker, False if it was done at once."""
-        self.asked += 1
-        asked = self.asked
-
-        def current() -> bool:
-            return asked == self.asked and shiboken6.isValid(self.owner)
-
-        if self.start_task is None:
-            try:
-                value = read()
-            except ValidationError as exc:
-                failed(exc)
-                return False
-            show(value)
-            return False
-
-        def succeeded(value: Any) -> None:
-            if current():
-                show(value)
-
-        def went_wrong(exc: BaseException, _detail: str = "") -> None:
-            if current():
-                failed(exc)
-
-        self.start_task(title, lambda _state=None: read(), on_success=succeeded,
-                        on_failure=went_wrong)
-        return True
-
-
 class SpendView(QWidget):
     """Weeks of placement and spend in a period, grouped; the period end is exclusive."""
 
@@ -113,7 +74,7 @@ class SpendView(QWidget):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.db, self.settings = db, settings
-        self.reader = _Latest(self, start_task)
+        self.reader = LatestRequest(self, start_task)
         """Runs the reading in a worker; with no task runner, at once."""
         start = financial_year_start(today)
         self.start = DateField()
@@ -180,7 +141,8 @@ class SpendView(QWidget):
                                      error=exc))
 
         if self.reader.run(self.tr("Weeks and spend"), read,
-                           lambda rows: self._show(rows, start, end, heading), failed):
+                           lambda rows: self._show(rows, start, end, heading), failed,
+                           expected=(ValidationError,)):
             self.message.setText(self.tr("Working out weeks and spend…"))
             self.export_button.setEnabled(False)
 
@@ -220,7 +182,7 @@ class CareLeaversView(QWidget):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.db = db
-        self.reader = _Latest(self, start_task)
+        self.reader = LatestRequest(self, start_task)
         """Runs the reading in a worker; with no task runner, at once."""
         self.on = DateField()
         self.on.set_value(today)
@@ -273,7 +235,8 @@ class CareLeaversView(QWidget):
                 error=exc))
 
         if self.reader.run(self.tr("Care leavers' tables"), read,
-                           lambda found: self._show(on, *found), failed):
+                           lambda found: self._show(on, *found), failed,
+                           expected=(ValidationError,)):
             self.summary.setText(self.tr("Counting young people aged 16 to 25…"))
 
     def _show(self, on: dt.date, found: CareLeaverTables, area_known: bool) -> None:

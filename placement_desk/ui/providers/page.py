@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtWidgets import QHBoxLayout, QPushButton
 
 from ..common.page import Page
 from ..context import AppContext
 from ..pages import register_page
-from .ofsted_import_dialog import OfstedImportDialog
-from .providers_view import ProvidersView
+
+if TYPE_CHECKING:
+    from .ofsted_import_dialog import OfstedImportDialog
 
 
 class ProvidersPage(Page):
@@ -20,6 +23,8 @@ class ProvidersPage(Page):
 
     def __init__(self, ctx: AppContext) -> None:
         super().__init__(ctx)
+        from .providers_view import ProvidersView  # when the page is first shown
+
         self.view = ProvidersView(ctx.db, ctx.settings)
         self.import_button = QPushButton(self.tr("Import Ofsted files…"))
         self.import_button.setToolTip(self.tr("Update the register from Ofsted's published "
@@ -32,15 +37,17 @@ class ProvidersPage(Page):
         self.body.addWidget(self.view, 1)
 
     def refresh(self) -> None:
-        self.view.reload()
+        self.view.reload(self.ctx.today())
 
     def open_import(self) -> OfstedImportDialog:
+        from .ofsted_import_dialog import OfstedImportDialog
+
         dialog = OfstedImportDialog(
             self.ctx.db, self.ctx.tasks.start, self)
         dialog.show()
         return dialog
 
 
-@register_page("providers", "Providers", "mdi6.home-city-outline", 2)
+@register_page("providers", "Providers", "building-community", 2)
 def make_providers(ctx: AppContext) -> Page:
     return ProvidersPage(ctx)

@@ -2,7 +2,8 @@
 
 Filter bar (search first, then combos, clear, count), a sortable table and a
 detail panel; Enter or double-click edits, Ctrl+N adds, Ctrl+E exports the
-current view, Ctrl+F searches. Filters are remembered across restarts.
+current view, Ctrl+F searches. The filter bar remembers its values across restarts;
+what they mean is the register's filter rule (``services/register/listing.py``).
 """
 
 from __future__ import annotations
@@ -11,14 +12,11 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from PySide6.QtCore import QItemSelection, QModelIndex, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelection, QModelIndex, QSettings, Qt, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
-    QComboBox,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
     QSplitter,
     QVBoxLayout,
@@ -28,17 +26,15 @@ from PySide6.QtWidgets import (
 from ...db import Database
 from ...models.enums import Judgement, RegistrationStatus, RiskLevel, Sector, SettingType
 from ...services.common.formatting import date_short
-from ...services.register.listing import SettingRow, export_table, list_settings
+from ...services.register.listing import SettingFilter, SettingRow, export_table, list_settings
 from ...services.register.settings import setting_detail
-from ..common.fields import Combo
 from ..common.file_dialogs import save_file_name
+from ..common.filter_bar import FilterBar
 from ..common.list_table import list_table
 from ..common.rows import ID_ROLE, Column, RowTableModel
 from ..common.shortcuts import local_shortcuts
 from .setting_detail import SettingDetailTabs
-from .settings_filter import SettingFilters, SettingsFilterProxy
-
-SETTINGS_PREFIX = "providers/filters/"
+from .settings_filter import SettingsFilterProxy
 
 
 def _label(value: Any) -> str:
@@ -78,15 +74,10 @@ class ProvidersView(QWidget):
         self.settings = settings
         self.model: RowTableModel[SettingRow] = RowTableModel(COLUMNS, lambda r: r.id)
         self.proxy = SettingsFilterProxy(self.model)
-        self.search = QLineEdit()
-        self.search.setPlaceholderText(self.tr("Search name, URN, postcode, provider or owner"))
-        self.search.setClearButtonEnabled(True)
-        self.search.setAccessibleName(self.tr("Search settings"))
-        self.combos: dict[str, QComboBox] = {}
-        bar = QHBoxLayout()
-        bar.addWidget(self.search, 1)
-        combos = QGridLayout()
-        for key, label, choices in (
+        self.bar = FilterBar(settings, "providers",
+                             self.tr("Search name, URN, postcode, provider or owner"),
+                             self.tr("{shown} of {total} settings"))
+        for n, (key, label, choices) in enumerate((
             ("setting_type", self.tr("All types"), SettingType.choices()),
             ("sector", self.tr("All sectors"), Sector.choices()),
             ("status", self.tr("Any status"), RegistrationStatus.choices()),
@@ -97,23 +88,11 @@ class ProvidersView(QWidget):
             ("risk", self.tr("Any risk"), RiskLevel.choices()),
             ("enhanced", self.tr("Any monitoring"),
              [("yes", "Enhanced monitoring"), ("no", "Normal monitoring")]),
-        ):
-            combo = Combo()
-            combo.addItem(label, "")
-            for value, text in choices:
-                combo.addItem(text, value)
-            combo.setAccessibleName(label)
-            combo.setSizeAdjustPolicy(
-                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-            combo.setMinimumContentsLength(6)
-            combo.currentIndexChanged.connect(self.apply_filters)
-            self.combos[key] = combo
-            n = len(self.combos) - 1
-            combos.addWidget(combo, n // 4, n % 4)
-        self.clear_button = QPushButton(self.tr("Clear filters"))
-        self.clear_button.clicked.connect(self.clear_filters)
-        bar.addWidget(self.clear_button)
-        self.count = QLabel()
+        )):
+            self.bar.add_combo(key, label, choices, row=1 + n // 4, stretch=1, width=6)
+        self.bar.finish()
+        self.search, self.combos, self.count = self.bar.search, self.bar.combos, self.bar.count
+        self.clear_button = self.bar.clear_button
         actions = QHBoxLayout()
         actions.addWidget(self.count, 1)
         self.new_button = QPushButton(self.tr("New setting"))
@@ -139,25 +118,19 @@ class ProvidersView(QWidget):
         split.setStretchFactor(1, 2)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(bar)
-        layout.addLayout(combos)
+        layout.addWidget(self.bar)
         layout.addLayout(actions)
         layout.addWidget(self.empty)
         layout.addWidget(split, 1)
-        self.search.textChanged.connect(self._search_later)
-        self._debounce = QTimer(self)
-        self._debounce.setSingleShot(True)
-        self._debounce.setInterval(120)
-        self._debounce.timeout.connect(self.apply_filters)
+        self.bar.changed.connect(self.apply_filters)
         self.table.selectionModel().selectionChanged.connect(self._selected)
         self.table.doubleClicked.connect(lambda _i: self.edit_selected())
         self.new_button.clicked.connect(self.new_setting)
         self.export_button.clicked.connect(self.export_view)
-        local_shortcuts(self, ((QKeySequence.StandardKey.Find, self.search.setFocus),
+        local_shortcuts(self, ((QKeySequence.StandardKey.Find, self.bar.focus_search),
                                (QKeySequence.StandardKey.New, self.new_setting),
                                ("Ctrl+E", self.export_view),
                                (Qt.Key.Key_Return, self.edit_selected)))
-        self._restore_filters()
 
     # -- data ----------------------------------------------------------------------
 
@@ -166,63 +139,23 @@ class ProvidersView(QWidget):
         rows = list_settings(self.db, today)
         self.model.set_rows(rows)
         authorities = sorted({r.local_authority for r in rows if r.local_authority})
-        combo = self.combos["local_authority"]
-        current = combo.currentData()
-        combo.blockSignals(True)
-        combo.clear()
-        combo.addItem(self.tr("Any local authority"), "")
-        for name in authorities:
-            combo.addItem(name, name)
-        combo.setCurrentIndex(max(0, combo.findData(current)))
-        combo.blockSignals(False)
+        self.bar.set_choices("local_authority", [(name, name) for name in authorities])
         self.apply_filters()
         if keep is not None:
             self.select_id(keep)
 
-    def filters(self) -> SettingFilters:
-        values = {k: str(c.currentData() or "") for k, c in self.combos.items()}
-        return SettingFilters(
-            text=self.search.text(), setting_type=values["setting_type"],
-            sector=values["sector"], status=values["status"], judgement=values["judgement"],
-            local_authority=values["local_authority"], in_use=values["in_use"],
-            risk=values["risk"], enhanced=values["enhanced"])
-
-    def _search_later(self) -> None:
-        self._debounce.start()
+    def filters(self) -> SettingFilter:
+        return SettingFilter(**self.bar.values())
 
     def apply_filters(self) -> None:
-        self._debounce.stop()
-        filters = self.filters()
-        self.proxy.set_filters(filters)
+        self.bar.settle()
+        self.proxy.set_filters(self.filters())
         shown, total = self.proxy.rowCount(), self.model.rowCount()
-        self.count.setText(self.tr("{shown} of {total} settings").format(
-            shown=f"{shown:,}", total=f"{total:,}"))
-        self.clear_button.setEnabled(not filters.is_clear())
+        self.bar.show_count(shown, total)
         self.empty.setVisible(total == 0)
-        self._save_filters()
 
     def clear_filters(self) -> None:
-        for combo in self.combos.values():
-            combo.blockSignals(True)
-            combo.setCurrentIndex(0)
-            combo.blockSignals(False)
-        self.search.clear()
-        self.apply_filters()
-
-    def _save_filters(self) -> None:
-        self.settings.setValue(SETTINGS_PREFIX + "text", self.search.text())
-        for key, combo in self.combos.items():
-            self.settings.setValue(SETTINGS_PREFIX + key, combo.currentData() or "")
-
-    def _restore_filters(self) -> None:
-        self.search.blockSignals(True)
-        self.search.setText(str(self.settings.value(SETTINGS_PREFIX + "text", "") or ""))
-        self.search.blockSignals(False)
-        for key, combo in self.combos.items():
-            value = self.settings.value(SETTINGS_PREFIX + key, "")
-            combo.blockSignals(True)
-            combo.setCurrentIndex(max(0, combo.findData(value)))
-            combo.blockSignals(False)
+        self.bar.clear()
 
     # -- selection and detail ---------------------------------------------------------
 

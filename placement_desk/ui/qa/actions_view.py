@@ -9,9 +9,7 @@ double-click opens where the action came from.
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
-from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import (
@@ -19,15 +17,12 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
-    QTimer,
 )
 from PySide6.QtGui import QFont, QKeySequence
 from PySide6.QtWidgets import (
-    QComboBox,
     QDialog,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
     QSplitter,
     QVBoxLayout,
@@ -37,11 +32,11 @@ from PySide6.QtWidgets import (
 from ...errors import ValidationError
 from ...models.enums import ActionSource, ActionStatus, QaVisitStatus
 from ...services.common.formatting import date_short
-from ...services.qa.actions import ActionRow, list_actions
+from ...services.qa.actions import LIVE, ActionFilter, ActionRow, list_actions
 from ...services.qa.visits import load_visit
 from ...services.register.settings import setting_detail
 from ..common.colours import colour
-from ..common.fields import Combo
+from ..common.filter_bar import FilterBar
 from ..common.list_table import list_table
 from ..common.rows import ROW_ROLE, SORT_ROLE, Column, Index, RowTableModel
 from ..common.shortcuts import local_shortcuts
@@ -50,9 +45,6 @@ from ..providers.setting_detail import SettingDetailTabs
 from .action_dialogs import ChangeStatusDialog, VisitSummaryDialog
 from .visit_dialog import VisitDialog
 
-PREFIX = "qa/actions/filters/"
-LIVE = "live"
-"""Status filter value: open, in progress or overdue (not done, not cancelled)."""
 PRIORITY_RANK = {"high": 3, "medium": 2, "low": 1}
 
 
@@ -95,71 +87,24 @@ class ActionsModel(RowTableModel[ActionRow]):
         return super().data(index, role)
 
 
-# --- Filtering ------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class ActionFilters:
-    """The filter bar's values; empty strings show everything."""
-
-    text: str = ""
-    owner: str = ""
-    provider: str = ""
-    """A provider id as text."""
-    status: str = ""
-    """An ActionStatus value, or :data:`LIVE`."""
-    due: str = ""
-    """"overdue", or a number of days ahead ("7", "30")."""
-
-    def is_clear(self) -> bool:
-        return not any((self.text.strip(), self.owner, self.provider, self.status, self.due))
-
-
-def accepts(row: ActionRow, f: ActionFilters, today: dt.date) -> bool:
-    """Whether the filters let ``row`` through (a pure rule, tested through the view)."""
-    words = f.text.casefold().split()
-    if words:
-        hay = " ".join((row.description, row.source_label, row.owner or "",
-                        row.setting_name or "", row.provider_name or "")).casefold()
-        if not all(w in hay for w in words):
-            return False
-    if f.owner and (row.owner or "").casefold() != f.owner.casefold():
-        return False
-    if f.provider and str(row.provider_id) != f.provider:
-        return False
-    if f.status == LIVE:
-        if not (row.overdue or row.status in (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)):
-            return False
-    elif f.status == ActionStatus.OVERDUE.value:
-        if not row.overdue:
-            return False
-    elif f.status and (row.overdue or row.status.value != f.status):
-        return False
-    if f.due == "overdue":
-        return row.overdue
-    if f.due:
-        if row.due_date is None:
-            return False
-        return today <= row.due_date <= today + dt.timedelta(days=int(f.due))
-    return True
-
+# --- Filtering: the rule is ActionFilter.accepts, in the service ---------------------
 
 class ActionsProxy(QSortFilterProxyModel):
     def __init__(self, source: ActionsModel) -> None:
         super().__init__()
         self.setSourceModel(source)
         self.setSortRole(SORT_ROLE)
-        self.filters = ActionFilters()
-        self.today = dt.date.today()
+        self.filters = ActionFilter()
 
-    def set_filters(self, filters: ActionFilters, today: dt.date) -> None:
+    def set_filters(self, filters: ActionFilter) -> None:
         self.beginFilterChange()
-        self.filters, self.today = filters, today
+        self.filters = filters
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def filterAcceptsRow(self, source_row: int,
                          source_parent: QModelIndex | QPersistentModelIndex) -> bool:
         row = self.sourceModel().index(source_row, 0, source_parent).data(ROW_ROLE)
-        return row is not None and accepts(row, self.filters, self.today)
+        return row is not None and self.filters.accepts(row)
 
 
 # --- Status change -----------------------------------------------------------------------
@@ -170,45 +115,33 @@ class ActionsView(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.today = dt.date.today()
+        self.today = ctx.today()
         self.model = ActionsModel(COLUMNS, lambda r: r.id)
         self.proxy = ActionsProxy(self.model)
-        self.search = QLineEdit()
-        self.search.setPlaceholderText(self.tr("Search actions (Ctrl+F)"))
+        self.bar = FilterBar(ctx.settings, "qa_actions", self.tr("Search actions (Ctrl+F)"),
+                             self.tr("{shown} of {total} actions"))
+        self.search, self.count = self.bar.search, self.bar.count
+        self.clear_button = self.bar.clear_button
         self.search.setToolTip(self.tr("Words from the description, source, owner, setting "
                                        "or provider"))
-        self.search.setClearButtonEnabled(True)
-        self.search.setAccessibleName(self.tr("Search actions"))
-        self.owner = Combo()
-        self.provider = Combo()
-        self.status = Combo()
-        self.due = Combo()
-        self.owner.addItem(self.tr("Any owner"), "")
-        self.provider.addItem(self.tr("Any provider"), "")
-        self.status.addItem(self.tr("Any status"), "")
-        self.status.addItem(self.tr("Not finished"), LIVE)
-        for status in (ActionStatus.OPEN, ActionStatus.IN_PROGRESS, ActionStatus.OVERDUE,
-                       ActionStatus.DONE, ActionStatus.CANCELLED):
-            self.status.addItem(status.label, status.value)
+        self.owner = self.bar.add_combo("owner", self.tr("Any owner"), stretch=1)
+        self.provider = self.bar.add_combo("provider", self.tr("Any provider"), stretch=1,
+                                           width=12)
+        self.status = self.bar.add_combo(
+            "status", self.tr("Any status"),
+            [(LIVE, self.tr("Not finished")),
+             *((s.value, s.label) for s in (ActionStatus.OPEN, ActionStatus.IN_PROGRESS,
+                                            ActionStatus.OVERDUE, ActionStatus.DONE,
+                                            ActionStatus.CANCELLED))], stretch=1)
         self.status.setItemData(1, self.tr("Open, in progress or overdue"),
                                 Qt.ItemDataRole.ToolTipRole)
-        for label, key in ((self.tr("Due any time"), ""), (self.tr("Overdue"), "overdue"),
-                           (self.tr("Due in the next 7 days"), "7"),
-                           (self.tr("Due in the next 30 days"), "30")):
-            self.due.addItem(label, key)
-        self.combos = {"owner": self.owner, "provider": self.provider, "status": self.status,
-                       "due": self.due}
-        for key, combo in self.combos.items():
-            combo.setAccessibleName(combo.itemText(0))
-            combo.setSizeAdjustPolicy(
-                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-            combo.setMinimumContentsLength(10 if key in ("owner", "status") else 12)
-        self.clear_button = QPushButton(self.tr("Clear filters"))
-        self.count = QLabel()
-        bar = QHBoxLayout()
-        bar.addWidget(self.search, 3)
-        for combo in self.combos.values():
-            bar.addWidget(combo, 1)
+        self.due = self.bar.add_combo(
+            "due", self.tr("Due any time"),
+            [("overdue", self.tr("Overdue")), ("7", self.tr("Due in the next 7 days")),
+             ("30", self.tr("Due in the next 30 days"))], stretch=1, width=12)
+        self.combos = self.bar.combos
+        # "Clear filters" sits on the second row, so the page fits a small laptop screen.
+        self.bar.finish(clear_row=None)
         self.change_button = QPushButton(self.tr("Change status…"))
         self.change_button.setToolTip(self.tr("Move the chosen actions to a new status, with "
                                               "a note"))
@@ -243,24 +176,17 @@ class ActionsView(QWidget):
         split.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 8, 6, 6)
-        layout.addLayout(bar)
+        layout.addWidget(self.bar)
         layout.addLayout(second)
         layout.addWidget(self.empty)
         layout.addWidget(self.message)
         layout.addWidget(split, 1)
-        self._debounce = QTimer(self)
-        self._debounce.setSingleShot(True)
-        self._debounce.setInterval(150)
-        self._debounce.timeout.connect(self.apply_filters)
-        self.search.textChanged.connect(lambda _t: self._debounce.start())
-        for combo in self.combos.values():
-            combo.currentIndexChanged.connect(lambda _i: self.apply_filters())
-        self.clear_button.clicked.connect(self.clear_filters)
+        self.bar.changed.connect(self.apply_filters)
         self.change_button.clicked.connect(self.change_selected)
         self.open_button.clicked.connect(self.open_source)
         self.table.doubleClicked.connect(lambda _i: self.open_source())
         self.table.selectionModel().selectionChanged.connect(lambda *_a: self._selected())
-        local_shortcuts(self, [(QKeySequence.StandardKey.Find, self.focus_search)])
+        local_shortcuts(self, [(QKeySequence.StandardKey.Find, self.bar.focus_search)])
         local_shortcuts(self.table, [(Qt.Key.Key_Return, self.open_source),
                                      (Qt.Key.Key_Enter, self.open_source)], children=False)
         self.setTabOrder(self.search, self.owner)
@@ -271,8 +197,6 @@ class ActionsView(QWidget):
         self.setTabOrder(self.clear_button, self.open_button)
         self.setTabOrder(self.open_button, self.change_button)
         self.setTabOrder(self.change_button, self.table)
-        self._restored: dict[str, str] = {}
-        self._restore_filters()
         self._selected()
 
     # -- data ----------------------------------------------------------------------------
@@ -281,85 +205,35 @@ class ActionsView(QWidget):
         keep = set(self.selected_ids())
         rows = list_actions(self.ctx.db, None, self.today)
         self.model.set_rows(rows)
-        owners: dict[str, str | None] = {}
+        owners: dict[str, str] = {}
         for row in rows:
             if row.owner:  # one entry per owner, spelled as first seen
                 owners.setdefault(row.owner.casefold(), row.owner)
-        self._fill(self.owner, self.tr("Any owner"), owners)
-        self._fill(self.provider, self.tr("Any provider"),
-                   {str(r.provider_id): r.provider_name or self.tr("Unnamed provider")
-                    for r in rows if r.provider_id is not None})
+        providers = {str(r.provider_id): r.provider_name or self.tr("Unnamed provider")
+                     for r in rows if r.provider_id is not None}
+        for key, choices in (("owner", owners), ("provider", providers)):
+            self.bar.set_choices(key, sorted(choices.items(), key=lambda kv: kv[1].casefold()),
+                                 missing=self.tr("{value} (no actions now)"))
         self.apply_filters()
         if keep:
             self.select_ids(keep)
 
-    def _fill(self, combo: QComboBox, blank: str, choices: dict[str, str | None]) -> None:
-        key = next(k for k, c in self.combos.items() if c is combo)
-        current = str(combo.currentData() or self._restored.pop(key, "") or "")
-        combo.blockSignals(True)
-        combo.clear()
-        combo.addItem(blank, "")
-        for value, label in sorted(choices.items(), key=lambda kv: (kv[1] or "").casefold()):
-            combo.addItem(label or value, value)
-        if current and combo.findData(current) < 0:
-            combo.addItem(self.tr("{value} (no actions now)").format(value=current), current)
-        combo.setCurrentIndex(max(0, combo.findData(current)))
-        combo.blockSignals(False)
-
-    def filters(self) -> ActionFilters:
-        return ActionFilters(text=self.search.text(),
-                             owner=str(self.owner.currentData() or ""),
-                             provider=str(self.provider.currentData() or ""),
-                             status=str(self.status.currentData() or ""),
-                             due=str(self.due.currentData() or ""))
+    def filters(self) -> ActionFilter:
+        return ActionFilter.from_choices(self.today, **self.bar.values())
 
     def apply_filters(self) -> None:
-        self._debounce.stop()
-        filters = self.filters()
-        self.proxy.set_filters(filters, self.today)
+        self.bar.settle()
+        self.proxy.set_filters(self.filters())
         shown, total = self.proxy.rowCount(), self.model.rowCount()
-        self.count.setText(self.tr("{shown} of {total} actions").format(
-            shown=f"{shown:,}", total=f"{total:,}"))
-        self.clear_button.setEnabled(not filters.is_clear())
+        self.bar.show_count(shown, total)
         self.empty.setVisible(total == 0)
-        self._save_filters()
         self._selected()
 
     def clear_filters(self) -> None:
-        for combo in self.combos.values():
-            combo.blockSignals(True)
-            combo.setCurrentIndex(0)
-            combo.blockSignals(False)
-        self.search.blockSignals(True)
-        self.search.clear()
-        self.search.blockSignals(False)
-        self.apply_filters()
-
-    def _save_filters(self) -> None:
-        self.ctx.settings.setValue(PREFIX + "text", self.search.text())
-        for key, combo in self.combos.items():
-            value = str(combo.currentData() or "")
-            if key in self._restored and not value:
-                continue  # the list has not been loaded yet: keep the remembered choice
-            self.ctx.settings.setValue(PREFIX + key, value)
-
-    def _restore_filters(self) -> None:
-        self.search.blockSignals(True)
-        self.search.setText(str(self.ctx.settings.value(PREFIX + "text", "") or ""))
-        self.search.blockSignals(False)
-        for key, combo in self.combos.items():
-            value = str(self.ctx.settings.value(PREFIX + key, "") or "")
-            index = combo.findData(value)
-            if index >= 0:
-                combo.blockSignals(True)
-                combo.setCurrentIndex(index)
-                combo.blockSignals(False)
-            elif value:
-                self._restored[key] = value  # owner and provider fill in on the first load
+        self.bar.clear()
 
     def focus_search(self) -> None:
-        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
-        self.search.selectAll()
+        self.bar.focus_search()
 
     # -- selection -----------------------------------------------------------------------
 

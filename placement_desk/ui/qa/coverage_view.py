@@ -8,10 +8,9 @@ of colours (blue and orange from the Okabe-Ito palette).
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -133,7 +132,7 @@ class CoverageView(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.today = dt.date.today()
+        self.today = ctx.today()
         self.report: CoverageReport | None = None
         self.quarters: tuple[QuarterVisits, ...] = ()
         self.overall = QLabel()
@@ -187,13 +186,12 @@ class CoverageView(QWidget):
         if wanted is None:
             stored = str(self.ctx.settings.value(PREFIX + "year", current))
             wanted = int(stored) if stored.isdigit() else current
-        self.year.blockSignals(True)
-        self.year.clear()
-        for year in range(current + 1, current - 5, -1):
-            self.year.addItem(year_label(year), year)
-        index = self.year.findData(wanted)
-        self.year.setCurrentIndex(index if index >= 0 else self.year.findData(current))
-        self.year.blockSignals(False)
+        with QSignalBlocker(self.year):
+            self.year.clear()
+            for year in range(current + 1, current - 5, -1):
+                self.year.addItem(year_label(year), year)
+            index = self.year.findData(wanted)
+            self.year.setCurrentIndex(index if index >= 0 else self.year.findData(current))
 
     def chosen_year(self) -> int:
         value: Any = self.year.currentData()

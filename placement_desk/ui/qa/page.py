@@ -8,6 +8,7 @@ then reloads the tabs.
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QTabWidget
 
@@ -16,10 +17,12 @@ from ...services.qa.schedule import update_schedule
 from ..common.page import Page
 from ..context import AppContext
 from ..pages import register_page
-from .actions_view import ActionsView
-from .coverage_view import CoverageView
-from .schedule_view import QaScheduleView
-from .templates_view import TemplatesView
+
+if TYPE_CHECKING:
+    from .actions_view import ActionsView
+    from .coverage_view import CoverageView
+    from .schedule_view import QaScheduleView
+    from .templates_view import TemplatesView
 
 TAB_KEY = "qa/tab"
 
@@ -34,11 +37,17 @@ class QaPage(Page):
 
     def __init__(self, ctx: AppContext) -> None:
         super().__init__(ctx)
-        self._today = dt.date.today()
-        self.schedule = QaScheduleView(ctx)
-        self.action_list = ActionsView(ctx)
-        self.coverage = CoverageView(ctx)
-        self.templates = TemplatesView(ctx)
+        # The tabs' modules are imported here, when the page is first shown, not at start.
+        from .actions_view import ActionsView
+        from .coverage_view import CoverageView
+        from .schedule_view import QaScheduleView
+        from .templates_view import TemplatesView
+
+        self._today = ctx.today()
+        self.schedule: QaScheduleView = QaScheduleView(ctx)
+        self.action_list: ActionsView = ActionsView(ctx)
+        self.coverage: CoverageView = CoverageView(ctx)
+        self.templates: TemplatesView = TemplatesView(ctx)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.schedule, self.tr("Schedule"))
@@ -70,6 +79,6 @@ class QaPage(Page):
         self.templates.reload()
 
 
-@register_page("qa", "QA", "mdi6.clipboard-check-outline", 4)
+@register_page("qa", "QA", "clipboard-check", 4)
 def make_qa(ctx: AppContext) -> Page:
     return QaPage(ctx)

@@ -1,9 +1,10 @@
 """The QA schedule tab: settings in use by when their next visit is due, and by officer.
 
-A view (overdue, due in 30 or 90 days, all) and an officer filter narrow the
-list; several settings can be chosen at once to assign an officer. A visit is
-planned for one setting with a date, or recorded (Ctrl+N); drafts left open are
-listed underneath to resume.
+The filter bar (search, when due: overdue, in 30 or 90 days or any time, and the
+officer; remembered across restarts) narrows the list by the schedule's filter
+rule (``services/qa/schedule.py``); several settings can be chosen at once to
+assign an officer. A visit is planned for one setting with a date, or recorded
+(Ctrl+N); drafts left open are listed underneath to resume.
 """
 
 from __future__ import annotations
@@ -28,12 +29,14 @@ from PySide6.QtWidgets import (
 from ...errors import ValidationError
 from ...services.common.formatting import date_short
 from ...services.qa.schedule import (
+    UNASSIGNED,
     Officer,
+    ScheduleFilter,
     ScheduleRow,
-    due_within,
+    filter_schedule,
+    is_due,
     last_completed_visit,
     next_planned_visit,
-    overdue,
     qa_officers,
     schedule_rows,
 )
@@ -44,7 +47,7 @@ from ...services.qa.visits import (
     open_drafts,
     start_visit,
 )
-from ..common.fields import Combo
+from ..common.filter_bar import FilterBar
 from ..common.list_table import list_table
 from ..common.rows import ID_ROLE, ROW_ROLE, Column, RowTableModel
 from ..common.shortcuts import local_shortcuts
@@ -52,15 +55,12 @@ from ..context import AppContext
 from .plan_visit_dialog import AssignOfficerDialog, PlanVisitDialog
 from .visit_dialog import VisitDialog, ask_letter_path, letter_file_name, write_letter
 
-PREFIX = "qa/schedule/"
-UNASSIGNED = "unassigned"
-
 
 def _next_due_text(row: ScheduleRow, today: dt.date) -> str:
     if row.next_due is None:
         return ""
     text = date_short(row.next_due)
-    return f"{text} (overdue)" if row.next_due < today else text
+    return f"{text} (overdue)" if is_due(row, "overdue", today) else text
 
 
 def columns(today: Callable[[], dt.date]) -> list[Column[ScheduleRow]]:
@@ -85,7 +85,8 @@ def columns(today: Callable[[], dt.date]) -> list[Column[ScheduleRow]]:
 
 
 VIEWS = (("overdue", "Overdue"), ("30", "Due in the next 30 days"),
-         ("90", "Due in the next 90 days"), ("all", "All settings in use"))
+         ("90", "Due in the next 90 days"))
+"""The "due" choices after "All settings in use"; the list opens on Overdue."""
 
 
 class QaScheduleView(QWidget):
@@ -97,23 +98,21 @@ class QaScheduleView(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.today = dt.date.today()
-        self.view = Combo()
-        for key, label in VIEWS:
-            self.view.addItem(self.tr(label), key)
-        self.view.setCurrentIndex(max(0, self.view.findData(
-            ctx.settings.value(PREFIX + "view", ctx.settings.value("qa/view", "overdue")))))
-        self.view.setAccessibleName(self.tr("Which settings to list"))
-        self.officer = Combo()
-        self.officer.setAccessibleName(self.tr("QA officer"))
-        self.officer.setToolTip(self.tr("Show one officer's settings, or the unassigned ones"))
-        self.officer.addItem(self.tr("Any officer"), "")
-        self._wanted_officer = str(ctx.settings.value(PREFIX + "officer", "") or "")
-        self.count = QLabel()
-        bar = QHBoxLayout()
-        bar.addWidget(self.view)
-        bar.addWidget(self.officer)
-        bar.addStretch(1)
+        self.today = ctx.today()
+        self.bar = FilterBar(ctx.settings, "qa_schedule",
+                             self.tr("Search setting, URN or officer"),
+                             self.tr("{shown} of {total} settings"))
+        self.view = self.bar.add_combo("due", self.tr("All settings in use"),
+                                       [(key, self.tr(label)) for key, label in VIEWS],
+                                       default="overdue", width=16,
+                                       tooltip=self.tr("Which settings to list"))
+        self.officer = self.bar.add_combo(
+            "officer", self.tr("Any officer"), [(UNASSIGNED, self.tr("Unassigned"))],
+            tooltip=self.tr("Show one officer's settings, or the unassigned ones"))
+        self.bar.finish()
+        self.search, self.count = self.bar.search, self.bar.count
+        self.rows: list[ScheduleRow] = []
+        """Every setting in use, as last read; the list shows those the filter passes."""
         # The buttons take a second row, so that the page fits a small laptop screen.
         actions = QHBoxLayout()
         actions.addWidget(self.count, 1)
@@ -157,7 +156,7 @@ class QaScheduleView(QWidget):
         self.message.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 8, 6, 6)
-        layout.addLayout(bar)
+        layout.addWidget(self.bar)
         layout.addLayout(actions)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.message)
@@ -170,16 +169,18 @@ class QaScheduleView(QWidget):
         draft_buttons.addStretch(1)
         drafts_row.addLayout(draft_buttons)
         layout.addLayout(drafts_row)
-        self.view.currentIndexChanged.connect(lambda _i: self.reload())
-        self.officer.currentIndexChanged.connect(lambda _i: self.reload())
+        self.bar.changed.connect(self.apply_filters)
         self.record_button.clicked.connect(self.record_visit)
         self.plan_button.clicked.connect(self.plan_selected)
         self.assign_button.clicked.connect(self.assign_selected)
         self.letter_button.clicked.connect(self.print_last_letter)
         self.table.selectionModel().selectionChanged.connect(lambda *_a: self._enable())
-        local_shortcuts(self, [(QKeySequence.StandardKey.New, self.record_visit)])
+        local_shortcuts(self, [(QKeySequence.StandardKey.New, self.record_visit),
+                               (QKeySequence.StandardKey.Find, self.bar.focus_search)])
+        self.setTabOrder(self.search, self.view)
         self.setTabOrder(self.view, self.officer)
-        self.setTabOrder(self.officer, self.record_button)
+        self.setTabOrder(self.officer, self.bar.clear_button)
+        self.setTabOrder(self.bar.clear_button, self.record_button)
         self.setTabOrder(self.record_button, self.plan_button)
         self.setTabOrder(self.plan_button, self.assign_button)
         self.setTabOrder(self.assign_button, self.letter_button)
@@ -191,39 +192,29 @@ class QaScheduleView(QWidget):
 
     # -- data ----------------------------------------------------------------------
 
-    def _officer_choice(self) -> str:
-        return str(self.officer.currentData() or self._wanted_officer or "")
+    def filters(self) -> ScheduleFilter:
+        return ScheduleFilter(**self.bar.values())
 
     def reload(self) -> None:
-        today = self.today
-        key = str(self.view.currentData())
-        officer_key = self._officer_choice()
-        self.ctx.settings.setValue(PREFIX + "view", key)
-        self.ctx.settings.setValue(PREFIX + "officer", officer_key)
         keep = set(self.selected_ids())
-        officers = qa_officers(self.ctx.db)
-        if key == "overdue":
-            rows = overdue(self.ctx.db, today)
-        elif key in ("30", "90"):
-            rows = due_within(self.ctx.db, today, int(key))
-        else:
-            rows = schedule_rows(self.ctx.db, today)
-        total = len(rows)
-        self._fill_officers(officers, rows, officer_key)
-        if officer_key == UNASSIGNED:
-            rows = [r for r in rows if r.officer_id is None]
-        elif officer_key:
-            rows = [r for r in rows if str(r.officer_id) == officer_key]
+        self.rows = schedule_rows(self.ctx.db, self.today)
+        self._fill_officers(qa_officers(self.ctx.db), self.rows)
+        self._show(keep)
+        self._reload_drafts()
+
+    def apply_filters(self) -> None:
+        self.bar.settle()
+        self._show(set(self.selected_ids()))
+
+    def _show(self, keep: set[uuid.UUID]) -> None:
+        rows = filter_schedule(self.rows, self.filters(), self.today)
         self.model.set_rows(rows)
-        self.count.setText(self.tr("{shown} of {total} settings").format(
-            shown=f"{len(rows):,}", total=f"{total:,}"))
+        self.bar.show_count(len(rows), len(self.rows))
+        selection = self.table.selectionModel()
         for row in range(self.model.rowCount()):
             if self.model.index(row, 0).data(ID_ROLE) in keep:
-                self.table.selectionModel().select(
-                    self.model.index(row, 0),
-                    self.table.selectionModel().SelectionFlag.Select
-                    | self.table.selectionModel().SelectionFlag.Rows)
-        self._reload_drafts()
+                selection.select(self.model.index(row, 0),
+                                 selection.SelectionFlag.Select | selection.SelectionFlag.Rows)
         empty = self.tr("No settings in this list. Choose another view or officer, or record "
                         "a visit to a setting from the Providers page.")
         if not rows:
@@ -232,23 +223,15 @@ class QaScheduleView(QWidget):
             self.message.clear()
         self._enable()
 
-    def _fill_officers(self, officers: list[Officer], rows: list[ScheduleRow],
-                       current: str) -> None:
+    def _fill_officers(self, officers: list[Officer], rows: list[ScheduleRow]) -> None:
         names = {str(o.id): o.name for o in officers}
         for row in rows:
             if row.officer_id is not None and row.officer_name:
                 names.setdefault(str(row.officer_id), row.officer_name)
-        if current and current != UNASSIGNED and current not in names:
-            names[current] = self.tr("Officer no longer listed")
-        self.officer.blockSignals(True)
-        self.officer.clear()
-        self.officer.addItem(self.tr("Any officer"), "")
-        self.officer.addItem(self.tr("Unassigned"), UNASSIGNED)
-        for key, name in sorted(names.items(), key=lambda kv: kv[1].casefold()):
-            self.officer.addItem(name, key)
-        self.officer.setCurrentIndex(max(0, self.officer.findData(current)))
-        self.officer.blockSignals(False)
-        self._wanted_officer = ""
+        self.bar.set_choices(
+            "officer", [(UNASSIGNED, self.tr("Unassigned")),
+                        *sorted(names.items(), key=lambda kv: kv[1].casefold())],
+            missing=self.tr("Officer no longer listed"))
 
     def _reload_drafts(self) -> None:
         current = self.drafts.currentItem()

@@ -8,7 +8,6 @@ regulations' quality standards) are added the first time the list is empty.
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 
 from PySide6.QtCore import Qt
@@ -48,7 +47,7 @@ class TemplatesView(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.today = dt.date.today()
+        self.today = ctx.today()
         self.model: RowTableModel[TemplateInfo] = RowTableModel(COLUMNS, lambda t: t.id)
         self.table = QTableView()
         self.table.setModel(self.model)

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
 from placement_desk.errors import ValidationError
-from placement_desk.lifecycle import Database, open_database
+from placement_desk.lifecycle import Database
 from placement_desk.models import AgreementVersion, Child, Provider, Setting
 from placement_desk.models.enums import AgreementStatus, ServiceCharge, SettingType
 from placement_desk.services.agreements.ipa import (
@@ -41,10 +39,8 @@ SIGNING = (S.ISSUED, S.PROVIDER_SIGNED, S.COUNCIL_SIGNED, S.ACTIVE)
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Iterator[Database]:
-    database = open_database(tmp_path / "ipa.db", user="sam.officer")
-    yield database
-    database.close()
+def db_user() -> str:
+    return "sam.officer"
 
 
 @pytest.fixture

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from placement_desk.errors import ValidationError
-from placement_desk.lifecycle import Database, open_database
+from placement_desk.lifecycle import Database
 from placement_desk.models import Child, PlacementEpisode, Provider, Setting
 from placement_desk.models.enums import (
     AgreementStatus,
@@ -43,10 +41,8 @@ AID = uuid.uuid4()
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Iterator[Database]:
-    database = open_database(tmp_path / "costs.db", user="sam.officer")
-    yield database
-    database.close()
+def db_user() -> str:
+    return "sam.officer"
 
 
 def _activate(db: Database, version_id: uuid.UUID, day: dt.date) -> None:

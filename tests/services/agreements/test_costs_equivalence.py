@@ -89,13 +89,14 @@ def test_ledger_rows_add_up_to_the_date_arithmetic() -> None:
         plain: list[fee_ledger.Version] = []
         for v in versions:
             vid = f"{v.agreement_id.hex}-{v.version_no}"
-            services[vid] = [(s.charge == "one_off", s.weekly_pence, s.amount_pence,
-                              s.description, _jd(s.start_date), _jd(s.end_date))
+            services[vid] = [fee_ledger.Service(s.charge == "one_off", s.weekly_pence,
+                                                s.amount_pence, s.description,
+                                                _jd(s.start_date), _jd(s.end_date))
                              for s in v.services]
             checked_with_services += bool(v.services)
-            plain.append((fee_ledger.day(v.effective_date), v.version_no,
-                          fee_ledger.day(v.start_date), _jd(v.end_date), _jd(v.ended_on),
-                          v.weekly_fee_pence, vid))
+            plain.append(fee_ledger.Version(
+                fee_ledger.day(v.effective_date), v.version_no, fee_ledger.day(v.start_date),
+                _jd(v.end_date), _jd(v.ended_on), v.weekly_fee_pence, vid))
         rows = fee_ledger.entries(plain, services)
         for _period in range(3):
             period_start = _day(rng)

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from placement_desk.lifecycle import Database, open_database
+from placement_desk.lifecycle import Database
 from placement_desk.models import Child, PlacementEpisode, PostcodeLookup
 from placement_desk.models.enums import Sex
 from placement_desk.services.common.settings_store import set_setting
@@ -18,10 +16,8 @@ ON = dt.date(2026, 6, 30)
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Iterator[Database]:
-    database = open_database(tmp_path / "leavers.db", user="pat.officer")
-    yield database
-    database.close()
+def db_user() -> str:
+    return "pat.officer"
 
 
 def _person(s, ref: str, born: dt.date, sex: Sex | None, place: str, *, needs: int | None = None,

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import math
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
 from placement_desk.errors import FileFormatError
-from placement_desk.lifecycle import Database, open_database
+from placement_desk.lifecycle import Database
 from placement_desk.models import PostcodeLookup
 from placement_desk.progress import Cancelled, TaskState
 from placement_desk.services.placements import distance
@@ -44,10 +43,8 @@ CODE_POINT = """"SM1 1AA",10,525951,164301,"E92000001","E19000003","","","E09000
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Iterator[Database]:
-    database = open_database(tmp_path / "distance.db", user="sam.officer")
-    yield database
-    database.close()
+def db_user() -> str:
+    return "sam.officer"
 
 
 def _add(db: Database, *rows: tuple[str, int | None, int | None]) -> None:

@@ -5,13 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import math
 import uuid
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from placement_desk.errors import ValidationError
-from placement_desk.lifecycle import Database, open_database
+from placement_desk.lifecycle import Database
 from placement_desk.models import PostcodeLookup, Setting
 from placement_desk.models.enums import CommissioningRoute, RegistrationStatus, SettingType
 from placement_desk.services.common.settings_store import set_setting
@@ -39,9 +37,14 @@ FAR = ("BN12GU", 531000, 104500, "E06000043")  # Brighton
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Iterator[Database]:
-    database = open_database(tmp_path / "placements.db", user="pat.officer")
-    with database.sessions.begin() as s:
+def db_user() -> str:
+    return "pat.officer"
+
+
+@pytest.fixture(autouse=True)
+def _records(db: Database) -> None:
+    """The records every test here starts with."""
+    with db.sessions.begin() as s:
         s.add_all(PostcodeLookup(postcode=c, easting=e, northing=n, local_authority_code=la)
                   for c, e, n, la in (HOME, NEAR, FAR))
         s.add(Setting(name="Oak House", urn="SC469688", setting_type=SettingType.CHILDRENS_HOME,
@@ -49,8 +52,6 @@ def db(tmp_path: Path) -> Iterator[Database]:
                       registration_status=RegistrationStatus.ACTIVE,
                       registration_date=D(2015, 6, 1), postcode="BN1 2GU"))
         set_setting(s, "council.local_authority_code", "E09000029")
-    yield database
-    database.close()
 
 
 def _child(db: Database, ref: str = "C-100", **kw: object) -> uuid.UUID:

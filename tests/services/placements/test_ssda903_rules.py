@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from placement_desk.lifecycle import Database, open_database
+from placement_desk.lifecycle import Database
 from placement_desk.models import Child, PlacementEpisode, Setting
 from placement_desk.models.enums import RegistrationStatus, SettingType
 from placement_desk.services.placements.ssda903_rules import (
@@ -156,10 +154,8 @@ def test_overlapping_episodes_of_one_child() -> None:
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Iterator[Database]:
-    database = open_database(tmp_path / "903.db", user="sam.officer")
-    yield database
-    database.close()
+def db_user() -> str:
+    return "sam.officer"
 
 
 def test_check_episodes_gathers_from_the_database(db: Database) -> None:

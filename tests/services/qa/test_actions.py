@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from placement_desk.errors import ValidationError
-from placement_desk.lifecycle import Database, open_database
+from placement_desk.lifecycle import Database
 from placement_desk.models import (
     Action,
     ActionUpdate,
@@ -44,10 +42,8 @@ CANCELLED, OVERDUE = ActionStatus.CANCELLED, ActionStatus.OVERDUE
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Iterator[Database]:
-    database = open_database(tmp_path / "actions.db", user="asha")
-    yield database
-    database.close()
+def db_user() -> str:
+    return "asha"
 
 
 def _action(db: Database, status: ActionStatus = OPEN, due: dt.date | None = None,
@@ -238,3 +234,34 @@ def test_a_new_action_needs_a_description_an_owner_and_a_due_date(db: Database) 
                 new_action(s, source=ActionSource.MANUAL, **values)  # type: ignore[arg-type]
             assert caught.value.field == field
         assert s.scalar(select(func.count()).select_from(Action)) == 0
+
+
+def test_the_list_choices_mean_one_rule_and_overdue_agrees_with_the_dashboard(
+        db: Database) -> None:
+    from placement_desk.services.dashboard.headlines import headlines
+
+    late_open = _action(db, OPEN, dt.date(2026, 5, 20), description="Fix the fire door")
+    late_doing = _action(db, IN_PROGRESS, dt.date(2026, 5, 31), owner="BEN")
+    stored_late = _action(db, OVERDUE, dt.date(2026, 5, 1))
+    due_today = _action(db, OPEN, TODAY)
+    in_a_week = _action(db, IN_PROGRESS, TODAY + dt.timedelta(days=7), owner="Ben")
+    in_eight_days = _action(db, OPEN, TODAY + dt.timedelta(days=8))
+    done_late = _action(db, DONE, dt.date(2026, 5, 1))
+    _cancelled = _action(db, CANCELLED, dt.date(2026, 5, 1))
+
+    def shown(**choices: str) -> set[uuid.UUID]:
+        return {r.id for r in list_actions(db, ActionFilter.from_choices(TODAY, **choices),
+                                           TODAY)}
+
+    overdue = {late_open, late_doing, stored_late}
+    assert shown(status="overdue") == overdue
+    assert shown(due="overdue") == overdue, "the due choice and the status agree"
+    assert shown(status="open") == {due_today, in_eight_days}, "an overdue one is not Open"
+    assert shown(status="in_progress") == {in_a_week}
+    assert shown(status="live") == overdue | {due_today, in_a_week, in_eight_days}
+    assert shown(status="done", due="overdue") == set(), "done is never overdue"
+    assert shown(due="7") == {due_today, in_a_week}, "today up to 7 days ahead, both in"
+    assert shown(owner="ben") == {late_doing, in_a_week}, "the owner ignoring case"
+    assert shown(text="FIRE door") == {late_open}
+    assert done_late not in shown(status="live")
+    assert headlines(db, TODAY).overdue_actions == len(overdue)

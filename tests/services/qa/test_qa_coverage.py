@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from pathlib import Path
 
-import pytest
 from sqlalchemy.orm import Session
 
-from placement_desk.lifecycle import Database, open_database
+from placement_desk.lifecycle import Database
 from placement_desk.models import Child, PlacementEpisode, QaVisit, Setting
 from placement_desk.models.enums import QaVisitStatus, SettingType
 from placement_desk.services.qa.coverage import (
@@ -23,13 +20,6 @@ from placement_desk.services.qa.coverage import (
 ON = dt.date(2026, 6, 1)
 CH, SA, IFA = SettingType.CHILDRENS_HOME, SettingType.SUPPORTED_ACCOMMODATION, SettingType.IFA
 DONE, PLANNED = QaVisitStatus.COMPLETED, QaVisitStatus.PLANNED
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> Iterator[Database]:
-    database = open_database(tmp_path / "coverage.db")
-    yield database
-    database.close()
 
 
 def _setting(s: Session, name: str, kind: SettingType,

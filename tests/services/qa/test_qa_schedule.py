@@ -5,14 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import uuid
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from sqlalchemy.orm import Session
 
 from placement_desk.errors import ValidationError
-from placement_desk.lifecycle import Database, open_database
+from placement_desk.lifecycle import Database
 from placement_desk.models import Child, PlacementEpisode, QaVisit, Setting, User
 from placement_desk.models.enums import (
     AlertKind,
@@ -26,14 +24,18 @@ from placement_desk.models.enums import (
 from placement_desk.services.common.settings_store import set_setting
 from placement_desk.services.qa.schedule import (
     DEFAULT_CYCLE_MONTHS,
+    UNASSIGNED,
+    ScheduleFilter,
     add_months,
     assign_officer,
     by_officer,
     due_within,
+    filter_schedule,
     next_due,
     overdue,
     plan_visit,
     recompute_schedule,
+    schedule_rows,
 )
 from placement_desk.services.register.alerts import raise_alert
 
@@ -44,10 +46,8 @@ _URNS = itertools.count(100001)
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Iterator[Database]:
-    database = open_database(tmp_path / "schedule.db", user="qa.lead")
-    yield database
-    database.close()
+def db_user() -> str:
+    return "qa.lead"
 
 
 def _setting(s: Session, name: str, *, in_use: bool = True, visited: dt.date | None = None,
@@ -209,6 +209,20 @@ def test_lists_overdue_due_soon_and_by_officer(db: Database) -> None:
         assert [r.name for r in due_within(db, TODAY, 0)] == ["Today"]
         assert [r.name for r in by_officer(s, TODAY, asha.id)] == ["Late", "Soon"]
         assert [r.name for r in by_officer(s, TODAY, None)] == ["Later"]
+
+    # The list's filter bar means the same rule, with search on top.
+    every = schedule_rows(db, TODAY)
+
+    def shown(**kw: str) -> list[str]:
+        return [r.name for r in filter_schedule(every, ScheduleFilter(**kw), TODAY)]
+
+    assert shown() == ["Late", "Today", "Soon", "Later"]
+    assert shown(due="overdue") == ["Late"]
+    assert shown(due="30") == ["Today", "Soon"]
+    assert shown(officer=UNASSIGNED) == ["Later"]
+    assert shown(officer=str(asha.id), due="30") == ["Soon"]
+    assert shown(text="asha") == ["Late", "Soon"], "the officer's name is searched too"
+    assert shown(text="LAT") == ["Late", "Later"]
 
 
 def test_assigning_an_officer(db: Database) -> None:

@@ -3,12 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from pathlib import Path
 
-import pytest
-
-from placement_desk.lifecycle import Database, open_database
+from placement_desk.lifecycle import Database
 from placement_desk.models import QaVisit, Setting, User
 from placement_desk.models.enums import QaVisitStatus, SettingType, UserRole
 from placement_desk.services.qa.schedule import (
@@ -18,13 +14,6 @@ from placement_desk.services.qa.schedule import (
     qa_officers,
 )
 from placement_desk.services.qa.visits import start_visit
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> Iterator[Database]:
-    database = open_database(tmp_path / "officers.db")
-    yield database
-    database.close()
 
 
 def test_only_active_qa_officers_are_offered_by_name(db: Database) -> None:

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from placement_desk.errors import ValidationError
-from placement_desk.lifecycle import Database, open_database
+from placement_desk.lifecycle import Database
 from placement_desk.models import (
     Action,
     AuditEvent,
@@ -64,10 +62,8 @@ TODAY = dt.date(2026, 6, 1)
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Iterator[Database]:
-    database = open_database(tmp_path / "visits.db", user="asha")
-    yield database
-    database.close()
+def db_user() -> str:
+    return "asha"
 
 
 def _home(db: Database, kind: SettingType = SettingType.CHILDRENS_HOME,

@@ -12,17 +12,17 @@ from openpyxl import load_workbook
 from placement_desk.cli import main
 from placement_desk.errors import UserError
 from placement_desk.io.table_export import write_table
-from placement_desk.lifecycle import Database, open_database
+from placement_desk.lifecycle import Database
 from placement_desk.models import Child, PlacementEpisode, Provider, Setting
 from placement_desk.models.enums import Judgement, RiskLevel, Sector, SettingType
 from placement_desk.progress import Cancelled, TaskState
 from placement_desk.services.register.listing import export_table, list_settings
 
 
-@pytest.fixture
-def db(tmp_path: Path) -> Database:
-    database = open_database(tmp_path / "reg.db")
-    with database.sessions.begin() as s:
+@pytest.fixture(autouse=True)
+def _records(db: Database) -> None:
+    """The records every test here starts with."""
+    with db.sessions.begin() as s:
         acorn = Provider(name="Acorn Care Ltd")
         s.add(acorn)
         s.flush()
@@ -39,8 +39,6 @@ def db(tmp_path: Path) -> Database:
         s.flush()
         s.add(PlacementEpisode(child_id=child.id, setting_id=oak.id,
                                start_date=dt.date(2025, 1, 1), placement_type="K2"))
-    yield database
-    database.close()
 
 
 def test_register_rows_show_provider_and_use(db: Database) -> None:
@@ -78,13 +76,15 @@ def test_export_to_csv_writes_uk_dates(db: Database, tmp_path: Path) -> None:
 
 
 def test_a_bad_export_name_or_a_cancel_leaves_no_file(tmp_path: Path) -> None:
+    folder = tmp_path / "exports"
+    folder.mkdir()
     with pytest.raises(UserError, match=r"\.xlsx or \.csv"):
-        write_table(tmp_path / "settings.pdf", ["A"], [[1]])
+        write_table(folder / "settings.pdf", ["A"], [[1]])
     state = TaskState()
     state.cancel()
     with pytest.raises(Cancelled):
-        write_table(tmp_path / "big.csv", ["A"], [[i] for i in range(5000)], state=state)
-    assert list(tmp_path.iterdir()) == []
+        write_table(folder / "big.csv", ["A"], [[i] for i in range(5000)], state=state)
+    assert list(folder.iterdir()) == []
 
 
 def test_export_settings_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

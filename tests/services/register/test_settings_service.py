@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 
 from placement_desk.errors import ValidationError
-from placement_desk.lifecycle import Database, open_database
+from placement_desk.lifecycle import Database
 from placement_desk.models import OfstedInspection, Provider, ProviderDocument
 from placement_desk.models.enums import (
     DocumentKind,
@@ -29,10 +28,8 @@ TODAY = dt.date(2026, 3, 7)
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Database:
-    database = open_database(tmp_path / "s.db", user="sam.officer")
-    yield database
-    database.close()
+def db_user() -> str:
+    return "sam.officer"
 
 
 def _form(**kw: object) -> SettingForm:
