@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QPushButton,
 )
 
-from ...db import Database
 from ...db import backup_sqlite
 from ...lifecycle import CheckReport, check_database
 from ...progress import TaskState
