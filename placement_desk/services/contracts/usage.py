@@ -1,0 +1,351 @@
+"""What a contract is used for: the placements made under it, a block contract's occupancy
+and voids month by month, and the spend under a contract from the fee ledger.
+
+**Placements under a contract.** A placement episode counts under a contract when
+its commissioning route is the contract type's route, its setting belongs to one
+of the contract's providers, and it overlaps the contract's term. Should several
+contracts qualify, it goes to the one that started most recently on or before the
+episode began (else the earliest to start), so nothing is counted twice.
+
+**Occupancy of a block contract.** Days are counted the way weeks of placement
+are: an episode occupies the days from its start up to, not including, its end
+(the day a child moves counts in the new placement). For each day of the contract
+before ``today``, the beds used are the episodes under it on that day, at most the
+beds bought; the rest are void. A month's occupancy is beds used ÷ beds available
+over its days in the contract; void weeks are void bed-days ÷ 7, and they cost the
+contract's weekly rate in force that day (the latest taking effect on or before
+it; of several taking effect together, the highest) ÷ 7 each, rounded half up to
+the penny once a month.
+
+**Spend under a contract** in a period is the fee ledger's spend of the agreements
+of the placements under it, on the days of the period within the contract's term,
+rounded half up to the penny once per agreement (as weeks and spend does).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from ...db import Database
+from ...errors import ValidationError
+from ...models import (
+    Agreement,
+    Child,
+    Contract,
+    ContractProvider,
+    ContractRate,
+    FeeLedgerEntry,
+    PlacementEpisode,
+    Setting,
+)
+from ...models.enums import ContractType
+from ..agreements.fee_ledger import day as day_number
+from ..agreements.fees import round_half_up
+from ..common.formatting import percentage
+from .terms import ROUTE_OF, get_contract
+
+ONE_DAY = dt.timedelta(days=1)
+
+
+@dataclass(frozen=True, slots=True)
+class EpisodeUse:
+    """An episode counted under a contract: days [start, end), ``end`` None still open."""
+
+    episode_id: uuid.UUID
+    start: dt.date
+    end: dt.date | None
+    provider_id: uuid.UUID | None = None
+
+    def live_on(self, day: dt.date) -> bool:
+        """Placed on ``day`` by the house rule: started, and not ended before it."""
+        return self.start <= day and (self.end is None or self.end >= day)
+
+
+@dataclass(frozen=True, slots=True)
+class _Term:
+    id: uuid.UUID
+    reference: str
+    route: str
+    providers: frozenset[uuid.UUID]
+    start: dt.date
+    after: dt.date | None
+    """The first day after the contract (its end date + 1); None while open-ended."""
+
+
+def _terms(session: Session, contracts: Iterable[Contract]) -> list[_Term]:
+    ids = [c.id for c in contracts]
+    members: dict[uuid.UUID, set[uuid.UUID]] = defaultdict(set)
+    for cid, pid in session.execute(select(ContractProvider.contract_id,
+                                           ContractProvider.provider_id)
+                                    .where(ContractProvider.contract_id.in_(ids))):
+        members[cid].add(pid)
+    return [_Term(c.id, c.reference, ROUTE_OF[c.contract_type].value,
+                  frozenset(members[c.id]), c.start_date,
+                  c.end_date + ONE_DAY if c.end_date else None) for c in contracts]
+
+
+def _overlaps(term: _Term, start: dt.date, end: dt.date | None) -> bool:
+    return (end is None or end > term.start) and (term.after is None or start < term.after)
+
+
+def choose_contract(candidates: Sequence[_Term], start: dt.date) -> _Term:
+    """Of the contracts an episode starting on ``start`` qualifies for, the one it counts
+    under: the latest to start on or before it, else the earliest to start."""
+    before = [t for t in candidates if t.start <= start]
+    if before:
+        return max(before, key=lambda t: (t.start, t.reference))
+    return min(candidates, key=lambda t: (t.start, t.reference))
+
+
+def _uses(session: Session, contracts: Iterable[Contract]) -> dict[uuid.UUID, list[EpisodeUse]]:
+    """Contract id → the episodes counted under it (see the module's docstring)."""
+    terms = _terms(session, contracts)
+    providers = set().union(*(t.providers for t in terms)) if terms else set()
+    found: dict[uuid.UUID, list[EpisodeUse]] = {t.id: [] for t in terms}
+    if not providers:
+        return found
+    pe = PlacementEpisode
+    deleted_children = select(Child.id).where(Child.deleted_at.is_not(None))
+    query = (select(pe.id, pe.start_date, pe.end_date, pe.commissioning_route,
+                    Setting.provider_id)
+             .join(Setting, Setting.id == pe.setting_id)
+             .where(pe.deleted_at.is_(None), pe.child_id.not_in(deleted_children),
+                    Setting.provider_id.in_(providers),
+                    pe.commissioning_route.in_({t.route for t in terms})))
+    for eid, start, end, route, provider in session.execute(query):
+        candidates = [t for t in terms if t.route == route and provider in t.providers
+                      and _overlaps(t, start, end)]
+        if candidates:
+            found[choose_contract(candidates, start).id].append(
+                EpisodeUse(eid, start, end, provider))
+    return found
+
+
+def episodes_under(session: Session, contract: Contract) -> list[EpisodeUse]:
+    """The episodes counted under one contract, once each, earliest first.
+
+    An episode only counts under its own contract: the other contracts it could
+    have gone to are weighed too (those of the same providers)."""
+    rivals = list(session.scalars(
+        select(Contract).join(ContractProvider, ContractProvider.contract_id == Contract.id)
+        .where(Contract.deleted_at.is_(None),
+               ContractProvider.provider_id.in_(
+                   select(ContractProvider.provider_id)
+                   .where(ContractProvider.contract_id == contract.id)))
+        .distinct()))
+    if contract not in rivals:
+        rivals.append(contract)
+    return sorted(_uses(session, rivals)[contract.id], key=lambda u: (u.start, str(u.episode_id)))
+
+
+# --- Occupancy ----------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class MonthOccupancy:
+    month: dt.date
+    """The first day of the month."""
+    days: int
+    """Days of the month counted: in the contract, before today."""
+    beds: int
+    available_bed_days: int
+    used_bed_days: int
+    void_bed_days: int
+    void_cost_pence: int
+
+    @property
+    def percent(self) -> int | None:
+        return percentage(self.used_bed_days, self.available_bed_days)
+
+    @property
+    def void_weeks(self) -> float:
+        return self.void_bed_days / 7
+
+
+@dataclass(frozen=True, slots=True)
+class Occupancy:
+    contract_id: uuid.UUID
+    beds: int
+    months: tuple[MonthOccupancy, ...]
+    rated: bool
+    """False when the contract has no rate, so voids are not costed."""
+
+    @property
+    def used_bed_days(self) -> int:
+        return sum(m.used_bed_days for m in self.months)
+
+    @property
+    def available_bed_days(self) -> int:
+        return sum(m.available_bed_days for m in self.months)
+
+    @property
+    def void_bed_days(self) -> int:
+        return sum(m.void_bed_days for m in self.months)
+
+    @property
+    def void_cost_pence(self) -> int:
+        return sum(m.void_cost_pence for m in self.months)
+
+    @property
+    def percent(self) -> int | None:
+        return percentage(self.used_bed_days, self.available_bed_days)
+
+
+def bed_rate(rates: Sequence[tuple[dt.date, int]], day: dt.date) -> int | None:
+    """The weekly rate in force on ``day`` from (effective from, weekly pence) pairs."""
+    known = [(start, pence) for start, pence in rates if start <= day]
+    return max(known)[1] if known else None
+
+
+def occupancy(beds: int, start: dt.date, last: dt.date, uses: Iterable[EpisodeUse],
+              rates: Sequence[tuple[dt.date, int]]) -> list[MonthOccupancy]:
+    """Month by month occupancy of ``beds`` over the days ``start`` to ``last`` (both
+    included). Pure: the rule of the module's docstring without the database."""
+    if last < start or beds <= 0:
+        return []
+    span = (last - start).days + 1
+    change = [0] * (span + 1)
+    for use in uses:
+        a = max(0, (use.start - start).days)
+        b = span if use.end is None else min(span, (use.end - start).days)
+        if a < b:
+            change[a] += 1
+            change[b] -= 1
+    months: list[MonthOccupancy] = []
+    occupied = 0
+    month = dt.date(start.year, start.month, 1)
+    days = used = void = cost_days = 0
+    for n in range(span):
+        today = start + dt.timedelta(days=n)
+        occupied += change[n]
+        if dt.date(today.year, today.month, 1) != month:
+            months.append(MonthOccupancy(month, days, beds, days * beds, used, void,
+                                         round_half_up(cost_days, 7)))
+            month, days, used, void, cost_days = dt.date(today.year, today.month, 1), 0, 0, 0, 0
+        in_use = min(occupied, beds)
+        days += 1
+        used += in_use
+        void += beds - in_use
+        cost_days += (beds - in_use) * (bed_rate(rates, today) or 0)
+    months.append(MonthOccupancy(month, days, beds, days * beds, used, void,
+                                 round_half_up(cost_days, 7)))
+    return months
+
+
+def block_occupancy(db: Database, contract_id: uuid.UUID, today: dt.date) -> Occupancy:
+    """A block contract's occupancy and voids by month, from its start to the day before
+    ``today`` (or its end, if sooner)."""
+    with db.read() as session:
+        contract = get_contract(session, contract_id)
+        if contract.contract_type != ContractType.BLOCK:
+            raise ValidationError("contract_type", "Occupancy is worked out for block "
+                                                   "contracts only.")
+        beds = contract.block_beds or 0
+        last = today - ONE_DAY
+        if contract.end_date is not None and contract.end_date < last:
+            last = contract.end_date
+        rates = [(r.effective_from, r.weekly_rate_pence) for r in session.scalars(
+            select(ContractRate).where(ContractRate.contract_id == contract.id))]
+        months = occupancy(beds, contract.start_date, last, episodes_under(session, contract),
+                           rates)
+        return Occupancy(contract.id, beds, tuple(months), bool(rates))
+
+
+# --- Spend ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class ContractSpend:
+    contract_id: uuid.UUID
+    start: dt.date
+    end: dt.date
+    """The period: [start, end), end excluded."""
+    spend_pence: int
+    placements: int
+    """Placements under the contract with any day in the period."""
+    value_pence: int | None
+
+    @property
+    def percent_of_value(self) -> int | None:
+        return percentage(self.spend_pence, self.value_pence) if self.value_pence else None
+
+
+def _agreements_of(session: Session, episode_ids: Sequence[uuid.UUID]
+                   ) -> dict[uuid.UUID, uuid.UUID]:
+    """Agreement id → episode id, for agreements not deleted linked to these episodes."""
+    found: dict[uuid.UUID, uuid.UUID] = {}
+    ids = list(episode_ids)
+    for i in range(0, len(ids), 500):
+        for aid, eid in session.execute(
+                select(Agreement.id, Agreement.episode_id)
+                .where(Agreement.episode_id.in_(ids[i:i + 500]),
+                       Agreement.deleted_at.is_(None))):
+            if eid is not None:
+                found[aid] = eid
+    return found
+
+
+def _ledger_spend(session: Session, agreement_ids: Sequence[uuid.UUID], first: dt.date,
+                  after: dt.date) -> dict[uuid.UUID, int]:
+    """Agreement id → its spend on the days [first, after), rounded once."""
+    p0, p1 = day_number(first), day_number(after)
+    totals: dict[uuid.UUID, list[int]] = defaultdict(lambda: [0, 0])
+    ids = list(agreement_ids)
+    fl = FeeLedgerEntry
+    for i in range(0, len(ids), 500):
+        for aid, first_day, end_day, weekly, one_off, amount in session.execute(
+                select(fl.agreement_id, fl.first_day, fl.end_day, fl.weekly_pence,
+                       fl.is_one_off, fl.one_off_pence)
+                .where(fl.agreement_id.in_(ids[i:i + 500]), fl.first_day < p1,
+                       or_(fl.end_day.is_(None), fl.end_day > p0))):
+            if one_off:
+                totals[aid][1] += amount
+            else:
+                days = min(p1 if end_day is None else end_day, p1) - max(first_day, p0)
+                totals[aid][0] += weekly * max(0, days)
+    return {aid: round_half_up(pence_days, 7) + one_offs
+            for aid, (pence_days, one_offs) in totals.items()}
+
+
+def spend_under(session: Session, contract: Contract, uses: Sequence[EpisodeUse],
+                start: dt.date, end: dt.date) -> ContractSpend:
+    """The spend under ``contract`` in [start, end), from the episodes counted under it."""
+    first = max(start, contract.start_date)
+    after = end if contract.end_date is None else min(end, contract.end_date + ONE_DAY)
+    spend = 0
+    placements = 0
+    if first < after:
+        live = [u for u in uses if u.start < after and (u.end is None or u.end > first)]
+        placements = len(live)
+        agreements = _agreements_of(session, [u.episode_id for u in live])
+        spend = sum(_ledger_spend(session, list(agreements), first, after).values())
+    return ContractSpend(contract.id, start, end, spend, placements, contract.value_pence)
+
+
+def contract_spend(db: Database, contract_id: uuid.UUID, start: dt.date,
+                   end: dt.date) -> ContractSpend:
+    """Spend under a contract in [start, end) against its value."""
+    if end <= start:
+        raise ValidationError("end", "The period must end after it starts.")
+    with db.read() as session:
+        contract = get_contract(session, contract_id)
+        return spend_under(session, contract, episodes_under(session, contract), start, end)
+
+
+def spend_to_date(session: Session, contracts: Sequence[Contract],
+                  today: dt.date) -> dict[uuid.UUID, int]:
+    """Contract id → its spend from its start to the day before ``today``."""
+    uses = _uses(session, contracts)
+    found: dict[uuid.UUID, int] = {}
+    for contract in contracts:
+        if contract.start_date >= today:
+            found[contract.id] = 0
+            continue
+        found[contract.id] = spend_under(session, contract, uses[contract.id],
+                                         contract.start_date, today).spend_pence
+    return found
