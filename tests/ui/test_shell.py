@@ -44,7 +44,7 @@ def _titles(win: MainWindow) -> list[str]:
 
 
 def test_only_pages_that_exist_are_listed(window: MainWindow) -> None:
-    assert _titles(window) == ["Dashboard", "Providers", "Placements", "QA", "Data"]
+    assert _titles(window) == ["Dashboard", "Providers", "Placements", "QA", "Contracts", "Data"]
     assert window.current_key() == "dashboard"
 
 

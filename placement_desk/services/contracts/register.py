@@ -208,25 +208,36 @@ def load_contract_form(db: Database, contract_id: uuid.UUID) -> ContractForm:
                             c.uplift_terms, c.block_beds, c.notes)
 
 
+def _check_end(contract: Contract, end: dt.date | None, why: str) -> None:
+    if end is None:
+        raise ValidationError("end_date", "Enter the contract's last day.")
+    if end < contract.start_date:
+        raise ValidationError("end_date", "The end date is before the start date.")
+    if contract.end_date is not None and end > contract.end_date:
+        raise ValidationError("end_date", "The contract already ends on "
+                                          f"{date_short(contract.end_date)}; to run it "
+                                          "longer, take an extension option.")
+    if not why:
+        raise ValidationError("end_reason", "Say why the contract is ending.")
+    if len(why) > TEXT_MAX:
+        raise ValidationError("end_reason", f"This is too long ({TEXT_MAX:,} characters "
+                                            "at most).")
+
+
+def validate_end_contract(db: Database, contract_id: uuid.UUID, end: dt.date | None,
+                          reason: str) -> None:
+    with db.read() as session:
+        _check_end(get_contract(session, contract_id), end, (reason or "").strip())
+
+
 def end_contract(db: Database, contract_id: uuid.UUID, end: dt.date | None, reason: str,
                  today: dt.date) -> None:
     """End a contract early on ``end`` (its last day), saying why."""
     why = (reason or "").strip()
     with db.write() as session:
         contract = get_contract(session, contract_id)
-        if end is None:
-            raise ValidationError("end_date", "Enter the contract's last day.")
-        if end < contract.start_date:
-            raise ValidationError("end_date", "The end date is before the start date.")
-        if contract.end_date is not None and end > contract.end_date:
-            raise ValidationError("end_date", "The contract already ends on "
-                                              f"{date_short(contract.end_date)}; to run it "
-                                              "longer, take an extension option.")
-        if not why:
-            raise ValidationError("end_reason", "Say why the contract is ending.")
-        if len(why) > TEXT_MAX:
-            raise ValidationError("end_reason", f"This is too long ({TEXT_MAX:,} characters "
-                                                "at most).")
+        _check_end(contract, end, why)
+        assert end is not None
         old_end = contract.end_date
         contract.end_date = end
         contract.end_reason = why

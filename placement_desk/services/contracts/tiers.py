@@ -38,10 +38,10 @@ from ..qa.schedule import add_months
 from .reviews import _live_commissioned
 from .usage import _ledger_spend
 
-STRATEGIC_SPEND_PENCE = 1_000_000_00
-STRATEGIC_CHILDREN = 10
-KEY_SPEND_PENCE = 250_000_00
-KEY_CHILDREN = 4
+STRATEGIC_SPEND_PENCE = 1_500_000_00
+STRATEGIC_CHILDREN = 12
+KEY_SPEND_PENCE = 500_000_00
+KEY_CHILDREN = 5
 REASON_MAX = 500
 
 
@@ -144,15 +144,21 @@ def provider_tier(db: Database, provider_id: uuid.UUID, today: dt.date) -> TierR
         return rows[0]
 
 
-def set_tier(db: Database, provider_id: uuid.UUID, tier: RelationshipTier | None,
-             reason: str | None, today: dt.date) -> None:
-    """Choose a provider's tier with a reason (None: follow the suggestion again)."""
+def check_tier(tier: RelationshipTier | None, reason: str | None) -> str | None:
+    """The reason tidied; refused (naming ``reason``) when a tier is chosen without one."""
     why = " ".join((reason or "").split()) or None
     if tier is not None and why is None:
         raise ValidationError("reason", "Say why this provider is in this tier.")
     if why is not None and len(why) > REASON_MAX:
         raise ValidationError("reason", f"The reason is too long ({REASON_MAX} characters at "
                                         "most).")
+    return why
+
+
+def set_tier(db: Database, provider_id: uuid.UUID, tier: RelationshipTier | None,
+             reason: str | None, today: dt.date) -> None:
+    """Choose a provider's tier with a reason (None: follow the suggestion again)."""
+    why = check_tier(tier, reason)
     with db.write() as session:
         provider = session.get(Provider, provider_id)
         if provider is None or provider.deleted_at is not None:

@@ -337,6 +337,24 @@ def contract_spend(db: Database, contract_id: uuid.UUID, start: dt.date,
         return spend_under(session, contract, episodes_under(session, contract), start, end)
 
 
+def monthly_spend(db: Database, contract_id: uuid.UUID, start: dt.date,
+                  end: dt.date) -> list[ContractSpend]:
+    """Spend under a contract in each calendar month of [start, end), the first and last
+    months cut to the period."""
+    if end <= start:
+        raise ValidationError("end", "The period must end after it starts.")
+    with db.read() as session:
+        contract = get_contract(session, contract_id)
+        uses = episodes_under(session, contract)
+        months = []
+        first = start
+        while first < end:
+            after = min(end, dt.date(first.year + first.month // 12, first.month % 12 + 1, 1))
+            months.append(spend_under(session, contract, uses, first, after))
+            first = after
+        return months
+
+
 def spend_to_date(session: Session, contracts: Sequence[Contract],
                   today: dt.date) -> dict[uuid.UUID, int]:
     """Contract id → its spend from its start to the day before ``today``."""

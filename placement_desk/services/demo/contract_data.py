@@ -255,56 +255,67 @@ def _documents(g: _Gen, contract: Row) -> None:
 def _reviews(g: _Gen, made: list[tuple[Row, list[uuid.UUID]]],
              routes: dict[str, dict[uuid.UUID, list[Row]]], council: uuid.UUID,
              users: list[Row]) -> None:
-    """Six-monthly reviews with the providers of the commissioned placements."""
+    """Reviews about every six months with each provider of a child placed today."""
     rng = g.rng
     manager = next(u for u in users if u["role"] == "manager")
-    placed_now = {pid for by in routes.values() for pid, eps in by.items()
-                  if any(ep["end_date"] is None or ep["end_date"] >= g.as_of for ep in eps)}
-    seen: set[uuid.UUID] = set()
-    drafted = False
-    amended = False
-    for contract, members in sorted(made, key=lambda m: len(m[1]) > 1):  # one provider first
-        shared = len(members) > 1
-        for i, pid in enumerate(members):
-            if pid == council or pid in seen or pid not in placed_now or (shared and i % 3):
-                continue
-            seen.add(pid)
-            day = max(contract["start_date"], g.as_of - dt.timedelta(days=900)) \
-                + dt.timedelta(days=rng.randint(60, 180))
-            lapsed = rng.random() < 0.15  # the last review or two were missed
-            last = g.as_of - dt.timedelta(days=rng.randint(200, 320) if lapsed else 0)
-            while day < last:
-                review = _signed_off(g, contract, pid, day, manager)
-                if not amended and day < g.as_of - dt.timedelta(days=60):
-                    g.add(ContractReviewAddendum, review_id=review["id"],
-                          added_on=day + dt.timedelta(days=10), author=manager["username"],
-                          text="Correction: the provider's deputy manager also attended.")
-                    amended = True
-                day += dt.timedelta(days=rng.randint(160, 182))
-            if not drafted and not lapsed:
-                drafted = True
-                g.add(ContractReview, provider_id=pid, contract_id=contract["id"],
-                      status="draft", review_date=g.as_of - DAY,
-                      attendees=manager["display_name"], provider_attendees="Registered manager",
-                      agenda=[{"area": a, "rag": "green" if n < 2 else None,
-                               "notes": "Discussed; see the minutes." if n < 2 else None}
-                              for n, a in enumerate(AGENDA)],
-                      placements=[], outcome=None, next_due=add_months(g.as_of - DAY, 6),
-                      draft_saved_at=g.stamp, signed_off_at=None, signed_off_by=None)
-            elif day - g.as_of < dt.timedelta(days=45) and not lapsed:
-                g.add(ContractReview, provider_id=pid, contract_id=contract["id"],
-                      status="planned", review_date=max(day, g.as_of + dt.timedelta(days=7)),
-                      agenda=[], placements=[])
+    first_live: dict[uuid.UUID, dt.date] = {}
+    for by_provider in routes.values():
+        for pid, eps in by_provider.items():
+            for ep in eps:
+                if ep["end_date"] is None or ep["end_date"] >= g.as_of:
+                    first_live[pid] = min(first_live.get(pid, ep["start_date"]),
+                                          ep["start_date"])
+    contract_of: dict[uuid.UUID, Row] = {}
+    for held, members in sorted(made, key=lambda m: len(m[1]) > 1):  # one provider first
+        for pid in members:
+            contract_of.setdefault(pid, held)
+    drafted = amended = False
+    for pid in sorted(first_live, key=str):
+        if pid == council:
+            continue
+        contract = contract_of.get(pid)
+        day = max(first_live[pid], g.as_of - dt.timedelta(days=900)) \
+            + dt.timedelta(days=rng.randint(90, 180))
+        lapsed = rng.random() < 0.12  # the last review or two were missed
+        last = g.as_of - dt.timedelta(days=rng.randint(200, 320) if lapsed else 0)
+        while day < last:
+            review = _signed_off(g, contract, pid, day, manager)
+            if not amended and day < g.as_of - dt.timedelta(days=60):
+                g.add(ContractReviewAddendum, review_id=review["id"],
+                      added_on=day + dt.timedelta(days=10), author=manager["username"],
+                      text="Correction: the provider's deputy manager also attended.")
+                amended = True
+            day += dt.timedelta(days=rng.randint(160, 182))
+        if lapsed:
+            continue
+        if not drafted and day - g.as_of < dt.timedelta(days=30):
+            drafted = True
+            g.add(ContractReview, provider_id=pid,
+                  contract_id=contract["id"] if contract else None, status="draft",
+                  review_date=g.as_of - DAY, attendees=manager["display_name"],
+                  provider_attendees="Registered manager",
+                  agenda=[{"area": a, "rag": "green" if n < 2 else None,
+                           "notes": "Discussed; see the minutes." if n < 2 else None}
+                          for n, a in enumerate(AGENDA)],
+                  placements=[], outcome=None, next_due=add_months(g.as_of - DAY, 6),
+                  draft_saved_at=g.stamp)
+        elif day - g.as_of < dt.timedelta(days=45):
+            g.add(ContractReview, provider_id=pid,
+                  contract_id=contract["id"] if contract else None, status="planned",
+                  review_date=max(day, g.as_of + dt.timedelta(days=7)), agenda=[],
+                  placements=[])
 
 
-def _signed_off(g: _Gen, contract: Row, pid: uuid.UUID, day: dt.date, manager: Row) -> Row:
+def _signed_off(g: _Gen, contract: Row | None, pid: uuid.UUID, day: dt.date,
+                manager: Row) -> Row:
     rng = g.rng
     agenda = []
     for area in AGENDA:
         rag = rng.choices(["green", "amber", "red"], [7, 2.5, 0.5])[0]
         agenda.append({"area": area, "rag": rag, "notes": rng.choice(NOTES[rag])})
     signed = dt.datetime.combine(day + dt.timedelta(days=2), dt.time(16, 0))
-    review = g.add(ContractReview, provider_id=pid, contract_id=contract["id"],
+    cid = contract["id"] if contract else None
+    review = g.add(ContractReview, provider_id=pid, contract_id=cid,
                    status="signed_off", review_date=day,
                    attendees=f"{manager['display_name']} (commissioning manager); "
                              "Grace Okafor (QA officer)",
@@ -319,7 +330,7 @@ def _signed_off(g: _Gen, contract: Row, pid: uuid.UUID, day: dt.date, manager: R
         due = day + dt.timedelta(days=rng.randint(28, 90))
         done = due < g.as_of and rng.random() < 0.85
         g.add(Action, source="contract_review", contract_review_id=review["id"],
-              contract_id=contract["id"], provider_id=pid,
+              contract_id=cid, provider_id=pid,
               description="Send the updated improvement plan and staffing figures to "
                           "commissioning.", owner="Registered manager", due_date=due,
               priority="high" if worst == "red" else "medium",

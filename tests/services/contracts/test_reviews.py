@@ -203,13 +203,14 @@ def test_a_signed_off_review_moves_the_due_date(db: Database) -> None:
 
 def test_tier_suggestions_by_hand() -> None:
     block, fw = {ContractType.BLOCK}, {ContractType.FRAMEWORK}
-    assert suggest_tier(1_200_000_00, 2, block)[0] == T.STRATEGIC_PARTNER
-    assert suggest_tier(100_000_00, 10, {ContractType.IN_HOUSE_SLA})[0] == T.STRATEGIC_PARTNER
-    assert suggest_tier(1_200_000_00, 2, fw)[0] == T.KEY_PARTNER, "big spend, no block"
-    assert suggest_tier(0, 10, {ContractType.DPS})[0] == T.KEY_PARTNER
+    assert suggest_tier(1_500_000_00, 2, block)[0] == T.STRATEGIC_PARTNER
+    assert suggest_tier(100_000_00, 12, {ContractType.IN_HOUSE_SLA})[0] == T.STRATEGIC_PARTNER
+    assert suggest_tier(1_499_999_99, 11, block)[0] == T.KEY_PARTNER, "just short"
+    assert suggest_tier(2_000_000_00, 2, fw)[0] == T.KEY_PARTNER, "big spend, no block"
+    assert suggest_tier(0, 12, {ContractType.DPS})[0] == T.KEY_PARTNER
     assert suggest_tier(10_000_00, 0, block)[0] == T.KEY_PARTNER
-    assert suggest_tier(300_000_00, 1, fw)[0] == T.KEY_PARTNER
-    assert suggest_tier(249_999_99, 3, fw)[0] == T.FRAMEWORK_PROVIDER
+    assert suggest_tier(500_000_00, 1, fw)[0] == T.KEY_PARTNER
+    assert suggest_tier(499_999_99, 4, fw)[0] == T.FRAMEWORK_PROVIDER
     assert suggest_tier(10_000_00, 1, {ContractType.REGIONAL})[0] == T.FRAMEWORK_PROVIDER
     assert suggest_tier(10_000_00, 1, {ContractType.SPOT})[0] == T.TRANSACTIONAL
     assert suggest_tier(0, 0, set())[1] == \
