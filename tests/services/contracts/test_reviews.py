@@ -252,3 +252,26 @@ def test_tiers_from_the_database_and_a_managers_choice_with_its_reason(db: Datab
         (None, "key_partner"), ("key_partner", None)]
     assert trail[0].after["relationship_tier_reason"] == \
         "The only home for sibling groups nearby."
+
+
+def test_the_review_interval_and_warnings_are_council_settings(db: Database) -> None:
+    from placement_desk.services.common.council_settings import (
+        load_council_settings,
+        save_council_settings,
+        validate_council_settings,
+    )
+
+    s = load_council_settings(db)
+    assert (s.review_interval_months, s.ending_soon_months, s.extension_warning_days) == (
+        6, 6, 90)
+    with pytest.raises(ValidationError) as caught:
+        validate_council_settings(dataclasses.replace(s, review_interval_months=0))
+    assert (caught.value.field, caught.value.message) == (
+        "review_interval_months",
+        "Contract reviews: the months between reviews must be from 1 to 24.")
+    _pid, home = provider(db, "Acorn Care")
+    placement(db, home, "A1", D(2025, 11, 3), None, R.SPOT)
+    assert reviews_due(db, TODAY)[0].due == D(2026, 5, 3)
+    save_council_settings(db, dataclasses.replace(s, review_interval_months=4), TODAY)
+    assert load_council_settings(db).review_interval_months == 4
+    assert reviews_due(db, TODAY)[0].due == D(2026, 3, 3), "03/11/2025 + 4 months"
