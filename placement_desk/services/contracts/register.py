@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from ...db import Database
+from ...db import Database, stored
 from ...errors import ValidationError
 from ...models import (
     AuditEvent,
@@ -523,16 +523,20 @@ def contract_detail(db: Database, contract_id: uuid.UUID, today: dt.date) -> Con
         lot_names = {lot.id: f"Lot {lot.number}: {lot.description}" for lot in lots}
         links = {link.provider_id: link.lot_id for link in session.scalars(
             select(ContractProvider).where(ContractProvider.contract_id == contract.id))}
-        placed: dict[uuid.UUID | None, set[uuid.UUID]] = defaultdict(set)
+        placed: dict[str, set[str]] = defaultdict(set)
         for use in episodes_under(session, contract):
             if use.live_on(today):
-                placed[use.provider_id].add(use.episode_id)
+                placed[use.provider].add(use.episode)
+        key_of: dict[uuid.UUID, str] = dict(session.execute(
+            select(ContractProvider.provider_id,
+                   stored(ContractProvider.provider_id).label("key"))
+            .where(ContractProvider.contract_id == contract.id)).all())
         per_lot: dict[uuid.UUID | None, int] = defaultdict(int)
         for lot_id in links.values():
             per_lot[lot_id] += 1
         members = tuple(
             MemberRow(pid, name, lot, lot_names.get(lot, "") if lot else "",
-                      len(placed.get(pid, ())))
+                      len(placed.get(key_of.get(pid, ""), ())))
             for pid, name in providers_of(session, [contract.id]).get(contract.id, [])
             for lot in [links.get(pid)])
         documents = tuple(

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from ...db import Database
+from ...db import Database, stored
 from ...errors import ValidationError
 from ...models import Agreement, Contract, ContractProvider, Provider, Setting
 from ...models.enums import ContractType, RelationshipTier
@@ -87,14 +87,13 @@ class TierRow:
 
 def _spend_by_provider(session: Session, providers: set[uuid.UUID], today: dt.date
                        ) -> dict[uuid.UUID, int]:
-    agreements = dict(session.execute(
-        select(Agreement.id, Setting.provider_id)
+    owners: dict[str, uuid.UUID | None] = dict(session.execute(
+        select(stored(Agreement.id), Setting.provider_id)
         .join(Setting, Setting.id == Agreement.setting_id)
         .where(Agreement.deleted_at.is_(None), Setting.provider_id.in_(providers))).all())
     found: dict[uuid.UUID, int] = defaultdict(int)
-    for aid, spend in _ledger_spend(session, list(agreements), add_months(today, -12),
-                                    today).items():
-        owner = agreements[aid]
+    for aid, spend in _ledger_spend(session, owners, add_months(today, -12), today).items():
+        owner = owners[aid]
         if owner is not None:
             found[owner] += spend
     return found

@@ -30,10 +30,10 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ...db import Database
+from ...db import Database, stored
 from ...errors import ValidationError
 from ...models import (
     Agreement,
@@ -56,12 +56,16 @@ ONE_DAY = dt.timedelta(days=1)
 
 @dataclass(frozen=True, slots=True)
 class EpisodeUse:
-    """An episode counted under a contract: days [start, end), ``end`` None still open."""
+    """An episode counted under a contract: days [start, end), ``end`` None still open.
 
-    episode_id: uuid.UUID
+    The episode and its provider are named by their ids as the database stores them
+    (:func:`~placement_desk.db.stored`): tens of thousands are read at once.
+    """
+
+    episode: str
     start: dt.date
     end: dt.date | None
-    provider_id: uuid.UUID | None = None
+    provider: str = ""
 
     def live_on(self, day: dt.date) -> bool:
         """Placed on ``day`` by the house rule: started, and not ended before it."""
@@ -73,7 +77,8 @@ class _Term:
     id: uuid.UUID
     reference: str
     route: str
-    providers: frozenset[uuid.UUID]
+    providers: frozenset[str]
+    """As stored."""
     start: dt.date
     after: dt.date | None
     """The first day after the contract (its end date + 1); None while open-ended."""
@@ -81,9 +86,9 @@ class _Term:
 
 def _terms(session: Session, contracts: Iterable[Contract]) -> list[_Term]:
     ids = [c.id for c in contracts]
-    members: dict[uuid.UUID, set[uuid.UUID]] = defaultdict(set)
+    members: dict[uuid.UUID, set[str]] = defaultdict(set)
     for cid, pid in session.execute(select(ContractProvider.contract_id,
-                                           ContractProvider.provider_id)
+                                           stored(ContractProvider.provider_id))
                                     .where(ContractProvider.contract_id.in_(ids))):
         members[cid].add(pid)
     return [_Term(c.id, c.reference, ROUTE_OF[c.contract_type].value,
@@ -104,24 +109,28 @@ def choose_contract(candidates: Sequence[_Term], start: dt.date) -> _Term:
     return min(candidates, key=lambda t: (t.start, t.reference))
 
 
-def _uses(session: Session, contracts: Iterable[Contract]) -> dict[uuid.UUID, list[EpisodeUse]]:
+def _uses(session: Session, contracts: Sequence[Contract]) -> dict[uuid.UUID, list[EpisodeUse]]:
     """Contract id → the episodes counted under it (see the module's docstring)."""
     terms = _terms(session, contracts)
-    providers = set().union(*(t.providers for t in terms)) if terms else set()
     found: dict[uuid.UUID, list[EpisodeUse]] = {t.id: [] for t in terms}
-    if not providers:
+    by_key: dict[tuple[str, str], list[_Term]] = defaultdict(list)
+    for term in terms:
+        for provider in term.providers:
+            by_key[(term.route, provider)].append(term)
+    if not by_key:
         return found
     pe = PlacementEpisode
     deleted_children = select(Child.id).where(Child.deleted_at.is_not(None))
-    query = (select(pe.id, pe.start_date, pe.end_date, pe.commissioning_route,
-                    Setting.provider_id)
+    members = select(ContractProvider.provider_id).where(
+        ContractProvider.contract_id.in_([c.id for c in contracts]))
+    query = (select(stored(pe.id), pe.start_date, pe.end_date, stored(pe.commissioning_route),
+                    stored(Setting.provider_id))
              .join(Setting, Setting.id == pe.setting_id)
              .where(pe.deleted_at.is_(None), pe.child_id.not_in(deleted_children),
-                    Setting.provider_id.in_(providers),
+                    Setting.provider_id.in_(members),
                     pe.commissioning_route.in_({t.route for t in terms})))
     for eid, start, end, route, provider in session.execute(query):
-        candidates = [t for t in terms if t.route == route and provider in t.providers
-                      and _overlaps(t, start, end)]
+        candidates = [t for t in by_key.get((route, provider), ()) if _overlaps(t, start, end)]
         if candidates:
             found[choose_contract(candidates, start).id].append(
                 EpisodeUse(eid, start, end, provider))
@@ -142,7 +151,7 @@ def episodes_under(session: Session, contract: Contract) -> list[EpisodeUse]:
         .distinct()))
     if contract not in rivals:
         rivals.append(contract)
-    return sorted(_uses(session, rivals)[contract.id], key=lambda u: (u.start, str(u.episode_id)))
+    return sorted(_uses(session, rivals)[contract.id], key=lambda u: (u.start, u.episode))
 
 
 # --- Occupancy ----------------------------------------------------------------------------
@@ -275,56 +284,114 @@ class ContractSpend:
         return percentage(self.spend_pence, self.value_pence) if self.value_pence else None
 
 
-def _agreements_of(session: Session, episode_ids: Sequence[uuid.UUID]
-                   ) -> dict[uuid.UUID, uuid.UUID]:
-    """Agreement id → episode id, for agreements not deleted linked to these episodes."""
-    found: dict[uuid.UUID, uuid.UUID] = {}
-    ids = list(episode_ids)
+MANY = 2000
+"""Beyond this many ids, one pass over the table is quicker than lists of ids."""
+
+LedgerRow = tuple[int, int | None, int, bool, int]
+"""(first day, end day or None, weekly pence, one-off?, one-off pence)."""
+
+
+def _agreements_of(session: Session, episodes: Iterable[str]) -> dict[str, str]:
+    """Agreement → episode, for agreements not deleted linked to these episodes (ids as
+    stored)."""
+    wanted = set(episodes)
+    if not wanted:
+        return {}
+    query = (select(stored(Agreement.id), stored(Agreement.episode_id))
+             .where(Agreement.deleted_at.is_(None), Agreement.episode_id.is_not(None)))
+    if len(wanted) > MANY:
+        return {aid: eid for aid, eid in session.execute(query) if eid in wanted}
+    ids = [uuid.UUID(key) for key in wanted]
+    found: dict[str, str] = {}
     for i in range(0, len(ids), 500):
-        for aid, eid in session.execute(
-                select(Agreement.id, Agreement.episode_id)
-                .where(Agreement.episode_id.in_(ids[i:i + 500]),
-                       Agreement.deleted_at.is_(None))):
-            if eid is not None:
-                found[aid] = eid
+        for aid, eid in session.execute(query.where(Agreement.episode_id.in_(ids[i:i + 500]))):
+            found[aid] = eid
     return found
 
 
-def _ledger_spend(session: Session, agreement_ids: Sequence[uuid.UUID], first: dt.date,
-                  after: dt.date) -> dict[uuid.UUID, int]:
-    """Agreement id → its spend on the days [first, after), rounded once."""
-    p0, p1 = day_number(first), day_number(after)
-    totals: dict[uuid.UUID, list[int]] = defaultdict(lambda: [0, 0])
-    ids = list(agreement_ids)
+def _ledger_rows(session: Session, agreements: Iterable[str]) -> dict[str, list[LedgerRow]]:
+    """The fee ledger's rows of these agreements (ids as stored)."""
+    wanted = set(agreements)
     fl = FeeLedgerEntry
+    query = select(stored(fl.agreement_id), fl.first_day, fl.end_day, fl.weekly_pence,
+                   fl.is_one_off, fl.one_off_pence)
+    found: dict[str, list[LedgerRow]] = defaultdict(list)
+    if len(wanted) > MANY:
+        for aid, *row in session.execute(query):
+            if aid in wanted:
+                found[aid].append(tuple(row))
+        return found
+    ids = [uuid.UUID(key) for key in wanted]
     for i in range(0, len(ids), 500):
-        for aid, first_day, end_day, weekly, one_off, amount in session.execute(
-                select(fl.agreement_id, fl.first_day, fl.end_day, fl.weekly_pence,
-                       fl.is_one_off, fl.one_off_pence)
-                .where(fl.agreement_id.in_(ids[i:i + 500]), fl.first_day < p1,
-                       or_(fl.end_day.is_(None), fl.end_day > p0))):
-            if one_off:
-                totals[aid][1] += amount
-            else:
-                days = min(p1 if end_day is None else end_day, p1) - max(first_day, p0)
-                totals[aid][0] += weekly * max(0, days)
-    return {aid: round_half_up(pence_days, 7) + one_offs
-            for aid, (pence_days, one_offs) in totals.items()}
+        for aid, *row in session.execute(query.where(fl.agreement_id.in_(ids[i:i + 500]))):
+            found[aid].append(tuple(row))
+    return found
+
+
+def _spend_of(rows: Sequence[LedgerRow], first: dt.date, after: dt.date) -> int:
+    """One agreement's spend on the days [first, after), rounded once."""
+    p0, p1 = day_number(first), day_number(after)
+    pence_days = one_offs = 0
+    for first_day, end_day, weekly, one_off, amount in rows:
+        if first_day >= p1 or (end_day is not None and end_day <= p0):
+            continue
+        if one_off:
+            one_offs += amount
+        else:
+            pence_days += weekly * (min(p1 if end_day is None else end_day, p1)
+                                    - max(first_day, p0))
+    return round_half_up(pence_days, 7) + one_offs
+
+
+def _ledger_spend(session: Session, agreements: Iterable[str], first: dt.date,
+                  after: dt.date) -> dict[str, int]:
+    """Agreement (id as stored) → its spend on the days [first, after), rounded once."""
+    return {aid: _spend_of(rows, first, after)
+            for aid, rows in _ledger_rows(session, agreements).items()}
+
+
+def _window(contract: Contract, start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
+    """[start, end) cut to the contract's term."""
+    first = max(start, contract.start_date)
+    after = end if contract.end_date is None else min(end, contract.end_date + ONE_DAY)
+    return first, after
+
+
+def _by_episode(agreements: dict[str, str]) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = defaultdict(list)
+    for aid, eid in agreements.items():
+        found[eid].append(aid)
+    return found
+
+
+def spend_in_periods(session: Session, contract: Contract, uses: Sequence[EpisodeUse],
+                     periods: Sequence[tuple[dt.date, dt.date]],
+                     by_episode: dict[str, list[str]] | None = None,
+                     ledger: dict[str, list[LedgerRow]] | None = None
+                     ) -> list[ContractSpend]:
+    """The spend under ``contract`` in each [start, end) of ``periods``, from the episodes
+    counted under it (``by_episode``, episode → its agreements, and ``ledger``, when
+    given, are read already)."""
+    if by_episode is None:
+        by_episode = _by_episode(_agreements_of(session, [u.episode for u in uses]))
+    if ledger is None:
+        ledger = _ledger_rows(session, [aid for found in by_episode.values() for aid in found])
+    found = []
+    for start, end in periods:
+        first, after = _window(contract, start, end)
+        live = [u for u in uses if first < after and u.start < after
+                and (u.end is None or u.end > first)]
+        spend = sum(_spend_of(ledger.get(aid, ()), first, after)
+                    for u in live for aid in by_episode.get(u.episode, ()))
+        found.append(ContractSpend(contract.id, start, end, spend, len(live),
+                                   contract.value_pence))
+    return found
 
 
 def spend_under(session: Session, contract: Contract, uses: Sequence[EpisodeUse],
                 start: dt.date, end: dt.date) -> ContractSpend:
     """The spend under ``contract`` in [start, end), from the episodes counted under it."""
-    first = max(start, contract.start_date)
-    after = end if contract.end_date is None else min(end, contract.end_date + ONE_DAY)
-    spend = 0
-    placements = 0
-    if first < after:
-        live = [u for u in uses if u.start < after and (u.end is None or u.end > first)]
-        placements = len(live)
-        agreements = _agreements_of(session, [u.episode_id for u in live])
-        spend = sum(_ledger_spend(session, list(agreements), first, after).values())
-    return ContractSpend(contract.id, start, end, spend, placements, contract.value_pence)
+    return spend_in_periods(session, contract, uses, [(start, end)])[0]
 
 
 def contract_spend(db: Database, contract_id: uuid.UUID, start: dt.date,
@@ -343,27 +410,24 @@ def monthly_spend(db: Database, contract_id: uuid.UUID, start: dt.date,
     months cut to the period."""
     if end <= start:
         raise ValidationError("end", "The period must end after it starts.")
+    periods = []
+    first = start
+    while first < end:
+        after = min(end, dt.date(first.year + first.month // 12, first.month % 12 + 1, 1))
+        periods.append((first, after))
+        first = after
     with db.read() as session:
         contract = get_contract(session, contract_id)
-        uses = episodes_under(session, contract)
-        months = []
-        first = start
-        while first < end:
-            after = min(end, dt.date(first.year + first.month // 12, first.month % 12 + 1, 1))
-            months.append(spend_under(session, contract, uses, first, after))
-            first = after
-        return months
+        return spend_in_periods(session, contract, episodes_under(session, contract), periods)
 
 
 def spend_to_date(session: Session, contracts: Sequence[Contract],
                   today: dt.date) -> dict[uuid.UUID, int]:
     """Contract id → its spend from its start to the day before ``today``."""
     uses = _uses(session, contracts)
-    found: dict[uuid.UUID, int] = {}
-    for contract in contracts:
-        if contract.start_date >= today:
-            found[contract.id] = 0
-            continue
-        found[contract.id] = spend_under(session, contract, uses[contract.id],
-                                         contract.start_date, today).spend_pence
-    return found
+    agreements = _agreements_of(session, [u.episode for found in uses.values() for u in found])
+    by_episode = _by_episode(agreements)
+    ledger = _ledger_rows(session, agreements)
+    return {c.id: 0 if c.start_date >= today else spend_in_periods(
+        session, c, uses[c.id], [(c.start_date, today)], by_episode, ledger)[0].spend_pence
+        for c in contracts}

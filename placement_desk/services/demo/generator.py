@@ -91,22 +91,27 @@ class _Gen:
         self.stamp = dt.datetime(as_of.year, as_of.month, as_of.day, 9, 0)
         self.rows: dict[Table, list[dict[str, Any]]] = {}
         self.postcodes: dict[str, tuple[int, int]] = {}
+        self._defaults: dict[Table, dict[str, Any]] = {}
+        self._has_id: dict[Table, bool] = {}
 
     def uid(self) -> uuid.UUID:
         return uuid.UUID(int=self.rng.getrandbits(128), version=4)
 
     def add(self, model: Any, **values: Any) -> dict[str, Any]:
         table = _table(model)
-        row = dict(values)
-        if "id" in table.c and "id" not in row:
+        defaults = self._defaults.get(table)
+        if defaults is None:
+            # A nullable column left out is empty, so every row of a table has the same keys.
+            defaults = {c.name: None for c in table.c if c.nullable}
+            for key, value in (("created_at", self.stamp), ("updated_at", self.stamp),
+                               ("version", 1)):
+                if key in table.c:
+                    defaults[key] = value
+            self._defaults[table] = defaults
+            self._has_id[table] = "id" in table.c
+        row = {**defaults, **values}
+        if self._has_id[table] and "id" not in values:
             row["id"] = self.uid()
-        for key, default in (("created_at", self.stamp), ("updated_at", self.stamp),
-                             ("version", 1)):
-            if key in table.c:
-                row.setdefault(key, default)
-        for column in table.c:  # left out is empty: every row of a table has the same keys
-            if column.nullable and column.name not in row:
-                row[column.name] = None
         self.rows.setdefault(table, []).append(row)
         return row
 

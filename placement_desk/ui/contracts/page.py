@@ -2,7 +2,7 @@
 
 One page with a tab per part; each tab is its own widget module. A refresh first
 adds the tracker's actions for new contract alerts (one write), then reloads the
-tabs.
+tab shown; the others reload when they are next shown.
 """
 
 from __future__ import annotations
@@ -47,8 +47,9 @@ class ContractsPage(Page):
         self.tabs.addTab(self.tiers, self.tr("Relationship tiers"))
         stored = str(ctx.settings.value(TAB_KEY, 0) or 0)
         self.tabs.setCurrentIndex(int(stored) if stored.isdigit() else 0)
-        self.tabs.currentChanged.connect(lambda i: ctx.settings.setValue(TAB_KEY, i))
+        self.tabs.currentChanged.connect(self._tab_changed)
         self.contracts.open_review.connect(self.open_review)
+        self._loaded: set[int] = set()
         self.body.addWidget(self.tabs, 1)
 
     @property
@@ -64,9 +65,17 @@ class ContractsPage(Page):
 
     def refresh(self) -> None:
         raise_contract_actions(self.ctx.db, self.today)
-        self.contracts.reload()
-        self.reviews.reload()
-        self.tiers.reload()
+        self._loaded.clear()
+        self._tab_changed(self.tabs.currentIndex())
+
+    def _tab_changed(self, index: int) -> None:
+        self.ctx.settings.setValue(TAB_KEY, index)
+        if index in self._loaded:
+            return
+        self._loaded.add(index)
+        tab = self.tabs.widget(index)
+        if isinstance(tab, (ContractsView, ReviewsView, TiersView)):
+            tab.reload()
 
     def open_review(self, review_id: uuid.UUID) -> ReviewDialog:
         return self.reviews.open_review(review_id)
