@@ -66,7 +66,7 @@ def test_a_review_is_typed_closed_resumed_signed_off_and_then_read_only(
         qtbot: QtBot, db: Database, acorn: uuid.UUID, tmp_path: Path,
         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(review_dialog, "AUTOSAVE_MS", 200)
-    _win, page = _page(qtbot, db, tmp_path)
+    win, page = _page(qtbot, db, tmp_path)
     reviews = page.reviews
     reviews.view.setCurrentIndex(reviews.view.findData("all"))
     assert reviews.due_model.rowCount() == 1
@@ -117,6 +117,16 @@ def test_a_review_is_typed_closed_resumed_signed_off_and_then_read_only(
     assert [c.currentText() for _a, c, _n in again.agenda[:3]] == ["Green", "Amber", "Choose…"]
     assert again.agenda[0][2].toPlainText() == "Insurance and policies in date."
 
+    # An action is raised from the keyboard and goes to the tracker at once.
+    raised = again.raised
+    raised.description.setFocus()
+    qtbot.keyClicks(raised.description, "Send the new staffing rota")
+    qtbot.keyClick(raised.description, Qt.Key.Key_Return)
+    assert raised.error.text() == "Name who owns this action."
+    qtbot.keyClicks(raised.owner, "Registered manager")
+    qtbot.keyClick(raised.owner, Qt.Key.Key_Return)
+    assert raised.table.rowCount() == 1 and raised.description.text() == ""
+
     # Sign-off refuses what is missing, beside the field.
     assert not again.sign_off()
     assert again.errors["provider_attendees"].isVisibleTo(again)
@@ -165,3 +175,15 @@ def test_a_review_is_typed_closed_resumed_signed_off_and_then_read_only(
     addendum.save()
     assert "test.user: The deputy manager also attended." in shown.addenda_list.text()
     assert load_review(db, review_id).addenda[0].added_on == TODAY
+
+    # The tracker opens the review the action came from.
+    tracker = win.pages["qa"].action_list  # type: ignore[attr-defined]
+    tracker.today = TODAY
+    tracker.reload()
+    row = next(r for r in tracker.visible_rows() if r.description == "Send the new staffing rota")
+    assert row.source_label == "Contract review 31/03/2026"
+    tracker.select_ids([row.id])
+    opened = tracker.open_source()
+    assert isinstance(opened, ReviewDialog) and opened.review_id == review_id
+    qtbot.addWidget(opened)
+    assert opened.record.read_only

@@ -320,6 +320,8 @@ class ReviewDialog(QDialog):
                 self.placements.setItem(r, c, cell)
         self.placements.resizeColumnsToContents()
         self.placements.horizontalHeader().setStretchLastSection(True)
+        if form.placements:  # typing in the table writes the first placement's notes
+            self.placements.setCurrentCell(0, 5)
         self.placements.setFixedHeight(min(270, 32 + 26 * max(1, len(form.placements))))
         column = QVBoxLayout(self.placements_box)
         column.addWidget(self.placements if form.placements else QLabel(self.tr(

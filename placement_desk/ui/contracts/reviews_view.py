@@ -37,6 +37,7 @@ from ...services.contracts.reviews import (
     DueStatus,
     ReviewRow,
     list_reviews,
+    load_review,
     review_export_table,
     reviews_due,
     start_review,
@@ -271,12 +272,13 @@ class ReviewsView(QWidget):
         row = self.selected_review()
         if row is None:
             return None
-        review_id = row.id
-        if row.status == ReviewStatus.PLANNED:
-            review_id = start_review(self.ctx.db, row.provider_id, self.today)
-        return self.open_review(review_id)
+        return self.open_review(row.id)
 
     def open_review(self, review_id: uuid.UUID) -> ReviewDialog:
+        """Open a review: a planned one is started (it becomes the provider's draft)."""
+        record = load_review(self.ctx.db, review_id, self.today)
+        if record.status == ReviewStatus.PLANNED:
+            review_id = start_review(self.ctx.db, record.provider_id, self.today)
         dialog = ReviewDialog(self.ctx.db, review_id, self.today, self)
         dialog.show()
         return dialog
