@@ -104,6 +104,13 @@ def test_a_review_is_typed_closed_resumed_signed_off_and_then_read_only(
     qtbot.keyClick(first_notes, Qt.Key.Key_Tab)
     qtbot.keyClicks(dialog.agenda[1][1], "A")
     qtbot.waitUntil(lambda: dialog.status.text().startswith("Draft saved"), timeout=5000)
+    # A review dated in the future is refused beside the date, and not saved.
+    dialog.review_date.setDate(dialog.review_date.date().addDays(1))
+    assert not dialog.autosave()
+    assert dialog.errors["review_date"].isVisibleTo(dialog)
+    assert dialog.errors["review_date"].text().startswith("The review date is in the future")
+    dialog.review_date.setDate(dialog.review_date.date().addDays(-1))
+    assert dialog.autosave() and not dialog.errors["review_date"].isVisibleTo(dialog)
     review_id = dialog.review_id
     dialog.close()  # half done: closing keeps the draft
 

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ...db import Database, stored
+from ...db import Database, fetch_stored, stored
 from ...errors import ValidationError
 from ...models import (
     Agreement,
@@ -123,13 +123,15 @@ def _uses(session: Session, contracts: Sequence[Contract]) -> dict[uuid.UUID, li
     deleted_children = select(Child.id).where(Child.deleted_at.is_not(None))
     members = select(ContractProvider.provider_id).where(
         ContractProvider.contract_id.in_([c.id for c in contracts]))
-    query = (select(stored(pe.id), pe.start_date, pe.end_date, stored(pe.commissioning_route),
-                    stored(Setting.provider_id))
+    query = (select(stored(pe.id), stored(pe.start_date), stored(pe.end_date),
+                    stored(pe.commissioning_route), stored(Setting.provider_id))
              .join(Setting, Setting.id == pe.setting_id)
              .where(pe.deleted_at.is_(None), pe.child_id.not_in(deleted_children),
                     Setting.provider_id.in_(members),
                     pe.commissioning_route.in_({t.route for t in terms})))
-    for eid, start, end, route, provider in session.execute(query):
+    day = dt.date.fromisoformat
+    for eid, first, last, route, provider in session.execute(query):
+        start, end = day(first[:10]), day(last[:10]) if last else None
         candidates = [t for t in by_key.get((route, provider), ()) if _overlaps(t, start, end)]
         if candidates:
             found[choose_contract(candidates, start).id].append(
@@ -285,7 +287,8 @@ class ContractSpend:
 
 
 MANY = 2000
-"""Beyond this many ids, one pass over the table is quicker than lists of ids."""
+"""Beyond this many ids, one pass over the table (straight from the driver, as
+:mod:`~placement_desk.services.agreements.costs` reads) is quicker than lists of ids."""
 
 LedgerRow = tuple[int, int | None, int, bool, int]
 """(first day, end day or None, weekly pence, one-off?, one-off pence)."""
@@ -300,7 +303,7 @@ def _agreements_of(session: Session, episodes: Iterable[str]) -> dict[str, str]:
     query = (select(stored(Agreement.id), stored(Agreement.episode_id))
              .where(Agreement.deleted_at.is_(None), Agreement.episode_id.is_not(None)))
     if len(wanted) > MANY:
-        return {aid: eid for aid, eid in session.execute(query) if eid in wanted}
+        return {aid: eid for aid, eid in fetch_stored(session, query) if eid in wanted}
     ids = [uuid.UUID(key) for key in wanted]
     found: dict[str, str] = {}
     for i in range(0, len(ids), 500):
@@ -317,9 +320,9 @@ def _ledger_rows(session: Session, agreements: Iterable[str]) -> dict[str, list[
                    fl.is_one_off, fl.one_off_pence)
     found: dict[str, list[LedgerRow]] = defaultdict(list)
     if len(wanted) > MANY:
-        for aid, *row in session.execute(query):
+        for aid, *row in fetch_stored(session, query):
             if aid in wanted:
-                found[aid].append(tuple(row))
+                found[aid].append((row[0], row[1], row[2], bool(row[3]), row[4]))
         return found
     ids = [uuid.UUID(key) for key in wanted]
     for i in range(0, len(ids), 500):

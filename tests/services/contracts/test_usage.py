@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from placement_desk.db import Database
 from placement_desk.models.enums import CommissioningRoute, ContractType
+from placement_desk.services.contracts import usage
 from placement_desk.services.contracts.rates import RateForm, add_rate
 from placement_desk.services.contracts.register import list_contracts
 from placement_desk.services.contracts.usage import block_occupancy, contract_spend
@@ -107,3 +110,14 @@ def test_a_placement_counts_under_one_contract_only(db: Database) -> None:
     assert contract_spend(db, second, *january).spend_pence == 2_000_00
     # December 2025: C1's 31 days at £100.00 fall under the first contract.
     assert contract_spend(db, first, D(2025, 12, 1), D(2026, 1, 1)).spend_pence == 3_100_00
+
+
+def test_many_placements_are_read_in_one_pass_with_the_same_answers(
+        db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Beyond MANY ids the agreements and the ledger are read whole; nothing changes."""
+    cid, _acorn = _block(db)
+    monkeypatch.setattr(usage, "MANY", 0)
+    spend = contract_spend(db, cid, D(2026, 1, 1), D(2026, 4, 1))
+    assert (spend.spend_pence, spend.placements) == (20_500_00, 4)
+    assert {r.reference: r.spent_pence for r in list_contracts(db, D(2026, 4, 1))} == {
+        "BLK-1": 20_500_00}
