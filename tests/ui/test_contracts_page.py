@@ -158,3 +158,21 @@ def test_contracts_ending_soon_show_as_alerts_and_tracker_actions(
     qtbot.waitUntil(lambda: out.exists() and view.message.text().startswith("2 contracts"))
     with open(out, encoding="utf-8-sig", newline="") as fh:
         assert [r["Reference"] for r in csv.DictReader(fh)] == ["BLK-1", "FW-1"]
+
+
+def test_the_contract_and_review_models_pass_the_model_tester(
+        qtbot: QtBot, qtmodeltester: object, db: Database, tmp_path: Path) -> None:
+    acorn, home = provider(db, "Acorn Care")
+    contract(db, reference="BLK-1", title="Two beds", contract_type=ContractType.BLOCK,
+             provider_ids=[acorn], start_date=D(2024, 4, 1), end_date=D(2026, 6, 30),
+             block_beds=2)
+    placement(db, home, "C-1", D(2025, 1, 1), None, CommissioningRoute.BLOCK, 140_000)
+    page = _page(qtbot, db, tmp_path)
+    page.tabs.setCurrentWidget(page.reviews)
+    page.reviews.view.setCurrentIndex(page.reviews.view.findData("all"))
+    page.tabs.setCurrentWidget(page.tiers)
+    assert page.contracts.model.rowCount() == 1 and page.reviews.due_model.rowCount() == 1
+    assert page.tiers.model.rowCount() == 1
+    for model in (page.contracts.model, page.contracts.proxy, page.reviews.due_model,
+                  page.reviews.review_model, page.tiers.model):
+        qtmodeltester.check(model)  # type: ignore[attr-defined]

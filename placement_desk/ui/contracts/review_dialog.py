@@ -83,11 +83,11 @@ def _swatch(name: str) -> QIcon:
 def rag_combo(area: str) -> QComboBox:
     """Choose…, Red, Amber, Green: each with its word (the swatch only repeats it)."""
     combo = QComboBox()
-    combo.addItem("Choose…", "")
+    combo.addItem(combo.tr("Choose…"), "")
     for rag in Rag:
-        combo.addItem(_swatch(rag.value), rag.label, rag.value)
-    combo.setAccessibleName(f"{area}: rating")
-    combo.setToolTip(RAG_TIP)
+        combo.addItem(_swatch(rag.value), combo.tr(rag.label), rag.value)
+    combo.setAccessibleName(combo.tr("{area}: rating").format(area=area))
+    combo.setToolTip(combo.tr(RAG_TIP))
     return combo
 
 
@@ -131,31 +131,34 @@ class ReviewActions(QGroupBox):
     """The actions raised at this review, listed and added; saved at once."""
 
     def __init__(self, db: Database, review_id: uuid.UUID, today: dt.date) -> None:
-        super().__init__("Actions raised")
+        super().__init__()
+        self.setTitle(self.tr("Actions raised"))
         self.db, self.review_id, self.today = db, review_id, today
         self.table = QTableWidget(0, 4)
-        self.table.setHorizontalHeaderLabels(["Action", "Owner", "Due", "Status"])
+        self.table.setHorizontalHeaderLabels([self.tr("Action"), self.tr("Owner"),
+                                              self.tr("Due"), self.tr("Status")])
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setTabKeyNavigation(False)
         self.table.verticalHeader().setVisible(False)
         self.table.setFixedHeight(96)
-        self.table.setAccessibleName("Actions raised at this review")
+        self.table.setAccessibleName(self.tr("Actions raised at this review"))
         self.description = QLineEdit()
-        self.description.setPlaceholderText("What needs to be done")
-        self.description.setAccessibleName("New action")
+        self.description.setPlaceholderText(self.tr("What needs to be done"))
+        self.description.setAccessibleName(self.tr("New action"))
         self.owner = QLineEdit()
-        self.owner.setPlaceholderText("Owner, e.g. Registered manager")
-        self.owner.setAccessibleName("Owner of the new action")
+        self.owner.setPlaceholderText(self.tr("Owner, e.g. Registered manager"))
+        self.owner.setAccessibleName(self.tr("Owner of the new action"))
         due = today + dt.timedelta(days=DEFAULT_DUE_DAYS)
         self.due = _date_edit(due)
-        self.due.setAccessibleName("Due date of the new action")
+        self.due.setAccessibleName(self.tr("Due date of the new action"))
         self.priority = QComboBox()
         for value, label in ActionPriority.choices():
-            self.priority.addItem(label, value)
+            self.priority.addItem(self.tr(label), value)
         self.priority.setCurrentIndex(self.priority.findData(ActionPriority.MEDIUM.value))
-        self.add_button = QPushButton("Add action")
-        self.add_button.setToolTip("Save this action in the tracker now (Enter in the action "
-                                   "or owner box)")
+        self.priority.setAccessibleName(self.tr("Priority of the new action"))
+        self.add_button = QPushButton(self.tr("Add action"))
+        self.add_button.setToolTip(self.tr("Save this action in the tracker now (Enter in the "
+                                           "action or owner box)"))
         self.error = error_label("action_error")
         grid = QGridLayout(self)
         grid.addWidget(self.table, 0, 0, 1, 4)
