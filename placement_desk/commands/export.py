@@ -1,4 +1,4 @@
-"""``placement-desk export settings --out FILE.xlsx|.csv``."""
+"""``placement-desk export settings|contracts|reviews --out FILE.xlsx|.csv``."""
 
 from __future__ import annotations
 
@@ -28,4 +28,38 @@ def run(args: argparse.Namespace) -> int:
     finally:
         db.close()
     print(f"Wrote {len(table):,} settings to {out}.")
+    return 0
+
+
+@export_kind("contracts", "every contract with its type, providers, dates, value, spend to "
+             "date, status and reviews", _configure)
+def run_contracts(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from ..io.table_export import write_table
+    from ..services.contracts.register import contract_export_table, list_contracts
+
+    db = open_database(getattr(args, "db", None))
+    try:
+        headings, table = contract_export_table(list_contracts(db, dt.date.today()))
+        out = write_table(args.out, headings, table, sheet="Contracts")
+    finally:
+        db.close()
+    print(f"Wrote {len(table):,} contracts to {out}.")
+    return 0
+
+
+@export_kind("reviews", "every contract review with its provider, date, status, ratings "
+             "and sign-off", _configure)
+def run_reviews(args: argparse.Namespace) -> int:
+    from ..io.table_export import write_table
+    from ..services.contracts.reviews import list_reviews, review_export_table
+
+    db = open_database(getattr(args, "db", None))
+    try:
+        headings, table = review_export_table(list_reviews(db))
+        out = write_table(args.out, headings, table, sheet="Reviews")
+    finally:
+        db.close()
+    print(f"Wrote {len(table):,} reviews to {out}.")
     return 0

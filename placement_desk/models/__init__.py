@@ -4,7 +4,16 @@ from .admin import AppSetting, AuditEvent, PostcodeLookup, User
 from .agreement import Agreement, AgreementService, AgreementVersion, FeeLedgerEntry
 from .base import NAMING_CONVENTION, Audited, Base, Entity, SoftDelete, utcnow
 from .child import Child, PlacementEpisode
-from .contract import Contract, ContractLot, ContractRate, ContractReview
+from .contract import (
+    Contract,
+    ContractDocument,
+    ContractExtension,
+    ContractLot,
+    ContractProvider,
+    ContractRate,
+    ContractReview,
+    ContractReviewAddendum,
+)
 from .ofsted import OfstedInspection, RatingAlert
 from .provider import Provider, ProviderDocument, Setting
 from .qa import Action, ActionUpdate, Concern, QaTemplate, QaTemplateVersion, QaVisit, QaVisitArea
@@ -23,9 +32,13 @@ __all__ = [
     "Child",
     "Concern",
     "Contract",
+    "ContractDocument",
+    "ContractExtension",
     "ContractLot",
+    "ContractProvider",
     "ContractRate",
     "ContractReview",
+    "ContractReviewAddendum",
     "Entity",
     "FeeLedgerEntry",
     "OfstedInspection",

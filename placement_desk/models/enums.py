@@ -388,6 +388,7 @@ class ActionPriority(LabelledEnum):
 class ActionSource(LabelledEnum):
     QA_VISIT = ("qa_visit", "QA visit")
     CONTRACT_REVIEW = ("contract_review", "Contract review")
+    CONTRACT = ("contract", "Contract")
     RATING_ALERT = ("rating_alert", "Rating alert")
     MANUAL = ("manual", "Recorded by hand")
 
@@ -418,19 +419,51 @@ class ContractType(LabelledEnum):
     DPS = ("dps", "Dynamic purchasing system")
     REGIONAL = ("regional", "Regional arrangement")
     SPOT = ("spot", "Spot agreement")
+    IN_HOUSE_SLA = ("in_house_sla", "In-house service level agreement")
 
 
 class ReviewStatus(LabelledEnum):
     PLANNED = ("planned", "Planned")
-    COMPLETED = ("completed", "Completed")
+    DRAFT = ("draft", "In progress")
+    SIGNED_OFF = ("signed_off", "Signed off")
     CANCELLED = ("cancelled", "Cancelled")
 
 
+class Rag(LabelledEnum):
+    """A red, amber or green rating; always shown with its word, never by colour alone."""
+
+    RED = ("red", "Red")
+    AMBER = ("amber", "Amber")
+    GREEN = ("green", "Green")
+
+
+class ExtensionStatus(LabelledEnum):
+    OPEN = ("open", "Not yet decided")
+    TAKEN = ("taken", "Taken")
+    DECLINED = ("declined", "Not taken")
+
+
+class ContractDocumentKind(LabelledEnum):
+    CONTRACT = ("contract", "Signed contract")
+    SPECIFICATION = ("specification", "Service specification")
+    PRICING = ("pricing", "Pricing schedule")
+    VARIATION = ("variation", "Variation")
+    EXTENSION = ("extension", "Extension letter")
+    OTHER = ("other", "Other")
+
+
 class RelationshipTier(LabelledEnum):
+    """How close the council works with a provider, from a one-off purchase upwards."""
+
     TRANSACTIONAL = ("transactional", "Transactional")
-    PREFERRED = ("preferred", "Preferred")
-    STRATEGIC = ("strategic", "Strategic")
-    PARTNER = ("partner", "Trusted strategic partner")
+    FRAMEWORK_PROVIDER = ("framework_provider", "Framework provider")
+    KEY_PARTNER = ("key_partner", "Key partner")
+    STRATEGIC_PARTNER = ("strategic_partner", "Strategic partner")
+
+    @property
+    def rank(self) -> int:
+        """0 for transactional up to 3 for a strategic partner."""
+        return list(type(self)).index(self)
 
 
 class UserRole(LabelledEnum):

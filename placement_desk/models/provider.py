@@ -39,7 +39,10 @@ class Provider(Audited, SoftDelete, Entity):
     phone: Mapped[str | None] = mapped_column(String(40))
     is_council: Mapped[bool] = mapped_column(Boolean, default=False)
     relationship_tier: Mapped[RelationshipTier | None] = mapped_column(
-        enum_type(RelationshipTier))
+        enum_type(RelationshipTier), doc="A manager's choice; None follows the suggestion")
+    relationship_tier_reason: Mapped[str | None] = mapped_column(Text)
+    relationship_tier_set_by: Mapped[str | None] = mapped_column(String(100))
+    relationship_tier_set_on: Mapped[dt.date | None] = mapped_column(Date)
     notes: Mapped[str | None] = mapped_column(Text)
 
     settings: Mapped[list[Setting]] = relationship(back_populates="provider")

@@ -107,6 +107,10 @@ class Action(Audited, SoftDelete, Entity):
         ForeignKey("contract_review.id", ondelete="SET NULL"), index=True)
     rating_alert_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("rating_alert.id", ondelete="SET NULL"), index=True)
+    contract_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("contract.id", ondelete="SET NULL"), index=True)
+    contract_extension_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("contract_extension.id", ondelete="SET NULL"))
     setting_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("setting.id", ondelete="SET NULL"), index=True)
     provider_id: Mapped[uuid.UUID | None] = mapped_column(

@@ -1,4 +1,5 @@
-"""Council settings: the council's name and area, QA visit cycles and alert visit deadlines.
+"""Council settings: the council's name and area, QA visit cycles, alert visit deadlines and
+the contract review interval and warnings.
 
 Everyone using the database shares these. The form is checked as it changes;
 Save (or Ctrl+S) stays disabled, with the reason under the form, until it can
@@ -10,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
@@ -27,7 +28,13 @@ from ..models.enums import RiskLevel
 from ..services.common.council_settings import (
     CYCLE_MAX,
     CYCLE_MIN,
+    ENDING_MONTHS_MAX,
+    ENDING_MONTHS_MIN,
     NAME_MAX,
+    REVIEW_MONTHS_MAX,
+    REVIEW_MONTHS_MIN,
+    WARNING_DAYS_MAX,
+    WARNING_DAYS_MIN,
     WORKING_DAYS_MAX,
     WORKING_DAYS_MIN,
     CouncilSettings,
@@ -90,6 +97,19 @@ class CouncilSettingsDialog(CheckedDialog):
             "Inconsistent quality of service delivery)"))
         self.days_other.setToolTip(self.tr(
             "After any other rating alert, such as a suspension or a closure"))
+        self.review_interval = _spin_box(REVIEW_MONTHS_MIN, REVIEW_MONTHS_MAX,
+                                         self.tr("month"), self.tr("months"))
+        self.review_interval.setToolTip(self.tr(
+            "Every provider with a child placed needs a signed-off contract review at least "
+            "this often"))
+        self.ending_soon = _spin_box(ENDING_MONTHS_MIN, ENDING_MONTHS_MAX, self.tr("month"),
+                                     self.tr("months"))
+        self.ending_soon.setToolTip(self.tr("Contracts ending within this time are shown as "
+                                            "alerts and added to the actions tracker"))
+        self.extension_warning = _spin_box(WARNING_DAYS_MIN, WARNING_DAYS_MAX, self.tr("day"),
+                                           self.tr("days"))
+        self.extension_warning.setToolTip(self.tr(
+            "Extension options to be decided within this time are shown as alerts"))
 
         self._labels: list[QLabel] = []
         council = self._group(self.tr("Council"), [
@@ -115,8 +135,16 @@ class CouncilSettingsDialog(CheckedDialog):
         ], self.tr("Working days allowed for a QA visit, by the setting's new judgement. "
                    "Weekends and England and Wales bank holidays are not counted; "
                    "0 means the same day."))
+        contracts = self._group(self.tr("Contracts"), [
+            (self.tr("Re&view every"), self.review_interval,
+             self.tr("Months between contract reviews")),
+            (self.tr("Warn of an &end"), self.ending_soon,
+             self.tr("Months of warning before a contract ends")),
+            (self.tr("Warn of an e&xtension decision"), self.extension_warning,
+             self.tr("Days of warning before an extension decision is due")),
+        ])
 
-        # The three groups' fields line up: every label is as wide as the widest.
+        # The groups' fields line up: every label is as wide as the widest.
         widest = max(label.sizeHint().width() for label in self._labels)
         for label in self._labels:
             label.setMinimumWidth(widest)
@@ -136,7 +164,7 @@ class CouncilSettingsDialog(CheckedDialog):
         self._layout = layout = QVBoxLayout(self)
         layout.addWidget(QLabel(self.tr("These settings apply to everyone using this "
                                         "database.")))
-        for group in (council, qa, alerts):
+        for group in (council, qa, alerts, contracts):
             layout.addWidget(group)
         layout.addWidget(QLabel(self.tr("* required")))
         layout.addWidget(self.error)
@@ -151,7 +179,10 @@ class CouncilSettingsDialog(CheckedDialog):
                          ("visit_working_days_inadequate", self.days_inadequate),
                          ("visit_working_days_requires_improvement",
                           self.days_requires_improvement),
-                         ("visit_working_days_other", self.days_other)):
+                         ("visit_working_days_other", self.days_other),
+                         ("review_interval_months", self.review_interval),
+                         ("ending_soon_months", self.ending_soon),
+                         ("extension_warning_days", self.extension_warning)):
             self.watch(key, box)
         order: list[QWidget] = [self.council_name, self.local_authority_code,
                                 *self._spin_boxes()]
@@ -159,6 +190,10 @@ class CouncilSettingsDialog(CheckedDialog):
             QWidget.setTabOrder(before, after)
         self.council_name.setFocus()
         self.ready()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._fit_height()  # wrapped notes need more height than the first guess gives them
 
     # -- building ------------------------------------------------------------------------
 
@@ -187,7 +222,8 @@ class CouncilSettingsDialog(CheckedDialog):
 
     def _spin_boxes(self) -> list[NumberField]:
         return [*self.cycle.values(), self.days_inadequate, self.days_requires_improvement,
-                self.days_other]
+                self.days_other, self.review_interval, self.ending_soon,
+                self.extension_warning]
 
     # -- values ----------------------------------------------------------------------------
 
@@ -199,6 +235,9 @@ class CouncilSettingsDialog(CheckedDialog):
         self.days_inadequate.set_value(s.visit_working_days_inadequate)
         self.days_requires_improvement.set_value(s.visit_working_days_requires_improvement)
         self.days_other.set_value(s.visit_working_days_other)
+        self.review_interval.set_value(s.review_interval_months)
+        self.ending_soon.set_value(s.ending_soon_months)
+        self.extension_warning.set_value(s.extension_warning_days)
 
     def settings(self) -> CouncilSettings:
         """The settings as the form shows them."""
@@ -209,6 +248,9 @@ class CouncilSettingsDialog(CheckedDialog):
             visit_working_days_inadequate=self.days_inadequate.value() or 0,
             visit_working_days_requires_improvement=self.days_requires_improvement.value() or 0,
             visit_working_days_other=self.days_other.value() or 0,
+            review_interval_months=self.review_interval.value() or 0,
+            ending_soon_months=self.ending_soon.value() or 0,
+            extension_warning_days=self.extension_warning.value() or 0,
         )
 
     # -- checking and saving -----------------------------------------------------------------

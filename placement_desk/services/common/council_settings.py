@@ -1,4 +1,5 @@
-"""The council-wide settings a manager can change: name, area, QA cycles, alert deadlines.
+"""The council-wide settings a manager can change: name, area, QA cycles, alert deadlines,
+and the contract review interval and warning windows.
 
 A typed view over :mod:`~placement_desk.services.common.settings_store`: load them all
 at once, check them with messages a user can act on, and save them in one
@@ -20,7 +21,10 @@ from ..qa.schedule import cycle_months, recompute_schedule
 from .settings_store import (
     COUNCIL_AREA,
     COUNCIL_NAME,
+    ENDING_SOON_MONTHS,
+    EXTENSION_WARNING_DAYS,
     QA_CYCLE_MONTHS,
+    REVIEW_INTERVAL_MONTHS,
     VISIT_DAYS_INADEQUATE,
     VISIT_DAYS_OTHER,
     VISIT_DAYS_REQUIRES_IMPROVEMENT,
@@ -31,6 +35,9 @@ from .settings_store import (
 NAME_MAX = 120
 CYCLE_MIN, CYCLE_MAX = 1, 36
 WORKING_DAYS_MIN, WORKING_DAYS_MAX = 0, 60
+REVIEW_MONTHS_MIN, REVIEW_MONTHS_MAX = 1, 24
+ENDING_MONTHS_MIN, ENDING_MONTHS_MAX = 1, 24
+WARNING_DAYS_MIN, WARNING_DAYS_MAX = 7, 365
 
 # Unitary authorities (E06), districts (E07), metropolitan districts (E08),
 # London boroughs and the City (E09), counties (E10): the ONS code of an English council.
@@ -51,6 +58,11 @@ class CouncilSettings:
     visit_working_days_inadequate: int
     visit_working_days_requires_improvement: int
     visit_working_days_other: int
+    # Contracts: months between reviews with a provider, and how far ahead to warn of a
+    # contract's end and of an extension decision.
+    review_interval_months: int = 6
+    ending_soon_months: int = 6
+    extension_warning_days: int = 90
 
 
 def normalise_area_code(text: str) -> str:
@@ -73,6 +85,9 @@ def _load_council_settings(session: Session) -> CouncilSettings:
         visit_working_days_requires_improvement=int(
             get_setting(session, VISIT_DAYS_REQUIRES_IMPROVEMENT)),
         visit_working_days_other=int(get_setting(session, VISIT_DAYS_OTHER)),
+        review_interval_months=int(get_setting(session, REVIEW_INTERVAL_MONTHS)),
+        ending_soon_months=int(get_setting(session, ENDING_SOON_MONTHS)),
+        extension_warning_days=int(get_setting(session, EXTENSION_WARNING_DAYS)),
     )
 
 
@@ -126,6 +141,15 @@ def validate_council_settings(s: CouncilSettings) -> None:
             raise ValidationError(
                 name, f"{label}: the working days to visit must be from {WORKING_DAYS_MIN} "
                       f"to {WORKING_DAYS_MAX}.")
+    for name, label, value, low, high, unit in (
+            ("review_interval_months", "Contract reviews", s.review_interval_months,
+             REVIEW_MONTHS_MIN, REVIEW_MONTHS_MAX, "months between reviews"),
+            ("ending_soon_months", "Contracts ending", s.ending_soon_months,
+             ENDING_MONTHS_MIN, ENDING_MONTHS_MAX, "months of warning"),
+            ("extension_warning_days", "Extension decisions", s.extension_warning_days,
+             WARNING_DAYS_MIN, WARNING_DAYS_MAX, "days of warning")):
+        if not low <= value <= high:
+            raise ValidationError(name, f"{label}: the {unit} must be from {low} to {high}.")
 
 
 def save_council_settings(db: Database, s: CouncilSettings,
@@ -148,5 +172,8 @@ def save_council_settings(db: Database, s: CouncilSettings,
         set_setting(session, VISIT_DAYS_REQUIRES_IMPROVEMENT,
                     int(s.visit_working_days_requires_improvement))
         set_setting(session, VISIT_DAYS_OTHER, int(s.visit_working_days_other))
+        set_setting(session, REVIEW_INTERVAL_MONTHS, int(s.review_interval_months))
+        set_setting(session, ENDING_SOON_MONTHS, int(s.ending_soon_months))
+        set_setting(session, EXTENSION_WARNING_DAYS, int(s.extension_warning_days))
         session.flush()
         recompute_schedule(session, today)

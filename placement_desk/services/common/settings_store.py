@@ -98,6 +98,20 @@ RISK_THRESHOLDS = _declare("risk.thresholds", dict, DEFAULT_THRESHOLDS, "Risk",
                            "Scores at which a setting's risk is High or Medium")
 
 
+# --- Contracts and contract reviews ------------------------------------------------------------
+
+REVIEW_INTERVAL_MONTHS = _declare(
+    "contracts.review_interval_months", int, 6, "Contracts",
+    "Months between contract reviews with each provider",
+    "Every provider with a child placed must have a signed-off review at least this often.")
+ENDING_SOON_MONTHS = _declare(
+    "contracts.ending_soon_months", int, 6, "Contracts",
+    "Warn of contracts ending within (months)")
+EXTENSION_WARNING_DAYS = _declare(
+    "contracts.extension_warning_days", int, 90, "Contracts",
+    "Warn of extension decisions due within (days)")
+
+
 def _option(key: str | Option) -> Option:
     if isinstance(key, Option):
         return key

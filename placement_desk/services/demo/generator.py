@@ -30,9 +30,13 @@ from ...models import (
     Child,
     Concern,
     Contract,
+    ContractDocument,
+    ContractExtension,
     ContractLot,
+    ContractProvider,
     ContractRate,
     ContractReview,
+    ContractReviewAddendum,
     OfstedInspection,
     PlacementEpisode,
     PostcodeLookup,
@@ -47,6 +51,7 @@ from ...models import (
 from ...progress import NULL_STATE, TaskState
 from ..agreements import fee_ledger
 from ..register.risk import refresh_risk_levels
+from .contract_data import TIER_REASONS, make_contracts
 from .word_lists import (
     AREAS,
     CARE_LEAVER_TYPES,
@@ -86,21 +91,27 @@ class _Gen:
         self.stamp = dt.datetime(as_of.year, as_of.month, as_of.day, 9, 0)
         self.rows: dict[Table, list[dict[str, Any]]] = {}
         self.postcodes: dict[str, tuple[int, int]] = {}
+        self._defaults: dict[Table, dict[str, Any]] = {}
+        self._has_id: dict[Table, bool] = {}
 
     def uid(self) -> uuid.UUID:
         return uuid.UUID(int=self.rng.getrandbits(128), version=4)
 
     def add(self, model: Any, **values: Any) -> dict[str, Any]:
         table = _table(model)
-        row = dict(values)
-        if "id" in table.c and "id" not in row:
+        defaults = self._defaults.get(table)
+        if defaults is None:
+            # A nullable column left out is empty, so every row of a table has the same keys.
+            defaults = {c.name: None for c in table.c if c.nullable}
+            for key, value in (("created_at", self.stamp), ("updated_at", self.stamp),
+                               ("version", 1)):
+                if key in table.c:
+                    defaults[key] = value
+            self._defaults[table] = defaults
+            self._has_id[table] = "id" in table.c
+        row = {**defaults, **values}
+        if self._has_id[table] and "id" not in values:
             row["id"] = self.uid()
-        for key, default in (("created_at", self.stamp), ("updated_at", self.stamp),
-                             ("version", 1)):
-            if key in table.c:
-                row.setdefault(key, default)
-        if "deleted_at" in table.c:
-            row.setdefault("deleted_at", None)
         self.rows.setdefault(table, []).append(row)
         return row
 
@@ -192,8 +203,8 @@ def generate_demo(engine: Engine, size: str = "council", seed: int = 1,
 _ORDER: list[Table] = [_table(m) for m in (
     User, Provider, Setting, OfstedInspection, RatingAlert, Child, PlacementEpisode,
     Agreement, AgreementVersion, AgreementService, QaVisit, QaVisitArea, Contract, ContractLot,
-    ContractRate, ContractReview, Action, ProviderDocument, Concern, PostcodeLookup,
-    AppSetting)]
+    ContractProvider, ContractRate, ContractExtension, ContractDocument, ContractReview,
+    ContractReviewAddendum, Action, ProviderDocument, Concern, PostcodeLookup, AppSetting)]
 
 
 def _providers_and_settings(g: _Gen) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -206,18 +217,25 @@ def _providers_and_settings(g: _Gen) -> tuple[list[dict[str, Any]], list[dict[st
                              ("li.wei", "Li Wei", "qa_officer"),
                              ("sam.jones", "Sam Jones", "manager"))]
     council = g.add(Provider, name="Demo Borough Council", legal_name="Demo Borough Council",
-                    is_council=True, relationship_tier="partner")
+                    is_council=True, relationship_tier=None)
     providers = [council]
     names: set[str] = set()
-    for _ in range(g.size["providers"] - 1):
+    for n in range(g.size["providers"] - 1):
         name = f"{rng.choice(NAME_A)} {rng.choice(NAME_B)}"
         while name in names:
             name = f"{rng.choice(NAME_A)} {rng.choice(NAME_B)} {rng.randint(2, 99)}"
         names.add(name)
+        legal = f"{name} {rng.choice(PROVIDER_SUFFIX)}"
+        number = f"{rng.randint(1_000_000, 13_999_999):08d}"
+        # Most providers follow the suggested tier; a manager chose one for a few.
+        drawn = rng.choice(["transactional", "framework_provider", "key_partner"])
+        chosen = drawn if n % 9 == 4 else None
         providers.append(g.add(
-            Provider, name=name, legal_name=f"{name} {rng.choice(PROVIDER_SUFFIX)}",
-            is_council=False, companies_house_number=f"{rng.randint(1_000_000, 13_999_999):08d}",
-            relationship_tier=rng.choice(["transactional", "preferred", "strategic"])))
+            Provider, name=name, legal_name=legal, is_council=False,
+            companies_house_number=number, relationship_tier=chosen,
+            relationship_tier_reason=TIER_REASONS[drawn] if chosen else None,
+            relationship_tier_set_by="sam.jones" if chosen else None,
+            relationship_tier_set_on=g.as_of - dt.timedelta(days=40 + n) if chosen else None))
     settings = []
     start = g.as_of - dt.timedelta(days=365 * YEARS)
     for i in range(g.size["settings"]):
@@ -502,35 +520,4 @@ def _quality_and_contracts(g: _Gen, settings: list[dict[str, Any]], in_use: set[
                                                                 "missing"]),
                   raised_on=g.as_of - dt.timedelta(days=rng.randint(1, 60)), closed_on=None,
                   summary="Reported by the child's social worker.")
-    providers = {s["provider_id"] for s in settings}
-    framework = g.add(Contract, reference="FW-2023-01", title="Children's homes framework",
-                      contract_type="framework", provider_id=None,
-                      start_date=g.as_of - dt.timedelta(days=900),
-                      end_date=g.as_of + dt.timedelta(days=560), value_pence=None,
-                      annual_uplift_bp=400, notes=None)
-    for number, text, rate in (("1", "Children's homes", 450_000),
-                               ("2", "Supported accommodation 16-17", 150_000),
-                               ("3", "Independent fostering", 95_000)):
-        lot = g.add(ContractLot, contract_id=framework["id"], number=number, description=text)
-        g.add(ContractRate, contract_id=framework["id"], lot_id=lot["id"], provider_id=None,
-              placement_type=None, description=f"Lot {number} ceiling rate",
-              weekly_rate_pence=rate, effective_from=framework["start_date"])
-    for n, pid in enumerate(sorted(providers, key=str)[: max(3, len(providers) // 5)]):
-        contract = g.add(Contract, reference=f"BLK-{n + 1:04d}", title="Block contract",
-                         contract_type=rng.choice(["block", "block", "regional", "spot"]),
-                         provider_id=pid, start_date=g.as_of - dt.timedelta(days=700),
-                         end_date=g.as_of + dt.timedelta(days=rng.randint(30, 900)),
-                         value_pence=rng.randint(200, 3000) * 100_000,
-                         annual_uplift_bp=rng.choice([300, 400, 500]), notes=None)
-        review_day = contract["start_date"] + dt.timedelta(days=180)
-        while review_day < g.as_of + dt.timedelta(days=180):
-            done = review_day < g.as_of
-            g.add(ContractReview, provider_id=pid, contract_id=contract["id"],
-                  status="completed" if done else "planned", review_date=review_day,
-                  attendees="Commissioning manager; provider's responsible individual",
-                  agenda=[{"area": a, "notes": "", "rag": rng.choice(["green", "amber"])}
-                          for a in ("Contract compliance", "Performance", "Placements",
-                                    "Value for money")] if done else [],
-                  outcome="Satisfactory" if done else None,
-                  next_due=review_day + dt.timedelta(days=182))
-            review_day += dt.timedelta(days=182)
+    make_contracts(g, settings, users)

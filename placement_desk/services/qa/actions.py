@@ -19,7 +19,16 @@ from sqlalchemy.orm import Session, selectinload
 
 from ...db import Database
 from ...errors import ValidationError
-from ...models import Action, ActionUpdate, ContractReview, Provider, QaVisit, RatingAlert, Setting
+from ...models import (
+    Action,
+    ActionUpdate,
+    Contract,
+    ContractReview,
+    Provider,
+    QaVisit,
+    RatingAlert,
+    Setting,
+)
 from ...models.enums import ActionPriority, ActionSource, ActionStatus
 from ..common.formatting import date_short
 
@@ -72,6 +81,7 @@ class ActionRow:
     status_text: str
     """What the list shows: "Overdue" for an overdue action, else the status label."""
     completed_date: dt.date | None
+    contract_id: uuid.UUID | None = None
 
 
 LIVE = "live"
@@ -91,6 +101,7 @@ class ActionFilter:
     provider_id: uuid.UUID | None = None
     setting_id: uuid.UUID | None = None
     qa_visit_id: uuid.UUID | None = None
+    contract_review_id: uuid.UUID | None = None
     statuses: frozenset[ActionStatus] | None = None
     """As shown: Overdue matches overdue actions, the others only those not overdue."""
     due_before: dt.date | None = None
@@ -122,7 +133,8 @@ class ActionFilter:
     def is_clear(self) -> bool:
         return (not self.text.strip() and not (self.owner or "").strip()
                 and all(v is None for v in (self.provider_id, self.setting_id,
-                                            self.qa_visit_id, self.statuses,
+                                            self.qa_visit_id, self.contract_review_id,
+                                            self.statuses,
                                             self.due_before, self.due_after)))
 
     def accepts(self, row: ActionRow) -> bool:
@@ -138,7 +150,8 @@ class ActionFilter:
             return False
         for wanted, value in ((self.provider_id, row.provider_id),
                               (self.setting_id, row.setting_id),
-                              (self.qa_visit_id, row.qa_visit_id)):
+                              (self.qa_visit_id, row.qa_visit_id),
+                              (self.contract_review_id, row.contract_review_id)):
             if wanted is not None and value != wanted:
                 return False
         if self.statuses is not None and (ActionStatus.OVERDUE if row.overdue
@@ -152,7 +165,10 @@ class ActionFilter:
 
 
 def _source_label(source: ActionSource, visit_day: dt.date | None,
-                  review_day: dt.date | None, alert_day: dt.date | None) -> str:
+                  review_day: dt.date | None, alert_day: dt.date | None,
+                  contract_reference: str | None = None) -> str:
+    if source == ActionSource.CONTRACT and contract_reference:
+        return f"{source.label} {contract_reference}"
     day = {ActionSource.QA_VISIT: visit_day, ActionSource.CONTRACT_REVIEW: review_day,
            ActionSource.RATING_ALERT: alert_day}.get(source)
     return f"{source.label} {date_short(day)}" if day else source.label
@@ -175,10 +191,12 @@ def _list_actions(session: Session, filters: ActionFilter | None = None,
                Action.contract_review_id, Action.rating_alert_id, Action.setting_id,
                Setting.name, Action.provider_id, Provider.name, Action.owner,
                Action.due_date, Action.priority, Action.status, Action.completed_date,
-               overdue_from, overdue_condition(today).label("overdue"))
+               overdue_from, overdue_condition(today).label("overdue"), Action.contract_id,
+               Contract.reference)
         .outerjoin(QaVisit, QaVisit.id == Action.qa_visit_id)
         .outerjoin(ContractReview, ContractReview.id == Action.contract_review_id)
         .outerjoin(RatingAlert, RatingAlert.id == Action.rating_alert_id)
+        .outerjoin(Contract, Contract.id == Action.contract_id)
         .outerjoin(Setting, Setting.id == Action.setting_id)
         .outerjoin(Provider, Provider.id == Action.provider_id)
         .where(Action.deleted_at.is_(None))
@@ -187,20 +205,21 @@ def _list_actions(session: Session, filters: ActionFilter | None = None,
     # included, is then ActionFilter.accepts.
     for wanted, column in ((f.provider_id, Action.provider_id),
                            (f.setting_id, Action.setting_id),
-                           (f.qa_visit_id, Action.qa_visit_id)):
+                           (f.qa_visit_id, Action.qa_visit_id),
+                           (f.contract_review_id, Action.contract_review_id)):
         if wanted is not None:
             query = query.where(column == wanted)
     rows: list[ActionRow] = []
     for (aid, text, source, v_day, r_day, a_day, visit_id, review_id, alert_id, setting_id,
          setting_name, provider_id, provider_name, owner, due, priority, status,
-         completed, before, late) in session.execute(query):
+         completed, before, late, contract_id, contract_ref) in session.execute(query):
         late = bool(late)
         allowed = TRANSITIONS[_moves_from(status, before)]
         row = ActionRow(
-            aid, text, source, _source_label(source, v_day, r_day, a_day), visit_id,
-            review_id, alert_id, setting_id, setting_name, provider_id, provider_name, owner,
-            due, priority, status, allowed, late,
-            ActionStatus.OVERDUE.label if late else status.label, completed)
+            aid, text, source, _source_label(source, v_day, r_day, a_day, contract_ref),
+            visit_id, review_id, alert_id, setting_id, setting_name, provider_id,
+            provider_name, owner, due, priority, status, allowed, late,
+            ActionStatus.OVERDUE.label if late else status.label, completed, contract_id)
         if f.accepts(row):
             rows.append(row)
     return rows
@@ -221,7 +240,9 @@ def new_action(session: Session, *, source: ActionSource, description: str,
                owner_user_id: uuid.UUID | None = None, setting_id: uuid.UUID | None = None,
                provider_id: uuid.UUID | None = None, qa_visit_id: uuid.UUID | None = None,
                contract_review_id: uuid.UUID | None = None,
-               rating_alert_id: uuid.UUID | None = None) -> Action:
+               rating_alert_id: uuid.UUID | None = None,
+               contract_id: uuid.UUID | None = None,
+               contract_extension_id: uuid.UUID | None = None) -> Action:
     """Validate and add an action (owner and due date required) inside ``session``."""
     text = (description or "").strip()
     if not text:
@@ -237,7 +258,8 @@ def new_action(session: Session, *, source: ActionSource, description: str,
                     owner_user_id=owner_user_id, due_date=due_date, priority=priority,
                     status=ActionStatus.OPEN, setting_id=setting_id, provider_id=provider_id,
                     qa_visit_id=qa_visit_id, contract_review_id=contract_review_id,
-                    rating_alert_id=rating_alert_id)
+                    rating_alert_id=rating_alert_id, contract_id=contract_id,
+                    contract_extension_id=contract_extension_id)
     session.add(action)
     return action
 

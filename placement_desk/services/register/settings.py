@@ -21,7 +21,6 @@ from ...models import (
     Action,
     AuditEvent,
     Child,
-    Contract,
     OfstedInspection,
     PlacementEpisode,
     Provider,
@@ -39,6 +38,7 @@ from ...models.enums import (
     SettingType,
 )
 from ..common.limits import check_lengths
+from ..contracts.register import ProviderContract, provider_contracts
 from .documents import DocumentStatus, document_statuses
 from .risk import assess_settings
 
@@ -253,7 +253,7 @@ class SettingDetail:
     open_alerts: list[str] = field(default_factory=list)
     visits: list[tuple[dt.date | None, str, str]] = field(default_factory=list)
     actions: list[tuple[str, dt.date | None, ActionStatus]] = field(default_factory=list)
-    contracts: list[str] = field(default_factory=list)
+    contracts: list[ProviderContract] = field(default_factory=list)
     documents: list[DocumentStatus] = field(default_factory=list)
     audit: list[AuditRow] = field(default_factory=list)
 
@@ -313,8 +313,7 @@ def setting_detail(db: Database, setting_id: uuid.UUID,
                 .order_by(Action.due_date)):
             detail.actions.append((action.description, action.due_date, action.status))
         if setting.provider_id:
-            detail.contracts = list(s.scalars(select(Contract.title).where(
-                Contract.provider_id == setting.provider_id, Contract.deleted_at.is_(None))))
+            detail.contracts = provider_contracts(s, setting.provider_id, today)
         owners = [ProviderDocument.setting_id == setting_id]
         if setting.provider_id:
             owners.append(ProviderDocument.provider_id == setting.provider_id)

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...services.common.formatting import date_short
+from ...services.common.formatting import date_short, money
 from ...services.register.settings import SettingDetail
 from ..common.colours import colour
 from ..common.elide import ElidedLabel, ElidedTipDelegate, cap_columns
@@ -178,9 +178,17 @@ class SettingDetailTabs(QTabWidget):
                   str(p.places or ""), str(p.children_placed)] for p in totals.settings]))
             self.addTab(provider, self.tr("Provider ({n} settings)").format(
                 n=len(totals.settings)))
-        self.addTab(_table([self.tr("Contract")], [[c] for c in d.contracts])
+        self.addTab(_table([self.tr("Reference"), self.tr("Title"), self.tr("Type"),
+                            self.tr("Start"), self.tr("End"), self.tr("Value"),
+                            self.tr("Status"), self.tr("Last review"), self.tr("Next review")],
+                           [[c.reference, c.title, c.contract_type.label,
+                             date_short(c.start_date), date_short(c.end_date, "Open-ended"),
+                             money(c.value_pence, "–"), c.status.label,
+                             date_short(c.last_review, "None yet"),
+                             date_short(c.next_review, "–")] for c in d.contracts])
                     if d.contracts else _empty(self.tr("No contracts with this provider.")),
-                    self.tr("Contracts"))
+                    self.tr("Contracts ({n})").format(n=len(d.contracts)) if d.contracts
+                    else self.tr("Contracts"))
         flagged = sum(1 for doc in d.documents if doc.flagged)
         self.addTab(_table([self.tr("Document"), self.tr("Expires"), self.tr("Status")],
                            [[doc.title, date_short(doc.expiry_date), doc.status.value]

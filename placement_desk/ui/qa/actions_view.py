@@ -319,6 +319,14 @@ class ActionsView(QWidget):
             self._announce(self.tr("Opened the {source} at {where}.").format(
                 source=row.source_label, where=where))
             return dialog
+        if row.source == ActionSource.CONTRACT_REVIEW and row.contract_review_id is not None:
+            from ..contracts.review_dialog import ReviewDialog
+
+            review = ReviewDialog(self.ctx.db, row.contract_review_id, self.today, self)
+            review.show()
+            self._announce(self.tr("Opened the {source} with {where}.").format(
+                source=row.source_label, where=where))
+            return review
         if row.source == ActionSource.MANUAL:
             text = self.tr("This action was recorded by hand for {where}; its setting is "
                            "shown below.")

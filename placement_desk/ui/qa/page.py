@@ -1,7 +1,7 @@
 """QA: the visit schedule, the actions tracker, coverage figures and the area templates.
 
 One page with a tab per part; each tab is its own widget module. A refresh first
-brings the stored due dates and overdue actions up to date (one write session),
+brings the stored due dates, contract alert actions and overdue actions up to date,
 then reloads the tabs.
 """
 
@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QTabWidget
 
+from ...services.contracts.alerts import raise_contract_actions
 from ...services.qa.actions import mark_overdue
 from ...services.qa.schedule import update_schedule
 from ..common.page import Page
@@ -72,6 +73,7 @@ class QaPage(Page):
 
     def refresh(self) -> None:
         update_schedule(self.ctx.db, self.today)
+        raise_contract_actions(self.ctx.db, self.today)  # contracts ending, decisions due
         mark_overdue(self.ctx.db, self.today)
         self.schedule.reload()
         self.action_list.reload()

@@ -1,0 +1,591 @@
+"""The contracts register: new, edit and end a contract, its providers, lots and documents; the
+list with its filters' data, the detail, and the export.
+
+Rules checked before anything is saved (each refusal names its field):
+
+* a reference (unique), a title, a type and a start date; the end, when given,
+  is not before the start, and the final end (the latest the contract may run to
+  with every extension) not before the end;
+* one provider for a block contract, a spot agreement or an in-house service
+  level agreement (which is with the council's own services); one or more for a
+  framework, a dynamic purchasing system or a regional arrangement;
+* a block contract says how many beds it buys;
+* a value is not negative and an annual uplift is between 0% and 50%.
+
+Ending a contract early sets its end date (not before its start, not after its
+current end: a longer contract is an extension) with a reason; options not yet
+decided are then not taken, and the alert actions about the old end are closed.
+Contracts are never removed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from ...db import Database, stored
+from ...errors import ValidationError
+from ...models import (
+    AuditEvent,
+    Contract,
+    ContractDocument,
+    ContractExtension,
+    ContractLot,
+    ContractProvider,
+    Provider,
+)
+from ...models.enums import AuditAction, ContractDocumentKind, ContractType, ExtensionStatus
+from ..common.formatting import date_short, money
+from .alerts import close_contract_actions
+from .extensions import ExtensionRow, extension_rows
+from .rates import RateRow, rate_rows
+from .reviews import ReviewRow, _list_reviews, review_dates
+from .terms import (
+    MANY_PROVIDERS,
+    ContractStatus,
+    contract_status,
+    ending_soon_months,
+    get_contract,
+    providers_of,
+)
+from .usage import episodes_under, spend_to_date
+
+TEXT_MAX = 2000
+
+
+# --- The form ---------------------------------------------------------------------------
+
+@dataclass
+class ContractForm:
+    reference: str = ""
+    title: str = ""
+    contract_type: ContractType | None = None
+    provider_ids: list[uuid.UUID] = field(default_factory=list)
+    start_date: dt.date | None = None
+    end_date: dt.date | None = None
+    final_end_date: dt.date | None = None
+    value_pence: int | None = None
+    annual_uplift_bp: int | None = None
+    uplift_terms: str | None = None
+    block_beds: int | None = None
+    notes: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderChoice:
+    id: uuid.UUID
+    name: str
+    is_council: bool
+
+
+def provider_choices(db: Database) -> list[ProviderChoice]:
+    """Every provider not deleted, by name, for choosing a contract's providers."""
+    with db.read() as session:
+        return [ProviderChoice(pid, name, bool(council)) for pid, name, council in
+                session.execute(select(Provider.id, Provider.name, Provider.is_council)
+                                .where(Provider.deleted_at.is_(None)).order_by(Provider.name))]
+
+
+def _check_contract(session: Session, form: ContractForm,
+                    contract_id: uuid.UUID | None) -> None:
+    reference = " ".join(form.reference.split())
+    if not reference:
+        raise ValidationError("reference", "Enter the contract's reference, e.g. BLK-2026-01.")
+    if len(reference) > 60:
+        raise ValidationError("reference", "The reference is too long (60 characters at most).")
+    clash = session.scalar(select(Contract.id).where(
+        func.lower(Contract.reference) == reference.lower(),
+        Contract.id != contract_id if contract_id else Contract.id.is_not(None)))
+    if clash is not None:
+        raise ValidationError("reference", "Another contract already has this reference.")
+    title = " ".join(form.title.split())
+    if not title:
+        raise ValidationError("title", "Give the contract a title.")
+    if len(title) > 200:
+        raise ValidationError("title", "The title is too long (200 characters at most).")
+    if form.contract_type is None:
+        raise ValidationError("contract_type", "Choose the type of contract.")
+    providers = list(dict.fromkeys(form.provider_ids))
+    if not providers:
+        raise ValidationError("provider_ids", "Choose the provider.")
+    if form.contract_type not in MANY_PROVIDERS and len(providers) > 1:
+        raise ValidationError("provider_ids", f"A {form.contract_type.label.lower()} has one "
+                                              "provider; a framework can have many.")
+    found = {p.id: p for p in session.scalars(select(Provider).where(
+        Provider.id.in_(providers), Provider.deleted_at.is_(None)))}
+    if len(found) != len(providers):
+        raise ValidationError("provider_ids", "One of the chosen providers no longer exists.")
+    if form.contract_type == ContractType.IN_HOUSE_SLA and not found[providers[0]].is_council:
+        raise ValidationError("provider_ids", "An in-house service level agreement is with the "
+                                              "council's own services: choose the council.")
+    if form.start_date is None:
+        raise ValidationError("start_date", "Enter the date the contract starts.")
+    if form.end_date is not None and form.end_date < form.start_date:
+        raise ValidationError("end_date", "The end date is before the start date.")
+    if form.final_end_date is not None:
+        if form.end_date is None:
+            raise ValidationError("final_end_date", "Enter the end date before the final end.")
+        if form.final_end_date < form.end_date:
+            raise ValidationError("final_end_date", "The final end, with every extension, is "
+                                                    "before the end date.")
+    if contract_id is not None and form.end_date is not None:
+        later = session.scalar(select(func.max(ContractExtension.extends_to)).where(
+            ContractExtension.contract_id == contract_id,
+            ContractExtension.status == ExtensionStatus.OPEN))
+        if form.final_end_date is not None and later is not None \
+                and later > form.final_end_date:
+            raise ValidationError("final_end_date", "An extension option runs past this date "
+                                                    f"(to {date_short(later)}).")
+    if form.value_pence is not None and form.value_pence < 0:
+        raise ValidationError("value_pence", "The value cannot be negative.")
+    if form.annual_uplift_bp is not None and not 0 <= form.annual_uplift_bp <= 5000:
+        raise ValidationError("annual_uplift_bp", "The annual uplift must be from 0% to 50%.")
+    if form.contract_type == ContractType.BLOCK and not form.block_beds:
+        raise ValidationError("block_beds", "Enter the number of beds the block contract buys.")
+    if form.block_beds is not None and form.block_beds < 0:
+        raise ValidationError("block_beds", "The number of beds cannot be negative.")
+    for name in ("uplift_terms", "notes"):
+        value = getattr(form, name)
+        if value is not None and len(value) > TEXT_MAX:
+            raise ValidationError(name, f"This is too long ({TEXT_MAX:,} characters at most).")
+
+
+def validate_contract(db: Database, form: ContractForm,
+                      contract_id: uuid.UUID | None = None) -> None:
+    """Raise a ValidationError naming the first field that cannot be saved."""
+    with db.read() as session:
+        _check_contract(session, form, contract_id)
+
+
+def save_contract(db: Database, form: ContractForm,
+                  contract_id: uuid.UUID | None = None) -> uuid.UUID:
+    """Add a contract, or change one; returns its id."""
+    with db.write() as session:
+        _check_contract(session, form, contract_id)
+        assert form.contract_type is not None and form.start_date is not None
+        if contract_id is None:
+            contract = Contract(id=uuid.uuid4())
+            session.add(contract)
+        else:
+            contract = get_contract(session, contract_id)
+        block = form.contract_type == ContractType.BLOCK
+        values = {
+            "reference": " ".join(form.reference.split()), "title": " ".join(form.title.split()),
+            "contract_type": form.contract_type, "start_date": form.start_date,
+            "end_date": form.end_date, "final_end_date": form.final_end_date,
+            "value_pence": form.value_pence, "annual_uplift_bp": form.annual_uplift_bp,
+            "uplift_terms": (form.uplift_terms or "").strip() or None,
+            "block_beds": form.block_beds if block else None,
+            "notes": (form.notes or "").strip() or None}
+        for key, value in values.items():
+            if getattr(contract, key, None) != value:
+                setattr(contract, key, value)
+        wanted = list(dict.fromkeys(form.provider_ids))
+        links = list(session.scalars(select(ContractProvider)
+                                     .where(ContractProvider.contract_id == contract.id)))
+        for link in links:
+            if link.provider_id not in wanted:
+                session.delete(link)
+        have = {link.provider_id for link in links}
+        for pid in wanted:
+            if pid not in have:
+                session.add(ContractProvider(id=uuid.uuid4(), contract_id=contract.id,
+                                             provider_id=pid))
+        return contract.id
+
+
+def load_contract_form(db: Database, contract_id: uuid.UUID) -> ContractForm:
+    with db.read() as session:
+        c = get_contract(session, contract_id)
+        providers = [pid for pid, _name in providers_of(session, [c.id]).get(c.id, [])]
+        return ContractForm(c.reference, c.title, c.contract_type, providers, c.start_date,
+                            c.end_date, c.final_end_date, c.value_pence, c.annual_uplift_bp,
+                            c.uplift_terms, c.block_beds, c.notes)
+
+
+def _check_end(contract: Contract, end: dt.date | None, why: str) -> None:
+    if end is None:
+        raise ValidationError("end_date", "Enter the contract's last day.")
+    if end < contract.start_date:
+        raise ValidationError("end_date", "The end date is before the start date.")
+    if contract.end_date is not None and end > contract.end_date:
+        raise ValidationError("end_date", "The contract already ends on "
+                                          f"{date_short(contract.end_date)}; to run it "
+                                          "longer, take an extension option.")
+    if not why:
+        raise ValidationError("end_reason", "Say why the contract is ending.")
+    if len(why) > TEXT_MAX:
+        raise ValidationError("end_reason", f"This is too long ({TEXT_MAX:,} characters "
+                                            "at most).")
+
+
+def validate_end_contract(db: Database, contract_id: uuid.UUID, end: dt.date | None,
+                          reason: str) -> None:
+    with db.read() as session:
+        _check_end(get_contract(session, contract_id), end, (reason or "").strip())
+
+
+def end_contract(db: Database, contract_id: uuid.UUID, end: dt.date | None, reason: str,
+                 today: dt.date) -> None:
+    """End a contract early on ``end`` (its last day), saying why."""
+    why = (reason or "").strip()
+    with db.write() as session:
+        contract = get_contract(session, contract_id)
+        _check_end(contract, end, why)
+        assert end is not None
+        old_end = contract.end_date
+        contract.end_date = end
+        contract.end_reason = why
+        if contract.final_end_date is not None and contract.final_end_date > end:
+            contract.final_end_date = end
+        for option in session.scalars(select(ContractExtension).where(
+                ContractExtension.contract_id == contract.id,
+                ContractExtension.status == ExtensionStatus.OPEN)):
+            option.status = ExtensionStatus.DECLINED
+            option.decided_on = min(today, end)
+            option.decided_by = db.user
+            close_contract_actions(session, contract.id, option.id, None, db.user, today,
+                                   "The contract was ended early.")
+        if old_end is not None:
+            close_contract_actions(session, contract.id, None, old_end, db.user, today,
+                                   f"The contract was ended on {date_short(end)}.")
+
+
+# --- Lots and documents ------------------------------------------------------------------
+
+def add_lot(db: Database, contract_id: uuid.UUID, number: str, description: str) -> uuid.UUID:
+    """Add a lot (a part of a framework with its own providers and prices)."""
+    number = " ".join(number.split())
+    text = " ".join(description.split())
+    if not number:
+        raise ValidationError("number", "Enter the lot's number, e.g. 1.")
+    if len(number) > 20:
+        raise ValidationError("number", "The lot number is too long (20 characters at most).")
+    if not text:
+        raise ValidationError("description", "Say what the lot buys.")
+    if len(text) > 200:
+        raise ValidationError("description", "The description is too long (200 characters "
+                                             "at most).")
+    with db.write() as session:
+        get_contract(session, contract_id)
+        clash = session.scalar(select(ContractLot.id).where(
+            ContractLot.contract_id == contract_id, func.lower(ContractLot.number) ==
+            number.lower()))
+        if clash is not None:
+            raise ValidationError("number", f"The contract already has a lot {number}.")
+        lot = ContractLot(id=uuid.uuid4(), contract_id=contract_id, number=number,
+                          description=text)
+        session.add(lot)
+        return lot.id
+
+
+def set_provider_lot(db: Database, contract_id: uuid.UUID, provider_id: uuid.UUID,
+                     lot_id: uuid.UUID | None) -> None:
+    """Put a provider on one of the contract's lots (None: on no particular lot)."""
+    with db.write() as session:
+        get_contract(session, contract_id)
+        link = session.scalar(select(ContractProvider).where(
+            ContractProvider.contract_id == contract_id,
+            ContractProvider.provider_id == provider_id))
+        if link is None:
+            raise ValidationError("provider_ids", "This provider is not on the contract.")
+        if lot_id is not None:
+            lot = session.get(ContractLot, lot_id)
+            if lot is None or lot.contract_id != contract_id:
+                raise ValidationError("lot_id", "Choose one of this contract's lots.")
+        link.lot_id = lot_id
+
+
+@dataclass
+class DocumentForm:
+    kind: ContractDocumentKind | None = None
+    title: str = ""
+    document_date: dt.date | None = None
+    location: str | None = None
+    notes: str | None = None
+
+
+def check_document(form: DocumentForm, today: dt.date) -> None:
+    if form.kind is None:
+        raise ValidationError("kind", "Choose the kind of document.")
+    if not " ".join(form.title.split()):
+        raise ValidationError("title", "Give the document a title.")
+    if len(form.title.strip()) > 200:
+        raise ValidationError("title", "The title is too long (200 characters at most).")
+    if form.document_date is not None and form.document_date > today:
+        raise ValidationError("document_date", "The document's date is in the future.")
+    if form.location is not None and len(form.location.strip()) > 500:
+        raise ValidationError("location", "This is too long (500 characters at most).")
+
+
+def add_document(db: Database, contract_id: uuid.UUID, form: DocumentForm,
+                 today: dt.date) -> uuid.UUID:
+    """Record a document of the contract and where it is kept."""
+    check_document(form, today)
+    with db.write() as session:
+        get_contract(session, contract_id)
+        assert form.kind is not None
+        doc = ContractDocument(id=uuid.uuid4(), contract_id=contract_id, kind=form.kind,
+                               title=" ".join(form.title.split()),
+                               document_date=form.document_date,
+                               location=(form.location or "").strip() or None,
+                               notes=(form.notes or "").strip() or None)
+        session.add(doc)
+        return doc.id
+
+
+def remove_document(db: Database, document_id: uuid.UUID) -> None:
+    """Mark a document record deleted (the audit trail keeps it)."""
+    with db.write() as session:
+        doc = session.get(ContractDocument, document_id)
+        if doc is None or doc.deleted_at is not None:
+            raise ValidationError("document", "This document is no longer listed.")
+        doc.deleted_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+# --- The list --------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class ContractRow:
+    id: uuid.UUID
+    reference: str
+    title: str
+    contract_type: ContractType
+    providers: tuple[str, ...]
+    provider_ids: tuple[uuid.UUID, ...]
+    start_date: dt.date
+    end_date: dt.date | None
+    final_end_date: dt.date | None
+    value_pence: int | None
+    spent_pence: int
+    """From the start to the day before today."""
+    block_beds: int | None
+    status: ContractStatus
+    next_decision: dt.date | None
+    """The earliest decide-by date of an extension option not yet decided."""
+    last_review: dt.date | None
+    next_review: dt.date | None
+    """Of the provider (the soonest, for a contract with several)."""
+
+    @property
+    def provider_text(self) -> str:
+        if len(self.providers) <= 2:
+            return ", ".join(self.providers)
+        return f"{self.providers[0]} and {len(self.providers) - 1} others"
+
+
+def _rows(session: Session, contracts: list[Contract], today: dt.date) -> list[ContractRow]:
+    ids = [c.id for c in contracts]
+    members = providers_of(session, ids)
+    months = ending_soon_months(session)
+    spent = spend_to_date(session, contracts, today)
+    decisions: dict[uuid.UUID, dt.date] = dict(session.execute(
+        select(ContractExtension.contract_id, func.min(ContractExtension.decide_by))
+        .where(ContractExtension.contract_id.in_(ids),
+               ContractExtension.status == ExtensionStatus.OPEN)
+        .group_by(ContractExtension.contract_id)).all())
+    everyone = {pid for found in members.values() for pid, _n in found}
+    dates = review_dates(session, everyone, today)
+    rows = []
+    for c in contracts:
+        found = members.get(c.id, [])
+        lasts = [d.last for pid, _n in found if (d := dates.get(pid)) and d.last]
+        nexts = [d.next_due for pid, _n in found if (d := dates.get(pid)) and d.next_due]
+        rows.append(ContractRow(
+            c.id, c.reference, c.title, c.contract_type, tuple(n for _p, n in found),
+            tuple(p for p, _n in found), c.start_date, c.end_date, c.final_end_date,
+            c.value_pence, spent.get(c.id, 0), c.block_beds,
+            contract_status(c.start_date, c.end_date, today, months), decisions.get(c.id),
+            max(lasts) if lasts else None, min(nexts) if nexts else None))
+    return rows
+
+
+def list_contracts(db: Database, today: dt.date) -> list[ContractRow]:
+    """Every contract not deleted, by reference, with its status and spend to date."""
+    with db.read() as session:
+        contracts = list(session.scalars(select(Contract).where(Contract.deleted_at.is_(None))
+                                         .order_by(Contract.reference)))
+        return _rows(session, contracts, today)
+
+
+EXPORT_HEADINGS = ("Reference", "Title", "Type", "Providers", "Start", "End", "Final end",
+                   "Value", "Spent to date", "Beds", "Status", "Next extension decision",
+                   "Last review", "Next review")
+
+
+def contract_export_table(rows: list[ContractRow]) -> tuple[list[str], list[list[object]]]:
+    """Headings and cells (money as £1,234.50, dates as dates) for a spreadsheet."""
+    return list(EXPORT_HEADINGS), [
+        [r.reference, r.title, r.contract_type.label, "; ".join(r.providers), r.start_date,
+         r.end_date, r.final_end_date, money(r.value_pence), money(r.spent_pence),
+         r.block_beds, r.status.label, r.next_decision, r.last_review, r.next_review]
+        for r in rows]
+
+
+# --- The detail ----------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class LotRow:
+    id: uuid.UUID
+    number: str
+    description: str
+    providers: int
+
+
+@dataclass(frozen=True, slots=True)
+class MemberRow:
+    provider_id: uuid.UUID
+    name: str
+    lot_id: uuid.UUID | None
+    lot: str
+    children: int
+    """Children placed today under this contract."""
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentRow:
+    id: uuid.UUID
+    kind: ContractDocumentKind
+    title: str
+    document_date: dt.date | None
+    location: str | None
+    notes: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class AuditRow:
+    at: dt.datetime
+    user: str
+    what: str
+    changes: str
+
+
+@dataclass(frozen=True, slots=True)
+class ContractDetail:
+    row: ContractRow
+    annual_uplift_bp: int | None
+    uplift_terms: str | None
+    end_reason: str | None
+    notes: str | None
+    lots: tuple[LotRow, ...]
+    members: tuple[MemberRow, ...]
+    rates: tuple[RateRow, ...]
+    extensions: tuple[ExtensionRow, ...]
+    documents: tuple[DocumentRow, ...]
+    reviews: tuple[ReviewRow, ...]
+    audit: tuple[AuditRow, ...]
+
+
+_PARTS = {"contract_provider": "provider", "contract_lot": "lot", "contract_rate": "rate",
+          "contract_extension": "extension option", "contract_document": "document"}
+
+
+def _audit(session: Session, contract_id: uuid.UUID) -> list[AuditRow]:
+    key = str(contract_id)
+    rows = []
+    for event in session.scalars(
+            select(AuditEvent).where(or_(
+                (AuditEvent.entity == "contract") & (AuditEvent.entity_id == contract_id),
+                AuditEvent.entity.in_(list(_PARTS))))
+            .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())):
+        if event.entity != "contract":
+            owner = (event.after or event.before or {}).get("contract_id")
+            if owner != key:
+                continue
+        part = _PARTS.get(event.entity, "contract")
+        what = f"{event.action.label} {part}" if event.action != AuditAction.UPDATE \
+            else f"Changed {part}"
+        if event.action == AuditAction.UPDATE:
+            changes = ", ".join(f"{k}: {(event.before or {}).get(k)!r} → {v!r}"
+                                for k, v in (event.after or {}).items())
+        else:
+            values = event.after or event.before or {}
+            changes = ", ".join(f"{k}: {v!r}" for k, v in values.items()
+                                if k not in ("id", "contract_id", "deleted_at") and v is not None)
+        rows.append(AuditRow(event.at, event.user, what, changes))
+        if len(rows) >= 300:
+            break
+    return rows
+
+
+def contract_detail(db: Database, contract_id: uuid.UUID, today: dt.date) -> ContractDetail:
+    """Everything the contract's tabs show."""
+    with db.read() as session:
+        contract = get_contract(session, contract_id)
+        row = _rows(session, [contract], today)[0]
+        lots = list(session.scalars(select(ContractLot).where(
+            ContractLot.contract_id == contract.id).order_by(ContractLot.number)))
+        lot_names = {lot.id: f"Lot {lot.number}: {lot.description}" for lot in lots}
+        links = {link.provider_id: link.lot_id for link in session.scalars(
+            select(ContractProvider).where(ContractProvider.contract_id == contract.id))}
+        placed: dict[str, set[str]] = defaultdict(set)
+        for use in episodes_under(session, contract):
+            if use.live_on(today):
+                placed[use.provider].add(use.episode)
+        key_of: dict[uuid.UUID, str] = dict(session.execute(
+            select(ContractProvider.provider_id,
+                   stored(ContractProvider.provider_id).label("key"))
+            .where(ContractProvider.contract_id == contract.id)).all())
+        per_lot: dict[uuid.UUID | None, int] = defaultdict(int)
+        for lot_id in links.values():
+            per_lot[lot_id] += 1
+        members = tuple(
+            MemberRow(pid, name, lot, lot_names.get(lot, "") if lot else "",
+                      len(placed.get(key_of.get(pid, ""), ())))
+            for pid, name in providers_of(session, [contract.id]).get(contract.id, [])
+            for lot in [links.get(pid)])
+        documents = tuple(
+            DocumentRow(d.id, d.kind, d.title, d.document_date, d.location, d.notes)
+            for d in session.scalars(select(ContractDocument).where(
+                ContractDocument.contract_id == contract.id,
+                ContractDocument.deleted_at.is_(None))
+                .order_by(ContractDocument.document_date.desc(), ContractDocument.title)))
+        reviews = tuple(r for r in _list_reviews(session, list(links))
+                        if r.contract_id in (None, contract.id))
+        return ContractDetail(
+            row, contract.annual_uplift_bp, contract.uplift_terms, contract.end_reason,
+            contract.notes,
+            tuple(LotRow(lot.id, lot.number, lot.description, per_lot.get(lot.id, 0))
+                  for lot in lots),
+            members, tuple(rate_rows(session, contract.id, today)),
+            tuple(extension_rows(session, contract.id, today)), documents, reviews,
+            tuple(_audit(session, contract.id)))
+
+
+# --- On a setting's page ---------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class ProviderContract:
+    id: uuid.UUID
+    reference: str
+    title: str
+    contract_type: ContractType
+    start_date: dt.date
+    end_date: dt.date | None
+    value_pence: int | None
+    status: ContractStatus
+    last_review: dt.date | None
+    next_review: dt.date | None
+
+
+def provider_contracts(session: Session, provider_id: uuid.UUID,
+                       today: dt.date) -> list[ProviderContract]:
+    """A provider's contracts, newest first, with its last and next review."""
+    months = ending_soon_months(session)
+    dates = review_dates(session, [provider_id], today)[provider_id]
+    return [ProviderContract(c.id, c.reference, c.title, c.contract_type, c.start_date,
+                             c.end_date, c.value_pence,
+                             contract_status(c.start_date, c.end_date, today, months),
+                             dates.last, dates.next_due)
+            for c in session.scalars(
+                select(Contract).join(ContractProvider,
+                                      ContractProvider.contract_id == Contract.id)
+                .where(ContractProvider.provider_id == provider_id,
+                       Contract.deleted_at.is_(None))
+                .order_by(Contract.start_date.desc(), Contract.reference))]
+
