@@ -81,6 +81,6 @@ class ContractsPage(Page):
         return self.reviews.open_review(review_id)
 
 
-@register_page("contracts", "Contracts", "mdi6.file-sign", 5)
+@register_page("contracts", "Contracts", "file-text", 5)
 def make_contracts(ctx: AppContext) -> Page:
     return ContractsPage(ctx)
