@@ -241,7 +241,7 @@ class DateField(CheckedField):
         if label:
             self.edit.setAccessibleName(label)
         self.button = QToolButton()
-        self.button.setIcon(icon("mdi6.calendar-month-outline"))
+        self.button.setIcon(icon("calendar"))
         if self.button.icon().isNull():
             self.button.setText("…")
         self.button.setToolTip(self.tr("Choose from a calendar (Alt+Down)"))
