@@ -25,6 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..errors import UserError
+from ..logs import note_user_error
 from ..progress import Cancelled, TaskState
 
 log = logging.getLogger(__name__)
@@ -49,6 +51,9 @@ class _Runnable(QRunnable):
             result = self.fn(self.state, *self.args)
         except Cancelled:
             self.signals.cancelled.emit()
+        except UserError as exc:  # expected: shown to the user; one line in the log
+            note_user_error(exc, "background task")
+            self.signals.failed.emit(exc, str(exc))
         except BaseException as exc:
             detail = "".join(traceback.format_exception(exc))
             log.error("Background task failed:\n%s", detail)
