@@ -7,9 +7,10 @@ import json
 import sys
 from pathlib import Path
 
-from ..lifecycle import open_database
+from ..lifecycle import open_or_build
 from ..progress import TaskState
 from .groups import import_kind
+from .room import import_room, room_for
 
 
 def _configure(parser: argparse.ArgumentParser) -> None:
@@ -28,11 +29,11 @@ def run(args: argparse.Namespace) -> int:
         if sys.stderr.isatty() and not args.json:
             print(f"\r{step}: {done:,} of {total:,}\033[K", end="", file=sys.stderr)
 
-    db = open_database(getattr(args, "db", None))
-    try:
-        summary = import_ofsted(db.sessions, args.files, TaskState(show, 0.2))
-    finally:
-        db.close()
+    room = import_room(args.files)
+    doing = "import the Ofsted files"
+    with room_for(doing, room), \
+            open_or_build(getattr(args, "db", None), doing=doing, room=room) as db:
+        summary = import_ofsted(db.writer, args.files, TaskState(show, 0.2))
     if sys.stderr.isatty() and not args.json:
         print("\r\033[K", end="", file=sys.stderr)
     if args.json:

@@ -8,9 +8,10 @@ import json
 import sys
 from pathlib import Path
 
-from ..lifecycle import open_database
+from ..lifecycle import open_or_build
 from ..progress import TaskState
 from .groups import import_kind
+from .room import import_room, room_for
 
 SHOWN = 20
 
@@ -31,11 +32,11 @@ def run(args: argparse.Namespace) -> int:
         if sys.stderr.isatty() and not args.json:
             print(f"\r{step}: {done:,} of {total:,} bytes\033[K", end="", file=sys.stderr)
 
-    db = open_database(getattr(args, "db", None))
-    try:
-        summary = import_postcodes(db.sessions, args.file, TaskState(show, 0.2))
-    finally:
-        db.close()
+    room = import_room([args.file])
+    doing = "import the postcode lookup"
+    with room_for(doing, room), \
+            open_or_build(getattr(args, "db", None), doing=doing, room=room) as db:
+        summary = import_postcodes(db.writer, args.file, TaskState(show, 0.2))
     if sys.stderr.isatty() and not args.json:
         print("\r\033[K", end="", file=sys.stderr)
     if args.json:

@@ -7,9 +7,10 @@ import json
 import sys
 from pathlib import Path
 
-from ..lifecycle import open_database
+from ..lifecycle import open_or_build
 from ..progress import TaskState
 from .groups import import_kind
+from .room import import_room, room_for
 
 SHOWN = 20
 """How many problems the plain summary lists (--json and --report give them all)."""
@@ -30,17 +31,22 @@ def _configure(parser: argparse.ArgumentParser) -> None:
 @import_kind("ssda903", "import an SSDA903 return (header and episodes files): children and "
              "placement episodes", _configure)
 def run(args: argparse.Namespace) -> int:
+    from ..io.table_export import check_target
     from ..services.placements.ssda903_import import import_ssda903, save_problem_report
+
+    if args.report:
+        check_target(args.report)  # refused before the import, not after it has committed
 
     def show(step: str, done: int, total: int) -> None:
         if sys.stderr.isatty() and not args.json:
             print(f"\r{step}: {done:,} of {total:,}\033[K", end="", file=sys.stderr)
 
-    db = open_database(getattr(args, "db", None))
-    try:
-        summary = import_ssda903(db.sessions, args.header, args.episodes, TaskState(show, 0.2))
-    finally:
-        db.close()
+    room = import_room([args.header, args.episodes])
+    doing = "import the SSDA903 return"
+    with room_for(doing, room), \
+            open_or_build(getattr(args, "db", None), doing=doing, room=room) as db:
+        summary = import_ssda903(db.writer, args.header, args.episodes,
+                                 TaskState(show, 0.2))
     if sys.stderr.isatty() and not args.json:
         print("\r\033[K", end="", file=sys.stderr)
     report = save_problem_report(summary, args.report) if args.report else None

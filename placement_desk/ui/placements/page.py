@@ -101,7 +101,7 @@ class PlacementsPage(Page):
         from .ssda903_import_dialog import Ssda903ImportDialog
 
         dialog = Ssda903ImportDialog(
-            self.ctx.sessions, self.ctx.tasks.start, self,
+            self.ctx.db.writer, self.ctx.tasks.start, self,
             on_done=lambda _s: self.ctx.hub.announce("child", "placement_episode"))
         dialog.show()
         return dialog

@@ -37,7 +37,7 @@ class ProvidersPage(Page):
 
     def open_import(self) -> OfstedImportDialog:
         dialog = OfstedImportDialog(
-            self.ctx.sessions, self.ctx.tasks.start, self,
+            self.ctx.db.writer, self.ctx.tasks.start, self,
             on_done=lambda _s: self.ctx.hub.announce("setting", "ofsted_inspection",
                                                      "rating_alert", "action"))
         dialog.show()

@@ -92,6 +92,7 @@ def test_a_bad_export_name_or_a_cancel_leaves_no_file(tmp_path: Path) -> None:
 
 def test_export_settings_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = str(tmp_path / "cmd.db")
+    open_database(path).close()  # an export reads only: it never creates a database
     out = tmp_path / "all.csv"
     assert main(["export", "settings", "--db", path, "--out", str(out)]) == 0
     assert "Wrote 0 settings" in capsys.readouterr().out
