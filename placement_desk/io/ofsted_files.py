@@ -74,7 +74,12 @@ MAX_PLACES = 10_000
 def latest_date() -> dt.date:
     """The latest date a file may hold: a year from today (a date further on is a typing
     slip, such as 9999, that would otherwise outrank every real inspection)."""
-    return dt.date.today() + dt.timedelta(days=366)
+    return _year_after(dt.date.today())
+
+
+@functools.lru_cache(maxsize=4)
+def _year_after(day: dt.date) -> dt.date:
+    return day + dt.timedelta(days=366)
 
 
 class _Refused(Exception):

@@ -120,6 +120,10 @@ def _valid_postcode(text: str) -> bool:
     return is_postcode(text)
 
 
+def _shown(number: float) -> str:
+    return f"{int(number):,}" if float(number).is_integer() else f"{number:g}"
+
+
 def _number(text: str, kind: type[int] | type[float]) -> Any:
     """The cell's number; ValueError for one that is not a finite number."""
     value = text.strip()
@@ -157,7 +161,7 @@ def parse_row(row: list[str], layout: PostcodeLayout) -> tuple[str, dict[str, An
         value = values.get(name)
         if value is not None and not low <= value <= high:
             return (f"the {name} is outside Great Britain and Northern Ireland (it should be "
-                    f"between {low:,g} and {high:,g})")
+                    f"between {_shown(low)} and {_shown(high)})")
     for name, index in (("local_authority_code", layout.la), ("county_code", layout.county)):
         if index is not None:
             code = clean_text(row[index]).strip().upper() if index < len(row) else ""

@@ -142,12 +142,13 @@ def check_workbook(path: Path) -> None:
                               "or CSV.", file=path.name)
     with zipfile.ZipFile(path) as archive:
         ods = "content.xml" in members and "xl/workbook.xml" not in members
+        names = {} if ods else _sheet_names(archive, members)
         for name, info in members.items():
             if ods:
                 if name == "content.xml":
                     _check_ods_content(path, archive, info)
             elif _may_hold_cells(name):
-                _check_xlsx_sheet(path, archive, info)
+                _check_xlsx_sheet(path, archive, info, names.get(name))
 
 
 def _may_hold_cells(name: str) -> bool:
@@ -155,6 +156,30 @@ def _may_hold_cells(name: str) -> bool:
     base = name.rsplit("/", 1)[-1].lower()
     return (base.endswith(".xml") or "." not in base) and base != "[content_types].xml" \
         and not name.endswith("/")
+
+
+_SHEET_ENTRY = re.compile(rb'<(?:\w+:)?sheet\b[^>]*?\bname="([^"]*)"[^>]*?\bid="([^"]*)"')
+_RELATIONSHIP = re.compile(rb'<Relationship\b[^>]*?\bId="([^"]*)"[^>]*?\bTarget="([^"]*)"')
+
+
+def _sheet_names(archive: zipfile.ZipFile, members: dict[str, zipfile.ZipInfo]
+                 ) -> dict[str, str]:
+    """Sheet part → the sheet's name as Excel shows it (for messages), where the small
+    workbook and relationship parts say so."""
+    book, rels = members.get("xl/workbook.xml"), members.get("xl/_rels/workbook.xml.rels")
+    if book is None or rels is None or max(book.file_size, rels.file_size) > RATIO_FLOOR:
+        return {}
+    try:
+        sheets = dict((rid, name) for name, rid in _SHEET_ENTRY.findall(archive.read(book)))
+        targets = dict(_RELATIONSHIP.findall(archive.read(rels)))
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+        return {}
+    found: dict[str, str] = {}
+    for rid, name in sheets.items():
+        target = targets.get(rid, b"").decode("utf-8", "replace").lstrip("/")
+        part = target if target.startswith("xl/") else f"xl/{target}"
+        found[part] = clean_text(name.decode("utf-8", "replace"))[:60]
+    return found
 
 
 def _check_ole(path: Path) -> None:
@@ -226,7 +251,8 @@ def _sheet_name(info: zipfile.ZipInfo) -> str:
     return info.filename.rsplit("/", 1)[-1].removesuffix(".xml")
 
 
-def _check_xlsx_sheet(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+def _check_xlsx_sheet(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo,
+                      sheet: str | None) -> None:
     extent = _Extent()
     row_tags = 0
     first = True
@@ -237,40 +263,42 @@ def _check_xlsx_sheet(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInf
             if dim:
                 declared_rows = int(dim.group(4) or dim.group(2) or 0)
                 declared_cols = _column_number(dim.group(3) or dim.group(1) or b"")
-                _refuse_extent(path, info, declared_rows, declared_cols, "declares")
+                _refuse_extent(path, sheet or _sheet_name(info), declared_rows,
+                               declared_cols, "declares")
         for match in _CELL_REF.finditer(piece):
             letters, digits = match.group(1), match.group(2)
             if len(digits) > 7 or len(letters) > 3:
-                _refuse_extent(path, info, MAX_ROWS + 1, MAX_COLUMNS + 1, "uses")
+                _refuse_extent(path, sheet or _sheet_name(info), MAX_ROWS + 1,
+                               MAX_COLUMNS + 1, "uses")
             extent.rows = max(extent.rows, int(digits))
             if letters:
                 extent.columns = max(extent.columns, _column_number(letters))
         extent.cells += len(_CELL_TAG.findall(piece))
         row_tags += len(_ROW_TAG.findall(piece))
         extent.rows = max(extent.rows, row_tags)
-        _refuse_extent(path, info, extent.rows, max(extent.columns, 1), "uses")
+        _refuse_extent(path, sheet or _sheet_name(info), extent.rows,
+                       max(extent.columns, 1), "uses")
         if extent.cells > MAX_SHEET_CELLS:
-            _refuse_cells(path, info, extent.cells)
+            _refuse_cells(path, sheet or _sheet_name(info), extent.cells)
 
 
-def _refuse_extent(path: Path, info: zipfile.ZipInfo, rows: int, columns: int,
-                   verb: str) -> None:
+def _refuse_extent(path: Path, sheet: str, rows: int, columns: int, verb: str) -> None:
     if rows > MAX_ROWS or columns > MAX_COLUMNS:
         raise FileFormatError(
-            f"The workbook's sheet {_sheet_name(info)} {verb} cells beyond the last row or "
+            f"The workbook's sheet {sheet} {verb} cells beyond the last row or "
             "column a spreadsheet can have, so it is damaged or was made to harm. It was "
             "not opened.", file=path.name)
     if rows * columns > MAX_SHEET_CELLS:
         raise FileFormatError(save_as_csv(
-            f"The workbook's sheet {_sheet_name(info)} {verb} {rows:,} rows by {columns:,} "
+            f"The workbook's sheet {sheet} {verb} {rows:,} rows by {columns:,} "
             f"columns, more than the {MAX_SHEET_CELLS:,} cells Placement Desk reads from a "
             "workbook (often because of one stray cell far down or to the right)."),
             file=path.name)
 
 
-def _refuse_cells(path: Path, info: zipfile.ZipInfo, cells: int) -> None:
+def _refuse_cells(path: Path, sheet: str, cells: int) -> None:
     raise FileFormatError(save_as_csv(
-        f"The workbook's sheet {_sheet_name(info)} has more than {MAX_SHEET_CELLS:,} cells "
+        f"The workbook's sheet {sheet} has more than {MAX_SHEET_CELLS:,} cells "
         f"({cells:,} so far)."), file=path.name)
 
 

@@ -78,6 +78,10 @@ PLACE_PROVIDER_CODES = _codes(PlaceProvider)
 REC_CODES = _codes(ReasonCeased)
 REASON_PLACE_CHANGE_CODES = _codes(ReasonPlaceChange)
 
+_CANONICAL: dict[str, str] = {c: c for codes in (
+    SEX_CODES, ETHNIC_CODES, RNE_CODES, LS_CODES, CIN_CODES, PLACE_CODES, PLACE_PROVIDER_CODES,
+    REC_CODES, REASON_PLACE_CHANGE_CODES) for c in codes}
+
 _EPISODE_CODE_COLUMNS: tuple[tuple[str, frozenset[str], str], ...] = (
     ("RNE", RNE_CODES, "reason for new episode"),
     ("LS", LS_CODES, "legal status"),
@@ -310,11 +314,11 @@ class _RowParser:
             if required:
                 self.problem(column, "error", f"The {what} ({column}) is blank.")
             return None
-        code = text.upper()
-        if code not in codes:
+        code = _CANONICAL.get(text.upper())
+        if code is None or code not in codes:
             self.problem(column, "error", f"{text} is not an SSDA903 {what} code.")
             return None
-        return code
+        return code  # one shared string per code: a million rows hold no copies
 
     def finish(self) -> list[Problem]:
         """The problems, errors saying that the row was left out."""
