@@ -13,7 +13,7 @@ import traceback
 
 from .harness import HERE, METRICS, machine
 
-MODULES = ("metrics_startup", "metrics_ofsted", "metrics_placements")
+MODULES = ("metrics_startup", "metrics_ofsted", "metrics_placements", "metrics_faults")
 
 
 def main() -> None:
