@@ -47,7 +47,7 @@ def ofsted_csv(path: Path, rows: int, seed: int = 1) -> Path:
         fh.write("Children's social care data in England: provider level as at 31 March 2025\n\n")
         fh.write(",".join(OFSTED_HEADINGS) + "\n")
         for i in range(rows):
-            urn = f"SC{i:06d}" if i < 999_999 else f"{1_000_000 + i}"
+            urn = f"SC{i + 1:06d}" if i < 999_998 else f"{1_000_000 + i}"
             day = start + dt.timedelta(days=rng.randrange(3300))
             fh.write(",".join((
                 urn, rng.choice(PROVISION), "Active", rng.choice(SECTORS),
