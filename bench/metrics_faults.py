@@ -79,9 +79,13 @@ def _measure(kind: str) -> tuple[float, float]:
                              capture_output=True, text=True, env=env, cwd=ROOT, check=True)
     seconds, peak_kb, code = out.stdout.split()
     if int(code):
-        raise RuntimeError(f"the {kind} import stopped after {float(seconds):.0f} s (exit "
-                           f"{code}; the cap is {MEMORY_CAP // 2**20:,} MB of address space "
-                           f"and {TIME_CAP} s): {out.stderr.strip()}")
+        lines = [line.strip() for line in out.stderr.splitlines() if line.strip()]
+        why = next((line for line in reversed(lines) if line.endswith("Error")
+                    or line.startswith(("MemoryError", "timed out"))), "")
+        why = why or ("killed by a signal" if int(code) < 0 else lines[-1] if lines else "")
+        raise RuntimeError(f"the {kind} import stopped after {float(seconds):.0f} s with exit "
+                           f"{code} ({why}), over the cap of {MEMORY_CAP // 2**20:,} MB of "
+                           f"address space or {TIME_CAP} s: the target is not met")
     return float(seconds), int(peak_kb) / 1024
 
 
