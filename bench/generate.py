@@ -1,4 +1,5 @@
-"""Build the benchmark databases (bench/data/<size>.db) for the three demo sizes."""
+"""Build the benchmark databases (bench/data/<size>.db) for the three demo sizes, and a
+million-row file for each importer (bench/data/million/)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,10 @@ from placement_desk.db import make_engine, to_url
 from placement_desk.lifecycle import open_database
 from placement_desk.services.demo.generator import SIZES, generate_demo
 
+from .files import ofsted_csv, postcode_csv, ssda903_files
 from .harness import DATA
+
+MILLION_ROWS = 1_000_000
 
 AS_OF = dt.date(2026, 11, 1)
 
@@ -43,6 +47,22 @@ def build(size: str, force: bool = False) -> float | None:
     return time.perf_counter() - started
 
 
+def million_files(force: bool = False) -> float | None:
+    """A million-row file for each importer, unless they are there; the seconds taken."""
+    folder = DATA / "million"
+    done = folder / ".complete"
+    if done.exists() and not force:
+        return None
+    folder.mkdir(parents=True, exist_ok=True)
+    done.unlink(missing_ok=True)
+    started = time.perf_counter()
+    ofsted_csv(folder / "ofsted.csv", MILLION_ROWS)
+    ssda903_files(folder, MILLION_ROWS)
+    postcode_csv(folder / "postcodes.csv", MILLION_ROWS)
+    done.touch()
+    return time.perf_counter() - started
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--force", action="store_true", help="rebuild even if present")
@@ -50,6 +70,8 @@ def main() -> None:
     for size in SIZES:
         took = build(size, args.force)
         print(f"{size}: " + ("already built" if took is None else f"built in {took:.1f} s"))
+    took = million_files(args.force)
+    print("million-row files: " + ("already made" if took is None else f"made in {took:.1f} s"))
 
 
 if __name__ == "__main__":

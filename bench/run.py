@@ -13,7 +13,8 @@ import traceback
 
 from .harness import HERE, METRICS, machine
 
-MODULES = ("metrics_startup", "metrics_ofsted", "metrics_placements", "metrics_contracts")
+MODULES = ("metrics_startup", "metrics_ofsted", "metrics_placements", "metrics_contracts",
+           "metrics_faults")
 
 
 def main() -> None:

@@ -8,7 +8,6 @@ painted: installers and CI use that to prove the application starts.
 from __future__ import annotations
 
 import logging
-import logging.handlers
 import os
 import sys
 import traceback
@@ -16,50 +15,27 @@ from pathlib import Path
 from types import TracebackType
 
 from . import APP_ID, APP_NAME
-from .errors import UserError
-from .paths import log_dir
+from .errors import EXIT_BUG, UserError
+from .logs import apology, note_user_error, setup_file_logging
 
 log = logging.getLogger(__name__)
 SMOKE_TIMEOUT_MS = 20_000
-
-
-def _setup_file_logging() -> Path | None:
-    try:
-        folder = log_dir()
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / "placement-desk.log"
-        handler = logging.handlers.RotatingFileHandler(path, maxBytes=1_000_000,
-                                                       backupCount=3, encoding="utf-8")
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: "
-                                               "%(message)s"))
-        logging.getLogger().addHandler(handler)
-        logging.getLogger().setLevel(min(logging.getLogger().level or logging.INFO,
-                                         logging.INFO))
-        return path
-    except OSError:
-        return None
 
 
 def _install_excepthook(log_file: Path | None) -> None:
     def hook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
         from PySide6.QtWidgets import QApplication, QMessageBox
 
-        if isinstance(exc, UserError):  # an expected refusal: one line, and its message
-            from .ui.tasks import refusal_line
-
-            log.warning("Refused: %s", refusal_line(exc))
-            if QApplication.instance() is not None and os.environ.get("QT_QPA_PLATFORM") \
-                    != "offscreen":
+        shown = QApplication.instance() is not None and os.environ.get("QT_QPA_PLATFORM") \
+            != "offscreen"
+        if isinstance(exc, UserError):  # expected: the user reads it; the log gets a line
+            note_user_error(exc)
+            if shown:
                 QMessageBox.warning(None, APP_NAME, str(exc))
             return
         log.error("Unexpected error:\n%s", "".join(traceback.format_exception(kind, exc, tb)))
-
-        if QApplication.instance() is not None and os.environ.get("QT_QPA_PLATFORM") \
-                != "offscreen":
-            where = f" The details are in {log_file}." if log_file else ""
-            QMessageBox.critical(None, APP_NAME,
-                                 "Sorry, something went wrong and that action did not "
-                                 f"finish. Your saved work is safe.{where}")
+        if shown:
+            QMessageBox.critical(None, APP_NAME, apology(log_file))
 
     sys.excepthook = hook
 
@@ -135,7 +111,7 @@ def _wait_until_painted(window, timeout_ms: int) -> bool:  # type: ignore[no-unt
 def run_gui(db_target: str | None, smoke_test: bool = False) -> int:
     if smoke_test:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
-    log_file = _setup_file_logging()
+    log_file = setup_file_logging()
     _install_excepthook(log_file)
     app = _qt_application()  # type: ignore[no-untyped-call]
     from .lifecycle import open_database
@@ -143,14 +119,14 @@ def run_gui(db_target: str | None, smoke_test: bool = False) -> int:
     try:
         db = open_database(db_target)
     except UserError as exc:
-        log.warning("Database not opened: %s", exc)
+        note_user_error(exc, "open the database")
         if smoke_test:
             print(f"placement-desk: {exc}", file=sys.stderr)
         else:
             from PySide6.QtWidgets import QMessageBox
 
             QMessageBox.critical(None, APP_NAME, str(exc))
-        return 2
+        return exc.exit_status
     window = None
     try:
         window = build_main_window(db, make_settings())  # type: ignore[no-untyped-call]
@@ -164,11 +140,14 @@ def run_gui(db_target: str | None, smoke_test: bool = False) -> int:
             return 0
         window.show()
         return int(app.exec())
+    except UserError as exc:
+        note_user_error(exc)
+        print(f"placement-desk: {exc}", file=sys.stderr)
+        return exc.exit_status
     except Exception:
         log.exception("The application stopped unexpectedly")
-        print("placement-desk: the application stopped unexpectedly; the details are in "
-              f"{log_file or 'the log'}.", file=sys.stderr)
-        return 1
+        print(f"placement-desk: {apology(log_file)}", file=sys.stderr)
+        return EXIT_BUG
     finally:
         if window is not None:
             window.ctx.tasks.wait()  # background reads finish before the database closes

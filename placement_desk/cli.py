@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from . import __version__
-from .errors import UserError
+from .errors import EXIT_BUG, EXIT_INTERRUPTED, UserError
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -37,15 +37,27 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command; its exit status (the README lists them).
+
+    An expected failure prints its message (one sentence or two, no traceback), logs one
+    line and exits with its kind's status; a fault of Placement Desk prints the
+    traceback and an apology saying where the log is, and exits 70.
+    """
+    from .logs import ScreenFilter, apology, log_file, note_user_error, setup_file_logging
+
     parser = build_parser()
     args = parser.parse_args(argv)
     console = logging.StreamHandler()
     console.setLevel(logging.DEBUG if args.verbose else logging.WARNING)
     console.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    console.addFilter(ScreenFilter())
     root = logging.getLogger()
     root.addHandler(console)
     root.setLevel(logging.DEBUG if args.verbose else logging.INFO)
+    doing = " ".join(filter(None, (args.command, getattr(args, "kind", None),
+                                   getattr(args, "action", None)))) or "start"
     try:
+        setup_file_logging()
         if args.command is None:
             from .app import run_gui
 
@@ -55,11 +67,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         _help, _configure, handler = COMMANDS[args.command]
         return int(handler(args))
     except UserError as exc:
+        note_user_error(exc, doing)
         print(f"placement-desk: {exc}", file=sys.stderr)
-        return 2
+        return exc.exit_status
     except KeyboardInterrupt:
         print("placement-desk: stopped.", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
+    except (SystemExit, GeneratorExit):
+        raise
+    except BaseException:  # a fault (a Rust panic is a BaseException too)
+        logging.getLogger("placement_desk").exception("Fault in %s", doing)
+        print(f"placement-desk: {apology(log_file())}", file=sys.stderr)
+        return EXIT_BUG
+    finally:
+        root.removeHandler(console)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -4,8 +4,12 @@ Every SQLite connection gets foreign keys on, WAL, ``synchronous=FULL`` (care
 records must survive a power cut) and a busy timeout. The driver's own
 transaction handling is switched off and SQLAlchemy emits ``BEGIN`` itself, as the
 SQLAlchemy SQLite documentation advises, so that savepoints and transactional DDL
-behave. Services use :func:`session_scope` style sessions from the factory; no
-SQLite-only SQL is used outside this module and the migration runner.
+behave; a unit of work that writes begins with ``BEGIN IMMEDIATE``, so that it waits
+the busy timeout for another writer instead of failing half-way. Statements never
+carry their parameters into error messages (``hide_parameters``: they hold children's
+details), and SQLite's errors (a full disk, a read-only file, a busy or damaged
+database) reach the user as the errors of :mod:`placement_desk.dbfile`. No SQLite-only
+SQL is used outside this module and the migration runner.
 """
 
 from __future__ import annotations
@@ -29,7 +33,8 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 from sqlalchemy.sql.functions import GenericFunction
 
-from .errors import DatabaseError
+from . import dbfile
+from .errors import DatabaseError, StorageError, UserError
 
 if TYPE_CHECKING:
     from .dblock import DatabaseLock
@@ -71,26 +76,46 @@ def _sqlite_on_connect(foreign_keys: bool, wal: bool) -> Callable[[Any, Any], No
             cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
             if wal:
                 cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA synchronous=FULL")
+                cursor.execute("PRAGMA synchronous=FULL")
         finally:
             cursor.close()
 
     return on_connect
 
 
+WRITE_OPTION = "placement_desk_write"
+"""Execution option of the engine behind :attr:`Database.writer`: begin with IMMEDIATE."""
+
+
 def make_engine(target: str | Path | URL, *, foreign_keys: bool = True,
-                echo: bool = False) -> Engine:
-    """Create an engine; for SQLite, with the connection settings described above."""
+                echo: bool = False, read_only: bool = False) -> Engine:
+    """Create an engine; for SQLite, with the connection settings described above.
+
+    ``read_only`` opens the file for reading only: nothing is created beside it when no
+    other program has it open (SQLite's ``immutable`` mode), and no write is possible.
+    """
     url = target if isinstance(target, URL) else to_url(target)
     if url.get_backend_name() != "sqlite":
-        return create_engine(url, echo=echo, future=True)
+        return create_engine(url, echo=echo, hide_parameters=True)
     path = sqlite_path(url)
-    engine = create_engine(url, echo=echo, connect_args={"check_same_thread": False})
-    event.listen(engine, "connect", _sqlite_on_connect(foreign_keys, wal=path is not None))
+    options: dict[str, Any] = {"connect_args": {"check_same_thread": False}}
+    if read_only and path is not None:
+        # No -wal file: nobody has it open, and opening it immutable creates nothing.
+        quiet = not path.with_name(path.name + "-wal").exists()
+        uri = dbfile.read_only_uri(path, immutable=quiet)
+        options = {"creator": lambda: sqlite3.connect(uri, uri=True, check_same_thread=False)}
+    engine = create_engine(url, echo=echo, hide_parameters=True, **options)
+    event.listen(engine, "connect",
+                 _sqlite_on_connect(foreign_keys, wal=path is not None and not read_only))
 
     @event.listens_for(engine, "begin")
     def _begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN")
+        immediate = conn.get_execution_options().get(WRITE_OPTION)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    @event.listens_for(engine, "handle_error")
+    def _translate(context: Any) -> UserError | None:
+        return dbfile.translate(context.original_exception, path)
 
     return engine
 
@@ -151,14 +176,30 @@ class Database:
     upgrade: UpgradeResult | None = None
     lock: DatabaseLock | None = None
     notices: list[str] = field(default_factory=list)
+    read_only: bool = False
+    """Opened for reading only (``db check``, exports): every write is refused."""
+    writer: sessionmaker[Session] = field(init=False, repr=False)
+    """Sessions for a unit of work that writes: they begin with ``BEGIN IMMEDIATE`` and
+    so wait the busy timeout for another writer, before reading anything."""
     _listeners: list[ChangeListener] = field(default_factory=list, repr=False)
     _guard: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def __post_init__(self) -> None:
-        event.listen(self.sessions, "after_flush", _note_flush)
-        event.listen(self.sessions, "do_orm_execute", _note_statement)
-        event.listen(self.sessions, "after_commit", self._committed)
-        event.listen(self.sessions, "after_rollback", _forget)
+        self.writer = sessionmaker(**{**self.sessions.kw,
+                                      "bind": self.engine.execution_options(
+                                          **{WRITE_OPTION: True})})
+        for factory in (self.sessions, self.writer):
+            event.listen(factory, "after_flush", _note_flush)
+            event.listen(factory, "do_orm_execute", _note_statement)
+            event.listen(factory, "after_commit", self._committed)
+            event.listen(factory, "after_rollback", _forget)
+        if self.read_only:
+            for factory in (self.sessions, self.writer):
+                event.listen(factory, "before_flush", self._refuse_write)
+
+    def _refuse_write(self, *_args: Any) -> None:
+        raise StorageError(f"The database {self.display_name} was opened for reading only; "
+                           "nothing was changed.")
 
     @property
     def user(self) -> str:
@@ -177,8 +218,11 @@ class Database:
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        """One unit of work: a transaction committed when the block ends without error."""
-        with self.sessions.begin() as session:
+        """One unit of work: a transaction committed when the block ends without error.
+
+        It begins with ``BEGIN IMMEDIATE``: another writer is waited for (up to the busy
+        timeout) before anything is read, never found half-way through."""
+        with self.writer.begin() as session:
             yield session
 
     @contextmanager
@@ -289,25 +333,71 @@ def check_local(path: Path) -> None:
 # --- Backups ---------------------------------------------------------------------------
 
 def backup_sqlite(path: Path, reason: str = "backup", folder: Path | None = None) -> Path:
-    """Copy a live SQLite database with the backup API (consistent even under WAL)."""
-    folder = folder or path.parent / "backups"
-    folder.mkdir(parents=True, exist_ok=True)
+    """Copy a live SQLite database with the backup API (consistent even under WAL).
+
+    The copy is made under a temporary name, checked (SQLite's quick check, and the same
+    tables as the original), then renamed: a full disk or a failure never leaves a file
+    that looks like a good backup. Raises StorageError saying how much room is needed.
+    """
+    folder = folder or path.parent / dbfile.BACKUP_FOLDER
+    needed = dbfile.database_bytes(path)
+    free = dbfile.free_bytes(folder)
+    doing = "back up the database before changing it"
+    if free is not None and free < needed + dbfile.MIN_ROOM:
+        raise dbfile.no_room(folder, doing, needed + dbfile.MIN_ROOM - free)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        if dbfile.is_disk_full(exc):
+            raise dbfile.no_room(folder, doing, needed) from None
+        raise dbfile.read_only(folder / path.name, "the backup folder of") from None
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     target = folder / f"{path.stem}-{reason}-{stamp}{path.suffix or '.db'}"
     n = 1
     while target.exists():
         n += 1
         target = folder / f"{path.stem}-{reason}-{stamp}-{n}{path.suffix or '.db'}"
+    partial = target.with_name(f".{target.name}.part")
+    try:
+        _copy_checked(path, partial)
+        os.replace(partial, target)
+    except sqlite3.Error as exc:
+        dbfile.remove_quietly(partial, partial.with_name(partial.name + "-journal"))
+        error = dbfile.translate(exc, partial)
+        if isinstance(error, StorageError) and error.needed is not None:
+            raise dbfile.no_room(folder, doing, needed) from None
+        if error is not None and not isinstance(error, StorageError):
+            raise dbfile.translate(exc, path) or error from None
+        raise StorageError(f"Placement Desk could not back up the database {path} to "
+                           f"{folder} ({exc}). Nothing was changed.") from None
+    except OSError as exc:
+        dbfile.remove_quietly(partial)
+        if dbfile.is_disk_full(exc):
+            raise dbfile.no_room(folder, doing, needed) from None
+        raise StorageError(f"Placement Desk could not back up the database {path} to "
+                           f"{folder} ({exc.strerror or exc}). Nothing was changed.") from None
+    except BaseException:
+        dbfile.remove_quietly(partial)
+        raise
+    return target
+
+
+def _copy_checked(path: Path, target: Path) -> None:
     src = sqlite3.connect(str(path))
     try:
         dst = sqlite3.connect(str(target))
         try:
             src.backup(dst)
+            tables = "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
+            problems = dbfile.quick_check(dst)
+            if problems or dst.execute(tables).fetchone() != src.execute(tables).fetchone():
+                raise StorageError(f"The backup of {path} did not come out whole "
+                                   f"({'; '.join(problems) or 'tables missing'}). Nothing "
+                                   "was changed.")
         finally:
             dst.close()
     finally:
         src.close()
-    return target
 
 
 def stored(column: Any) -> Any:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import json
 import os
 import socket
@@ -18,7 +19,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from .db import current_user
-from .errors import DatabaseError
+from .errors import DatabaseBusyError, DatabaseError, StorageError
 
 _WIN_LOCK_OFFSET = 1 << 20  # lock a byte beyond the text so others can still read it
 
@@ -34,28 +35,50 @@ class DatabaseLock:
         """Who held a stale lock we took over, if any."""
 
     def acquire(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fh = open(self.path, "a+", encoding="utf-8")  # noqa: SIM115 - held while open
+        from .dbfile import no_room, read_only
+
+        if self.path.is_dir():
+            raise DatabaseError(
+                f"Placement Desk keeps a lock file at {self.path} while the database is open, "
+                "but that is a folder. Move or rename the folder and try again. Nothing was "
+                "changed.")
+        try:
+            fh = open(self.path, "a+", encoding="utf-8")  # noqa: SIM115 - held while open
+        except OSError as exc:
+            if exc.errno == errno.ENOSPC:
+                raise no_room(self.path.parent, "open the database") from None
+            raise read_only(self.db_path) from None
         try:
             _lock(fh)
         except OSError:
             holder = _read_holder(self.path)
             fh.close()
             who = _describe(holder)
-            raise DatabaseError(
+            raise DatabaseBusyError(
                 f"The database {self.db_path} is already open in another copy of "
                 f"Placement Desk{who}. Switch to that window, or close it and try "
                 "again. Two copies writing at once could lose work.") from None
         previous = _read_holder(self.path)
         if previous:
             self.recovered = previous
-        fh.seek(0)
-        fh.truncate()
-        fh.write(json.dumps({
-            "pid": os.getpid(), "host": socket.gethostname(), "user": current_user(),
-            "since": dt.datetime.now().isoformat(timespec="seconds"),
-        }))
-        fh.flush()
+        try:
+            fh.seek(0)
+            fh.truncate()
+            fh.write(json.dumps({
+                "pid": os.getpid(), "host": socket.gethostname(), "user": current_user(),
+                "since": dt.datetime.now().isoformat(timespec="seconds"),
+            }))
+            fh.flush()
+        except OSError as exc:
+            with contextlib.suppress(OSError):
+                _unlock(fh)
+            fh.close()
+            with contextlib.suppress(OSError):
+                self.path.unlink()
+            if exc.errno in (errno.ENOSPC, errno.EFBIG):
+                raise no_room(self.path.parent, "open the database") from None
+            raise StorageError(f"Placement Desk could not write its lock file {self.path} "
+                               f"({exc.strerror or exc}). Nothing was changed.") from None
         self._fh = fh
 
     def release(self) -> None:
@@ -82,6 +105,16 @@ class DatabaseLock:
 
     def __exit__(self, *_exc: object) -> None:
         self.release()
+
+
+def holder_text(db_path: Path) -> str:
+    """Who holds the lock of the database at ``db_path`` (" (by sam on laptop-7 since
+    ...)"), or "" when no other copy of Placement Desk has it."""
+    holder = _read_holder(db_path.with_name(db_path.name + ".lock"))
+    if not holder or (holder.get("pid") == os.getpid()
+                      and holder.get("host") == socket.gethostname()):
+        return ""
+    return _describe(holder)
 
 
 def _describe(holder: dict[str, Any] | None) -> str:

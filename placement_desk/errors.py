@@ -1,14 +1,35 @@
-"""Errors a user can cause, each carrying a message that says what to do next."""
+"""Errors a user can cause, each carrying a message that says what to do next.
+
+Every expected failure is a :class:`UserError` (or one of its kin below) whose text is
+one plain sentence or two for the user: what happened, where (file, sheet, row, column;
+never the values in them) and what to do. The command line prints that text and exits
+with the kind's :attr:`~UserError.exit_status`; the GUI shows it in a dialog; the log
+gets one line. Anything else is a fault in Placement Desk.
+"""
 
 from __future__ import annotations
+
+from pathlib import Path
+
+EXIT_OK = 0
+EXIT_PROBLEMS_FOUND = 1
+"""``db check`` ran and found problems in the database."""
+EXIT_BUG = 70
+"""A fault in Placement Desk itself (EX_SOFTWARE): an apology and where the log is."""
+EXIT_INTERRUPTED = 130
 
 
 class UserError(Exception):
     """An error caused by input or circumstances, shown to the user as is."""
 
+    exit_status = 2
+    """The command line's exit status for this kind of error (see README)."""
+
 
 class ValidationError(UserError):
     """A value failed a rule; ``field`` names the form field it belongs to."""
+
+    exit_status = 4
 
     def __init__(self, field: str, message: str) -> None:
         super().__init__(message)
@@ -17,10 +38,12 @@ class ValidationError(UserError):
 
 
 class FileFormatError(UserError):
-    """A file could not be read as the expected kind.
+    """A file could not be read as the expected kind, or was refused as unsafe.
 
     ``location`` says where: file, sheet, row and column when known.
     """
+
+    exit_status = 3
 
     def __init__(self, message: str, *, file: str = "", sheet: str = "",
                  row: int | None = None, column: str = "") -> None:
@@ -34,4 +57,55 @@ class FileFormatError(UserError):
 
 
 class DatabaseError(UserError):
-    """The database cannot be opened or used safely (locked, too new, on a share)."""
+    """The database cannot be opened or used as it is (missing, too new, too old, on a
+    share)."""
+
+    exit_status = 5
+
+
+class DatabaseDamagedError(DatabaseError):
+    """The file is not a Placement Desk database, or it is damaged; nothing is written
+    to it. The message names the newest good backup when there is one."""
+
+    exit_status = 6
+
+
+class DatabaseBusyError(DatabaseError):
+    """Another copy of Placement Desk, or another program, is using the database."""
+
+    exit_status = 7
+
+
+class StorageError(UserError):
+    """There is no room or no permission to write: a full disk, a read-only file or
+    folder. Nothing was changed.
+
+    For a full disk, ``folder`` is where room is needed and ``needed`` how many bytes
+    more, so that a caller who knows the size of the work can say more.
+    """
+
+    exit_status = 8
+
+    def __init__(self, message: str, *, folder: Path | None = None,
+                 needed: int | None = None) -> None:
+        super().__init__(message)
+        self.folder, self.needed = folder, needed
+
+
+EXIT_STATUSES: tuple[tuple[int, str], ...] = (
+    (EXIT_OK, "done"),
+    (EXIT_PROBLEMS_FOUND, "db check found problems in the database"),
+    (UserError.exit_status, "the command line is wrong, or another expected problem"),
+    (FileFormatError.exit_status, "a file could not be read or was refused"),
+    (ValidationError.exit_status, "a value failed a rule"),
+    (DatabaseError.exit_status, "the database cannot be used as it is (missing, newer or "
+                                "older than this version, on a network share)"),
+    (DatabaseDamagedError.exit_status, "the file is not a Placement Desk database, or it is "
+                                       "damaged"),
+    (DatabaseBusyError.exit_status, "the database is in use by another copy or program"),
+    (StorageError.exit_status, "no room or no permission to write (disk full, read-only "
+                               "file or folder)"),
+    (EXIT_BUG, "a fault in Placement Desk: the log has the details"),
+    (EXIT_INTERRUPTED, "stopped with Ctrl+C"),
+)
+"""Every exit status of the command line and what it means (the README lists them)."""

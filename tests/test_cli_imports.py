@@ -51,7 +51,7 @@ def test_import_ssda903_refuses_a_file_without_its_columns(tmp_path: Path) -> No
                         encoding="utf-8")
     done = _run("--db", tmp_path / "cli.db", "import", "ssda903", "--header", header,
                 "--episodes", episodes, "--json")
-    assert done.returncode == 2
+    assert done.returncode == 3, "a file refused exits 3"
     assert "episodes.csv" in done.stderr and "no DECOM column" in done.stderr
     assert done.stdout == ""
 

@@ -271,15 +271,15 @@ def test_db_check_and_upgrade_commands(tmp_path: Path, capsys: pytest.CaptureFix
         db.close()
 
 
-def test_db_check_on_a_newer_database_exits_2(tmp_path: Path,
-                                             capsys: pytest.CaptureFixture[str]) -> None:
+def test_db_check_on_a_newer_database_exits_with_the_database_status(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "cli.db"
     open_database(path).close()
     con = sqlite3.connect(path)
     con.execute("UPDATE alembic_version SET version_num = 'zzzz'")
     con.commit()
     con.close()
-    assert main(["db", "check", "--db", str(path)]) == 2
+    assert main(["db", "check", "--db", str(path)]) == DatabaseError.exit_status == 5
     assert "newer version" in capsys.readouterr().err
 
 

@@ -52,7 +52,9 @@ def test_every_icon_a_page_names_is_shipped_with_its_licence() -> None:
     for page in (ROOT / "placement_desk" / "ui").glob("*/page.py"):
         names.update(re.findall(r'@register_page\("\w+", "[^"]+", "([\w-]+)"',
                                 page.read_text(encoding="utf-8")))
-    assert len(names) == 5
+    assert len(names) == 6, "one icon a page"
+    for module in (ROOT / "placement_desk" / "ui").rglob("*.py"):
+        names.update(re.findall(r'\bicon\("([\w-]+)"\)', module.read_text(encoding="utf-8")))
     icons = ROOT / "resources" / "icons"
     assert {p.stem for p in icons.glob("*.svg")} == names, "only the icons the app uses"
     assert "MIT License" in (icons / "LICENSE").read_text(encoding="utf-8")

@@ -7,7 +7,6 @@ import datetime as dt
 import time
 
 from ..errors import UserError
-from ..lifecycle import open_database
 from ..paths import data_dir
 from .registry import command
 from .terminal import terminal_progress
@@ -25,33 +24,33 @@ def _configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--quiet", action="store_true", help="print nothing but errors")
 
 
+DEMO_ROOM = {"small": 8, "council": 40, "large": 300}
+"""Megabytes a demo database of each size needs while it is built (with its log)."""
+
+
 @command("demo", "create a demo database with realistic, made-up data", _configure)
 def run(args: argparse.Namespace) -> int:
     from ..db import sqlite_path
-    from ..lifecycle import resolve_target
+    from ..lifecycle import open_or_build, resolve_target
     from ..services.demo.generator import generate_demo
 
     target = getattr(args, "db", None) or str(data_dir() / "demo.db")
     path = sqlite_path(resolve_target(target))
-    if path is not None and path.exists():
-        if not args.replace:
-            raise UserError(f"{path} already exists. Choose another --db, or add --replace "
-                            "to delete it and make a new demo database.")
-        for suffix in ("", "-wal", "-shm"):
-            p = path.with_name(path.name + suffix)
-            if p.exists():
-                p.unlink()
+    if path is not None and path.exists() and not args.replace:
+        raise UserError(f"{path} already exists. Choose another --db, or add --replace "
+                        "to make a new demo database in its place.")
 
     started = time.perf_counter()
-    db = open_database(target, backup=False)
-    try:
-        with terminal_progress(quiet=args.quiet) as state:
-            summary = generate_demo(db.engine, size=args.size, seed=args.seed,
-                                    as_of=args.as_of, state=state)
-    finally:
-        db.close()
+    # Built under a temporary name and renamed into place when complete: a demo that is
+    # stopped part-way leaves nothing at the target (and the old one, with --replace).
+    with open_or_build(target, replace=args.replace, doing="make the demo database",
+                       room=DEMO_ROOM[args.size] * 1024 * 1024) as db, \
+            terminal_progress(quiet=args.quiet) as state:
+        shown = str(path) if path is not None else db.display_name
+        summary = generate_demo(db.engine, size=args.size, seed=args.seed,
+                                as_of=args.as_of, state=state)
     if not args.quiet:
         counts = ", ".join(f"{n:,} {name}" for name, n in summary.counts.items())
-        print(f"Demo database ({args.size}, seed {args.seed}) written to {db.display_name} "
+        print(f"Demo database ({args.size}, seed {args.seed}) written to {shown} "
               f"in {time.perf_counter() - started:.1f} s: {counts}.")
     return 0

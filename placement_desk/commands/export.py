@@ -17,16 +17,18 @@ def _configure(parser: argparse.ArgumentParser) -> None:
 @export_kind("settings", "every setting with its URN, type, provider, latest judgement and "
              "risk level", _configure)
 def run(args: argparse.Namespace) -> int:
-    from ..io.table_export import write_table
+    from ..io.table_export import check_target, write_table
     from ..services.register.listing import export_table, list_settings
 
-    db = open_database(getattr(args, "db", None))
+    check_target(args.out)  # a bad name is refused before anything is read
+    # Reading only: nothing is created, locked or upgraded beside the database.
+    db = open_database(getattr(args, "db", None), read_only=True, require_current=True)
     try:
         rows = list_settings(db)
         headings, table = export_table(rows)
-        out = write_table(args.out, headings, table, sheet="Settings")
     finally:
         db.close()
+    out = write_table(args.out, headings, table, sheet="Settings")
     print(f"Wrote {len(table):,} settings to {out}.")
     return 0
 

@@ -6,8 +6,9 @@ import argparse
 import json
 from pathlib import Path
 
-from ..lifecycle import open_database
+from ..lifecycle import open_or_build
 from .groups import import_kind
+from .room import import_room, room_for
 from .terminal import terminal_progress
 
 
@@ -23,12 +24,12 @@ def _configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from ..services.register.ofsted_import import import_ofsted
 
-    db = open_database(getattr(args, "db", None))
-    try:
-        with terminal_progress(quiet=args.json) as state:
-            summary = import_ofsted(db, args.files, state)
-    finally:
-        db.close()
+    room = import_room(args.files)
+    doing = "import the Ofsted files"
+    with room_for(doing, room), \
+            open_or_build(getattr(args, "db", None), doing=doing, room=room) as db, \
+            terminal_progress(quiet=args.json) as state:
+        summary = import_ofsted(db, args.files, state)
     if args.json:
         print(json.dumps(summary.as_dict(), indent=2))
     else:

@@ -7,8 +7,9 @@ import dataclasses
 import json
 from pathlib import Path
 
-from ..lifecycle import open_database
+from ..lifecycle import open_or_build
 from .groups import import_kind
+from .room import import_room, room_for
 from .terminal import terminal_progress
 
 SHOWN = 20
@@ -26,12 +27,12 @@ def _configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from ..services.placements.distance import import_postcodes
 
-    db = open_database(getattr(args, "db", None))
-    try:
-        with terminal_progress(quiet=args.json, unit="bytes") as state:
-            summary = import_postcodes(db, args.file, state)
-    finally:
-        db.close()
+    room = import_room([args.file])
+    doing = "import the postcode lookup"
+    with room_for(doing, room), \
+            open_or_build(getattr(args, "db", None), doing=doing, room=room) as db, \
+            terminal_progress(quiet=args.json, unit="bytes") as state:
+        summary = import_postcodes(db, args.file, state)
     if args.json:
         print(json.dumps(dataclasses.asdict(summary), indent=2))
         return 0

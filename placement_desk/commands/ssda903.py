@@ -6,8 +6,9 @@ import argparse
 import json
 from pathlib import Path
 
-from ..lifecycle import open_database
+from ..lifecycle import open_or_build
 from .groups import import_kind
+from .room import import_room, room_for
 from .terminal import terminal_progress
 
 SHOWN = 20
@@ -29,14 +30,17 @@ def _configure(parser: argparse.ArgumentParser) -> None:
 @import_kind("ssda903", "import an SSDA903 return (header and episodes files): children and "
              "placement episodes", _configure)
 def run(args: argparse.Namespace) -> int:
+    from ..io.table_export import check_target
     from ..services.placements.ssda903_import import import_ssda903, save_problem_report
 
-    db = open_database(getattr(args, "db", None))
-    try:
-        with terminal_progress(quiet=args.json) as state:
-            summary = import_ssda903(db, args.header, args.episodes, state)
-    finally:
-        db.close()
+    if args.report:
+        check_target(args.report)  # refused before the import, not after it has committed
+    room = import_room([args.header, args.episodes])
+    doing = "import the SSDA903 return"
+    with room_for(doing, room), \
+            open_or_build(getattr(args, "db", None), doing=doing, room=room) as db, \
+            terminal_progress(quiet=args.json) as state:
+        summary = import_ssda903(db, args.header, args.episodes, state)
     report = save_problem_report(summary, args.report) if args.report else None
     if args.json:
         data = summary.as_dict()

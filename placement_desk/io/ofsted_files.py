@@ -28,6 +28,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
+import itertools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +37,7 @@ from typing import Literal
 from ..errors import FileFormatError
 from ..identifiers import is_urn, normalise_urn
 from ..progress import NULL_STATE, TaskState
+from .safety import TOO_LONG
 from .tabular import (
     Cell,
     Row,
@@ -43,6 +45,7 @@ from .tabular import (
     cell_text,
     find_header,
     heading_key,
+    long_cell,
     open_sheets,
     parse_date,
     parse_int,
@@ -60,6 +63,35 @@ JUDGEMENTS = ("Outstanding", "Good", "Requires improvement to be good", "Inadequ
 NOT_JUDGED = "Not judged"
 WARNING_LIMIT = 500
 _PROGRESS_EVERY = 250
+EARLIEST_DATE = dt.date(1950, 1, 1)
+"""No registration or closure date is earlier (the published files go back to 1973)."""
+EARLIEST_INSPECTION = dt.date(2000, 1, 1)
+"""No inspection in the files is earlier (Ofsted's start at 2007)."""
+MAX_PLACES = 10_000
+"""No setting has more places (the largest fostering agency has under 1,000)."""
+
+
+def latest_date() -> dt.date:
+    """The latest date a file may hold: a year from today (a date further on is a typing
+    slip, such as 9999, that would otherwise outrank every real inspection)."""
+    return _year_after(dt.date.today())
+
+
+@functools.lru_cache(maxsize=4)
+def _year_after(day: dt.date) -> dt.date:
+    return day + dt.timedelta(days=366)
+
+
+class _Refused(Exception):
+    """A value out of range: the row is left out, with the reason."""
+
+    def __init__(self, name: str, problem: str) -> None:
+        super().__init__(problem)
+        self.name, self.problem = name, problem
+
+
+def _window(earliest: dt.date) -> str:
+    return f"{earliest:%d/%m/%Y} to {latest_date():%d/%m/%Y}"
 
 # Headings by meaning: field → the spellings seen in the published files, preferred first.
 SETTING_HEADINGS: dict[str, tuple[str, ...]] = {
@@ -351,19 +383,25 @@ class _Row:
         heading = self.headings[self.columns[name]] if name in self.columns else name
         self.warnings.add(f"{self.where}row {self.number}, column '{heading}': {problem}")
 
-    def date(self, name: str) -> dt.date | None:
+    def date(self, name: str, earliest: dt.date = EARLIEST_DATE) -> dt.date | None:
         try:
-            return parse_date(self.cell(name))
+            day = parse_date(self.cell(name))
         except ValueError as exc:
             self.warn(name, f"{exc} (expected dd/mm/yyyy); left blank")
             return None
+        if day is not None and not earliest <= day <= latest_date():
+            raise _Refused(name, f"the date is not between {_window(earliest)}")
+        return day
 
     def integer(self, name: str) -> int | None:
         try:
-            return parse_int(self.cell(name))
-        except ValueError:
+            number = parse_int(self.cell(name))
+        except (ValueError, OverflowError):
             self.warn(name, f"{self.text(name)!r} is not a whole number; left blank")
             return None
+        if number is not None and not 0 <= number <= MAX_PLACES:
+            raise _Refused(name, f"the number is not between 0 and {MAX_PLACES:,}")
+        return number
 
     def judgement(self, name: str) -> str | None:
         text = self.text(name)
@@ -401,6 +439,9 @@ def _inspection(r: _Row, urn: str, scope: str = "",
     except ValueError as exc:
         r.warn(scope + "date", f"{exc} (expected dd/mm/yyyy); the inspection is left out")
         return None
+    if day is not None and not EARLIEST_INSPECTION <= day <= latest_date():
+        raise _Refused(scope + "date", "the inspection date is not between "
+                                       f"{_window(EARLIEST_INSPECTION)}")
     overall = r.judgement(scope + "overall")
     sa_outcome = r.judgement(scope + "sa_outcome")
     if day is None:
@@ -417,10 +458,11 @@ def _inspection(r: _Row, urn: str, scope: str = "",
     event = r.text(scope + "event_type")
     return OfstedInspectionRecord(
         urn=urn, event_type=normalise_event_type(event) if event else default_event,
-        inspection_date=day, publication_date=r.date(scope + "publication_date"),
+        inspection_date=day,
         event_number=r.text(scope + "event_number"), overall_judgement=overall,
         sub_judgements=subs, supported_accommodation_outcome=sa_outcome, source_row=r.number,
-        previous=_inspection(r, urn, "prev.") if scope == "" else None)
+        previous=_inspection(r, urn, "prev.") if scope == "" else None,
+        publication_date=r.date(scope + "publication_date", EARLIEST_INSPECTION))
 
 
 def _setting(r: _Row, urn: str, latest: OfstedInspectionRecord | None) -> OfstedSettingRecord:
@@ -472,18 +514,19 @@ def read_ofsted_file(path: str | Path, state: TaskState = NULL_STATE) -> OfstedF
     many = len(sheets) > 1
     warnings = _Warnings()
     result = _Result()
-    total = sum(len(t.source.rows()) - t.header - 1 for t in used)
+    total = sum(max(t.source.total_rows - t.header - 1, 0) for t in used)
     done = 0
     for table in used:
         r = _Row(table, f"sheet {table.source.name}, " if many else "", warnings)
-        for index, row in enumerate(table.source.rows()[table.header + 1:]):
-            state.check_cancelled()
+        rows = itertools.islice(table.source.iter_rows(), table.header + 1, None)
+        for index, row in enumerate(rows):
             done += 1
             if done % _PROGRESS_EVERY == 0:
-                state.progress(step, done, total)
+                state.check_cancelled()
+                state.progress(step, done, max(total, done))
             r.row, r.number = row, table.header + index + 2
-            _read_row(r, table.role, kind, result)
-    state.progress(step, total, total)
+            _read_checked(r, table.role, kind, result)
+    state.progress(step, done, done)
     return OfstedFile(
         path=path, kind=kind, as_at=_as_at(path, used[0], kind), settings=result.settings,
         inspections=result.inspections, closures=result.closures,
@@ -501,6 +544,25 @@ def _choose(tables: list[_Table]) -> list[_Table]:
         if found:
             return found if role != "closed" else found[:1]
     return []
+
+
+def _read_checked(r: _Row, role: FileKind | None, kind: FileKind, out: _Result) -> None:
+    """One row; a value out of range, or text longer than a cell can hold, leaves the
+    whole row out with a warning naming its row and column (never its values)."""
+    long = long_cell(r.row)
+    if long is not None:
+        heading = r.headings[long] if long < len(r.headings) else f"{long + 1}"
+        r.warnings.add(f"{r.where}row {r.number}, column '{heading}': the text {TOO_LONG}; "
+                       "row skipped")
+        return
+    sizes = (len(out.settings), len(out.inspections), len(out.closures))
+    try:
+        _read_row(r, role, kind, out)
+    except _Refused as refused:
+        del out.settings[sizes[0]:], out.inspections[sizes[1]:], out.closures[sizes[2]:]
+        for urn in [u for u, i in out.seen.items() if i >= sizes[0]]:
+            del out.seen[urn]
+        r.warn(refused.name, f"{refused.problem}; row skipped")
 
 
 def _read_row(r: _Row, role: FileKind | None, kind: FileKind, out: _Result) -> None:
@@ -522,23 +584,29 @@ def _read_row(r: _Row, role: FileKind | None, kind: FileKind, out: _Result) -> N
         if urn in out.seen:
             r.warn("urn", f"{urn} is also in row {out.settings[out.seen[urn]].source_row}; "
                           "both read")
+        record = _setting(r, urn, _inspection(r, urn))
         out.seen[urn] = len(out.settings)
-        out.settings.append(_setting(r, urn, _inspection(r, urn)))
+        out.settings.append(record)
     elif role == "in_year":
         event = _inspection(r, urn)
+        setting = _setting(r, urn, None) if kind == "in_year" and urn not in out.seen else None
         if event is not None:
             out.inspections.append(event)
         elif cell_text(r.cell("date")) is None:
             r.warn("date", "no inspection date; event left out")
-        if kind == "in_year" and urn not in out.seen:
+        if setting is not None:
             out.seen[urn] = len(out.settings)
-            out.settings.append(_setting(r, urn, None))
+            out.settings.append(setting)
     elif role == "council_list":
         _council_row(r, urn, out)
 
 
 def _council_row(r: _Row, urn: str, out: _Result) -> None:
     record = _setting(r, urn, _inspection(r, urn, "", "Full inspection"))
+    extra = [found for scope, event in (("interim.", "Interim inspection"),
+                                        ("assurance.", "Assurance visit"))
+             if (found := _inspection(r, urn, scope, event)) is not None]
+    closed = r.date("closed_date") if "closed_date" in r.columns else None
     at = out.seen.get(urn)
     if at is None:
         out.seen[urn] = len(out.settings)
@@ -548,11 +616,8 @@ def _council_row(r: _Row, urn: str, out: _Result) -> None:
         codes = tuple(dict.fromkeys(first.allowed_placement_codes
                                     + record.allowed_placement_codes))
         out.settings[at] = dataclasses.replace(first, allowed_placement_codes=codes)
-    for scope, event in (("interim.", "Interim inspection"), ("assurance.", "Assurance visit")):
-        found = _inspection(r, urn, scope, event)
-        if found is not None:
-            out.inspections.append(found)
-    if "closed_date" in r.columns and (closed := r.date("closed_date")) is not None:
+    out.inspections.extend(extra)
+    if closed is not None:
         out.closures.append(ClosedSettingRecord(urn, r.text("registration_status"), closed,
                                                 r.number))
 

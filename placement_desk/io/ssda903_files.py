@@ -14,6 +14,7 @@ register or other episodes (URN required, overlaps...) belong to
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +34,7 @@ from ..models.enums import (
     Sex,
 )
 from ..progress import NULL_STATE, TaskState
+from .safety import TOO_LONG
 from .tabular import (
     Cell,
     Row,
@@ -40,6 +42,7 @@ from .tabular import (
     cell_text,
     find_header,
     heading_key,
+    long_cell,
     open_sheets,
     parse_date,
 )
@@ -53,6 +56,9 @@ EPISODE_COLUMNS = ("CHILD", "DECOM", "RNE", "LS", "CIN", "PLACE", "PLACE_PROVIDE
 EPISODE_REQUIRED = EPISODE_COLUMNS
 
 NOT_IMPORTED = " The row was not imported."
+YEARS_BACK = 40
+"""No child in a return was born, and no episode began, more than this many years ago
+(care leavers are supported to 25)."""
 _PROGRESS_EVERY = 500
 _WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 
@@ -71,6 +77,10 @@ PLACE_CODES = _codes(PlacementType, lambda c: not c.startswith("CL_"))
 PLACE_PROVIDER_CODES = _codes(PlaceProvider)
 REC_CODES = _codes(ReasonCeased)
 REASON_PLACE_CHANGE_CODES = _codes(ReasonPlaceChange)
+
+_CANONICAL: dict[str, str] = {c: c for codes in (
+    SEX_CODES, ETHNIC_CODES, RNE_CODES, LS_CODES, CIN_CODES, PLACE_CODES, PLACE_PROVIDER_CODES,
+    REC_CODES, REASON_PLACE_CHANGE_CODES) for c in codes}
 
 _EPISODE_CODE_COLUMNS: tuple[tuple[str, frozenset[str], str], ...] = (
     ("RNE", RNE_CODES, "reason for new episode"),
@@ -211,15 +221,19 @@ def _is_workbook(path: Path) -> bool:
         return fh.read(4) in (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
 
 
-def _data_rows(table: _Table) -> list[tuple[int, Row]]:
-    """(row number as a spreadsheet shows it, cells) for each non-blank row below the header."""
-    rows = table.source.rows()
-    out: list[tuple[int, Row]] = []
-    for index in range(table.header + 1, len(rows)):
-        row = rows[index]
+def _data_rows(table: _Table) -> Iterator[tuple[int, Row]]:
+    """(row number as a spreadsheet shows it, cells) for each non-blank row below the header,
+    read a row at a time."""
+    rows = itertools.islice(table.source.iter_rows(), table.header + 1, None)
+    for index, row in enumerate(rows, table.header + 2):
         if any(c is not None and (not isinstance(c, str) or c.strip()) for c in row):
-            out.append((index + 1, row))
-    return out
+            yield index, row
+
+
+def date_window(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
+    """The dates a return may hold: from :data:`YEARS_BACK` years ago to a year ahead."""
+    today = today or dt.date.today()
+    return (dt.date(today.year - YEARS_BACK, 1, 1), today + dt.timedelta(days=366))
 
 
 def _cell(row: Row, index: int | None) -> Cell:
@@ -264,7 +278,8 @@ class _RowParser:
             return ""
         return text
 
-    def date(self, column: str, required: bool, what: str) -> dt.date | None:
+    def date(self, column: str, required: bool, what: str,
+             latest: dt.date | None = None) -> dt.date | None:
         value = self.raw(column)
         try:
             day = parse_date(value)
@@ -274,7 +289,23 @@ class _RowParser:
             return None
         if day is None and required:
             self.problem(column, "error", f"The {what} ({column}) is blank.")
+        earliest, last = date_window()
+        last = latest or last
+        if day is not None and not earliest <= day <= last:
+            self.problem(column, "error", f"The {what} ({column}) is not between "
+                                          f"{earliest:%d/%m/%Y} and {last:%d/%m/%Y}.")
+            return None
         return day
+
+    def long_text(self) -> bool:
+        """A cell holding more text than a spreadsheet cell can: the row is refused."""
+        index = long_cell(self.row)
+        if index is None:
+            return False
+        column = next((c for c, i in self.columns.items() if i == index), f"{index + 1}")
+        self.problems.append(Problem(self.file, self.number, column, "", "error",
+                                     f"The text in {column} {TOO_LONG}."))
+        return True
 
     def code(self, column: str, codes: frozenset[str], what: str,
              required: bool = False) -> str | None:
@@ -283,11 +314,11 @@ class _RowParser:
             if required:
                 self.problem(column, "error", f"The {what} ({column}) is blank.")
             return None
-        code = text.upper()
-        if code not in codes:
+        code = _CANONICAL.get(text.upper())
+        if code is None or code not in codes:
             self.problem(column, "error", f"{text} is not an SSDA903 {what} code.")
             return None
-        return code
+        return code  # one shared string per code: a million rows hold no copies
 
     def finish(self) -> list[Problem]:
         """The problems, errors saying that the row was left out."""
@@ -299,9 +330,11 @@ def parse_header_row(file: str, number: int, row: Row, columns: dict[str, int]
                      ) -> tuple[HeaderRecord | None, list[Problem]]:
     """One header row: the child, or None with the reasons it cannot be used."""
     p = _RowParser(file, number, row, columns)
+    if p.long_text():
+        return None, p.finish()
     child = p.child()
     sex_code = p.code("SEX", SEX_CODES, "sex", required=True)
-    born = p.date("DOB", True, "date of birth")
+    born = p.date("DOB", True, "date of birth", latest=dt.date.today())
     ethnicity = p.code("ETHNIC", ETHNIC_CODES, "ethnicity")
     if p.failed or sex_code is None or born is None:
         return None, p.finish()
@@ -316,6 +349,8 @@ def parse_episode_row(file: str, number: int, row: Row, columns: dict[str, int]
     come with a record.
     """
     p = _RowParser(file, number, row, columns)
+    if p.long_text():
+        return None, p.finish()
     child = p.child()
     start = p.date("DECOM", True, "start date")
     end = p.date("DEC", False, "end date")
@@ -331,6 +366,10 @@ def parse_episode_row(file: str, number: int, row: Row, columns: dict[str, int]
                                     "date (DEC), so the reason was left out.")
         ceased = None
     urn = p.text("URN")
+    if urn is not None and urn.isdigit() and not urn.strip("0"):
+        p.problem("URN", "warning", "The URN is all zeros, which is not a URN, so it was "
+                                    "left out.")
+        urn = None
     record = EpisodeRecord(
         number, child, start, end, codes["RNE"], codes["LS"], codes["CIN"], codes["PLACE"],
         codes["PLACE_PROVIDER"], ceased, codes["REASON_PLACE_CHANGE"], p.text("HOME_POST"),
@@ -340,18 +379,19 @@ def parse_episode_row(file: str, number: int, row: Row, columns: dict[str, int]
 
 # -- whole files -------------------------------------------------------------------------------
 
-def _with_progress(path: Path, rows: list[tuple[int, Row]], state: TaskState
-                   ) -> Iterator[tuple[int, Row]]:
+def _with_progress(path: Path, rows: Iterator[tuple[int, Row]], total: int,
+                   state: TaskState) -> Iterator[tuple[int, Row]]:
     """The rows, reporting progress and honouring cancel every so often and at the end."""
     step = f"Reading {path.name}"
-    state.progress(step, 0, len(rows))
+    state.progress(step, 0, total)
+    done = 0
     for done, item in enumerate(rows, 1):
         yield item
         if done % _PROGRESS_EVERY == 0:
             state.check_cancelled()
-            state.progress(step, done, len(rows))
+            state.progress(step, done, max(total, done))
     state.check_cancelled()
-    state.progress(step, len(rows), len(rows))
+    state.progress(step, done, done)
 
 
 def read_header_file(path: str | Path, state: TaskState = NULL_STATE) -> HeaderFile:
@@ -359,7 +399,8 @@ def read_header_file(path: str | Path, state: TaskState = NULL_STATE) -> HeaderF
     path = Path(path)
     table = _find_table(path, HEADER_COLUMNS, HEADER_REQUIRED, "header")
     result = HeaderFile(path, table.source.name)
-    for number, row in _with_progress(path, _data_rows(table), state):
+    total = max(table.source.total_rows - table.header - 1, 0)
+    for number, row in _with_progress(path, _data_rows(table), total, state):
         record, problems = parse_header_row(path.name, number, row, table.columns)
         result.rows_read += 1
         result.problems.extend(problems)
@@ -378,7 +419,8 @@ def read_episodes_file(path: str | Path, state: TaskState = NULL_STATE) -> Episo
     path = Path(path)
     table = _find_table(path, EPISODE_COLUMNS, EPISODE_REQUIRED, "episodes")
     result = EpisodesFile(path, table.source.name)
-    for number, row in _with_progress(path, _data_rows(table), state):
+    total = max(table.source.total_rows - table.header - 1, 0)
+    for number, row in _with_progress(path, _data_rows(table), total, state):
         record, problems = parse_episode_row(path.name, number, row, table.columns)
         result.rows_read += 1
         result.problems.extend(problems)

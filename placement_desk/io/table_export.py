@@ -2,40 +2,72 @@
 
 The file is written to a temporary name beside the target and renamed at the
 end, so a failure or cancel never leaves a half-written file where the user
-expects a good one.
+expects a good one. The target is checked first (:func:`check_target`), so that a
+command can refuse a bad name before it does any work. Text is cleaned of control
+characters and direction-override marks (:func:`~placement_desk.io.safety.clean_text`),
+cut to what a spreadsheet cell holds, and kept from running as a formula in Excel.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import os
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..errors import UserError
+from ..dbfile import is_disk_full, no_room
+from ..errors import StorageError, UserError
 from ..progress import NULL_STATE, TaskState
+from .safety import MAX_TEXT, clean_text
 
 FORMULA_START = ("=", "+", "-", "@")
+SUFFIXES = (".xlsx", ".csv")
 
 
 def _safe_text(value: object) -> object:
-    """Stop text that looks like a formula from running in Excel (CSV injection)."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
+    """Text without control characters, cut to a cell's limit, and kept from running as a
+    formula in Excel (CSV injection)."""
+    if not isinstance(value, str):
+        return value
+    value = clean_text(value)
+    if len(value) > MAX_TEXT:
+        value = value[:MAX_TEXT - 1] + "\u2026"
+    if value.startswith(FORMULA_START):
         return "'" + value
     return value
 
 
+def check_target(path: str | Path) -> Path:
+    """The file to write, after refusing a name that will not do: not .xlsx or .csv, a
+    folder, a folder that does not exist or cannot be written."""
+    target = Path(path).absolute()
+    if target.suffix.lower() not in SUFFIXES:
+        raise UserError(f"Cannot export to {target.name}: choose a name ending in .xlsx or "
+                        ".csv.")
+    if target.is_dir():
+        raise UserError(f"{target} is a folder: give the name of the file to write, ending "
+                        "in .xlsx or .csv.")
+    folder = target.parent
+    if not folder.is_dir():
+        raise UserError(f"The folder {folder} does not exist. Choose a folder that does, or "
+                        "make it first.")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise StorageError(f"Cannot write {target.name} in {folder}: the folder is "
+                           "read-only. Choose another folder.")
+    return target
+
+
 def write_table(path: str | Path, headings: Sequence[str], rows: Sequence[Sequence[object]],
                 sheet: str = "Data", state: TaskState = NULL_STATE) -> Path:
-    target = Path(path)
+    target = check_target(path)
     suffix = target.suffix.lower()
-    if suffix not in (".xlsx", ".csv"):
-        raise UserError(f"Cannot export to {target.name}: choose a name ending in .xlsx or .csv.")
-    if not target.parent.exists():
-        raise UserError(f"The folder {target.parent} does not exist.")
-    fd, tmp_name = tempfile.mkstemp(prefix=".export-", suffix=suffix, dir=target.parent)
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=".export-", suffix=suffix, dir=target.parent)
+    except OSError as exc:
+        raise _write_error(exc, target, 0) from None
     os.close(fd)
     tmp = Path(tmp_name)
     try:
@@ -48,17 +80,28 @@ def write_table(path: str | Path, headings: Sequence[str], rows: Sequence[Sequen
         tmp.unlink(missing_ok=True)
         raise UserError(f"Cannot write {target}: it may be open in Excel. Close it and try "
                         "again.") from None
+    except OSError as exc:
+        written = tmp.stat().st_size if tmp.exists() else 0
+        tmp.unlink(missing_ok=True)
+        raise _write_error(exc, target, written) from None
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
     return target
 
 
+def _write_error(exc: OSError, target: Path, written: int) -> UserError:
+    if is_disk_full(exc):
+        return no_room(target.parent, f"write {target.name}", 2 * written)
+    return StorageError(f"Cannot write {target} ({exc.strerror or type(exc).__name__}). "
+                        "Nothing was written; choose another folder or name.")
+
+
 def _write_csv(path: Path, headings: Sequence[str], rows: Sequence[Sequence[object]],
                state: TaskState) -> None:
     with open(path, "w", newline="", encoding="utf-8-sig") as fh:
         writer = csv.writer(fh)
-        writer.writerow(headings)
+        writer.writerow([_safe_text(h) for h in headings])
         for i, row in enumerate(rows, 1):
             writer.writerow(["" if v is None else
                              v.strftime("%d/%m/%Y") if isinstance(v, dt.date) else _safe_text(v)
@@ -75,11 +118,11 @@ def _write_xlsx(path: Path, headings: Sequence[str], rows: Sequence[Sequence[obj
     from openpyxl.styles import Font
 
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet(sheet[:31])
+    ws = wb.create_sheet(clean_text(sheet)[:31])
     bold = Font(bold=True)
     header_cells = []
     for h in headings:
-        cell = WriteOnlyCell(ws, value=h)
+        cell = WriteOnlyCell(ws, value=_safe_text(h))
         cell.font = bold
         header_cells.append(cell)
     ws.append(header_cells)
@@ -97,4 +140,9 @@ def _write_xlsx(path: Path, headings: Sequence[str], rows: Sequence[Sequence[obj
         if i % 1000 == 0:
             state.check_cancelled()
             state.progress("Writing rows", i, len(rows))
-    wb.save(path)
+    # Zipped in memory, then written here: a full disk fails in this function, not inside
+    # the zip library, whose clean-up would then fail again and print a traceback.
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    with open(path, "wb") as fh:
+        fh.write(buffer.getbuffer())

@@ -4,28 +4,35 @@ Generic helpers for importers of files "as published": the header row may sit
 below title and blank rows, headings may carry line breaks, odd spacing or a
 different case, and cells may be text, numbers or dates depending on the format.
 
-- CSV is read with the csv module (UTF-8 with or without BOM, falling back to
-  Windows-1252 and then Latin-1). Row numbers are CSV records, which is what a
+- CSV is read with the csv module, a row at a time (UTF-8 with or without BOM,
+  UTF-16 with its BOM, falling back to Windows-1252 and then Latin-1, decided by a
+  first pass over the bytes). Row numbers are CSV records, which is what a
   spreadsheet shows even when a quoted heading holds a line break.
-- Workbooks are read with python-calamine (XLSX, XLS, XLSB, ODS), imported only
-  when needed; only the top rows of each sheet are read until a sheet is chosen.
-  If calamine is missing, XLSX falls back to openpyxl in read-only mode.
+- Workbooks are read with python-calamine (XLSX, XLS, ODS), imported only when
+  needed, after :func:`~placement_desk.io.safety.check_workbook` has refused bombs
+  and sheets too large to hold; only the top rows of each sheet are read until a
+  sheet is chosen. If calamine is missing, XLSX falls back to openpyxl in read-only
+  mode.
+- Text is cleaned as it is read (:func:`~placement_desk.io.safety.clean_text`: no
+  control characters or direction-override marks), the same for every reader.
 - The file's content decides how it is read, not its extension, so a workbook
   saved with a ``.csv`` name still opens.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import functools
-import io
+import itertools
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import cast
+from typing import IO, Any, cast
 
 from ..errors import FileFormatError
+from .safety import MAX_TEXT, check_workbook, clean_text, too_long
 
 Cell = str | int | float | bool | dt.date | dt.datetime | dt.time | dt.timedelta | None
 Row = list[Cell]
@@ -50,21 +57,26 @@ def heading_key(text: object) -> str:
 
 
 class SheetSource:
-    """One sheet: its name, its top rows, and all its rows on demand."""
+    """One sheet: its name, its top rows, and all its rows on demand, a row at a time."""
 
-    __slots__ = ("_load", "_rows", "head", "name")
+    __slots__ = ("_rows", "head", "name", "total_rows")
 
-    def __init__(self, name: str, head: list[Row], load: Callable[[], list[Row]]) -> None:
+    def __init__(self, name: str, head: list[Row], rows: Callable[[], Iterator[Row]],
+                 total_rows: int = 0) -> None:
         self.name = name
         self.head = head
-        self._load = load
-        self._rows: list[Row] | None = None
+        self._rows = rows
+        self.total_rows = total_rows
+        """About how many rows the sheet has (for progress; CSV counts line breaks)."""
+
+    def iter_rows(self) -> Iterator[Row]:
+        """Every row from the sheet's first (the first is spreadsheet row 1), read as they
+        are used: a large CSV is never held whole."""
+        return self._rows()
 
     def rows(self) -> list[Row]:
-        """Every row from the sheet's first row (index 0 is spreadsheet row 1)."""
-        if self._rows is None:
-            self._rows = self._load()
-        return self._rows
+        """Every row, as a list (for small sheets)."""
+        return list(self._rows())
 
 
 def open_sheets(path: Path) -> list[SheetSource]:
@@ -82,32 +94,115 @@ def open_sheets(path: Path) -> list[SheetSource]:
                               "is open in Excel, close it and try again.",
                               file=path.name) from None
     if magic.startswith((_ZIP, _OLE)):
+        check_workbook(path)
         return _workbook_sheets(path)
-    if magic.startswith(b"%PDF") or b"\x00" in magic:
-        raise FileFormatError("This is not a spreadsheet. Choose a .csv, .xlsx or .ods file.",
-                              file=path.name)
-    rows = read_csv_rows(path)
-    return [SheetSource(path.stem, rows[:HEAD_ROWS], functools.partial(list, rows))]
+    if magic.startswith(b"%PDF"):
+        raise FileFormatError("This is a PDF, not a spreadsheet. Choose a .csv, .xlsx or "
+                              ".ods file.", file=path.name)
+    encoding, lines = _encoding(path, magic)
+    head = list(itertools.islice(_csv_rows(path, encoding), HEAD_ROWS))
+    return [SheetSource(path.stem, head, functools.partial(_csv_rows, path, encoding),
+                        lines)]
+
+
+def _encoding(path: Path, magic: bytes) -> tuple[str, int]:
+    """How the CSV's text is encoded (from its byte-order mark, or a first pass over the
+    bytes), and how many line breaks it has."""
+    lines = 1 if _ends_without_line_break(path) else 0
+    if magic.startswith((b"\xff\xfe", b"\xfe\xff")):
+        with path.open("rb") as fh:
+            while block := fh.read(1 << 20):
+                lines += block.count(b"\n")
+        return "utf-16", lines
+    if b"\x00" in magic:
+        raise FileFormatError(
+            "The file is not text: it holds NUL bytes, as a program's own file or text saved "
+            "as UTF-16 without its marker does. Open it in Excel and save it as CSV UTF-8 "
+            "or .xlsx.", file=path.name)
+    for encoding in ("utf-8-sig", "cp1252"):
+        decoder = codecs.getincrementaldecoder(encoding)()
+        lines = 1 if _ends_without_line_break(path) else 0
+        try:
+            with path.open("rb") as fh:
+                while block := fh.read(1 << 20):
+                    decoder.decode(block)
+                    lines += block.count(b"\n")
+            decoder.decode(b"", final=True)
+            return encoding, lines
+        except UnicodeDecodeError:
+            continue
+    return "latin-1", lines
+
+
+def _ends_without_line_break(path: Path) -> bool:
+    with path.open("rb") as fh:
+        fh.seek(0, 2)
+        if fh.tell() == 0:
+            return False
+        fh.seek(-1, 2)
+        return fh.read(1) != b"\n"
+
+
+def _clean_lines(text: IO[str]) -> Iterator[str]:
+    for line in text:
+        yield clean_text(line)
+
+
+def _csv_rows(path: Path, encoding: str) -> Iterator[Row]:
+    """The file's records, a row at a time, text cleaned; a record the csv module cannot
+    read (a cell over its 131,072-character limit, a stray NUL) refuses the file, naming
+    the row."""
+    delimiter = "\t" if path.suffix.lower() in (".tsv", ".tab") else ","
+    with path.open(encoding=encoding, newline="", errors="strict") as text:
+        reader = csv.reader(_clean_lines(text), delimiter=delimiter)
+        while True:
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                raise FileFormatError(
+                    f"The file cannot be read as CSV here ({_csv_problem(exc)}). Open it in "
+                    "Excel and save it again as CSV or .xlsx.", file=path.name,
+                    row=reader.line_num) from None
+            except UnicodeError:
+                raise FileFormatError("The file's text is not in one encoding. Open it in "
+                                      "Excel and save it again as CSV UTF-8.",
+                                      file=path.name, row=reader.line_num) from None
+            yield cast(Row, row)  # csv yields lists of str, which are rows of cells
+
+
+def _csv_problem(exc: csv.Error) -> str:
+    text = str(exc)
+    if "field larger than field limit" in text:
+        return f"a cell is longer than {csv.field_size_limit():,} characters"
+    if "NUL" in text or "null" in text.lower():
+        return "it holds a NUL character"
+    return "a quoted cell is not closed, or a line is malformed"
 
 
 def read_csv_rows(path: Path) -> list[Row]:
     """All records of a CSV file (tab-separated when its name ends in .tsv or .tab)."""
-    raw = path.read_bytes()
-    text = ""
-    for encoding in ("utf-8-sig", "cp1252", "latin-1"):
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    delimiter = "\t" if path.suffix.lower() in (".tsv", ".tab") else ","
-    try:
-        # csv yields lists of str, which are rows of cells
-        return cast(list[Row], list(csv.reader(io.StringIO(text, newline=""),
-                                               delimiter=delimiter)))
-    except csv.Error as exc:
-        raise FileFormatError(f"The file could not be read as CSV ({exc}). Open it in Excel "
-                              "and save it again as CSV or .xlsx.", file=path.name) from None
+    with path.open("rb") as fh:
+        magic = fh.read(8)
+    return list(_csv_rows(path, _encoding(path, magic)[0]))
+
+
+def long_cell(row: Sequence[Cell]) -> int | None:
+    """The index of the first cell holding more text than a spreadsheet cell can, if any."""
+    try:  # a CSV row is all text: one pass in C
+        if max(map(len, row), default=0) <= MAX_TEXT:  # type: ignore[arg-type]
+            return None
+    except TypeError:  # a workbook row holds numbers and dates too
+        pass
+    for i, value in enumerate(row):
+        if isinstance(value, str) and too_long(value):
+            return i
+    return None
+
+
+def _clean_row(row: Sequence[Cell]) -> Row:
+    return [clean_text(c) if isinstance(c, str) else c for c in row]
 
 
 def _workbook_sheets(path: Path) -> list[SheetSource]:
@@ -120,18 +215,42 @@ def _workbook_sheets(path: Path) -> list[SheetSource]:
         sheets: list[SheetSource] = []
         for name in book.sheet_names:
             sheet = book.get_sheet_by_name(name)
-            head: list[Row] = [list(r) for r in sheet.to_python(skip_empty_area=False,
-                                                                nrows=HEAD_ROWS)]
+            end = sheet.end
+            total = end[0] + 1 if end else 0
 
-            def load(sheet: CalamineSheet = sheet) -> list[Row]:
-                return [list(r) for r in sheet.to_python(skip_empty_area=False)]
+            def rows(sheet: CalamineSheet = sheet) -> Iterator[Row]:
+                return _calamine_rows(path, sheet)
 
-            sheets.append(SheetSource(name, head, load))
+            head = list(itertools.islice(rows(), HEAD_ROWS))
+            sheets.append(SheetSource(clean_text(name), head, rows, total))
         return sheets
-    except Exception as exc:  # calamine raises several kinds for damaged or other files
-        raise FileFormatError(f"The file could not be read as a spreadsheet ({exc}). Check "
-                              "that it opens in Excel, or save it again as .xlsx.",
-                              file=path.name) from None
+    except FileFormatError:
+        raise
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException:  # calamine raises several kinds (a panic too) for damaged files
+        raise FileFormatError("The file could not be read as a spreadsheet: it is damaged or "
+                              "not a workbook. Check that it opens in Excel, or save it "
+                              "again as .xlsx.", file=path.name) from None
+
+
+def _calamine_rows(path: Path, sheet: Any) -> Iterator[Row]:
+    """The sheet's rows from spreadsheet row 1 and column A (calamine's rows start at row 1
+    but at the first column used)."""
+    start = sheet.start
+    pad: Row = [None] * (start[1] if start else 0)
+    if not hasattr(sheet, "iter_rows"):  # older calamine: the whole sheet, from A1
+        pad, rows = [], iter(sheet.to_python(skip_empty_area=False))
+    else:
+        rows = sheet.iter_rows()
+    try:
+        for row in rows:
+            yield pad + _clean_row(row) if pad else _clean_row(row)
+    except (KeyboardInterrupt, SystemExit, GeneratorExit):
+        raise
+    except BaseException:
+        raise FileFormatError("The spreadsheet could not be read to the end: it is damaged. "
+                              "Save it again as .xlsx.", file=path.name) from None
 
 
 def _openpyxl_sheets(path: Path) -> list[SheetSource]:  # pragma: no cover - see above
@@ -139,13 +258,14 @@ def _openpyxl_sheets(path: Path) -> list[SheetSource]:  # pragma: no cover - see
 
     try:
         book = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:
-        raise FileFormatError(f"The file could not be read as a spreadsheet ({exc}). Save "
-                              "it again as .xlsx.", file=path.name) from None
+    except Exception:
+        raise FileFormatError("The file could not be read as a spreadsheet. Save it again "
+                              "as .xlsx.", file=path.name) from None
     sheets = []
     for ws in book.worksheets:
-        rows: list[Row] = [list(r) for r in ws.iter_rows(values_only=True)]
-        sheets.append(SheetSource(ws.title, rows[:HEAD_ROWS], functools.partial(list, rows)))
+        rows: list[Row] = [_clean_row(r) for r in ws.iter_rows(values_only=True)]
+        sheets.append(SheetSource(ws.title, rows[:HEAD_ROWS], functools.partial(iter, rows),
+                                  len(rows)))
     book.close()
     return sheets
 

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..errors import UserError
+from ..logs import note_user_error
 from ..progress import Cancelled, TaskState
 
 log = logging.getLogger(__name__)
@@ -41,12 +42,6 @@ class _Signals(QObject):
     succeeded = Signal(object)
     failed = Signal(object, str)
     cancelled = Signal()
-
-
-def refusal_line(exc: UserError) -> str:
-    """One log line for an expected refusal: its kind and where, never the values."""
-    where = getattr(exc, "location", "") or getattr(exc, "field", "")
-    return f"{type(exc).__name__}{f' at {where}' if where else ''}"
 
 
 class _Runnable(QRunnable):
@@ -62,8 +57,8 @@ class _Runnable(QRunnable):
             result = self.fn(self.state, *self.args)
         except Cancelled:
             self.signals.cancelled.emit()
-        except UserError as exc:  # expected (a file that is not an Ofsted file): one line
-            log.warning("%s: refused (%s)", self.title, refusal_line(exc))
+        except UserError as exc:  # expected: shown to the user; one line in the log
+            note_user_error(exc, self.title)
             self.signals.failed.emit(exc, str(exc))
         except BaseException as exc:
             detail = "".join(traceback.format_exception(exc))

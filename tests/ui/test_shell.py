@@ -188,11 +188,11 @@ def test_smoke_test_draws_the_window_and_exits_0(tmp_path: Path) -> None:
         "an offscreen smoke test must not overwrite the user's window layout"
 
 
-def test_smoke_test_on_a_locked_database_exits_2_with_the_reason(tmp_path: Path) -> None:
+def test_smoke_test_on_a_locked_database_exits_7_with_the_reason(tmp_path: Path) -> None:
     path = tmp_path / "locked.db"
     with DatabaseLock(path):
         result = _run("--db", str(path), "--smoke-test", env_home=tmp_path)
-    assert result.returncode == 2
+    assert result.returncode == 7, "a database in use by another copy exits 7"
     assert "already open in another copy" in result.stderr
 
 
@@ -274,7 +274,7 @@ def test_an_expected_refusal_in_a_task_is_logged_as_one_line(
             pass
         assert runner.wait(5000)
     assert isinstance(blocker.args[0], FileFormatError)
-    records = [r for r in caplog.records if r.name == "placement_desk.ui.tasks"]
+    records = [r for r in caplog.records if r.name == "placement_desk.logs"]
     assert [(r.levelname, r.getMessage()) for r in records] == [
         ("WARNING", "Importing Ofsted files: refused (FileFormatError at budget.csv)")]
     assert "Traceback" not in caplog.text

@@ -101,8 +101,8 @@ def test_import_onspd_with_headings(db: Database, tmp_path: Path) -> None:
     assert (summary.rows_read, summary.added, summary.updated, summary.skipped) == (6, 3, 0, 3)
     assert summary.problems == [
         f"{path.name} row 5: no grid reference.",
-        f"{path.name} row 6: easting 'north' is not a number.",
-        f"{path.name} row 7: 'NOTAPC' is not a postcode.",
+        f"{path.name} row 6: the easting is not a number.",
+        f"{path.name} row 7: the postcode is not a UK postcode.",
     ]
     with db.sessions() as s:
         row = s.get(PostcodeLookup, "SW1A2AA")
@@ -123,7 +123,7 @@ def test_import_code_point_open_without_headings(db: Database, tmp_path: Path) -
     summary = import_postcodes(db, path)
     assert summary.layout == "Code-Point Open"
     assert (summary.rows_read, summary.added, summary.updated, summary.skipped) == (4, 1, 1, 2)
-    assert summary.problems == ["sm.csv row 3: 'BAD' is not a postcode.",
+    assert summary.problems == ["sm.csv row 3: the postcode is not a UK postcode.",
                                 "sm.csv row 4: no grid reference."]
     with db.sessions() as s:
         row = s.get(PostcodeLookup, "SM11AA")
@@ -142,7 +142,7 @@ def test_import_a_zip_of_code_point_files(db: Database, tmp_path: Path) -> None:
         archive.writestr("Data/CSV/br.csv", '"BR1 1AA",10,540213,169075,"E92000001"\n')
     summary = import_postcodes(db, path)
     assert (summary.added, summary.skipped) == (3, 2)
-    assert summary.problems[0] == "Data/CSV/sm.csv row 3: 'BAD' is not a postcode."
+    assert summary.problems[0] == "Data/CSV/sm.csv row 3: the postcode is not a UK postcode."
 
 
 def test_a_file_of_another_kind_is_refused(db: Database, tmp_path: Path) -> None:

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from placement_desk.cli import main
 from placement_desk.errors import UserError
 from placement_desk.io.table_export import write_table
-from placement_desk.lifecycle import Database
+from placement_desk.lifecycle import Database, open_database
 from placement_desk.models import Child, PlacementEpisode, Provider, Setting
 from placement_desk.models.enums import Judgement, RiskLevel, Sector, SettingType
 from placement_desk.progress import Cancelled, TaskState
@@ -89,6 +89,7 @@ def test_a_bad_export_name_or_a_cancel_leaves_no_file(tmp_path: Path) -> None:
 
 def test_export_settings_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = str(tmp_path / "cmd.db")
+    open_database(path).close()  # an export reads only: it never creates a database
     out = tmp_path / "all.csv"
     assert main(["export", "settings", "--db", path, "--out", str(out)]) == 0
     assert "Wrote 0 settings" in capsys.readouterr().out

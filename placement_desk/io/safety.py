@@ -1,0 +1,375 @@
+"""Refusing hostile files before any library parses them, and cleaning text alike in
+every reader and writer.
+
+A workbook (XLSX, ODS) or a zip of CSV files is a zip archive: a few kilobytes can
+declare, or inflate to, gigabytes (a "zip bomb"), and one cell far down and to the
+right makes a workbook library reserve room for every cell before it (a cell at
+XFD1048576 asks for 17 billion). :func:`check_workbook` and :func:`check_zip` look at
+each member's declared size and compression ratio, refuse encrypted members and
+compression methods the reader does not know, and scan each sheet's XML as a stream
+(never more than a few megabytes at a time) for its declared dimension and the
+furthest cell it really uses, before python-calamine or openpyxl see the file. The
+limits keep a sheet's cells within about 200 MB; a larger table is asked for as CSV,
+which is read a row at a time.
+
+:func:`clean_text` removes what must never be stored or exported: NUL and other
+control characters, and the invisible marks that reverse the direction of text
+(used to disguise what a value says). Every reader and writer uses it.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+from ..errors import FileFormatError
+
+MAX_MEMBER_BYTES = 256 * 1024 * 1024
+"""The most one member of a workbook may inflate to (it is parsed whole)."""
+MAX_WORKBOOK_BYTES = 512 * 1024 * 1024
+"""The most all members of a workbook together may inflate to."""
+MAX_STREAMED_BYTES = 8 * 1024 * 1024 * 1024
+"""The most one CSV inside a zip may inflate to (it is read a row at a time)."""
+MAX_RATIO = 100
+"""Inflating more than a hundredfold is a zip bomb, not a spreadsheet (real ones: 5–25)."""
+RATIO_FLOOR = 1024 * 1024
+"""Members smaller than this may inflate as they like."""
+MAX_SHEET_CELLS = 6_000_000
+"""Rows × columns of one sheet (about 200 MB in the workbook reader)."""
+MAX_ROWS, MAX_COLUMNS = 1_048_576, 16_384
+"""Excel's own limits."""
+MAX_TEXT = 32_767
+"""The most characters a cell may hold (Excel's limit)."""
+MAX_OLE_BYTES = 100 * 1024 * 1024
+"""The largest .xls file read (an old-style workbook holds at most 65,536 rows)."""
+KNOWN_METHODS = frozenset({zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2,
+                           zipfile.ZIP_LZMA})
+_CHUNK = 4 * 1024 * 1024
+_MAX_CARRY = 16 * 1024 * 1024
+_ZIP, _OLE = b"PK\x03\x04", b"\xd0\xcf\x11\xe0"
+_ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
+
+_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"
+                     "\ufeff\ufff9-\ufffb]")
+"""Control characters (tab and line breaks aside), direction overrides and isolates,
+stray byte-order marks and interlinear annotation marks."""
+
+
+def clean_text(text: str) -> str:
+    """``text`` without control characters or direction-override marks."""
+    return _UNSAFE.sub("", text) if _UNSAFE.search(text) else text
+
+
+def too_long(text: str) -> bool:
+    return len(text) > MAX_TEXT
+
+
+TOO_LONG = f"is longer than {MAX_TEXT:,} characters (more than a spreadsheet cell can hold)"
+
+
+def save_as_csv(what: str) -> str:
+    return (f"{what} Open it in Excel and save it as CSV (or split it), then choose that "
+            "file.")
+
+
+# -- zip archives ----------------------------------------------------------------------------
+
+def check_zip(path: Path, *, streamed: bool = False) -> list[zipfile.ZipInfo]:
+    """The members of a zip, after refusing a damaged, encrypted or bomb-like archive.
+
+    ``streamed`` members (CSV read a row at a time) may be large but must still not
+    inflate more than :data:`MAX_RATIO` times.
+    """
+    name = path.name
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError,
+            NotImplementedError):
+        raise FileFormatError("The file is damaged: it looks like a zip archive (or a "
+                              "workbook) but cannot be opened as one. Download or save it "
+                              "again.", file=name) from None
+    limit = MAX_STREAMED_BYTES if streamed else MAX_MEMBER_BYTES
+    total = 0
+    for info in members:
+        if info.flag_bits & 0x1:
+            raise FileFormatError("The file is protected with a password. Open it, remove "
+                                  "the password, save it and try again.", file=name)
+        if info.compress_type not in KNOWN_METHODS:
+            raise FileFormatError(
+                "The file is compressed in a way Placement Desk cannot read (method "
+                f"{info.compress_type}). Save or zip it again with ordinary compression.",
+                file=name)
+        if info.file_size > limit:
+            raise FileFormatError(save_as_csv(
+                f"Part of the file ({info.filename}) would take {info.file_size:,} bytes "
+                f"unpacked, more than the {limit // (1024 * 1024):,} MB Placement Desk "
+                "reads."), file=name)
+        if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(
+                info.compress_size, 1):
+            raise FileFormatError(
+                f"Part of the file ({info.filename}) would unpack to {info.file_size:,} "
+                f"bytes from {info.compress_size:,}, more than {MAX_RATIO} times its size: "
+                "this is not an ordinary spreadsheet or CSV file (it may be a zip bomb), so "
+                "it was not opened.", file=name)
+        total += info.file_size
+    if not streamed and total > MAX_WORKBOOK_BYTES:
+        raise FileFormatError(save_as_csv(
+            f"The workbook would take {total:,} bytes unpacked, more than the "
+            f"{MAX_WORKBOOK_BYTES // (1024 * 1024):,} MB Placement Desk reads."), file=name)
+    return members
+
+
+# -- workbooks -------------------------------------------------------------------------------
+
+def check_workbook(path: Path) -> None:
+    """Refuse a workbook that would take more than a bounded amount of memory to read."""
+    with path.open("rb") as fh:
+        magic = fh.read(8)
+    if magic.startswith(_OLE):
+        _check_ole(path)
+        return
+    if not magic.startswith(_ZIP):
+        return
+    members = {i.filename: i for i in check_zip(path)}
+    if "xl/workbook.bin" in members:
+        raise FileFormatError("This is a binary Excel workbook (.xlsb), which Placement Desk "
+                              "cannot check safely. Open it in Excel and save it as .xlsx "
+                              "or CSV.", file=path.name)
+    with zipfile.ZipFile(path) as archive:
+        ods = "content.xml" in members and "xl/workbook.xml" not in members
+        names = {} if ods else _sheet_names(archive, members)
+        for name, info in members.items():
+            if ods:
+                if name == "content.xml":
+                    _check_ods_content(path, archive, info)
+            elif _may_hold_cells(name):
+                _check_xlsx_sheet(path, archive, info, names.get(name))
+
+
+def _may_hold_cells(name: str) -> bool:
+    """Any XML part may be a sheet (the workbook's relationships can name any part)."""
+    base = name.rsplit("/", 1)[-1].lower()
+    return (base.endswith(".xml") or "." not in base) and base != "[content_types].xml" \
+        and not name.endswith("/")
+
+
+_SHEET_ENTRY = re.compile(rb'<(?:\w+:)?sheet\b[^>]*?\bname="([^"]*)"[^>]*?\bid="([^"]*)"')
+_RELATIONSHIP = re.compile(rb'<Relationship\b[^>]*?\bId="([^"]*)"[^>]*?\bTarget="([^"]*)"')
+
+
+def _sheet_names(archive: zipfile.ZipFile, members: dict[str, zipfile.ZipInfo]
+                 ) -> dict[str, str]:
+    """Sheet part → the sheet's name as Excel shows it (for messages), where the small
+    workbook and relationship parts say so."""
+    book, rels = members.get("xl/workbook.xml"), members.get("xl/_rels/workbook.xml.rels")
+    if book is None or rels is None or max(book.file_size, rels.file_size) > RATIO_FLOOR:
+        return {}
+    try:
+        sheets = dict((rid, name) for name, rid in _SHEET_ENTRY.findall(archive.read(book)))
+        targets = dict(_RELATIONSHIP.findall(archive.read(rels)))
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+        return {}
+    found: dict[str, str] = {}
+    for rid, name in sheets.items():
+        target = targets.get(rid, b"").decode("utf-8", "replace").lstrip("/")
+        part = target if target.startswith("xl/") else f"xl/{target}"
+        found[part] = clean_text(name.decode("utf-8", "replace"))[:60]
+    return found
+
+
+def _check_ole(path: Path) -> None:
+    size = path.stat().st_size
+    if size > MAX_OLE_BYTES:
+        raise FileFormatError(save_as_csv(
+            f"The workbook is {size:,} bytes, more than an old-style (.xls) workbook "
+            "should be."), file=path.name)
+    with path.open("rb") as fh:
+        if _ENCRYPTED_PACKAGE in fh.read():
+            raise FileFormatError("The workbook is protected with a password. Open it in "
+                                  "Excel, remove the password, save it and try again.",
+                                  file=path.name)
+
+
+def _stream(archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path,
+            marker: bytes) -> Iterator[bytes]:
+    """The member's bytes in pieces of a few megabytes, each ending just before the last
+    ``marker`` in it (the start of a tag), so that no tag is split between two pieces."""
+    carry = b""
+    try:
+        with archive.open(info) as member:
+            while True:
+                chunk = member.read(_CHUNK)
+                if not chunk:
+                    break
+                buffer = carry + chunk
+                cut = buffer.rfind(marker)
+                if cut <= 0:
+                    if len(buffer) > _MAX_CARRY:
+                        raise FileFormatError("The workbook has an element too large to "
+                                              "check; save it again as .xlsx or CSV.",
+                                              file=path.name)
+                    carry = buffer
+                    continue
+                yield buffer[:cut]
+                carry = buffer[cut:]
+    except FileFormatError:
+        raise
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, RuntimeError):
+        raise FileFormatError("The workbook is damaged: part of it cannot be unpacked. "
+                              "Download or save it again.", file=path.name) from None
+    if carry:
+        yield carry
+
+
+_CELL_REF = re.compile(rb'\sr="([A-Za-z]*)([0-9]+)"')
+_CELL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")
+_ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s/>]")
+_DIMENSION = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?dimension\s+ref="([A-Za-z]*)([0-9]*)'
+                        rb'(?::([A-Za-z]*)([0-9]*))?"')
+
+
+def _column_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + ch - 64
+    return n
+
+
+@dataclass
+class _Extent:
+    rows: int = 0
+    columns: int = 0
+    cells: int = 0
+
+
+def _sheet_name(info: zipfile.ZipInfo) -> str:
+    return info.filename.rsplit("/", 1)[-1].removesuffix(".xml")
+
+
+def _check_xlsx_sheet(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo,
+                      sheet: str | None) -> None:
+    extent = _Extent()
+    row_tags = 0
+    first = True
+    for piece in _stream(archive, info, path, b"<"):
+        if first:
+            first = False
+            dim = _DIMENSION.search(piece)
+            if dim:
+                declared_rows = int(dim.group(4) or dim.group(2) or 0)
+                declared_cols = _column_number(dim.group(3) or dim.group(1) or b"")
+                _refuse_extent(path, sheet or _sheet_name(info), declared_rows,
+                               declared_cols, "declares")
+        for match in _CELL_REF.finditer(piece):
+            letters, digits = match.group(1), match.group(2)
+            if len(digits) > 7 or len(letters) > 3:
+                _refuse_extent(path, sheet or _sheet_name(info), MAX_ROWS + 1,
+                               MAX_COLUMNS + 1, "uses")
+            extent.rows = max(extent.rows, int(digits))
+            if letters:
+                extent.columns = max(extent.columns, _column_number(letters))
+        extent.cells += len(_CELL_TAG.findall(piece))
+        row_tags += len(_ROW_TAG.findall(piece))
+        extent.rows = max(extent.rows, row_tags)
+        _refuse_extent(path, sheet or _sheet_name(info), extent.rows,
+                       max(extent.columns, 1), "uses")
+        if extent.cells > MAX_SHEET_CELLS:
+            _refuse_cells(path, sheet or _sheet_name(info), extent.cells)
+
+
+def _refuse_extent(path: Path, sheet: str, rows: int, columns: int, verb: str) -> None:
+    if rows > MAX_ROWS or columns > MAX_COLUMNS:
+        raise FileFormatError(
+            f"The workbook's sheet {sheet} {verb} cells beyond the last row or "
+            "column a spreadsheet can have, so it is damaged or was made to harm. It was "
+            "not opened.", file=path.name)
+    if rows * columns > MAX_SHEET_CELLS:
+        raise FileFormatError(save_as_csv(
+            f"The workbook's sheet {sheet} {verb} {rows:,} rows by {columns:,} "
+            f"columns, more than the {MAX_SHEET_CELLS:,} cells Placement Desk reads from a "
+            "workbook (often because of one stray cell far down or to the right)."),
+            file=path.name)
+
+
+def _refuse_cells(path: Path, sheet: str, cells: int) -> None:
+    raise FileFormatError(save_as_csv(
+        f"The workbook's sheet {sheet} has more than {MAX_SHEET_CELLS:,} cells "
+        f"({cells:,} so far)."), file=path.name)
+
+
+_ODS_BLOCK = re.compile(rb"<table:table(-row)?([\s][^>]*?)?(/?)>|</table:table>")
+_ROW_END = b"</table:table-row>"
+_COLUMNS_REPEATED = re.compile(rb'table:number-columns-repeated="([0-9]+)"')
+_ROWS_REPEATED = re.compile(rb'table:number-rows-repeated="([0-9]+)"')
+_TRAILING_EMPTY = re.compile(
+    rb'<table:table-cell(?:(?!value-type)[^>])*?table:number-columns-repeated="([0-9]+)"'
+    rb"(?:(?!value-type)[^>])*/>\s*$")
+_TABLE_NAME = re.compile(rb'table:name="([^"]*)"')
+
+
+def _row_width(body: bytes) -> int:
+    """How many columns a row reaches, counting repeated cells each time and leaving out
+    only a last run of empty cells (an upper bound of what a reader fills)."""
+    cells = body.count(b"<table:table-cell") + body.count(b"<table:covered-table-cell")
+    if b"repeated" not in body:
+        return cells
+    repeats = [int(n) for n in _COLUMNS_REPEATED.findall(body)]
+    width = cells + sum(repeats) - len(repeats)
+    trailing = _TRAILING_EMPTY.search(body)
+    return width - int(trailing.group(1)) if trailing else width
+
+
+def _check_ods_content(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+    """The rows and columns each table of an ODS spreadsheet fills: repeated rows and
+    cells count as many times as they repeat; trailing empty ones do not count."""
+    name = ""
+    row = last_row = width = 0
+    for piece in _stream(archive, info, path, b"<table:table-row"):
+        for match in _ODS_BLOCK.finditer(piece):
+            is_row, attrs, closed = match.group(1), match.group(2) or b"", match.group(3)
+            if match.group(0) == b"</table:table>":
+                name, row, last_row, width = "", 0, 0, 0
+                continue
+            if not is_row:
+                found = _TABLE_NAME.search(attrs)
+                name = found.group(1).decode("utf-8", "replace")[:60] if found else ""
+                continue
+            repeated = _ROWS_REPEATED.search(attrs)
+            rows = int(repeated.group(1)) if repeated else 1
+            if closed:
+                row += rows
+                continue
+            end = piece.find(_ROW_END, match.end())
+            body = piece[match.end():end if end >= 0 else len(piece)]
+            if b"value-type" in body or b"<text:" in body:
+                width = max(width, _row_width(body))
+                last_row = row + rows
+            row += rows
+            if last_row > MAX_ROWS or width > MAX_COLUMNS \
+                    or last_row * width > MAX_SHEET_CELLS:
+                _refuse_ods(path, name, last_row, width)
+
+
+def _refuse_ods(path: Path, sheet: str, rows: int, columns: int) -> None:
+    if rows > MAX_ROWS or columns > MAX_COLUMNS:
+        raise FileFormatError("The spreadsheet fills cells beyond the last row or column a "
+                              "spreadsheet can have, so it is damaged or was made to harm. "
+                              "It was not opened.", file=path.name, sheet=sheet)
+    raise FileFormatError(save_as_csv(
+        f"The spreadsheet fills {rows:,} rows by {columns:,} columns, more than the "
+        f"{MAX_SHEET_CELLS:,} cells Placement Desk reads from a workbook (repeated rows "
+        "or cells count each time)."), file=path.name, sheet=sheet)
+
+
+def is_workbook_bytes(magic: bytes) -> bool:
+    return magic.startswith((_ZIP, _OLE))
+
+
+def open_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> IO[bytes]:
+    """A member opened for streaming (zipfile stops at its declared size and checks it)."""
+    return archive.open(info)
