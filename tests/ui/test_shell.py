@@ -274,7 +274,7 @@ def test_an_expected_refusal_in_a_task_is_logged_as_one_line(
             pass
         assert runner.wait(5000)
     assert isinstance(blocker.args[0], FileFormatError)
-    records = [r for r in caplog.records if r.name == "placement_desk.logs"]
+    records = [r for r in caplog.records if r.name == "placement_desk"]
     assert [(r.levelname, r.getMessage()) for r in records] == [
         ("WARNING", "Importing Ofsted files: refused (FileFormatError at budget.csv)")]
     assert "Traceback" not in caplog.text
