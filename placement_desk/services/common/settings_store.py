@@ -20,6 +20,9 @@ DEFAULTS: dict[str, Any] = {
     "alerts.visit_working_days.inadequate": 1,
     "alerts.visit_working_days.requires_improvement": 10,
     "alerts.visit_working_days.other": 10,
+    # The "as at" date (yyyy-mm-dd) of the newest full Ofsted register imported: an older
+    # file adds history but never reopens, closes or overwrites a setting.
+    "ofsted.register_as_at": None,
 }
 
 
