@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QPushButton
 
 from ..common.page import Page
 from ..context import AppContext
 from ..pages import register_page
+from .area_figures_panel import AreaFiguresPanel
 from .ofsted_import_dialog import OfstedImportDialog
 from .providers_view import ProvidersView
 
@@ -26,14 +28,16 @@ class ProvidersPage(Page):
         self.import_button.setToolTip(self.tr("Update the register from Ofsted's published "
                                               "provider-level data"))
         self.import_button.clicked.connect(self.open_import)
+        self.figures = AreaFiguresPanel(ctx.db, ctx.settings)
         top = QHBoxLayout()
-        top.addStretch(1)
-        top.addWidget(self.import_button)
+        top.addWidget(self.figures, 1)
+        top.addWidget(self.import_button, 0, Qt.AlignmentFlag.AlignTop)
         self.body.addLayout(top)
         self.body.addWidget(self.view, 1)
 
     def refresh(self) -> None:
         self.view.reload()
+        self.figures.reload()
 
     def open_import(self) -> OfstedImportDialog:
         dialog = OfstedImportDialog(
