@@ -40,6 +40,7 @@ from typing import Any
 
 from sqlalchemy import Table, bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ...audit import audit_value
 from ...identifiers import is_urn
@@ -75,6 +76,7 @@ _SETTING_FIELDS = ("name", "address1", "address2", "town", "county", "postcode",
 # The values of an inspection a later publication may correct (identity aside).
 _VALUE_FIELDS = ("publication_date", "overall_judgement", "supported_accommodation_outcome")
 _INSPECTION_TABLE: Table = OfstedInspection.__table__  # type: ignore[assignment]
+_SETTING_TABLE: Table = Setting.__table__  # type: ignore[assignment]
 _META = ("created_at", "updated_at", "version")
 
 
@@ -158,6 +160,9 @@ class _Importer:
         self.touched: set[uuid.UUID] = set()
         self.judged_before: dict[uuid.UUID, Judgement | None] = {}
         self.pending_settings: list[Setting] = []
+        self.pending_ids: set[uuid.UUID] = set()
+        self.setting_before: dict[uuid.UUID, dict[str, Any]] = {}
+        self.setting_changes: dict[uuid.UUID, dict[str, Any]] = {}
         self.pending_inserts: list[_Event] = []
         self.pending_updates: dict[uuid.UUID, _Event] = {}
         self.pending_deletes: list[tuple[_Event, _Event]] = []  # (removed, kept)
@@ -201,6 +206,7 @@ class _Importer:
             setting.setting_type = kind
             setting.enhanced_monitoring = False
             self.pending_settings.append(setting)  # inserted in bulk by _flush
+            self.pending_ids.add(setting.id)
             self.by_urn[rec.urn] = setting
             self.by_id[setting.id] = setting
             self.summary.new += 1
@@ -212,7 +218,7 @@ class _Importer:
                 new = values[key]
                 # Blank (or REDACTED) never replaces what the council holds.
                 if new is not None and getattr(setting, key) != new:
-                    setattr(setting, key, new)
+                    self._set(setting, key, new)
                     changed = True
             if status is not None and status != setting.registration_status:
                 changed |= self._change_status(setting, status, None)
@@ -229,18 +235,31 @@ class _Importer:
         old = setting.registration_status
         if old == status and (closed_on is None or setting.closed_date == closed_on):
             return False
-        setting.registration_status = status
+        self._set(setting, "registration_status", status)
         if status in CLOSED_STATUSES:
-            setting.closed_date = closed_on or setting.closed_date
+            self._set(setting, "closed_date", closed_on or setting.closed_date)
             if old not in CLOSED_STATUSES:
                 self.summary.closed += 1
                 self._alert(setting, AlertKind.CLOSURE, None, None)
         else:
             if old in CLOSED_STATUSES:  # registered again
-                setting.closed_date = None
+                self._set(setting, "closed_date", None)
             if status == RegistrationStatus.SUSPENDED and old != status:
                 self._alert(setting, AlertKind.SUSPENSION, None, None)
         return True
+
+    def _set(self, setting: Setting, key: str, value: Any) -> None:
+        """Change a setting's value. A setting already stored is written by :meth:`_flush`
+        in bulk, with its audit event (the unit of work takes seconds for thousands)."""
+        if setting.id in self.pending_ids:
+            setattr(setting, key, value)  # not stored yet: inserted with its values
+            return
+        old = getattr(setting, key)
+        if old == value:
+            return
+        set_committed_value(setting, key, value)
+        self.setting_before.setdefault(setting.id, {}).setdefault(key, old)
+        self.setting_changes.setdefault(setting.id, {})[key] = value
 
     def close_absent(self, data: OfstedFile) -> None:
         """Mark the registered settings a newer full register leaves out as no longer
@@ -390,8 +409,7 @@ class _Importer:
         self.pending_deletes.append((other, into))
         self.pending_audit.append(self._audit_row(
             AuditAction.DELETE, other.id,
-            {k: v for k, v in other.row.items() if k not in _META},
-            {"merged_into": into.id, "source": self.current_file}))
+            other.row, {"merged_into": into.id, "source": self.current_file}))
 
     def _latest_may_change(self, setting_id: uuid.UUID) -> None:
         if setting_id not in self.judged_before:
@@ -413,7 +431,8 @@ class _Importer:
             if now is None:
                 continue
             if (setting.latest_judgement, setting.latest_inspection_date) != (now, day):
-                setting.latest_judgement, setting.latest_inspection_date = now, day
+                self._set(setting, "latest_judgement", now)
+                self._set(setting, "latest_inspection_date", day)
             if before is None or now.rank == before.rank:
                 continue
             if now.rank > before.rank:
@@ -440,10 +459,41 @@ class _Importer:
                    before: dict[str, Any] | None, after: dict[str, Any] | None,
                    entity: str = "ofsted_inspection") -> dict[str, Any]:
         def plain(values: dict[str, Any] | None) -> dict[str, Any] | None:
-            return None if values is None else {k: audit_value(v) for k, v in values.items()}
+            if values is None:
+                return None
+            return {k: audit_value(v) for k, v in values.items() if k not in _META}
 
         return {"at": self.now, "user": self.user, "action": action, "entity": entity,
                 "entity_id": entity_id, "before": plain(before), "after": plain(after)}
+
+    def _write_setting_changes(self) -> None:
+        """UPDATE the stored settings :meth:`_set` changed, grouped by the columns changed,
+        with an audit event each as the hook would write; their version moves on by one."""
+        groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        written: list[Setting] = []
+        for setting_id, after in self.setting_changes.items():
+            before = self.setting_before[setting_id]
+            changed = {k: v for k, v in after.items() if before[k] != v}
+            if not changed:
+                continue
+            keys = tuple(sorted(changed))
+            groups.setdefault(keys, []).append({"b_id": setting_id, **{
+                f"b_{k}": changed[k] for k in keys}})
+            self.pending_audit.append(self._audit_row(
+                AuditAction.UPDATE, setting_id, {k: before[k] for k in keys}, changed,
+                "setting"))
+            written.append(self.by_id[setting_id])
+        for keys, rows in groups.items():
+            self.session.execute(
+                update(_SETTING_TABLE).where(_SETTING_TABLE.c.id == bindparam("b_id"))
+                .values({**{_SETTING_TABLE.c[k]: bindparam(f"b_{k}", type_=_SETTING_TABLE.c[k].type)
+                            for k in keys},
+                         _SETTING_TABLE.c.updated_at: self.now,
+                         _SETTING_TABLE.c.version: _SETTING_TABLE.c.version + 1}), rows)
+        for setting in written:  # as the unit of work would, for its later updates
+            set_committed_value(setting, "version", setting.version + 1)
+        self.setting_before = {}
+        self.setting_changes = {}
 
     def _flush(self) -> None:
         """Write new settings, then inspection deletions, corrections and additions in
@@ -454,6 +504,7 @@ class _Importer:
         settings are then loaded back so later files update them.
         """
         self.session.flush()  # alerts added since, which the re-pointing below may move
+        self._write_setting_changes()
         table = Setting.__table__
         if self.pending_settings:
             rows = []
@@ -462,9 +513,8 @@ class _Importer:
                 row.update(created_at=self.now, updated_at=self.now, version=1)
                 rows.append(row)
             self.session.execute(insert(Setting), rows)
-            self.pending_audit[:0] = [self._audit_row(
-                AuditAction.CREATE, row["id"], None,
-                {k: v for k, v in row.items() if k not in _META}, "setting") for row in rows]
+            self.pending_audit[:0] = [self._audit_row(AuditAction.CREATE, row["id"], None, row,
+                                                      "setting") for row in rows]
         moved_alerts: list[tuple[uuid.UUID, uuid.UUID]] = []
         if self.pending_deletes:
             gone = {removed.id: kept.id for removed, kept in self.pending_deletes}
@@ -488,10 +538,8 @@ class _Importer:
                 for e in self.pending_updates.values()])
         if self.pending_inserts:
             self.session.execute(insert(OfstedInspection), [e.row for e in self.pending_inserts])
-            self.pending_audit.extend(self._audit_row(
-                AuditAction.CREATE, e.id, None,
-                {k: v for k, v in e.row.items() if k not in _META})
-                for e in self.pending_inserts)
+            self.pending_audit.extend(self._audit_row(AuditAction.CREATE, e.id, None, e.row)
+                                      for e in self.pending_inserts)
             for event in self.pending_inserts:
                 event.new = False
         for alert_id, kept_id in moved_alerts:  # the kept copy now exists
@@ -508,6 +556,7 @@ class _Importer:
                         self.by_urn[loaded.urn] = loaded
                     self.by_id[loaded.id] = loaded
         self.pending_settings = []
+        self.pending_ids = set()
         self.pending_inserts = []
         self.pending_updates = {}
         self.pending_deletes = []
@@ -586,6 +635,7 @@ class _Importer:
                                            or data.as_at > self.register_as_at):
                 self.register_as_at = data.as_at
                 set_setting(self.session, REGISTER_AS_AT_KEY, data.as_at.isoformat())
+            self._flush()
         self.state.progress(step, total, total)
         self.summary.warnings.extend(f"{self.current_file}: {w}" for w in data.warnings)
         self.summary.files.append(self.current_file)

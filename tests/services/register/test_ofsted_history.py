@@ -338,3 +338,32 @@ def test_only_full_inspections_change_the_latest_judgement(
     summary = import_ofsted(db.sessions, files, today=TODAY)
     assert (summary.downgrades, summary.alerts) == (0, 0)
     assert _setting(db, "SC900060").latest_judgement == Judgement.GOOD
+
+
+def test_bulk_changes_and_an_alert_on_one_setting_keep_its_version_in_step(
+        db: Database, tmp_path: Path) -> None:
+    """The import writes settings in bulk and the alert through the unit of work: both
+    move the version on, so a later edit of the setting is not refused as stale."""
+    import_ofsted(db.sessions, [_register(
+        tmp_path, "31 March 2023", _row("SC900070", "Full inspection", "10/01/2023", "1",
+                                        GOOD))], today=TODAY)
+    _place_child(db, "SC900070", "C-0070")
+    files = [_register(tmp_path, "31 March 2024",
+                       _row("SC900070", "Full inspection", "10/01/2024", "2", INADEQUATE,
+                            area="Merton,London")),
+             _register(tmp_path, "31 March 2025",
+                       _row("SC900070", "Full inspection", "10/01/2025", "3", GOOD,
+                            area="Kingston upon Thames,London"))]
+    summary = import_ofsted(db.sessions, files, today=TODAY)
+    assert (summary.downgrades, summary.upgrades, summary.alerts) == (1, 1, 1)
+    with db.sessions.begin() as s:
+        setting = s.scalars(sa.select(Setting).where(Setting.urn == "SC900070")).one()
+        assert (setting.local_authority, setting.latest_judgement, setting.enhanced_monitoring
+                ) == ("Kingston upon Thames", Judgement.GOOD, True)
+        setting.notes = "Visited after the downgrade."
+    with db.sessions() as s:
+        changes = s.scalars(sa.select(AuditEvent).where(
+            AuditEvent.entity == "setting", AuditEvent.action == AuditAction.UPDATE)
+            .order_by(AuditEvent.id)).all()
+    assert [sorted((c.after or {}).keys()) for c in changes][-1] == ["notes"]
+    assert any((c.after or {}).get("local_authority") == "Merton" for c in changes)
