@@ -77,6 +77,7 @@ _SETTING_FIELDS = ("name", "address1", "address2", "town", "county", "postcode",
 _VALUE_FIELDS = ("publication_date", "overall_judgement", "supported_accommodation_outcome")
 _INSPECTION_TABLE: Table = OfstedInspection.__table__  # type: ignore[assignment]
 _SETTING_TABLE: Table = Setting.__table__  # type: ignore[assignment]
+_AUDIT_TABLE: Table = AuditEvent.__table__  # type: ignore[assignment]
 _META = ("created_at", "updated_at", "version")
 
 
@@ -294,13 +295,16 @@ class _Importer:
         row = event.row
         sid = event.setting_id
         self.events_of.setdefault(sid, []).append(event)
-        earlier = event.earlier
-        for number in (row["event_number"], *earlier["event_numbers"]):
-            if number:
-                self.by_number.setdefault((sid, number), event)
+        if row["event_number"]:
+            self.by_number.setdefault((sid, row["event_number"]), event)
         self.by_date[(sid, row["event_type"], row["inspection_date"])] = event
-        for day in earlier["dates"]:
-            self.by_date.setdefault((sid, row["event_type"], dt.date.fromisoformat(day)), event)
+        if row["earlier_keys"]:
+            earlier = event.earlier
+            for number in earlier["event_numbers"]:
+                self.by_number.setdefault((sid, number), event)
+            for day in earlier["dates"]:
+                self.by_date.setdefault((sid, row["event_type"], dt.date.fromisoformat(day)),
+                                        event)
 
     def _record_values(self, kind: InspectionEventType,
                        rec: OfstedInspectionRecord) -> dict[str, Any]:
@@ -512,7 +516,7 @@ class _Importer:
                 row = {c.key: getattr(setting, c.key) for c in table.c}
                 row.update(created_at=self.now, updated_at=self.now, version=1)
                 rows.append(row)
-            self.session.execute(insert(Setting), rows)
+            self.session.execute(insert(_SETTING_TABLE), rows)
             self.pending_audit[:0] = [self._audit_row(AuditAction.CREATE, row["id"], None, row,
                                                       "setting") for row in rows]
         moved_alerts: list[tuple[uuid.UUID, uuid.UUID]] = []
@@ -537,7 +541,7 @@ class _Importer:
                 {"b_id": e.id, **{f"b_{k}": e.row[k] for k in keys}}
                 for e in self.pending_updates.values()])
         if self.pending_inserts:
-            self.session.execute(insert(OfstedInspection), [e.row for e in self.pending_inserts])
+            self.session.execute(insert(_INSPECTION_TABLE), [e.row for e in self.pending_inserts])
             self.pending_audit.extend(self._audit_row(AuditAction.CREATE, e.id, None, e.row)
                                       for e in self.pending_inserts)
             for event in self.pending_inserts:
@@ -546,7 +550,7 @@ class _Importer:
             self.session.execute(update(RatingAlert).where(RatingAlert.id == alert_id)
                                  .values(inspection_id=kept_id))
         if self.pending_audit:
-            self.session.execute(insert(AuditEvent), self.pending_audit)
+            self.session.execute(insert(_AUDIT_TABLE), self.pending_audit)
         if self.pending_settings:
             ids = [s.id for s in self.pending_settings]
             for start in range(0, len(ids), 500):
