@@ -6,7 +6,18 @@ from pathlib import Path
 
 import pytest
 
-REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference-data"
+
+def _reference() -> Path:
+    """``shared/reference-data`` beside the checkout, or beside a folder holding it (a
+    git worktree kept in a subfolder)."""
+    checkout = Path(__file__).resolve().parents[1]
+    for folder in checkout.parents:
+        if (found := folder / "shared" / "reference-data").is_dir():
+            return found
+    return checkout.parent / "shared" / "reference-data"
+
+
+REFERENCE = _reference()
 OFSTED = REFERENCE / "ofsted"
 SSDA903 = REFERENCE / "ssda903"
 

@@ -18,7 +18,7 @@ def _hex() -> str:
 def test_contract_data_moves_to_the_new_shape_and_back(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
     engine = make_engine(path)
-    migrations.upgrade(engine, "0005")
+    migrations.upgrade(engine, "0007")
     provider, contract, review = _hex(), _hex(), _hex()
     stamp = "2025-01-02 09:00:00.000000"
     con = sqlite3.connect(path)
@@ -56,7 +56,7 @@ def test_contract_data_moves_to_the_new_shape_and_back(tmp_path: Path) -> None:
 
     def down(conn: object) -> None:
         cfg.attributes["connection"] = conn
-        command.downgrade(cfg, "0005")
+        command.downgrade(cfg, "0007")
 
     migrations.run_without_foreign_keys(engine, down)
     con = sqlite3.connect(path)

@@ -35,7 +35,9 @@ def run(args: argparse.Namespace) -> int:
     else:
         print(f"Imported {', '.join(summary.files)}: {summary.new:,} new, "
               f"{summary.updated:,} updated, {summary.unchanged:,} unchanged, "
-              f"{summary.closed:,} closed; {summary.inspections_added:,} inspections added "
+              f"{summary.closed:,} closed or no longer registered; "
+              f"{summary.inspections_added:,} inspections added, "
+              f"{summary.inspections_corrected:,} corrected by a later file "
               f"({summary.upgrades:,} upgrades, {summary.downgrades:,} downgrades); "
               f"{summary.alerts:,} rating alerts.")
         for warning in summary.warnings[:20]:

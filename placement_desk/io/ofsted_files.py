@@ -459,10 +459,18 @@ def _inspection(r: _Row, urn: str, scope: str = "",
     return OfstedInspectionRecord(
         urn=urn, event_type=normalise_event_type(event) if event else default_event,
         inspection_date=day,
-        event_number=r.text(scope + "event_number"), overall_judgement=overall,
+        event_number=_event_number(r, scope + "event_number"), overall_judgement=overall,
         sub_judgements=subs, supported_accommodation_outcome=sa_outcome, source_row=r.number,
         previous=_inspection(r, urn, "prev.") if scope == "" else None,
         publication_date=r.date(scope + "publication_date", EARLIEST_INSPECTION))
+
+
+def _event_number(r: _Row, name: str) -> str | None:
+    """An event number as published ('10183343'; '2457554' and the 2015 file's inspection
+    IDs are shorter). What is not one, such as the 2023 file's '1.02E+07' (a spreadsheet's
+    rounding), is left blank without a warning: the event is then known by its date."""
+    text = r.text(name)
+    return text if text is not None and text.isdigit() else None
 
 
 def _setting(r: _Row, urn: str, latest: OfstedInspectionRecord | None) -> OfstedSettingRecord:

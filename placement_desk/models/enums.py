@@ -108,11 +108,16 @@ class Sector(LabelledEnum):
 
 
 class RegistrationStatus(LabelledEnum):
-    ACTIVE = ("active", "Active")
-    SUSPENDED = ("suspended", "Suspended")
-    RESIGNED = ("resigned", "Resigned")
-    CANCELLED = ("cancelled", "Cancelled")
-    CLOSED = ("closed", "Closed")
+    """Ofsted's registration statuses; the group says whether the setting is registered
+    ("registered"), has left the register ("closed"), or neither."""
+
+    ACTIVE = ("active", "Active", "registered")
+    SUSPENDED = ("suspended", "Suspended", "registered")
+    RESIGNED = ("resigned", "Resigned", "closed")
+    CANCELLED = ("cancelled", "Cancelled", "closed")
+    CLOSED = ("closed", "Closed", "closed")
+    # Missing from a newer full provider-level file, which does not say why.
+    NO_LONGER_REGISTERED = ("no_longer_registered", "No longer registered", "closed")
     PROPOSED = ("proposed", "Proposed")
     NOT_REGISTERED = ("not_registered", "Unregulated")
 

@@ -17,11 +17,18 @@ if TYPE_CHECKING:
 
 
 class OfstedInspection(Audited, Entity):
-    """One inspection event of a setting, recorded once however often it is imported."""
+    """One inspection event of a setting, recorded once however often it is imported.
+
+    An event is known by its event number where the file gives one, otherwise by its
+    type and date. Its values are those of the newest publication that gave them
+    (``source``, ``source_as_at``); the numbers and dates earlier publications used
+    for it are kept in ``earlier_keys`` so that they still find it.
+    """
 
     __tablename__ = "ofsted_inspection"
     __table_args__ = (
         UniqueConstraint("setting_id", "event_type", "inspection_date"),
+        UniqueConstraint("setting_id", "event_number"),
     )
 
     setting_id: Mapped[uuid.UUID] = mapped_column(
@@ -35,6 +42,12 @@ class OfstedInspection(Audited, Entity):
     supported_accommodation_outcome: Mapped[Judgement | None] = mapped_column(
         enum_type(Judgement))
     source: Mapped[str | None] = mapped_column(String(200), doc="File it was imported from")
+    source_as_at: Mapped[dt.date | None] = mapped_column(
+        Date, doc="The date the source file describes (its 'as at' date); None if unknown")
+    earlier_keys: Mapped[dict[str, Any] | None] = mapped_column(
+        JSON(none_as_null=True), default=None,
+        doc="{'event_numbers': [...], 'dates': ['yyyy-mm-dd', ...]} an earlier publication "
+            "gave this inspection before a later one corrected them")
 
     setting: Mapped[Setting] = relationship(back_populates="inspections")
 

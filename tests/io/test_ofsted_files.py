@@ -24,8 +24,8 @@ from placement_desk.io.ofsted_files import (
 )
 from placement_desk.io.tabular import parse_date
 from placement_desk.progress import Cancelled, TaskState
+from tests.reference import REFERENCE
 
-REFERENCE = Path(__file__).resolve().parents[3] / "shared" / "reference-data"
 OFSTED, SSDA903 = REFERENCE / "ofsted", REFERENCE / "ssda903"
 ALL_FILES = sorted(p.name for p in OFSTED.iterdir()) if OFSTED.is_dir() else []
 CSV_FILES = [n for n in ALL_FILES if n.endswith(".csv")]

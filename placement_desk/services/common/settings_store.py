@@ -98,6 +98,13 @@ RISK_THRESHOLDS = _declare("risk.thresholds", dict, DEFAULT_THRESHOLDS, "Risk",
                            "Scores at which a setting's risk is High or Medium")
 
 
+# --- The Ofsted register -----------------------------------------------------------------------
+
+OFSTED_REGISTER_AS_AT = _declare(
+    "ofsted.register_as_at", str, None, "Ofsted", "Date of the newest full register imported",
+    "Set by the Ofsted import (yyyy-mm-dd): an older file adds history but never reopens, "
+    "closes or overwrites a setting.")
+
 # --- Contracts and contract reviews ------------------------------------------------------------
 
 REVIEW_INTERVAL_MONTHS = _declare(

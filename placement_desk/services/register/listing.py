@@ -2,13 +2,17 @@
 
 One query builds every row (setting, its provider, whether the council has a
 child placed there today), so the Providers page and ``export settings`` show
-the same thing. :func:`filter_settings` is the Providers list's search and
-filters: a substring test on pre-built lower-case text and a few comparisons,
-quick enough to run on every keystroke.
+the same thing. The latest judgement is the overall effectiveness judgement of the
+latest full inspection; a setting with none shows the judgement of its latest
+other inspection (a monitoring inspection, say), and the text always says which
+kind of inspection gave it (:func:`latest_judgement_text`). :func:`filter_settings`
+is the Providers list's search and filters: a substring test on pre-built
+lower-case text and a few comparisons, quick enough to run on every keystroke.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import uuid
 from collections.abc import Sequence
@@ -18,8 +22,15 @@ from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session
 
 from ...db import Database
-from ...models import PlacementEpisode, Provider, Setting
-from ...models.enums import Judgement, RegistrationStatus, RiskLevel, Sector, SettingType
+from ...models import OfstedInspection, PlacementEpisode, Provider, Setting
+from ...models.enums import (
+    InspectionEventType,
+    Judgement,
+    RegistrationStatus,
+    RiskLevel,
+    Sector,
+    SettingType,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +53,42 @@ class SettingRow:
     enhanced_monitoring: bool
     in_use: bool
     next_qa_due: dt.date | None
+    other_judgement: OtherJudgement | None = None
+    """Only for a setting with no judged full inspection: its latest other judgement."""
+
+
+@dataclass(frozen=True, slots=True)
+class OtherJudgement:
+    """A judgement an inspection other than a full one gave (never overall effectiveness)."""
+
+    judgement: Judgement
+    event_type: InspectionEventType
+    date: dt.date
+
+
+def latest_judgement_text(judgement: Judgement | None,
+                          other: OtherJudgement | None = None) -> str:
+    """'Good (full inspection)'; for a setting never judged at a full inspection, its
+    latest other judgement, 'Good (monitoring inspection)'; '' when there is neither."""
+    if judgement is not None:
+        return f"{judgement.label} ({InspectionEventType.FULL.label.lower()})"
+    if other is not None:
+        return f"{other.judgement.label} ({other.event_type.label.lower()})"
+    return ""
+
+
+def other_judgements(session: Session,
+                     setting_ids: list[uuid.UUID] | None = None) -> dict[uuid.UUID, OtherJudgement]:
+    """Each setting's latest judgement from an inspection other than a full one."""
+    query = (select(OfstedInspection.setting_id, OfstedInspection.overall_judgement,
+                    OfstedInspection.event_type, OfstedInspection.inspection_date)
+             .where(OfstedInspection.event_type != InspectionEventType.FULL,
+                    OfstedInspection.overall_judgement.is_not(None))
+             .order_by(OfstedInspection.inspection_date))
+    if setting_ids is not None:
+        query = query.where(OfstedInspection.setting_id.in_(setting_ids))
+    return {sid: OtherJudgement(judgement, kind, day)
+            for sid, judgement, kind, day in session.execute(query) if judgement is not None}
 
 
 def _list_settings(session: Session, today: dt.date | None = None) -> list[SettingRow]:
@@ -63,7 +110,10 @@ def _list_settings(session: Session, today: dt.date | None = None) -> list[Setti
         .where(Setting.deleted_at.is_(None))
         .order_by(Setting.name)
     )
-    return [SettingRow(*row) for row in session.execute(query)]  # type: ignore[call-arg]
+    rows = [SettingRow(*row) for row in session.execute(query)]  # type: ignore[call-arg]
+    others = other_judgements(session)
+    return [dataclasses.replace(row, other_judgement=others[row.id])
+            if row.latest_judgement is None and row.id in others else row for row in rows]
 
 
 def list_settings(db: Database, today: dt.date | None = None) -> list[SettingRow]:
@@ -159,7 +209,9 @@ def export_table(rows: list[SettingRow]) -> tuple[list[str], list[list[object]]]
         cells: list[object] = []
         for _h, attr in EXPORT_COLUMNS:
             value = getattr(row, attr)
-            if hasattr(value, "label"):
+            if attr == "latest_judgement":
+                value = latest_judgement_text(row.latest_judgement, row.other_judgement)
+            elif hasattr(value, "label"):
                 value = value.label
             elif isinstance(value, bool):
                 value = "Yes" if value else "No"

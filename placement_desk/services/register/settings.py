@@ -32,6 +32,7 @@ from ...models import (
 from ...models.enums import (
     ActionStatus,
     AuditAction,
+    InspectionEventType,
     Judgement,
     RegistrationStatus,
     Sector,
@@ -40,6 +41,7 @@ from ...models.enums import (
 from ..common.limits import check_lengths
 from ..contracts.register import ProviderContract, provider_contracts
 from .documents import DocumentStatus, document_statuses
+from .listing import OtherJudgement
 from .risk import assess_settings
 
 
@@ -159,6 +161,15 @@ class InspectionRow:
     judgement: Judgement | None
     publication_date: dt.date | None
     sub_judgements: dict[str, Any]
+    kind: InspectionEventType = InspectionEventType.FULL
+
+    @property
+    def judgement_text(self) -> str:
+        """The judgement and the kind of inspection that gave it: 'Good (monitoring
+        inspection)'; only a full inspection's is the overall effectiveness."""
+        if self.judgement is None:
+            return ""
+        return f"{self.judgement.label} ({self.kind.label.lower()})"
 
 
 @dataclass(frozen=True)
@@ -245,6 +256,9 @@ class SettingDetail:
     latest_judgement: Judgement | None
     latest_inspection_date: dt.date | None
     enhanced_monitoring: bool
+    later_judgement: OtherJudgement | None = None
+    """The latest judgement of an inspection other than a full one (a monitoring
+    inspection, say) since the latest full inspection, or ever if there is none."""
     risk_level: str = ""
     risk_explanation: str = ""
     provider_totals: ProviderTotals | None = None
@@ -285,10 +299,15 @@ def setting_detail(db: Database, setting_id: uuid.UUID,
         for ins in s.scalars(select(OfstedInspection).where(
                 OfstedInspection.setting_id == setting_id)
                 .order_by(OfstedInspection.inspection_date)):
+            judged = ins.overall_judgement or ins.supported_accommodation_outcome
             detail.inspections.append(InspectionRow(
-                ins.inspection_date, ins.event_type.label,
-                ins.overall_judgement or ins.supported_accommodation_outcome,
-                ins.publication_date, dict(ins.sub_judgements or {})))
+                ins.inspection_date, ins.event_type.label, judged,
+                ins.publication_date, dict(ins.sub_judgements or {}), ins.event_type))
+            if (ins.event_type != InspectionEventType.FULL and judged is not None
+                    and (setting.latest_inspection_date is None
+                         or ins.inspection_date > setting.latest_inspection_date)):
+                detail.later_judgement = OtherJudgement(judged, ins.event_type,
+                                                        ins.inspection_date)
         for ep, ref in s.execute(
                 select(PlacementEpisode, Child.case_ref).join(Child)
                 .where(PlacementEpisode.setting_id == setting_id,

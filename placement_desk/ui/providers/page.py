@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QPushButton
 
 from ..common.page import Page
@@ -23,21 +24,24 @@ class ProvidersPage(Page):
 
     def __init__(self, ctx: AppContext) -> None:
         super().__init__(ctx)
-        from .providers_view import ProvidersView  # when the page is first shown
+        from .area_figures_panel import AreaFiguresPanel  # when the page is first shown
+        from .providers_view import ProvidersView
 
         self.view = ProvidersView(ctx.db, ctx.settings)
         self.import_button = QPushButton(self.tr("Import Ofsted files…"))
         self.import_button.setToolTip(self.tr("Update the register from Ofsted's published "
                                               "provider-level data"))
         self.import_button.clicked.connect(self.open_import)
+        self.figures = AreaFiguresPanel(ctx.db, ctx.settings)
         top = QHBoxLayout()
-        top.addStretch(1)
-        top.addWidget(self.import_button)
+        top.addWidget(self.figures, 1)
+        top.addWidget(self.import_button, 0, Qt.AlignmentFlag.AlignTop)
         self.body.addLayout(top)
         self.body.addWidget(self.view, 1)
 
     def refresh(self) -> None:
         self.view.reload(self.ctx.today())
+        self.figures.reload()
 
     def open_import(self) -> OfstedImportDialog:
         from .ofsted_import_dialog import OfstedImportDialog

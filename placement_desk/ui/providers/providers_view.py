@@ -26,7 +26,13 @@ from PySide6.QtWidgets import (
 from ...db import Database
 from ...models.enums import Judgement, RegistrationStatus, RiskLevel, Sector, SettingType
 from ...services.common.formatting import date_short
-from ...services.register.listing import SettingFilter, SettingRow, export_table, list_settings
+from ...services.register.listing import (
+    SettingFilter,
+    SettingRow,
+    export_table,
+    latest_judgement_text,
+    list_settings,
+)
 from ...services.register.settings import setting_detail
 from ..common.file_dialogs import save_file_name
 from ..common.filter_bar import FilterBar
@@ -47,8 +53,12 @@ COLUMNS: list[Column[SettingRow]] = [
     Column("Type", lambda r: _label(r.setting_type)),
     Column("Provider", lambda r: r.provider_name or r.owner_name or ""),
     Column("Status", lambda r: _label(r.registration_status)),
-    Column("Latest judgement", lambda r: _label(r.latest_judgement),
-           sort=lambda r: r.latest_judgement.rank if r.latest_judgement else -1),
+    Column("Latest judgement",
+           lambda r: latest_judgement_text(r.latest_judgement, r.other_judgement),
+           sort=lambda r: r.latest_judgement.rank if r.latest_judgement else -1,
+           tooltip="The overall effectiveness judgement of the latest full inspection; "
+                   "a setting never judged at a full inspection shows its latest other "
+                   "judgement, with the kind of inspection that gave it"),
     Column("Inspected", lambda r: date_short(r.latest_inspection_date),
            sort=lambda r: r.latest_inspection_date),
     Column("Risk", lambda r: _label(r.risk_level),
@@ -102,7 +112,7 @@ class ProvidersView(QWidget):
         actions.addWidget(self.new_button)
         actions.addWidget(self.export_button)
         self.table = list_table(self.proxy, self.tr("Settings"),
-                                (90, 240, 150, 190, 80, 170, 85, 65, 60, 85, 140))
+                                (90, 220, 150, 180, 150, 220, 85, 65, 60, 85, 140))
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(1, Qt.SortOrder.AscendingOrder)
         self.empty = QLabel(self.tr(

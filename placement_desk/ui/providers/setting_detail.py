@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...services.common.formatting import date_short, money
+from ...services.register.listing import latest_judgement_text
 from ...services.register.settings import SettingDetail
 from ..common.colours import colour
 from ..common.elide import ElidedLabel, ElidedTipDelegate, cap_columns
@@ -114,9 +115,23 @@ class SettingDetailTabs(QTabWidget):
         form.addRow(self.tr("Provider:"), ElidedLabel(d.provider_name or "–"))
         form.addRow(self.tr("Status:"), QLabel(d.registration_status.label))
         form.addRow(self.tr("Address:"), ElidedLabel(d.address or "–"))
-        judged = (f"{d.latest_judgement.label} ({date_short(d.latest_inspection_date)})"
-                  if d.latest_judgement else self.tr("Not yet judged"))
-        form.addRow(self.tr("Latest judgement:"), QLabel(judged))
+        if d.latest_judgement is not None:
+            judged = self.tr("{judgement} (full inspection, {date})").format(
+                judgement=d.latest_judgement.label, date=date_short(d.latest_inspection_date))
+        else:
+            judged = self.tr("Not yet judged at a full inspection")
+        latest = QLabel(judged)
+        latest.setToolTip(self.tr("The overall effectiveness judgement of the latest full "
+                                  "inspection"))
+        form.addRow(self.tr("Latest judgement:"), latest)
+        if d.later_judgement is not None:
+            later = d.later_judgement
+            since = QLabel(self.tr("{judgement} at a {kind} on {date}: not an overall "
+                                   "effectiveness judgement").format(
+                judgement=later.judgement.label, kind=later.event_type.label.lower(),
+                date=date_short(later.date)))
+            form.addRow(self.tr("Since then:") if d.latest_judgement is not None
+                        else self.tr("Other inspection:"), since)
         if d.risk_level:
             risk = QLabel(d.risk_explanation)
             risk.setWordWrap(True)
@@ -139,8 +154,7 @@ class SettingDetailTabs(QTabWidget):
         hl.addWidget(JudgementTimeline(full))
         hl.addWidget(_table([self.tr("Date"), self.tr("Event"), self.tr("Judgement"),
                              self.tr("Published")],
-                            [[date_short(i.date), i.event_type,
-                              i.judgement.label if i.judgement else "–",
+                            [[date_short(i.date), i.event_type, i.judgement_text or "–",
                               date_short(i.publication_date)]
                              for i in reversed(d.inspections)]))
         self.addTab(history, self.tr("Ofsted history ({n})").format(n=len(d.inspections)))
@@ -171,10 +185,10 @@ class SettingDetailTabs(QTabWidget):
             summary.setWordWrap(True)
             pl.addWidget(summary)
             pl.addWidget(_table(
-                [self.tr("Setting"), self.tr("URN"), self.tr("Type"), self.tr("Judgement"),
+                [self.tr("Setting"), self.tr("URN"), self.tr("Type"), self.tr("Latest judgement"),
                  self.tr("Places"), self.tr("Children placed")],
                 [[p.name, p.urn or "", p.setting_type.label,
-                  p.latest_judgement.label if p.latest_judgement else "",
+                  latest_judgement_text(p.latest_judgement),
                   str(p.places or ""), str(p.children_placed)] for p in totals.settings]))
             self.addTab(provider, self.tr("Provider ({n} settings)").format(
                 n=len(totals.settings)))

@@ -59,7 +59,7 @@ def test_export_to_xlsx_uses_labels_and_real_dates(db: Database, tmp_path: Path)
     by_urn = {row[0]: dict(zip(values[0], row, strict=True)) for row in values[1:]}
     oak = by_urn["SC469688"]
     assert oak["Type"] == "Children's home"
-    assert oak["Latest judgement"] == "Good"
+    assert oak["Latest judgement"] == "Good (full inspection)"
     assert oak["Latest inspection date"] == dt.datetime(2025, 1, 28)
     assert oak["In use"] == "Yes"
     assert by_urn["2590934"]["Name"] == "'=HYPERLINK(\"x\")", "formulas are neutralised"
