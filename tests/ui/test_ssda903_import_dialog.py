@@ -15,8 +15,9 @@ from placement_desk.lifecycle import Database
 from placement_desk.models import Child, PlacementEpisode
 from placement_desk.ui.placements.ssda903_import_dialog import (
     COL_COLUMN,
-    COL_REASON,
+    COL_MESSAGE,
     COL_ROW,
+    COL_RULE,
     Ssda903ImportDialog,
 )
 from placement_desk.ui.tasks import TaskRunner
@@ -60,9 +61,13 @@ def test_the_example_files_import_and_the_problems_are_listed_and_saved(
     model = dialog.table.model()
     assert model.rowCount() == problems > 0
     first = summary.problems[0]
+    assert model.index(0, COL_RULE).data() == first.code
     assert model.index(0, COL_ROW).data() == f"{first.row:,}"
-    assert model.index(0, COL_COLUMN).data() == first.column
-    assert model.index(0, COL_REASON).data() == first.reason
+    assert model.index(0, COL_COLUMN).data() == first.columns
+    assert model.index(0, COL_MESSAGE).data() == first.message
+    assert "Every row was imported" in dialog.outcome.text()
+    assert "rules of 2023-24" in dialog.outcome.text(), "the nearest year to the latest episode"
+    assert "By rule: 148 × 1,413, 178 × 1,105" in dialog.problems_label.text()
     qtmodeltester.check(dialog.model)
     assert dialog.cancel_button.text() == "Close"
 
@@ -76,7 +81,9 @@ def test_the_example_files_import_and_the_problems_are_listed_and_saved(
     rows = list(book.active.iter_rows(values_only=True))
     book.close()
     assert len(rows) == problems + 1
-    assert rows[1][1:3] == (first.row, first.column)
+    assert rows[1][0] == first.code
+    assert rows[1][4:6] == (first.row, first.columns)
+    assert book.sheetnames == ["Problems", "By rule"]
     runner.wait()
 
 

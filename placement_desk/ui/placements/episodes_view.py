@@ -43,6 +43,7 @@ from ...services.placements.listing import (
     haystack,
     issue_counts,
     list_episodes,
+    problem_codes,
 )
 from ..common.colours import colour
 from ..common.fast_rows import FastRowsModel
@@ -135,6 +136,16 @@ class EpisodesView(QWidget):
             field.on_change(self.apply_filters)
         self.problems = QCheckBox(self.tr("Only with 903 problems"))
         self.problems.toggled.connect(self.apply_filters)
+        self.rule_combo = QComboBox()
+        self.rule_combo.setAccessibleName(self.tr("903 rule"))
+        self.rule_combo.setToolTip(self.tr("Only the placements with a problem of this SSDA903 "
+                                           "rule (the DfE's codes, then PD- for Placement "
+                                           "Desk's own checks)"))
+        self.rule_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.rule_combo.setMinimumContentsLength(10)
+        self._fill_rules()
+        self.rule_combo.currentIndexChanged.connect(self.apply_filters)
         self.clear_button = QPushButton(self.tr("Clear filters"))
         self.clear_button.clicked.connect(self.clear_filters)
         self.count = QLabel()
@@ -144,7 +155,8 @@ class EpisodesView(QWidget):
         for item in (self.date_from, self.date_to, self.problems, self.clear_button):
             bar.addWidget(item)
         bar2 = QHBoxLayout()
-        for combo in (self.type_combo, self.route_combo, self.state_combo, self.within_combo):
+        for combo in (self.type_combo, self.route_combo, self.state_combo, self.within_combo,
+                      self.rule_combo):
             bar2.addWidget(combo)
         bar2.addStretch(1)
         # -- actions
@@ -238,10 +250,23 @@ class EpisodesView(QWidget):
                         lambda _state: issue_counts(self.db, self.today),
                         on_success=self._checks_ready)
 
+    def _fill_rules(self) -> None:
+        """The rule codes the checks found, each with its number of placements."""
+        keep = str(self.rule_combo.currentData() or "")
+        self.rule_combo.blockSignals(True)
+        self.rule_combo.clear()
+        self.rule_combo.addItem(self.tr("Any 903 rule"), "")
+        for code, count in problem_codes(self.issues):
+            self.rule_combo.addItem(self.tr("Rule {code} ({count})").format(
+                code=code, count=f"{count:,}"), code)
+        self.rule_combo.setCurrentIndex(max(0, self.rule_combo.findData(keep)))
+        self.rule_combo.blockSignals(False)
+
     def _checks_ready(self, found: dict[str, IssueCount]) -> None:
         self.issues = found
         self.checks_done = True
-        if self.problems.isChecked():
+        self._fill_rules()
+        if self.problems.isChecked() or self.rule_combo.currentData():
             self.apply_filters()
         else:
             self.model.refresh_column(9)
@@ -273,7 +298,8 @@ class EpisodesView(QWidget):
             within_20=values["within_20"],  # type: ignore[arg-type]
             date_from=self.date_from.value(), date_to=self.date_to.value(),
             child_id=self._child_filter, setting_id=self._setting_filter,
-            only_with_issues=self.problems.isChecked())
+            only_with_issues=self.problems.isChecked(),
+            problem_code=str(self.rule_combo.currentData() or ""))
 
     def _filtered(self, rows: list[EpisodeRow]) -> list[int]:
         return filter_rows(rows, self._hays, self.filters(), self.today,
@@ -300,13 +326,14 @@ class EpisodesView(QWidget):
             self._show_detail(None)
 
     def clear_filters(self) -> None:
-        for widget in (*self.combos.values(), self.problems, self.search):
+        widgets = (*self.combos.values(), self.rule_combo, self.problems, self.search)
+        for widget in widgets:
             widget.blockSignals(True)
-        for combo in self.combos.values():
+        for combo in (*self.combos.values(), self.rule_combo):
             combo.setCurrentIndex(0)
         self.problems.setChecked(False)
         self.search.clear()
-        for widget in (*self.combos.values(), self.problems, self.search):
+        for widget in widgets:
             widget.blockSignals(False)
         self.date_from.set_value(None)
         self.date_to.set_value(None)
@@ -413,7 +440,7 @@ class EpisodesView(QWidget):
         rows += [line(code, e(text)) for code, text in d.codes]
         self.overview.setHtml(f"<table cellspacing='4'>{''.join(rows)}</table>")
         if d.issues:
-            items = "".join(f"<li><b>{e(i.level.capitalize())}</b> ({e(i.field)}): "
+            items = "".join(f"<li><b>{e(i.code)}</b> {e(i.level)} ({e(i.columns)}): "
                             f"{e(i.message)}</li>" for i in d.issues)
             self.checks.setHtml(f"<ul>{items}</ul>")
         else:

@@ -14,6 +14,7 @@ from typing import Any
 from PySide6.QtCore import QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -35,7 +36,9 @@ FILE_FILTER = "SSDA903 files (*.csv *.xlsx);;All files (*)"
 REPORT_FILTER = "Excel workbook (*.xlsx)"
 
 # Columns of the problems table
-COL_FILE, COL_ROW, COL_COLUMN, COL_LEVEL, COL_REASON = range(5)
+COL_RULE, COL_LEVEL, COL_TABLE, COL_ROW, COL_COLUMN, COL_MESSAGE = range(6)
+YEARS = ("2025_26", "2024_25", "2023_24")
+"""The collection years with SSDA903 rules, newest first (as the rules package holds them)."""
 
 
 class Ssda903ImportDialog(ImportTaskDialog):
@@ -53,9 +56,10 @@ class Ssda903ImportDialog(ImportTaskDialog):
         intro = QLabel(self.tr(
             "Choose the header file (one row per child: CHILD, SEX, DOB, ETHNIC) and the "
             "episodes file (one row per episode: CHILD, DECOM, PLACE, URN...) of the SSDA903 "
-            "return, as CSV or Excel files. Usable rows are imported; rows that cannot be used "
-            "are listed below with the reason, and you can save the list as an Excel report. "
-            "Importing the same files again changes nothing."))
+            "return, as CSV or Excel files. They are checked with the DfE's rules for the "
+            "collection year; every row that can be stored is imported, and each problem is "
+            "listed below with its rule code, row and columns. You can save the list as an "
+            "Excel report. Importing the same files again changes nothing."))
         intro.setWordWrap(True)
         intro.setToolTip(self.tr("SSDA903: the return of children looked after that every "
                                  "council sends the Department for Education each year."))
@@ -68,9 +72,19 @@ class Ssda903ImportDialog(ImportTaskDialog):
                     self._file_row(self.header_edit, self.tr("Choose the header file")))
         form.addRow(self.tr("&Episodes file:"),
                     self._file_row(self.episodes_edit, self.tr("Choose the episodes file")))
+        self.year_combo = QComboBox()
+        self.year_combo.setAccessibleName(self.tr("Collection year"))
+        self.year_combo.addItem(self.tr("The year of the latest episode"), "")
+        for year in YEARS:
+            self.year_combo.addItem(year.replace("_", "-"), year)
+        self.year_combo.setToolTip(self.tr("Whose SSDA903 rules check the files: codes and "
+                                           "rules change from one collection year to the "
+                                           "next"))
+        form.addRow(self.tr("Collection &year:"), self.year_combo)
 
         self.outcome.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.problems_label = QLabel()
+        self.problems_label.setWordWrap(True)
         self.model: RowTableModel[Any] = RowTableModel(self._columns(), lambda p: p.row, self)
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
@@ -89,8 +103,9 @@ class Ssda903ImportDialog(ImportTaskDialog):
             QHeaderView.ResizeMode.Interactive)
         self.table.setVisible(False)
         self.save_button = QPushButton(self.tr("Save report as Excel…"))
-        self.save_button.setToolTip(self.tr("Write every problem (file, row, column, value, "
-                                            "level, reason) to an .xlsx workbook"))
+        self.save_button.setToolTip(self.tr("Write every problem (rule, level, table, file, "
+                                            "row, columns, message) and the count by rule to "
+                                            "an .xlsx workbook"))
         self.save_button.setVisible(False)
         self.save_button.clicked.connect(self.save_report_as)
 
@@ -105,15 +120,20 @@ class Ssda903ImportDialog(ImportTaskDialog):
     def _columns(self) -> list[Column[Any]]:
         """In the order of the COL_ constants."""
         return [
-            Column(self.tr("File"), lambda p: p.file),
-            Column(self.tr("Row"), lambda p: f"{p.row:,}", sort=lambda p: p.row,
-                   align_right=True, tooltip=self.tr("The row number Excel shows")),
-            Column(self.tr("Column"), lambda p: p.column),
+            Column(self.tr("Rule"), lambda p: p.code,
+                   tooltip=self.tr("The DfE's rule code, as the validator reports it; PD- "
+                                   "codes are Placement Desk's own checks (PD-ROW: the row "
+                                   "was not imported)")),
             Column(self.tr("Level"),
                    lambda p: self.tr("Error") if p.level == "error" else self.tr("Warning"),
-                   tooltip=self.tr("Error: the row was not imported, or breaks an SSDA903 "
-                                   "rule. Warning: imported, but check it.")),
-            Column(self.tr("Reason"), lambda p: p.reason),
+                   tooltip=self.tr("Error: breaks an SSDA903 rule (or the row was not "
+                                   "imported). Warning: imported, but check it.")),
+            Column(self.tr("Table"),
+                   lambda p: self.tr("Header") if p.table == "header" else self.tr("Episodes")),
+            Column(self.tr("Row"), lambda p: f"{p.row:,}", sort=lambda p: p.row,
+                   align_right=True, tooltip=self.tr("The row number Excel shows")),
+            Column(self.tr("Columns"), lambda p: p.columns),
+            Column(self.tr("Message"), lambda p: p.message),
         ]
 
     def _file_row(self, edit: QLineEdit, title: str) -> QWidget:
@@ -153,10 +173,11 @@ class Ssda903ImportDialog(ImportTaskDialog):
 
         header = Path(self.header_edit.text().strip())
         episodes = Path(self.episodes_edit.text().strip())
+        year = str(self.year_combo.currentData() or "") or None
         db = self.db
 
         def work(state: TaskState) -> Any:
-            return import_ssda903(db, header, episodes, state)
+            return import_ssda903(db, header, episodes, state, year=year)
 
         self.summary = None
         self._show_problems([])
@@ -177,12 +198,20 @@ class Ssda903ImportDialog(ImportTaskDialog):
             self.tr("Episodes: {new} new, {updated} updated, {unchanged} unchanged").format(
                 new=f"{summary.episodes_new:,}", updated=f"{summary.episodes_updated:,}",
                 unchanged=f"{summary.episodes_unchanged:,}"),
-            self.tr("Rows not imported: {rejected} ({header} in the header file, {episodes} "
-                    "in the episodes file)").format(
-                rejected=f"{summary.rows_rejected:,}",
-                header=f"{summary.header_rows_rejected:,}",
-                episodes=f"{summary.episode_rows_rejected:,}"),
+            self._rows_text(summary),
+            self.tr("Checked with the SSDA903 rules of {year} ({why}).").format(
+                year=summary.year_label, why=summary.year_reason),
         ])
+
+    def _rows_text(self, summary: Any) -> str:
+        if not summary.rows_rejected:
+            return self.tr("Every row was imported ({rows}), each with its problems listed "
+                           "below.").format(rows=f"{summary.rows_imported:,}")
+        return self.tr("Rows not imported: {rejected} ({header} in the header file, {episodes} "
+                       "in the episodes file); every other row was imported, with its problems "
+                       "listed below.").format(
+            rejected=f"{summary.rows_rejected:,}", header=f"{summary.header_rows_rejected:,}",
+            episodes=f"{summary.episode_rows_rejected:,}")
 
     def _show_problems(self, problems: list[Any]) -> None:
         self.model.set_rows(problems)
@@ -196,10 +225,18 @@ class Ssda903ImportDialog(ImportTaskDialog):
             self.problems_label.setText(self.tr("No problems found."))
         else:
             errors = sum(1 for p in problems if p.level == "error")
-            self.problems_label.setText(
-                self.tr("{count} problems: {errors} errors, {warnings} warnings").format(
-                    count=f"{len(problems):,}", errors=f"{errors:,}",
-                    warnings=f"{len(problems) - errors:,}"))
+            text = self.tr("{count} problems: {errors} errors, {warnings} warnings").format(
+                count=f"{len(problems):,}", errors=f"{errors:,}",
+                warnings=f"{len(problems) - errors:,}")
+            if self.summary is not None:
+                counts = self.summary.by_rule()
+                listed = ", ".join(f"{c.code} × {c.count:,}" for c in counts[:8])
+                more = self.tr(" and {n} more rules").format(n=len(counts) - 8) \
+                    if len(counts) > 8 else ""
+                text += self.tr(". By rule: {rules}{more}.").format(rules=listed, more=more)
+                self.problems_label.setToolTip("\n".join(
+                    f"{c.code} ({c.level}): {c.count:,} – {c.message}" for c in counts))
+            self.problems_label.setText(text)
         if problems:
             self.table.resizeColumnsToContents()
         self._update_buttons()
