@@ -1,4 +1,5 @@
-"""Build the benchmark databases (bench/data/<size>.db) for the three demo sizes."""
+"""Build the benchmark databases (bench/data/<size>.db) for the three demo sizes, and the
+generated SSDA903 return (bench/data/ssda903_100k/)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from placement_desk.db import make_engine, to_url
 from placement_desk.lifecycle import open_database
 from placement_desk.services.demo.generator import SIZES, generate_demo
 
+from . import ssda903_return
 from .harness import DATA
 
 AS_OF = dt.date(2026, 11, 1)
@@ -50,6 +52,11 @@ def main() -> None:
     for size in SIZES:
         took = build(size, args.force)
         print(f"{size}: " + ("already built" if took is None else f"built in {took:.1f} s"))
+    if args.force or not ssda903_return.current():
+        header, _episodes = ssda903_return.write_return()
+        print(f"SSDA903 return: {header.parent}")
+    else:
+        print("SSDA903 return: already written")
 
 
 if __name__ == "__main__":

@@ -261,6 +261,9 @@ class _Importer:
         self.problems = [_from_file("header", p) for p in header.problems]
         self.problems += [_from_file("episodes", p) for p in episodes.problems]
         self.audit_rows: list[dict[str, Any]] = []
+        self._postcode_cache: dict[str, str | None] = {}
+        """Postcode text → its usual form, None when blank, "" when not a postcode."""
+        self._urn_cache: dict[str, bool] = {}
 
     # -- problems ------------------------------------------------------------------------
 
@@ -408,33 +411,50 @@ class _Importer:
         home = self._postcode(record, record.home_postcode, "HOME_POST")
         placement = self._postcode(record, record.placement_postcode, "PL_POST")
         urn = clean_urn(record.urn)
-        if urn is not None and not is_urn(urn):
+        if urn is not None and not self._urn_shaped(urn):
             self._problem(record, "PD-VALUE", "URN", "warning",
                           "The URN is not in Ofsted's form (two letters and six digits, or "
                           "six or seven digits); it was kept as recorded.")
         changes: dict[str, Any] = {"urn": urn, "home_postcode": home,
                                    "placement_postcode": placement}
         for name, (column, width) in CODE_WIDTHS.items():
-            value = changes.get(name, getattr(record, name))
-            if value is not None and len(value) > width:
-                if name == "placement_type":
-                    value = value[:width]
-                    message = (f"The placement type is longer than any code; its first "
-                               f"{width} characters were kept.")
-                else:
-                    value = None
-                    message = f"The {column} value is longer than any code, so it was left out."
-                self._problem(record, "PD-VALUE", column, "warning", message)
-                changes[name] = value
+            value = changes[name] if name == "urn" else getattr(record, name)
+            if value is None or len(value) <= width:
+                continue
+            if name == "placement_type":
+                value = value[:width]
+                message = (f"The placement type is longer than any code; its first {width} "
+                           "characters were kept.")
+            else:
+                value = None
+                message = f"The {column} value is longer than any code, so it was left out."
+            self._problem(record, "PD-VALUE", column, "warning", message)
+            changes[name] = value
         return dataclasses.replace(record, **changes)
 
+    def _urn_shaped(self, urn: str) -> bool:
+        known = self._urn_cache.get(urn)
+        if known is None:
+            known = self._urn_cache[urn] = is_urn(urn)
+        return known
+
     def _postcode(self, record: EpisodeRecord, value: str | None, column: str) -> str | None:
+        """The postcode in its usual form (the same text is worked out once per import)."""
+        if value is None:
+            return None
         try:
-            return clean_postcode(value, column)
-        except ValidationError:
+            clean = self._postcode_cache[value]
+        except KeyError:
+            try:
+                clean = clean_postcode(value, column)
+            except ValidationError:
+                clean = ""
+            self._postcode_cache[value] = clean
+        if clean == "":
             self._problem(record, "PD-VALUE", column, "warning",
                           f"The {column} value is not a UK postcode, so it was left out.")
             return None
+        return clean
 
     def _load_episodes(self) -> dict[tuple[uuid.UUID, dt.date], _Found]:
         pe = PlacementEpisode
@@ -578,7 +598,8 @@ class _Importer:
         matched = self.save_episodes(records, child_ids)
         self.state.check_cancelled()
         self.check_register(matched)
-        self.problems.sort(key=lambda p: (p.table != "header", p.row, _code_order(p.code)))
+        order = {code: _code_order(code) for code in {p.code for p in self.problems}}
+        self.problems.sort(key=lambda p: (p.table != "header", p.row, order[p.code]))
         self.summary.problems = self.problems
         return self.summary
 
