@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from openpyxl import load_workbook
 from sqlalchemy import event
 
+from placement_desk.audit import snapshot
 from placement_desk.errors import FileFormatError
 from placement_desk.io.ssda903_files import EPISODE_COLUMNS
 from placement_desk.lifecycle import Database
@@ -407,3 +408,16 @@ def test_every_overlap_is_listed_and_rule_501_s_are_labelled(db: Database,
     assert overlaps == {("501", 3), ("PD-OVERLAP", 4)}
     missed = next(p for p in summary.problems if p.code == "PD-OVERLAP")
     assert "row 2 " in missed.message and "501" in missed.message
+
+
+def test_the_bulk_audit_trail_is_what_the_orm_hook_would_write(db: Database,
+                                                                tmp_path: Path) -> None:
+    header, episodes = _small_files(tmp_path)
+    import_ssda903(db, header, episodes, today=TODAY)
+    with db.sessions() as s:
+        for model in (Child, PlacementEpisode):
+            for obj in s.scalars(sa.select(model)):
+                event = s.scalars(sa.select(AuditEvent).where(
+                    AuditEvent.entity_id == obj.id)).one()
+                assert (event.action, event.before) == ("create", None)
+                assert event.after == snapshot(obj)
