@@ -36,7 +36,7 @@ from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from ...audit import audit_value
-from ...db import Database
+from ...db import Database, note_written
 from ...errors import ValidationError
 from ...identifiers import is_urn
 from ...io.ssda903_files import (
@@ -241,6 +241,38 @@ def _audit_values(row: dict[str, Any]) -> dict[str, Any]:
             form = _AUDIT_FORMS.get(kind)
             out[key] = form(value) if form is not None else audit_value(value)
     return out
+
+
+def _insert_many(session: Session, table: Table, rows: list[dict[str, Any]],
+                 same: dict[str, Any]) -> None:
+    """Insert rows (each with the same keys) plus the columns ``same`` gives every row one
+    value, through the driver's executemany.
+
+    Each value is converted by its column's type for the database, as SQLAlchemy does, but
+    a column at a time, and a shared value once: for 100,000 rows this saves seconds.
+    """
+    if not rows:
+        return
+    note_written(session, table.name)
+    connection = session.connection()
+    dialect = connection.dialect
+    compiled = insert(table).compile(dialect=dialect, column_keys=[*rows[0], *same])
+    names = list(compiled.positiontup or []) if compiled.positional else [*rows[0], *same]
+    columns: list[list[Any]] = []
+    for name in names:
+        convert = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+        if name in same:
+            value = same[name]
+            columns.append([convert(value) if convert else value] * len(rows))
+        else:
+            values = [row[name] for row in rows]
+            columns.append(list(map(convert, values)) if convert else values)
+    if compiled.positional:
+        connection.exec_driver_sql(compiled.string, list(zip(*columns, strict=True)))
+    else:
+        connection.exec_driver_sql(compiled.string,
+                                   [dict(zip(names, values, strict=True))
+                                    for values in zip(*columns, strict=True)])
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -557,15 +589,15 @@ class _Importer:
     def _insert(self, model: type[Child] | type[PlacementEpisode], entity: str,
                 rows: list[dict[str, Any]]) -> None:
         table: Table = model.__table__  # type: ignore[assignment]
+        stamps = {"created_at": self.now, "updated_at": self.now, "version": 1}
+        event = {"at": self.now, "user": self.user, "action": AuditAction.CREATE,
+                 "entity": entity, "before": None}
         for start in range(0, len(rows), _BULK):
             chunk = rows[start:start + _BULK]
-            events = [{"at": self.now, "user": self.user, "action": AuditAction.CREATE,
-                       "entity": entity, "entity_id": row["id"], "before": None,
-                       "after": _audit_values(row)} for row in chunk]
-            for row in chunk:
-                row.update(created_at=self.now, updated_at=self.now, version=1)
-            self.session.execute(insert(table), chunk)
-            self.session.execute(insert(_AUDIT), events)
+            _insert_many(self.session, table, chunk, stamps)
+            _insert_many(self.session, _AUDIT, [{"entity_id": row["id"],
+                                                 "after": _audit_values(row)} for row in chunk],
+                         event)
             self.state.check_cancelled()
 
     def _update(self, model: type[Child] | type[PlacementEpisode], entity: str,

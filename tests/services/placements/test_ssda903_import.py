@@ -421,3 +421,11 @@ def test_the_bulk_audit_trail_is_what_the_orm_hook_would_write(db: Database,
                     AuditEvent.entity_id == obj.id)).one()
                 assert (event.action, event.before) == ("create", None)
                 assert event.after == snapshot(obj)
+
+
+def test_the_import_tells_the_pages_which_tables_it_wrote(db: Database, tmp_path: Path) -> None:
+    header, episodes = _small_files(tmp_path)
+    told: list[frozenset[str]] = []
+    db.on_change(told.append)
+    import_ssda903(db, header, episodes, today=TODAY)
+    assert told == [frozenset({"child", "placement_episode", "audit_event"})]
