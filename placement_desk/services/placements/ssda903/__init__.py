@@ -24,11 +24,36 @@ authority does not count as outside England for rules 218 and 230; rule 433 take
 1/2/2024 and 01/02/2024 as the same day; and no rule changes the data the next one sees.
 """
 
-from .base import Rule, RuleResult, Table
-from .engine import Flagged, run_rules, validate, validate_frame
-from .overlaps import Overlap, all_overlaps, label_overlaps
-from .registry import NOT_IMPLEMENTED, RULES
-from .years import YEARS, UnknownYear, YearConfig, collection_year_for, parse_year, year_label
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .base import Rule, RuleResult, Table
+    from .engine import Flagged, run_rules, validate, validate_frame
+    from .overlaps import Overlap, all_overlaps, label_overlaps
+    from .registry import NOT_IMPLEMENTED, RULES
+    from .years import (
+        YEARS,
+        UnknownYear,
+        YearConfig,
+        collection_year_for,
+        parse_year,
+        year_label,
+    )
+
+_WHERE = {
+    "Rule": "base", "RuleResult": "base", "Table": "base",
+    "Flagged": "engine", "run_rules": "engine", "validate": "engine",
+    "validate_frame": "engine",
+    "Overlap": "overlaps", "all_overlaps": "overlaps", "label_overlaps": "overlaps",
+    "NOT_IMPLEMENTED": "registry", "RULES": "registry",
+    "YEARS": "years", "UnknownYear": "years", "YearConfig": "years",
+    "collection_year_for": "years", "parse_year": "years", "year_label": "years",
+}
+"""Each public name and its module, loaded on first use: the rules need pandas, which the
+app should not load at start-up just because a page imports the register checks."""
 
 __all__ = [
     "NOT_IMPLEMENTED",
@@ -50,3 +75,12 @@ __all__ = [
     "validate_frame",
     "year_label",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import subprocess
+import sys
 
 import numpy as np
 import pandas as pd
@@ -139,3 +142,12 @@ def test_numbers_read_as_numbers_still_match_codes() -> None:
 
 def test_empty_tables() -> None:
     assert validate(header(), episodes(), "2025_26") == []
+
+
+def test_the_app_starts_without_loading_pandas() -> None:
+    """The pages import the register checks; the rules (and pandas) load when they run."""
+    code = ("import sys, placement_desk.app, placement_desk.services.placements.episodes, "
+            "placement_desk.services.placements.listing; print('pandas' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert done.stdout.strip() == "False"
