@@ -19,7 +19,7 @@ import datetime as dt
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Literal, cast
 
 from ..errors import FileFormatError
 from ..models.enums import Sex
@@ -350,8 +350,15 @@ def _keep_raw(columns: dict[str, int], names: Sequence[str],
     raw: dict[str, list[str]] = {}
     for name in names:
         index = columns.get(name)
-        raw[name] = ([raw_text(row[index]) if index < len(row) else "" for _n, row in rows]
-                     if index is not None else [""] * len(rows))
+        if index is None:
+            raw[name] = [""] * len(rows)
+            continue
+        cells: list[Cell] = [row[index] if index < len(row) else "" for _n, row in rows]
+        # A CSV file's cells are all text already; a workbook's may be dates or numbers.
+        if all(type(c) is str for c in cells):
+            raw[name] = cast(list[str], cells)
+        else:
+            raw[name] = [raw_text(c) for c in cells]
     return raw, [number for number, _row in rows]
 
 
