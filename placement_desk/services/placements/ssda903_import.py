@@ -684,6 +684,8 @@ def import_ssda903(db: Database, header_path: str | Path,
         importer = _Importer(session, header, episodes, rules_year, state, today)
         importer.summary.year_reason = reason
         importer.check_rules()
+        header.raw.clear()  # the cells as written are for the rules only: let them go
+        episodes.raw.clear()
         summary = importer.run()
         state.check_cancelled()
         state.progress("Saving", 1, 1)
