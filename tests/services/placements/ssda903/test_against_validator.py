@@ -1,41 +1,39 @@
-"""Our engine against the DfE-approved validator's own output on the published example files.
+"""Our rules against the DfE-approved validator's own output on the published example files.
 
 Reference: data-to-insight/csc-validator-be-903, version 0.1.14, commit
-10ad07c513aa07bd8fffc928d57ae9918a70ae07 (merge of PR #849, 22 April 2026), run with
-pandas 1.5.3 / numpy 1.24.4 on Python 3.11 over header.csv and episodes.csv of
-shared/reference-data/ssda903 (the validator's own tests/fake_data), no other files, with
-metadata collectionYear "2024", "2025" and "2026" (rule packs lac2023_24, lac2024_25,
-lac2025_26) and localAuthority "E09000027".
+10ad07c513aa07bd8fffc928d57ae9918a70ae07 (22 April 2026), run with pandas 1.5.3 and numpy
+1.24.4 on Python 3.11 over header.csv and episodes.csv of shared/reference-data/ssda903
+(the validator's own example files) and no other file, for the collection years 2023-24,
+2024-25 and 2025-26 (its rule packs for those years), for a London council.
 
-Each rule was run ALONE (LacValidator(..., selected_rules=[code])). A full run of a year's
-rules in one pass gives different answers for 387 and 388 because of a bug in the validator:
-rule 365 writes the collection end date into every blank DEC of the data store that the
-later rules share (its `episodes.loc[DEC.isna(), "DEC"] = collection_end` lands in the
-shared column), so every rule that runs after 365 sees open episodes as ended on 31 March.
-In the full run 388 then flags the last, open X1 episode of 1,060 more children, and 387
-a few more or fewer, depending on the order of the rule files on disk. The rule-alone
-answer is the rule as written, so it is the reference here; the full-run counts are kept
-below for the record.
+Each rule was run on its own (the validator lets one choose the rules to run). Run all in
+one pass, the validator answers differently for 387 and 388: its rule 365 fills in 31 March
+as the end date of every open episode in the data the later rules share, so every rule that
+runs after it sees open episodes as ended. Rule 388 then flags the last, open X1 episode of
+1,060 more children, and 387 a few more or fewer, depending on the order its rules run in.
+The rule run on its own is the rule as written, so that is the reference here; the counts
+of the full run are kept below for the record.
 
-For each rule and table: the number of rows flagged, the first 16 hex digits of the
-SHA-256 of the sorted row numbers joined by commas, and the rows themselves where 60 or
-fewer. Rows are 0-based positions in the CSV files (the validator's DataFrame index).
+For each rule and table: the number of rows flagged, the first 16 hex digits of the SHA-256
+of the sorted row numbers joined by commas, and the rows themselves where 60 or fewer. Rows
+are 0-based positions in the CSV files.
 
 On these files our answer equals the validator's for every rule in every year. Where we
-differ from the validator by design (its bugs), the example files do not show it; those
-cases are held by the unit tests named here:
-- 146 in 2024_25: the validator's list has "k3" in lower case while the data are upper-cased,
-  so it rejects K3 in the year that introduced it. We accept K3 (test_code_lists).
-- 218 in 2023_24 and 2024_25, and 230: the validator tests `PL_LA.astype(str)` for a
-  leading N, W, S or C, and a blank PL_LA (any postcode it cannot look up) becomes "nan",
-  which starts with N, so such placements count as outside England and never need a URN.
-  We exempt only the outside-England codes themselves; the app passes PL_LA when it has it
-  (test_placement_rules). The validator's 2025_26 version fixed this and agrees with us.
-- 433: the validator compares the previous DEC and this DECOM as text; we also accept the
-  same valid date written differently, e.g. 1/2/2024 and 01/02/2024 (test_sequence_rules).
-The same differences, and nothing else, showed up when both engines were run over four
-randomly generated files of about 1,200 episodes each full of blanks, bad dates, lower-case
-codes, duplicate and missing children, ties and overlaps.
+differ from the validator on purpose (its slips), the example files do not show it; the
+unit tests named here hold those cases:
+- 146 in 2024-25: the validator's list of placement types has K3 in lower case while it
+  compares upper-cased data, so it refuses K3 in the year that brought it in. We accept K3
+  (test_code_lists).
+- 218 in 2023-24 and 2024-25, and 230: the validator takes a placement whose local
+  authority code is blank (a postcode it cannot look up) for one outside England, so such
+  placements never need a URN. We exempt only the outside-England codes themselves
+  (test_placement_rules). Its 2025-26 rule 218 agrees with us.
+- 433: the validator compares the previous end date and this start date as text; we also
+  take the same valid date written differently, e.g. 1/2/2024 and 01/02/2024, as equal
+  (test_sequence_rules).
+The same differences, and nothing else, showed up when both were run over four randomly
+generated files of about 1,200 episodes each, full of blanks, bad dates, lower-case codes,
+duplicate and missing children, ties and overlaps.
 """
 
 from __future__ import annotations
