@@ -369,7 +369,8 @@ def episode_detail(db: Database, episode_id: uuid.UUID,
         setting = session.get(Setting, ep.setting_id) if ep.setting_id else None
         from .ssda903.stored import check_stored  # pandas loads only when it is needed
 
-        issues = check_stored(session, today, child_id=child.id).get(ep.id, [])
+        issues = check_stored(session, today, child_id=child.id, episode_id=ep.id).get(ep.id,
+                                                                                     [])
         others = [(e.id, f"{date_short(e.start_date)} – {date_short(e.end_date) or 'now'}: "
                          f"{e.placement_type}")
                   for e in child.episodes if e.id != ep.id and e.deleted_at is None]

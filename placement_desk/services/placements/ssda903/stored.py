@@ -113,9 +113,13 @@ def _load(session: Session, child_id: uuid.UUID | None) -> tuple[
     return episodes, children
 
 
-def check_stored(session: Session, today: dt.date, child_id: uuid.UUID | None = None
-                 ) -> dict[uuid.UUID, list[Finding]]:
-    """Every live episode (or one child's): episode id → its problems, only those with any."""
+def check_stored(session: Session, today: dt.date, child_id: uuid.UUID | None = None,
+                 episode_id: uuid.UUID | None = None) -> dict[uuid.UUID, list[Finding]]:
+    """Every live episode (or one child's): episode id → its problems, only those with any.
+
+    With ``episode_id`` (one of the child's), only that episode's collection year is
+    checked: its own answer is complete, its siblings' may not be.
+    """
     episodes, children = _load(session, child_id)
     found: dict[uuid.UUID, list[Finding]] = defaultdict(list)
     in_return = [e for e in episodes if not e.place.startswith("CL_")]
@@ -123,7 +127,10 @@ def check_stored(session: Session, today: dt.date, child_id: uuid.UUID | None = 
     by_child: dict[uuid.UUID, list[_Episode]] = defaultdict(list)
     for e in in_return:
         by_child[e.child].append(e)
-    for year in sorted(set(year_of.values())):
+    years = set(year_of.values())
+    if episode_id is not None:
+        years &= {year_of.get(episode_id, "")}
+    for year in sorted(years):
         _apply_rules(year, by_child, children, year_of, found)
     _overlaps(episodes, in_return, found)
     settings = load_settings(session)

@@ -127,3 +127,18 @@ def test_rule_385_is_the_returns_own_bound_and_not_applied_to_the_database(
     # Ends in 2026-27, which has no rules yet: judged by 2025-26's, whose year it outlasts.
     ended = _episode(db, child, D(2026, 1, 1), D(2026, 6, 1), "U4", urn="1234567")
     assert "385" not in _codes(db, today=D(2026, 7, 1)).get(ended, [])
+
+
+def test_one_episode_alone_gets_the_same_answer_as_in_the_whole(db: Database) -> None:
+    child = _child(db, "G-1", sex=None)
+    ids = [_episode(db, child, D(2023, 6, 1), D(2023, 12, 1), "H5", reason_ceased="X1"),
+           _episode(db, child, D(2023, 12, 1), D(2024, 9, 1), "K3", reason_new_episode="P"),
+           _episode(db, child, D(2024, 8, 1), None, "Z11", reason_new_episode="P")]
+    with db.sessions() as s:
+        whole = check_stored(s, TODAY)
+        for eid in ids:
+            assert check_stored(s, TODAY, child_id=child, episode_id=eid).get(eid) == \
+                whole.get(eid)
+    # The K3 episode ended in 2024-25, the year K3 came in: a code, for a child under 16.
+    codes = _codes(db)
+    assert {"101", "371"} <= set(codes[ids[1]]) and "146" not in codes[ids[1]]
