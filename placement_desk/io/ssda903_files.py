@@ -16,6 +16,7 @@ those rules to read as the DfE's validator reads the file.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -225,6 +226,18 @@ def raw_text(value: Cell) -> str:
 
 # -- parsing rows ------------------------------------------------------------------------------
 
+def _code_of(value: Cell) -> str | None:
+    text = cell_text(value)
+    return None if text is None else "".join(text.split()).upper()
+
+
+@functools.lru_cache(maxsize=4096)
+def _code_text(value: str) -> str | None:
+    """A code cell's text as :func:`_code_of` gives it: a return has few distinct codes, so
+    each is worked out once."""
+    return _code_of(value)
+
+
 class _RowParser:
     """Collects a row's problems while its cells are read."""
 
@@ -267,12 +280,12 @@ class _RowParser:
 
     def code(self, column: str, what: str = "", required: bool = False) -> str | None:
         """The cell upper case without spaces, valid or not (the rules of the year judge)."""
-        text = self.text(column)
-        if text is None:
-            if required:
-                self.problem(column, "error", f"The {what} ({column}) is blank.")
-            return None
-        return "".join(text.split()).upper()
+        value = self.raw(column)
+        code = _code_text(value) if isinstance(value, str) else _code_of(value)
+        if code is None and required:
+            self.problem(column, "error", f"The {what} ({column}) is blank.")
+        return code
+
 
     def finish(self) -> list[Problem]:
         """The problems, errors saying that the row was left out."""
