@@ -475,6 +475,8 @@ class _Importer:
                 message = f"The {column} value is longer than any code, so it was left out."
             self._problem(record, "PD-VALUE", column, "warning", message)
             changes[name] = value
+        if all(getattr(record, name) == value for name, value in changes.items()):
+            return record  # most rows: nothing to change
         return dataclasses.replace(record, **changes)
 
     def _urn_shaped(self, urn: str) -> bool:
