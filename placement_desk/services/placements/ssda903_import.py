@@ -124,7 +124,7 @@ class Ssda903Summary:
     year: str = ""
     """The collection year whose rules were applied, e.g. ``2025_26``."""
     year_reason: str = ""
-    """Why that year: chosen, the latest episode's, or the nearest year with rules."""
+    """Why that year: chosen, the year of the latest episode, or the nearest with rules."""
     header_rows: int = 0
     episode_rows: int = 0
     children_new: int = 0
@@ -662,8 +662,8 @@ def _rules_year(episodes: EpisodesFile, year: str | None, today: dt.date) -> tup
     chosen = rules_year_of(latest)
     natural = f"{latest.year if latest.month >= 4 else latest.year - 1}"
     if not chosen.startswith(natural):
-        return chosen, "the nearest year with rules to the latest episode's"
-    return chosen, "the latest episode's"
+        return chosen, "the nearest year with rules to that of the latest episode"
+    return chosen, "the year of the latest episode"
 
 
 def import_ssda903(db: Database, header_path: str | Path,
