@@ -113,3 +113,25 @@ def test_cancel_leaves_the_database_unchanged(qtbot: QtBot, db: Database) -> Non
     assert not done
     assert _count(db, Child) == _count(db, PlacementEpisode) == 0
     runner.wait()
+
+
+def test_the_collection_year_chosen_decides_the_rules(qtbot: QtBot, db: Database,
+                                                       tmp_path: Path) -> None:
+    header = tmp_path / "header.csv"
+    header.write_text("CHILD,SEX,DOB,ETHNIC\nC1,M,01/02/2010,WBRI\n", encoding="utf-8")
+    episodes = tmp_path / "episodes.csv"
+    episodes.write_text("CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,"
+                        "REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN\n"
+                        "C1,01/05/2025,S,C2,N1,Z11,,,,,,,\n", encoding="utf-8")
+    dialog, runner, done = _dialog(qtbot, db)
+    dialog.set_files(header, episodes)
+    years = [dialog.year_combo.itemText(i) for i in range(dialog.year_combo.count())]
+    assert years == ["The year of the latest episode", "2025-26", "2024-25", "2023-24"]
+    dialog.year_combo.setCurrentIndex(years.index("2023-24"))
+    dialog.import_button.click()
+    qtbot.waitUntil(lambda: "Import finished" in dialog.step.text(), timeout=30_000)
+    assert "rules of 2023-24 (chosen)" in dialog.outcome.text()
+    assert "Every row was imported (2)" in dialog.outcome.text()
+    assert {p.code for p in done[0].problems} == {
+        "101", "146", "218"}
+    runner.wait()

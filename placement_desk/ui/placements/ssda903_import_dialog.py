@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from ...db import Database
 from ...errors import UserError
 from ...progress import TaskState
+from ...services.placements.ssda903.years import YEARS, year_label
 from ..common.import_task_dialog import ImportTaskDialog
 from ..common.rows import SORT_ROLE, Column, RowTableModel
 
@@ -37,8 +38,6 @@ REPORT_FILTER = "Excel workbook (*.xlsx)"
 
 # Columns of the problems table
 COL_RULE, COL_LEVEL, COL_TABLE, COL_ROW, COL_COLUMN, COL_MESSAGE = range(6)
-YEARS = ("2025_26", "2024_25", "2023_24")
-"""The collection years with SSDA903 rules, newest first (as the rules package holds them)."""
 
 
 class Ssda903ImportDialog(ImportTaskDialog):
@@ -75,8 +74,8 @@ class Ssda903ImportDialog(ImportTaskDialog):
         self.year_combo = QComboBox()
         self.year_combo.setAccessibleName(self.tr("Collection year"))
         self.year_combo.addItem(self.tr("The year of the latest episode"), "")
-        for year in YEARS:
-            self.year_combo.addItem(year.replace("_", "-"), year)
+        for year in sorted(YEARS, reverse=True):
+            self.year_combo.addItem(year_label(year), year)
         self.year_combo.setToolTip(self.tr("Whose SSDA903 rules check the files: codes and "
                                            "rules change from one collection year to the "
                                            "next"))
