@@ -1,5 +1,6 @@
-"""Build the benchmark databases (bench/data/<size>.db) for the three demo sizes, and a
-million-row file for each importer (bench/data/million/)."""
+"""Build the benchmark databases (bench/data/<size>.db) for the three demo sizes, the
+generated SSDA903 return (bench/data/ssda903_100k/) and a million-row file for each
+importer (bench/data/million/)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from placement_desk.db import make_engine, to_url
 from placement_desk.lifecycle import open_database
 from placement_desk.services.demo.generator import SIZES, generate_demo
 
+from . import ssda903_return
 from .files import ofsted_csv, postcode_csv, ssda903_files
 from .harness import DATA
 
@@ -70,6 +72,11 @@ def main() -> None:
     for size in SIZES:
         took = build(size, args.force)
         print(f"{size}: " + ("already built" if took is None else f"built in {took:.1f} s"))
+    if args.force or not ssda903_return.current():
+        header, _episodes = ssda903_return.write_return()
+        print(f"SSDA903 return: {header.parent}")
+    else:
+        print("SSDA903 return: already written")
     took = million_files(args.force)
     print("million-row files: " + ("already made" if took is None else f"made in {took:.1f} s"))
 

@@ -11,7 +11,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .harness import DATA, ROOT, metric, timed
+from . import ssda903_return
+from .harness import DATA, ROOT, metric, run_app, timed
 
 SSDA903 = ROOT.parent / "shared" / "reference-data" / "ssda903"
 AS_OF = dt.date(2026, 11, 1)
@@ -106,3 +107,36 @@ def ssda903_import() -> float:
                                                 SSDA903 / "episodes.csv", today=AS_OF))
         finally:
             db.close()
+
+
+_RUNS: list[tuple[float, int]] = []
+"""(seconds, peak RSS in KB) of each 100,000-episode import, shared by its two metrics."""
+
+
+def _import_100k() -> list[tuple[float, int]]:
+    """Three runs of ``placement-desk import ssda903`` on the generated return, each into an
+    empty database: the whole command (start-up, reading, the 2025-26 rules, writing)."""
+    if not _RUNS:
+        if not ssda903_return.current():
+            ssda903_return.write_return()
+        folder = ssda903_return.FOLDER
+        for _ in range(3):
+            with tempfile.TemporaryDirectory() as tmp:
+                _RUNS.append(run_app("--db", str(Path(tmp) / "i.db"), "import", "ssda903",
+                                     "--header", str(folder / "header.csv"),
+                                     "--episodes", str(folder / "episodes.csv")))
+    return _RUNS
+
+
+@metric("ssda903_import_100k_s", "s", target=12.0,
+        note="placement-desk import ssda903 of a generated 2025-26 return (40,000 children, "
+             "100,000 episodes, bench/ssda903_return.py) into an empty database with all the "
+             "year's rules and our own checks, whole command, median of 3")
+def ssda903_import_100k() -> float:
+    return statistics.median(seconds for seconds, _rss in _import_100k())
+
+
+@metric("ssda903_import_100k_peak_mb", "MB", target=600.0,
+        note="peak resident memory of that import (the largest of the 3 runs)")
+def ssda903_import_100k_memory() -> float:
+    return max(rss for _seconds, rss in _import_100k()) / 1024

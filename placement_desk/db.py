@@ -154,6 +154,12 @@ def _note_statement(state: ORMExecuteState) -> None:
             state.session.info.setdefault(_CHANGED, set()).add(table.name)
 
 
+def note_written(session: Session, *tables: str) -> None:
+    """Tell the commit's listeners that ``tables`` were written, for writes that go past
+    the session's own statements (a bulk load through the driver's executemany)."""
+    session.info.setdefault(_CHANGED, set()).update(tables)
+
+
 def _forget(session: Session, *_args: Any) -> None:
     session.info.pop(_CHANGED, None)
 

@@ -68,3 +68,24 @@ def test_import_postcodes_prints_json(tmp_path: Path) -> None:
     again = _run("--db", tmp_path / "cli.db", "import", "postcodes", lookup)
     assert again.returncode == 0, again.stderr
     assert "0 postcodes added, 0 updated, 2 unchanged; rows skipped: 1." in again.stdout
+
+
+def test_import_ssda903_year_chooses_the_rules(tmp_path: Path) -> None:
+    header = tmp_path / "header.csv"
+    header.write_text("CHILD,SEX,DOB,ETHNIC\nC1,M,01/02/2010,WBRI\n", encoding="utf-8")
+    episodes = tmp_path / "episodes.csv"
+    episodes.write_text(",".join(EPISODE_COLUMNS) + "\nC1,01/05/2025,S,C2,N1,Z11,,,,,,,\n",
+                        encoding="utf-8")
+    args = ("--db", tmp_path / "cli.db", "import", "ssda903", "--header", header,
+            "--episodes", episodes, "--json")
+    latest = json.loads(_run(*args).stdout)
+    assert (latest["year"], latest["problems"]) == ("2025_26", [])
+    # In 2023-24, SEX was 1 or 2 and Z11 was no code (nor exempt from needing a URN).
+    older = json.loads(_run(*args, "--year", "2023-24").stdout)
+    assert older["year"] == "2023_24"
+    assert [(c["code"], c["count"]) for c in older["by_rule"]] == [
+        ("101", 1), ("146", 1), ("218", 1)]
+    assert older["rows_rejected"] == 0
+    refused = _run(*args, "--year", "2019-20")
+    assert refused.returncode == 2
+    assert "no SSDA903 rules for the collection year 2019-20" in refused.stderr

@@ -1,4 +1,5 @@
-"""``placement-desk import ssda903 --header FILE --episodes FILE [--json] [--report OUT.xlsx]``."""
+"""``placement-desk import ssda903 --header FILE --episodes FILE [--year 2025-26] [--json]
+[--report OUT.xlsx]``."""
 
 from __future__ import annotations
 
@@ -21,10 +22,14 @@ def _configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--episodes", required=True, type=Path, metavar="FILE",
                         help="the SSDA903 episodes file (CHILD, DECOM, RNE, LS, CIN, PLACE...), "
                              "CSV or XLSX")
+    parser.add_argument("--year", metavar="YYYY-YY", default=None,
+                        help="the collection year whose SSDA903 rules check the files, e.g. "
+                             "2025-26 (default: the year of the latest episode)")
     parser.add_argument("--json", action="store_true", help="print the summary as JSON")
     parser.add_argument("--report", type=Path, metavar="OUT.xlsx", default=None,
-                        help="also write every problem (file, row, column, value, level, "
-                             "reason) to this .xlsx or .csv file")
+                        help="also write every problem (rule, level, table, file, row, "
+                             "columns, message) and the count by rule to this .xlsx file "
+                             "(a .csv file takes the problems only)")
 
 
 @import_kind("ssda903", "import an SSDA903 return (header and episodes files): children and "
@@ -40,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
     with room_for(doing, room), \
             open_or_build(getattr(args, "db", None), doing=doing, room=room) as db, \
             terminal_progress(quiet=args.json) as state:
-        summary = import_ssda903(db, args.header, args.episodes, state)
+        summary = import_ssda903(db, args.header, args.episodes, state, year=args.year)
     report = save_problem_report(summary, args.report) if args.report else None
     if args.json:
         data = summary.as_dict()
@@ -51,10 +56,15 @@ def run(args: argparse.Namespace) -> int:
           f"{summary.children_new:,} new, {summary.children_updated:,} updated, "
           f"{summary.children_unchanged:,} unchanged; episodes {summary.episodes_new:,} new, "
           f"{summary.episodes_updated:,} updated, {summary.episodes_unchanged:,} unchanged; "
-          f"{summary.rows_rejected:,} rows not imported; {summary.errors:,} errors and "
-          f"{summary.warnings:,} warnings.")
+          f"{summary.rows_text()}.")
+    print(f"Checked with the SSDA903 rules of {summary.year_label} ({summary.year_reason}): "
+          f"{summary.errors:,} errors and {summary.warnings:,} warnings.")
+    for count in summary.by_rule():
+        print(f"  {count.code:>11} {count.level:<7} {count.count:>7,}  {count.message}")
+    if summary.problems:
+        print("First problems:")
     for p in summary.problems[:SHOWN]:
-        print(f"  {p.level}: {p.file} row {p.row}, {p.column}: {p.reason}")
+        print(f"  {p.code} {p.level}: {p.file} row {p.row}, {p.columns}: {p.message}")
     if len(summary.problems) > SHOWN:
         print(f"  … and {len(summary.problems) - SHOWN:,} more problems (use --report "
               "OUT.xlsx or --json for all).")

@@ -5,34 +5,26 @@ Pure file reading, no database and no Qt. Columns are found by their names
 in whichever sheet of a workbook holds them; a file without a required column is
 refused with a :class:`~placement_desk.errors.FileFormatError` naming the file and
 the column. Each data row becomes a record, or a list of problems (the row number a
-spreadsheet shows, the column, the value and the reason) when it cannot be used.
-Codes are checked against the return's code lists; the 903 rules that need the
-register or other episodes (URN required, overlaps...) belong to
-:mod:`placement_desk.services.ssda903_rules`.
+spreadsheet shows, the column and the reason) when it cannot be stored at all: no
+child, no start date, a date that is not a date. Codes are kept as written (upper
+case): whether they are valid depends on the collection year, which is for the
+SSDA903 rules (:mod:`placement_desk.services.placements.ssda903`) to say. The text of
+every cell is kept too, in :attr:`HeaderFile.raw` and :attr:`EpisodesFile.raw`, for
+those rules to read as the DfE's validator reads the file.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Literal, cast
 
 from ..errors import FileFormatError
-from ..models.enums import (
-    CategoryOfNeed,
-    Ethnicity,
-    LabelledEnum,
-    LegalStatus,
-    PlacementType,
-    PlaceProvider,
-    ReasonCeased,
-    ReasonNewEpisode,
-    ReasonPlaceChange,
-    Sex,
-)
+from ..models.enums import Sex
 from ..progress import NULL_STATE, TaskState
 from .safety import TOO_LONG
 from .tabular import (
@@ -63,34 +55,9 @@ _PROGRESS_EVERY = 500
 _WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 
 
-def _codes(enum: type[LabelledEnum], keep: Callable[[str], bool] = lambda _c: True
-           ) -> frozenset[str]:
-    return frozenset(m.value for m in enum if keep(m.value))
-
-
-SEX_CODES = _codes(Sex)
-ETHNIC_CODES = _codes(Ethnicity)
-RNE_CODES = _codes(ReasonNewEpisode)
-LS_CODES = _codes(LegalStatus)
-CIN_CODES = _codes(CategoryOfNeed)
-PLACE_CODES = _codes(PlacementType, lambda c: not c.startswith("CL_"))
-PLACE_PROVIDER_CODES = _codes(PlaceProvider)
-REC_CODES = _codes(ReasonCeased)
-REASON_PLACE_CHANGE_CODES = _codes(ReasonPlaceChange)
-
-_CANONICAL: dict[str, str] = {c: c for codes in (
-    SEX_CODES, ETHNIC_CODES, RNE_CODES, LS_CODES, CIN_CODES, PLACE_CODES, PLACE_PROVIDER_CODES,
-    REC_CODES, REASON_PLACE_CHANGE_CODES) for c in codes}
-
-_EPISODE_CODE_COLUMNS: tuple[tuple[str, frozenset[str], str], ...] = (
-    ("RNE", RNE_CODES, "reason for new episode"),
-    ("LS", LS_CODES, "legal status"),
-    ("CIN", CIN_CODES, "category of need"),
-    ("PLACE", PLACE_CODES, "placement type"),
-    ("PLACE_PROVIDER", PLACE_PROVIDER_CODES, "placement provider"),
-    ("REC", REC_CODES, "reason episode ceased"),
-    ("REASON_PLACE_CHANGE", REASON_PLACE_CHANGE_CODES, "reason for placement change"),
-)
+SEX_CODES: dict[str, Sex] = {"1": Sex.MALE, "M": Sex.MALE, "2": Sex.FEMALE, "F": Sex.FEMALE,
+                              "U": Sex.NOT_KNOWN}
+"""SEX as either code set writes it (1 and 2 before 2024-25, M, F and U from then)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,14 +78,15 @@ class HeaderRecord:
 
     row: int
     child: str
-    sex: Sex
-    date_of_birth: dt.date
+    sex: Sex | None
+    date_of_birth: dt.date | None
     ethnicity: str | None
 
 
 @dataclass(frozen=True, slots=True)
 class EpisodeRecord:
-    """One episode from the episodes file: codes upper case, blanks None, text as given."""
+    """One episode from the episodes file: codes upper case as written (valid or not),
+    blanks None, other text as given."""
 
     row: int
     child: str
@@ -146,6 +114,10 @@ class HeaderFile:
     rejected: int = 0
     rejected_children: dict[str, int] = field(default_factory=dict)
     """Child reference → row, for the rows left out that name a child."""
+    raw: dict[str, list[str]] = field(default_factory=dict)
+    """Column → the text of its cell in every data row, in file order ("" when blank)."""
+    row_numbers: list[int] = field(default_factory=list)
+    """The row number a spreadsheet shows for each data row, in file order."""
 
     @property
     def name(self) -> str:
@@ -160,6 +132,10 @@ class EpisodesFile:
     records: list[EpisodeRecord] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     rejected: int = 0
+    raw: dict[str, list[str]] = field(default_factory=dict)
+    """Column → the text of its cell in every data row, in file order ("" when blank)."""
+    row_numbers: list[int] = field(default_factory=list)
+    """The row number a spreadsheet shows for each data row, in file order."""
 
     @property
     def name(self) -> str:
@@ -248,7 +224,29 @@ def _shown(value: Cell) -> str:
     return cell_text(value) or ""
 
 
+def raw_text(value: Cell) -> str:
+    """A cell as the DfE's validator reads the file: text exactly as written, a date cell
+    as dd/mm/yyyy, a whole number without ``.0``, blank as ""."""
+    if isinstance(value, str):
+        return value
+    if value is None:
+        return ""
+    return _shown(value)
+
+
 # -- parsing rows ------------------------------------------------------------------------------
+
+def _code_of(value: Cell) -> str | None:
+    text = cell_text(value)
+    return None if text is None else "".join(text.split()).upper()
+
+
+@functools.lru_cache(maxsize=4096)
+def _code_text(value: str) -> str | None:
+    """A code cell's text as :func:`_code_of` gives it: a return has few distinct codes, so
+    each is worked out once."""
+    return _code_of(value)
+
 
 class _RowParser:
     """Collects a row's problems while its cells are read."""
@@ -289,6 +287,11 @@ class _RowParser:
             return None
         if day is None and required:
             self.problem(column, "error", f"The {what} ({column}) is blank.")
+        return self.in_window(column, what, day, latest)
+
+    def in_window(self, column: str, what: str, day: dt.date | None,
+                  latest: dt.date | None = None) -> dt.date | None:
+        """``day``, or None with the row refused when it is outside :func:`date_window`."""
         earliest, last = date_window()
         last = latest or last
         if day is not None and not earliest <= day <= last:
@@ -307,18 +310,14 @@ class _RowParser:
                                      f"The text in {column} {TOO_LONG}."))
         return True
 
-    def code(self, column: str, codes: frozenset[str], what: str,
-             required: bool = False) -> str | None:
-        text = self.text(column)
-        if text is None:
-            if required:
-                self.problem(column, "error", f"The {what} ({column}) is blank.")
-            return None
-        code = _CANONICAL.get(text.upper())
-        if code is None or code not in codes:
-            self.problem(column, "error", f"{text} is not an SSDA903 {what} code.")
-            return None
-        return code  # one shared string per code: a million rows hold no copies
+    def code(self, column: str, what: str = "", required: bool = False) -> str | None:
+        """The cell upper case without spaces, valid or not (the rules of the year judge)."""
+        value = self.raw(column)
+        code = _code_text(value) if isinstance(value, str) else _code_of(value)
+        if code is None and required:
+            self.problem(column, "error", f"The {what} ({column}) is blank.")
+        return code
+
 
     def finish(self) -> list[Problem]:
         """The problems, errors saying that the row was left out."""
@@ -328,25 +327,38 @@ class _RowParser:
 
 def parse_header_row(file: str, number: int, row: Row, columns: dict[str, int]
                      ) -> tuple[HeaderRecord | None, list[Problem]]:
-    """One header row: the child, or None with the reasons it cannot be used."""
+    """One header row: the child, or None with the reasons it cannot be stored.
+
+    Only a blank CHILD stops a child being stored. A sex code of neither code set is
+    stored as not recorded (the SSDA903 rules report the code); a date of birth that is
+    not a date is left out with a warning.
+    """
     p = _RowParser(file, number, row, columns)
     if p.long_text():
         return None, p.finish()
     child = p.child()
-    sex_code = p.code("SEX", SEX_CODES, "sex", required=True)
-    born = p.date("DOB", True, "date of birth", latest=dt.date.today())
-    ethnicity = p.code("ETHNIC", ETHNIC_CODES, "ethnicity")
-    if p.failed or sex_code is None or born is None:
+    sex_code = p.code("SEX")
+    try:
+        born = p.in_window("DOB", "date of birth", parse_date(p.raw("DOB")), dt.date.today())
+    except ValueError:
+        born = None
+        p.problem("DOB", "warning", "The date of birth (DOB) is not a date: the child was "
+                                    "imported without one.")
+    ethnicity = p.code("ETHNIC")
+    if p.failed:
         return None, p.finish()
-    return HeaderRecord(number, child, Sex(sex_code), born, ethnicity), p.finish()
+    sex = SEX_CODES.get(sex_code) if sex_code is not None else None
+    return HeaderRecord(number, child, sex, born, ethnicity), p.finish()
 
 
 def parse_episode_row(file: str, number: int, row: Row, columns: dict[str, int]
                       ) -> tuple[EpisodeRecord | None, list[Problem]]:
-    """One episodes row: the episode, or None with the reasons it cannot be used.
+    """One episodes row: the episode, or None with the reasons it cannot be stored.
 
-    Warnings (a reason ceased on an episode with no end date, which is then left out)
-    come with a record.
+    An episode needs a child, a start date and a placement type, and its end date, when
+    given, must be a date; everything else is stored as written, valid or not, for the
+    SSDA903 rules to judge. A reason ceased on an episode with no end date is kept too
+    (rule 148 reports it).
     """
     p = _RowParser(file, number, row, columns)
     if p.long_text():
@@ -354,44 +366,53 @@ def parse_episode_row(file: str, number: int, row: Row, columns: dict[str, int]
     child = p.child()
     start = p.date("DECOM", True, "start date")
     end = p.date("DEC", False, "end date")
-    if start is not None and end is not None and end < start:
-        p.problem("DEC", "error", "The episode ends (DEC) before it starts (DECOM).")
-    codes = {column: p.code(column, codes, what, required=column == "PLACE")
-             for column, codes, what in _EPISODE_CODE_COLUMNS}
-    if p.failed or start is None or codes["PLACE"] is None:
+    place = p.code("PLACE", "placement type", required=True)
+    if p.failed or start is None or place is None:
         return None, p.finish()
-    ceased = codes["REC"]
-    if ceased is not None and end is None:
-        p.problem("REC", "warning", f"The episode has a reason ceased ({ceased}) but no end "
-                                    "date (DEC), so the reason was left out.")
-        ceased = None
     urn = p.text("URN")
     if urn is not None and urn.isdigit() and not urn.strip("0"):
         p.problem("URN", "warning", "The URN is all zeros, which is not a URN, so it was "
                                     "left out.")
         urn = None
     record = EpisodeRecord(
-        number, child, start, end, codes["RNE"], codes["LS"], codes["CIN"], codes["PLACE"],
-        codes["PLACE_PROVIDER"], ceased, codes["REASON_PLACE_CHANGE"], p.text("HOME_POST"),
-        p.text("PL_POST"), "".join(urn.split()).upper() if urn else None)
+        number, child, start, end, p.code("RNE"), p.code("LS"), p.code("CIN"), place,
+        p.code("PLACE_PROVIDER"), p.code("REC"), p.code("REASON_PLACE_CHANGE"),
+        p.text("HOME_POST"), p.text("PL_POST"), "".join(urn.split()).upper() if urn else None)
     return record, p.finish()
 
 
 # -- whole files -------------------------------------------------------------------------------
 
-def _with_progress(path: Path, rows: Iterator[tuple[int, Row]], total: int,
-                   state: TaskState) -> Iterator[tuple[int, Row]]:
+def _with_progress(path: Path, rows: list[tuple[int, Row]], state: TaskState
+                   ) -> Iterator[tuple[int, Row]]:
     """The rows, reporting progress and honouring cancel every so often and at the end."""
     step = f"Reading {path.name}"
-    state.progress(step, 0, total)
-    done = 0
+    state.progress(step, 0, len(rows))
     for done, item in enumerate(rows, 1):
         yield item
         if done % _PROGRESS_EVERY == 0:
             state.check_cancelled()
-            state.progress(step, done, max(total, done))
+            state.progress(step, done, len(rows))
     state.check_cancelled()
-    state.progress(step, done, done)
+    state.progress(step, len(rows), len(rows))
+
+
+def _keep_raw(columns: dict[str, int], names: Sequence[str],
+              rows: list[tuple[int, Row]]) -> tuple[dict[str, list[str]], list[int]]:
+    """Each named column's cell text in every row (a missing column reads as blank)."""
+    raw: dict[str, list[str]] = {}
+    for name in names:
+        index = columns.get(name)
+        if index is None:
+            raw[name] = [""] * len(rows)
+            continue
+        cells: list[Cell] = [row[index] if index < len(row) else "" for _n, row in rows]
+        # A CSV file's cells are all text already; a workbook's may be dates or numbers.
+        if all(type(c) is str for c in cells):
+            raw[name] = cast(list[str], cells)
+        else:
+            raw[name] = [raw_text(c) for c in cells]
+    return raw, [number for number, _row in rows]
 
 
 def read_header_file(path: str | Path, state: TaskState = NULL_STATE) -> HeaderFile:
@@ -399,8 +420,9 @@ def read_header_file(path: str | Path, state: TaskState = NULL_STATE) -> HeaderF
     path = Path(path)
     table = _find_table(path, HEADER_COLUMNS, HEADER_REQUIRED, "header")
     result = HeaderFile(path, table.source.name)
-    total = max(table.source.total_rows - table.header - 1, 0)
-    for number, row in _with_progress(path, _data_rows(table), total, state):
+    rows = list(_data_rows(table))  # the year's rules read every row's raw cells
+    result.raw, result.row_numbers = _keep_raw(table.columns, HEADER_COLUMNS, rows)
+    for number, row in _with_progress(path, rows, state):
         record, problems = parse_header_row(path.name, number, row, table.columns)
         result.rows_read += 1
         result.problems.extend(problems)
@@ -419,8 +441,9 @@ def read_episodes_file(path: str | Path, state: TaskState = NULL_STATE) -> Episo
     path = Path(path)
     table = _find_table(path, EPISODE_COLUMNS, EPISODE_REQUIRED, "episodes")
     result = EpisodesFile(path, table.source.name)
-    total = max(table.source.total_rows - table.header - 1, 0)
-    for number, row in _with_progress(path, _data_rows(table), total, state):
+    rows = list(_data_rows(table))  # the year's rules read every row's raw cells
+    result.raw, result.row_numbers = _keep_raw(table.columns, EPISODE_COLUMNS, rows)
+    for number, row in _with_progress(path, rows, state):
         record, problems = parse_episode_row(path.name, number, row, table.columns)
         result.rows_read += 1
         result.problems.extend(problems)

@@ -60,8 +60,20 @@ def check_target(path: str | Path) -> Path:
     return target
 
 
+Sheet = tuple[str, Sequence[str], Sequence[Sequence[object]]]
+"""A sheet to write: its name, its headings and its rows."""
+
+
 def write_table(path: str | Path, headings: Sequence[str], rows: Sequence[Sequence[object]],
                 sheet: str = "Data", state: TaskState = NULL_STATE) -> Path:
+    """One table as an .xlsx sheet or a .csv file, written whole or not at all."""
+    return write_tables(path, [(sheet, headings, rows)], state)
+
+
+def write_tables(path: str | Path, sheets: Sequence[Sheet],
+                 state: TaskState = NULL_STATE) -> Path:
+    """Several tables as the sheets of one .xlsx file (a .csv file takes the first only),
+    written under a temporary name and renamed into place when complete."""
     target = check_target(path)
     suffix = target.suffix.lower()
     try:
@@ -72,9 +84,10 @@ def write_table(path: str | Path, headings: Sequence[str], rows: Sequence[Sequen
     tmp = Path(tmp_name)
     try:
         if suffix == ".csv":
+            _name, headings, rows = sheets[0]
             _write_csv(tmp, headings, rows, state)
         else:
-            _write_xlsx(tmp, headings, rows, sheet, state)
+            _write_xlsx(tmp, sheets, state)
         os.replace(tmp, target)
     except PermissionError:
         tmp.unlink(missing_ok=True)
@@ -111,35 +124,35 @@ def _write_csv(path: Path, headings: Sequence[str], rows: Sequence[Sequence[obje
                 state.progress("Writing rows", i, len(rows))
 
 
-def _write_xlsx(path: Path, headings: Sequence[str], rows: Sequence[Sequence[object]],
-                sheet: str, state: TaskState) -> None:
+def _write_xlsx(path: Path, sheets: Sequence[Sheet], state: TaskState) -> None:
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet(clean_text(sheet)[:31])
     bold = Font(bold=True)
-    header_cells = []
-    for h in headings:
-        cell = WriteOnlyCell(ws, value=_safe_text(h))
-        cell.font = bold
-        header_cells.append(cell)
-    ws.append(header_cells)
-    ws.freeze_panes = "A2"
-    for i, row in enumerate(rows, 1):
-        out: list[object] = []
-        for value in row:
-            if isinstance(value, dt.date):
-                cell = WriteOnlyCell(ws, value=value)
-                cell.number_format = "DD/MM/YYYY"
-                out.append(cell)
-            else:
-                out.append(_safe_text(value))
-        ws.append(out)
-        if i % 1000 == 0:
-            state.check_cancelled()
-            state.progress("Writing rows", i, len(rows))
+    for sheet, headings, rows in sheets:
+        ws = wb.create_sheet(clean_text(sheet)[:31])
+        header_cells = []
+        for h in headings:
+            cell = WriteOnlyCell(ws, value=_safe_text(h))
+            cell.font = bold
+            header_cells.append(cell)
+        ws.append(header_cells)
+        ws.freeze_panes = "A2"
+        for i, row in enumerate(rows, 1):
+            out: list[object] = []
+            for value in row:
+                if isinstance(value, dt.date):
+                    cell = WriteOnlyCell(ws, value=value)
+                    cell.number_format = "DD/MM/YYYY"
+                    out.append(cell)
+                else:
+                    out.append(_safe_text(value))
+            ws.append(out)
+            if i % 1000 == 0:
+                state.check_cancelled()
+                state.progress("Writing rows", i, len(rows))
     # Zipped in memory, then written here: a full disk fails in this function, not inside
     # the zip library, whose clean-up would then fail again and print a traceback.
     buffer = io.BytesIO()

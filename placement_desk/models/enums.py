@@ -146,8 +146,12 @@ class RiskLevel(LabelledEnum):
 # --- SSDA903 ---------------------------------------------------------------------
 
 class Sex(LabelledEnum):
+    """The child's sex. The return wrote 1 and 2 before 2024-25 and M, F and U from then:
+    both are stored as these values, and written back in the code set of the year."""
+
     MALE = ("1", "Male")
     FEMALE = ("2", "Female")
+    NOT_KNOWN = ("U", "Not known")
 
 
 class Ethnicity(LabelledEnum):
@@ -177,9 +181,9 @@ class ReasonNewEpisode(LabelledEnum):
     S = ("S", "Started to be looked after")
     L = ("L", "Change of legal status only")
     P = ("P", "Change of placement and carer(s) only")
-    T = ("T", "Change of both legal status and placement")
-    U = ("U", "Change of placement with same carer(s)")
-    B = ("B", "Change of legal status and placement (pre-2016)")
+    T = ("T", "Change of placement only, with the same carer(s)")
+    U = ("U", "Change of legal status and placement and carer(s)")
+    B = ("B", "Change of legal status and placement, with the same carer(s)")
 
 
 class LegalStatus(LabelledEnum):
@@ -212,8 +216,9 @@ class CategoryOfNeed(LabelledEnum):
 class PlacementType(LabelledEnum):
     """SSDA903 PLACE codes, both code sets, plus care leavers' accommodation.
 
-    ``group`` is the reporting group; codes valid only before or from April 2025
-    are listed in :data:`PLACE_CODES_BEFORE_2025` and :data:`PLACE_CODES_FROM_2025`.
+    ``group`` is the reporting group. Which codes each collection year accepts is for the
+    SSDA903 rules to say (``services.placements.ssda903.years``): K3 arrived in 2024-25,
+    and in 2025-26 H5 and P2 went and Z1 was split into Z11 to Z14.
     """
 
     U1 = ("U1", "Foster placement with relative or friend, long term", "Fostering")
@@ -249,7 +254,11 @@ class PlacementType(LabelledEnum):
     T2 = ("T2", "Temporary: holiday", "Temporary")
     T3 = ("T3", "Temporary: accommodation whilst normal carer is unavailable", "Temporary")
     T4 = ("T4", "Temporary: other", "Temporary")
-    Z1 = ("Z1", "Other placements", "Other")
+    Z1 = ("Z1", "Other placements (before 2025-26)", "Other")
+    Z11 = ("Z11", "Other placements: code Z11 (from 2025-26)", "Other")
+    Z12 = ("Z12", "Other placements: code Z12 (from 2025-26)", "Other")
+    Z13 = ("Z13", "Other placements: code Z13 (from 2025-26)", "Other")
+    Z14 = ("Z14", "Other placements: code Z14 (from 2025-26)", "Other")
     # Care leavers (18–25): outside the 903 codes
     CL_STAYING_PUT = ("CL_SP", "Staying Put with former foster carers", "Care leavers")
     CL_SUPPORTED_LODGINGS = ("CL_SL", "Supported lodgings", "Care leavers")
@@ -267,12 +276,16 @@ class PlacementType(LabelledEnum):
         return self.value.startswith("CL_")
 
 
+_FROM_2025_26 = frozenset({"Z11", "Z12", "Z13", "Z14"})
 PLACE_CODES_BEFORE_2025 = frozenset(
-    m.value for m in PlacementType if not m.is_care_leaver and m.value != "K3"
+    m.value for m in PlacementType
+    if not m.is_care_leaver and m.value != "K3" and m.value not in _FROM_2025_26
 )
+"""The return's PLACE codes before 2024-25 (each year's own list is in the SSDA903 rules)."""
 PLACE_CODES_FROM_2025 = frozenset(
-    m.value for m in PlacementType if not m.is_care_leaver and m.value not in ("H5", "P2")
+    m.value for m in PlacementType if not m.is_care_leaver and m.value not in ("H5", "P2", "Z1")
 )
+"""The return's PLACE codes from 2025-26."""
 
 
 class PlaceProvider(LabelledEnum):

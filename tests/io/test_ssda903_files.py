@@ -44,12 +44,13 @@ def test_the_published_files_read_with_every_row_accounted_for() -> None:
         header_rows = list(csv.DictReader(fh))
     with open(episodes_path, encoding="utf-8-sig", newline="") as fh:
         episode_rows = list(csv.DictReader(fh))
-    good_header = [r for r in header_rows
-                   if r["CHILD"].strip() and r["SEX"] in ("1", "2") and _day(r["DOB"])]
+    # A row is refused only when it cannot be stored: no child, no start date, no
+    # placement type, or a date that is not a date.
+    good_header = [r for r in header_rows if r["CHILD"].strip()]
     good_episodes = [r for r in episode_rows
                      if r["CHILD"].strip() and _day(r["DECOM"]) and r["PLACE"].strip()
-                     and (not r["DEC"] or (_day(r["DEC"]) and _day(r["DEC"]) >= _day(r["DECOM"])))]
-    open_with_reason = sum(1 for r in good_episodes if not r["DEC"] and r["REC"].strip())
+                     and (not r["DEC"].strip() or _day(r["DEC"]))]
+    bad_dobs = sum(1 for r in good_header if r["DOB"].strip() and not _day(r["DOB"]))
 
     header = read_header_file(header_path)
     episodes = read_episodes_file(episodes_path)
@@ -57,19 +58,22 @@ def test_the_published_files_read_with_every_row_accounted_for() -> None:
     assert header.rows_read == len(header_rows)
     assert len(header.records) == len(good_header)
     assert header.rejected == len(header_rows) - len(good_header)
+    assert len([p for p in header.problems if p.level == "warning"]) == bad_dobs
     assert episodes.rows_read == len(episode_rows) > 5000
     assert len(episodes.records) == len(good_episodes)
-    warnings = [p for p in episodes.problems if p.level == "warning"]
-    assert len(warnings) == open_with_reason > 0
-    assert all(p.column == "REC" for p in warnings)
+    assert episodes.rejected == len(episode_rows) - len(good_episodes)
     first = episodes.records[0]
     raw = episode_rows[0]
     assert (first.row, first.child, first.start_date, first.placement_type, first.urn) == (
         2, raw["CHILD"], _day(raw["DECOM"]), raw["PLACE"], raw["URN"])
     assert header.records[0].sex == Sex(header_rows[0]["SEX"])
+    # The cells as written, for the SSDA903 rules, in file order with their row numbers.
+    assert episodes.raw["DEC"] == [r["DEC"] for r in episode_rows]
+    assert header.raw["SEX"] == [r["SEX"] for r in header_rows]
+    assert episodes.row_numbers == list(range(2, len(episode_rows) + 2))
 
 
-def test_bad_rows_are_listed_with_row_column_value_and_reason(tmp_path: Path) -> None:
+def test_only_rows_that_cannot_be_stored_are_refused(tmp_path: Path) -> None:
     path = _write(tmp_path / "episodes.csv", EPISODE_HEAD + "\n"
                   "A1,01/04/2020,S,C2,N1,U4,PR1,,,,SM1 1AA,SM2 2BB,\n"       # row 2: good
                   "A1,31/02/2020,S,C2,N1,U4,PR1,,,,,,\n"                     # 3: no such date
@@ -77,21 +81,50 @@ def test_bad_rows_are_listed_with_row_column_value_and_reason(tmp_path: Path) ->
                   "A1,01/06/2020,S,C2,N1,U4,PR1,01/05/2020,E8,,,,\n"         # 5: ends first
                   "\n"                                                       # 6: blank, skipped
                   ",01/07/2020,S,C2,N1,U4,PR1,,,,,,\n"                       # 7: no child
-                  "A1,01/08/2020,s,c2,n1,k2,pr4,01/09/2020,e8,carpl,,,sc123456\n")  # 8: lower
+                  "A1,01/08/2020,s,c2,n1,k2,pr4,01/09/2020,e8,carpl,,,sc123456\n"  # 8: lower
+                  "A1,01/09/2025,S,C2,N1,Z11,,,,,,,\n"                       # 9: 2025-26 code
+                  "A1,01/10/2025,S,C2,N1,,,,,,,,\n"                          # 10: no PLACE
+                  "A1,01/11/2025,S,C2,N1,K2,PR4,soon,E8,,,,\n"               # 11: DEC no date
+                  "A1,01/12/2025,S,C2,N1,K2,PR4,,E8,,,,\n")                  # 12: REC, no DEC
     result = read_episodes_file(path)
-    assert [r.row for r in result.records] == [2, 8]
+    assert [r.row for r in result.records] == [2, 4, 5, 8, 9, 12]
     assert result.rejected == 4
-    lower = result.records[1]
+    by_row = {r.row: r for r in result.records}
+    lower = by_row[8]
     assert (lower.reason_new_episode, lower.placement_type, lower.place_provider,
             lower.reason_ceased, lower.reason_place_change, lower.urn) == (
         "S", "K2", "PR4", "E8", "CARPL", "SC123456")
-    by_row = {p.row: p for p in result.problems}
-    assert (by_row[3].column, by_row[3].value) == ("DECOM", "31/02/2020")
-    assert "not a date" in by_row[3].reason and "not imported" in by_row[3].reason
-    assert (by_row[4].column, by_row[4].value) == ("PLACE", "Q9")
-    assert (by_row[5].column, by_row[5].level) == ("DEC", "error")
-    assert by_row[7].column == "CHILD"
-    assert 6 not in by_row
+    assert by_row[4].placement_type == "Q9", "kept as written: the year's rules judge it"
+    assert by_row[9].placement_type == "Z11"
+    assert (by_row[12].reason_ceased, by_row[12].end_date) == ("E8", None)
+    problems = {p.row: p for p in result.problems}
+    assert set(problems) == {3, 7, 10, 11}
+    assert (problems[3].column, problems[7].column) == ("DECOM", "CHILD")
+    assert (problems[10].column, problems[11].column) == ("PLACE", "DEC")
+    assert all("not imported" in p.reason and p.level == "error" for p in problems.values())
+    assert "31/02" not in problems[3].reason, "the reason says where, not what"
+    # The raw text keeps every row read, refused or not, as written.
+    assert result.raw["PLACE"] == ["U4", "U4", "Q9", "U4", "U4", "k2", "Z11", "", "K2", "K2"]
+    assert result.row_numbers == [2, 3, 4, 5, 7, 8, 9, 10, 11, 12]
+
+
+def test_a_header_row_is_kept_whatever_its_codes(tmp_path: Path) -> None:
+    path = _write(tmp_path / "header.csv", "CHILD,SEX,DOB,ETHNIC\n"
+                  "C1,M,01/02/2012,WBRI\n"      # 2024-25 letters
+                  "C2,2,01/02/2012,WBRI\n"      # before 2024-25
+                  "C3,U,31/02/2012,XXXX\n"      # not known; a DOB that is not a date
+                  "C4,9,,\n"                    # neither code set
+                  ",1,01/02/2012,WBRI\n")       # no child: refused
+    result = read_header_file(path)
+    assert [(r.child, r.sex, r.date_of_birth, r.ethnicity) for r in result.records] == [
+        ("C1", Sex.MALE, dt.date(2012, 2, 1), "WBRI"),
+        ("C2", Sex.FEMALE, dt.date(2012, 2, 1), "WBRI"),
+        ("C3", Sex.NOT_KNOWN, None, "XXXX"),
+        ("C4", None, None, None),
+    ]
+    assert result.rejected == 1
+    assert [(p.row, p.column, p.level) for p in result.problems] == [
+        (4, "DOB", "warning"), (6, "CHILD", "error")]
 
 
 def test_columns_are_found_by_name_in_any_order_case_and_spacing(tmp_path: Path) -> None:

@@ -15,8 +15,9 @@ from placement_desk.lifecycle import Database
 from placement_desk.models import Child, PlacementEpisode
 from placement_desk.ui.placements.ssda903_import_dialog import (
     COL_COLUMN,
-    COL_REASON,
+    COL_MESSAGE,
     COL_ROW,
+    COL_RULE,
     Ssda903ImportDialog,
 )
 from placement_desk.ui.tasks import TaskRunner
@@ -60,9 +61,13 @@ def test_the_example_files_import_and_the_problems_are_listed_and_saved(
     model = dialog.table.model()
     assert model.rowCount() == problems > 0
     first = summary.problems[0]
+    assert model.index(0, COL_RULE).data() == first.code
     assert model.index(0, COL_ROW).data() == f"{first.row:,}"
-    assert model.index(0, COL_COLUMN).data() == first.column
-    assert model.index(0, COL_REASON).data() == first.reason
+    assert model.index(0, COL_COLUMN).data() == first.columns
+    assert model.index(0, COL_MESSAGE).data() == first.message
+    assert "Every row was imported" in dialog.outcome.text()
+    assert "rules of 2023-24" in dialog.outcome.text(), "the nearest year to the latest episode"
+    assert "By rule: 148 × 1,413, 178 × 1,105" in dialog.problems_label.text()
     qtmodeltester.check(dialog.model)
     assert dialog.cancel_button.text() == "Close"
 
@@ -76,7 +81,9 @@ def test_the_example_files_import_and_the_problems_are_listed_and_saved(
     rows = list(book.active.iter_rows(values_only=True))
     book.close()
     assert len(rows) == problems + 1
-    assert rows[1][1:3] == (first.row, first.column)
+    assert rows[1][0] == first.code
+    assert rows[1][4:6] == (first.row, first.columns)
+    assert book.sheetnames == ["Problems", "By rule"]
     runner.wait()
 
 
@@ -120,7 +127,7 @@ def test_rows_imported_with_problems_say_so_and_the_list_is_not_squeezed(
     # Every row can be used, but a T2 placement (temporary) is given a URN: a 903 error.
     episodes.write_text(",".join(EPISODE_COLUMNS) + "\n" + "".join(
         f"{c},01/04/2021,S,C2,N1,T2,PR1,,,,,,SC900001\n" for c in children), encoding="utf-8")
-    dialog, runner, done = _dialog(qtbot, db)
+    dialog, _runner, done = _dialog(qtbot, db)
     dialog.set_files(header, episodes)
     dialog.import_button.click()
     qtbot.waitUntil(lambda: "Import finished" in dialog.step.text(), timeout=30_000)
@@ -128,7 +135,7 @@ def test_rows_imported_with_problems_say_so_and_the_list_is_not_squeezed(
     assert summary.rows_rejected == 0 and summary.errors >= 20
     text = dialog.outcome.text()
     assert "Rows not imported: 0" not in text, "not beside thousands of errors"
-    assert "Every row was imported." in text
+    assert "Every row was imported (40)." in text
     assert f"found {summary.errors:,} errors and {summary.warnings:,} warnings in the rows " \
            "imported" in text
     assert "Files: header.csv and episodes.csv" in text, "names, not long paths"
@@ -138,4 +145,23 @@ def test_rows_imported_with_problems_say_so_and_the_list_is_not_squeezed(
     assert outcome.height() >= outcome.heightForWidth(outcome.width()), "summary in full"
     qtmodeltester.check(dialog.model)
     qtmodeltester.check(dialog.proxy)
+def test_the_collection_year_chosen_decides_the_rules(qtbot: QtBot, db: Database,
+                                                       tmp_path: Path) -> None:
+    header = tmp_path / "header.csv"
+    header.write_text("CHILD,SEX,DOB,ETHNIC\nC1,M,01/02/2010,WBRI\n", encoding="utf-8")
+    episodes = tmp_path / "episodes.csv"
+    episodes.write_text("CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,"
+                        "REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN\n"
+                        "C1,01/05/2025,S,C2,N1,Z11,,,,,,,\n", encoding="utf-8")
+    dialog, runner, done = _dialog(qtbot, db)
+    dialog.set_files(header, episodes)
+    years = [dialog.year_combo.itemText(i) for i in range(dialog.year_combo.count())]
+    assert years == ["The year of the latest episode", "2025-26", "2024-25", "2023-24"]
+    dialog.year_combo.setCurrentIndex(years.index("2023-24"))
+    dialog.import_button.click()
+    qtbot.waitUntil(lambda: "Import finished" in dialog.step.text(), timeout=30_000)
+    assert "rules of 2023-24 (chosen)" in dialog.outcome.text()
+    assert "Every row was imported (2)" in dialog.outcome.text()
+    assert {p.code for p in done[0].problems} == {
+        "101", "146", "218"}
     runner.wait()

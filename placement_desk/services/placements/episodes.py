@@ -2,9 +2,9 @@
 
 Children are known by the council's case reference only. An episode's distance
 from home comes from the postcode lookup unless an officer typed it; an unknown
-postcode leaves it unknown, never guessed. The SSDA903 checks (:mod:`.ssda903_rules`)
-are shown on each record. The Placements list and its filters are in
-:mod:`.placement_list`.
+postcode leaves it unknown, never guessed. The SSDA903 checks (:mod:`.ssda903`) are
+shown on each record with their rule codes. The Placements list and its filters are in
+:mod:`.listing`.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ from ..common.formatting import date_short
 from ..common.limits import check_length
 from ..common.settings_store import COUNCIL_AREA, get_setting
 from .distance import area_codes, in_area, miles_between, postcode_key, within_20_miles
-from .ssda903_rules import Issue, check_episodes, clean_urn
+from .ssda903.register import clean_urn
 
 CASE_REF_RE = re.compile(r"^[A-Za-z0-9/_.-]{1,40}$")
 
@@ -300,8 +300,11 @@ def end_episode(db: Database, episode_id: uuid.UUID, end: dt.date,
 
 @dataclass(frozen=True)
 class IssueLine:
+    """One SSDA903 problem of an episode: the rule's code, level, columns and message."""
+
+    code: str
     level: str
-    field: str
+    columns: str
     message: str
 
 
@@ -368,7 +371,10 @@ def episode_detail(db: Database, episode_id: uuid.UUID,
             raise ValidationError("start_date", "This episode is not in the database.")
         child = ep.child
         setting = session.get(Setting, ep.setting_id) if ep.setting_id else None
-        issues = check_episodes(session, child_id=child.id, today=today).get(ep.id, [])
+        from .ssda903.stored import check_stored  # pandas loads only when it is needed
+
+        issues = check_stored(session, today, child_id=child.id, episode_id=ep.id).get(ep.id,
+                                                                                     [])
         others = [(e.id, f"{date_short(e.start_date)} – {date_short(e.end_date) or 'now'}: "
                          f"{e.placement_type}")
                   for e in child.episodes if e.id != ep.id and e.deleted_at is None]
@@ -392,12 +398,10 @@ def episode_detail(db: Database, episode_id: uuid.UUID,
                 setting.urn if setting else None), ep.commissioning_route, ep.route_reason,
             ep.home_postcode, ep.placement_postcode, ep.distance_miles, ep.distance_entered,
             within_20_miles(ep.distance_miles), in_council_area(session, ep.placement_postcode),
-            [(k, v) for k, v in codes if v], [IssueLine(i.level, i.field, i.message)
-                                               for i in issues], others, agreements)
+            [(k, v) for k, v in codes if v],
+            [IssueLine(i.code, i.level, ", ".join(i.columns), i.message) for i in issues],
+            others, agreements)
 
-
-def describe_issue(issue: Issue) -> str:
-    return f"{issue.level.capitalize()} ({issue.field}): {issue.message}"
 
 
 def agreement_status_of(session: Session, agreement_ids: Iterable[uuid.UUID]) -> dict[

@@ -4,8 +4,10 @@ The list holds every episode (60,000 and more on a large council's database), so
 it is read once into plain rows by :func:`list_episodes` and filtered in memory by
 :func:`filter_rows`: one pass over pre-built lower-case search text and a few
 comparisons, quick enough to run on every keystroke. The SSDA903 checks
-(:mod:`.ssda903_rules`) give the list their counts through :func:`issue_counts`,
-which the page runs in the background.
+(:mod:`.ssda903`: the DfE's rules of each episode's collection year and our own
+``PD-...`` checks) give the list their counts and rule codes through
+:func:`issue_counts`, which the page runs in the background; the problem filter takes
+a rule code.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import uuid
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Literal, NamedTuple
+from typing import Literal, NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -24,7 +26,6 @@ from ...db import Database, fetch_stored, stored
 from ...models import Agreement, Child, PlacementEpisode, Setting
 from ...models.enums import CommissioningRoute, PlacementType
 from .distance import LOCAL_MILES, within_20_miles
-from .ssda903_rules import check_episodes
 
 
 class EpisodeRow(NamedTuple):
@@ -145,11 +146,13 @@ class EpisodeFilter:
     """As stored: 32 hex digits (``uuid.hex``)."""
     setting_id: str | None = None
     only_with_issues: bool = False
+    problem_code: str = ""
+    """A rule code (``146``, ``PD-URN``...): only episodes with a problem of that rule."""
 
     def is_clear(self) -> bool:
         return not any((self.text, self.placement_type, self.route, self.state, self.within_20,
                         self.date_from, self.date_to, self.child_id, self.setting_id,
-                        self.only_with_issues))
+                        self.only_with_issues, self.problem_code))
 
 
 def haystack(row: EpisodeRow) -> str:
@@ -159,13 +162,14 @@ def haystack(row: EpisodeRow) -> str:
 
 
 def filter_rows(rows: Sequence[EpisodeRow], hays: Sequence[str], f: EpisodeFilter,
-                today: dt.date, issues: dict[str, Any] | None = None) -> list[int]:
+                today: dt.date, issues: dict[str, IssueCount] | None = None) -> list[int]:
     """Positions of the rows that pass the filter, in their order."""
     words = f.text.casefold().split()
     place, route, state, within = f.placement_type, f.route, f.state, f.within_20
     first, last = f.date_from, f.date_to
     child, setting = f.child_id, f.setting_id
-    only_issues = f.only_with_issues and issues is not None
+    only_issues = (f.only_with_issues or bool(f.problem_code)) and issues is not None
+    code = f.problem_code
     # Typing is the common case: the words narrow the list first, each in one pass.
     candidates: Sequence[int] = range(len(rows))
     for word in words:
@@ -203,8 +207,10 @@ def filter_rows(rows: Sequence[EpisodeRow], hays: Sequence[str], f: EpisodeFilte
             continue
         if setting is not None and row.setting_id != setting:
             continue
-        if only_issues and row.id not in issues:  # type: ignore[operator]
-            continue
+        if only_issues:
+            found = issues.get(row.id) if issues is not None else None
+            if found is None or (code and code not in found.codes):
+                continue
         keep.append(n)
     return keep
 
@@ -213,6 +219,8 @@ def filter_rows(rows: Sequence[EpisodeRow], hays: Sequence[str], f: EpisodeFilte
 class IssueCount:
     errors: int
     warnings: int
+    codes: tuple[str, ...] = ()
+    """The rule codes of the problems, each once, in the order found."""
 
     @property
     def text(self) -> str:
@@ -221,16 +229,30 @@ class IssueCount:
             parts.append(f"{self.errors} error{'s' if self.errors != 1 else ''}")
         if self.warnings:
             parts.append(f"{self.warnings} warning{'s' if self.warnings != 1 else ''}")
-        return ", ".join(parts)
+        return f"{', '.join(self.codes)} ({', '.join(parts)})" if self.codes else ", ".join(parts)
 
 
 def issue_counts(db: Database, today: dt.date) -> dict[str, IssueCount]:
-    """Episode id (hex) → how many 903 errors and warnings it has (only those with any)."""
+    """Episode id (hex) → its 903 errors, warnings and rule codes (only those with any)."""
+    from .ssda903.stored import check_stored  # pandas loads only when the checks run
+
     with db.read() as session:
-        found = check_episodes(session, today=today)
+        found = check_stored(session, today)
     result = {}
     for eid, issues in found.items():
         levels = Counter(i.level for i in issues)
-        if issues:
-            result[eid.hex] = IssueCount(levels["error"], levels["warning"])
+        codes = tuple(dict.fromkeys(i.code for i in issues))
+        result[eid.hex] = IssueCount(levels["error"], levels["warning"], codes)
     return result
+
+
+def problem_codes(issues: dict[str, IssueCount]) -> list[tuple[str, int]]:
+    """Each rule code found, with how many episodes have it: the DfE's codes in number
+    order, then our own."""
+    counts = Counter(code for found in issues.values() for code in found.codes)
+
+    def order(code: str) -> tuple[int, int, str]:
+        digits = "".join(ch for ch in code if ch.isdigit())
+        return (1, 0, code) if code.startswith("PD-") else (0, int(digits or 0), code)
+
+    return sorted(counts.items(), key=lambda item: order(item[0]))

@@ -39,6 +39,7 @@ from ...services.placements.listing import (
     haystack,
     issue_counts,
     list_episodes,
+    problem_codes,
 )
 from ..common.colours import colour
 from ..common.fast_rows import FastRowsModel
@@ -115,8 +116,12 @@ class EpisodesView(QWidget):
             "within_20", self.tr("Any distance"),
             [("yes", self.tr("Within 20 miles")), ("no", self.tr("Over 20 miles")),
              ("unknown", self.tr("Distance unknown"))], row=1)
+        self.rule_combo = self.bar.add_combo(
+            "problem_code", self.tr("Any 903 rule"), row=1,
+            tooltip=self.tr("Only the placements with a problem of this SSDA903 rule (the "
+                            "DfE's codes, then PD- for Placement Desk's own checks)"))
         self.bar.finish()
-        self.combos = self.bar.combos
+        self.combos = {k: c for k, c in self.bar.combos.items() if k != "problem_code"}
         self.search, self.count, self.clear_button = (self.bar.search, self.bar.count,
                                                       self.bar.clear_button)
         self.bar.changed.connect(self.apply_filters)
@@ -206,10 +211,17 @@ class EpisodesView(QWidget):
         self.checker.run(self.tr("Checking placements against the SSDA903 rules"),
                          lambda: issue_counts(self.db, self.today), self._checks_ready)
 
+    def _fill_rules(self) -> None:
+        """The rule codes the checks found, each with its number of placements."""
+        self.bar.set_choices("problem_code", [
+            (code, self.tr("Rule {code} ({count})").format(code=code, count=f"{count:,}"))
+            for code, count in problem_codes(self.issues)], missing=self.tr("Rule {value}"))
+
     def _checks_ready(self, found: dict[str, IssueCount]) -> None:
         self.issues = found
         self.checks_done = True
-        if self.problems.isChecked():
+        self._fill_rules()
+        if self.problems.isChecked() or self.rule_combo.currentData():
             self.apply_filters()
         else:
             self.model.refresh_column(9)
@@ -347,7 +359,7 @@ class EpisodesView(QWidget):
         rows += [line(code, e(text)) for code, text in d.codes]
         self.overview.setHtml(f"<table cellspacing='4'>{''.join(rows)}</table>")
         if d.issues:
-            items = "".join(f"<li><b>{e(i.level.capitalize())}</b> ({e(i.field)}): "
+            items = "".join(f"<li><b>{e(i.code)}</b> {e(i.level)} ({e(i.columns)}): "
                             f"{e(i.message)}</li>" for i in d.issues)
             self.checks.setHtml(f"<ul>{items}</ul>")
         else:

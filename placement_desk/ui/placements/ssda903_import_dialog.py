@@ -27,7 +27,9 @@ from PySide6.QtWidgets import (
 from ...db import Database
 from ...errors import UserError
 from ...progress import TaskState
+from ...services.placements.ssda903.years import YEARS, year_label
 from ..common.elide import ElidedTipDelegate, cap_columns
+from ..common.fields import Combo
 from ..common.file_dialogs import open_file_name, save_file_name
 from ..common.import_task_dialog import ImportTaskDialog
 from ..common.list_table import ROW_HEIGHT
@@ -37,7 +39,7 @@ FILE_FILTER = "SSDA903 files (*.csv *.xlsx);;All files (*)"
 REPORT_FILTER = "Excel workbook (*.xlsx)"
 
 # Columns of the problems table
-COL_FILE, COL_ROW, COL_COLUMN, COL_LEVEL, COL_REASON = range(5)
+COL_RULE, COL_LEVEL, COL_TABLE, COL_ROW, COL_COLUMN, COL_MESSAGE = range(6)
 
 
 class Ssda903ImportDialog(ImportTaskDialog):
@@ -55,9 +57,10 @@ class Ssda903ImportDialog(ImportTaskDialog):
         intro = QLabel(self.tr(
             "Choose the header file (one row per child: CHILD, SEX, DOB, ETHNIC) and the "
             "episodes file (one row per episode: CHILD, DECOM, PLACE, URN...) of the SSDA903 "
-            "return, as CSV or Excel files. Usable rows are imported; rows that cannot be used "
-            "are listed below with the reason, and you can save the list as an Excel report. "
-            "Importing the same files again changes nothing."))
+            "return, as CSV or Excel files. They are checked with the DfE's rules for the "
+            "collection year; every row that can be stored is imported, and each problem is "
+            "listed below with its rule code, row and columns. You can save the list as an "
+            "Excel report. Importing the same files again changes nothing."))
         intro.setWordWrap(True)
         intro.setToolTip(self.tr("SSDA903: the return of children looked after that every "
                                  "council sends the Department for Education each year."))
@@ -70,9 +73,19 @@ class Ssda903ImportDialog(ImportTaskDialog):
                     self._file_row(self.header_edit, self.tr("Choose the header file")))
         form.addRow(self.tr("&Episodes file:"),
                     self._file_row(self.episodes_edit, self.tr("Choose the episodes file")))
+        self.year_combo = Combo()
+        self.year_combo.setAccessibleName(self.tr("Collection year"))
+        self.year_combo.addItem(self.tr("The year of the latest episode"), "")
+        for year in sorted(YEARS, reverse=True):
+            self.year_combo.addItem(year_label(year), year)
+        self.year_combo.setToolTip(self.tr("Whose SSDA903 rules check the files: codes and "
+                                           "rules change from one collection year to the "
+                                           "next"))
+        form.addRow(self.tr("Collection &year:"), self.year_combo)
 
         self.outcome.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.problems_label = QLabel()
+        self.problems_label.setWordWrap(True)
         self.model: RowTableModel[Any] = RowTableModel(self._columns(), lambda p: p.row, self)
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
@@ -96,8 +109,9 @@ class Ssda903ImportDialog(ImportTaskDialog):
                                     + self.table.horizontalHeader().sizeHint().height() + 4)
         self.table.setVisible(False)
         self.save_button = QPushButton(self.tr("Save report as Excel…"))
-        self.save_button.setToolTip(self.tr("Write every problem (file, row, column, value, "
-                                            "level, reason) to an .xlsx workbook"))
+        self.save_button.setToolTip(self.tr("Write every problem (rule, level, table, file, "
+                                            "row, columns, message) and the count by rule to "
+                                            "an .xlsx workbook"))
         self.save_button.setVisible(False)
         self.save_button.clicked.connect(self.save_report_as)
 
@@ -112,15 +126,20 @@ class Ssda903ImportDialog(ImportTaskDialog):
     def _columns(self) -> list[Column[Any]]:
         """In the order of the COL_ constants."""
         return [
-            Column(self.tr("File"), lambda p: p.file),
-            Column(self.tr("Row"), lambda p: f"{p.row:,}", sort=lambda p: p.row,
-                   align_right=True, tooltip=self.tr("The row number Excel shows")),
-            Column(self.tr("Column"), lambda p: p.column),
+            Column(self.tr("Rule"), lambda p: p.code,
+                   tooltip=self.tr("The DfE's rule code, as the validator reports it; PD- "
+                                   "codes are Placement Desk's own checks (PD-ROW: the row "
+                                   "was not imported)")),
             Column(self.tr("Level"),
                    lambda p: self.tr("Error") if p.level == "error" else self.tr("Warning"),
-                   tooltip=self.tr("Error: the row was not imported, or breaks an SSDA903 "
-                                   "rule. Warning: imported, but check it.")),
-            Column(self.tr("Reason"), lambda p: p.reason),
+                   tooltip=self.tr("Error: breaks an SSDA903 rule (or the row was not "
+                                   "imported). Warning: imported, but check it.")),
+            Column(self.tr("Table"),
+                   lambda p: self.tr("Header") if p.table == "header" else self.tr("Episodes")),
+            Column(self.tr("Row"), lambda p: f"{p.row:,}", sort=lambda p: p.row,
+                   align_right=True, tooltip=self.tr("The row number Excel shows")),
+            Column(self.tr("Columns"), lambda p: p.columns),
+            Column(self.tr("Message"), lambda p: p.message),
         ]
 
     def _file_row(self, edit: QLineEdit, title: str) -> QWidget:
@@ -160,10 +179,11 @@ class Ssda903ImportDialog(ImportTaskDialog):
 
         header = Path(self.header_edit.text().strip())
         episodes = Path(self.episodes_edit.text().strip())
+        year = str(self.year_combo.currentData() or "") or None
         db = self.db
 
         def work(state: TaskState) -> Any:
-            return import_ssda903(db, header, episodes, state)
+            return import_ssda903(db, header, episodes, state, year=year)
 
         self.summary = None
         self._show_problems([])
@@ -180,7 +200,8 @@ class Ssda903ImportDialog(ImportTaskDialog):
         found = self.tr("{errors} errors and {warnings} warnings").format(
             errors=f"{errors:,}", warnings=f"{warnings:,}")
         if summary.rows_rejected == 0:
-            rows = self.tr("Every row was imported.")
+            rows = self.tr("Every row was imported ({rows}).").format(
+                rows=f"{summary.rows_imported:,}")
             if summary.problems:
                 rows += " " + self.tr(
                     "The SSDA903 checks found {found} in the rows imported; they are listed "
@@ -205,6 +226,8 @@ class Ssda903ImportDialog(ImportTaskDialog):
                 new=f"{summary.episodes_new:,}", updated=f"{summary.episodes_updated:,}",
                 unchanged=f"{summary.episodes_unchanged:,}"),
             rows,
+            self.tr("Checked with the SSDA903 rules of {year} ({why}).").format(
+                year=summary.year_label, why=summary.year_reason),
         ])
 
     def _show_problems(self, problems: list[Any]) -> None:
@@ -219,10 +242,18 @@ class Ssda903ImportDialog(ImportTaskDialog):
             self.problems_label.setText(self.tr("No problems found."))
         else:
             errors = sum(1 for p in problems if p.level == "error")
-            self.problems_label.setText(
-                self.tr("{count} problems: {errors} errors, {warnings} warnings").format(
-                    count=f"{len(problems):,}", errors=f"{errors:,}",
-                    warnings=f"{len(problems) - errors:,}"))
+            text = self.tr("{count} problems: {errors} errors, {warnings} warnings").format(
+                count=f"{len(problems):,}", errors=f"{errors:,}",
+                warnings=f"{len(problems) - errors:,}")
+            if self.summary is not None:
+                counts = self.summary.by_rule()
+                listed = ", ".join(f"{c.code} × {c.count:,}" for c in counts[:8])
+                more = self.tr(" and {n} more rules").format(n=len(counts) - 8) \
+                    if len(counts) > 8 else ""
+                text += self.tr(". By rule: {rules}{more}.").format(rules=listed, more=more)
+                self.problems_label.setToolTip("\n".join(
+                    f"{c.code} ({c.level}): {c.count:,} – {c.message}" for c in counts))
+            self.problems_label.setText(text)
         self.preferred_width = 1000 if problems else 0  # room for the reasons
         if problems:
             cap_columns(self.table)

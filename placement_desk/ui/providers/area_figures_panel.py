@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings, QSignalBlocker, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -97,12 +97,11 @@ class AreaFiguresPanel(QWidget):
         self.shares = register_shares(self.db)
         self.ours = shares_in_use(self.db, today, self.tr("Settings you use"))
         wanted = str(self.settings.value(AREA_KEY, "") or "") or council_area(self.db, today)
-        self.area.blockSignals(True)
-        self.area.clear()
-        for name in self.shares.local_authorities:
-            self.area.addItem(name, name)
-        self.area.setCurrentIndex(max(0, self.area.findData(wanted)))
-        self.area.blockSignals(False)
+        with QSignalBlocker(self.area):
+            self.area.clear()
+            for name in self.shares.local_authorities:
+                self.area.addItem(name, name)
+            self.area.setCurrentIndex(max(0, self.area.findData(wanted)))
         self.area.setEnabled(self.area.count() > 0)
         self.show_figures()
 

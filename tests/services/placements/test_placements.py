@@ -27,6 +27,7 @@ from placement_desk.services.placements.listing import (
     haystack,
     issue_counts,
     list_episodes,
+    problem_codes,
 )
 
 D = dt.date
@@ -138,19 +139,38 @@ def test_episode_form_rules(db: Database) -> None:
     assert episode_detail(db, spot, TODAY).route_reason.startswith("No framework")
 
 
-def test_903_issues_show_on_the_record(db: Database) -> None:
-    child = _child(db)
+def test_903_issues_show_on_the_record_with_their_rule_codes(db: Database) -> None:
+    child = _child(db)  # no sex or ethnicity recorded
     unknown_urn = _episode(db, child, placement_type="K2", urn="SC999999", end_date=D(2025, 8, 1))
     overlapping = _episode(db, child, start_date=D(2025, 7, 1))
     detail = episode_detail(db, unknown_urn, TODAY)
     assert detail.setting_id is None and detail.urn == "SC999999"
-    levels = {(i.level, i.field) for i in detail.issues}
-    assert ("warning", "urn") in levels
-    assert any(i.field == "start_date" for i in episode_detail(db, overlapping,
-                                                               TODAY).issues)
+    # 2025-26 rules: the child's blank SEX (101) and ETHNIC (103); an end date without a
+    # reason (148); and our own check, a URN the register does not know.
+    assert {(i.code, i.level) for i in detail.issues} == {
+        ("101", "error"), ("103", "error"), ("148", "error"), ("PD-URN", "warning")}
+    urn = next(i for i in detail.issues if i.code == "PD-URN")
+    assert (urn.columns, "not in the register" in urn.message) == ("URN", True)
+    # A foster placement needs its agency's URN (218) and starts before the last one ends.
+    assert {i.code for i in episode_detail(db, overlapping, TODAY).issues} == {
+        "101", "103", "218", "501"}
     counts = issue_counts(db, TODAY)
-    assert counts[unknown_urn.hex].warnings >= 1
-    assert "error" in counts[overlapping.hex].text
+    assert (counts[unknown_urn.hex].errors, counts[unknown_urn.hex].warnings) == (3, 1)
+    assert counts[overlapping.hex].codes == ("101", "103", "218", "501")
+    assert counts[overlapping.hex].text == "101, 103, 218, 501 (4 errors)"
+    assert problem_codes(counts) == [("101", 2), ("103", 2), ("148", 1), ("218", 1),
+                                     ("501", 1), ("PD-URN", 1)]
+    rows = list_episodes(db)
+    hays = [haystack(r) for r in rows]
+
+    def shown(code: str) -> set[uuid.UUID]:
+        keep = filter_rows(rows, hays, EpisodeFilter(problem_code=code), TODAY, counts)
+        return {rows[n].uuid for n in keep}
+
+    assert shown("501") == {overlapping}
+    assert shown("PD-URN") == {unknown_urn}
+    assert shown("101") == {unknown_urn, overlapping}
+    assert shown("385") == set()
 
 
 def test_filters(db: Database) -> None:
