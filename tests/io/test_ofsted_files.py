@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import time
 from pathlib import Path
 
 import pytest
@@ -371,6 +370,3 @@ def test_dates_in_every_spelling() -> None:
         assert parse_date(blank) is None
     with pytest.raises(ValueError, match="is not a date"):
         parse_date("31/02/2024")
-
-
-@pytest.mark.reference
