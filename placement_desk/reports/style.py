@@ -7,8 +7,12 @@ printed; paragraph styles, key/value and plain tables, signature blocks; and
 target and moves it into place, so a failure never leaves a half-written PDF.
 
 Text typed by users always goes through :func:`para` or :func:`paragraphs`, which
-escape it for reportlab's Paragraph markup. The built-in Helvetica renders "£" and
-"–" (it is drawn with the Windows ANSI encoding, which has both).
+escape it for reportlab's Paragraph markup. Every document is set in the house font
+(:mod:`.fonts`: Noto Sans from ``resources/fonts``, embedded), carries its title,
+author and language (en-GB) in its metadata, and has a bookmark for each section
+heading (:func:`heading`). Paragraphs never leave their last line alone at the top
+of a page; whatever must not be parted from what follows (a closing line and its
+signature, a table and its heading) goes in :func:`keep_together`.
 """
 
 from __future__ import annotations
@@ -44,6 +48,7 @@ from sqlalchemy.orm import Session
 from ..errors import UserError
 from ..services.common.formatting import date_long, date_short, money, weekly_money
 from ..services.common.settings_store import COUNCIL_NAME, get_setting, is_set
+from . import fonts
 
 __all__ = [
     "APP_NAME",
@@ -61,6 +66,7 @@ __all__ = [
     "date_short",
     "heading",
     "judgement_tint",
+    "keep_together",
     "key_value_table",
     "markup",
     "money",
@@ -83,8 +89,10 @@ children."""
 DRAFT_FOR_SIGNATURE = "DRAFT – not for signature"
 APP_NAME = "Placement Desk"
 
-FONT = "Helvetica"
-FONT_BOLD = "Helvetica-Bold"
+LANGUAGE = "en-GB"
+fonts.register()
+FONT = fonts.FONT
+FONT_BOLD = fonts.FONT_BOLD
 INK = colors.HexColor("#0b0c0c")
 MUTED = colors.HexColor("#505a5f")
 RULE = colors.HexColor("#b1b4b6")
@@ -93,6 +101,9 @@ DRAFT_INK = colors.HexColor("#942514")
 TINTS = {"green": colors.HexColor("#dcefe0"), "amber": colors.HexColor("#fcecc8"),
          "red": colors.HexColor("#f6d7d2"), "grey": colors.HexColor("#ebebeb")}
 """Light backgrounds for judgement and RAG cells: they support the word, never replace it."""
+_FONT_CELLS = ("FONTNAME", (0, 0), (-1, -1), FONT)
+"""Every table's own font (for cells drawn as plain strings): the house font, never
+reportlab's unembedded Helvetica."""
 _JUDGEMENT_TINT = {"outstanding": "green", "good": "green", "requires_improvement": "amber",
                    "requires_improvement_old": "amber", "adequate": "amber",
                    "satisfactory": "amber", "inadequate": "red"}
@@ -120,6 +131,8 @@ class DocumentInfo:
     draft_marking: str | None = None
     """Shown on every page when set, e.g. :data:`DRAFT_FOR_SIGNATURE` or "DRAFT"."""
     subject: str = ""
+    author: str = ""
+    """Who the document is by, in its metadata; the council when blank."""
 
 
 def judgement_tint(judgement: str | None) -> colors.Color:
@@ -145,7 +158,8 @@ class Styles:
 
 def _make_styles() -> Styles:
     body = ParagraphStyle("body", fontName=FONT, fontSize=10, leading=13.5, textColor=INK,
-                          spaceAfter=5, alignment=TA_LEFT)
+                          spaceAfter=5, alignment=TA_LEFT, allowWidows=0, allowOrphans=0,
+                          bulletFontName=FONT)
     return Styles(
         title=ParagraphStyle("title", parent=body, fontName=FONT_BOLD, fontSize=18,
                              leading=22, spaceAfter=4),
@@ -178,9 +192,10 @@ def styles() -> Styles:
 
 
 def markup(text: str) -> str:
-    """User text made safe for Paragraph markup; line breaks kept."""
+    """User text made safe for Paragraph markup; line breaks kept; characters the house
+    font lacks set in the fallback font."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    return "<br/>".join(escape(line) for line in lines)
+    return fonts.with_fallback("<br/>".join(escape(line) for line in lines))
 
 
 def para(text: str | None, style: ParagraphStyle | None = None, *, blank: str = "") -> Paragraph:
@@ -199,15 +214,46 @@ def paragraphs(text: str | None, style: ParagraphStyle | None = None, *,
     return [Paragraph(markup(c), style or _STYLES.body) for c in chunks]
 
 
-def heading(text: str, *, sub: bool = False) -> Paragraph:
-    """A section heading (or a smaller one with ``sub``); text is escaped."""
-    return Paragraph(escape(text), _STYLES.subheading if sub else _STYLES.heading)
+class _Heading(Paragraph):  # type: ignore[misc]  # reportlab is untyped
+    """A heading that adds itself to the PDF's bookmarks where it is drawn."""
+
+    def __init__(self, text: str, style: ParagraphStyle, *args: Any,
+                 outline: tuple[str, int] | None = None, **kwargs: Any) -> None:
+        super().__init__(text, style, *args, **kwargs)
+        self.outline = outline
+
+    def draw(self) -> None:
+        super().draw()
+        mark = getattr(self.canv, "mark_section", None)
+        if self.outline is not None and mark is not None:
+            _x, top = self.canv.absolutePosition(0, self.height)
+            mark(self.outline[0], self.outline[1], top)
+            self.outline = None  # a heading split over pages is marked once
+
+
+def heading(text: str, *, sub: bool = False, bookmark: bool | None = None) -> Paragraph:
+    """A section heading (or a smaller one with ``sub``); text is escaped.
+
+    A section heading is a bookmark of the PDF (a sub-heading one level down when
+    ``bookmark`` is True); ``bookmark=False`` leaves it out.
+    """
+    mark = (not sub) if bookmark is None else bookmark
+    outline = (" ".join(text.split()), 1 if sub else 0) if mark else None
+    return _Heading(markup(text), _STYLES.subheading if sub else _STYLES.heading,
+                    outline=outline)
+
+
+def keep_together(flowables: Sequence[Flowable]) -> Flowable:
+    """Flowables kept on one page (moved whole to the next when they do not fit), so a
+    closing line, a signature or a short table never stands alone on a page."""
+    return KeepTogether(list(flowables))
 
 
 def banner(text: str) -> Flowable:
     """A boxed warning line across the page, e.g. the DRAFT marking under the title."""
     table = Table([[Paragraph(escape(text), _STYLES.banner)]], colWidths=[CONTENT_WIDTH])
     table.setStyle(TableStyle([
+        _FONT_CELLS,
         ("BOX", (0, 0), (-1, -1), 1.5, DRAFT_INK),
         ("LEFTPADDING", (0, 0), (-1, -1), 8), ("RIGHTPADDING", (0, 0), (-1, -1), 8),
         ("TOPPADDING", (0, 0), (-1, -1), 6), ("BOTTOMPADDING", (0, 0), (-1, -1), 7),
@@ -233,6 +279,7 @@ def key_value_table(rows: Sequence[tuple[str, Cell]], *, key_width: float = 48 *
     data = [[para(key, _STYLES.label), _cell(value, _STYLES.cell)] for key, value in rows]
     table = Table(data, colWidths=[key_width, width - key_width], splitInRow=1)
     table.setStyle(TableStyle([
+        _FONT_CELLS,
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("BACKGROUND", (0, 0), (0, -1), SHADE),
         ("LINEBELOW", (0, 0), (-1, -1), 0.5, RULE),
@@ -269,6 +316,7 @@ def plain_table(header: Sequence[str], rows: Sequence[Sequence[Cell]], *,
         widths = [CONTENT_WIDTH / len(header)] * len(header)
     table = Table(data, colWidths=list(widths), repeatRows=1, splitInRow=1)
     commands: list[tuple[Any, ...]] = [
+        _FONT_CELLS,
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("BACKGROUND", (0, 0), (-1, 0), SHADE),
         ("LINEBELOW", (0, 0), (-1, 0), 1, INK),
@@ -323,6 +371,7 @@ def _signature_style(col: int, row: int) -> list[tuple[Any, ...]]:
 
 
 _SIGN_BASE: list[tuple[Any, ...]] = [
+    _FONT_CELLS,
     ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
     ("LEFTPADDING", (0, 0), (-1, -1), 6), ("RIGHTPADDING", (0, 0), (-1, -1), 8),
     ("TOPPADDING", (0, 0), (-1, -1), 4), ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
@@ -410,12 +459,23 @@ def _decorate(canvas: Canvas, info: DocumentInfo, page: int, pages: int) -> None
 
 
 def _numbered_canvas(info: DocumentInfo) -> type[Canvas]:
-    """A canvas that holds its pages back until the end, to print "Page x of y"."""
+    """A canvas that holds its pages back until the end, to print "Page x of y".
+
+    Bookmarks are made as the held pages are written out, since only then does each
+    page have its place in the file.
+    """
 
     class NumberedCanvas(Canvas):  # type: ignore[misc]  # reportlab is untyped
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self._held: list[dict[str, Any]] = []
+            self._marks: list[tuple[int, str, int, float]] = []
+
+        def mark_section(self, title: str, level: int, top: float) -> None:
+            """Bookmark ``title`` at height ``top`` on the page being drawn."""
+            # An outline starts at its top level and goes down one level at a time.
+            level = min(level, self._marks[-1][2] + 1) if self._marks else 0
+            self._marks.append((len(self._held), title, level, top))
 
         def showPage(self) -> None:
             self._held.append(dict(self.__dict__))
@@ -423,10 +483,18 @@ def _numbered_canvas(info: DocumentInfo) -> type[Canvas]:
 
         def save(self) -> None:
             pages = len(self._held)
+            marks = list(self._marks)
             for number, state in enumerate(self._held, start=1):
                 self.__dict__.update(state)
                 _decorate(self, info, number, pages)
+                for n, (page, title, level, top) in enumerate(marks):
+                    if page == number - 1:
+                        key = f"section-{n}"
+                        self.bookmarkHorizontalAbsolute(key, top + 4)
+                        self.addOutlineEntry(title, key, level)
                 super().showPage()
+            if marks:
+                self.showOutline()
             super().save()
 
     return NumberedCanvas
@@ -477,7 +545,8 @@ def write_pdf(path: str | os.PathLike[str], info: DocumentInfo,
         doc = SimpleDocTemplate(
             temp, pagesize=PAGE_SIZE, leftMargin=MARGIN, rightMargin=MARGIN,
             topMargin=MARGIN + 2 * mm, bottomMargin=MARGIN, title=info.title,
-            author=info.council, subject=info.subject or info.title, creator=APP_NAME)
+            author=info.author or info.council, subject=info.subject or info.title,
+            creator=APP_NAME, lang=LANGUAGE, initialFontName=FONT)
         flowables = list(story() if callable(story) else story)
         try:
             doc.build(flowables, canvasmaker=_numbered_canvas(info))

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer
+from reportlab.platypus import Flowable, Paragraph, Spacer
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -170,14 +170,16 @@ def _story(record: VisitRecord, ctx: _Context, printed: dt.date) -> list[Flowabl
     signer.append("Quality assurance officer" if ctx.lead_officer else "Quality assurance team")
     if ctx.council != style.APP_NAME:
         signer.append(ctx.council)
-    story += [heading("Next steps"),
-              para("Please send us an update on each action by its due date, with any evidence "
-                   "that it is complete. If you think anything in this letter is wrong, tell us "
-                   "within 10 working days of the date of this letter and we will look at it "
-                   "again. Thank you for your time and openness during the visit."),
-              KeepTogether([Spacer(1, 2 * mm), para("Yours sincerely,"), Spacer(1, 8 * mm),
-                            para(signer[0], st.cell_bold),
-                            *(para(line, st.cell) for line in signer[1:])])]
+    # The closing paragraph travels with the sign-off, so neither "Yours sincerely" nor the
+    # signature ever stands alone on the last page.
+    story.append(style.keep_together([
+        heading("Next steps"),
+        para("Please send us an update on each action by its due date, with any evidence "
+             "that it is complete. If you think anything in this letter is wrong, tell us "
+             "within 10 working days of the date of this letter and we will look at it "
+             "again. Thank you for your time and openness during the visit."),
+        Spacer(1, 2 * mm), para("Yours sincerely,"), Spacer(1, 8 * mm),
+        para(signer[0], st.cell_bold), *(para(line, st.cell) for line in signer[1:])]))
     return story
 
 
