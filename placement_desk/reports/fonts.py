@@ -19,8 +19,8 @@ from reportlab.pdfbase.ttfonts import TTFont
 
 from ..resource_files import resource_path
 
-__all__ = ["FALLBACK", "FONT", "FONT_BOLD", "FONT_BOLD_ITALIC", "FONT_ITALIC", "register",
-           "with_fallback"]
+__all__ = ["FALLBACK", "FONT", "FONT_BOLD", "FONT_BOLD_ITALIC", "FONT_ITALIC", "drawable",
+           "register", "with_fallback"]
 
 FONT = "NotoSans"
 FONT_BOLD = "NotoSans-Bold"
@@ -54,6 +54,14 @@ def register() -> frozenset[int]:
     code points the house font can draw."""
     with _lock:
         return _register()
+
+
+def drawable(text: str) -> bool:
+    """Whether the house font has a glyph for every character of ``text``."""
+    if text.isascii():
+        return True
+    known = register()
+    return all(ord(ch) in known for ch in text)
 
 
 @cache

@@ -154,6 +154,8 @@ class Styles:
     cell: ParagraphStyle
     cell_bold: ParagraphStyle
     banner: ParagraphStyle
+    cell_small: ParagraphStyle
+    cell_small_bold: ParagraphStyle
 
 
 def _make_styles() -> Styles:
@@ -180,6 +182,10 @@ def _make_styles() -> Styles:
                                  leading=12.5, spaceAfter=0),
         banner=ParagraphStyle("banner", parent=body, fontName=FONT_BOLD, fontSize=12,
                               leading=15, textColor=DRAFT_INK, spaceAfter=0),
+        cell_small=ParagraphStyle("cell_small", parent=body, fontSize=8.5, leading=11,
+                                  spaceAfter=0),
+        cell_small_bold=ParagraphStyle("cell_small_bold", parent=body, fontName=FONT_BOLD,
+                                       fontSize=8.5, leading=11, spaceAfter=0),
     )
 
 
@@ -295,37 +301,64 @@ def key_value_table(rows: Sequence[tuple[str, Cell]], *, key_width: float = 48 *
 def plain_table(header: Sequence[str], rows: Sequence[Sequence[Cell]], *,
                 widths: Sequence[float] | None = None, right: Sequence[int] = (),
                 total_rows: int = 0,
-                extra: Sequence[tuple[Any, ...]] = ()) -> Table:
+                extra: Sequence[tuple[Any, ...]] = (), small: bool = False) -> Table:
     """A table whose header row repeats on every page; ``right`` lists columns of numbers.
 
     The last ``total_rows`` rows are totals, in bold under a rule. Rows may split
     across pages, so a long cell never overflows a page. ``extra`` adds TableStyle
-    commands (tints, spans).
+    commands (tints, spans); ``small`` sets a table of many columns in a smaller size.
     """
+    plain, bold_style = ((_STYLES.cell_small, _STYLES.cell_small_bold) if small
+                         else (_STYLES.cell, _STYLES.cell_bold))
+    aligned: dict[tuple[str, int], ParagraphStyle] = {}
+
     def style_for(col: int, bold: bool) -> ParagraphStyle:
-        base = _STYLES.cell_bold if bold else _STYLES.cell
+        base = bold_style if bold else plain
         if col in right:
-            return ParagraphStyle(f"{base.name}_r{col}", parent=base, alignment=2)
+            key = (base.name, col)
+            if key not in aligned:
+                aligned[key] = ParagraphStyle(f"{base.name}_r{col}", parent=base, alignment=2)
+            return aligned[key]
         return base
 
-    data: list[list[Flowable]] = [[para(h, style_for(c, True)) for c, h in enumerate(header)]]
-    first_total = len(rows) - total_rows
-    for r, row in enumerate(rows):
-        data.append([_cell(v, style_for(c, r >= first_total)) for c, v in enumerate(row)])
     if widths is None:
         widths = [CONTENT_WIDTH / len(header)] * len(header)
+    pad = 4 if small else 5
+    room = [w - 2 * pad - 0.5 for w in widths]
+
+    def cell(value: Cell, col: int, bold: bool) -> Cell:
+        # Text that fits on one line is drawn as it is: a table of hundreds of rows then
+        # lays out in a fraction of the time. Longer text wraps in a paragraph.
+        if isinstance(value, str):
+            text = value.strip()
+            if "\n" not in text and fonts.drawable(text) and stringWidth(
+                    text, FONT_BOLD if bold else FONT, plain.fontSize) <= room[col]:
+                return text
+        return _cell(value, style_for(col, bold))
+
+    data: list[list[Cell]] = [[para(h, style_for(c, True)) for c, h in enumerate(header)]]
+    first_total = len(rows) - total_rows
+    for r, row in enumerate(rows):
+        data.append([cell(v, c, r >= first_total) for c, v in enumerate(row)])
     table = Table(data, colWidths=list(widths), repeatRows=1, splitInRow=1)
     commands: list[tuple[Any, ...]] = [
         _FONT_CELLS,
+        ("FONTSIZE", (0, 0), (-1, -1), plain.fontSize),
+        ("LEADING", (0, 0), (-1, -1), plain.leading),
+        ("TEXTCOLOR", (0, 0), (-1, -1), INK),
+        *(("ALIGN", (c, 0), (c, -1), "RIGHT") for c in right),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("BACKGROUND", (0, 0), (-1, 0), SHADE),
         ("LINEBELOW", (0, 0), (-1, 0), 1, INK),
         ("LINEBELOW", (0, 1), (-1, -1), 0.5, RULE),
-        ("LEFTPADDING", (0, 0), (-1, -1), 5), ("RIGHTPADDING", (0, 0), (-1, -1), 5),
-        ("TOPPADDING", (0, 0), (-1, -1), 4), ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
+        ("LEFTPADDING", (0, 0), (-1, -1), pad),
+        ("RIGHTPADDING", (0, 0), (-1, -1), pad),
+        ("TOPPADDING", (0, 0), (-1, -1), 3 if small else 4),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 4 if small else 5),
     ]
     if 0 < total_rows <= len(rows):
         commands.append(("LINEABOVE", (0, -total_rows), (-1, -total_rows), 1, INK))
+        commands.append(("FONTNAME", (0, -total_rows), (-1, -1), FONT_BOLD))
     table.setStyle(TableStyle([*commands, *extra]))
     table.hAlign = "LEFT"
     table.spaceAfter = 6
