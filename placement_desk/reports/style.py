@@ -249,10 +249,31 @@ def heading(text: str, *, sub: bool = False, bookmark: bool | None = None) -> Pa
                     outline=outline)
 
 
+START_HERE = 0.3
+"""A group too tall for any page starts where it is when at least this share of a page is
+left, rather than leaving that space blank."""
+
+
+class _Together(KeepTogether):  # type: ignore[misc]  # reportlab is untyped
+    """Keeps its flowables on one page, moving them whole to the next when they do not
+    fit; but a group taller than a whole page (a heading and a long table) starts where
+    it is when there is room, instead of leaving most of a page blank."""
+
+    def split(self, aW: float, aH: float) -> list[Flowable]:
+        parts: list[Flowable] = super().split(aW, aH)
+        frame = getattr(self, "_frame", None)
+        if not (parts and isinstance(parts[0], type(self.FrameBreak)) and frame is not None):
+            return parts
+        page, content = frame._height, self._H
+        if content > page and aH > page * START_HERE:
+            return parts[1:]
+        return parts
+
+
 def keep_together(flowables: Sequence[Flowable]) -> Flowable:
     """Flowables kept on one page (moved whole to the next when they do not fit), so a
     closing line, a signature or a short table never stands alone on a page."""
-    return KeepTogether(list(flowables))
+    return _Together(list(flowables))
 
 
 def banner(text: str) -> Flowable:
@@ -446,7 +467,7 @@ def signatures(signatories: Sequence[Signatory], *,
     grid.setStyle(TableStyle(commands))
     grid.hAlign = "LEFT"
     grid.spaceAfter = 6 * mm
-    return KeepTogether([*before, grid])
+    return _Together([*before, grid])
 
 
 # --- Pages ------------------------------------------------------------------------------------
@@ -579,7 +600,8 @@ def write_pdf(path: str | os.PathLike[str], info: DocumentInfo,
             temp, pagesize=PAGE_SIZE, leftMargin=MARGIN, rightMargin=MARGIN,
             topMargin=MARGIN + 2 * mm, bottomMargin=MARGIN, title=info.title,
             author=info.author or info.council, subject=info.subject or info.title,
-            creator=APP_NAME, lang=LANGUAGE, initialFontName=FONT)
+            creator=APP_NAME, lang=LANGUAGE, initialFontName=FONT,
+            keepTogetherClass=_Together)
         flowables = list(story() if callable(story) else story)
         try:
             doc.build(flowables, canvasmaker=_numbered_canvas(info))
