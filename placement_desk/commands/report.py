@@ -3,8 +3,8 @@
 * ``report provider URN-or-reference --out F.pdf``: one provider's review pack;
 * ``report packs --due-before DATE --out DIR``: a pack for every provider with a
   contract review due before the date, and an index;
-* ``report sufficiency --at DATE --out F.pdf|.xlsx``: the sufficiency strategy's
-  needs-analysis appendix.
+* ``report sufficiency --at DATE [--from DATE] --out F.pdf|.xlsx``: the sufficiency
+  strategy's needs-analysis appendix.
 
 Dates are typed dd/mm/yyyy or yyyy-mm-dd. Each reads the database only.
 """
@@ -148,3 +148,37 @@ def run_packs(args: argparse.Namespace) -> int:
     for failed in result.failed:
         print(f"Not written: {failed.provider}: {failed.problem}", file=sys.stderr)
     return EXIT_PROBLEMS_FOUND if result.failed else 0
+
+
+def _sufficiency_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--at", required=True, type=parse_day, metavar="DATE",
+                        help="the date the appendix is as on, e.g. 31/03/2026")
+    parser.add_argument("--from", dest="start", type=parse_day, metavar="DATE", default=None,
+                        help="the first day of the period (default: a year before --at, so "
+                             "the period is the twelve months to it)")
+    parser.add_argument("--out", required=True, type=Path, metavar="FILE",
+                        help="the file to write: .pdf, or .xlsx for a workbook with one sheet "
+                             "per table")
+
+
+@report_kind("sufficiency", "the sufficiency strategy's needs-analysis appendix, as a PDF or "
+             "an .xlsx workbook", _sufficiency_args)
+def run_sufficiency(args: argparse.Namespace) -> int:
+    from ..reports.sufficiency import SUFFIXES, write_appendix
+    from ..services.reports.definitions import Period, year_to
+
+    if args.out.suffix.lower() not in SUFFIXES:
+        raise UserError(f"Cannot write the appendix to {args.out.name}: choose a name ending "
+                        "in .pdf or .xlsx.")
+    if args.start is not None and args.start > args.at:
+        raise UserError("The period starts after --at: give a --from date on or before it.")
+    period = (year_to(args.at) if args.start is None
+              else Period(args.start, args.at + dt.timedelta(days=1)))
+    db = _open(args)
+    try:
+        with terminal_progress() as state:
+            out = write_appendix(db, args.at, args.out, period=period, state=state)
+    finally:
+        db.close()
+    print(f"Wrote the sufficiency appendix as on {args.at:%d/%m/%Y} to {out}.")
+    return 0

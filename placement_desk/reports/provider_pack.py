@@ -387,7 +387,7 @@ def pack_story(pack: ProviderPack) -> list[Flowable]:
 def write_provider_pack(db: Database, provider_id: uuid.UUID, path: str | os.PathLike[str], *,
                         today: dt.date | None = None, period: Period | None = None,
                         prepared_for: str = "",
-                        council_fees: Mapping[str, tuple[int, float]] | None = None) -> Path:
+                        council_fees: Mapping[str, tuple[int, int]] | None = None) -> Path:
     """Write one provider's review pack at ``path``; returns the path.
 
     Raises :class:`~placement_desk.errors.UserError` if the provider is gone or the

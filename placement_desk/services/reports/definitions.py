@@ -16,6 +16,8 @@ bands, local.
   the DfE's bands (under 1, 1–4, 5–9, 10–15, 16 and over).
 * **Local** is within 20 miles, as
   :func:`~placement_desk.services.placements.distance.within_20_miles` says.
+* The **average weekly cost** of some placements is their spend ÷ the weeks paid for
+  (days an agreement was in force ÷ 7), to the penny (:func:`average_weekly_pence`).
 
 The dashboard's KPI service counts "live on a date" and "within 20 miles" too;
 both should point here (and to ``within_20_miles``) so that a figure in a report and
@@ -30,12 +32,14 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, and_, or_
 
 from ...models import PlacementEpisode
+from ..agreements.fees import round_half_up
 from ..common.formatting import date_long
 from ..placements.distance import LOCAL_MILES, within_20_miles
 from ..placements.episodes import age_on
 from ..qa.schedule import add_months
 
 __all__ = ["AGE_BANDS", "LOCAL_MILES", "PROFILE_AGE_BANDS", "Period", "age_band", "age_on",
+           "average_weekly_pence",
            "episode_overlaps", "is_care_leaver_type", "is_live_on",
            "live_on", "looked_after_type", "overlap_days", "profile_age_band",
            "within_20_miles", "year_to"]
@@ -138,3 +142,10 @@ def age_band(age: int | None) -> str | None:
 def profile_age_band(age: int | None) -> str | None:
     """The DfE's band of an age (under 1 … 16 and over); None for no age."""
     return _band(age, PROFILE_AGE_BANDS)
+
+
+def average_weekly_pence(spend_pence: int, paid_days: int) -> int | None:
+    """Spend ÷ weeks paid for, rounded half up to the penny; None when nothing was paid."""
+    if paid_days <= 0:
+        return None
+    return round_half_up(spend_pence * 7, paid_days)

@@ -74,7 +74,14 @@ from ..contracts.tiers import provider_tier
 from ..qa.actions import LIVE_STATUSES, ActionFilter, ActionRow, _list_actions
 from ..register.documents import CHECKLIST, document_statuses
 from ..register.risk import assess_settings
-from .definitions import Period, is_live_on, overlap_days, within_20_miles, year_to
+from .definitions import (
+    Period,
+    average_weekly_pence,
+    is_live_on,
+    overlap_days,
+    within_20_miles,
+    year_to,
+)
 
 __all__ = ["ActionLine", "DocumentLine", "FeeComparison", "InspectionLine", "PackSetting",
            "PlacementLine", "ProviderPack", "ReviewSummary", "SettingOfsted", "VisitLine",
@@ -308,11 +315,12 @@ def find_provider(db: Database, text: str) -> uuid.UUID:
 
 # --- Reading ----------------------------------------------------------------------------
 
-def council_average_fees(db: Database, period: Period) -> dict[str, tuple[int, float]]:
-    """Placement type → (spend in pence, weeks paid for) over every provider in the period,
-    from weeks and spend by type; the average weekly cost is spend ÷ weeks."""
+def council_average_fees(db: Database, period: Period) -> dict[str, tuple[int, int]]:
+    """Placement type → (spend in pence, days paid for) over every provider in the period,
+    from weeks and spend by type (:func:`.definitions.average_weekly_pence` makes the
+    average)."""
     rows = weeks_and_spend(db, period.start, period.end, "placement_type")
-    return {r.key: (r.spend_pence, r.paid_weeks) for r in rows if r.key}
+    return {r.key: (r.spend_pence, round(r.paid_weeks * 7)) for r in rows if r.key}
 
 
 def _type_label(code: str) -> str:
@@ -616,7 +624,7 @@ def _last_review(db: Database, provider_id: uuid.UUID, today: dt.date,
 
 def provider_pack(db: Database, provider_id: uuid.UUID, today: dt.date,
                   period: Period | None = None, *, prepared_for: str = "",
-                  council_fees: Mapping[str, tuple[int, float]] | None = None
+                  council_fees: Mapping[str, tuple[int, int]] | None = None
                   ) -> ProviderPack:
     """Everything the review pack of one provider prints, for ``period`` (by default the
     twelve months to ``today``). ``council_fees`` (from :func:`council_average_fees` for
@@ -690,7 +698,7 @@ def _pack_settings(session: Session, settings: list[Setting], placed: Mapping[uu
     return found
 
 
-def _fees(money: _Money, council: Mapping[str, tuple[int, float]]
+def _fees(money: _Money, council: Mapping[str, tuple[int, int]]
           ) -> tuple[FeeComparison, ...]:
     """The provider's average weekly cost by type (spend ÷ weeks paid for, to the penny)
     against the council's."""
@@ -698,9 +706,10 @@ def _fees(money: _Money, council: Mapping[str, tuple[int, float]]
     for kind, (spend, days) in sorted(money.by_type.items()):
         if not days:
             continue
-        council_spend, council_weeks = council.get(kind, (0, 0.0))
+        council_spend, council_days = council.get(kind, (0, 0))
+        average = average_weekly_pence(spend, days)
+        assert average is not None
         found.append(FeeComparison(
-            kind, _type_label(kind) if kind else "Not recorded", days / 7,
-            round_half_up(spend * 7, days),
-            round(council_spend / council_weeks) if council_weeks else None))
+            kind, _type_label(kind) if kind else "Not recorded", days / 7, average,
+            average_weekly_pence(council_spend, council_days)))
     return tuple(found)
