@@ -28,6 +28,7 @@ from ..services.qa.actions import ActionRow
 from ..services.qa.visits import VisitForm, VisitRecord, load_visit
 from . import style
 from .style import CONTENT_WIDTH, DocumentInfo, heading, key_value_table, para, paragraphs
+from .written import report_written
 
 __all__ = ["DRAFT_MARKING", "judgement_text", "people_spoken_to", "write_visit_letter"]
 
@@ -202,4 +203,6 @@ def write_visit_letter(db: Database, visit_id: uuid.UUID,
         printed_on=printed,
         draft_marking=DRAFT_MARKING if record.status == QaVisitStatus.DRAFT else None,
         subject=f"Quality assurance visit to {record.setting_name}")
-    return style.write_pdf(path, info, _story(record, ctx, printed))
+    out = style.write_pdf(path, info, _story(record, ctx, printed))
+    report_written(db, "QA visit letter", out, subject="QA visit", subject_id=str(visit_id))
+    return out

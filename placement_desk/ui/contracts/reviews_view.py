@@ -47,6 +47,7 @@ from ..common.list_table import list_table
 from ..common.rows import ROW_ROLE, SORT_ROLE, Column, Index, RowTableModel
 from ..common.shortcuts import local_shortcuts
 from ..context import AppContext
+from ..reports.batch_dialog import PrintPacksButton
 from .review_dialog import ReviewDialog
 
 PREFIX = "contracts/reviews/"
@@ -127,6 +128,7 @@ class ReviewsView(QWidget):
         bar.addWidget(self.count, 1)
         bar.addWidget(self.start_button)
         bar.addWidget(self.export_button)
+        bar.addWidget(PrintPacksButton(ctx, lambda: self.today, self))
         self.due_model = DueModel(DUE_COLUMNS, lambda r: r.provider_id)
         self.due_proxy = _proxy(self.due_model)
         self.due = list_table(self.due_proxy, self.tr("Providers due a contract review"),
