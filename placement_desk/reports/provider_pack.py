@@ -87,12 +87,11 @@ _JUDGEMENT_KEYS = {"Outstanding": "outstanding", "Good": "good",
 def _table(header: Sequence[str], rows: Sequence[Sequence[Cell]], widths: Sequence[float], *,
            right: Sequence[int] = (), extra: Sequence[tuple[object, ...]] = (),
            small: bool = False, before: Sequence[Flowable] = ()) -> list[Flowable]:
-    """A table, kept on one page with what comes before it when it is short."""
+    """A table kept on one page with what comes before it; a long one starts where it is
+    when much of the page is left, and runs on with its header row repeated."""
     table = style.plain_table(header, rows, widths=widths, right=right, extra=extra,
                               small=small)
-    if len(rows) <= KEEP_ROWS:
-        return [style.keep_together([*before, table])]
-    return [*before, table]
+    return [style.keep_together([*before, table], may_split=len(rows) > KEEP_ROWS)]
 
 
 def _none(text: str) -> Paragraph:
@@ -177,7 +176,7 @@ def _summary(pack: ProviderPack) -> list[Flowable]:
                              money(f.council_average_pence, "–"), difference])
         story += [para("Spend ÷ weeks paid for in the period, by placement type: this "
                        "provider's against every provider the council used for the same "
-                       "type.", st.small)]
+                       "type.", st.lead)]
         story += _table(["Placement type", "Weeks paid", "This provider", "Council average",
                          "Difference"], fee_rows,
                         [CONTENT_WIDTH - 110 * mm, 22 * mm, 28 * mm, 30 * mm, 30 * mm],
@@ -286,7 +285,7 @@ def _placements(pack: ProviderPack) -> list[Flowable]:
              "fee and weekly services today (for an ended placement, on its last day); "
              "distance is the straight line from home in miles (20 or less is local; – where "
              "it is not known).",
-             st.small)]
+             st.lead)]
     head = ["Child", "Setting", "Type", "Start", "Weekly cost", "Variations", "Miles", "Route"]
     widths = [19 * mm, 30 * mm, 13 * mm, 19.5 * mm, 19.5 * mm, 0.0, 11 * mm, 23 * mm]
     widths[5] = CONTENT_WIDTH - sum(widths)
@@ -371,7 +370,7 @@ def _documents(pack: ProviderPack) -> list[Flowable]:
                               for d in pack.documents]
     flagged = sum(1 for d in pack.documents if d.flagged)
     story.append(para(f"{flagged} to check: expired, expiring within 30 days or missing.",
-                      style.styles().small))
+                      style.styles().lead))
     story += _table(["Setting", "Document", "Expires", "Status"], rows,
                     [50 * mm, CONTENT_WIDTH - 110 * mm, 25 * mm, 35 * mm],
                     extra=_tints(rows, 3))

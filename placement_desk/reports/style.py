@@ -22,7 +22,7 @@ import datetime as dt
 import errno
 import os
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeAlias
@@ -156,6 +156,8 @@ class Styles:
     banner: ParagraphStyle
     cell_small: ParagraphStyle
     cell_small_bold: ParagraphStyle
+    lead: ParagraphStyle
+    """Small text that introduces what follows and is kept with it."""
 
 
 def _make_styles() -> Styles:
@@ -186,6 +188,8 @@ def _make_styles() -> Styles:
                                   spaceAfter=0),
         cell_small_bold=ParagraphStyle("cell_small_bold", parent=body, fontName=FONT_BOLD,
                                        fontSize=8.5, leading=11, spaceAfter=0),
+        lead=ParagraphStyle("lead", parent=body, fontSize=8.5, leading=11, textColor=MUTED,
+                            keepWithNext=1),
     )
 
 
@@ -252,12 +256,22 @@ def heading(text: str, *, sub: bool = False, bookmark: bool | None = None) -> Pa
 START_HERE = 0.3
 """A group too tall for any page starts where it is when at least this share of a page is
 left, rather than leaving that space blank."""
+SPLIT_HERE = 0.4
+"""A group that may split (a heading and a long table) starts where it is when at least
+this share of a page is left."""
 
 
 class _Together(KeepTogether):  # type: ignore[misc]  # reportlab is untyped
     """Keeps its flowables on one page, moving them whole to the next when they do not
-    fit; but a group taller than a whole page (a heading and a long table) starts where
-    it is when there is room, instead of leaving most of a page blank."""
+    fit; but a group taller than a whole page starts where it is when there is room,
+    instead of leaving most of a page blank, and so does a group that may split (a
+    heading with a long table, whose header row repeats on the next page) when much of
+    the page is left. A group made around such a group (a section heading and its
+    introduction kept with what follows) may split too."""
+
+    def __init__(self, flowables: Sequence[Flowable], may_split: bool = False) -> None:
+        super().__init__(list(flowables))
+        self.may_split = may_split
 
     def split(self, aW: float, aH: float) -> list[Flowable]:
         parts: list[Flowable] = super().split(aW, aH)
@@ -265,15 +279,56 @@ class _Together(KeepTogether):  # type: ignore[misc]  # reportlab is untyped
         if not (parts and isinstance(parts[0], type(self.FrameBreak)) and frame is not None):
             return parts
         page, content = frame._height, self._H
-        if content > page and aH > page * START_HERE:
-            return parts[1:]
+        may_split = self.may_split or any(getattr(f, "may_split", False)
+                                          for f in self._content)
+        if (content > page and aH > page * START_HERE) or (may_split
+                                                           and aH > page * SPLIT_HERE):
+            # The doc needs more than one piece back from a split; the first does nothing.
+            return [self.NullActionFlowable(), *_placed_here(parts[1:])]
         return parts
 
 
-def keep_together(flowables: Sequence[Flowable]) -> Flowable:
+def _placed_here(flowables: Sequence[Flowable]) -> Iterator[Flowable]:
+    """A group's flowables laid out one after another where it starts: groups within it
+    opened up and headings no longer held to what follows, so no later decision moves
+    part of it to the next page and leaves its heading behind."""
+    for f in flowables:
+        if isinstance(f, _Together):
+            yield from _placed_here(f._content)
+        else:
+            f.__dict__["keepWithNext"] = 0
+            yield f
+
+
+def bind_headings(story: Sequence[Flowable]) -> list[Flowable]:
+    """The story with each run of headings (and other flowables kept with what follows)
+    that comes just before a kept-together group moved into that group.
+
+    reportlab keeps a heading with the flowable after it, but never with a group, so a
+    heading before a group would otherwise be left at the foot of a page when the group
+    moves on to the next.
+    """
+    out: list[Flowable] = []
+    for f in story:
+        if isinstance(f, _Together):
+            held: list[Flowable] = []
+            while out and not isinstance(out[-1], KeepTogether) \
+                    and out[-1].getKeepWithNext():
+                held.insert(0, out.pop())
+            if held:
+                f._content = [*held, *f._content]
+        out.append(f)
+    return out
+
+
+def keep_together(flowables: Sequence[Flowable], *, may_split: bool = False) -> Flowable:
     """Flowables kept on one page (moved whole to the next when they do not fit), so a
-    closing line, a signature or a short table never stands alone on a page."""
-    return _Together(list(flowables))
+    closing line, a signature or a short table never stands alone on a page.
+
+    With ``may_split`` (a heading and a long table), the group starts where it is when
+    at least :data:`SPLIT_HERE` of the page is left, and the table runs on over pages.
+    """
+    return _Together(flowables, may_split)
 
 
 def banner(text: str) -> Flowable:
@@ -602,7 +657,7 @@ def write_pdf(path: str | os.PathLike[str], info: DocumentInfo,
             author=info.author or info.council, subject=info.subject or info.title,
             creator=APP_NAME, lang=LANGUAGE, initialFontName=FONT,
             keepTogetherClass=_Together)
-        flowables = list(story() if callable(story) else story)
+        flowables = bind_headings(list(story() if callable(story) else story))
         try:
             doc.build(flowables, canvasmaker=_numbered_canvas(info))
             os.chmod(temp, (target.stat().st_mode & 0o777) if target.exists() else 0o644)

@@ -115,7 +115,7 @@ def _chart(table: AppendixTable) -> Flowable | None:
 def _table_story(number: int, table: AppendixTable) -> list[Flowable]:
     st = style.styles()
     lead: list[Flowable] = [heading(f"{number}. {table.title}"),
-                            *(para(text, st.small) for text in table.definitions)]
+                            *(para(text, st.lead) for text in table.definitions)]
     chart = _chart(table)
     if chart is not None:
         lead += [Spacer(1, 2 * mm), chart, Spacer(1, 2 * mm)]
@@ -129,9 +129,7 @@ def _table_story(number: int, table: AppendixTable) -> list[Flowable]:
                              total_rows=table.total_rows, small=small)
     notes = ([para("Not classified: " + " ".join(table.unclassified), st.small)]
              if table.unclassified else [para("Every record was classified.", st.small)])
-    if len(rows) <= 16:
-        return [style.keep_together([*lead, grid, *notes])]
-    return [*lead, grid, *notes]
+    return [style.keep_together([*lead, grid, *notes], may_split=len(rows) > 16)]
 
 
 def appendix_story(data: Appendix) -> list[Flowable]:
