@@ -84,11 +84,12 @@ class PackPrinter(QObject):
     def print_to(self, provider_id: uuid.UUID, path: str | Path) -> Task | None:
         """Write the pack at ``path`` in the background."""
         db, day = self.db, self.today()
+        step = self.tr("Gathering the provider's records")
 
         def work(state: TaskState) -> Path:
             from ...reports.provider_pack import write_provider_pack
 
-            state.progress(self.tr("Gathering the provider's records"), 0, 0)
+            state.progress(step, 0, 0)
             return write_provider_pack(db, provider_id, path, today=day)
 
         return run_in_background(self.widget, self.start_task,
