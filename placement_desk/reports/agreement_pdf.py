@@ -40,6 +40,7 @@ from .style import (
     para,
     paragraphs,
 )
+from .written import report_written
 
 __all__ = ["TITLE", "placement_type_text", "write_agreement_pdf"]
 
@@ -272,4 +273,7 @@ def write_agreement_pdf(db: Database, version_id: uuid.UUID,
                         council=council, printed_on=today or dt.date.today(),
                         draft_marking=draft,
                         subject=f"Placement agreement for child {detail.child_ref}")
-    return style.write_pdf(path, info, _story(detail, version, council, provider, setting))
+    out = style.write_pdf(path, info, _story(detail, version, council, provider, setting))
+    report_written(db, "placement agreement", out, subject="agreement version",
+                   subject_id=str(version_id))
+    return out

@@ -7,8 +7,12 @@ printed; paragraph styles, key/value and plain tables, signature blocks; and
 target and moves it into place, so a failure never leaves a half-written PDF.
 
 Text typed by users always goes through :func:`para` or :func:`paragraphs`, which
-escape it for reportlab's Paragraph markup. The built-in Helvetica renders "£" and
-"–" (it is drawn with the Windows ANSI encoding, which has both).
+escape it for reportlab's Paragraph markup. Every document is set in the house font
+(:mod:`.fonts`: Noto Sans from ``resources/fonts``, embedded), carries its title,
+author and language (en-GB) in its metadata, and has a bookmark for each section
+heading (:func:`heading`). Paragraphs never leave their last line alone at the top
+of a page; whatever must not be parted from what follows (a closing line and its
+signature, a table and its heading) goes in :func:`keep_together`.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ import datetime as dt
 import errno
 import os
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeAlias
@@ -44,6 +48,7 @@ from sqlalchemy.orm import Session
 from ..errors import UserError
 from ..services.common.formatting import date_long, date_short, money, weekly_money
 from ..services.common.settings_store import COUNCIL_NAME, get_setting, is_set
+from . import fonts
 
 __all__ = [
     "APP_NAME",
@@ -61,6 +66,7 @@ __all__ = [
     "date_short",
     "heading",
     "judgement_tint",
+    "keep_together",
     "key_value_table",
     "markup",
     "money",
@@ -83,8 +89,10 @@ children."""
 DRAFT_FOR_SIGNATURE = "DRAFT – not for signature"
 APP_NAME = "Placement Desk"
 
-FONT = "Helvetica"
-FONT_BOLD = "Helvetica-Bold"
+LANGUAGE = "en-GB"
+fonts.register()
+FONT = fonts.FONT
+FONT_BOLD = fonts.FONT_BOLD
 INK = colors.HexColor("#0b0c0c")
 MUTED = colors.HexColor("#505a5f")
 RULE = colors.HexColor("#b1b4b6")
@@ -93,6 +101,9 @@ DRAFT_INK = colors.HexColor("#942514")
 TINTS = {"green": colors.HexColor("#dcefe0"), "amber": colors.HexColor("#fcecc8"),
          "red": colors.HexColor("#f6d7d2"), "grey": colors.HexColor("#ebebeb")}
 """Light backgrounds for judgement and RAG cells: they support the word, never replace it."""
+_FONT_CELLS = ("FONTNAME", (0, 0), (-1, -1), FONT)
+"""Every table's own font (for cells drawn as plain strings): the house font, never
+reportlab's unembedded Helvetica."""
 _JUDGEMENT_TINT = {"outstanding": "green", "good": "green", "requires_improvement": "amber",
                    "requires_improvement_old": "amber", "adequate": "amber",
                    "satisfactory": "amber", "inadequate": "red"}
@@ -120,6 +131,8 @@ class DocumentInfo:
     draft_marking: str | None = None
     """Shown on every page when set, e.g. :data:`DRAFT_FOR_SIGNATURE` or "DRAFT"."""
     subject: str = ""
+    author: str = ""
+    """Who the document is by, in its metadata; the council when blank."""
 
 
 def judgement_tint(judgement: str | None) -> colors.Color:
@@ -141,11 +154,16 @@ class Styles:
     cell: ParagraphStyle
     cell_bold: ParagraphStyle
     banner: ParagraphStyle
+    cell_small: ParagraphStyle
+    cell_small_bold: ParagraphStyle
+    lead: ParagraphStyle
+    """Small text that introduces what follows and is kept with it."""
 
 
 def _make_styles() -> Styles:
     body = ParagraphStyle("body", fontName=FONT, fontSize=10, leading=13.5, textColor=INK,
-                          spaceAfter=5, alignment=TA_LEFT)
+                          spaceAfter=5, alignment=TA_LEFT, allowWidows=0, allowOrphans=0,
+                          bulletFontName=FONT)
     return Styles(
         title=ParagraphStyle("title", parent=body, fontName=FONT_BOLD, fontSize=18,
                              leading=22, spaceAfter=4),
@@ -166,6 +184,12 @@ def _make_styles() -> Styles:
                                  leading=12.5, spaceAfter=0),
         banner=ParagraphStyle("banner", parent=body, fontName=FONT_BOLD, fontSize=12,
                               leading=15, textColor=DRAFT_INK, spaceAfter=0),
+        cell_small=ParagraphStyle("cell_small", parent=body, fontSize=8.5, leading=11,
+                                  spaceAfter=0),
+        cell_small_bold=ParagraphStyle("cell_small_bold", parent=body, fontName=FONT_BOLD,
+                                       fontSize=8.5, leading=11, spaceAfter=0),
+        lead=ParagraphStyle("lead", parent=body, fontSize=8.5, leading=11, textColor=MUTED,
+                            keepWithNext=1),
     )
 
 
@@ -178,9 +202,10 @@ def styles() -> Styles:
 
 
 def markup(text: str) -> str:
-    """User text made safe for Paragraph markup; line breaks kept."""
+    """User text made safe for Paragraph markup; line breaks kept; characters the house
+    font lacks set in the fallback font."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    return "<br/>".join(escape(line) for line in lines)
+    return fonts.with_fallback("<br/>".join(escape(line) for line in lines))
 
 
 def para(text: str | None, style: ParagraphStyle | None = None, *, blank: str = "") -> Paragraph:
@@ -199,15 +224,118 @@ def paragraphs(text: str | None, style: ParagraphStyle | None = None, *,
     return [Paragraph(markup(c), style or _STYLES.body) for c in chunks]
 
 
-def heading(text: str, *, sub: bool = False) -> Paragraph:
-    """A section heading (or a smaller one with ``sub``); text is escaped."""
-    return Paragraph(escape(text), _STYLES.subheading if sub else _STYLES.heading)
+class _Heading(Paragraph):  # type: ignore[misc]  # reportlab is untyped
+    """A heading that adds itself to the PDF's bookmarks where it is drawn."""
+
+    def __init__(self, text: str, style: ParagraphStyle, *args: Any,
+                 outline: tuple[str, int] | None = None, **kwargs: Any) -> None:
+        super().__init__(text, style, *args, **kwargs)
+        self.outline = outline
+
+    def draw(self) -> None:
+        super().draw()
+        mark = getattr(self.canv, "mark_section", None)
+        if self.outline is not None and mark is not None:
+            _x, top = self.canv.absolutePosition(0, self.height)
+            mark(self.outline[0], self.outline[1], top)
+            self.outline = None  # a heading split over pages is marked once
+
+
+def heading(text: str, *, sub: bool = False, bookmark: bool | None = None) -> Paragraph:
+    """A section heading (or a smaller one with ``sub``); text is escaped.
+
+    A section heading is a bookmark of the PDF (a sub-heading one level down when
+    ``bookmark`` is True); ``bookmark=False`` leaves it out.
+    """
+    mark = (not sub) if bookmark is None else bookmark
+    outline = (" ".join(text.split()), 1 if sub else 0) if mark else None
+    return _Heading(markup(text), _STYLES.subheading if sub else _STYLES.heading,
+                    outline=outline)
+
+
+START_HERE = 0.3
+"""A group too tall for any page starts where it is when at least this share of a page is
+left, rather than leaving that space blank."""
+SPLIT_HERE = 0.4
+"""A group that may split (a heading and a long table) starts where it is when at least
+this share of a page is left."""
+
+
+class _Together(KeepTogether):  # type: ignore[misc]  # reportlab is untyped
+    """Keeps its flowables on one page, moving them whole to the next when they do not
+    fit; but a group taller than a whole page starts where it is when there is room,
+    instead of leaving most of a page blank, and so does a group that may split (a
+    heading with a long table, whose header row repeats on the next page) when much of
+    the page is left. A group made around such a group (a section heading and its
+    introduction kept with what follows) may split too."""
+
+    def __init__(self, flowables: Sequence[Flowable], may_split: bool = False) -> None:
+        super().__init__(list(flowables))
+        self.may_split = may_split
+
+    def split(self, aW: float, aH: float) -> list[Flowable]:
+        parts: list[Flowable] = super().split(aW, aH)
+        frame = getattr(self, "_frame", None)
+        if not (parts and isinstance(parts[0], type(self.FrameBreak)) and frame is not None):
+            return parts
+        page, content = frame._height, self._H
+        may_split = self.may_split or any(getattr(f, "may_split", False)
+                                          for f in self._content)
+        if (content > page and aH > page * START_HERE) or (may_split
+                                                           and aH > page * SPLIT_HERE):
+            # The doc needs more than one piece back from a split; the first does nothing.
+            return [self.NullActionFlowable(), *_placed_here(parts[1:])]
+        return parts
+
+
+def _placed_here(flowables: Sequence[Flowable]) -> Iterator[Flowable]:
+    """A group's flowables laid out one after another where it starts: groups within it
+    opened up and headings no longer held to what follows, so no later decision moves
+    part of it to the next page and leaves its heading behind."""
+    for f in flowables:
+        if isinstance(f, _Together):
+            yield from _placed_here(f._content)
+        else:
+            f.__dict__["keepWithNext"] = 0
+            yield f
+
+
+def bind_headings(story: Sequence[Flowable]) -> list[Flowable]:
+    """The story with each run of headings (and other flowables kept with what follows)
+    that comes just before a kept-together group moved into that group.
+
+    reportlab keeps a heading with the flowable after it, but never with a group, so a
+    heading before a group would otherwise be left at the foot of a page when the group
+    moves on to the next.
+    """
+    out: list[Flowable] = []
+    for f in story:
+        if isinstance(f, _Together):
+            held: list[Flowable] = []
+            while out and not isinstance(out[-1], KeepTogether) \
+                    and out[-1].getKeepWithNext():
+                held.insert(0, out.pop())
+            if held:
+                f._content = [*held, *f._content]
+        out.append(f)
+    return out
+
+
+def keep_together(flowables: Sequence[Flowable], *, may_split: bool = False) -> Flowable:
+    """Flowables kept on one page (moved whole to the next when they do not fit), so a
+    closing line, a signature or a short table never stands alone on a page.
+
+    With ``may_split`` (a heading and a long table), the group starts where it is when
+    at least :data:`SPLIT_HERE` of the page is left, and the table runs on over pages.
+    """
+    return _Together(flowables, may_split)
 
 
 def banner(text: str) -> Flowable:
     """A boxed warning line across the page, e.g. the DRAFT marking under the title."""
     table = Table([[Paragraph(escape(text), _STYLES.banner)]], colWidths=[CONTENT_WIDTH])
     table.setStyle(TableStyle([
+        _FONT_CELLS,
         ("BOX", (0, 0), (-1, -1), 1.5, DRAFT_INK),
         ("LEFTPADDING", (0, 0), (-1, -1), 8), ("RIGHTPADDING", (0, 0), (-1, -1), 8),
         ("TOPPADDING", (0, 0), (-1, -1), 6), ("BOTTOMPADDING", (0, 0), (-1, -1), 7),
@@ -233,6 +361,7 @@ def key_value_table(rows: Sequence[tuple[str, Cell]], *, key_width: float = 48 *
     data = [[para(key, _STYLES.label), _cell(value, _STYLES.cell)] for key, value in rows]
     table = Table(data, colWidths=[key_width, width - key_width], splitInRow=1)
     table.setStyle(TableStyle([
+        _FONT_CELLS,
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("BACKGROUND", (0, 0), (0, -1), SHADE),
         ("LINEBELOW", (0, 0), (-1, -1), 0.5, RULE),
@@ -248,36 +377,64 @@ def key_value_table(rows: Sequence[tuple[str, Cell]], *, key_width: float = 48 *
 def plain_table(header: Sequence[str], rows: Sequence[Sequence[Cell]], *,
                 widths: Sequence[float] | None = None, right: Sequence[int] = (),
                 total_rows: int = 0,
-                extra: Sequence[tuple[Any, ...]] = ()) -> Table:
+                extra: Sequence[tuple[Any, ...]] = (), small: bool = False) -> Table:
     """A table whose header row repeats on every page; ``right`` lists columns of numbers.
 
     The last ``total_rows`` rows are totals, in bold under a rule. Rows may split
     across pages, so a long cell never overflows a page. ``extra`` adds TableStyle
-    commands (tints, spans).
+    commands (tints, spans); ``small`` sets a table of many columns in a smaller size.
     """
+    plain, bold_style = ((_STYLES.cell_small, _STYLES.cell_small_bold) if small
+                         else (_STYLES.cell, _STYLES.cell_bold))
+    aligned: dict[tuple[str, int], ParagraphStyle] = {}
+
     def style_for(col: int, bold: bool) -> ParagraphStyle:
-        base = _STYLES.cell_bold if bold else _STYLES.cell
+        base = bold_style if bold else plain
         if col in right:
-            return ParagraphStyle(f"{base.name}_r{col}", parent=base, alignment=2)
+            key = (base.name, col)
+            if key not in aligned:
+                aligned[key] = ParagraphStyle(f"{base.name}_r{col}", parent=base, alignment=2)
+            return aligned[key]
         return base
 
-    data: list[list[Flowable]] = [[para(h, style_for(c, True)) for c, h in enumerate(header)]]
-    first_total = len(rows) - total_rows
-    for r, row in enumerate(rows):
-        data.append([_cell(v, style_for(c, r >= first_total)) for c, v in enumerate(row)])
     if widths is None:
         widths = [CONTENT_WIDTH / len(header)] * len(header)
+    pad = 4 if small else 5
+    room = [w - 2 * pad - 0.5 for w in widths]
+
+    def cell(value: Cell, col: int, bold: bool) -> Cell:
+        # Text that fits on one line is drawn as it is: a table of hundreds of rows then
+        # lays out in a fraction of the time. Longer text wraps in a paragraph.
+        if isinstance(value, str):
+            text = value.strip()
+            if "\n" not in text and fonts.drawable(text) and stringWidth(
+                    text, FONT_BOLD if bold else FONT, plain.fontSize) <= room[col]:
+                return text
+        return _cell(value, style_for(col, bold))
+
+    data: list[list[Cell]] = [[para(h, style_for(c, True)) for c, h in enumerate(header)]]
+    first_total = len(rows) - total_rows
+    for r, row in enumerate(rows):
+        data.append([cell(v, c, r >= first_total) for c, v in enumerate(row)])
     table = Table(data, colWidths=list(widths), repeatRows=1, splitInRow=1)
     commands: list[tuple[Any, ...]] = [
+        _FONT_CELLS,
+        ("FONTSIZE", (0, 0), (-1, -1), plain.fontSize),
+        ("LEADING", (0, 0), (-1, -1), plain.leading),
+        ("TEXTCOLOR", (0, 0), (-1, -1), INK),
+        *(("ALIGN", (c, 0), (c, -1), "RIGHT") for c in right),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("BACKGROUND", (0, 0), (-1, 0), SHADE),
         ("LINEBELOW", (0, 0), (-1, 0), 1, INK),
         ("LINEBELOW", (0, 1), (-1, -1), 0.5, RULE),
-        ("LEFTPADDING", (0, 0), (-1, -1), 5), ("RIGHTPADDING", (0, 0), (-1, -1), 5),
-        ("TOPPADDING", (0, 0), (-1, -1), 4), ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
+        ("LEFTPADDING", (0, 0), (-1, -1), pad),
+        ("RIGHTPADDING", (0, 0), (-1, -1), pad),
+        ("TOPPADDING", (0, 0), (-1, -1), 3 if small else 4),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 4 if small else 5),
     ]
     if 0 < total_rows <= len(rows):
         commands.append(("LINEABOVE", (0, -total_rows), (-1, -total_rows), 1, INK))
+        commands.append(("FONTNAME", (0, -total_rows), (-1, -1), FONT_BOLD))
     table.setStyle(TableStyle([*commands, *extra]))
     table.hAlign = "LEFT"
     table.spaceAfter = 6
@@ -323,6 +480,7 @@ def _signature_style(col: int, row: int) -> list[tuple[Any, ...]]:
 
 
 _SIGN_BASE: list[tuple[Any, ...]] = [
+    _FONT_CELLS,
     ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
     ("LEFTPADDING", (0, 0), (-1, -1), 6), ("RIGHTPADDING", (0, 0), (-1, -1), 8),
     ("TOPPADDING", (0, 0), (-1, -1), 4), ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
@@ -364,7 +522,7 @@ def signatures(signatories: Sequence[Signatory], *,
     grid.setStyle(TableStyle(commands))
     grid.hAlign = "LEFT"
     grid.spaceAfter = 6 * mm
-    return KeepTogether([*before, grid])
+    return _Together([*before, grid])
 
 
 # --- Pages ------------------------------------------------------------------------------------
@@ -410,12 +568,23 @@ def _decorate(canvas: Canvas, info: DocumentInfo, page: int, pages: int) -> None
 
 
 def _numbered_canvas(info: DocumentInfo) -> type[Canvas]:
-    """A canvas that holds its pages back until the end, to print "Page x of y"."""
+    """A canvas that holds its pages back until the end, to print "Page x of y".
+
+    Bookmarks are made as the held pages are written out, since only then does each
+    page have its place in the file.
+    """
 
     class NumberedCanvas(Canvas):  # type: ignore[misc]  # reportlab is untyped
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self._held: list[dict[str, Any]] = []
+            self._marks: list[tuple[int, str, int, float]] = []
+
+        def mark_section(self, title: str, level: int, top: float) -> None:
+            """Bookmark ``title`` at height ``top`` on the page being drawn."""
+            # An outline starts at its top level and goes down one level at a time.
+            level = min(level, self._marks[-1][2] + 1) if self._marks else 0
+            self._marks.append((len(self._held), title, level, top))
 
         def showPage(self) -> None:
             self._held.append(dict(self.__dict__))
@@ -423,10 +592,18 @@ def _numbered_canvas(info: DocumentInfo) -> type[Canvas]:
 
         def save(self) -> None:
             pages = len(self._held)
+            marks = list(self._marks)
             for number, state in enumerate(self._held, start=1):
                 self.__dict__.update(state)
                 _decorate(self, info, number, pages)
+                for n, (page, title, level, top) in enumerate(marks):
+                    if page == number - 1:
+                        key = f"section-{n}"
+                        self.bookmarkHorizontalAbsolute(key, top + 4)
+                        self.addOutlineEntry(title, key, level)
                 super().showPage()
+            if marks:
+                self.showOutline()
             super().save()
 
     return NumberedCanvas
@@ -477,8 +654,10 @@ def write_pdf(path: str | os.PathLike[str], info: DocumentInfo,
         doc = SimpleDocTemplate(
             temp, pagesize=PAGE_SIZE, leftMargin=MARGIN, rightMargin=MARGIN,
             topMargin=MARGIN + 2 * mm, bottomMargin=MARGIN, title=info.title,
-            author=info.council, subject=info.subject or info.title, creator=APP_NAME)
-        flowables = list(story() if callable(story) else story)
+            author=info.author or info.council, subject=info.subject or info.title,
+            creator=APP_NAME, lang=LANGUAGE, initialFontName=FONT,
+            keepTogetherClass=_Together)
+        flowables = bind_headings(list(story() if callable(story) else story))
         try:
             doc.build(flowables, canvasmaker=_numbered_canvas(info))
             os.chmod(temp, (target.stat().st_mode & 0o777) if target.exists() else 0o644)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer
+from reportlab.platypus import Flowable, Paragraph, Spacer
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -28,6 +28,7 @@ from ..services.qa.actions import ActionRow
 from ..services.qa.visits import VisitForm, VisitRecord, load_visit
 from . import style
 from .style import CONTENT_WIDTH, DocumentInfo, heading, key_value_table, para, paragraphs
+from .written import report_written
 
 __all__ = ["DRAFT_MARKING", "judgement_text", "people_spoken_to", "write_visit_letter"]
 
@@ -170,14 +171,16 @@ def _story(record: VisitRecord, ctx: _Context, printed: dt.date) -> list[Flowabl
     signer.append("Quality assurance officer" if ctx.lead_officer else "Quality assurance team")
     if ctx.council != style.APP_NAME:
         signer.append(ctx.council)
-    story += [heading("Next steps"),
-              para("Please send us an update on each action by its due date, with any evidence "
-                   "that it is complete. If you think anything in this letter is wrong, tell us "
-                   "within 10 working days of the date of this letter and we will look at it "
-                   "again. Thank you for your time and openness during the visit."),
-              KeepTogether([Spacer(1, 2 * mm), para("Yours sincerely,"), Spacer(1, 8 * mm),
-                            para(signer[0], st.cell_bold),
-                            *(para(line, st.cell) for line in signer[1:])])]
+    # The closing paragraph travels with the sign-off, so neither "Yours sincerely" nor the
+    # signature ever stands alone on the last page.
+    story.append(style.keep_together([
+        heading("Next steps"),
+        para("Please send us an update on each action by its due date, with any evidence "
+             "that it is complete. If you think anything in this letter is wrong, tell us "
+             "within 10 working days of the date of this letter and we will look at it "
+             "again. Thank you for your time and openness during the visit."),
+        Spacer(1, 2 * mm), para("Yours sincerely,"), Spacer(1, 8 * mm),
+        para(signer[0], st.cell_bold), *(para(line, st.cell) for line in signer[1:])]))
     return story
 
 
@@ -200,4 +203,6 @@ def write_visit_letter(db: Database, visit_id: uuid.UUID,
         printed_on=printed,
         draft_marking=DRAFT_MARKING if record.status == QaVisitStatus.DRAFT else None,
         subject=f"Quality assurance visit to {record.setting_name}")
-    return style.write_pdf(path, info, _story(record, ctx, printed))
+    out = style.write_pdf(path, info, _story(record, ctx, printed))
+    report_written(db, "QA visit letter", out, subject="QA visit", subject_id=str(visit_id))
+    return out

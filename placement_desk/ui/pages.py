@@ -30,7 +30,7 @@ class PageSpec:
 
 
 _REGISTRY: dict[str, PageSpec] = {}
-PAGE_MODULES = ("dashboard", "providers", "placements", "qa", "contracts", "data")
+PAGE_MODULES = ("dashboard", "providers", "placements", "qa", "contracts", "reports", "data")
 """Feature folders of ``ui/`` whose ``page`` module registers a page."""
 
 

@@ -112,7 +112,7 @@ def test_draft_agreement_prints_its_terms_with_a_draft_marking(
                      "Printed 7 March 2026", "OFFICIAL-SENSITIVE"):
         assert expected in whole, expected
     # services: hours x rate, fixed weekly, one-off, and the weekly total
-    assert "10 hours per week × £28.50" in whole
+    assert "10 hours per week ×" in whole and "£28.50 an hour" in whole  # may wrap
     assert "£285.00 per week" in whole
     assert "£450.00 per week" in whole
     assert "£500.00 once" in whole

@@ -177,3 +177,28 @@ def test_a_letter_into_a_missing_folder_raises_and_leaves_nothing(
     with pytest.raises(UserError, match="does not exist"):
         write_visit_letter(db, visit_id, tmp_path / "nowhere" / "letter.pdf")
     assert not (tmp_path / "nowhere").exists()
+
+
+def test_the_closing_and_signature_never_stand_alone_on_the_last_page(
+        db: Database, setting_id: uuid.UUID, officer_id: uuid.UUID, tmp_path: Path) -> None:
+    """Notes of 1 to 16 three-line paragraphs move the closing down a whole page between
+    them, so one of these letters would end with "Yours sincerely" at the top of a page
+    of its own were the closing not kept with the paragraph before it."""
+    note = ("Evidence paragraph about records, interviews and training that runs to about "
+            "three lines of text in the letter so that each adds a fixed height to the page "
+            "and the closing moves down. ")
+    for n in range(1, 17):
+        visit_id = start_visit(db, setting_id, TODAY, visit_type=QaVisitType.ANNOUNCED,
+                               officer_id=officer_id)
+        form = load_visit(db, visit_id).form
+        form.overall_judgement = QaJudgement.GOOD
+        for area in form.areas:
+            area.judgement = QaJudgement.GOOD
+        form.areas[0].evidence = "\n\n".join([note] * n)
+        save_draft(db, visit_id, form)
+        complete_visit(db, visit_id, TODAY)
+        sheets = pdf_text(write_visit_letter(db, visit_id, tmp_path / f"l{n}.pdf",
+                                             today=PRINTED)).rstrip("\f").split("\f")
+        last = flat(sheets[-1])
+        assert "Yours sincerely" in last and "Asha Patel" in last
+        assert "Please send us an update on each action" in last, n

@@ -44,7 +44,8 @@ def _titles(win: MainWindow) -> list[str]:
 
 
 def test_only_pages_that_exist_are_listed(window: MainWindow) -> None:
-    assert _titles(window) == ["Dashboard", "Providers", "Placements", "QA", "Contracts", "Data"]
+    assert _titles(window) == ["Dashboard", "Providers", "Placements", "QA", "Contracts",
+                               "Reports", "Data"]
     assert window.current_key() == "dashboard"
 
 
@@ -281,7 +282,8 @@ def test_an_expected_refusal_in_a_task_is_logged_as_one_line(
 def test_pages_are_listed_at_once_and_built_when_first_shown(qtbot: QtBot,
                                                              window: MainWindow) -> None:
     listed = [window.nav.item(r).text() for r in range(window.nav.count())]
-    assert listed == ["Dashboard", "Providers", "Placements", "QA", "Contracts", "Data"]
+    assert listed == ["Dashboard", "Providers", "Placements", "QA", "Contracts",
+                      "Reports", "Data"]
     assert all(not window.nav.item(r).icon().isNull() for r in range(window.nav.count())), \
         "every page has its icon from resources/icons"
     assert set(window.pages.built()) == {"dashboard"}, "only the page shown is built"

@@ -56,6 +56,7 @@ from ..common.list_table import list_table
 from ..common.rows import ROW_ROLE, SORT_ROLE, Column, Index, RowTableModel
 from ..common.shortcuts import local_shortcuts
 from ..context import AppContext
+from ..reports.batch_dialog import PrintPacksButton
 from .review_dialog import ReviewDialog
 
 DUE_COLUMNS: list[Column[DueRow]] = [
@@ -131,6 +132,7 @@ class ReviewsView(QWidget):
         actions = QHBoxLayout()
         actions.addWidget(self.count, 1)
         actions.addWidget(self.start_button)
+        actions.addWidget(PrintPacksButton(ctx, lambda: self.today, self))
         self.due_model = DueModel(DUE_COLUMNS, lambda r: r.provider_id)
         self.due_proxy = _proxy(self.due_model)
         self.due = list_table(self.due_proxy, self.tr("Providers due a contract review"),

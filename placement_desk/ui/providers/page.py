@@ -27,7 +27,8 @@ class ProvidersPage(Page):
         from .area_figures_panel import AreaFiguresPanel  # when the page is first shown
         from .providers_view import ProvidersView
 
-        self.view = ProvidersView(ctx.db, ctx.settings)
+        self.view = ProvidersView(ctx.db, ctx.settings, start_task=ctx.tasks.start,
+                                  today=ctx.today)
         self.import_button = QPushButton(self.tr("Import Ofsted files…"))
         self.import_button.setToolTip(self.tr("Update the register from Ofsted's published "
                                               "provider-level data"))

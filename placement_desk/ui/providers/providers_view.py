@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QItemSelection, QModelIndex, QSettings, Qt, Signal
@@ -34,11 +35,14 @@ from ...services.register.listing import (
     list_settings,
 )
 from ...services.register.settings import setting_detail
+from ..common.elide import ElidedLabel
 from ..common.file_dialogs import save_file_name
 from ..common.filter_bar import FilterBar
 from ..common.list_table import list_table
 from ..common.rows import ID_ROLE, Column, RowTableModel
 from ..common.shortcuts import local_shortcuts
+from ..reports.printing import PackPrinter
+from ..tasks import StartTask
 from .setting_detail import SettingDetailTabs
 from .settings_filter import SettingsFilterProxy
 
@@ -78,10 +82,12 @@ class ProvidersView(QWidget):
     changed = Signal()
 
     def __init__(self, db: Database, settings: QSettings,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, start_task: StartTask | None = None,
+                 today: Callable[[], dt.date] = dt.date.today) -> None:
         super().__init__(parent)
         self.db = db
         self.settings = settings
+        self.today = today
         self.model: RowTableModel[SettingRow] = RowTableModel(COLUMNS, lambda r: r.id)
         self.proxy = SettingsFilterProxy(self.model)
         self.bar = FilterBar(settings, "providers",
@@ -105,6 +111,9 @@ class ProvidersView(QWidget):
         self.clear_button = self.bar.clear_button
         actions = QHBoxLayout()
         actions.addWidget(self.count, 1)
+        self.print_note = ElidedLabel("")
+        self.print_note.setAccessibleName(self.tr("How printing went"))
+        actions.addWidget(self.print_note, 2)
         self.new_button = QPushButton(self.tr("New setting"))
         self.new_button.setToolTip("Ctrl+N")
         self.export_button = QPushButton(self.tr("Export view…"))
@@ -121,6 +130,9 @@ class ProvidersView(QWidget):
         self.empty.setWordWrap(True)
         self.empty.setVisible(False)
         self.detail = SettingDetailTabs()
+        self.printer = PackPrinter(db, start_task, today, self)
+        self.detail.print_pack.connect(self.printer.ask_and_print)
+        self.printer.said.connect(self.print_note.setText)
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.table)
         split.addWidget(self.detail)

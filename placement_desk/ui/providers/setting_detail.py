@@ -1,13 +1,18 @@
 """The detail of one setting in tabs: overview, Ofsted history, placements, QA and
-actions, contracts, documents and the audit trail."""
+actions, contracts, documents and the audit trail; and "Print review pack…" for its
+provider, beside the tabs."""
 
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QFormLayout,
+    QHBoxLayout,
     QLabel,
+    QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
@@ -92,20 +97,48 @@ class JudgementTimeline(QWidget):
 
 
 class SettingDetailTabs(QTabWidget):
+    print_pack = Signal(uuid.UUID, str)
+    """The provider (id, name) whose review pack the user asked to print."""
+
     def __init__(self, empty_text: str = "") -> None:
         super().__init__()
         self.setDocumentMode(True)
         self.empty_text = empty_text or self.tr(
             "Choose a setting in the list to see its details.")
+        self.provider: tuple[uuid.UUID, str] | None = None
+        corner = QWidget()
+        row = QHBoxLayout(corner)
+        row.setContentsMargins(0, 0, 4, 2)
+        self.print_button = QPushButton(self.tr("Print review pack…"))
+        self.print_button.setToolTip(self.tr("Save a PDF review pack of this setting's provider "
+                                             "for a meeting: risk, Ofsted, QA, placements, "
+                                             "spend, contracts and documents (Ctrl+P)"))
+        self.print_button.setShortcut("Ctrl+P")
+        self.print_button.clicked.connect(self._ask_print)
+        row.addWidget(self.print_button)
+        self.setCornerWidget(corner)
         self.show_empty()
+
+    def _ask_print(self) -> None:
+        if self.provider is not None:
+            self.print_pack.emit(*self.provider)
 
     def show_empty(self) -> None:
         self.clear()
+        self.provider = None
+        self.print_button.setEnabled(False)
         self.addTab(_empty(self.empty_text), self.tr("Overview"))
 
     def show_detail(self, d: SettingDetail) -> None:
         current = self.currentIndex()
         self.clear()
+        self.provider = ((d.provider_id, d.provider_name or "")
+                         if d.provider_id is not None else None)
+        self.print_button.setEnabled(self.provider is not None)
+        self.print_button.setToolTip(
+            self.print_button.toolTip() if self.provider is not None else
+            self.tr("This setting has no provider recorded, so there is no review pack to "
+                    "print."))
         overview = QWidget()
         form = QFormLayout(overview)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
