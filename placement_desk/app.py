@@ -139,6 +139,9 @@ def run_gui(db_target: str | None, smoke_test: str | bool | None = None) -> int:
     _install_excepthook(log_file)
     app = _qt_application()  # type: ignore[no-untyped-call]
     from .lifecycle import open_database
+    from .ui.common.look import apply_look
+
+    apply_look(app, make_settings())
 
     try:
         db = open_database(db_target)

@@ -97,9 +97,10 @@ class MainWindow(QMainWindow):
         self.pages = Pages(self.specs, self._build_page)
         self.holders: dict[str, PageHolder] = {}
         self.nav = QListWidget()
+        self.nav.setObjectName("navigation")  # the style sheet's side navigation
         self.nav.setAccessibleName(self.tr("Pages"))
         self.nav.setIconSize(QSize(20, 20))
-        self.nav.setFixedWidth(190)
+        self.nav.setFixedWidth(184)
         self.stack = QStackedWidget()
         for spec in self.specs:
             # On a screen narrower than a page needs, the page scrolls rather than the
@@ -111,6 +112,7 @@ class MainWindow(QMainWindow):
             item = QListWidgetItem(icon(spec.icon), spec.title)
             item.setToolTip(f"{spec.title} (Ctrl+{spec.position})")
             item.setData(Qt.ItemDataRole.UserRole, spec.key)
+            item.setSizeHint(QSize(0, 36))  # a comfortable target, on the 4-pixel grid
             self.nav.addItem(item)
             shortcut = QShortcut(QKeySequence(f"Ctrl+{spec.position}"), self)
             shortcut.activated.connect(lambda key=spec.key: self.show_page(key))

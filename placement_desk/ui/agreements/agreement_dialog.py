@@ -284,7 +284,7 @@ class AgreementDialog(FormDialog):
                 ("variation_reason", self.tr("Variation reason"), self.variation_reason, ""),
                 ("effective_date", "", self.cost_label, "")):
             self.add_row(key, label, widget, tip)
-        self.step_button = QPushButton()
+        self.step_button = QPushButton(self.tr("Next step…"))  # named for the step below
         self.step_button.clicked.connect(self.next_step)
         self.vary_button = QPushButton(self.tr("Make a variation…"))
         self.vary_button.clicked.connect(self.vary)
@@ -412,6 +412,7 @@ class AgreementDialog(FormDialog):
         self.services.setEditTriggers(
             QAbstractItemView.EditTrigger.NoEditTriggers if locked else
             QAbstractItemView.EditTrigger.AllEditTriggers)
+        self.services.setTabKeyNavigation(not locked)  # read only: Tab moves on
         for n in range(self.services.rowCount()):
             widget = self.services.cellWidget(n, 1)
             if widget is not None:

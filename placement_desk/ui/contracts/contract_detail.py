@@ -111,8 +111,9 @@ def _tab(*widgets: QWidget, buttons: Sequence[QPushButton] = ()) -> QWidget:
     return page
 
 
-def _scrolled(widget: QWidget) -> QScrollArea:
+def _scrolled(widget: QWidget, name: str) -> QScrollArea:
     area = QScrollArea()
+    area.setAccessibleName(name)
     area.setWidgetResizable(True)
     area.setFrameShape(QScrollArea.Shape.NoFrame)
     area.setWidget(widget)
@@ -152,7 +153,7 @@ class ContractDetailTabs(QTabWidget):
         self.clear()
         self.buttons.clear()
         r = d.row
-        self.addTab(_scrolled(self._overview(d)), self.tr("Overview"))
+        self.addTab(_scrolled(self._overview(d), self.tr("Contract overview")), self.tr("Overview"))
         self.addTab(_tab(table(
             [self.tr("For"), self.tr("Lot"), self.tr("Placement type"), self.tr("Weekly rate"),
              self.tr("Takes effect"), self.tr("In force")],
@@ -319,6 +320,8 @@ class ContractDetailTabs(QTabWidget):
         self.spend_from.set_value(max(start, d.row.start_date))
         self.spend_to = DateField()
         self.spend_to.set_value(self.today - dt.timedelta(days=1))
+        self.spend_from.setAccessibleName(self.tr("Spend from"))
+        self.spend_to.setAccessibleName(self.tr("Spend up to"))
         bar = QHBoxLayout()
         bar.addWidget(QLabel(self.tr("From")))
         bar.addWidget(self.spend_from)

@@ -223,7 +223,8 @@ class ContractsView(QWidget):
         self.alerts.setMaximumHeight(62)
         self.alerts.itemActivated.connect(self._alert_chosen)
         self.table = list_table(self.proxy, self.tr("Contracts"),
-                                (78, 160, 108, 130, 84, 84, 96, 100, 74, 82))
+                                (78, 160, 108, 130, 84, 84, 96, 100, 74, 82),
+                                stretch=1)
         self.table.setSortingEnabled(True)
         self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
         self.empty = QLabel(self.tr(
@@ -239,12 +240,12 @@ class ContractsView(QWidget):
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.table)
         split.addWidget(self.detail)
-        split.setStretchFactor(0, 2)
-        split.setStretchFactor(1, 3)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
         split.setChildrenCollapsible(False)
         self.table.setMinimumHeight(110)
         self.detail.setMinimumHeight(200)
-        split.setSizes([170, 330])
+        split.setSizes([300, 330])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 8, 6, 6)
         layout.addWidget(self.alerts_title)

@@ -63,6 +63,7 @@ from ...services.contracts.reviews import (
     save_review_draft,
     sign_off_review,
 )
+from ..common.a11y import label_forms
 from ..common.colours import colour
 from ..common.form_base import Combo, DateField, FormDialog, error_label
 from .contract_detail import table
@@ -355,6 +356,7 @@ class ReviewDialog(QDialog):
         inner.addWidget(self.raised)
         inner.addWidget(self.addenda_box)
         self.scroll_area = QScrollArea()
+        self.scroll_area.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # it follows the focus
         self.scroll_area.setWidgetResizable(True)
         self.scroll_area.setWidget(content)
 
@@ -393,6 +395,7 @@ class ReviewDialog(QDialog):
         self.timer.setInterval(AUTOSAVE_MS)
         self.timer.timeout.connect(self.autosave)
         self._show_record(record)
+        label_forms(self)
         if not record.read_only:
             self.timer.start()
             self.review_date.setFocus()
