@@ -133,11 +133,13 @@ class MainWindow(QMainWindow):
 
     def _menus(self) -> None:
         file_menu = self.menuBar().addMenu(self.tr("&File"))
-        self.council_settings_action = QAction(self.tr("&Council settings…"), self)
-        self.council_settings_action.setStatusTip(self.tr(
-            "The council's name and area, QA visit cycles and alert visit deadlines"))
-        self.council_settings_action.triggered.connect(self.open_council_settings)
-        file_menu.addAction(self.council_settings_action)
+        self.settings_action = QAction(self.tr("&Settings…"), self)
+        self.settings_action.setShortcut(QKeySequence("Ctrl+,"))
+        self.settings_action.setStatusTip(self.tr(
+            "The council's name and area, QA visit cycles, alert deadlines, risk weights and "
+            "contract reviews, for everyone using this database"))
+        self.settings_action.triggered.connect(self.open_settings)
+        file_menu.addAction(self.settings_action)
         file_menu.addSeparator()
         quit_action = QAction(self.tr("&Quit"), self)
         quit_action.setShortcut(QKeySequence("Ctrl+Q"))  # Windows has no standard Quit key
@@ -183,15 +185,16 @@ class MainWindow(QMainWindow):
 
         ShortcutsDialog(self.specs, self).exec()
 
-    def open_council_settings(self) -> None:
-        from .council_settings_dialog import CouncilSettingsDialog
+    def open_settings(self, focus: str | None = None) -> None:
+        """The settings dialog (on the setting ``focus`` when given)."""
+        from .settings_dialog import SettingsDialog
 
-        dialog = CouncilSettingsDialog(self.ctx.db, self.ctx.today(), self)
+        dialog = SettingsDialog(self.ctx.db, self.ctx.today(), self, focus=focus)
         dialog.exec()
         saved = dialog.saved
         dialog.deleteLater()
         if saved:
-            self.ctx.hub.status_message.emit(self.tr("Council settings saved."))
+            self.ctx.hub.status_message.emit(self.tr("Settings saved."))
 
     # -- navigation ------------------------------------------------------------------
 

@@ -260,7 +260,7 @@ def _factories() -> dict[str, Callable[[Built], QDialog]]:
     from placement_desk.services.contracts.tiers import list_tiers
     from placement_desk.services.qa.actions import list_actions
     from placement_desk.services.qa.visits import ensure_default_templates, list_templates
-    from placement_desk.ui import about, council_settings_dialog
+    from placement_desk.ui import about, settings_dialog
     from placement_desk.ui.agreements import agreement_dialog, uplift_dialog
     from placement_desk.ui.contracts import contract_dialogs, review_dialog, tiers_view
     from placement_desk.ui.placements import placement_dialogs, ssda903_import_dialog
@@ -286,8 +286,8 @@ def _factories() -> dict[str, Callable[[Built], QDialog]]:
     return {
         "about.AboutDialog": lambda b: about.AboutDialog(b.db, b.window),
         "about.ShortcutsDialog": lambda b: about.ShortcutsDialog(b.window.specs, b.window),
-        "council_settings_dialog.CouncilSettingsDialog":
-            lambda b: council_settings_dialog.CouncilSettingsDialog(b.db, b.today, b.window),
+        "settings_dialog.SettingsDialog":
+            lambda b: settings_dialog.SettingsDialog(b.db, b.today, b.window),
         "agreements.agreement_dialog.StepDialog":
             lambda b: agreement_dialog.StepDialog("Approve", True, "Asha Patel", b.window,
                                                   today=b.today, needs_role=True),
