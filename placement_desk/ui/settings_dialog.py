@@ -206,8 +206,9 @@ class SettingsDialog(CheckedDialog):
     def _fit_screen(self) -> None:
         """As tall as the longest tab wants, never taller than the screen."""
         screen = self.screen().availableGeometry()
-        want = max(self.tabs.widget(i).widget().sizeHint().height()  # type: ignore[attr-defined]
-                   for i in range(self.tabs.count()))
+        areas = self.tabs.findChildren(QScrollArea)
+        want = max((a.widget().sizeHint().height() for a in areas if a.widget() is not None),
+                   default=400)
         self.resize(max(self.sizeHint().width(), 640),
                     min(want + 220, screen.height() - 80))
 
