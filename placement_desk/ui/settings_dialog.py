@@ -206,8 +206,8 @@ class SettingsDialog(CheckedDialog):
     def _fit_screen(self) -> None:
         """As tall as the longest tab wants, never taller than the screen."""
         screen = self.screen().availableGeometry()
-        areas = self.tabs.findChildren(QScrollArea)
-        want = max((a.widget().sizeHint().height() for a in areas if a.widget() is not None),
+        pages = [area.widget() for area in self.tabs.findChildren(QScrollArea)]
+        want = max((page.sizeHint().height() for page in pages if page is not None),
                    default=400)
         self.resize(max(self.sizeHint().width(), 640),
                     min(want + 220, screen.height() - 80))
