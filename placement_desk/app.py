@@ -19,7 +19,7 @@ from types import TracebackType
 
 from . import APP_ID, APP_NAME
 from .errors import EXIT_BUG, UserError
-from .logs import apology, note_user_error, setup_file_logging
+from .logs import apology, log_file, note_user_error, setup_file_logging
 
 log = logging.getLogger(__name__)
 SMOKE_TIMEOUT_MS = 20_000
@@ -130,6 +130,55 @@ def _smoke_pdf(db) -> int:  # type: ignore[no-untyped-def]
     return 0
 
 
+DEMO_SIZE = "council"
+
+
+def _build_demo(path: Path) -> bool:
+    """Make the demo database at ``path`` in the background with a progress window; True
+    once it is there (False: cancelled or failed, nothing left)."""
+    import datetime as dt
+
+    from PySide6.QtWidgets import QMessageBox
+
+    from .lifecycle import open_or_build
+    from .services.demo.generator import generate_demo
+    from .ui.tasks import ProgressDialog, TaskRunner
+
+    def build(state):  # type: ignore[no-untyped-def]
+        with open_or_build(path, doing="make the demo database") as db:
+            generate_demo(db.engine, size=DEMO_SIZE, as_of=dt.date.today(), state=state)
+
+    runner = TaskRunner()
+    task = runner.start("Making the demo database", build)
+    failure: list[BaseException] = []
+    task.failed.connect(lambda exc, _details: failure.append(exc))
+    dialog = ProgressDialog(task)
+    dialog.setModal(True)
+    dialog.exec()
+    runner.wait()
+    if failure:
+        exc = failure[0]
+        message = str(exc) if isinstance(exc, UserError) else apology(log_file())
+        if not isinstance(exc, UserError):
+            log.error("The demo database could not be made: %r", exc)
+        QMessageBox.warning(None, APP_NAME, message)
+    return path.exists() and not failure
+
+
+def _welcome(db):  # type: ignore[no-untyped-def]
+    """The first-run welcome on a new, empty database: the start chosen (None: closed)."""
+    import datetime as dt
+
+    from .ui.tasks import TaskRunner
+    from .ui.welcome import WelcomeDialog
+
+    runner = TaskRunner()
+    dialog = WelcomeDialog(db, dt.date.today(), runner)
+    dialog.exec()
+    runner.wait()
+    return dialog.start
+
+
 def run_gui(db_target: str | None, smoke_test: str | bool | None = None) -> int:
     """Open the database and the window; ``smoke_test`` ("full", or "window" to stop once
     the window is drawn) runs offscreen and exits."""
@@ -155,7 +204,21 @@ def run_gui(db_target: str | None, smoke_test: str | bool | None = None) -> int:
             QMessageBox.critical(None, APP_NAME, str(exc))
         return exc.exit_status
     window = None
+    start = None
     try:
+        if not smoke_test:
+            from .services.common.first_run import needs_welcome
+            from .ui.welcome import Start
+
+            if needs_welcome(db):
+                start = _welcome(db)  # type: ignore[no-untyped-call]
+            if start == Start.DEMO:
+                from .paths import data_dir
+
+                demo = data_dir() / "demo.db"
+                if demo.exists() or _build_demo(demo):
+                    db.close()
+                    db = open_database(demo)
         window = build_main_window(db, make_settings())  # type: ignore[no-untyped-call]
         if smoke_test:
             window.persist_state = False
@@ -166,6 +229,8 @@ def run_gui(db_target: str | None, smoke_test: str | bool | None = None) -> int:
             window.close()
             return 0 if smoke_test == "window" else _smoke_pdf(db)
         window.show()
+        if start is not None:
+            window.after_welcome(str(start))
         return int(app.exec())
     except UserError as exc:
         note_user_error(exc)

@@ -199,5 +199,6 @@ def write_visit_letter(db: Database, visit_id: uuid.UUID,
         title=f"QA visit letter: {record.setting_name}", council=ctx.council,
         printed_on=printed,
         draft_marking=DRAFT_MARKING if record.status == QaVisitStatus.DRAFT else None,
-        subject=f"Quality assurance visit to {record.setting_name}")
+        subject=f"Quality assurance visit to {record.setting_name}",
+        demo=style.demo_database(db))
     return style.write_pdf(path, info, _story(record, ctx, printed))

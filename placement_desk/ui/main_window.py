@@ -19,11 +19,13 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMainWindow,
     QStackedWidget,
+    QVBoxLayout,
     QWidget,
 )
 
 from .. import APP_NAME
 from ..db import Database
+from ..services.common.settings_store import DEMO, read_setting
 from .common.icons import icon
 from .common.page import Page
 from .common.page_holder import PageHolder
@@ -118,12 +120,26 @@ class MainWindow(QMainWindow):
             shortcut.activated.connect(lambda key=spec.key: self.show_page(key))
         self.nav.currentRowChanged.connect(self._show_row)
         central = QWidget()
-        layout = QHBoxLayout(central)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(0)
-        layout.addWidget(self.nav)
-        layout.addWidget(self.stack, 1)
+        outer = QVBoxLayout(central)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+        self.demo = bool(read_setting(ctx.db, DEMO))
+        self.demo_banner = QLabel(self.tr(
+            "DEMO: the data in this database is made up, for trying Placement Desk out. "
+            "Nothing here is about real children or providers."))
+        self.demo_banner.setObjectName("demoBanner")
+        self.demo_banner.setWordWrap(True)
+        self.demo_banner.setVisible(self.demo)
+        outer.addWidget(self.demo_banner)
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        row.addWidget(self.nav)
+        row.addWidget(self.stack, 1)
+        outer.addLayout(row, 1)
         self.setCentralWidget(central)
+        if self.demo:
+            self.setWindowTitle(self.tr("{title} (demo)").format(title=self.windowTitle()))
         self._menus()
         self._status_bar()
         ctx.hub.status_message.connect(lambda text: self.statusBar().showMessage(text, 8000))
@@ -184,6 +200,21 @@ class MainWindow(QMainWindow):
         from .about import ShortcutsDialog
 
         ShortcutsDialog(self.specs, self).exec()
+
+    def after_welcome(self, start: str) -> None:
+        """Carry on from the first-run welcome's choice: the Ofsted import, for one."""
+        from .welcome import START_HOOKS, Start
+
+        choice = Start(start)
+        if choice is Start.OFSTED:
+            self.show_page("providers")
+            page = self.pages["providers"]
+            opener = getattr(page, "open_import", None)
+            if opener is not None:
+                opener()
+        hook = START_HOOKS.get(choice)
+        if hook is not None:
+            hook(self)
 
     def open_settings(self, focus: str | None = None) -> None:
         """The settings dialog (on the setting ``focus`` when given)."""
