@@ -261,6 +261,7 @@ def _factories() -> dict[str, Callable[[Built], QDialog]]:
     from placement_desk.services.qa.actions import list_actions
     from placement_desk.services.qa.visits import ensure_default_templates, list_templates
     from placement_desk.ui import about, settings_dialog, welcome
+    from placement_desk.ui import help as help_window
     from placement_desk.ui.agreements import agreement_dialog, uplift_dialog
     from placement_desk.ui.contracts import contract_dialogs, review_dialog, tiers_view
     from placement_desk.ui.placements import placement_dialogs, ssda903_import_dialog
@@ -368,6 +369,7 @@ def _factories() -> dict[str, Callable[[Built], QDialog]]:
             lambda b: qa_visit.VisitDialog(b.db, _visit(b, QaVisitStatus.COMPLETED), b.today,
                                            b.window),
         "tasks.ProgressDialog": progress,
+        "help.HelpWindow": lambda b: help_window.HelpWindow(b.window),
         "welcome.WelcomeDialog":
             lambda b: welcome.WelcomeDialog(b.db, b.today, b.window.ctx.tasks, b.window),
     }

@@ -213,6 +213,9 @@ class AgreementDialog(FormDialog):
         self.services = QTableWidget(0, len(SERVICE_COLUMNS))
         self.services.setHorizontalHeaderLabels(list(SERVICE_COLUMNS))
         self.services.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in range(1, len(SERVICE_COLUMNS)):  # the headings are read in full
+            self.services.horizontalHeader().setSectionResizeMode(
+                column, QHeaderView.ResizeMode.ResizeToContents)
         self.services.verticalHeader().setVisible(False)
         self.services.setFixedHeight(110)
         self.services.setTabKeyNavigation(True)
