@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 
-_NORMAL = {"red": "#d4351c", "amber": "#f47738", "green": "#00703c", "grey": "#505a5f",
+_NORMAL = {"red": "#d4351c", "amber": "#b35000", "green": "#00703c", "grey": "#505a5f",
            "blue": "#1d70b8"}
+"""GOV.UK's status colours, with its orange darkened to #b35000: #f47738 is a fill colour
+and reads at only 2.8:1 as text on white, where WCAG AA asks for 4.5:1 (this is 5.2:1)."""
 _HIGH_CONTRAST = {"red": "#a00000", "amber": "#8a4b00", "green": "#005a2b", "grey": "#000000",
                   "blue": "#003078"}
 """High contrast on a light background (such as Windows' "Desert" contrast theme)."""

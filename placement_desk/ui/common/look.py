@@ -109,8 +109,9 @@ def style_sheet(high: bool, dark: bool = False) -> str:
         log.warning("style sheet %s is missing from resources/styles", name)
         return ""
     folder = resource_path("styles").as_posix()
-    return (text.replace("@chevron", "chevron-down-light" if dark else "chevron-down")
-            .replace("@styles", folder))
+    light = "-light" if dark else ""
+    return (text.replace("@chevron", f"chevron-down{light}").replace("@check", f"check{light}")
+            .replace("@dot", f"dot{light}").replace("@styles", folder))
 
 
 class Look(QObject):

@@ -20,6 +20,7 @@ from ...services.register.listing import latest_judgement_text
 from ...services.register.settings import SettingDetail
 from ..common.colours import colour
 from ..common.elide import ElidedLabel, ElidedTipDelegate, cap_columns
+from ..common.page_holder import PageHolder
 
 
 def _table(name: str, headings: list[str], rows: list[list[str]]) -> QTableWidget:
@@ -99,6 +100,13 @@ class SettingDetailTabs(QTabWidget):
         self.empty_text = empty_text or self.tr(
             "Choose a setting in the list to see its details.")
         self.show_empty()
+
+    def addTab(self, widget: QWidget, title: str) -> int:  # type: ignore[override]
+        """Each tab scrolls when the panel is shorter than it (the list above keeps its
+        rows on a laptop screen) rather than squeezing the list."""
+        holder = PageHolder(widget)
+        holder.setAccessibleName(title)
+        return super().addTab(holder, title)
 
     def show_empty(self) -> None:
         self.clear()
