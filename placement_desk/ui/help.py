@@ -109,11 +109,10 @@ class HelpWindow(QDialog):
         room = max(200, self.browser.viewport().width() - 24)
         document = self.browser.document()
         cursor = QTextCursor(document)
-        block = document.begin()
+        block = document.firstBlock()
         while block.isValid():
-            it = block.begin()
-            while not it.atEnd():
-                fragment = it.fragment()
+            for part in block:  # type: ignore[attr-defined]  # PySide iterates fragments
+                fragment = part.fragment()
                 form = fragment.charFormat()
                 if form.isImageFormat():
                     image = form.toImageFormat()
@@ -127,7 +126,6 @@ class HelpWindow(QDialog):
                         cursor.setPosition(fragment.position() + fragment.length(),
                                            QTextCursor.MoveMode.KeepAnchor)
                         cursor.setCharFormat(image)
-                it += 1
             block = block.next()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
@@ -140,7 +138,7 @@ class HelpWindow(QDialog):
     def headings(self) -> list[str]:
         """The guide's sections (its level-2 headings), in order."""
         found = []
-        block = self.browser.document().begin()
+        block = self.browser.document().firstBlock()
         while block.isValid():
             if block.blockFormat().headingLevel() == 2:
                 found.append(block.text())
@@ -153,7 +151,7 @@ class HelpWindow(QDialog):
         if self.name != GUIDE:
             self.load(GUIDE)
         document = self.browser.document()
-        block = document.begin()
+        block = document.firstBlock()
         while block.isValid():
             text = block.text()
             if block.blockFormat().headingLevel() == 2 and (
@@ -174,7 +172,7 @@ class HelpWindow(QDialog):
         document = self.browser.document()
         top = self.browser.verticalScrollBar().value()
         current = ""
-        block = document.begin()
+        block = document.firstBlock()
         while block.isValid():
             if block.blockFormat().headingLevel() == 2:
                 if document.documentLayout().blockBoundingRect(block).top() > top + 2:
