@@ -8,6 +8,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
+BUILD_STAMP := $(VENV)/.installed-build
 DEMO_DB ?= .demo/placement-desk-demo.db
 
 # Debian packages Qt needs: offscreen (tests) and a real window.
@@ -17,7 +18,7 @@ TEST_DEBS := poppler-utils
 QT_WINDOW_DEBS := libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-shape0 libxcb-xkb1
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint typecheck bench demo smoke clean system-deps-offscreen system-deps-window system-deps-test
+.PHONY: help run test lint typecheck bench demo smoke installer installer-test screenshots clean system-deps-offscreen system-deps-window system-deps-test
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 24
@@ -33,6 +34,10 @@ $(STAMP): pyproject.toml | $(PY)
 $(TEST_STAMP): pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet -e '.[test]'
 	@touch $@ $(STAMP)
+
+$(BUILD_STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e '.[test,build]'
+	@touch $@ $(TEST_STAMP) $(STAMP)
 
 system-deps-offscreen: ## install the libraries Qt needs offscreen (root only)
 	@sh installer/debian-deps.sh $(QT_OFFSCREEN_DEBS)
@@ -57,6 +62,16 @@ smoke: $(STAMP) system-deps-offscreen ## start, draw the window offscreen and ex
 test: $(TEST_STAMP) system-deps-test ## run the whole test suite offscreen
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
 
+installer: $(BUILD_STAMP) system-deps-offscreen ## build the one-folder bundle in dist/placement-desk (PyInstaller)
+	$(PY) -m PyInstaller --noconfirm --log-level WARN --distpath dist --workpath build/pyinstaller installer/placement_desk.spec
+	@du -sh dist/placement-desk
+
+installer-test: installer system-deps-test ## build the bundle, then run its smoke test
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -p no:cacheprovider tests/test_installer_bundle.py $(PYTEST_ARGS)
+
+screenshots: $(STAMP) system-deps-offscreen ## remake the user guide's screenshots (docs/images) from a demo database
+	QT_QPA_PLATFORM=offscreen $(PY) docs/make_screenshots.py
+
 lint: $(TEST_STAMP) ## ruff and mypy
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
@@ -66,4 +81,4 @@ bench: $(TEST_STAMP) system-deps-offscreen ## build benchmark databases and run 
 	QT_QPA_PLATFORM=offscreen $(PY) -m bench.run
 
 clean: ## remove the virtual environment and caches (keeps demo data)
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build *.egg-info
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build dist *.egg-info

@@ -3,7 +3,7 @@
 ``python -m bench.floor_app DB`` does what the least Qt and SQLAlchemy application
 must do to show something from the database (start Qt, open the file through a
 SQLAlchemy engine, read one count, draw a window offscreen) and exits once the
-window has been painted, as ``placement-desk --smoke-test`` does. Start-up is
+window has been painted, as ``placement-desk --smoke-test=window`` does. Start-up is
 measured against it (bench/metrics_startup.py).
 """
 

@@ -1,8 +1,11 @@
 """The GUI's composition root: logging, Qt application, database, context, main window.
 
 ``run_gui`` is what ``placement-desk`` runs with no subcommand. With
-``smoke_test`` it draws the main window offscreen and exits 0 once it has been
-painted: installers and CI use that to prove the application starts.
+``smoke_test`` it opens (and upgrades) the database, draws the main window offscreen,
+writes a one-page PDF in a ``placement-desk-smoke-test`` folder in the temporary
+folder, prints what it did and exits 0: installers and CI use that to prove that an
+installed copy starts and prints. ``--smoke-test=window`` stops once the window is
+drawn (the start-up benchmarks time that).
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from types import TracebackType
 
 from . import APP_ID, APP_NAME
 from .errors import EXIT_BUG, UserError
-from .logs import apology, note_user_error, setup_file_logging
+from .logs import apology, log_file, note_user_error, setup_file_logging
 
 log = logging.getLogger(__name__)
 SMOKE_TIMEOUT_MS = 20_000
@@ -108,13 +111,86 @@ def _wait_until_painted(window, timeout_ms: int) -> bool:  # type: ignore[no-unt
     return watcher.painted
 
 
-def run_gui(db_target: str | None, smoke_test: bool = False) -> int:
+def _smoke_pdf(db) -> int:  # type: ignore[no-untyped-def]
+    """The smoke test's last step: a PDF in the temporary folder; 0 when it is sound."""
+    import tempfile
+
+    from .reports.smoke_test import write_smoke_pdf
+
+    folder = Path(tempfile.gettempdir()) / "placement-desk-smoke-test"
+    folder.mkdir(exist_ok=True)
+    path = write_smoke_pdf(folder, db.revision)
+    with path.open("rb") as pdf:
+        if pdf.read(5) != b"%PDF-":
+            print(f"placement-desk: {path} is not a PDF.", file=sys.stderr)
+            return 1
+    print(f"Smoke test passed: database {db.display_name} at schema revision "
+          f"{db.revision}; window drawn; PDF written to {path} "
+          f"({path.stat().st_size:,} bytes).")
+    return 0
+
+
+DEMO_SIZE = "council"
+
+
+def _build_demo(path: Path) -> bool:
+    """Make the demo database at ``path`` in the background with a progress window; True
+    once it is there (False: cancelled or failed, nothing left)."""
+    import datetime as dt
+
+    from PySide6.QtWidgets import QMessageBox
+
+    from .lifecycle import open_or_build
+    from .services.demo.generator import generate_demo
+    from .ui.tasks import ProgressDialog, TaskRunner
+
+    def build(state):  # type: ignore[no-untyped-def]
+        with open_or_build(path, doing="make the demo database") as db:
+            generate_demo(db.engine, size=DEMO_SIZE, as_of=dt.date.today(), state=state)
+
+    runner = TaskRunner()
+    task = runner.start("Making the demo database", build)
+    failure: list[BaseException] = []
+    task.failed.connect(lambda exc, _details: failure.append(exc))
+    dialog = ProgressDialog(task)
+    dialog.setModal(True)
+    dialog.exec()
+    runner.wait()
+    if failure:
+        exc = failure[0]
+        message = str(exc) if isinstance(exc, UserError) else apology(log_file())
+        if not isinstance(exc, UserError):
+            log.error("The demo database could not be made: %r", exc)
+        QMessageBox.warning(None, APP_NAME, message)
+    return path.exists() and not failure
+
+
+def _welcome(db):  # type: ignore[no-untyped-def]
+    """The first-run welcome on a new, empty database: the start chosen (None: closed)."""
+    import datetime as dt
+
+    from .ui.tasks import TaskRunner
+    from .ui.welcome import WelcomeDialog
+
+    runner = TaskRunner()
+    dialog = WelcomeDialog(db, dt.date.today(), runner)
+    dialog.exec()
+    runner.wait()
+    return dialog.start
+
+
+def run_gui(db_target: str | None, smoke_test: str | bool | None = None) -> int:
+    """Open the database and the window; ``smoke_test`` ("full", or "window" to stop once
+    the window is drawn) runs offscreen and exits."""
     if smoke_test:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
     log_file = setup_file_logging()
     _install_excepthook(log_file)
     app = _qt_application()  # type: ignore[no-untyped-call]
     from .lifecycle import open_database
+    from .ui.common.look import apply_look
+
+    apply_look(app, make_settings())
 
     try:
         db = open_database(db_target)
@@ -128,7 +204,21 @@ def run_gui(db_target: str | None, smoke_test: bool = False) -> int:
             QMessageBox.critical(None, APP_NAME, str(exc))
         return exc.exit_status
     window = None
+    start = None
     try:
+        if not smoke_test:
+            from .services.common.first_run import needs_welcome
+            from .ui.welcome import Start
+
+            if needs_welcome(db):
+                start = _welcome(db)  # type: ignore[no-untyped-call]
+            if start == Start.DEMO:
+                from .paths import data_dir
+
+                demo = data_dir() / "demo.db"
+                if demo.exists() or _build_demo(demo):
+                    db.close()
+                    db = open_database(demo)
         window = build_main_window(db, make_settings())  # type: ignore[no-untyped-call]
         if smoke_test:
             window.persist_state = False
@@ -137,8 +227,10 @@ def run_gui(db_target: str | None, smoke_test: bool = False) -> int:
                       f"{SMOKE_TIMEOUT_MS // 1000} s.", file=sys.stderr)
                 return 1
             window.close()
-            return 0
+            return 0 if smoke_test == "window" else _smoke_pdf(db)
         window.show()
+        if start is not None:
+            window.after_welcome(str(start))
         return int(app.exec())
     except UserError as exc:
         note_user_error(exc)

@@ -25,8 +25,11 @@ def build_parser() -> argparse.ArgumentParser:
                     "With no command, opens the application.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     db_option(parser, top=True)
-    parser.add_argument("--smoke-test", action="store_true",
-                        help="start, open the database, draw the main window offscreen, exit")
+    parser.add_argument("--smoke-test", nargs="?", const="full", choices=["full", "window"],
+                        default=None, metavar="window",
+                        help="start, open (and upgrade) the database, draw the main window "
+                             "offscreen, write a one-page PDF in the temporary folder, exit 0; "
+                             "--smoke-test=window stops once the window is drawn")
     parser.add_argument("-v", "--verbose", action="store_true", help="log more detail")
     subs = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, (help_text, configure, _handler) in COMMANDS.items():

@@ -40,3 +40,13 @@ def resources_dir() -> Path:
 def resource_path(*parts: str) -> Path:
     """A file in ``resources/``: ``resource_path("icons", "bed.svg")``."""
     return resources_dir().joinpath(*parts)
+
+
+def docs_dir() -> Path | None:
+    """The ``docs`` folder (the user guide and its pictures): beside the frozen modules in
+    a bundle, ``placement_desk/docs`` in a wheel, the top-level ``docs`` in a checkout;
+    None if it is not installed."""
+    bundle = getattr(sys, "_MEIPASS", None)
+    places = [Path(bundle) / "docs"] if bundle else []
+    places += [PACKAGE / "docs", PACKAGE.parent / "docs"]
+    return next((p for p in places if (p / "user-guide.md").is_file()), None)

@@ -272,7 +272,8 @@ def write_agreement_pdf(db: Database, version_id: uuid.UUID,
     info = DocumentInfo(title=f"{TITLE} {detail.reference} v{version.version_no}",
                         council=council, printed_on=today or dt.date.today(),
                         draft_marking=draft,
-                        subject=f"Placement agreement for child {detail.child_ref}")
+                        subject=f"Placement agreement for child {detail.child_ref}",
+                        demo=style.demo_database(db))
     out = style.write_pdf(path, info, _story(detail, version, council, provider, setting))
     report_written(db, "placement agreement", out, subject="agreement version",
                    subject_id=str(version_id))

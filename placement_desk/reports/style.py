@@ -1,7 +1,8 @@
 """The house look of Placement Desk's PDF documents, shared by every report.
 
 A4 portrait with 20 mm margins; a header with the council's name and the document's
-title; a footer with the OFFICIAL-SENSITIVE marking, "Page x of y" and the date
+title (and, on a demo database, a line saying the data is made up); a footer with the
+OFFICIAL-SENSITIVE marking, "Page x of y" and the date
 printed; paragraph styles, key/value and plain tables, signature blocks; and
 :func:`write_pdf`, which builds the document into a temporary file beside the
 target and moves it into place, so a failure never leaves a half-written PDF.
@@ -45,9 +46,10 @@ from reportlab.platypus import (
 )
 from sqlalchemy.orm import Session
 
+from ..db import Database
 from ..errors import UserError
 from ..services.common.formatting import date_long, date_short, money, weekly_money
-from ..services.common.settings_store import COUNCIL_NAME, get_setting, is_set
+from ..services.common.settings_store import COUNCIL_NAME, DEMO, get_setting, is_set
 from . import fonts
 
 __all__ = [
@@ -64,6 +66,7 @@ __all__ = [
     "council_name",
     "date_long",
     "date_short",
+    "demo_database",
     "heading",
     "judgement_tint",
     "keep_together",
@@ -121,6 +124,16 @@ def council_name(session: Session, fallback: str | None = None) -> str:
     return (fallback or "").strip() or APP_NAME
 
 
+def demo_database(db: Database) -> bool:
+    """Whether ``db`` is a demo database (the demo generator marks it): its documents then
+    say on every page that the data is made up."""
+    with db.read() as session:
+        return bool(get_setting(session, DEMO))
+
+
+DEMO_MARKING = "DEMO – made-up data for trying Placement Desk, not about real children"
+
+
 @dataclass(frozen=True)
 class DocumentInfo:
     """What every page shows about the document."""
@@ -133,6 +146,8 @@ class DocumentInfo:
     subject: str = ""
     author: str = ""
     """Who the document is by, in its metadata; the council when blank."""
+    demo: bool = False
+    """A demo database's document: :data:`DEMO_MARKING` on every page."""
 
 
 def judgement_tint(judgement: str | None) -> colors.Color:
@@ -557,6 +572,11 @@ def _decorate(canvas: Canvas, info: DocumentInfo, page: int, pages: int) -> None
     canvas.setStrokeColor(RULE)
     canvas.setLineWidth(0.6)
     canvas.line(left, height - 17.5 * mm, right, height - 17.5 * mm)
+    if info.demo:
+        canvas.setFillColor(DRAFT_INK)
+        canvas.setFont(FONT_BOLD, 9)
+        canvas.drawCentredString(width / 2, height - 22 * mm, DEMO_MARKING)
+        canvas.setFillColor(INK)
     canvas.line(left, 15 * mm, right, 15 * mm)
     canvas.setFillColor(INK)
     canvas.setFont(FONT_BOLD, 8)
@@ -653,7 +673,8 @@ def write_pdf(path: str | os.PathLike[str], info: DocumentInfo,
     try:
         doc = SimpleDocTemplate(
             temp, pagesize=PAGE_SIZE, leftMargin=MARGIN, rightMargin=MARGIN,
-            topMargin=MARGIN + 2 * mm, bottomMargin=MARGIN, title=info.title,
+            topMargin=MARGIN + (7 if info.demo else 2) * mm,  # room for the demo line
+            bottomMargin=MARGIN, title=info.title,
             author=info.author or info.council, subject=info.subject or info.title,
             creator=APP_NAME, lang=LANGUAGE, initialFontName=FONT,
             keepTogetherClass=_Together)

@@ -202,7 +202,8 @@ def write_visit_letter(db: Database, visit_id: uuid.UUID,
         title=f"QA visit letter: {record.setting_name}", council=ctx.council,
         printed_on=printed,
         draft_marking=DRAFT_MARKING if record.status == QaVisitStatus.DRAFT else None,
-        subject=f"Quality assurance visit to {record.setting_name}")
+        subject=f"Quality assurance visit to {record.setting_name}",
+        demo=style.demo_database(db))
     out = style.write_pdf(path, info, _story(record, ctx, printed))
     report_written(db, "QA visit letter", out, subject="QA visit", subject_id=str(visit_id))
     return out

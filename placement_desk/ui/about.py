@@ -44,7 +44,8 @@ class ShortcutsDialog(QDialog):
         self.setWindowTitle(self.tr("Keyboard shortcuts"))
         rows = "".join(f"<tr><td>Ctrl+{s.position}</td><td>{s.title}</td></tr>" for s in specs)
         rows += ("<tr><td>F5</td><td>Refresh the page</td></tr>"
-                 "<tr><td>F1</td><td>This list</td></tr>"
+                 "<tr><td>F1</td><td>Help for the page in view</td></tr>"
+                 "<tr><td>Ctrl+,</td><td>Settings</td></tr>"
                  "<tr><td>Ctrl+Q</td><td>Quit</td></tr>")
         label = QLabel(f"<table cellpadding='4'>{rows}</table>")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)

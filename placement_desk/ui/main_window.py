@@ -9,21 +9,25 @@ window appears after building only the one it opens on.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
+from typing import Any
 
 from PySide6.QtCore import QByteArray, QEvent, QSize, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
     QStackedWidget,
+    QVBoxLayout,
     QWidget,
 )
 
 from .. import APP_NAME
 from ..db import Database
+from ..services.common.settings_store import DEMO, read_setting
 from .common.icons import icon
 from .common.page import Page
 from .common.page_holder import PageHolder
@@ -58,6 +62,12 @@ def fit_to_screen(window: QWidget, size: QSize | None = None) -> None:
         left = screen.left() + (screen.width() - width - extra_w) // 2
         top = screen.top() + (screen.height() - height - extra_h) // 2
     window.move(max(left, screen.left()), max(top, screen.top()))
+
+
+def nav_icon(name: str) -> QIcon:
+    """A page's icon in the text colour even when its item is chosen: the navigation marks
+    the chosen page with a bar and bold text, not by filling it with the highlight."""
+    return QIcon(icon(name).pixmap(QSize(20, 20), QIcon.Mode.Normal))
 
 
 class Pages(Mapping[str, Page]):
@@ -97,9 +107,10 @@ class MainWindow(QMainWindow):
         self.pages = Pages(self.specs, self._build_page)
         self.holders: dict[str, PageHolder] = {}
         self.nav = QListWidget()
+        self.nav.setObjectName("navigation")  # the style sheet's side navigation
         self.nav.setAccessibleName(self.tr("Pages"))
         self.nav.setIconSize(QSize(20, 20))
-        self.nav.setFixedWidth(190)
+        self.nav.setFixedWidth(184)
         self.stack = QStackedWidget()
         for spec in self.specs:
             # On a screen narrower than a page needs, the page scrolls rather than the
@@ -108,20 +119,35 @@ class MainWindow(QMainWindow):
             holder = PageHolder(QWidget())
             self.holders[spec.key] = holder
             self.stack.addWidget(holder)
-            item = QListWidgetItem(icon(spec.icon), spec.title)
+            item = QListWidgetItem(nav_icon(spec.icon), spec.title)
             item.setToolTip(f"{spec.title} (Ctrl+{spec.position})")
             item.setData(Qt.ItemDataRole.UserRole, spec.key)
+            item.setSizeHint(QSize(0, 36))  # a comfortable target, on the 4-pixel grid
             self.nav.addItem(item)
             shortcut = QShortcut(QKeySequence(f"Ctrl+{spec.position}"), self)
             shortcut.activated.connect(lambda key=spec.key: self.show_page(key))
         self.nav.currentRowChanged.connect(self._show_row)
         central = QWidget()
-        layout = QHBoxLayout(central)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(0)
-        layout.addWidget(self.nav)
-        layout.addWidget(self.stack, 1)
+        outer = QVBoxLayout(central)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+        self.demo = bool(read_setting(ctx.db, DEMO))
+        self.demo_banner = QLabel(self.tr(
+            "DEMO: the data in this database is made up, for trying Placement Desk out. "
+            "Nothing here is about real children or providers."))
+        self.demo_banner.setObjectName("demoBanner")
+        self.demo_banner.setWordWrap(True)
+        self.demo_banner.setVisible(self.demo)
+        outer.addWidget(self.demo_banner)
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        row.addWidget(self.nav)
+        row.addWidget(self.stack, 1)
+        outer.addLayout(row, 1)
         self.setCentralWidget(central)
+        if self.demo:
+            self.setWindowTitle(self.tr("{title} (demo)").format(title=self.windowTitle()))
         self._menus()
         self._status_bar()
         ctx.hub.status_message.connect(lambda text: self.statusBar().showMessage(text, 8000))
@@ -131,11 +157,13 @@ class MainWindow(QMainWindow):
 
     def _menus(self) -> None:
         file_menu = self.menuBar().addMenu(self.tr("&File"))
-        self.council_settings_action = QAction(self.tr("&Council settings…"), self)
-        self.council_settings_action.setStatusTip(self.tr(
-            "The council's name and area, QA visit cycles and alert visit deadlines"))
-        self.council_settings_action.triggered.connect(self.open_council_settings)
-        file_menu.addAction(self.council_settings_action)
+        self.settings_action = QAction(self.tr("&Settings…"), self)
+        self.settings_action.setShortcut(QKeySequence("Ctrl+,"))
+        self.settings_action.setStatusTip(self.tr(
+            "The council's name and area, QA visit cycles, alert deadlines, risk weights and "
+            "contract reviews, for everyone using this database"))
+        self.settings_action.triggered.connect(self.open_settings)
+        file_menu.addAction(self.settings_action)
         file_menu.addSeparator()
         quit_action = QAction(self.tr("&Quit"), self)
         quit_action.setShortcut(QKeySequence("Ctrl+Q"))  # Windows has no standard Quit key
@@ -153,14 +181,32 @@ class MainWindow(QMainWindow):
             go.setShortcut(QKeySequence(f"Ctrl+{spec.position}"))
             go.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)  # the QShortcut acts
             view_menu.addAction(go)
+        view_menu.addSeparator()
+        self.contrast_actions: dict[str, QAction] = {}
+        contrast_menu = view_menu.addMenu(self.tr("&Contrast"))
+        from .common.look import Contrast, contrast_choice
+
+        chosen = contrast_choice(self.ctx.settings)
+        for choice in Contrast:
+            action = QAction(self.tr(choice.label), self, checkable=True)
+            action.setChecked(choice is chosen)
+            action.triggered.connect(lambda _=False, c=choice: self.choose_contrast(c))
+            contrast_menu.addAction(action)
+            self.contrast_actions[choice.value] = action
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        self.page_help_action = QAction(self.tr("&Help for this page"), self)
+        self.page_help_action.setShortcut(QKeySequence("F1"))
+        self.addAction(self.page_help_action)  # F1 works wherever the focus is in the window
+        self.page_help_action.triggered.connect(self.show_page_help)
+        guide = QAction(self.tr("&User guide"), self)
+        guide.triggered.connect(lambda: self.show_help(None))
         shortcuts = QAction(self.tr("&Keyboard shortcuts"), self)
-        shortcuts.setShortcut(QKeySequence("F1"))
         shortcuts.triggered.connect(self.show_shortcuts)
         about = QAction(self.tr("&About Placement Desk"), self)
         about.triggered.connect(self.show_about)
-        help_menu.addAction(shortcuts)
-        help_menu.addAction(about)
+        for action in (self.page_help_action, guide, shortcuts, about):
+            help_menu.addAction(action)
+        self.help_window: Any = None  # made when first asked for
 
     def _status_bar(self) -> None:
         db = self.ctx.db
@@ -170,6 +216,40 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.db_label)
         if db.notices:
             self.statusBar().showMessage(" ".join(db.notices), 15000)
+
+    def show_help(self, section: str | None) -> None:
+        """The user guide, at ``section`` (a page's title) or at the start."""
+        from .help import HelpWindow
+
+        if self.help_window is None:
+            self.help_window = HelpWindow(self)
+        window = self.help_window
+        window.show()
+        window.raise_()
+        window.activateWindow()
+        QApplication.processEvents()  # laid out, so that the section can be scrolled to
+        if section is None or not window.show_section(section):
+            window.browser.verticalScrollBar().setValue(0)
+
+    def show_page_help(self) -> None:
+        """F1: the guide at the section for the page in view."""
+        page = self.current_page()
+        self.show_help(page.title if page is not None else None)
+
+    def choose_contrast(self, choice: object) -> None:
+        """View › Contrast: follow the system, standard, or high contrast (kept per user)."""
+        from .common.look import Contrast, current_look
+
+        chosen = Contrast(str(choice))
+        for value, action in self.contrast_actions.items():
+            action.setChecked(value == chosen.value)
+        look = current_look()
+        if look is not None:
+            look.choose(chosen)
+        else:
+            self.ctx.settings.setValue("ui/contrast", chosen.value)
+        for row, spec in enumerate(self.specs):  # icons drawn in the new text colour
+            self.nav.item(row).setIcon(nav_icon(spec.icon))
 
     def show_about(self) -> None:
         from .about import AboutDialog
@@ -181,15 +261,31 @@ class MainWindow(QMainWindow):
 
         ShortcutsDialog(self.specs, self).exec()
 
-    def open_council_settings(self) -> None:
-        from .council_settings_dialog import CouncilSettingsDialog
+    def after_welcome(self, start: str) -> None:
+        """Carry on from the first-run welcome's choice: the Ofsted import, for one."""
+        from .welcome import START_HOOKS, Start
 
-        dialog = CouncilSettingsDialog(self.ctx.db, self.ctx.today(), self)
+        choice = Start(start)
+        if choice is Start.OFSTED:
+            self.show_page("providers")
+            page = self.pages["providers"]
+            opener = getattr(page, "open_import", None)
+            if opener is not None:
+                opener()
+        hook = START_HOOKS.get(choice)
+        if hook is not None:
+            hook(self)
+
+    def open_settings(self, focus: str | None = None) -> None:
+        """The settings dialog (on the setting ``focus`` when given)."""
+        from .settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self.ctx.db, self.ctx.today(), self, focus=focus)
         dialog.exec()
         saved = dialog.saved
         dialog.deleteLater()
         if saved:
-            self.ctx.hub.status_message.emit(self.tr("Council settings saved."))
+            self.ctx.hub.status_message.emit(self.tr("Settings saved."))
 
     # -- navigation ------------------------------------------------------------------
 

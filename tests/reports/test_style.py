@@ -218,3 +218,21 @@ def test_metadata_names_title_author_and_language_and_sections_are_bookmarked(
     for mark in marks:  # each bookmark opens the page its heading is on
         assert mark.title in texts[mark.page - 1]
     assert marks[-1].page > marks[0].page
+def test_a_demo_database_says_so_on_every_page_and_others_do_not(
+        db: Database, tmp_path: Path) -> None:
+    from placement_desk.services.demo.generator import generate_demo
+
+    assert not style.demo_database(db), "a new database is not a demo"
+    plain = write_pdf(tmp_path / "plain.pdf", INFO, _story())
+    assert "made-up data" not in pdf_text(plain)
+    generate_demo(db.engine, size="small", seed=1, as_of=dt.date(2026, 3, 7))
+    assert style.demo_database(db), "the demo generator marks its database"
+    info = DocumentInfo(title="Provider review pack", council="Demo Borough Council",
+                        printed_on=dt.date(2026, 3, 7), demo=style.demo_database(db))
+    pages = sheets(pdf_text(write_pdf(tmp_path / "demo.pdf", info, _story())))
+    assert len(pages) > 1
+    for page in pages:
+        top = lines(page)[:4]
+        assert any("DEMO – made-up data for trying Placement Desk, not about real children"
+                   in line for line in top), top
+        assert "Row" not in " ".join(top[:3]), "the line sits above the content"

@@ -28,16 +28,24 @@ from .settings_store import (
     VISIT_DAYS_INADEQUATE,
     VISIT_DAYS_OTHER,
     VISIT_DAYS_REQUIRES_IMPROVEMENT,
+    Option,
     get_setting,
     set_setting,
 )
 
-NAME_MAX = 120
-CYCLE_MIN, CYCLE_MAX = 1, 36
-WORKING_DAYS_MIN, WORKING_DAYS_MAX = 0, 60
-REVIEW_MONTHS_MIN, REVIEW_MONTHS_MAX = 1, 24
-ENDING_MONTHS_MIN, ENDING_MONTHS_MAX = 1, 24
-WARNING_DAYS_MIN, WARNING_DAYS_MAX = 7, 365
+
+def _range(option: Option) -> tuple[int, int]:
+    """The limits declared with the setting (``settings_store``), so they are stated once."""
+    assert option.minimum is not None and option.maximum is not None, option.key
+    return option.minimum, option.maximum
+
+
+NAME_MAX = COUNCIL_NAME.maximum or 120
+CYCLE_MIN, CYCLE_MAX = _range(QA_CYCLE_MONTHS)
+WORKING_DAYS_MIN, WORKING_DAYS_MAX = _range(VISIT_DAYS_INADEQUATE)
+REVIEW_MONTHS_MIN, REVIEW_MONTHS_MAX = _range(REVIEW_INTERVAL_MONTHS)
+ENDING_MONTHS_MIN, ENDING_MONTHS_MAX = _range(ENDING_SOON_MONTHS)
+WARNING_DAYS_MIN, WARNING_DAYS_MAX = _range(EXTENSION_WARNING_DAYS)
 
 # Unitary authorities (E06), districts (E07), metropolitan districts (E08),
 # London boroughs and the City (E09), counties (E10): the ONS code of an English council.

@@ -50,6 +50,7 @@ from ...models import (
 )
 from ...progress import NULL_STATE, TaskState
 from ..agreements import fee_ledger
+from ..common.settings_store import DEMO
 from ..register.risk import refresh_risk_levels
 from .contract_data import TIER_REASONS, make_contracts
 from .word_lists import (
@@ -175,6 +176,7 @@ def generate_demo(engine: Engine, size: str = "council", seed: int = 1,
     g.add(AppSetting, key="council.name", value="Demo Borough Council", updated_at=g.stamp)
     g.add(AppSetting, key="council.local_authority_code", value="E09000029",
           updated_at=g.stamp)  # its home postcodes (SM) carry this code in the lookup
+    g.add(AppSetting, key=DEMO.key, value=True, updated_at=g.stamp)  # said on every page
     state.check_cancelled()
     total = sum(len(r) for r in g.rows.values())
     done = 0

@@ -213,6 +213,9 @@ class AgreementDialog(FormDialog):
         self.services = QTableWidget(0, len(SERVICE_COLUMNS))
         self.services.setHorizontalHeaderLabels(list(SERVICE_COLUMNS))
         self.services.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in range(1, len(SERVICE_COLUMNS)):  # the headings are read in full
+            self.services.horizontalHeader().setSectionResizeMode(
+                column, QHeaderView.ResizeMode.ResizeToContents)
         self.services.verticalHeader().setVisible(False)
         self.services.setFixedHeight(110)
         self.services.setTabKeyNavigation(True)
@@ -284,7 +287,7 @@ class AgreementDialog(FormDialog):
                 ("variation_reason", self.tr("Variation reason"), self.variation_reason, ""),
                 ("effective_date", "", self.cost_label, "")):
             self.add_row(key, label, widget, tip)
-        self.step_button = QPushButton()
+        self.step_button = QPushButton(self.tr("Next step…"))  # named for the step below
         self.step_button.clicked.connect(self.next_step)
         self.vary_button = QPushButton(self.tr("Make a variation…"))
         self.vary_button.clicked.connect(self.vary)
@@ -412,6 +415,7 @@ class AgreementDialog(FormDialog):
         self.services.setEditTriggers(
             QAbstractItemView.EditTrigger.NoEditTriggers if locked else
             QAbstractItemView.EditTrigger.AllEditTriggers)
+        self.services.setTabKeyNavigation(not locked)  # read only: Tab moves on
         for n in range(self.services.rowCount()):
             widget = self.services.cellWidget(n, 1)
             if widget is not None:

@@ -75,7 +75,8 @@ class AgreementsView(QWidget):
         actions.addWidget(self.open_button)
         actions.addWidget(self.uplift_button)
         self.table = list_table(self.model, self.tr("Agreements"),
-                                (130, 95, 200, 85, 60, 130, 150, 85, 85), many=True)
+                                (130, 95, 200, 85, 60, 130, 150, 85, 85), many=True,
+                                stretch=2)
         self.table.setSortingEnabled(True)
         self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.DescendingOrder)
         self.empty = QLabel(self.tr("No agreements yet. Choose a placement on the Placements "

@@ -29,6 +29,7 @@ from ...db import Database
 from ...errors import ValidationError
 from ...services.agreements.uplift import UpliftPreview, UpliftResult, apply_uplift, preview_uplift
 from ...services.common.formatting import money
+from ..common.a11y import label_forms
 from ..common.form_base import DateField, NumberField
 
 COLUMNS = ("Agreement", "Child", "Now per week", "After per week", "Difference",
@@ -69,6 +70,8 @@ class UpliftDialog(QDialog):
         self.table.setHorizontalHeaderLabels(list(COLUMNS))
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setTabKeyNavigation(False)
+        self.table.setAccessibleName(self.tr("Agreements and their fees after the uplift"))
         self.totals = QLabel()
         self.totals.setWordWrap(True)
         self.skipped = QLabel()
@@ -95,6 +98,7 @@ class UpliftDialog(QDialog):
         for field in (self.from_date, self.to_date):
             field.on_change(self.show_preview)
         self.percent.changed.connect(self.show_preview)
+        label_forms(self)
         self.show_preview()
 
     def percent_bp(self) -> int:

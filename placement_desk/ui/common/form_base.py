@@ -38,11 +38,12 @@ from PySide6.QtWidgets import (
 )
 
 from ...errors import ValidationError
+from .a11y import first_focusable, label_forms, plain_label, with_mnemonic
 from .fields import CheckedField, Combo, DateField, MoneyField, NumberField, error_label, say
 
 __all__ = ["CheckedDialog", "Combo", "DateField", "DiscardGuard", "FormDialog", "MoneyField",
            "NumberField", "ask_discard", "code_combo", "combo_value", "error_label",
-           "set_combo"]
+           "first_focusable", "plain_label", "set_combo", "with_mnemonic"]
 
 
 def code_combo(choices: Iterable[tuple[str, str]], blank: str | None = None,
@@ -88,6 +89,13 @@ class DiscardGuard(QDialog):
     dirty = False
     """True once the user has changed something not yet saved."""
     _closing_quietly = False
+    _labelled = False
+
+    def showEvent(self, event: QShowEvent) -> None:
+        if not self._labelled:  # every row the subclass built is there by now
+            self._labelled = True
+            label_forms(self)
+        super().showEvent(event)
 
     def mark_dirty(self, *_args: Any) -> None:
         self.dirty = True
@@ -262,6 +270,7 @@ class FormDialog(CheckedDialog):
         # ready(), which the subclass calls once every field exists.
         self._ready = False
         self.errors: dict[str, QLabel] = {}
+        self._mnemonics: set[str] = {"s", "c"}  # Save and Cancel
         self.form_layout = QFormLayout()
         self.form_layout.setFieldGrowthPolicy(
             QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -279,6 +288,8 @@ class FormDialog(CheckedDialog):
         self.form_area = QWidget()
         self.form_area.setLayout(self.form_layout)
         self.rows_scroll = QScrollArea()
+        # Not a Tab stop of its own: it scrolls to the field that has the focus.
+        self.rows_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.rows_scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.rows_scroll.setWidgetResizable(True)
         self.rows_scroll.setWidget(self.form_area)
@@ -310,6 +321,8 @@ class FormDialog(CheckedDialog):
         super().showEvent(event)
 
     def add_row(self, key: str, label: str, widget: QWidget, tooltip: str = "") -> QWidget:
+        """A labelled row: the label gets an Alt+letter (its own ``&``, or the first free
+        letter) and names the field for screen readers, unless the field has a name."""
         error = error_label(f"error_{key}")
         self.errors[key] = error
         holder = QWidget()
@@ -320,7 +333,14 @@ class FormDialog(CheckedDialog):
         column.addWidget(error)
         if tooltip:
             widget.setToolTip(tooltip)
-        self.form_layout.addRow(label, holder)
+        caption = QLabel(with_mnemonic(label, self._mnemonics))
+        target = first_focusable(widget)
+        if target is not None:
+            caption.setBuddy(target)
+            if not target.accessibleName() and not widget.accessibleName():
+                (widget if isinstance(widget, CheckedField) else target).setAccessibleName(
+                    plain_label(label))
+        self.form_layout.addRow(caption, holder)
         self.watch(key, widget)
         return widget
 

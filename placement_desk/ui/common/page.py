@@ -21,19 +21,22 @@ class Page(QWidget):
         self.ctx = ctx
         self._stale = True
         self.heading = QLabel(self.title)
+        self.heading.setObjectName("pageTitle")  # the style sheet's page title size
         font = QFont(self.heading.font())
         font.setPointSizeF(font.pointSizeF() * 1.6)
         font.setBold(True)
         self.heading.setFont(font)
         self.heading.setAccessibleName(self.title)
         self.summary_label = QLabel(self.summary)
+        self.summary_label.setObjectName("pageSummary")
         self.summary_label.setWordWrap(True)
         self.body = QVBoxLayout()
         outer = QVBoxLayout(self)
-        outer.setContentsMargins(18, 14, 18, 14)
+        outer.setContentsMargins(24, 16, 24, 12)  # the 4-pixel grid
+        outer.setSpacing(4)
         outer.addWidget(self.heading)
         outer.addWidget(self.summary_label)
-        outer.addSpacing(8)
+        outer.addSpacing(12)
         outer.addLayout(self.body, 1)
         ctx.hub.changed.connect(self._on_changed)
 

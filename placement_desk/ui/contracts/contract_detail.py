@@ -124,8 +124,9 @@ def _tab(*widgets: QWidget, buttons: Sequence[QPushButton] = ()) -> QWidget:
     return page
 
 
-def _scrolled(widget: QWidget) -> QScrollArea:
+def _scrolled(widget: QWidget, name: str) -> QScrollArea:
     area = QScrollArea()
+    area.setAccessibleName(name)
     area.setWidgetResizable(True)
     area.setFrameShape(QScrollArea.Shape.NoFrame)
     area.setWidget(widget)
@@ -165,7 +166,7 @@ class ContractDetailTabs(QTabWidget):
         self.clear()
         self.buttons.clear()
         r = d.row
-        self.addTab(_scrolled(self._overview(d)), self.tr("Overview"))
+        self.addTab(_scrolled(self._overview(d), self.tr("Contract overview")), self.tr("Overview"))
         self.addTab(_tab(table(
             [self.tr("For"), self.tr("Lot"), self.tr("Placement type"), self.tr("Weekly rate"),
              self.tr("Takes effect"), self.tr("In force")],

@@ -164,7 +164,8 @@ class ContractsView(QWidget):
                                        "in the QA page's actions tracker"))
         self.alerts.itemActivated.connect(self._alert_chosen)
         self.table = list_table(self.proxy, self.tr("Contracts"),
-                                (78, 160, 110, 130, 80, 80, 100, 110, 92, 80))
+                                (78, 160, 110, 130, 80, 80, 100, 110, 92, 80),
+                                stretch=1)
         self.table.setSortingEnabled(True)
         self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
         self.empty = QLabel(self.tr(
@@ -180,12 +181,12 @@ class ContractsView(QWidget):
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.table)
         split.addWidget(self.detail)
-        split.setStretchFactor(0, 2)
-        split.setStretchFactor(1, 3)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
         split.setChildrenCollapsible(False)
         self.table.setMinimumHeight(110)
         self.detail.setMinimumHeight(200)
-        split.setSizes([200, 300])
+        split.setSizes([300, 330])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 8, 6, 6)
         layout.addWidget(self.alerts_title)

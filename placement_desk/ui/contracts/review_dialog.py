@@ -72,6 +72,7 @@ from ...services.contracts.reviews import (
     save_review_draft,
     sign_off_review,
 )
+from ..common.a11y import label_forms
 from ..common.colours import colour
 from ..common.fields import say
 from ..common.form_base import CheckedDialog, Combo, DateField, FormDialog, error_label
@@ -404,6 +405,7 @@ class ReviewDialog(CheckedDialog):
         inner.addWidget(self.raised)
         inner.addWidget(self.addenda_box)
         self.scroll_area = QScrollArea()
+        self.scroll_area.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # it follows the focus
         self.scroll_area.setWidgetResizable(True)
         self.scroll_area.setWidget(content)
 
@@ -456,6 +458,7 @@ class ReviewDialog(CheckedDialog):
         self.timer.setInterval(AUTOSAVE_MS)
         self.timer.timeout.connect(self.autosave)
         self._show_record(record)
+        label_forms(self)
         if not record.read_only:
             self.ready()
             self.timer.start()

@@ -136,7 +136,7 @@ class ReviewsView(QWidget):
         self.due_model = DueModel(DUE_COLUMNS, lambda r: r.provider_id)
         self.due_proxy = _proxy(self.due_model)
         self.due = list_table(self.due_proxy, self.tr("Providers due a contract review"),
-                              (260, 110, 100, 100, 150))
+                              (260, 110, 100, 100, 150), stretch=0)
         self.due.setSortingEnabled(True)
         self.due.horizontalHeader().setSortIndicator(3, Qt.SortOrder.AscendingOrder)
         self.recorded_label = QLabel(self.tr("Reviews recorded"))
@@ -166,7 +166,7 @@ class ReviewsView(QWidget):
                                                                     lambda r: r.id)
         self.review_proxy = _proxy(self.review_model)
         self.reviews = list_table(self.review_proxy, self.tr("Reviews recorded"),
-                                  (90, 240, 90, 90, 160, 90, 110))
+                                  (90, 240, 90, 90, 160, 90, 110), stretch=1)
         self.reviews.setSortingEnabled(True)
         self.reviews.horizontalHeader().setSortIndicator(0, Qt.SortOrder.DescendingOrder)
         upper = QWidget()

@@ -122,7 +122,7 @@ class TiersView(QWidget):
         self.proxy.setSourceModel(self.model)
         self.proxy.setSortRole(SORT_ROLE)
         self.table = list_table(self.proxy, self.tr("Relationship tiers"),
-                                (200, 130, 120, 280, 150, 130))
+                                (190, 150, 125, 300, 170, 115), stretch=0)
         self.table.setSortingEnabled(True)
         self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         layout = QVBoxLayout(self)

@@ -145,7 +145,7 @@ class EpisodesView(QWidget):
             actions.addWidget(button)
         # -- table and detail
         self.table = list_table(self.model, self.tr("Placements"),
-                                (95, 85, 85, 55, 220, 85, 130, 80, 120))
+                                (95, 85, 85, 55, 220, 85, 130, 80, 120), stretch=4)
         self.table.setSortingEnabled(True)
         self.table.horizontalHeader().setSortIndicator(1, Qt.SortOrder.DescendingOrder)
         self.empty = QLabel(self.tr(
@@ -157,6 +157,10 @@ class EpisodesView(QWidget):
         self.overview = self._browser()
         self.checks = self._browser()
         self.history = self._browser()
+        for browser, name in ((self.overview, self.tr("The placement's details")),
+                              (self.checks, self.tr("The placement's SSDA903 checks")),
+                              (self.history, self.tr("The child's placements and agreements"))):
+            browser.setAccessibleName(name)
         self.detail.addTab(self.overview, self.tr("Placement"))
         self.detail.addTab(self.checks, self.tr("903 checks"))
         self.detail.addTab(self.history, self.tr("Child and agreements"))

@@ -183,6 +183,8 @@ class EpisodeDialog(FormDialog):
         self.notes = QPlainTextEdit()
         self.notes.setTabChangesFocus(True)
         self.notes.setFixedHeight(54)
+        if not self.distance_miles.accessibleName():
+            self.distance_miles.setAccessibleName(self.tr("Distance in miles"))
         for key, label, widget, tip in (
                 ("child_id", self.tr("Child *"), self.child, ""),
                 ("start_date", self.tr("Start (DECOM) *"), self.start_date, ""),

@@ -88,6 +88,7 @@ class SpendView(QWidget):
             field.set_compact()
             field.setAccessibleName(name)
         self.group = Combo()
+        self.group.setAccessibleName(self.tr("Group the weeks and spend by"))
         for value, label in GROUPS:
             self.group.addItem(label, value)
         self.group.setCurrentIndex(max(0, self.group.findData(
@@ -106,6 +107,7 @@ class SpendView(QWidget):
         bar.addStretch(1)
         bar.addWidget(self.export_button)
         self.table = _table()
+        self.table.setAccessibleName(self.tr("Weeks and spend"))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(bar)
@@ -209,6 +211,8 @@ class CareLeaversView(QWidget):
             title = QLabel()
             title.setStyleSheet("font-weight: bold;")
             table = _table()
+            table.setAccessibleName(self.tr("Care leavers' accommodation, table {n}").format(
+                n=_n + 1))
             table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
             self.titles.append(title)
             self.tables.append(table)
@@ -216,6 +220,7 @@ class CareLeaversView(QWidget):
             column.addWidget(table)
         column.addStretch(1)
         scroll = QScrollArea()
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # it scrolls to the table in focus
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidgetResizable(True)
         scroll.setWidget(sheet)

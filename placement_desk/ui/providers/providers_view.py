@@ -121,7 +121,8 @@ class ProvidersView(QWidget):
         actions.addWidget(self.new_button)
         actions.addWidget(self.export_button)
         self.table = list_table(self.proxy, self.tr("Settings"),
-                                (90, 220, 150, 180, 150, 220, 85, 65, 60, 85, 140))
+                                (90, 220, 150, 180, 150, 220, 85, 65, 60, 85, 140),
+                                stretch=1)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(1, Qt.SortOrder.AscendingOrder)
         self.empty = QLabel(self.tr(

@@ -25,10 +25,12 @@ from ...services.register.listing import latest_judgement_text
 from ...services.register.settings import SettingDetail
 from ..common.colours import colour
 from ..common.elide import ElidedLabel, ElidedTipDelegate, cap_columns
+from ..common.page_holder import PageHolder
 
 
-def _table(headings: list[str], rows: list[list[str]]) -> QTableWidget:
+def _table(name: str, headings: list[str], rows: list[list[str]]) -> QTableWidget:
     table = QTableWidget(len(rows), len(headings))
+    table.setAccessibleName(name)
     table.setHorizontalHeaderLabels(headings)
     table.verticalHeader().setVisible(False)
     table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
@@ -122,6 +124,12 @@ class SettingDetailTabs(QTabWidget):
     def _ask_print(self) -> None:
         if self.provider is not None:
             self.print_pack.emit(*self.provider)
+    def addTab(self, widget: QWidget, title: str) -> int:  # type: ignore[override]
+        """Each tab scrolls when the panel is shorter than it (the list above keeps its
+        rows on a laptop screen) rather than squeezing the list."""
+        holder = PageHolder(widget)
+        holder.setAccessibleName(title)
+        return super().addTab(holder, title)
 
     def show_empty(self) -> None:
         self.clear()
@@ -185,13 +193,15 @@ class SettingDetailTabs(QTabWidget):
                  i.judgement.label if i.judgement else "") for i in d.inspections
                 if i.event_type == "Full inspection"]
         hl.addWidget(JudgementTimeline(full))
-        hl.addWidget(_table([self.tr("Date"), self.tr("Event"), self.tr("Judgement"),
+        hl.addWidget(_table(self.tr("Ofsted inspections"),
+                            [self.tr("Date"), self.tr("Event"), self.tr("Judgement"),
                              self.tr("Published")],
                             [[date_short(i.date), i.event_type, i.judgement_text or "–",
                               date_short(i.publication_date)]
                              for i in reversed(d.inspections)]))
         self.addTab(history, self.tr("Ofsted history ({n})").format(n=len(d.inspections)))
-        self.addTab(_table([self.tr("Child"), self.tr("Start"), self.tr("End"),
+        self.addTab(_table(self.tr("Placements here"),
+                           [self.tr("Child"), self.tr("Start"), self.tr("End"),
                             self.tr("Type")],
                            [[p.child_ref, date_short(p.start), date_short(p.end) or
                              self.tr("Live"), p.placement_type] for p in d.placements])
@@ -199,9 +209,11 @@ class SettingDetailTabs(QTabWidget):
                     self.tr("Placements ({n})").format(n=len(d.placements)))
         qa = QWidget()
         ql = QVBoxLayout(qa)
-        ql.addWidget(_table([self.tr("Visit date"), self.tr("Status"), self.tr("Judgement")],
+        ql.addWidget(_table(self.tr("QA visits"),
+                            [self.tr("Visit date"), self.tr("Status"), self.tr("Judgement")],
                             [[date_short(v[0]), v[1], v[2]] for v in d.visits]))
-        ql.addWidget(_table([self.tr("Action"), self.tr("Due"), self.tr("Status")],
+        ql.addWidget(_table(self.tr("Actions"),
+                            [self.tr("Action"), self.tr("Due"), self.tr("Status")],
                             [[a[0], date_short(a[1]), a[2].label] for a in d.actions]))
         self.addTab(qa, self.tr("QA and actions"))
         totals = d.provider_totals
@@ -218,6 +230,7 @@ class SettingDetailTabs(QTabWidget):
             summary.setWordWrap(True)
             pl.addWidget(summary)
             pl.addWidget(_table(
+                self.tr("The provider's settings"),
                 [self.tr("Setting"), self.tr("URN"), self.tr("Type"), self.tr("Latest judgement"),
                  self.tr("Places"), self.tr("Children placed")],
                 [[p.name, p.urn or "", p.setting_type.label,
@@ -225,7 +238,8 @@ class SettingDetailTabs(QTabWidget):
                   str(p.places or ""), str(p.children_placed)] for p in totals.settings]))
             self.addTab(provider, self.tr("Provider ({n} settings)").format(
                 n=len(totals.settings)))
-        self.addTab(_table([self.tr("Reference"), self.tr("Title"), self.tr("Type"),
+        self.addTab(_table(self.tr("Contracts with this provider"),
+                           [self.tr("Reference"), self.tr("Title"), self.tr("Type"),
                             self.tr("Start"), self.tr("End"), self.tr("Value"),
                             self.tr("Status"), self.tr("Last review"), self.tr("Next review")],
                            [[c.reference, c.title, c.contract_type.label,
@@ -237,12 +251,14 @@ class SettingDetailTabs(QTabWidget):
                     self.tr("Contracts ({n})").format(n=len(d.contracts)) if d.contracts
                     else self.tr("Contracts"))
         flagged = sum(1 for doc in d.documents if doc.flagged)
-        self.addTab(_table([self.tr("Document"), self.tr("Expires"), self.tr("Status")],
+        self.addTab(_table(self.tr("Documents"),
+                           [self.tr("Document"), self.tr("Expires"), self.tr("Status")],
                            [[doc.title, date_short(doc.expiry_date), doc.status.value]
                             for doc in d.documents]),
                     self.tr("Documents ({n} to check)").format(n=flagged) if flagged
                     else self.tr("Documents"))
-        self.addTab(_table([self.tr("When"), self.tr("Who"), self.tr("What"),
+        self.addTab(_table(self.tr("Audit history"),
+                           [self.tr("When"), self.tr("Who"), self.tr("What"),
                             self.tr("Changes")],
                            [[f"{a.at:%d/%m/%Y %H:%M}", a.user, a.action.label, a.changes]
                             for a in d.audit]),

@@ -56,6 +56,8 @@ class SettingDialog(FormDialog):
                           ("postcode", self.postcode),
                           ("local_authority", self.local_authority), ("region", self.region)):
             edit.setMaxLength(max_length(SETTING_TEXT[key][1]) or 32767)
+        self.address1.setAccessibleName(self.tr("Address line 1"))
+        self.address2.setAccessibleName(self.tr("Address line 2"))
         for key, label, widget, tip in (
                 ("name", self.tr("Name *"), self.name, ""),
                 ("urn", self.tr("URN"), self.urn,

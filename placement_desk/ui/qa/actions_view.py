@@ -154,7 +154,7 @@ class ActionsView(QWidget):
         second.addWidget(self.open_button)
         second.addWidget(self.change_button)
         self.table = list_table(self.proxy, self.tr("Actions"), (260, 150, 220, 110, 65, 85),
-                                many=True)
+                                many=True, stretch=0)
         self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
         self.empty = QLabel(self.tr(

@@ -28,6 +28,7 @@ from ...errors import ValidationError
 from ...models.enums import QaVisitType
 from ...services.common.formatting import date_long, date_short
 from ...services.qa.schedule import Officer, assign_officer, plan_visit, qa_officers
+from ..common.a11y import label_forms
 from ..common.fields import Combo, DateField, error_label
 from ..common.form_base import DiscardGuard
 
@@ -116,6 +117,7 @@ class AssignOfficerDialog(QDialog):
         layout.addWidget(hint)
         layout.addWidget(self.buttons)
         self.setMinimumWidth(440)
+        label_forms(self)
         self.officer.setFocus()
 
     def officer_id(self) -> uuid.UUID | None:

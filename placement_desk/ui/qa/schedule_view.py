@@ -135,7 +135,8 @@ class QaScheduleView(QWidget):
         self.model: RowTableModel[ScheduleRow] = RowTableModel(columns(lambda: self.today),
                                                                lambda r: r.setting_id)
         self.table = list_table(self.model, self.tr("Settings on the QA schedule"),
-                                (150, 75, 230, 58, 80, 140, 95, 100), many=True)
+                                (150, 75, 230, 58, 80, 140, 95, 100), many=True,
+                                stretch=0)
         self.table.doubleClicked.connect(lambda _i: self.record_visit())
         self.drafts_label = QLabel(self.tr("Visits in progress (drafts), last saved first: "
                                            "press Enter to resume"))

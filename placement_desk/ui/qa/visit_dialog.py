@@ -14,7 +14,7 @@ import re
 import uuid
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -47,6 +47,7 @@ from ...services.qa.visits import (
     load_visit,
     save_draft,
 )
+from ..common.a11y import label_forms
 from ..common.fields import Combo, DateField, NumberField, error_label, say
 from ..common.file_dialogs import save_file_name
 from .visit_actions import VisitActions
@@ -139,6 +140,7 @@ class VisitDialog(QDialog):
             combo.setAccessibleName(area.area)
             evidence = QPlainTextEdit(area.evidence or "")
             evidence.setPlaceholderText(self.tr("Evidence: what you saw, read and heard"))
+            evidence.setAccessibleName(self.tr("{area}: evidence").format(area=area.area))
             evidence.setTabChangesFocus(True)
             evidence.setFixedHeight(54)
             grid.addWidget(QLabel(area.area), i * 2, 0)
@@ -161,6 +163,7 @@ class VisitDialog(QDialog):
         self.raised = VisitActions(db, visit_id, self.today)
         inner.addWidget(self.raised)
         self.scroll_area = scroll = QScrollArea()
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # it follows the field in focus
         scroll.setWidgetResizable(True)
         scroll.setWidget(content)
         self.status = QLabel()
@@ -191,6 +194,7 @@ class VisitDialog(QDialog):
         self.timer.timeout.connect(self.autosave)
         self.timer.start()
         self._fit_screen()
+        label_forms(self)
         self.visit_date.setFocus()
 
     def _fit_screen(self) -> None:
