@@ -213,6 +213,21 @@ class Database:
         return str(self.sessions.kw.get("info", {}).get("user") or "unknown")
 
     @property
+    def role(self) -> str | None:
+        """The signed-in account's role (a ``UserRole`` value), or None when nobody has
+        signed in: on a database without accounts that is the single-user mode of
+        :mod:`placement_desk.services.users.roles`."""
+        role = self.sessions.kw.get("info", {}).get("role")
+        return str(role) if role else None
+
+    def act_as(self, user: str, role: str | None) -> None:
+        """From now on, sessions act as ``user`` with ``role`` (after a sign-in)."""
+        for factory in (self.sessions, self.writer):
+            info = factory.kw.setdefault("info", {})
+            info["user"] = user
+            info["role"] = role
+
+    @property
     def is_local(self) -> bool:
         return self.path is not None
 

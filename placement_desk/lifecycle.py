@@ -304,12 +304,22 @@ class CheckReport:
     missing_tables: list[str] = field(default_factory=list)
     revision_record_missing: bool = False
     """Placement Desk's tables are there, but not the record of their schema version."""
+    audit_events: int = 0
+    audit_broken: int | None = None
+    """The id of the first audit event whose hash does not follow (tampered with)."""
+    audit_guarded: bool = True
+    """Whether the database still refuses changes and deletions of audit events."""
+
+    @property
+    def tampered(self) -> bool:
+        return self.audit_broken is not None or not self.audit_guarded
 
     @property
     def damaged(self) -> bool:
-        """SQLite found damage, or tables are missing, or their revision record is."""
+        """SQLite found damage, tables are missing, or their revision record is, or the
+        audit trail was tampered with."""
         return (self.integrity != ["ok"] or bool(self.missing_tables)
-                or self.revision_record_missing)
+                or self.revision_record_missing or self.tampered)
 
     @property
     def ok(self) -> bool:
@@ -318,7 +328,8 @@ class CheckReport:
 
 
 def check_database(db: Database) -> CheckReport:
-    """Integrity check (SQLite), missing tables and migration revision, for ``db check``.
+    """Integrity check (SQLite), missing tables, migration revision and the audit trail's
+    chain, for ``db check``.
 
     An SQLite error while checking (a file too damaged to read) raises the
     DatabaseDamagedError that names the newest good backup.
@@ -335,5 +346,14 @@ def check_database(db: Database) -> CheckReport:
     ours = present & _our_tables()
     at_head = revision == migrations.numbered_head()
     missing = sorted(_our_tables() - present) if ours and at_head else []
+    chain = None
+    if at_head and not missing and integrity == ["ok"]:
+        from .audit import verify_chain
+
+        with db.read() as session:
+            chain = verify_chain(session)
     return CheckReport(revision, migrations.head_revision(), integrity, fk, missing,
-                       revision_record_missing=bool(ours) and revision is None)
+                       revision_record_missing=bool(ours) and revision is None,
+                       audit_events=chain.events if chain else 0,
+                       audit_broken=chain.first_broken if chain else None,
+                       audit_guarded=chain.guarded if chain else True)

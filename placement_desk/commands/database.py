@@ -38,6 +38,9 @@ def run(args: argparse.Namespace) -> int:
                           "foreign_key_problems": report.foreign_key_problems,
                           "missing_tables": report.missing_tables,
                           "revision_record_missing": report.revision_record_missing,
+                          "audit_events": report.audit_events,
+                          "audit_first_broken_event": report.audit_broken,
+                          "audit_append_only": report.audit_guarded,
                           "damaged": report.damaged, "advice": advice or None,
                           "ok": report.ok}))
     else:
@@ -51,6 +54,14 @@ def run(args: argparse.Namespace) -> int:
         if report.revision_record_missing:
             print("Schema version record: missing")
         print(f"Broken links between records: {report.foreign_key_problems}")
+        if report.revision == report.head and report.integrity == ["ok"]:
+            print(f"Audit trail: {report.audit_events} events, " + (
+                "chain intact" if report.audit_broken is None else
+                f"chain broken at event {report.audit_broken} (changed, removed or "
+                "inserted there)"))
+            if not report.audit_guarded:
+                print("Audit trail: the database no longer refuses changes to audit events "
+                      "(its triggers were removed)")
         print("Result: " + ("OK" if report.ok else
                             "DAMAGED" if report.damaged else
                             "PROBLEMS FOUND" if report.revision == report.head else
@@ -67,6 +78,11 @@ def _what(report: CheckReport) -> str:
         return "SQLite's integrity check found damaged pages"
     if report.missing_tables:
         return f"tables are missing: {', '.join(report.missing_tables[:5])}"
+    if report.audit_broken is not None:
+        return (f"its audit trail was changed outside Placement Desk (the chain breaks at "
+                f"event {report.audit_broken})")
+    if not report.audit_guarded:
+        return "the guard that keeps its audit trail append-only was removed"
     return "its record of the schema version is missing"
 
 

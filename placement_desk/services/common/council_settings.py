@@ -18,6 +18,7 @@ from ...db import Database
 from ...errors import ValidationError
 from ...models.enums import RiskLevel
 from ..qa.schedule import cycle_months, recompute_schedule
+from ..users.roles import Permission, require
 from .settings_store import (
     COUNCIL_AREA,
     COUNCIL_NAME,
@@ -160,6 +161,7 @@ def save_council_settings(db: Database, s: CouncilSettings,
     recomputed in the same transaction, so new cycles and alert deadlines apply
     at once.
     """
+    require(db, Permission.CHANGE_SETTINGS)
     today = today or dt.date.today()
     s = _normalised(s)
     validate_council_settings(s)

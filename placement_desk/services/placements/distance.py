@@ -30,6 +30,7 @@ from ...identifiers import normalise_postcode, postcode_key
 from ...io.postcode_files import PostcodeLayout, read_postcode_file
 from ...models import PostcodeLookup
 from ...progress import NULL_STATE, TaskState
+from ..users.roles import Permission, require
 
 __all__ = ["LOCAL_MILES", "Point", "PostcodeImportSummary", "area_codes",
            "grid_miles", "import_postcodes", "in_area", "lookup_points", "miles_between",
@@ -199,6 +200,7 @@ def import_postcodes(db: Database, path: str | Path,
     skipped and reported with their row number. Cancelling (``state.cancel()``)
     rolls everything back; a file of neither layout raises FileFormatError.
     """
+    require(db, Permission.IMPORT_DATA)
     summary = PostcodeImportSummary()
     with db.write() as session:
         for chunk in read_postcode_file(path, state, chunk_rows=CHUNK):
