@@ -64,7 +64,7 @@ def _jsonable(value: Any) -> Any:
 
 
 def _columns(obj: Any) -> list[str]:
-    hidden = getattr(obj, "__audit_exclude__", frozenset())
+    hidden: frozenset[str] = getattr(obj, "__audit_exclude__", frozenset())
     return [c.key for c in inspect(obj).mapper.column_attrs
             if c.key not in _SKIP and c.key not in hidden]
 
@@ -171,7 +171,7 @@ def _chain_pending(session: Session) -> None:
     pending = [obj for obj in session.new if isinstance(obj, AuditEvent) and obj.hash is None]
     if not pending:
         return
-    pending.sort(key=lambda obj: inspect(obj).insert_order)
+    pending.sort(key=lambda obj: inspect(obj).insert_order or 0)
     previous = last_hash(session)
     for obj in pending:
         if obj.at is None:

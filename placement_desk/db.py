@@ -31,6 +31,7 @@ from sqlalchemy import Engine, Integer, String, Table, create_engine, event, typ
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
+from sqlalchemy.pool import QueuePool
 from sqlalchemy.sql.functions import GenericFunction
 
 from . import dbfile
@@ -99,7 +100,10 @@ def make_engine(target: str | Path | URL, *, foreign_keys: bool = True,
         return create_engine(url, echo=echo, hide_parameters=True)
     path = sqlite_path(url)
     options: dict[str, Any] = {"connect_args": {"check_same_thread": False}}
-    if read_only and path is not None:
+    encrypted = url.drivername == "sqlite+pysqlcipher"
+    if encrypted:  # the same pool as plain files (the dialect's own is one per thread)
+        options["poolclass"] = QueuePool
+    if read_only and path is not None and not encrypted:
         # No -wal file: nobody has it open, and opening it immutable creates nothing.
         quiet = not path.with_name(path.name + "-wal").exists()
         uri = dbfile.read_only_uri(path, immutable=quiet)
@@ -184,6 +188,8 @@ class Database:
     notices: list[str] = field(default_factory=list)
     read_only: bool = False
     """Opened for reading only (``db check``, exports): every write is refused."""
+    auto_backup: bool = True
+    """Back the file up before an import (not a database still being built)."""
     writer: sessionmaker[Session] = field(init=False, repr=False)
     """Sessions for a unit of work that writes: they begin with ``BEGIN IMMEDIATE`` and
     so wait the busy timeout for another writer, before reading anything."""
@@ -373,16 +379,25 @@ def backup_sqlite(path: Path, reason: str = "backup", folder: Path | None = None
             raise dbfile.no_room(folder, doing, needed) from None
         raise dbfile.read_only(folder / path.name, "the backup folder of") from None
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    target = folder / f"{path.stem}-{reason}-{stamp}{path.suffix or '.db'}"
-    n = 1
-    while target.exists():
-        n += 1
-        target = folder / f"{path.stem}-{reason}-{stamp}-{n}{path.suffix or '.db'}"
+    suffix = path.suffix or ".db"
+    base = f"{path.stem}-{reason}-{stamp}"
+    target = folder / f"{base}{suffix}"
+    # Copies made within one second count on from the highest number there, even when
+    # rotation has removed the first: names always sort in the order they were made.
+    numbers = [int(p.name[len(base) + 1:-len(suffix)] or 1) if p.name != f"{base}{suffix}"
+               else 1 for p in folder.glob(f"{base}*{suffix}")
+               if p.name == f"{base}{suffix}" or p.name[len(base) + 1:-len(suffix)].isdigit()]
+    if numbers:
+        target = folder / f"{base}-{max(numbers) + 1}{suffix}"
     partial = target.with_name(f".{target.name}.part")
     try:
         _copy_checked(path, partial)
+        from . import crypto
+
+        if crypto.is_encrypted(path):  # the copy names its key too (the id, never the key)
+            crypto.copy_key_id(path, target)
         os.replace(partial, target)
-    except sqlite3.Error as exc:
+    except crypto_errors() as exc:
         dbfile.remove_quietly(partial, partial.with_name(partial.name + "-journal"))
         error = dbfile.translate(exc, partial)
         if isinstance(error, StorageError) and error.needed is not None:
@@ -404,9 +419,12 @@ def backup_sqlite(path: Path, reason: str = "backup", folder: Path | None = None
 
 
 def _copy_checked(path: Path, target: Path) -> None:
-    src = sqlite3.connect(str(path))
+    from . import crypto
+
+    encrypted = crypto.is_encrypted(path)
+    src = crypto.connect(path)
     try:
-        dst = sqlite3.connect(str(target))
+        dst = crypto.connect(target, key_from=path if encrypted else None)
         try:
             src.backup(dst)
             tables = "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
@@ -419,6 +437,12 @@ def _copy_checked(path: Path, target: Path) -> None:
             dst.close()
     finally:
         src.close()
+
+
+def crypto_errors() -> tuple[type[BaseException], ...]:
+    from . import crypto
+
+    return crypto.database_errors()
 
 
 def stored(column: Any) -> Any:

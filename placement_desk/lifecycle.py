@@ -21,7 +21,7 @@ from pathlib import Path
 from sqlalchemy import Engine, inspect, text
 from sqlalchemy.engine import URL
 
-from . import dbfile, migrations
+from . import crypto, dbfile, migrations
 from .db import (
     Database,
     check_local,
@@ -96,6 +96,10 @@ def open_database(
                     "lock it left has been cleared.")
     engine: Engine | None = None
     try:
+        if path is not None and crypto.is_encrypted(path):
+            key = crypto.key_for(path)
+            crypto.connect(path, read_only=True, key=key).close()  # a wrong key says so
+            url = crypto.keyed_url(url, key)
         engine = make_engine(url, read_only=read_only)
         if verify and path is not None and dbfile.file_size(path):
             _check_sound(engine, path)
@@ -120,7 +124,7 @@ def open_database(
     fee_ledger.install()  # every session keeps the fee ledger in step as it flushes
     return Database(url=url, engine=engine, sessions=make_session_factory(engine, user),
                     path=path, revision=revision, upgrade=result, lock=held, notices=notices,
-                    read_only=read_only)
+                    read_only=read_only, auto_backup=backup and not read_only)
 
 
 def _check_path(path: Path, *, create: bool, write: bool) -> None:

@@ -119,6 +119,18 @@ EXTENSION_WARNING_DAYS = _declare(
     "Warn of extension decisions due within (days)")
 
 
+# --- Safety ------------------------------------------------------------------------------
+
+BACKUPS_KEEP = _declare(
+    "backups.keep", int, 10, "Safety", "Backups kept of each kind",
+    "Daily backups, backups before imports, upgrades and restores: the oldest beyond this "
+    "number are removed.")
+IDLE_LOCK_MINUTES = _declare(
+    "security.idle_lock_minutes", int, 15, "Safety", "Lock the window after idle (minutes)",
+    "Once accounts are on, the window asks for the password again after this many minutes "
+    "without use, keeping unsaved work. 0 never locks.")
+
+
 def _option(key: str | Option) -> Option:
     if isinstance(key, Option):
         return key

@@ -30,6 +30,7 @@ from ...identifiers import normalise_postcode, postcode_key
 from ...io.postcode_files import PostcodeLayout, read_postcode_file
 from ...models import PostcodeLookup
 from ...progress import NULL_STATE, TaskState
+from ..common.backups import before_import
 from ..users.roles import Permission, require
 
 __all__ = ["LOCAL_MILES", "Point", "PostcodeImportSummary", "area_codes",
@@ -201,6 +202,7 @@ def import_postcodes(db: Database, path: str | Path,
     rolls everything back; a file of neither layout raises FileFormatError.
     """
     require(db, Permission.IMPORT_DATA)
+    before_import(db)  # a copy to go back to, whatever the import does
     summary = PostcodeImportSummary()
     with db.write() as session:
         for chunk in read_postcode_file(path, state, chunk_rows=CHUNK):

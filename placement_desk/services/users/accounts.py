@@ -89,7 +89,8 @@ def delay_after(failures: int) -> dt.timedelta:
     """How long an account waits after ``failures`` wrong passwords in a row."""
     if failures < FREE_ATTEMPTS:
         return dt.timedelta(0)
-    return min(FIRST_DELAY * 2 ** (failures - FREE_ATTEMPTS), MAX_DELAY)
+    delay: dt.timedelta = FIRST_DELAY * 2 ** (failures - FREE_ATTEMPTS)
+    return min(delay, MAX_DELAY)
 
 
 def _wait_text(wait: dt.timedelta) -> str:
