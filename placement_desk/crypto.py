@@ -293,6 +293,14 @@ def new_key() -> bytes:
     return secrets.token_bytes(KEY_BYTES)
 
 
+def export_encrypted(plain: Path, target: Path, key: bytes) -> None:
+    """An encrypted copy of a plain database, checked (a restore into an encrypted one)."""
+    _export(plain, target, key)
+    if not _same_content(plain, target, key):
+        raise EncryptionKeyError(f"The encrypted copy of {plain} did not come out whole. "
+                                 "Nothing was changed.")
+
+
 def _export(plain: Path, target: Path, key: bytes) -> None:
     """Write an encrypted copy of the plain database ``plain`` to ``target``."""
     dbapi = _sqlcipher()

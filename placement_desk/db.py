@@ -209,6 +209,14 @@ class Database:
             for factory in (self.sessions, self.writer):
                 event.listen(factory, "before_flush", self._refuse_write)
 
+    def rebind(self, engine: Engine) -> None:
+        """Use a new engine from now on (after a restore put another file in place)."""
+        old = self.engine
+        self.engine = engine
+        self.sessions.configure(bind=engine)
+        self.writer.configure(bind=engine.execution_options(**{WRITE_OPTION: True}))
+        old.dispose()
+
     def _refuse_write(self, *_args: Any) -> None:
         raise StorageError(f"The database {self.display_name} was opened for reading only; "
                            "nothing was changed.")

@@ -361,3 +361,33 @@ def check_database(db: Database) -> CheckReport:
                        audit_events=chain.events if chain else 0,
                        audit_broken=chain.first_broken if chain else None,
                        audit_guarded=chain.guarded if chain else True)
+
+
+def restore_open_database(db: Database, file: Path) -> Path | None:
+    """Put the backup ``file`` in place of the open database ``db`` and carry on with it:
+    the file is checked and the acting user's permission with it, the database is
+    replaced as ``restore`` does (keeping a copy, returned), then reopened on the same
+    handle and upgraded if the copy is older. The caller has no read or write under way.
+    """
+    from .services.common.backups import may_restore, restore_file
+
+    if db.path is None or db.read_only:
+        raise DatabaseError("Only a database file opened for work can be restored here.")
+    may_restore(db, file)
+    db.engine.dispose()
+    kept = restore_file(db.path, file, lock_held=db.lock is not None)
+    url = to_url(db.path)
+    if crypto.is_encrypted(db.path):
+        url = crypto.keyed_url(url, crypto.key_for(db.path))
+    engine = make_engine(url)
+    try:
+        _check_sound(engine, db.path)
+        result = migrations.prepare(engine)
+        fee_ledger.ensure_current(engine)
+    except BaseException:
+        engine.dispose()
+        raise
+    db.rebind(engine)
+    db.url = url
+    db.revision = result.to_revision
+    return kept

@@ -205,30 +205,40 @@ def may_restore(db: Database, file: Path) -> BackupCheck:
 
 
 def restore_file(database: Path, file: Path,
-                 after_copy: Callable[[], None] | None = None) -> Path | None:
+                 after_copy: Callable[[], None] | None = None,
+                 lock_held: bool = False) -> Path | None:
     """Replace the (closed) database at ``database`` with the backup ``file``.
 
     Returns the copy kept of what was replaced (None if there was no database). The file
     is checked again here; the database's lock is held throughout. ``after_copy`` runs
-    once the new file is complete, before the rename (the crash tests stop there)."""
+    once the new file is complete, before the rename (the crash tests stop there).
+    ``lock_held``: the caller holds the lock already (the window restoring its own file).
+
+    An encrypted database stays encrypted: a plain copy is encrypted with its key on the
+    way in."""
     checked = check_backup(file)
     lock = DatabaseLock(database)
-    lock.acquire()
+    if not lock_held:
+        lock.acquire()
     try:
         _remove_leftovers(database)
         kept: Path | None = None
         if database.exists():
             kept = _keep_replaced(database)
         partial = database.with_name(f".{database.name}{RESTORING}{os.getpid()}")
+        keep_key = (crypto.is_encrypted(database) and not checked.encrypted)
         try:
-            _copy(file, partial, checked.encrypted)
+            if keep_key:
+                crypto.export_encrypted(file, partial, crypto.key_for(database))
+            else:
+                _copy(file, partial, checked.encrypted)
             if after_copy is not None:
                 after_copy()
             for suffix in ("-wal", "-shm"):  # checkpointed into the kept copy already
                 dbfile.remove_quietly(database.with_name(database.name + suffix))
             if checked.encrypted:
                 crypto.copy_key_id(file, database)
-            else:
+            elif not keep_key:
                 dbfile.remove_quietly(crypto.key_id_file(database))
             os.replace(partial, database)
             _sync(database.parent)
@@ -242,7 +252,8 @@ def restore_file(database: Path, file: Path,
             _remove_leftovers(database)
         return kept
     finally:
-        lock.release()
+        if not lock_held:
+            lock.release()
 
 
 def _keep_replaced(database: Path) -> Path:
