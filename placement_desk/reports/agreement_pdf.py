@@ -30,6 +30,7 @@ from ..services.agreements.ipa import (
     service_weekly_pence,
 )
 from ..services.common.formatting import date_long, date_short, money, weekly_money
+from ..services.common.history import note_export
 from . import style
 from .style import (
     CONTENT_WIDTH,
@@ -264,7 +265,8 @@ def write_agreement_pdf(db: Database, version_id: uuid.UUID,
     """Write one version of an agreement as a PDF at ``path``; returns the path.
 
     Raises :class:`~placement_desk.errors.UserError` if the version is gone or the
-    file cannot be saved there (nothing is left half-written).
+    file cannot be saved there (nothing is left half-written). The audit trail notes the
+    print against the agreement.
     """
     detail, version, council, provider, setting = _read(db, version_id)
     draft = style.DRAFT_FOR_SIGNATURE if version.status == S.DRAFT else None
@@ -272,4 +274,7 @@ def write_agreement_pdf(db: Database, version_id: uuid.UUID,
                         council=council, printed_on=today or dt.date.today(),
                         draft_marking=draft,
                         subject=f"Placement agreement for child {detail.child_ref}")
-    return style.write_pdf(path, info, _story(detail, version, council, provider, setting))
+    written = style.write_pdf(path, info, _story(detail, version, council, provider, setting))
+    note_export(db, "agreement", "placement agreement (PDF)", 1, written,
+                entity_id=detail.id, printed=True)
+    return written

@@ -24,6 +24,7 @@ from ..errors import UserError
 from ..models import Action, Provider, Setting, User
 from ..models.enums import QaJudgement, QaVisitStatus
 from ..services.common.formatting import date_long, date_short
+from ..services.common.history import note_export
 from ..services.qa.actions import ActionRow
 from ..services.qa.visits import VisitForm, VisitRecord, load_visit
 from . import style
@@ -200,4 +201,7 @@ def write_visit_letter(db: Database, visit_id: uuid.UUID,
         printed_on=printed,
         draft_marking=DRAFT_MARKING if record.status == QaVisitStatus.DRAFT else None,
         subject=f"Quality assurance visit to {record.setting_name}")
-    return style.write_pdf(path, info, _story(record, ctx, printed))
+    written = style.write_pdf(path, info, _story(record, ctx, printed))
+    note_export(db, "qa_visit", "QA visit letter (PDF)", 1, written, entity_id=visit_id,
+                printed=True)
+    return written

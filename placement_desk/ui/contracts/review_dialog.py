@@ -380,6 +380,10 @@ class ReviewDialog(QDialog):
         self.sign_off_button.setToolTip(self.tr(
             "A manager signs the review off: it is checked, then it can no longer be changed"))
         self.sign_off_button.clicked.connect(self.sign_off)
+        from ...services.users.roles import Permission
+        from ..common.permissions import guard
+
+        guard(self.sign_off_button, self.db, Permission.SIGN_OFF_REVIEWS)  # managers only
         self.close_button.clicked.connect(self.close)
         self.addendum_button.clicked.connect(self.add_addendum)
         QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self).activated.connect(

@@ -120,7 +120,7 @@ class ProvidersView(QWidget):
             "files…\" to build the register, or add a setting with New setting (Ctrl+N)."))
         self.empty.setWordWrap(True)
         self.empty.setVisible(False)
-        self.detail = SettingDetailTabs()
+        self.detail = SettingDetailTabs(db=self.db)
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.table)
         split.addWidget(self.detail)
