@@ -88,6 +88,8 @@ def show_value(entity: str, column: str, value: Any) -> str:
         return "—"
     if isinstance(value, bool):
         return "Yes" if value else "No"
+    if column.endswith("_id") and isinstance(value, str):
+        return f"record {value.replace('-', '')[:8]}"  # a link to another record
     if column.endswith("_pence") and isinstance(value, int):
         return money(value)
     if column.endswith("_bp") and isinstance(value, int | float):
@@ -146,6 +148,8 @@ def _changes(event: AuditEvent) -> tuple[Change, ...]:
         return (Change("Exported" if event.action == AuditAction.EXPORT else "Printed",
                        "", text),)
     keys = list(dict.fromkeys([*before, *after]))
+    if event.action == AuditAction.CREATE:  # what was filled in, not every empty field
+        keys = [k for k in keys if after.get(k) not in (None, "", [], {})]
     return tuple(Change(field_label(event.entity, k),
                         show_value(event.entity, k, before.get(k)) if k in before else "—",
                         show_value(event.entity, k, after.get(k)) if k in after else "—")
