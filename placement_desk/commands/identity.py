@@ -23,7 +23,7 @@ USER_ENV = "PLACEMENT_DESK_USER"
 
 def sign_in_from_args(db: Database, args: argparse.Namespace) -> None:
     """Sign the command in as ``--user`` (or PLACEMENT_DESK_USER), when accounts are on."""
-    from ..services.users.accounts import accounts_on, sign_in
+    from ..services.users.roles import accounts_on
 
     name = getattr(args, "user", None) or os.environ.get(USER_ENV)
     if not accounts_on(db):
@@ -37,6 +37,8 @@ def sign_in_from_args(db: Database, args: argparse.Namespace) -> None:
         raise SignInError(f"The database {db.display_name} has user accounts: give --user "
                           f"NAME (the password is asked for, or read from {PASSWORD_ENV}). "
                           "Nothing was changed.")
+    from ..services.users.accounts import sign_in  # argon2: only when signing in
+
     sign_in(db, name, read_password(f"Password for {name}: "))
 
 

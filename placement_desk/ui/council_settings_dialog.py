@@ -26,10 +26,14 @@ from ..db import Database
 from ..errors import ValidationError
 from ..models.enums import RiskLevel
 from ..services.common.council_settings import (
+    BACKUPS_KEEP_MAX,
+    BACKUPS_KEEP_MIN,
     CYCLE_MAX,
     CYCLE_MIN,
     ENDING_MONTHS_MAX,
     ENDING_MONTHS_MIN,
+    IDLE_MINUTES_MAX,
+    IDLE_MINUTES_MIN,
     NAME_MAX,
     REVIEW_MONTHS_MAX,
     REVIEW_MONTHS_MIN,
@@ -110,6 +114,16 @@ class CouncilSettingsDialog(CheckedDialog):
                                            self.tr("days"))
         self.extension_warning.setToolTip(self.tr(
             "Extension options to be decided within this time are shown as alerts"))
+        self.backups_keep = _spin_box(BACKUPS_KEEP_MIN, BACKUPS_KEEP_MAX, self.tr("copy"),
+                                      self.tr("copies"))
+        self.backups_keep.setToolTip(self.tr(
+            "Daily backups, and those before imports, upgrades and restores: the oldest "
+            "beyond this number are removed"))
+        self.idle_lock = _spin_box(IDLE_MINUTES_MIN, IDLE_MINUTES_MAX, self.tr("minute"),
+                                   self.tr("minutes"))
+        self.idle_lock.setToolTip(self.tr(
+            "Once people sign in, the window locks after this time without use and asks for "
+            "the password again, keeping open work; 0 never locks"))
 
         self._labels: list[QLabel] = []
         council = self._group(self.tr("Council"), [
@@ -143,6 +157,12 @@ class CouncilSettingsDialog(CheckedDialog):
             (self.tr("Warn of an e&xtension decision"), self.extension_warning,
              self.tr("Days of warning before an extension decision is due")),
         ])
+        safety = self._group(self.tr("Safety"), [
+            (self.tr("&Backups kept"), self.backups_keep,
+             self.tr("Backups kept of each kind")),
+            (self.tr("Loc&k after"), self.idle_lock,
+             self.tr("Minutes without use before the window locks")),
+        ])
 
         # The groups' fields line up: every label is as wide as the widest.
         widest = max(label.sizeHint().width() for label in self._labels)
@@ -164,7 +184,7 @@ class CouncilSettingsDialog(CheckedDialog):
         self._layout = layout = QVBoxLayout(self)
         layout.addWidget(QLabel(self.tr("These settings apply to everyone using this "
                                         "database.")))
-        for group in (council, qa, alerts, contracts):
+        for group in (council, qa, alerts, contracts, safety):
             layout.addWidget(group)
         layout.addWidget(QLabel(self.tr("* required")))
         layout.addWidget(self.error)
@@ -182,7 +202,9 @@ class CouncilSettingsDialog(CheckedDialog):
                          ("visit_working_days_other", self.days_other),
                          ("review_interval_months", self.review_interval),
                          ("ending_soon_months", self.ending_soon),
-                         ("extension_warning_days", self.extension_warning)):
+                         ("extension_warning_days", self.extension_warning),
+                         ("backups_keep", self.backups_keep),
+                         ("idle_lock_minutes", self.idle_lock)):
             self.watch(key, box)
         order: list[QWidget] = [self.council_name, self.local_authority_code,
                                 *self._spin_boxes()]
@@ -223,7 +245,7 @@ class CouncilSettingsDialog(CheckedDialog):
     def _spin_boxes(self) -> list[NumberField]:
         return [*self.cycle.values(), self.days_inadequate, self.days_requires_improvement,
                 self.days_other, self.review_interval, self.ending_soon,
-                self.extension_warning]
+                self.extension_warning, self.backups_keep, self.idle_lock]
 
     # -- values ----------------------------------------------------------------------------
 
@@ -238,6 +260,8 @@ class CouncilSettingsDialog(CheckedDialog):
         self.review_interval.set_value(s.review_interval_months)
         self.ending_soon.set_value(s.ending_soon_months)
         self.extension_warning.set_value(s.extension_warning_days)
+        self.backups_keep.set_value(s.backups_keep)
+        self.idle_lock.set_value(s.idle_lock_minutes)
 
     def settings(self) -> CouncilSettings:
         """The settings as the form shows them."""
@@ -251,6 +275,8 @@ class CouncilSettingsDialog(CheckedDialog):
             review_interval_months=self.review_interval.value() or 0,
             ending_soon_months=self.ending_soon.value() or 0,
             extension_warning_days=self.extension_warning.value() or 0,
+            backups_keep=self.backups_keep.value() or 0,
+            idle_lock_minutes=self.idle_lock.value() or 0,
         )
 
     # -- checking and saving -----------------------------------------------------------------

@@ -230,3 +230,33 @@ def test_the_data_page_restores_a_backup_and_carries_on(
     with db.write() as s:  # and the window carries on writing to the restored file
         s.add(Provider(name="Compass Care"))
     win.ctx.tasks.wait(5000)
+
+
+def test_users_on_a_database_without_accounts_creates_the_administrator_first(
+        qtbot: QtBot, db: Database, settings: QSettings) -> None:
+    from placement_desk.ui.users.dialogs import FirstAdministratorDialog
+    from tests.ui.modal import when_modal
+
+    win = _window(qtbot, db, settings)
+    assert "No accounts: acting as test.user" in win.user_label.text()
+    assert win.users_action.isEnabled() and not win.lock_action.isEnabled()
+
+    def create(dialog: QDialog) -> None:
+        assert isinstance(dialog, FirstAdministratorDialog)
+        _shot(dialog, "first-administrator.png")
+        qtbot.keyClicks(dialog.username, "alex.admin")
+        qtbot.keyClicks(dialog.display_name, "Alex Admin")
+        qtbot.keyClicks(dialog.password, "short")
+        qtbot.keyClicks(dialog.again, "short")
+        dialog.save()
+        assert dialog.isVisible() and "at least 10" in dialog.errors["password"].text()
+        dialog.password.setText(PASSWORD)
+        dialog.again.setText(PASSWORD)
+        dialog.save()
+        when_modal(UsersDialog, lambda users: users.reject())
+
+    when_modal(FirstAdministratorDialog, create)
+    win.users_action.trigger()
+    assert (db.user, db.role) == ("alex.admin", "admin")
+    assert "Signed in as alex.admin (Administrator)" in win.user_label.text()
+    assert win.lock_action.isEnabled()

@@ -140,13 +140,6 @@ def sign_in(db: Database, username: str, password: str,
     return outcome
 
 
-def accounts_on(db: Database) -> bool:
-    """Whether this database has accounts (an administrator with a password): if not, it
-    is in single-user mode (see :mod:`.roles`)."""
-    with db.read() as session:
-        return accounts_enabled(session)
-
-
 def create_first_administrator(db: Database, username: str, display_name: str,
                                password: str) -> SignedIn:
     """The first run's step: make the first administrator, turning accounts on, and
@@ -196,6 +189,9 @@ def add_account(db: Database, username: str, display_name: str, role: UserRole,
         raise ValidationError("display_name", "Give the person's name.")
     check_password_rules(password)
     with db.write() as session:
+        if not accounts_enabled(session):
+            raise ValidationError("username", "This database has no administrator yet: create "
+                                              "the first administrator, then add accounts.")
         user = _by_name(session, name)
         if user is not None and user.password_hash:
             raise ValidationError("username", "There is already an account with this "

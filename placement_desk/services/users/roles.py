@@ -103,6 +103,12 @@ def _refusal(role: str | None, accounts: bool, permission: Permission) -> str | 
             f"{f'; ask a {allowed}' if allowed else ''}. Nothing was changed.")
 
 
+def accounts_on(db: Database) -> bool:
+    """Whether this database has accounts; if not, it is in single-user mode."""
+    with db.read() as session:
+        return accounts_enabled(session)
+
+
 def check(session: Session, *permissions: Permission) -> None:
     """:func:`require` inside a unit of work (the session carries who is acting)."""
     role = session.info.get("role")

@@ -86,6 +86,7 @@ class FirstAdministratorDialog(FormDialog):
             "back."))
         note.setWordWrap(True)
         self.layout_.insertWidget(0, note)
+        self.setMinimumWidth(460)
         self.username = QLineEdit()
         self.add_row("username", self.tr("User name *"), self.username)
         self.display_name = QLineEdit()
@@ -120,6 +121,7 @@ class AccountDialog(FormDialog):
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(self.tr("Add an account"), parent)
         self.db = db
+        self.setMinimumWidth(460)
         self.display_name = QLineEdit()
         self.add_row("display_name", self.tr("Name *"), self.display_name)
         self.username = QLineEdit()

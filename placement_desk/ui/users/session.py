@@ -50,8 +50,22 @@ def _role(value: str | None) -> str:
 
 
 def open_users(window: MainWindow) -> None:
+    """File › Users; on a database without accounts, the first administrator first (the
+    window then acts as them, and accounts are on)."""
+    from ...services.users.roles import accounts_on
+    from .dialogs import FirstAdministratorDialog
     from .users_dialog import UsersDialog
 
+    db = window.ctx.db
+    if db.role is None and not accounts_on(db):
+        first = FirstAdministratorDialog(db, window)
+        made = first.exec()
+        first.deleteLater()
+        if not made:
+            return
+        window.user_label.setText(window.tr("Signed in as {user} ({role})").format(
+            user=db.user, role=_role(db.role)))
+        window.lock_action.setEnabled(True)
     dialog = UsersDialog(window.ctx.db, window)
     dialog.exec()
     dialog.deleteLater()

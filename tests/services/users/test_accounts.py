@@ -24,7 +24,6 @@ from placement_desk.services.contracts.tiers import set_tier
 from placement_desk.services.placements.spot import approve_spot_purchase, spot_approval
 from placement_desk.services.users import accounts
 from placement_desk.services.users.accounts import (
-    accounts_on,
     add_account,
     create_first_administrator,
     delay_after,
@@ -33,7 +32,7 @@ from placement_desk.services.users.accounts import (
     sign_in,
     update_account,
 )
-from placement_desk.services.users.roles import Permission, refusal, require
+from placement_desk.services.users.roles import Permission, accounts_on, refusal, require
 
 PASSWORD = "correct horse battery"
 NOW = dt.datetime(2026, 3, 2, 9, 0)
@@ -228,4 +227,10 @@ def test_a_listed_member_of_staff_can_be_given_an_account(db: Database) -> None:
 def test_short_passwords_are_refused(db: Database) -> None:
     with pytest.raises(ValidationError, match="at least 10"):
         create_first_administrator(db, "alex.admin", "Alex", "short")
+    assert not accounts_on(db)
+
+
+def test_accounts_cannot_be_added_before_the_first_administrator(db: Database) -> None:
+    with pytest.raises(ValidationError, match="no administrator yet"):
+        add_account(db, "pat", "Pat", UserRole.PLACEMENT_OFFICER, PASSWORD)
     assert not accounts_on(db)
