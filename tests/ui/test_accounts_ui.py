@@ -260,3 +260,42 @@ def test_users_on_a_database_without_accounts_creates_the_administrator_first(
     assert (db.user, db.role) == ("alex.admin", "admin")
     assert "Signed in as alex.admin (Administrator)" in win.user_label.text()
     assert win.lock_action.isEnabled()
+
+
+def test_a_damaged_database_at_start_up_is_offered_its_newest_good_backup(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, qtbot: QtBot) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    from placement_desk.app import offer_newest_backup
+    from placement_desk.errors import DatabaseDamagedError
+    from placement_desk.lifecycle import open_database
+
+    path = tmp_path / "pd.db"
+    db = open_database(path)
+    with db.write() as s:
+        s.add(Provider(name="Acorn Care"))
+    back_up(db)
+    db.close()
+    size = path.stat().st_size
+    with open(path, "r+b") as fh:  # every page after the first overwritten
+        fh.seek(4096)
+        fh.write(b"\xa5" * (size - 4096))
+    with pytest.raises(DatabaseDamagedError) as damaged:
+        open_database(path)
+    asked: list[str] = []
+
+    def answer(_parent: object, _title: str, text: str, *_a: object) -> object:
+        asked.append(text)
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", answer)
+    assert offer_newest_backup(str(path), damaged.value)
+    assert "Restore the newest good backup" in asked[0]
+    again = open_database(path)
+    try:
+        with again.read() as s:
+            assert set(s.scalars(sa.select(Provider.name))) == {"Acorn Care"}
+    finally:
+        again.close()
+    kept = [p.name for p in (tmp_path / "backups").iterdir()]
+    assert any("replaced" in name or "before-restore" in name for name in kept)
