@@ -89,3 +89,16 @@ def test_no_password_and_no_terminal_is_a_clear_refusal(
     assert _users(database, "create-admin", "alex.admin", monkeypatch=monkeypatch) == 0
     assert main(["backup", "--db", str(database), "--user", "alex.admin"]) == 10
     assert "PLACEMENT_DESK_PASSWORD" in capsys.readouterr().err
+
+
+def test_a_read_only_export_signs_in_without_writing(
+        database: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert _users(database, "create-admin", "alex.admin", monkeypatch=monkeypatch) == 0
+    monkeypatch.setenv("PLACEMENT_DESK_PASSWORD", PASSWORD)
+    before = database.read_bytes()
+    assert main(["export", "settings", "--db", str(database), "--user", "alex.admin",
+                 "--out", str(tmp_path / "s.csv")]) == 0
+    assert database.read_bytes() == before
+    monkeypatch.setenv("PLACEMENT_DESK_PASSWORD", "wrong password")
+    assert main(["export", "settings", "--db", str(database), "--user", "alex.admin",
+                 "--out", str(tmp_path / "s.csv")]) == 10

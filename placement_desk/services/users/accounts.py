@@ -106,11 +106,14 @@ def sign_in(db: Database, username: str, password: str,
 
     A wrong password counts towards the lock-out delay (that count is committed even
     though the sign-in is refused); a locked account is refused without checking the
-    password. Raises SignInError."""
+    password. Raises SignInError. On a database opened for reading only nothing is
+    stored (neither the count nor a new hash)."""
     now = now or utcnow()
     outcome: SignedIn | None = None
     refusal = WRONG
-    with db.write() as session:
+    # On a database opened for reading only (an export), the password is checked but
+    # nothing about the sign-in can be stored.
+    with (db.read() if db.read_only else db.write()) as session:
         user = _by_name(session, username)
         if user is None or not user.password_hash or not user.active:
             hasher.hash("x" * MIN_PASSWORD)  # the same time whether or not the name exists
