@@ -14,6 +14,7 @@ SQL is used outside this module and the migration runner.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import getpass
 import logging
@@ -380,23 +381,38 @@ def backup_sqlite(path: Path, reason: str = "backup", folder: Path | None = None
     doing = "back up the database before changing it"
     if free is not None and free < needed + dbfile.MIN_ROOM:
         raise dbfile.no_room(folder, doing, needed + dbfile.MIN_ROOM - free)
+    made_folder = not folder.exists()
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         if dbfile.is_disk_full(exc):
             raise dbfile.no_room(folder, doing, needed) from None
         raise dbfile.read_only(folder / path.name, "the backup folder of") from None
+    try:
+        return _backup_into(path, folder, reason, doing, needed)
+    except BaseException:
+        if made_folder:  # a failed first backup leaves no empty folder behind
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+        raise
+
+
+def _backup_into(path: Path, folder: Path, reason: str, doing: str, needed: int) -> Path:
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     suffix = path.suffix or ".db"
     base = f"{path.stem}-{reason}-{stamp}"
     target = folder / f"{base}{suffix}"
     # Copies made within one second count on from the highest number there, even when
     # rotation has removed the first: names always sort in the order they were made.
-    numbers = [int(p.name[len(base) + 1:-len(suffix)] or 1) if p.name != f"{base}{suffix}"
-               else 1 for p in folder.glob(f"{base}*{suffix}")
-               if p.name == f"{base}{suffix}" or p.name[len(base) + 1:-len(suffix)].isdigit()]
-    if numbers:
-        target = folder / f"{base}-{max(numbers) + 1}{suffix}"
+    taken: list[int] = []
+    for existing in folder.glob(f"{base}*{suffix}"):
+        tail = existing.name[len(base):len(existing.name) - len(suffix)]
+        if not tail:
+            taken.append(1)
+        elif tail[0] == "-" and tail[1:].isdigit():
+            taken.append(int(tail[1:]))
+    if taken:
+        target = folder / f"{base}-{max(taken) + 1}{suffix}"
     partial = target.with_name(f".{target.name}.part")
     try:
         _copy_checked(path, partial)

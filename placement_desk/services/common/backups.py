@@ -23,7 +23,7 @@ import os
 import re
 import shutil
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -140,6 +140,24 @@ def before_import(db: Database) -> Path | None:
     if db.path is None or db.read_only or not db.auto_backup:
         return None
     return back_up(db, BEFORE_IMPORT)
+
+
+@contextlib.contextmanager
+def import_backup(db: Database) -> Iterator[Path | None]:
+    """:func:`before_import` around an import's unit of work. An import that fails or is
+    cancelled changed nothing, so its copy is removed again: the folder is as it was."""
+    folder = backup_folder(db.path) if db.path is not None else None
+    had_folder = folder is not None and folder.exists()
+    made = before_import(db)
+    try:
+        yield made
+    except BaseException:
+        if made is not None:
+            dbfile.remove_quietly(made, crypto.key_id_file(made))
+            if folder is not None and not had_folder:
+                with contextlib.suppress(OSError):
+                    folder.rmdir()
+        raise
 
 
 # --- Restore ---------------------------------------------------------------------------------

@@ -52,7 +52,7 @@ from ...io.ssda903_files import Problem as FileProblem
 from ...models import AuditEvent, Child, PlacementEpisode, Setting, utcnow
 from ...models.enums import AuditAction
 from ...progress import NULL_STATE, TaskState
-from ..common.backups import before_import
+from ..common.backups import import_backup
 from ..users.roles import Permission, require
 from .distance import miles_between_many
 from .episodes import CASE_REF_RE, clean_postcode
@@ -683,14 +683,14 @@ def import_ssda903(db: Database, header_path: str | Path,
     (nothing imported) when cancelled.
     """
     require(db, Permission.IMPORT_DATA, Permission.EDIT_PLACEMENTS)
-    before_import(db)  # a copy to go back to, whatever the import does
     today = today or dt.date.today()
     if year is not None:
         parse_year(year)  # refuse an unknown year before reading anything
     header = read_header_file(header_path, state)
     episodes = read_episodes_file(episodes_path, state)
     rules_year, reason = _rules_year(episodes, year, today)
-    with db.write() as session:
+    # The files are readable: a copy to go back to, kept only if the import commits.
+    with import_backup(db), db.write() as session:
         importer = _Importer(session, header, episodes, rules_year, state, today)
         importer.summary.year_reason = reason
         importer.check_rules()

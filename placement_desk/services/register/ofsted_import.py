@@ -60,7 +60,7 @@ from ...models.enums import (
     RegistrationStatus,
 )
 from ...progress import NULL_STATE, TaskState
-from ..common.backups import before_import
+from ..common.backups import import_backup
 from ..common.settings_store import OFSTED_REGISTER_AS_AT, get_setting, set_setting
 from ..users.roles import Permission, require
 from . import alerts, ofsted_mapping, risk
@@ -657,9 +657,9 @@ def import_ofsted(
 ) -> ImportSummary:
     """Read every file first (so a bad file changes nothing), then import them in order."""
     require(db, Permission.IMPORT_DATA, Permission.EDIT_REGISTER)
-    before_import(db)  # a copy to go back to, whatever the import does
     files = [reader(path, state) for path in paths]
-    with db.write() as session:
+    # The files are readable: a copy to go back to, kept only if the import commits.
+    with import_backup(db), db.write() as session:
         importer = _Importer(session, today or dt.date.today(), state)
         for data in files:
             importer.import_file(data)
