@@ -106,6 +106,10 @@ class ProvidersView(QWidget):
         actions = QHBoxLayout()
         actions.addWidget(self.count, 1)
         self.new_button = QPushButton(self.tr("New setting"))
+        from ...services.users.roles import Permission
+        from ..common.permissions import guard
+
+        guard(self.new_button, db, Permission.EDIT_REGISTER)
         self.new_button.setToolTip("Ctrl+N")
         self.export_button = QPushButton(self.tr("Export view…"))
         self.export_button.setToolTip(self.tr("Save the rows shown to Excel (Ctrl+E)"))
