@@ -49,12 +49,15 @@ def test_a_missing_folder_says_where_it_looked(tmp_path: Path,
 
 def test_every_icon_a_page_names_is_shipped_with_its_licence() -> None:
     names = set()
+    pages = 0
     for page in (ROOT / "placement_desk" / "ui").glob("*/page.py"):
-        names.update(re.findall(r'@register_page\("\w+", "[^"]+", "([\w-]+)"',
-                                page.read_text(encoding="utf-8")))
-    assert len(names) == 6, "one icon a page"
-    for module in (ROOT / "placement_desk" / "ui").rglob("*.py"):
-        names.update(re.findall(r'\bicon\("([\w-]+)"\)', module.read_text(encoding="utf-8")))
+        found = re.findall(r'@register_page\("\w+", "[^"]+", "([\w-]+)"',
+                           page.read_text(encoding="utf-8"))
+        pages += bool(found)
+        names.update(found)
+    assert len(names) == pages == 6, "each page its own icon"
+    for path in (ROOT / "placement_desk").rglob("*.py"):  # and the fields' icons
+        names.update(re.findall(r'\bicon\("([\w-]+)"\)', path.read_text(encoding="utf-8")))
     icons = ROOT / "resources" / "icons"
     assert {p.stem for p in icons.glob("*.svg")} == names, "only the icons the app uses"
     assert "MIT License" in (icons / "LICENSE").read_text(encoding="utf-8")

@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import time
 from pathlib import Path
 
 import pytest
@@ -371,16 +370,3 @@ def test_dates_in_every_spelling() -> None:
         assert parse_date(blank) is None
     with pytest.raises(ValueError, match="is not a date"):
         parse_date("31/02/2024")
-
-
-@pytest.mark.reference
-def test_the_2025_csv_reads_in_well_under_a_second() -> None:
-    path = need(OFSTED / "provider_level_at_31_march_2025.csv")
-    best = min(_timed(path) for _ in range(2))
-    assert best < 1.0, f"{best:.2f} s"
-
-
-def _timed(path: Path) -> float:
-    start = time.perf_counter()
-    read_ofsted_file(path)
-    return time.perf_counter() - start

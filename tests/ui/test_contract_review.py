@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QComboBox, QLineEdit, QPlainTextEdit
+from PySide6.QtWidgets import QComboBox, QDialog, QLineEdit, QMessageBox, QPlainTextEdit
 from pytestqt.qtbot import QtBot
 
 from placement_desk.app import build_main_window
@@ -23,6 +23,7 @@ from placement_desk.ui.contracts.review_dialog import ReviewDialog
 from placement_desk.ui.main_window import MainWindow
 
 from ..services.contracts.builders import contract, placement, provider
+from .modal import when_modal
 
 TODAY = dt.date(2026, 3, 31)
 
@@ -53,13 +54,21 @@ def _page(qtbot: QtBot, db: Database, tmp_path: Path) -> tuple[MainWindow, Contr
     return win, page
 
 
-def _tab_to(qtbot: QtBot, dialog: ReviewDialog, target: object, limit: int = 6) -> None:
-    """Press Tab until ``target`` has the focus (a date field takes a Tab per section)."""
-    for _press in range(limit):
-        if dialog.focusWidget() is target:
-            return
-        qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_Tab)
-    assert dialog.focusWidget() is target
+def _tab(qtbot: QtBot, dialog: QDialog) -> None:
+    qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_Tab)
+
+
+def _retype(qtbot: QtBot, dialog: QDialog, text: str) -> None:
+    """Select what the focused field holds and type over it, as a user does."""
+    qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(dialog.focusWidget(), text)
+
+
+def _active(qtbot: QtBot, dialog: QDialog) -> None:
+    qtbot.addWidget(dialog)
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)  # so that focus moves as it does for a user
 
 
 def test_a_review_is_typed_closed_resumed_signed_off_and_then_read_only(
@@ -68,7 +77,9 @@ def test_a_review_is_typed_closed_resumed_signed_off_and_then_read_only(
     monkeypatch.setattr(review_dialog, "AUTOSAVE_MS", 200)
     win, page = _page(qtbot, db, tmp_path)
     reviews = page.reviews
-    reviews.view.setCurrentIndex(reviews.view.findData("all"))
+    assert reviews.due_model.rowCount() == 0, "the list opens on overdue or due soon"
+    assert reviews.count.text() == "0 of 1 providers with children placed; 0 overdue"
+    reviews.view.setCurrentIndex(0)  # every provider with a child placed
     assert reviews.due_model.rowCount() == 1
     due = reviews.due_model.rows[0]
     # Placed since 03/11/2025 and never reviewed: due six months on, more than 30 days away.
@@ -79,17 +90,17 @@ def test_a_review_is_typed_closed_resumed_signed_off_and_then_read_only(
     qtbot.keyClick(reviews.due, Qt.Key.Key_Return)
     dialog = reviews.findChild(ReviewDialog)
     assert dialog is not None
-    qtbot.addWidget(dialog)
-    qtbot.waitExposed(dialog)
-    assert dialog.focusWidget() is dialog.review_date
+    _active(qtbot, dialog)
+    assert dialog.focusWidget() is dialog.review_date.edit, "the cursor starts in the date"
     # The provider's placement is there with its weekly fee, and its setting beside the form.
     assert dialog.placements.item(0, 0).text() == "C-0042"
     assert dialog.placements.item(0, 4).text() == "£4,550.00"
     assert dialog.settings_table.item(0, 0).text() == "Acorn Care House"
     assert dialog.contract.currentText() == "BLK-1 Two beds at Acorn House"
 
-    _tab_to(qtbot, dialog, dialog.contract)
-    qtbot.keyClick(dialog.contract, Qt.Key.Key_Tab)
+    _tab(qtbot, dialog)
+    assert dialog.focusWidget() is dialog.contract, "one Tab leaves the date"
+    _tab(qtbot, dialog)
     assert dialog.focusWidget() is dialog.attendees, "Tab follows reading order"
     qtbot.keyClicks(dialog.attendees, "Sam Jones (commissioning manager)")
     qtbot.keyClick(dialog.attendees, Qt.Key.Key_Tab)
@@ -104,22 +115,30 @@ def test_a_review_is_typed_closed_resumed_signed_off_and_then_read_only(
     qtbot.keyClick(first_notes, Qt.Key.Key_Tab)
     qtbot.keyClicks(dialog.agenda[1][1], "A")
     qtbot.waitUntil(lambda: dialog.status.text().startswith("Draft saved"), timeout=5000)
-    # A review dated in the future is refused beside the date, and not saved.
-    dialog.review_date.setDate(dialog.review_date.date().addDays(1))
-    assert not dialog.autosave()
+    # A review dated in the future is refused beside the date (left once already, so at
+    # once), and the draft is not saved with it.
+    dialog.review_date.edit.setFocus()
+    _retype(qtbot, dialog, "01/04/2026")
+    _tab(qtbot, dialog)
     assert dialog.errors["review_date"].isVisibleTo(dialog)
     assert dialog.errors["review_date"].text().startswith("The review date is in the future")
-    dialog.review_date.setDate(dialog.review_date.date().addDays(-1))
-    assert dialog.autosave() and not dialog.errors["review_date"].isVisibleTo(dialog)
+    assert not dialog.autosave()
+    assert dialog.status.text().startswith("Draft not saved: The review date is in the future")
+    assert load_review(db, dialog.review_id).form.review_date == TODAY
+    dialog.review_date.edit.setFocus()
+    _retype(qtbot, dialog, "31/03/2026")
+    assert dialog.errors["review_date"].text() == "", "put right, the problem goes at once"
+    assert dialog.autosave()
     review_id = dialog.review_id
-    dialog.close()  # half done: closing keeps the draft
+    qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_Escape)  # half done: the draft is kept
+    assert not dialog.isVisible()
 
     page.force_refresh()
     assert reviews.due_model.rows[0].draft_id == review_id
     assert reviews.select_provider(acorn)
     again = reviews.start_selected()
     assert again is not None and again.review_id == review_id, "the draft is resumed"
-    qtbot.addWidget(again)
+    _active(qtbot, again)
     assert again.attendees.text() == "Sam Jones (commissioning manager)"
     assert [c.currentText() for _a, c, _n in again.agenda[:3]] == ["Green", "Amber", "Choose…"]
     assert again.agenda[0][2].toPlainText() == "Insurance and policies in date."
@@ -134,19 +153,39 @@ def test_a_review_is_typed_closed_resumed_signed_off_and_then_read_only(
     qtbot.keyClick(raised.owner, Qt.Key.Key_Return)
     assert raised.table.rowCount() == 1 and raised.description.text() == ""
 
-    # Sign-off refuses what is missing, beside the field.
-    assert not again.sign_off()
+    # Sign-off refuses what is missing, beside the field, and waits until it is put right.
+    again.sign_off_button.setFocus()
+    qtbot.keyClick(again.sign_off_button, Qt.Key.Key_Space)
+    assert again.signed is None
     assert again.errors["provider_attendees"].isVisibleTo(again)
     assert again.errors["provider_attendees"].text() == "Name who attended for the provider."
+    assert not again.sign_off_button.isEnabled()
     again.provider_attendees.setFocus()
     qtbot.keyClicks(again.provider_attendees, "Registered manager")
-    assert not again.sign_off()
+    assert again.errors["provider_attendees"].text() == ""
     assert again.errors["agenda[2].rag"].text() == \
         "Choose Red, Amber or Green for Business development."
+    assert not again.sign_off()
     for _area, combo, _notes in again.agenda[2:]:
         combo.setFocus()
         qtbot.keyClicks(combo, "G")
+    assert again.sign_off_button.isEnabled(), again.general_error.text()
+    # Signing off asks first; "Cancel" leaves the review as it is.
+    asked: list[str] = []
+
+    def answer(button: QMessageBox.StandardButton) -> None:
+        def act(box: QDialog) -> None:
+            assert isinstance(box, QMessageBox)
+            asked.append(box.text())
+            box.button(button).click()
+        when_modal(QMessageBox, act)
+
+    answer(QMessageBox.StandardButton.Cancel)
     again.sign_off_button.setFocus()
+    qtbot.keyClick(again.sign_off_button, Qt.Key.Key_Space)
+    assert asked and "can no longer be changed" in asked[0]
+    assert again.signed is None and load_review(db, review_id).status == ReviewStatus.DRAFT
+    answer(QMessageBox.StandardButton.Yes)
     qtbot.keyClick(again.sign_off_button, Qt.Key.Key_Space)
     assert again.signed is not None, again.general_error.text()
     assert again.signed.signed_off_by == "test.user"
@@ -163,7 +202,8 @@ def test_a_review_is_typed_closed_resumed_signed_off_and_then_read_only(
     form.outcome = "Edited after sign-off"
     with pytest.raises(ValidationError, match="signed off and can no longer be changed"):
         save_review_draft(db, review_id, form, TODAY)
-    again.close()
+    qtbot.keyClick(again.focusWidget(), Qt.Key.Key_Escape)
+    assert not again.isVisible()
 
     # Opened again from the reviews recorded, it is read-only; an addendum is added.
     page.force_refresh()
@@ -194,3 +234,36 @@ def test_a_review_is_typed_closed_resumed_signed_off_and_then_read_only(
     assert isinstance(opened, ReviewDialog) and opened.review_id == review_id
     qtbot.addWidget(opened)
     assert opened.record.read_only
+
+
+def test_closing_a_review_that_cannot_be_saved_asks_before_losing_the_changes(
+        qtbot: QtBot, db: Database, acorn: uuid.UUID, tmp_path: Path) -> None:
+    _win, page = _page(qtbot, db, tmp_path)
+    reviews = page.reviews
+    reviews.view.setCurrentIndex(0)
+    assert reviews.select_provider(acorn)
+    dialog = reviews.start_selected()
+    assert dialog is not None
+    _active(qtbot, dialog)
+    _tab(qtbot, dialog)
+    _tab(qtbot, dialog)
+    qtbot.keyClicks(dialog.attendees, "Sam Jones")
+    dialog.review_date.edit.setFocus()
+    _retype(qtbot, dialog, "02/04/2026")  # in the future: the draft cannot take it
+    asked: list[str] = []
+
+    def keep(box: QDialog) -> None:
+        assert isinstance(box, QMessageBox)
+        asked.append(box.text())
+        box.button(QMessageBox.StandardButton.Cancel).click()
+
+    when_modal(QMessageBox, keep)
+    qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_Escape)
+    assert asked and "not saved" in asked[0]
+    assert dialog.isVisible() and dialog.attendees.text() == "Sam Jones", "kept on Keep editing"
+    assert dialog.errors["review_date"].text().startswith("The review date is in the future")
+    when_modal(QMessageBox, lambda box: box.button(QMessageBox.StandardButton.Discard).click())
+    dialog.close_button.click()
+    assert not dialog.isVisible()
+    stored = load_review(db, dialog.review_id).form
+    assert (stored.review_date, stored.attendees) == (TODAY, None), "nothing half-written"

@@ -66,8 +66,6 @@ def _end_extended(contract: Contract, others: list[ContractExtension],
 def _check(session: Session, contract: Contract, form: ExtensionForm) -> None:
     if form.extends_to is None:
         raise ValidationError("extends_to", "Enter the date the contract would run to.")
-    if form.decide_by is None:
-        raise ValidationError("decide_by", "Enter the date by which the council must decide.")
     if contract.end_date is None:
         raise ValidationError("extends_to", "This contract has no end date to extend.")
     if form.extends_to <= contract.end_date:
@@ -81,6 +79,8 @@ def _check(session: Session, contract: Contract, form: ExtensionForm) -> None:
     if any(o.extends_to == form.extends_to and o.status != ExtensionStatus.DECLINED
            for o in others):
         raise ValidationError("extends_to", "There is already an option to this date.")
+    if form.decide_by is None:
+        raise ValidationError("decide_by", "Enter the date by which the council must decide.")
     if form.decide_by < contract.start_date:
         raise ValidationError("decide_by", "The decision date is before the contract starts.")
     extended = _end_extended(contract, others, form.extends_to)

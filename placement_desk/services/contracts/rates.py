@@ -22,6 +22,7 @@ from ...errors import ValidationError
 from ...models import ContractLot, ContractRate, Provider
 from ...models.enums import PlacementType
 from ..agreements.fees import round_half_up
+from ..common.limits import check_length
 from ..users.roles import Permission, require
 from .terms import get_contract
 
@@ -57,9 +58,8 @@ def check_rate(form: RateForm) -> None:
     if not " ".join(form.description.split()):
         raise ValidationError("description", "Say what the rate is for, e.g. \"Lot 1 "
                                              "children's homes\".")
-    if len(form.description.strip()) > 200:
-        raise ValidationError("description", "The description is too long (200 characters "
-                                             "at most).")
+    check_length("description", "The description", " ".join(form.description.split()),
+                 ContractRate.description)
     if form.weekly_rate_pence is None or form.weekly_rate_pence <= 0:
         raise ValidationError("weekly_rate_pence", "Enter the weekly rate, more than £0.00.")
     if form.weekly_rate_pence > MAX_WEEKLY_PENCE:

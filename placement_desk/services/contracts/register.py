@@ -41,6 +41,7 @@ from ...models import (
 )
 from ...models.enums import AuditAction, ContractDocumentKind, ContractType, ExtensionStatus
 from ..common.formatting import date_short, money
+from ..common.limits import check_length
 from ..users.roles import Permission, require
 from .alerts import close_contract_actions
 from .extensions import ExtensionRow, extension_rows
@@ -97,8 +98,7 @@ def _check_contract(session: Session, form: ContractForm,
     reference = " ".join(form.reference.split())
     if not reference:
         raise ValidationError("reference", "Enter the contract's reference, e.g. BLK-2026-01.")
-    if len(reference) > 60:
-        raise ValidationError("reference", "The reference is too long (60 characters at most).")
+    check_length("reference", "The reference", reference, Contract.reference)
     clash = session.scalar(select(Contract.id).where(
         func.lower(Contract.reference) == reference.lower(),
         Contract.id != contract_id if contract_id else Contract.id.is_not(None)))
@@ -107,8 +107,7 @@ def _check_contract(session: Session, form: ContractForm,
     title = " ".join(form.title.split())
     if not title:
         raise ValidationError("title", "Give the contract a title.")
-    if len(title) > 200:
-        raise ValidationError("title", "The title is too long (200 characters at most).")
+    check_length("title", "The title", title, Contract.title)
     if form.contract_type is None:
         raise ValidationError("contract_type", "Choose the type of contract.")
     providers = list(dict.fromkeys(form.provider_ids))
@@ -268,13 +267,10 @@ def add_lot(db: Database, contract_id: uuid.UUID, number: str, description: str)
     text = " ".join(description.split())
     if not number:
         raise ValidationError("number", "Enter the lot's number, e.g. 1.")
-    if len(number) > 20:
-        raise ValidationError("number", "The lot number is too long (20 characters at most).")
+    check_length("number", "The lot number", number, ContractLot.number)
     if not text:
         raise ValidationError("description", "Say what the lot buys.")
-    if len(text) > 200:
-        raise ValidationError("description", "The description is too long (200 characters "
-                                             "at most).")
+    check_length("description", "The description", text, ContractLot.description)
     with db.write() as session:
         get_contract(session, contract_id)
         clash = session.scalar(select(ContractLot.id).where(
@@ -320,12 +316,10 @@ def check_document(form: DocumentForm, today: dt.date) -> None:
         raise ValidationError("kind", "Choose the kind of document.")
     if not " ".join(form.title.split()):
         raise ValidationError("title", "Give the document a title.")
-    if len(form.title.strip()) > 200:
-        raise ValidationError("title", "The title is too long (200 characters at most).")
+    check_length("title", "The title", " ".join(form.title.split()), ContractDocument.title)
     if form.document_date is not None and form.document_date > today:
         raise ValidationError("document_date", "The document's date is in the future.")
-    if form.location is not None and len(form.location.strip()) > 500:
-        raise ValidationError("location", "This is too long (500 characters at most).")
+    check_length("location", "Where it is kept", form.location, ContractDocument.location)
 
 
 def add_document(db: Database, contract_id: uuid.UUID, form: DocumentForm,

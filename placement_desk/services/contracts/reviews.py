@@ -457,6 +457,18 @@ def _check_draft(form: ReviewForm, today: dt.date) -> None:
                                                         f"long ({TEXT_MAX:,} characters at most).")
 
 
+def check_review_draft(form: ReviewForm, today: dt.date) -> None:
+    """The rules every draft meets (a sign-off asks more: :func:`check_sign_off`); raises
+    ValidationError naming the field."""
+    _check_draft(form, today)
+
+
+def review_interval(db: Database) -> int:
+    """The months allowed between a provider's reviews (a council setting)."""
+    with db.read() as session:
+        return review_interval_months(session)
+
+
 def _check_contract(session: Session, review: ContractReview,
                     contract_id: uuid.UUID | None) -> None:
     if contract_id is None:

@@ -282,6 +282,8 @@ class FormDialog(CheckedDialog):
         self.rows_scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.rows_scroll.setWidgetResizable(True)
         self.rows_scroll.setWidget(self.form_area)
+        # The form opens with the cursor in its first field, not on the scrolling frame.
+        self.rows_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self._sized = False
         self.layout_ = QVBoxLayout(self)
         self.layout_.addWidget(self.rows_scroll, 1)
@@ -299,6 +301,12 @@ class FormDialog(CheckedDialog):
             screen = self.screen().availableGeometry()
             self.resize(min(max(self.width(), want.width() + bar + 24), screen.width() - 40),
                         min(want.height() + others + 8, screen.height() - 60))
+            if self.focusWidget() is None:  # the cursor starts in the first field
+                first = next((w for _key, w in self.fields if w.isEnabled()
+                              and (w.focusProxy() or w).focusPolicy()
+                              != Qt.FocusPolicy.NoFocus), None)
+                if first is not None:
+                    first.setFocus(Qt.FocusReason.OtherFocusReason)
         super().showEvent(event)
 
     def add_row(self, key: str, label: str, widget: QWidget, tooltip: str = "") -> QWidget:

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QMessageBox,
     QPushButton,
@@ -38,7 +39,12 @@ from ...services.common.formatting import (
     percentage,
 )
 from ...services.contracts.register import ContractDetail, remove_document
-from ...services.contracts.usage import block_occupancy, contract_spend, monthly_spend
+from ...services.contracts.usage import (
+    ContractSpend,
+    block_occupancy,
+    contract_spend,
+    monthly_spend,
+)
 from ..common.form_base import DateField
 from .contract_dialogs import (
     DecisionDialog,
@@ -49,14 +55,18 @@ from .contract_dialogs import (
     RateDialog,
     UpliftDialog,
 )
-from .occupancy_chart import OccupancyChart
+from .occupancy_chart import OccupancyChart, SpendChart
 
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
 
 def table(headings: Sequence[str], rows: Sequence[Sequence[str]], right: Sequence[int] = (),
-          name: str = "") -> QTableWidget:
-    """A read-only table; ``right`` columns (numbers) right-aligned; long text on hover."""
+          name: str = "", stretch: int | None = None) -> QTableWidget:
+    """A read-only table; ``right`` columns (numbers) right-aligned; long text on hover.
+
+    The ``stretch`` column (a name, by the house style) takes the spare width; without
+    one, the last column does.
+    """
     widget = QTableWidget(len(rows), len(headings))
     widget.setHorizontalHeaderLabels(list(headings))
     widget.verticalHeader().setVisible(False)
@@ -79,7 +89,10 @@ def table(headings: Sequence[str], rows: Sequence[Sequence[str]], right: Sequenc
     widget.resizeColumnsToContents()
     for c in range(widget.columnCount()):
         widget.setColumnWidth(c, min(widget.columnWidth(c), 320))
-    widget.horizontalHeader().setStretchLastSection(True)
+    if stretch is None:
+        widget.horizontalHeader().setStretchLastSection(True)
+    else:
+        widget.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
     return widget
 
 
@@ -158,7 +171,7 @@ class ContractDetailTabs(QTabWidget):
              self.tr("Takes effect"), self.tr("In force")],
             [[x.description, x.lot, x.placement_type, money(x.weekly_rate_pence),
               date_short(x.effective_from), self.tr("In force") if x.in_force else ""]
-             for x in d.rates], right=(3,), name=self.tr("Rates")),
+             for x in d.rates], right=(3,), name=self.tr("Rates"), stretch=0),
             buttons=[self._button("rate", self.tr("Add rate…"),
                                   self.tr("A weekly price and the date it takes effect"),
                                   self.add_rate),
@@ -168,7 +181,7 @@ class ContractDetailTabs(QTabWidget):
             self.tr("Rates ({n})").format(n=len(d.rates)))
         self.members = table([self.tr("Provider"), self.tr("Children placed"), self.tr("Lot")],
                              [[m.name, str(m.children), m.lot] for m in d.members], right=(1,),
-                             name=self.tr("Providers on this contract"))
+                             name=self.tr("Providers on this contract"), stretch=0)
         header = self.members.horizontalHeaderItem(1)
         if header is not None:
             header.setToolTip(self.tr("Children placed today under this contract"))
@@ -178,6 +191,7 @@ class ContractDetailTabs(QTabWidget):
         lots.setMaximumHeight(110)
         if not d.lots:
             lots = _label(self.tr("No lots: every provider is on the contract as a whole."))
+        self.members.itemSelectionChanged.connect(self._enable)
         self.addTab(_tab(self.members, lots, buttons=[
             self._button("lot", self.tr("Add lot…"), self.tr("A part of the contract with its "
                                                             "own providers and prices"),
@@ -209,7 +223,7 @@ class ContractDetailTabs(QTabWidget):
              self.tr("Next review"), self.tr("Signed off by"), self.tr("Addenda")],
             [[date_short(x.review_date), x.provider_name, x.status.label, x.rag,
               date_short(x.next_due), x.signed_off_by or "", str(x.addenda or "")]
-             for x in d.reviews], right=(6,), name=self.tr("Reviews"))
+             for x in d.reviews], right=(6,), name=self.tr("Reviews"), stretch=1)
         self.reviews.doubleClicked.connect(lambda index: self._open_review(index.row()))
         self.reviews.activated.connect(lambda index: self._open_review(index.row()))
         self.addTab(_tab(self.reviews, _label(self.tr(
@@ -219,7 +233,8 @@ class ContractDetailTabs(QTabWidget):
         self.documents = table(
             [self.tr("Kind"), self.tr("Title"), self.tr("Date"), self.tr("Where it is kept")],
             [[x.kind.label, x.title, date_short(x.document_date), x.location or ""]
-             for x in d.documents], name=self.tr("Documents"))
+             for x in d.documents], name=self.tr("Documents"), stretch=1)
+        self.documents.itemSelectionChanged.connect(self._enable)
         self.addTab(_tab(self.documents, buttons=[
             self._button("document", self.tr("Add document…"),
                          self.tr("Record a document and where it is kept"), self.add_document),
@@ -234,6 +249,13 @@ class ContractDetailTabs(QTabWidget):
                 "is kept: who, when, and the values before and after."))), self.tr("Audit"))
         if 0 <= current < self.count():
             self.setCurrentIndex(current)
+        self._enable()
+
+    def _enable(self) -> None:
+        """Buttons that act on a chosen row wait until one is chosen."""
+        self.buttons["set_lot"].setEnabled(bool(self.detail and self.detail.lots)
+                                           and bool(self.members.selectedItems()))
+        self.buttons["remove_document"].setEnabled(bool(self.documents.selectedItems()))
 
     # -- tabs ------------------------------------------------------------------------
 
@@ -317,8 +339,13 @@ class ContractDetailTabs(QTabWidget):
         start = dt.date(self.today.year - (self.today.month < 4), 4, 1)
         self.spend_from = DateField()
         self.spend_from.set_value(max(start, d.row.start_date))
+        self.spend_from.setAccessibleName(self.tr("Spend from"))
         self.spend_to = DateField()
         self.spend_to.set_value(self.today - dt.timedelta(days=1))
+        self.spend_to.setAccessibleName(self.tr("Spend to"))
+        for field in (self.spend_from, self.spend_to):
+            field.set_compact()  # a problem is said in the result beside them
+            field.edit.returnPressed.connect(self.show_spend)
         bar = QHBoxLayout()
         bar.addWidget(QLabel(self.tr("From")))
         bar.addWidget(self.spend_from)
@@ -326,8 +353,8 @@ class ContractDetailTabs(QTabWidget):
         bar.addWidget(self.spend_to)
         show = QPushButton(self.tr("Show spend"))
         bar.addWidget(show)
-        bar.addStretch(1)
         self.spend_result = _label("")
+        bar.addWidget(self.spend_result, 1)
         to_date = money(d.row.spent_pence)
         value = self.tr("{spent} spent to date against a value of {value} ({share}).").format(
             spent=to_date, value=money(d.row.value_pence),
@@ -336,12 +363,15 @@ class ContractDetailTabs(QTabWidget):
             .format(spent=to_date)
         column.addWidget(_label(value))
         column.addLayout(bar)
-        column.addWidget(self.spend_result)
         self.spend_months = table([self.tr("Month"), self.tr("Spend"), self.tr("Placements")],
                                   [], right=(1, 2), name=self.tr("Spend by month"))
-        self.spend_months.setMaximumWidth(360)
-        self.spend_months.horizontalHeader().setStretchLastSection(False)
-        column.addWidget(self.spend_months, 1)
+        self.spend_months.setFixedWidth(330)
+        months = QHBoxLayout()
+        months.addWidget(self.spend_months)
+        self.spend_chart_box = QVBoxLayout()
+        months.addLayout(self.spend_chart_box, 1)
+        self.spend_chart: QWidget | None = None
+        column.addLayout(months, 1)
         column.addWidget(_label(self.tr(
             "Spend is what the agreements of the placements bought under this contract cost "
             "in the period, from their fees; the last day is included.")))
@@ -352,9 +382,14 @@ class ContractDetailTabs(QTabWidget):
     def show_spend(self) -> None:
         if self.detail is None:
             return
+        for name, field in ((self.tr("From"), self.spend_from), (self.tr("To"), self.spend_to)):
+            problem = field.problem()
+            if problem:
+                self.spend_result.setText(f"{name}: {problem}")
+                self._show_months([])
+                return
         first, last = self.spend_from.value(), self.spend_to.value()
-        if first is None or last is None:
-            return
+        assert first is not None and last is not None
         try:
             spend = contract_spend(self.db, self.detail.row.id, first,
                                    last + dt.timedelta(days=1))
@@ -362,8 +397,18 @@ class ContractDetailTabs(QTabWidget):
                                    last + dt.timedelta(days=1))
         except ValidationError as exc:
             self.spend_result.setText(exc.message)
-            self.spend_months.setRowCount(0)
+            self._show_months([])
             return
+        self._show_months(months)
+        part = self.tr(" ({share} of the value)").format(
+            share=share(spend.spend_pence, spend.value_pence)) if spend.value_pence else ""
+        self.spend_result.setText(self.tr(
+            "{first} to {last}: {money}{share}, {n} placements.").format(
+                first=date_short(first), last=date_short(last), money=money(spend.spend_pence),
+                share=part, n=spend.placements))
+
+    def _show_months(self, months: list[ContractSpend]) -> None:
+        """The period's months in the table (latest first) and the chart beside it."""
         self.spend_months.setRowCount(len(months))
         for r, month in enumerate(reversed(months)):
             for c, text in enumerate((f"{month.start:%m/%Y}", money(month.spend_pence),
@@ -372,15 +417,12 @@ class ContractDetailTabs(QTabWidget):
                 if c:
                     item.setTextAlignment(RIGHT)
                 self.spend_months.setItem(r, c, item)
-        self.spend_months.resizeColumnsToContents()
-        self.spend_months.setColumnWidth(0, max(90, self.spend_months.columnWidth(0)))
-        self.spend_months.setColumnWidth(1, max(130, self.spend_months.columnWidth(1)))
-        part = self.tr(" ({share} of the value)").format(
-            share=share(spend.spend_pence, spend.value_pence)) if spend.value_pence else ""
-        self.spend_result.setText(self.tr(
-            "{first} to {last}: {money}{share}, {n} placements.").format(
-                first=date_short(first), last=date_short(last), money=money(spend.spend_pence),
-                share=part, n=spend.placements))
+        for c, width in enumerate((80, 140)):
+            self.spend_months.setColumnWidth(c, width)
+        if self.spend_chart is not None:
+            self.spend_chart.deleteLater()
+        self.spend_chart = SpendChart(months)
+        self.spend_chart_box.addWidget(self.spend_chart)
 
     # -- actions -----------------------------------------------------------------------
 
@@ -410,8 +452,6 @@ class ContractDetailTabs(QTabWidget):
             return None
         rows = self.members.selectionModel().selectedRows()
         if not rows:
-            QMessageBox.information(self, self.tr("Contracts"),
-                                    self.tr("Choose a provider in the list first."))
             return None
         member = self.detail.members[rows[0].row()]
         return self._show(ProviderLotDialog(self.db, self.detail.row.id, member.provider_id,

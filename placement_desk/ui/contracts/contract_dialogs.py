@@ -1,10 +1,11 @@
 """The contract forms: a contract (new or edit), ending it early, a rate, an uplift, an
 extension option and its decision, a lot, a provider's lot, a document.
 
-Each is a :class:`~placement_desk.ui.common.form_base.FormDialog`: the service's
-rules are checked as the fields change and a refusal shows beside the field it
-names, with Save held back until it is fixed (forms whose rules need the saved
-records show a refusal when Save is pressed).
+Each is a :class:`~placement_desk.ui.common.form_base.FormDialog` built from the
+shared fields: the service's rules are checked as the fields change, and a
+refusal shows beside the field it names once that field has been left (or on
+Save), with Save held back until it is fixed. Text fields take no more than
+their column keeps. Escape or Cancel on a changed form asks before discarding.
 """
 
 from __future__ import annotations
@@ -15,8 +16,10 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QFileDialog,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -28,8 +31,10 @@ from PySide6.QtWidgets import (
 
 from ...db import Database
 from ...errors import ValidationError
+from ...models import Contract, ContractDocument, ContractLot, ContractRate
 from ...models.enums import ContractDocumentKind, ContractType, PlacementType
 from ...services.common.formatting import date_short
+from ...services.common.limits import max_length
 from ...services.contracts.extensions import (
     ExtensionForm,
     ExtensionRow,
@@ -55,6 +60,7 @@ from ...services.contracts.register import (
     validate_end_contract,
 )
 from ...services.contracts.terms import MANY_PROVIDERS
+from ..common.fields import fill
 from ..common.form_base import (
     Combo,
     DateField,
@@ -71,6 +77,29 @@ def _notes(height: int = 60) -> QPlainTextEdit:
     edit = QPlainTextEdit()
     edit.setTabChangesFocus(True)
     edit.setFixedHeight(height)
+    return edit
+
+
+def required_date(name: str) -> DateField:
+    """A date the form needs, whose blank the service's rule refuses in its own words.
+
+    The field reads a blank as no date (rather than refusing it itself), so the form's
+    first problem is the first one in reading order: a later empty date never hides the
+    rule an earlier field breaks.
+    """
+    field = DateField(optional=True)
+    field.setAccessibleName(name)
+    field.edit.setToolTip(field.tr("Type the date as dd/mm/yyyy, or choose it from the "
+                                   "calendar (Alt+Down)"))
+    return field
+
+
+def _line(limit: int | None, fallback: int, placeholder: str = "") -> QLineEdit:
+    """A line of text no longer than its column keeps (``limit``, from the entity)."""
+    edit = QLineEdit()
+    edit.setMaxLength(limit or fallback)
+    if placeholder:
+        edit.setPlaceholderText(placeholder)
     return edit
 
 
@@ -102,12 +131,30 @@ class ProviderPicker(QWidget):
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Unchecked)
             self.list.addItem(item)
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(self.filter)
         column.addWidget(self.list)
+        column.addWidget(self.summary)
         self.filter.textChanged.connect(self._narrow)
+        self.list.itemChanged.connect(lambda _item: self._summarise())
         self.setFocusProxy(self.filter)
+        self._summarise()
+
+    def _summarise(self) -> None:
+        """Who is ticked, in words: the list may hide them below its fold or a search."""
+        names = [self.list.item(r).text() for r in range(self.list.count())
+                 if self.list.item(r).checkState() == Qt.CheckState.Checked]
+        if not names:
+            text = self.tr("None chosen yet.")
+        elif len(names) <= 3:
+            text = self.tr("Chosen: {names}.").format(names="; ".join(names))
+        else:
+            text = self.tr("{n} chosen: {names} and {more} more.").format(
+                n=len(names), names="; ".join(names[:2]), more=len(names) - 2)
+        self.summary.setText(text)
 
     def _narrow(self, text: str) -> None:
         words = text.casefold().split()
@@ -122,10 +169,15 @@ class ProviderPicker(QWidget):
 
     def set_chosen(self, ids: Sequence[uuid.UUID]) -> None:
         wanted = set(ids)
+        first = None
         for row in range(self.list.count()):
             item = self.list.item(row)
-            item.setCheckState(Qt.CheckState.Checked if item.data(Qt.ItemDataRole.UserRole)
-                               in wanted else Qt.CheckState.Unchecked)
+            chosen = item.data(Qt.ItemDataRole.UserRole) in wanted
+            item.setCheckState(Qt.CheckState.Checked if chosen else Qt.CheckState.Unchecked)
+            if chosen and first is None:
+                first = item
+        if first is not None:
+            self.list.scrollToItem(first, QAbstractItemView.ScrollHint.PositionAtTop)
 
 
 class ContractDialog(FormDialog):
@@ -136,20 +188,24 @@ class ContractDialog(FormDialog):
         super().__init__("Edit contract" if contract_id else "New contract", parent)
         self.db, self.contract_id = db, contract_id
         self.setMinimumWidth(560)
-        self.reference = QLineEdit()
-        self.reference.setPlaceholderText(self.tr("e.g. BLK-2026-01"))
-        self.title_edit = QLineEdit()
+        self.reference = _line(max_length(Contract.reference), 60, self.tr("e.g. BLK-2026-01"))
+        self.title_edit = _line(max_length(Contract.title), 200)
         self.contract_type = code_combo(ContractType.choices(), blank=self.tr("Choose…"),
                                         show_code=False)
         self.providers = ProviderPicker(provider_choices(db))
-        self.start = DateField()
-        self.end = DateField(optional=True, label=self.tr("Ends"))
-        self.final_end = DateField(optional=True, label=self.tr("Known"))
+        self.start = required_date(self.tr("Start date"))
+        self.end = DateField(optional=True)
+        self.end.setAccessibleName(self.tr("End date"))
+        self.final_end = DateField(optional=True)
+        self.final_end.setAccessibleName(self.tr("Final end date"))
         self.value = MoneyField(optional=True, maximum_pence=100_000_000_000)
+        self.value.setAccessibleName(self.tr("Value"))
         self.beds = NumberField(0, 999, optional=True, what="the beds bought",
-                                blank_text=self.tr("Not a block contract"))
+                                suffix=self.tr("beds"))
+        self.beds.setAccessibleName(self.tr("Beds bought"))
         self.uplift = NumberField(0, 50, decimals=2, optional=True, suffix="%",
                                   what="the uplift", blank_text=self.tr("None"))
+        self.uplift.setAccessibleName(self.tr("Annual uplift"))
         self.uplift_terms = _notes(48)
         self.notes = _notes(48)
         for key, label, widget, tip in (
@@ -168,13 +224,13 @@ class ContractDialog(FormDialog):
                 ("value_pence", self.tr("Value"), self.value,
                  self.tr("The contract's whole value over its term")),
                 ("block_beds", self.tr("Beds bought"), self.beds,
-                 self.tr("Block contracts: how many beds the council buys")),
+                 self.tr("Block contracts only: how many beds the council buys")),
                 ("annual_uplift_bp", self.tr("Annual uplift"), self.uplift, ""),
                 ("uplift_terms", self.tr("Uplift terms"), self.uplift_terms,
                  self.tr("How prices rise, e.g. CPI each April, capped at 4%")),
                 ("notes", self.tr("Notes"), self.notes, "")):
             self.add_row(key, label, widget, tip)
-        self.providers.list.itemChanged.connect(lambda _i: self.revalidate())
+        self.providers.list.itemChanged.connect(self._changed)
         self.contract_type.currentIndexChanged.connect(lambda _i: self._type_changed())
         if contract_id is not None:
             self._load(load_contract_form(db, contract_id))
@@ -188,8 +244,8 @@ class ContractDialog(FormDialog):
         self.providers.list.setFixedHeight(160 if many else 120)
 
     def _load(self, f: ContractForm) -> None:
-        self.reference.setText(f.reference)
-        self.title_edit.setText(f.title)
+        fill(self.reference, f.reference)
+        fill(self.title_edit, f.title)
         set_combo(self.contract_type, f.contract_type.value if f.contract_type else "")
         self.providers.set_chosen(f.provider_ids)
         if f.start_date:
@@ -229,7 +285,7 @@ class EndContractDialog(FormDialog):
                  parent: QWidget | None = None) -> None:
         super().__init__(f"End contract {label}", parent)
         self.db, self.contract_id, self.today = db, contract_id, today
-        self.end = DateField()
+        self.end = required_date(self.tr("Last day"))
         self.end.set_value(today)
         self.reason = _notes(80)
         self.add_row("end_date", self.tr("Last day *"), self.end)
@@ -263,10 +319,11 @@ class RateDialog(FormDialog):
                  today: dt.date, parent: QWidget | None = None) -> None:
         super().__init__("Add a rate", parent)
         self.db, self.contract_id = db, contract_id
-        self.description = QLineEdit()
-        self.description.setPlaceholderText(self.tr("e.g. Weekly rate per bed"))
+        self.description = _line(max_length(ContractRate.description), 200,
+                                 self.tr("e.g. Weekly rate per bed"))
         self.rate = MoneyField(suffix=self.tr("per week"))
-        self.effective = DateField(optional=True, label=self.tr("Known"))
+        self.rate.setAccessibleName(self.tr("Weekly rate"))
+        self.effective = required_date(self.tr("Takes effect"))
         self.placement_type = code_combo(PlacementType.choices(),
                                          blank=self.tr("Any placement type"))
         self.lot = _lot_combo(lots, self.tr("No particular lot"))
@@ -300,12 +357,14 @@ class UpliftDialog(FormDialog):
     def __init__(self, db: Database, contract_id: uuid.UUID, uplift_bp: int | None,
                  today: dt.date, parent: QWidget | None = None) -> None:
         super().__init__("Apply an uplift", parent)
-        self.db, self.contract_id = db, contract_id
+        self.db, self.contract_id, self.today = db, contract_id, today
         self.effective = DateField()
+        self.effective.setAccessibleName(self.tr("Takes effect"))
         april = dt.date(today.year + (today.month >= 4), 4, 1)
         self.effective.set_value(april)
         self.percent = NumberField(0, 50, decimals=2, suffix="%", what="the uplift")
         self.percent.set_value((uplift_bp or 0) / 100)
+        self.percent.setAccessibleName(self.tr("Uplift"))
         self.add_row("effective_from", self.tr("Takes effect *"), self.effective)
         self.add_row("uplift", self.tr("Uplift *"), self.percent,
                      self.tr("Each line's current rate is raised by this, to the penny"))
@@ -317,7 +376,7 @@ class UpliftDialog(FormDialog):
             raise ValidationError("uplift", "Enter the uplift, more than 0%.")
 
     def store(self) -> uuid.UUID:
-        added = apply_uplift(self.db, self.contract_id, self.effective.value() or dt.date.today(),
+        added = apply_uplift(self.db, self.contract_id, self.effective.value() or self.today,
                              round((self.percent.value() or 0) * 100))
         return added[0]
 
@@ -329,8 +388,8 @@ class ExtensionDialog(FormDialog):
                  parent: QWidget | None = None) -> None:
         super().__init__("Add an extension option", parent)
         self.db, self.contract_id = db, contract_id
-        self.extends_to = DateField()
-        self.decide_by = DateField()
+        self.extends_to = required_date(self.tr("Extends the contract to"))
+        self.decide_by = required_date(self.tr("Decide by"))
         self.notes = _notes()
         self.add_row("extends_to", self.tr("Extends the contract to *"), self.extends_to)
         self.add_row("decide_by", self.tr("Decide by *"), self.decide_by,
@@ -364,6 +423,7 @@ class DecisionDialog(FormDialog):
         self.decision.addItem(self.tr("Take the extension"), True)
         self.decision.addItem(self.tr("Do not take it"), False)
         self.decided_on = DateField()
+        self.decided_on.setAccessibleName(self.tr("Decided on"))
         self.decided_on.set_value(today)
         self.note = _notes()
         self.add_row("extension", self.tr("Option *"), self.option)
@@ -391,10 +451,9 @@ class LotDialog(FormDialog):
                  parent: QWidget | None = None) -> None:
         super().__init__("Add a lot", parent)
         self.db, self.contract_id = db, contract_id
-        self.number = QLineEdit()
-        self.number.setPlaceholderText(self.tr("e.g. 1"))
-        self.description = QLineEdit()
-        self.description.setPlaceholderText(self.tr("e.g. Children's homes"))
+        self.number = _line(max_length(ContractLot.number), 20, self.tr("e.g. 1"))
+        self.description = _line(max_length(ContractLot.description), 200,
+                                 self.tr("e.g. Children's homes"))
         self.add_row("number", self.tr("Lot number *"), self.number)
         self.add_row("description", self.tr("What it buys *"), self.description)
         self.ready()
@@ -435,10 +494,11 @@ class DocumentDialog(FormDialog):
         self.db, self.contract_id, self.today = db, contract_id, today
         self.kind = code_combo(ContractDocumentKind.choices(), blank=self.tr("Choose…"),
                                show_code=False)
-        self.title_edit = QLineEdit()
-        self.document_date = DateField(optional=True, label=self.tr("Dated"))
-        self.location = QLineEdit()
-        self.location.setPlaceholderText(self.tr("A file, a link or a reference"))
+        self.title_edit = _line(max_length(ContractDocument.title), 200)
+        self.document_date = DateField(optional=True)
+        self.document_date.setAccessibleName(self.tr("Document date"))
+        self.location = _line(max_length(ContractDocument.location), 500,
+                              self.tr("A file, a link or a reference"))
         browse = QPushButton(self.tr("Browse…"))
         browse.clicked.connect(self._browse)
         where = QWidget()
@@ -452,7 +512,7 @@ class DocumentDialog(FormDialog):
         self.add_row("title", self.tr("Title *"), self.title_edit)
         self.add_row("document_date", self.tr("Date"), self.document_date)
         self.add_row("location", self.tr("Where it is kept"), where)
-        self.location.textChanged.connect(self.revalidate)
+        self.location.textChanged.connect(self._changed)
         self.add_row("notes", self.tr("Notes"), self.notes)
         self.ready()
 

@@ -1,34 +1,26 @@
 """The contracts tab: alerts, the register with its filters, and the chosen contract's detail.
 
-The filter bar (search first, then type, status and provider, a count and "Clear
-filters") is remembered across restarts. New (Ctrl+N), Edit (Enter), End and
-Export (Ctrl+E) sit beside the count; the detail's tabs open below the list.
+The shared filter bar (search first, then type, status and provider, "Clear
+filters" and the count) is remembered across restarts; what it means is the
+register's filter rule in ``services/contracts/listing.py``. New (Ctrl+N), Edit
+(Enter), End and Export (Ctrl+E) sit beside the count; the detail's tabs open
+below the list.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
 import uuid
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import (
-    QModelIndex,
-    QPersistentModelIndex,
-    QSortFilterProxyModel,
-    Qt,
-    Signal,
-)
+from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QFont, QKeySequence
 from PySide6.QtWidgets import (
-    QComboBox,
     QDialog,
     QFileDialog,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPushButton,
@@ -43,6 +35,12 @@ from ...models.enums import ContractType
 from ...progress import TaskState
 from ...services.common.formatting import date_short, money
 from ...services.contracts.alerts import ContractAlert, contract_alerts
+from ...services.contracts.listing import (
+    STATUS_CHOICES,
+    ContractFilter,
+    contract_providers,
+    filter_contracts,
+)
 from ...services.contracts.register import (
     ContractRow,
     contract_detail,
@@ -51,7 +49,7 @@ from ...services.contracts.register import (
 )
 from ...services.contracts.terms import ContractStatus
 from ..common.colours import colour
-from ..common.fields import Combo
+from ..common.filter_bar import FilterBar
 from ..common.list_table import list_table
 from ..common.rows import ROW_ROLE, SORT_ROLE, Column, Index, RowTableModel
 from ..common.shortcuts import local_shortcuts
@@ -59,9 +57,6 @@ from ..context import AppContext
 from .contract_detail import ContractDetailTabs
 from .contract_dialogs import ContractDialog, EndContractDialog
 
-PREFIX = "contracts/filters/"
-IN_FORCE = "in_force"
-"""Status filter value: live or ending soon."""
 STATUS_RANK = {"ending_soon": 0, "live": 1, "not_started": 2, "ended": 3}
 
 COLUMNS: list[Column[ContractRow]] = [
@@ -111,51 +106,12 @@ class ContractsModel(RowTableModel[ContractRow]):
         return super().data(index, role)
 
 
-@dataclass(frozen=True)
-class ContractFilters:
-    text: str = ""
-    contract_type: str = ""
-    status: str = ""
-    provider: str = ""
-
-    def is_clear(self) -> bool:
-        return not any((self.text.strip(), self.contract_type, self.status, self.provider))
-
-
-def accepts(row: ContractRow, f: ContractFilters) -> bool:
-    """Whether the filters let ``row`` through."""
-    words = f.text.casefold().split()
-    if words:
-        hay = " ".join((row.reference, row.title, row.contract_type.label,
-                        *row.providers)).casefold()
-        if not all(w in hay for w in words):
-            return False
-    if f.contract_type and row.contract_type.value != f.contract_type:
-        return False
-    if f.status == IN_FORCE:
-        if row.status not in (ContractStatus.LIVE, ContractStatus.ENDING_SOON):
-            return False
-    elif f.status and row.status.value != f.status:
-        return False
-    return not f.provider or f.provider in {str(p) for p in row.provider_ids}
-
-
-class ContractsProxy(QSortFilterProxyModel):
-    def __init__(self, source: ContractsModel) -> None:
-        super().__init__()
-        self.setSourceModel(source)
-        self.setSortRole(SORT_ROLE)
-        self.filters = ContractFilters()
-
-    def set_filters(self, filters: ContractFilters) -> None:
-        self.beginFilterChange()
-        self.filters = filters
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-
-    def filterAcceptsRow(self, source_row: int,
-                         source_parent: QModelIndex | QPersistentModelIndex) -> bool:
-        row = self.sourceModel().index(source_row, 0, source_parent).data(ROW_ROLE)
-        return row is not None and accepts(row, self.filters)
+def _proxy(model: ContractsModel) -> QSortFilterProxyModel:
+    """Sorting only: which contracts are listed is the register's filter rule."""
+    proxy = QSortFilterProxyModel()
+    proxy.setSourceModel(model)
+    proxy.setSortRole(SORT_ROLE)
+    return proxy
 
 
 class ContractsView(QWidget):
@@ -164,41 +120,26 @@ class ContractsView(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.today = dt.date.today()
+        self.today = ctx.today()
+        self.rows: list[ContractRow] = []
+        """Every contract, as last read; the table shows those the filters pass."""
         self.alert_rows: list[ContractAlert] = []
         self.model = ContractsModel(COLUMNS, lambda r: r.id)
-        self.proxy = ContractsProxy(self.model)
-        self.search = QLineEdit()
-        self.search.setPlaceholderText(self.tr("Search contracts (Ctrl+F)"))
-        self.search.setToolTip(self.tr("Words from the reference, title, type or providers"))
-        self.search.setClearButtonEnabled(True)
-        self.search.setAccessibleName(self.tr("Search contracts"))
-        self.contract_type = Combo()
-        self.contract_type.addItem(self.tr("Any type"), "")
-        for value, label in ContractType.choices():
-            self.contract_type.addItem(label, value)
-        self.status = Combo()
-        self.status.addItem(self.tr("Any status"), "")
-        self.status.addItem(self.tr("In force"), IN_FORCE)
+        self.proxy = _proxy(self.model)
+        self.bar = FilterBar(ctx.settings, "contracts",
+                             self.tr("Search reference, title, type or provider (Ctrl+F)"),
+                             self.tr("{shown} of {total} contracts"))
+        self.contract_type = self.bar.add_combo(
+            "contract_type", self.tr("Any type"),
+            [(value, self.tr(label)) for value, label in ContractType.choices()], width=12)
+        self.status = self.bar.add_combo(
+            "status", self.tr("Any status"),
+            [(value, self.tr(label)) for value, label in STATUS_CHOICES], width=10)
         self.status.setItemData(1, self.tr("Live or ending soon"), Qt.ItemDataRole.ToolTipRole)
-        for status in ContractStatus:
-            self.status.addItem(status.label, status.value)
-        self.provider = Combo()
-        self.provider.addItem(self.tr("Any provider"), "")
-        self.combos = {"contract_type": self.contract_type, "status": self.status,
-                       "provider": self.provider}
-        for combo in self.combos.values():
-            combo.setAccessibleName(combo.itemText(0))
-            combo.setSizeAdjustPolicy(
-                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-            combo.setMinimumContentsLength(12)
-        self.clear_button = QPushButton(self.tr("Clear filters"))
-        self.count = QLabel()
-        bar = QHBoxLayout()
-        bar.addWidget(self.search, 3)
-        for combo in self.combos.values():
-            bar.addWidget(combo, 1)
-        bar.addWidget(self.clear_button)
+        self.provider = self.bar.add_combo("provider", self.tr("Any provider"), width=14,
+                                           tooltip=self.tr("Contracts this provider is on"))
+        self.bar.finish()
+        self.search, self.count = self.bar.search, self.bar.count
         self.new_button = QPushButton(self.tr("New contract…"))
         self.new_button.setToolTip(self.tr("Add a contract to the register (Ctrl+N)"))
         self.edit_button = QPushButton(self.tr("Edit…"))
@@ -216,14 +157,14 @@ class ContractsView(QWidget):
         bold = QFont(self.alerts_title.font())
         bold.setBold(True)
         self.alerts_title.setFont(bold)
+        self.alerts_title.setWordWrap(True)
         self.alerts = QListWidget()
         self.alerts.setAccessibleName(self.tr("Contract alerts"))
         self.alerts.setToolTip(self.tr("Enter shows the contract; each alert is also an action "
                                        "in the QA page's actions tracker"))
-        self.alerts.setMaximumHeight(62)
         self.alerts.itemActivated.connect(self._alert_chosen)
         self.table = list_table(self.proxy, self.tr("Contracts"),
-                                (78, 160, 108, 130, 84, 84, 96, 100, 74, 82))
+                                (78, 160, 110, 130, 80, 80, 100, 110, 92, 80))
         self.table.setSortingEnabled(True)
         self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
         self.empty = QLabel(self.tr(
@@ -244,38 +185,33 @@ class ContractsView(QWidget):
         split.setChildrenCollapsible(False)
         self.table.setMinimumHeight(110)
         self.detail.setMinimumHeight(200)
-        split.setSizes([170, 330])
+        split.setSizes([200, 300])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 8, 6, 6)
         layout.addWidget(self.alerts_title)
         layout.addWidget(self.alerts)
-        layout.addLayout(bar)
+        layout.addWidget(self.bar)
         layout.addLayout(second)
         layout.addWidget(self.empty)
         layout.addWidget(self.message)
         layout.addWidget(split, 1)
-        self.search.textChanged.connect(lambda _t: self.apply_filters())
-        for combo in self.combos.values():
-            combo.currentIndexChanged.connect(lambda _i: self.apply_filters())
-        self.clear_button.clicked.connect(self.clear_filters)
+        self.bar.changed.connect(self.apply_filters)
         self.new_button.clicked.connect(self.new_contract)
         self.edit_button.clicked.connect(self.edit_contract)
         self.end_button.clicked.connect(self.end_selected)
         self.export_button.clicked.connect(self.export)
         self.table.doubleClicked.connect(lambda _i: self.edit_contract())
         self.table.selectionModel().selectionChanged.connect(lambda *_a: self._selected())
-        local_shortcuts(self, [(QKeySequence.StandardKey.Find, self.focus_search),
+        local_shortcuts(self, [(QKeySequence.StandardKey.Find, self.bar.focus_search),
                                (QKeySequence.StandardKey.New, self.new_contract),
                                (QKeySequence("Ctrl+E"), self.export)])
         local_shortcuts(self.table, [(Qt.Key.Key_Return, self.edit_contract),
                                      (Qt.Key.Key_Enter, self.edit_contract)], children=False)
-        order = [self.search, *self.combos.values(), self.clear_button, self.new_button,
-                 self.edit_button, self.end_button, self.export_button, self.table,
-                 self.detail, self.alerts]
-        for first, second_widget in itertools.pairwise(order):
-            self.setTabOrder(first, second_widget)
-        self._restored: dict[str, str] = {}
-        self._restore_filters()
+        order = [self.alerts, self.search, self.contract_type, self.status, self.provider,
+                 self.bar.clear_button, self.new_button, self.edit_button, self.end_button,
+                 self.export_button, self.table, self.detail]
+        for first, then in itertools.pairwise(order):
+            self.setTabOrder(first, then)
         self._selected()
 
     # -- data ------------------------------------------------------------------------------
@@ -283,16 +219,27 @@ class ContractsView(QWidget):
     def reload(self) -> None:
         keep = self.selected_id()
         self.detail.today = self.today
-        rows = list_contracts(self.ctx.db, self.today)
-        self.model.set_rows(rows)
-        providers = {str(pid): name for r in rows for pid, name in zip(
-            r.provider_ids, r.providers, strict=True)}
-        self._fill_providers(providers)
+        self.rows = list_contracts(self.ctx.db, self.today)
+        self.bar.set_choices("provider", contract_providers(self.rows),
+                             missing=self.tr("A provider on no contract now"))
         self._reload_alerts()
-        self.apply_filters()
+        self._show(keep, force=True)
+
+    def filters(self) -> ContractFilter:
+        return ContractFilter(**self.bar.values())
+
+    def apply_filters(self) -> None:
+        self.bar.settle()
+        self._show(self.selected_id())
+
+    def _show(self, keep: uuid.UUID | None, force: bool = False) -> None:
+        shown = filter_contracts(self.rows, self.filters())
+        self.model.set_rows(shown)
+        self.bar.show_count(len(shown), len(self.rows))
+        self.empty.setVisible(not self.rows)
         if keep is not None:
             self.select_id(keep)
-        self._selected(force=True)
+        self._selected(force)
 
     def _reload_alerts(self) -> None:
         self.alert_rows = contract_alerts(self.ctx.db, self.today)
@@ -319,71 +266,17 @@ class ContractsView(QWidget):
                 item.setForeground(colour("red"))
             self.alerts.addItem(item)
         self.alerts.setVisible(bool(self.alert_rows))
+        if self.alert_rows:  # room for three whole alerts; more scroll
+            rows = min(3, len(self.alert_rows))
+            self.alerts.setFixedHeight(sum(self.alerts.sizeHintForRow(n) for n in range(rows))
+                                       + 2 * self.alerts.frameWidth())
 
     def _alert_chosen(self, item: QListWidgetItem) -> None:
-        if self.status.currentData() and self.status.currentData() != IN_FORCE:
-            self.status.setCurrentIndex(0)
-        self.select_id(item.data(Qt.ItemDataRole.UserRole))
+        contract_id = item.data(Qt.ItemDataRole.UserRole)
+        if not self.select_id(contract_id):  # the filters hide it: show every contract
+            self.bar.clear()
+            self.select_id(contract_id)
         self.table.setFocus()
-
-    def _fill_providers(self, names: dict[str, str]) -> None:
-        current = str(self.provider.currentData() or self._restored.pop("provider", "") or "")
-        self.provider.blockSignals(True)
-        self.provider.clear()
-        self.provider.addItem(self.tr("Any provider"), "")
-        for value, label in sorted(names.items(), key=lambda kv: kv[1].casefold()):
-            self.provider.addItem(label, value)
-        self.provider.setCurrentIndex(max(0, self.provider.findData(current)))
-        self.provider.blockSignals(False)
-
-    def filters(self) -> ContractFilters:
-        return ContractFilters(self.search.text(), str(self.contract_type.currentData() or ""),
-                               str(self.status.currentData() or ""),
-                               str(self.provider.currentData() or ""))
-
-    def apply_filters(self) -> None:
-        filters = self.filters()
-        self.proxy.set_filters(filters)
-        shown, total = self.proxy.rowCount(), self.model.rowCount()
-        self.count.setText(self.tr("{shown} of {total} contracts").format(
-            shown=f"{shown:,}", total=f"{total:,}"))
-        self.clear_button.setEnabled(not filters.is_clear())
-        self.empty.setVisible(total == 0)
-        self.ctx.settings.setValue(PREFIX + "text", self.search.text())
-        for key, combo in self.combos.items():
-            value = str(combo.currentData() or "")
-            if key in self._restored and not value:
-                continue
-            self.ctx.settings.setValue(PREFIX + key, value)
-        self._selected()
-
-    def clear_filters(self) -> None:
-        for combo in self.combos.values():
-            combo.blockSignals(True)
-            combo.setCurrentIndex(0)
-            combo.blockSignals(False)
-        self.search.blockSignals(True)
-        self.search.clear()
-        self.search.blockSignals(False)
-        self.apply_filters()
-
-    def _restore_filters(self) -> None:
-        self.search.blockSignals(True)
-        self.search.setText(str(self.ctx.settings.value(PREFIX + "text", "") or ""))
-        self.search.blockSignals(False)
-        for key, combo in self.combos.items():
-            value = str(self.ctx.settings.value(PREFIX + key, "") or "")
-            index = combo.findData(value)
-            if index >= 0:
-                combo.blockSignals(True)
-                combo.setCurrentIndex(index)
-                combo.blockSignals(False)
-            elif value:
-                self._restored[key] = value
-
-    def focus_search(self) -> None:
-        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
-        self.search.selectAll()
 
     # -- selection -------------------------------------------------------------------------
 

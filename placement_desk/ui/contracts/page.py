@@ -36,7 +36,7 @@ class ContractsPage(Page):
 
     def __init__(self, ctx: AppContext) -> None:
         super().__init__(ctx)
-        self._today = dt.date.today()
+        self._today = ctx.today()
         self.contracts = ContractsView(ctx)
         self.reviews = ReviewsView(ctx)
         self.tiers = TiersView(ctx)

@@ -4,8 +4,10 @@ Tab walks the form in reading order: date, contract, attendees on both sides, th
 each agenda area's rating (type R, A or G) and notes, the placements' notes, the
 outcome and the next review date. Beside the form are the provider's settings with
 their latest Ofsted judgements and QA visits, and its open actions. Actions raised
-here go to the shared tracker at once. "Sign off" checks the review and locks it;
-a signed-off review opens read-only, and a correction is an addendum.
+here go to the shared tracker at once. A field's problem shows beside it once the
+field is left. "Sign off…" checks the review, asks, and locks it; a signed-off
+review opens read-only, and a correction is an addendum. Closing saves the draft,
+and asks first when the draft cannot be saved as it stands.
 """
 
 from __future__ import annotations
@@ -13,12 +15,12 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
 from PySide6.QtGui import (
-    QCloseEvent,
     QColor,
     QFont,
     QIcon,
+    QKeyEvent,
     QKeySequence,
     QPixmap,
     QShortcut,
@@ -35,6 +37,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
@@ -47,9 +50,12 @@ from PySide6.QtWidgets import (
 
 from ...db import Database
 from ...errors import ValidationError
+from ...models import Action
 from ...models.enums import ActionPriority, PlacementType, Rag, ReviewStatus
 from ...services.common.formatting import date_short, datetime_short, money
+from ...services.common.limits import max_length
 from ...services.contracts.reviews import (
+    TEXT_MAX,
     AgendaItem,
     PlacementItem,
     ReviewContext,
@@ -57,15 +63,20 @@ from ...services.contracts.reviews import (
     ReviewRecord,
     SignedOff,
     add_addendum,
+    check_review_draft,
+    check_sign_off,
     load_review,
     raise_review_action,
     review_context,
+    review_interval,
     save_review_draft,
     sign_off_review,
 )
 from ..common.colours import colour
-from ..common.form_base import Combo, DateField, FormDialog, error_label
+from ..common.fields import say
+from ..common.form_base import CheckedDialog, Combo, DateField, FormDialog, error_label
 from .contract_detail import table
+from .contract_dialogs import required_date
 
 AUTOSAVE_MS = 3000
 DEFAULT_DUE_DAYS = 28
@@ -88,13 +99,6 @@ def rag_combo(area: str) -> Combo:
     combo.setAccessibleName(combo.tr("{area}: rating").format(area=area))
     combo.setToolTip(combo.tr(RAG_TIP))
     return combo
-
-
-def _date_edit(day: dt.date) -> DateField:
-    edit = DateField()
-    edit.set_value(day)
-    edit.set_compact()
-    return edit
 
 
 def _placement_type(code: str) -> str:
@@ -124,8 +128,20 @@ def _field(widget: QWidget, error: QLabel) -> QWidget:
     return holder
 
 
+def _fit_columns(grid: QTableWidget, stretch: tuple[int, ...]) -> None:
+    """Every column in view: the ``stretch`` ones share the width (long text is cut short
+    with "…", in full on hover), the others fit their contents."""
+    header = grid.horizontalHeader()
+    header.setStretchLastSection(False)
+    for c in range(grid.columnCount()):
+        header.setSectionResizeMode(c, QHeaderView.ResizeMode.Stretch if c in stretch
+                                    else QHeaderView.ResizeMode.ResizeToContents)
+    grid.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+
+
 class ReviewActions(QGroupBox):
-    """The actions raised at this review, listed and added; saved at once."""
+    """The actions raised at this review, listed and added; each is saved at once, so it is
+    never lost with the form, and followed up in the QA page's actions tracker."""
 
     def __init__(self, db: Database, review_id: uuid.UUID, today: dt.date) -> None:
         super().__init__()
@@ -136,6 +152,7 @@ class ReviewActions(QGroupBox):
                                               self.tr("Due"), self.tr("Status")])
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setTabKeyNavigation(False)
+        self.table.setWordWrap(False)
         self.table.verticalHeader().setVisible(False)
         self.table.setFixedHeight(96)
         self.table.setAccessibleName(self.tr("Actions raised at this review"))
@@ -143,11 +160,13 @@ class ReviewActions(QGroupBox):
         self.description.setPlaceholderText(self.tr("What needs to be done"))
         self.description.setAccessibleName(self.tr("New action"))
         self.owner = QLineEdit()
+        self.owner.setMaxLength(max_length(Action.owner) or 100)
         self.owner.setPlaceholderText(self.tr("Owner, e.g. Registered manager"))
         self.owner.setAccessibleName(self.tr("Owner of the new action"))
-        due = today + dt.timedelta(days=DEFAULT_DUE_DAYS)
-        self.due = _date_edit(due)
+        self.due = DateField()
+        self.due.set_value(today + dt.timedelta(days=DEFAULT_DUE_DAYS))
         self.due.setAccessibleName(self.tr("Due date of the new action"))
+        self.due.detach_error()  # its problem shows in the group's line, below
         self.priority = Combo()
         for value, label in ActionPriority.choices():
             self.priority.addItem(self.tr(label), value)
@@ -156,6 +175,7 @@ class ReviewActions(QGroupBox):
         self.add_button = QPushButton(self.tr("Add action"))
         self.add_button.setToolTip(self.tr("Save this action in the tracker now (Enter in the "
                                            "action or owner box)"))
+        self.add_button.setAutoDefault(False)
         self.error = error_label("action_error")
         grid = QGridLayout(self)
         grid.addWidget(self.table, 0, 0, 1, 4)
@@ -182,19 +202,24 @@ class ReviewActions(QGroupBox):
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
 
     def set_read_only(self, read_only: bool) -> None:
-        for widget in (self.description, self.owner, self.due, self.priority, self.add_button):
+        for widget in (self.description, self.owner, self.due, self.priority, self.add_button,
+                       self.error):
             widget.setVisible(not read_only)
 
     def add(self) -> bool:
+        """Save the action typed in; on a problem say what, and keep what was typed."""
+        problem = self.due.problem()
+        if problem:
+            say(self.error, self.tr("Due date: {why}").format(why=problem))
+            return False
         try:
             raise_review_action(self.db, self.review_id, self.description.text(),
                                 self.owner.text(), self.due.value(),
                                 ActionPriority(self.priority.currentData()))
         except ValidationError as exc:
-            self.error.setText(exc.message)
-            self.error.setVisible(True)
+            say(self.error, exc.message)
             return False
-        self.error.setVisible(False)
+        say(self.error, "")
         self.description.clear()
         self.show_rows(load_review(self.db, self.review_id, self.today))
         self.description.setFocus()
@@ -230,22 +255,32 @@ class AddendumDialog(FormDialog):
                             self.added_on.value() or self.today, self.today)
 
 
-class ReviewDialog(QDialog):
+class ReviewDialog(CheckedDialog):
+    """A review in progress, saved as a draft as it is typed; or one signed off, read-only.
+
+    A field's problem shows beside it once the field has been left (the draft's rules),
+    and every problem the sign-off would refuse shows once "Sign off" is pressed.
+    Closing saves the draft; when it cannot be saved as it stands (a date in the
+    future, say), Escape and Close ask before throwing the changes away.
+    """
+
     def __init__(self, db: Database, review_id: uuid.UUID, today: dt.date | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._ready = False  # fields signal while they are built: checks wait for ready()
         self.db, self.review_id = db, review_id
         self.today = today or dt.date.today()
         self.signed: SignedOff | None = None
         self._sized = False
         record = load_review(db, review_id, self.today)
         self.record = record
+        self.interval = review_interval(db)
         context = review_context(db, record.provider_id, self.today)
         form = record.form
         self.errors: dict[str, QLabel] = {}
 
-        self.review_date = _date_edit(form.review_date or self.today)
-        self.review_date.setAccessibleName(self.tr("Review date"))
+        self.review_date = required_date(self.tr("Review date"))
+        self.review_date.set_value(form.review_date or self.today)
         self.contract = Combo()
         self.contract.addItem(self.tr("No particular contract"), None)
         for cid, label in context.contracts:
@@ -253,13 +288,19 @@ class ReviewDialog(QDialog):
         ids = [cid for cid, _label in context.contracts]
         self.contract.setCurrentIndex(ids.index(form.contract_id) + 1
                                       if form.contract_id in ids else 0)
+        self.contract.setAccessibleName(self.tr("Contract"))
         self.attendees = QLineEdit(form.attendees or "")
         self.attendees.setPlaceholderText(self.tr("Names and roles, separated by semicolons"))
+        self.attendees.setAccessibleName(self.tr("Council attendees"))
         self.provider_attendees = QLineEdit(form.provider_attendees or "")
         self.provider_attendees.setPlaceholderText(self.tr("e.g. Registered manager; "
                                                            "responsible individual"))
+        self.provider_attendees.setAccessibleName(self.tr("Provider attendees"))
+        for edit in (self.attendees, self.provider_attendees):
+            edit.setMaxLength(TEXT_MAX)
         header = QFormLayout()
         header.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        header.setVerticalSpacing(2)
         for key, label, widget in (
                 ("review_date", self.tr("Review date *"), self.review_date),
                 ("contract_id", self.tr("Contract"), self.contract),
@@ -273,6 +314,7 @@ class ReviewDialog(QDialog):
         agenda_box.setToolTip(RAG_TIP)
         grid = QGridLayout(agenda_box)
         grid.setColumnStretch(0, 1)
+        grid.setVerticalSpacing(2)
         bold = QFont(self.font())
         bold.setBold(True)
         for i, item in enumerate(form.agenda):
@@ -301,6 +343,7 @@ class ReviewDialog(QDialog):
              self.tr("Weekly fee"), self.tr("Notes (type to edit)")])
         self.placements.verticalHeader().setVisible(False)
         self.placements.setTabKeyNavigation(False)
+        self.placements.setWordWrap(False)
         self.placements.setAccessibleName(self.tr("The provider's placements"))
         self.placements.setEditTriggers(QAbstractItemView.EditTrigger.AnyKeyPressed
                                         | QAbstractItemView.EditTrigger.DoubleClicked
@@ -312,27 +355,33 @@ class ReviewDialog(QDialog):
                 cell = QTableWidgetItem(text)
                 if c < 5:
                     cell.setFlags(cell.flags() & ~Qt.ItemFlag.ItemIsEditable)
+                    cell.setToolTip(_placement_type(text) if c == 2 else text)
                 if c == 4:
                     cell.setTextAlignment(Qt.AlignmentFlag.AlignRight
                                           | Qt.AlignmentFlag.AlignVCenter)
-                if c == 2:
-                    cell.setToolTip(_placement_type(text))
                 self.placements.setItem(r, c, cell)
         self.placements.resizeColumnsToContents()
+        for c in range(5):  # a long setting name is cut short (in full on hover)
+            self.placements.setColumnWidth(c, min(self.placements.columnWidth(c), 220))
         self.placements.horizontalHeader().setStretchLastSection(True)
         if form.placements:  # typing in the table writes the first placement's notes
-            self.placements.setCurrentCell(0, 5)
+            self.placements.selectionModel().setCurrentIndex(
+                self.placements.model().index(0, 5),
+                QItemSelectionModel.SelectionFlag.NoUpdate)
         self.placements.setFixedHeight(min(270, 32 + 26 * max(1, len(form.placements))))
+        self.placements.itemChanged.connect(self._changed)
         column = QVBoxLayout(self.placements_box)
         column.addWidget(self.placements if form.placements else QLabel(self.tr(
             "No placements were recorded with this review.")))
 
         self.outcome = _notes(self.tr("Summary and what was agreed"), 60)
         self.outcome.setPlainText(form.outcome or "")
-        self.next_due = _date_edit(form.next_due or self.today)
-        self.next_due.setAccessibleName(self.tr("Next review date"))
+        self.outcome.setAccessibleName(self.tr("Outcome"))
+        self.next_due = required_date(self.tr("Next review date"))
+        self.next_due.set_value(form.next_due)
         footer = QFormLayout()
         footer.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        footer.setVerticalSpacing(2)
         footer.addRow(self.tr("Outcome"), _field(self.outcome, self._error("outcome")))
         footer.addRow(self.tr("Next review *"), _field(self.next_due, self._error("next_due")))
         self.raised = ReviewActions(db, review_id, self.today)
@@ -371,20 +420,25 @@ class ReviewDialog(QDialog):
         self.buttons = QDialogButtonBox()
         self.close_button = self.buttons.addButton(self.tr("Save draft and close"),
                                                    QDialogButtonBox.ButtonRole.RejectRole)
+        self.close_button.setToolTip(self.tr("The draft is also saved every few seconds "
+                                             "(Ctrl+S saves it now)"))
         self.addendum_button = self.buttons.addButton(self.tr("Add addendum…"),
                                                       QDialogButtonBox.ButtonRole.ActionRole)
         self.addendum_button.setToolTip(self.tr("Correct or add to the signed-off review, with "
                                                 "its own date and your name"))
-        self.sign_off_button = self.buttons.addButton(self.tr("Sign off"),
+        self.sign_off_button = self.buttons.addButton(self.tr("Sign off…"),
                                                       QDialogButtonBox.ButtonRole.AcceptRole)
         self.sign_off_button.setToolTip(self.tr(
             "A manager signs the review off: it is checked, then it can no longer be changed"))
+        self.save_button = self.sign_off_button
+        for button in (self.close_button, self.addendum_button, self.sign_off_button):
+            button.setAutoDefault(False)  # Enter in a field never signs the review off
         self.sign_off_button.clicked.connect(self.sign_off)
         from ...services.users.roles import Permission
         from ..common.permissions import guard
 
         guard(self.sign_off_button, self.db, Permission.SIGN_OFF_REVIEWS)  # managers only
-        self.close_button.clicked.connect(self.close)
+        self.close_button.clicked.connect(self.reject)
         self.addendum_button.clicked.connect(self.add_addendum)
         QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self).activated.connect(
             self.autosave)
@@ -393,15 +447,26 @@ class ReviewDialog(QDialog):
         layout.addWidget(self.general_error)
         layout.addWidget(self.status)
         layout.addWidget(self.buttons)
+        watched: list[tuple[str, QWidget]] = [
+            ("review_date", self.review_date), ("contract_id", self.contract),
+            ("attendees", self.attendees), ("provider_attendees", self.provider_attendees)]
+        for i, (_area, rag, notes) in enumerate(self.agenda):
+            watched += [(f"agenda[{i}].rag", rag), (f"agenda[{i}].notes", notes)]
+        for key, part in watched:
+            self.watch(key, part)
+        self.watch("outcome", self.outcome)
+        self.watch("next_due", self.next_due)
         self.timer = QTimer(self)
         self.timer.setInterval(AUTOSAVE_MS)
         self.timer.timeout.connect(self.autosave)
         self._show_record(record)
         if not record.read_only:
+            self.ready()
             self.timer.start()
             self.review_date.setFocus()
         else:
             self.close_button.setFocus()
+        self.dirty = False
 
     # -- building ------------------------------------------------------------------------
 
@@ -428,6 +493,7 @@ class ReviewDialog(QDialog):
         self.settings_table.setToolTip(self.tr(
             "URN: Ofsted's Unique Reference Number. QA visit: the council's last completed "
             "visit and its judgement. Placed: children placed today."))
+        _fit_columns(self.settings_table, stretch=(0, 2, 3))
         column.addWidget(self.settings_table, 2)
         actions = QLabel(self.tr("Open actions ({n})").format(n=len(context.open_actions)))
         actions.setFont(font)
@@ -437,6 +503,7 @@ class ReviewDialog(QDialog):
             [[" ".join(a.description.split()), date_short(a.due_date), a.status_text,
               a.source_label] for a in context.open_actions],
             name=self.tr("The provider's open actions"))
+        _fit_columns(self.open_actions, stretch=(0, 3))
         if context.open_actions:
             column.addWidget(self.open_actions, 3)
         else:
@@ -479,6 +546,8 @@ class ReviewDialog(QDialog):
         self.outcome.setReadOnly(read_only)
         if read_only:
             self.placements.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+            for label in self.errors.values():  # nothing to put right: no lines kept
+                label.setVisible(False)
         self.raised.show_rows(record)
         self.raised.set_read_only(read_only)
         self.addenda_box.setVisible(bool(record.addenda) or record.status ==
@@ -510,47 +579,78 @@ class ReviewDialog(QDialog):
             placements=placements, outcome=self.outcome.toPlainText().strip() or None,
             next_due=self.next_due.value())
 
+    def check(self) -> None:
+        """The draft's rules; once "Sign off" has been pressed, the sign-off's too."""
+        if self.submitted:
+            check_sign_off(self.form(), self.today, self.interval)
+        else:
+            check_review_draft(self.form(), self.today)
+
     def show_error(self, error: ValidationError | None) -> None:
         """Put the problem beside its field (one area's rating and notes share a line)."""
         target = self.errors.get(error.field) if error is not None else None
         labels = {id(label): label for label in self.errors.values()}
         for label in labels.values():
-            label.setVisible(label is target)
-            label.setText(error.message if label is target and error is not None else "")
+            say(label, error.message if label is target and error is not None else "")
         unplaced = error is not None and target is None
-        self.general_error.setVisible(unplaced)
-        self.general_error.setText(error.message if unplaced and error is not None else "")
-        if target is not None:
+        say(self.general_error, error.message if unplaced and error is not None else "")
+        if target is not None and self.submitted:
             self.scroll_area.ensureWidgetVisible(target, 0, 60)
 
     def autosave(self) -> bool:
+        """Save the draft if it can be saved as it stands; say so, or why not."""
         if self.record.read_only:
             return True
         try:
+            problem = self.field_problem()
+            if problem is not None:  # never store a guess: keep the last draft
+                raise problem
             saved = save_review_draft(self.db, self.review_id, self.form(), self.today)
         except ValidationError as exc:
-            self.show_error(exc)
+            self.revalidate()  # beside the field too, once it has been left
             self.status.setText(self.tr("Draft not saved: {why}").format(why=exc.message))
             return False
-        self.show_error(None)
+        self.dirty = False
         if saved.changed:
             self.status.setText(self.tr("Draft saved at {time}").format(
                 time=dt.datetime.now().strftime("%H:%M:%S")))
+        elif self.status.text().startswith(self.tr("Draft not saved")):
+            self.status.setText(self.tr("Draft saved"))
         return True
 
+    def confirm_sign_off(self) -> bool:
+        """Signing off cannot be undone: ask first."""
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Sign off the review"),
+                          self.tr("Sign off this review? It can no longer be changed "
+                                  "afterwards: a correction is then an addendum, with its own "
+                                  "date and your name."),
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+                          self)
+        box.button(QMessageBox.StandardButton.Yes).setText(self.tr("Sign off"))
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        return box.exec() == QMessageBox.StandardButton.Yes
+
     def sign_off(self) -> bool:
+        """Check the review, every problem beside its field; ask; then sign it off."""
+        self.submitted = True
+        if not self.revalidate() or not self.confirm_sign_off():
+            return False
         try:
             self.signed = sign_off_review(self.db, self.review_id, self.today, self.form())
         except ValidationError as exc:
             self.show_error(exc)
             return False
         self.timer.stop()
+        self.dirty = False
         self.show_error(None)
         self._show_record(load_review(self.db, self.review_id, self.today))
         self.status.setText(self.tr("Signed off. The next review is due on {day}.").format(
             day=date_short(self.signed.next_due)))
         self.close_button.setFocus()
         return True
+
+    def save(self) -> None:
+        self.sign_off()
 
     def add_addendum(self) -> AddendumDialog:
         dialog = AddendumDialog(self.db, self.review_id, self.today, self)
@@ -559,12 +659,18 @@ class ReviewDialog(QDialog):
         dialog.show()
         return dialog
 
-    def closeEvent(self, event: QCloseEvent) -> None:
-        self.timer.stop()
-        self.autosave()
-        super().closeEvent(event)
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            event.accept()  # Enter in a field adds nothing and signs nothing off
+            return
+        super().keyPressEvent(event)
 
     def reject(self) -> None:
+        """Escape, Close or the window's close button: save the draft and close; when it
+        cannot be saved as it stands, ask before the changes are thrown away."""
         self.timer.stop()
-        self.autosave()
-        super().reject()
+        if self.autosave() or self.confirm_discard():
+            self.dirty = False
+            QDialog.reject(self)
+        elif not self.record.read_only:
+            self.timer.start()

@@ -1,14 +1,15 @@
 """The reviews tab: who is due a contract review, and the reviews recorded.
 
-The due list shows every provider with a child placed, by when its next review is
+The due list shows the providers with a child placed, by when its next review is
 due ("Overdue" in words); Start review (Ctrl+N or Enter) resumes the provider's
 draft, takes up its planned review or begins one. The reviews recorded open with
-Enter: a draft to carry on, a signed-off review read-only.
+Enter: a draft to carry on, a signed-off review read-only. Each list has the
+shared filter bar, remembered across restarts; what the filters mean is in
+``services/contracts/listing.py``.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
 import uuid
 from pathlib import Path
@@ -31,6 +32,14 @@ from ...io.table_export import write_table
 from ...models.enums import ReviewStatus
 from ...progress import TaskState
 from ...services.common.formatting import date_short
+from ...services.contracts.listing import (
+    DUE_CHOICES,
+    DUE_SOON,
+    DueFilter,
+    ReviewFilter,
+    filter_due,
+    filter_reviews,
+)
 from ...services.contracts.reviews import (
     DueRow,
     DueStatus,
@@ -42,19 +51,12 @@ from ...services.contracts.reviews import (
     start_review,
 )
 from ..common.colours import colour
-from ..common.fields import Combo
+from ..common.filter_bar import FilterBar
 from ..common.list_table import list_table
 from ..common.rows import ROW_ROLE, SORT_ROLE, Column, Index, RowTableModel
 from ..common.shortcuts import local_shortcuts
 from ..context import AppContext
 from .review_dialog import ReviewDialog
-
-PREFIX = "contracts/reviews/"
-DUE_VIEWS = (("overdue", "Overdue"), ("soon", "Overdue or due within 30 days"),
-             ("all", "Every provider with a child placed"))
-REVIEW_VIEWS = (("", "All reviews"), (ReviewStatus.DRAFT.value, "In progress"),
-                (ReviewStatus.PLANNED.value, "Planned"),
-                (ReviewStatus.SIGNED_OFF.value, "Signed off"))
 
 DUE_COLUMNS: list[Column[DueRow]] = [
     Column("Provider", lambda r: r.provider_name),
@@ -109,24 +111,26 @@ class ReviewsView(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.today = dt.date.today()
-        self.view = Combo()
-        for key, label in DUE_VIEWS:
-            self.view.addItem(self.tr(label), key)
-        self.view.setAccessibleName(self.tr("Which providers to list"))
-        self.view.setCurrentIndex(max(0, self.view.findData(
-            ctx.settings.value(PREFIX + "view", "soon"))))
-        self.count = QLabel()
+        self.today = ctx.today()
+        self.due_rows: list[DueRow] = []
+        """Every provider with a child placed, as last read; the list shows those the
+        filters pass."""
+        self.review_rows: list[ReviewRow] = []
+        self.bar = FilterBar(ctx.settings, "contract_reviews_due",
+                             self.tr("Search provider (Ctrl+F)"),
+                             self.tr("{shown} of {total} providers with children placed"))
+        self.view = self.bar.add_combo(
+            "due", self.tr("Every provider with a child placed"),
+            [(key, self.tr(label)) for key, label in DUE_CHOICES], default=DUE_SOON, width=30,
+            tooltip=self.tr("Which providers to list, by when their review is due"))
+        self.bar.finish()
+        self.search, self.count = self.bar.search, self.bar.count
         self.start_button = QPushButton(self.tr("Start review…"))
         self.start_button.setToolTip(self.tr("Record a review with the chosen provider, or "
                                              "carry on with its draft (Ctrl+N or Enter)"))
-        self.export_button = QPushButton(self.tr("Export reviews…"))
-        self.export_button.setToolTip(self.tr("Save every review recorded to Excel or CSV"))
-        bar = QHBoxLayout()
-        bar.addWidget(self.view)
-        bar.addWidget(self.count, 1)
-        bar.addWidget(self.start_button)
-        bar.addWidget(self.export_button)
+        actions = QHBoxLayout()
+        actions.addWidget(self.count, 1)
+        actions.addWidget(self.start_button)
         self.due_model = DueModel(DUE_COLUMNS, lambda r: r.provider_id)
         self.due_proxy = _proxy(self.due_model)
         self.due = list_table(self.due_proxy, self.tr("Providers due a contract review"),
@@ -137,18 +141,25 @@ class ReviewsView(QWidget):
         bold = QFont(self.recorded_label.font())
         bold.setBold(True)
         self.recorded_label.setFont(bold)
-        self.review_view = Combo()
-        for key, label in REVIEW_VIEWS:
-            self.review_view.addItem(self.tr(label), key)
-        self.review_view.setAccessibleName(self.tr("Which reviews to list"))
+        self.review_bar = FilterBar(ctx.settings, "contract_reviews",
+                                    self.tr("Search provider or contract"),
+                                    self.tr("{shown} of {total} reviews"))
+        self.review_view = self.review_bar.add_combo(
+            "status", self.tr("Any status"),
+            [(value, self.tr(label)) for value, label in ReviewStatus.choices()], width=10,
+            tooltip=self.tr("Which reviews to list"))
+        self.review_bar.finish()
+        self.review_search = self.review_bar.search
+        self.review_count = self.review_bar.count
         self.open_button = QPushButton(self.tr("Open review"))
         self.open_button.setToolTip(self.tr("A draft opens to carry on; a signed-off review "
                                             "opens read-only (Enter)"))
+        self.export_button = QPushButton(self.tr("Export reviews…"))
+        self.export_button.setToolTip(self.tr("Save the reviews listed to Excel or CSV"))
         second = QHBoxLayout()
-        second.addWidget(self.recorded_label)
-        second.addWidget(self.review_view)
-        second.addStretch(1)
+        second.addWidget(self.review_count, 1)
         second.addWidget(self.open_button)
+        second.addWidget(self.export_button)
         self.review_model: RowTableModel[ReviewRow] = RowTableModel(REVIEW_COLUMNS,
                                                                     lambda r: r.id)
         self.review_proxy = _proxy(self.review_model)
@@ -156,13 +167,21 @@ class ReviewsView(QWidget):
                                   (90, 240, 90, 90, 160, 90, 110))
         self.reviews.setSortingEnabled(True)
         self.reviews.horizontalHeader().setSortIndicator(0, Qt.SortOrder.DescendingOrder)
+        upper = QWidget()
+        upper_layout = QVBoxLayout(upper)
+        upper_layout.setContentsMargins(0, 0, 0, 0)
+        upper_layout.addWidget(self.bar)
+        upper_layout.addLayout(actions)
+        upper_layout.addWidget(self.due, 1)
         lower = QWidget()
         lower_layout = QVBoxLayout(lower)
         lower_layout.setContentsMargins(0, 4, 0, 0)
+        lower_layout.addWidget(self.recorded_label)
+        lower_layout.addWidget(self.review_bar)
         lower_layout.addLayout(second)
         lower_layout.addWidget(self.reviews, 1)
         split = QSplitter(Qt.Orientation.Vertical)
-        split.addWidget(self.due)
+        split.addWidget(upper)
         split.addWidget(lower)
         split.setChildrenCollapsible(False)
         self.message = QLabel()
@@ -170,11 +189,10 @@ class ReviewsView(QWidget):
         self.message.setVisible(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 8, 6, 6)
-        layout.addLayout(bar)
         layout.addWidget(self.message)
         layout.addWidget(split, 1)
-        self.view.currentIndexChanged.connect(lambda _i: self.reload())
-        self.review_view.currentIndexChanged.connect(lambda _i: self._reload_reviews())
+        self.bar.changed.connect(self.apply_filters)
+        self.review_bar.changed.connect(self.apply_review_filters)
         self.start_button.clicked.connect(self.start_selected)
         self.open_button.clicked.connect(self.open_selected)
         self.export_button.clicked.connect(self.export)
@@ -182,13 +200,15 @@ class ReviewsView(QWidget):
         self.reviews.doubleClicked.connect(lambda _i: self.open_selected())
         self.due.selectionModel().selectionChanged.connect(lambda *_a: self._enable())
         self.reviews.selectionModel().selectionChanged.connect(lambda *_a: self._enable())
-        local_shortcuts(self, [(QKeySequence.StandardKey.New, self.start_selected)])
+        local_shortcuts(self, [(QKeySequence.StandardKey.New, self.start_selected),
+                               (QKeySequence.StandardKey.Find, self.bar.focus_search)])
         local_shortcuts(self.due, [(Qt.Key.Key_Return, self.start_selected),
                                    (Qt.Key.Key_Enter, self.start_selected)], children=False)
         local_shortcuts(self.reviews, [(Qt.Key.Key_Return, self.open_selected),
                                        (Qt.Key.Key_Enter, self.open_selected)], children=False)
-        order = [self.view, self.start_button, self.export_button, self.due, self.review_view,
-                 self.open_button, self.reviews]
+        order = [self.search, self.view, self.bar.clear_button, self.start_button, self.due,
+                 self.review_search, self.review_view, self.review_bar.clear_button,
+                 self.open_button, self.export_button, self.reviews]
         for first, then in itertools.pairwise(order):
             self.setTabOrder(first, then)
         self._enable()
@@ -196,29 +216,42 @@ class ReviewsView(QWidget):
     # -- data ------------------------------------------------------------------------------
 
     def reload(self) -> None:
-        key = str(self.view.currentData())
-        self.ctx.settings.setValue(PREFIX + "view", key)
-        rows = reviews_due(self.ctx.db, self.today)
-        total = len(rows)
-        if key == "overdue":
-            rows = [r for r in rows if r.status == DueStatus.OVERDUE]
-        elif key == "soon":
-            rows = [r for r in rows if r.status != DueStatus.NOT_DUE]
-        self.due_model.set_rows(rows)
-        overdue = sum(1 for r in self.due_model.rows if r.status == DueStatus.OVERDUE)
-        self.count.setText(self.tr("{shown} of {total} providers with children placed; "
-                                   "{overdue} overdue").format(
-            shown=f"{len(rows):,}", total=f"{total:,}", overdue=f"{overdue:,}"))
-        self._reload_reviews()
-        if not total:
+        self.due_rows = reviews_due(self.ctx.db, self.today)
+        self.review_rows = list_reviews(self.ctx.db)
+        self._show_due()
+        self._show_reviews()
+        if not self.due_rows:
             self._say(self.tr("No provider has a child placed today, so no contract review is "
                               "due. Reviews recorded are listed below."))
+        elif self.message.text().startswith(self.tr("No provider has a child placed")):
+            self._say("")
+
+    def apply_filters(self) -> None:
+        self.bar.settle()
+        self._show_due()
+
+    def apply_review_filters(self) -> None:
+        self.review_bar.settle()
+        self._show_reviews()
+
+    def _show_due(self) -> None:
+        keep = self.selected_due()
+        rows = filter_due(self.due_rows, DueFilter(**self.bar.values()))
+        self.due_model.set_rows(rows)
+        overdue = sum(1 for r in rows if r.status == DueStatus.OVERDUE)
+        self.bar.show_count(len(rows), len(self.due_rows), more=self.tr(
+            "; {overdue} overdue").format(overdue=f"{overdue:,}"))
+        if keep is not None:
+            self.select_provider(keep.provider_id)
         self._enable()
 
-    def _reload_reviews(self) -> None:
-        status = str(self.review_view.currentData() or "")
-        self.review_model.set_rows(list_reviews(
-            self.ctx.db, statuses=[ReviewStatus(status)] if status else None))
+    def _show_reviews(self) -> None:
+        keep = self.selected_review()
+        rows = filter_reviews(self.review_rows, ReviewFilter(**self.review_bar.values()))
+        self.review_model.set_rows(rows)
+        self.review_bar.show_count(len(rows), len(self.review_rows))
+        if keep is not None:
+            self.select_review(keep.id)
         self._enable()
 
     def _enable(self) -> None:
@@ -290,8 +323,14 @@ class ReviewsView(QWidget):
         if name:
             self.export_to(name)
 
+    def visible_reviews(self) -> list[ReviewRow]:
+        """The reviews listed, in the table's order."""
+        return [self.review_proxy.index(r, 0).data(ROW_ROLE)
+                for r in range(self.review_proxy.rowCount())]
+
     def export_to(self, path: str | Path) -> None:
-        headings, table = review_export_table(list_reviews(self.ctx.db))
+        """Write the reviews listed (as filtered) to ``path`` in a worker."""
+        headings, table = review_export_table(self.visible_reviews())
 
         def work(state: TaskState) -> Path:
             return write_table(path, headings, table, sheet="Reviews", state=state)

@@ -100,7 +100,7 @@ class TiersView(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.today = dt.date.today()
+        self.today = ctx.today()
         rule = QLabel(self.tr(
             "Suggested from the last 12 months' spend, the children placed and the contracts "
             "held: strategic partner with a block contract or in-house agreement and {s_spend} "
@@ -126,7 +126,7 @@ class TiersView(QWidget):
         self.proxy.setSourceModel(self.model)
         self.proxy.setSortRole(SORT_ROLE)
         self.table = list_table(self.proxy, self.tr("Relationship tiers"),
-                                (190, 150, 125, 300, 170, 115))
+                                (200, 130, 120, 280, 150, 130))
         self.table.setSortingEnabled(True)
         self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         layout = QVBoxLayout(self)

@@ -355,7 +355,7 @@ def _frame_2025(judgement_of: dict[str, str] | None = None) -> Any:
     """The 2025 file with pandas: one row per setting, its type and latest full
     inspection's words (``judgement_of`` gives them where the file's latest is not full)."""
     pd = pytest.importorskip("pandas")
-    frame = pd.read_csv(OFSTED / "provider_level_at_31_march_2025.csv", skiprows=3, dtype=str,
+    frame = pd.read_csv(need(OFSTED / "provider_level_at_31_march_2025.csv"), skiprows=3, dtype=str,
                         encoding="utf-8-sig")
     frame.columns = [" ".join(c.split()).lower() for c in frame.columns]
     frame = frame[frame["urn"].notna()].copy()
