@@ -9,6 +9,13 @@ a second import differ, its counts do not); Placement Desk opening it again (the
 stale lock cleared); and the same import then run to the end. A killed ``demo``
 leaves nothing at its target (it is built under a temporary name), or a whole demo.
 
+``placement-desk restore`` is killed the same way (:func:`kill_restores`): the database
+must then be the one it replaced or the backup, whole, never a mixture, and a second
+restore must run to the end.
+
+The spreadsheet import joins the kills by adding its command to :func:`prepare`'s
+dictionary (``"spreadsheet": ["import", "spreadsheet", ...]``): nothing else changes.
+
 ``make test`` runs a few kills (tests/test_kill_harness.py); ``make bench`` twenty and
 records how many the database survived.
 """
@@ -94,6 +101,8 @@ def prepare(work: Path, *, ofsted_rows: int, episodes: int) -> dict[str, list[ob
             db.close()
     ofsted = ofsted_csv(work / "ofsted.csv", ofsted_rows, seed=2)
     header, spells = ssda903_files(work, episodes, seed=3)
+    # Hook: the spreadsheet import (issue 15) adds its command here, e.g.
+    # "spreadsheet": ["import", "spreadsheet", workbook], to be killed like the others.
     return {"ofsted": ["import", "ofsted", ofsted],
             "ssda903": ["import", "ssda903", "--header", header, "--episodes", spells]}
 
@@ -197,3 +206,61 @@ def _kill_demo(report: KillReport, work: Path, n: int, rng: random.Random,
         report.failures.append(f"{name}: leftovers of the killed demo remain: {leftovers}")
         return
     report.survived += 1
+
+
+def kill_restores(work: Path, kills: int, *, seed: int = 1) -> KillReport:
+    """Kill ``placement-desk restore`` at random moments: afterwards the database is
+    sound and is either the one being replaced or the backup, whole; a second restore
+    then finishes."""
+    rng = random.Random(seed)
+    commands = prepare(work, ofsted_rows=1500, episodes=1500)
+    home = work / "home"
+    base = work / "base.db"
+    backup = _copy(base, work / "restore-from.db")  # the backup: the small demo
+    current = _copy(base, work / "restore-current.db")
+    made = _run(["--db", current, *commands["ssda903"]], home)  # the database: more
+    if made.returncode:
+        raise RuntimeError(f"the import before the restore failed: {made.stderr}")
+    replaced, restored = counts(current), counts(backup)
+    report = KillReport()
+    whole = _copy(current, work / "restore-whole.db")
+    started = time.monotonic()
+    done = _run(["restore", backup, "--db", whole], home)
+    took = time.monotonic() - started
+    if done.returncode or counts(whole) != restored:
+        raise RuntimeError(f"a restore failed without a kill: {done.stderr}")
+    for n in range(kills):
+        victim = _copy(current, work / "restore-victim.db")
+        moment = rng.uniform(0.3, 1.0) * took
+        process = subprocess.Popen(
+            [sys.executable, "-m", "placement_desk", "restore", str(backup), "--db",
+             str(victim)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            env=_env(home), cwd=ROOT)
+        time.sleep(moment)
+        finished = process.poll() is not None
+        if not finished:
+            process.send_signal(signal.SIGKILL)
+        process.wait()
+        report.kills += 1
+        report.finished_first += finished
+        name = f"restore kill {n + 1} at {moment:.2f} s"
+        checked = integrity(victim)
+        if checked != "ok":
+            report.failures.append(f"{name}: integrity check says {checked}")
+            continue
+        held = counts(victim)
+        if held == replaced:
+            report.held_none += 1
+        elif held == restored:
+            report.held_all += 1
+        else:
+            report.failures.append(f"{name}: the database is neither the old one nor the "
+                                   "backup")
+            continue
+        again = _run(["restore", backup, "--db", victim], home)
+        if again.returncode or counts(victim) != restored:
+            report.failures.append(f"{name}: the restore did not run again to the end "
+                                   f"({again.stderr.strip()[-300:]})")
+            continue
+        report.survived += 1
+    return report

@@ -136,3 +136,54 @@ def kills_lost() -> float:
     print(f"kill -9: {detail}", file=sys.stderr)
     return lost
 
+
+
+RESTORE_KILLS = 10
+FUZZ_EXAMPLES = 1500
+"""Inputs per reader or validator (the imports into a database get a tenth)."""
+
+
+@functools.cache
+def _restore_kills() -> tuple[int, int, str]:
+    from .kill_harness import kill_restores
+
+    with tempfile.TemporaryDirectory() as tmp:
+        report = kill_restores(Path(tmp), kills=RESTORE_KILLS, seed=int(time.time()))
+    detail = (f"{report.held_none} left the old database, {report.held_all} the backup, "
+              f"{report.finished_first} came after it had finished")
+    if report.failures:
+        detail += "; FAILURES: " + " | ".join(report.failures)
+    return report.survived, report.kills - report.survived, detail
+
+
+@metric("kill9_restore_survived", "kills",
+        note=f"of {RESTORE_KILLS} kill -9 at random moments during 'placement-desk restore', "
+             "those after which the database was sound, either the old one or the backup "
+             "whole, and a second restore finished")
+def restore_kills_survived() -> float:
+    survived, lost, detail = _restore_kills()
+    print(f"kill -9 restore: {detail}", file=sys.stderr)
+    if lost:
+        raise RuntimeError(detail)
+    return survived
+
+
+@metric("random_inputs_tried", "inputs", target=None,
+        note=f"random and malformed cells, rows, files and forms fed to every reader and "
+             f"validator ({FUZZ_EXAMPLES} per target, bench/fuzz_inputs.py): each answered "
+             "or refused with a UserError, and a refused import changed nothing")
+def random_inputs_tried() -> float:
+    from placement_desk.lifecycle import open_database
+
+    from .fuzz_inputs import fuzz_all
+
+    with tempfile.TemporaryDirectory() as tmp:
+        os.environ.setdefault("PLACEMENT_DESK_HOME", tmp)
+        db = open_database(Path(tmp) / "fuzz.db")
+        try:
+            tried = fuzz_all(FUZZ_EXAMPLES, db)
+        finally:
+            db.close()
+    print("random inputs: " + ", ".join(f"{k} {v:,}" for k, v in sorted(tried.items())),
+          file=sys.stderr)
+    return float(sum(tried.values()))

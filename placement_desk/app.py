@@ -18,7 +18,7 @@ from pathlib import Path
 from types import TracebackType
 
 from . import APP_ID, APP_NAME
-from .errors import EXIT_BUG, UserError
+from .errors import EXIT_BUG, DatabaseDamagedError, UserError
 from .logs import apology, log_file, note_user_error, setup_file_logging
 
 log = logging.getLogger(__name__)
@@ -111,6 +111,41 @@ def _wait_until_painted(window, timeout_ms: int) -> bool:  # type: ignore[no-unt
     return watcher.painted
 
 
+def sign_in_at_start(db) -> bool:  # type: ignore[no-untyped-def]
+    """Once the database has accounts, ask who is using it; False if they cancel."""
+    from .services.users.roles import accounts_enabled
+
+    with db.read() as session:
+        if not accounts_enabled(session):
+            return True  # single-user mode: acting as the computer's account
+    from .ui.users.dialogs import SignInDialog
+
+    return bool(SignInDialog(db).exec())
+
+
+def offer_newest_backup(db_target: str | None, exc: UserError) -> bool:
+    """Start-up found the database damaged: offer the newest good backup. True once it is
+    restored (a copy of the damaged file is kept beside the backups)."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from .lifecycle import resolve_target
+    from .services.common.backups import newest_good_backup, restore_file
+
+    url = resolve_target(db_target)
+    path = Path(url.database) if url.get_backend_name() == "sqlite" and url.database else None
+    backup = newest_good_backup(path) if path is not None else None
+    if path is None or backup is None:
+        return False
+    answer = QMessageBox.question(
+        None, APP_NAME,
+        f"{exc}\n\nRestore the newest good backup, {backup.name}, now? The damaged file is "
+        "kept in the backups folder.")
+    if answer != QMessageBox.StandardButton.Yes:
+        return False
+    restore_file(path, backup)
+    return True
+
+
 def _smoke_pdf(db) -> int:  # type: ignore[no-untyped-def]
     """The smoke test's last step: a PDF in the temporary folder; 0 when it is sound."""
     import tempfile
@@ -193,7 +228,12 @@ def run_gui(db_target: str | None, smoke_test: str | bool | None = None) -> int:
     apply_look(app, make_settings())
 
     try:
-        db = open_database(db_target)
+        try:
+            db = open_database(db_target)
+        except DatabaseDamagedError as exc:
+            if smoke_test or not offer_newest_backup(db_target, exc):
+                raise
+            db = open_database(db_target)
     except UserError as exc:
         note_user_error(exc, "open the database")
         if smoke_test:
@@ -203,6 +243,9 @@ def run_gui(db_target: str | None, smoke_test: str | bool | None = None) -> int:
 
             QMessageBox.critical(None, APP_NAME, str(exc))
         return exc.exit_status
+    if not smoke_test and not sign_in_at_start(db):
+        db.close()
+        return 0
     window = None
     start = None
     try:
@@ -220,6 +263,10 @@ def run_gui(db_target: str | None, smoke_test: str | bool | None = None) -> int:
                     db.close()
                     db = open_database(demo)
         window = build_main_window(db, make_settings())  # type: ignore[no-untyped-call]
+        if not smoke_test:
+            from .ui.users.session import daily_backup_task
+
+            window.ctx.hub.when_drawn(lambda: daily_backup_task(window))
         if smoke_test:
             window.persist_state = False
             if not _wait_until_painted(window, SMOKE_TIMEOUT_MS):

@@ -14,6 +14,7 @@ SQL is used outside this module and the migration runner.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import getpass
 import logging
@@ -31,6 +32,7 @@ from sqlalchemy import Engine, Integer, String, Table, create_engine, event, typ
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
+from sqlalchemy.pool import QueuePool
 from sqlalchemy.sql.functions import GenericFunction
 
 from . import dbfile
@@ -99,7 +101,10 @@ def make_engine(target: str | Path | URL, *, foreign_keys: bool = True,
         return create_engine(url, echo=echo, hide_parameters=True)
     path = sqlite_path(url)
     options: dict[str, Any] = {"connect_args": {"check_same_thread": False}}
-    if read_only and path is not None:
+    encrypted = url.drivername == "sqlite+pysqlcipher"
+    if encrypted:  # the same pool as plain files (the dialect's own is one per thread)
+        options["poolclass"] = QueuePool
+    if read_only and path is not None and not encrypted:
         # No -wal file: nobody has it open, and opening it immutable creates nothing.
         quiet = not path.with_name(path.name + "-wal").exists()
         uri = dbfile.read_only_uri(path, immutable=quiet)
@@ -184,6 +189,8 @@ class Database:
     notices: list[str] = field(default_factory=list)
     read_only: bool = False
     """Opened for reading only (``db check``, exports): every write is refused."""
+    auto_backup: bool = True
+    """Back the file up before an import (not a database still being built)."""
     writer: sessionmaker[Session] = field(init=False, repr=False)
     """Sessions for a unit of work that writes: they begin with ``BEGIN IMMEDIATE`` and
     so wait the busy timeout for another writer, before reading anything."""
@@ -203,6 +210,14 @@ class Database:
             for factory in (self.sessions, self.writer):
                 event.listen(factory, "before_flush", self._refuse_write)
 
+    def rebind(self, engine: Engine) -> None:
+        """Use a new engine from now on (after a restore put another file in place)."""
+        old = self.engine
+        self.engine = engine
+        self.sessions.configure(bind=engine)
+        self.writer.configure(bind=engine.execution_options(**{WRITE_OPTION: True}))
+        old.dispose()
+
     def _refuse_write(self, *_args: Any) -> None:
         raise StorageError(f"The database {self.display_name} was opened for reading only; "
                            "nothing was changed.")
@@ -211,6 +226,21 @@ class Database:
     def user(self) -> str:
         """Who is acting: the name the audit trail records."""
         return str(self.sessions.kw.get("info", {}).get("user") or "unknown")
+
+    @property
+    def role(self) -> str | None:
+        """The signed-in account's role (a ``UserRole`` value), or None when nobody has
+        signed in: on a database without accounts that is the single-user mode of
+        :mod:`placement_desk.services.users.roles`."""
+        role = self.sessions.kw.get("info", {}).get("role")
+        return str(role) if role else None
+
+    def act_as(self, user: str, role: str | None) -> None:
+        """From now on, sessions act as ``user`` with ``role`` (after a sign-in)."""
+        for factory in (self.sessions, self.writer):
+            info = factory.kw.setdefault("info", {})
+            info["user"] = user
+            info["role"] = role
 
     @property
     def is_local(self) -> bool:
@@ -351,23 +381,47 @@ def backup_sqlite(path: Path, reason: str = "backup", folder: Path | None = None
     doing = "back up the database before changing it"
     if free is not None and free < needed + dbfile.MIN_ROOM:
         raise dbfile.no_room(folder, doing, needed + dbfile.MIN_ROOM - free)
+    made_folder = not folder.exists()
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         if dbfile.is_disk_full(exc):
             raise dbfile.no_room(folder, doing, needed) from None
         raise dbfile.read_only(folder / path.name, "the backup folder of") from None
+    try:
+        return _backup_into(path, folder, reason, doing, needed)
+    except BaseException:
+        if made_folder:  # a failed first backup leaves no empty folder behind
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+        raise
+
+
+def _backup_into(path: Path, folder: Path, reason: str, doing: str, needed: int) -> Path:
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    target = folder / f"{path.stem}-{reason}-{stamp}{path.suffix or '.db'}"
-    n = 1
-    while target.exists():
-        n += 1
-        target = folder / f"{path.stem}-{reason}-{stamp}-{n}{path.suffix or '.db'}"
+    suffix = path.suffix or ".db"
+    base = f"{path.stem}-{reason}-{stamp}"
+    target = folder / f"{base}{suffix}"
+    # Copies made within one second count on from the highest number there, even when
+    # rotation has removed the first: names always sort in the order they were made.
+    taken: list[int] = []
+    for existing in folder.glob(f"{base}*{suffix}"):
+        tail = existing.name[len(base):len(existing.name) - len(suffix)]
+        if not tail:
+            taken.append(1)
+        elif tail[0] == "-" and tail[1:].isdigit():
+            taken.append(int(tail[1:]))
+    if taken:
+        target = folder / f"{base}-{max(taken) + 1}{suffix}"
     partial = target.with_name(f".{target.name}.part")
     try:
         _copy_checked(path, partial)
+        from . import crypto
+
+        if crypto.is_encrypted(path):  # the copy names its key too (the id, never the key)
+            crypto.copy_key_id(path, target)
         os.replace(partial, target)
-    except sqlite3.Error as exc:
+    except crypto_errors() as exc:
         dbfile.remove_quietly(partial, partial.with_name(partial.name + "-journal"))
         error = dbfile.translate(exc, partial)
         if isinstance(error, StorageError) and error.needed is not None:
@@ -389,9 +443,12 @@ def backup_sqlite(path: Path, reason: str = "backup", folder: Path | None = None
 
 
 def _copy_checked(path: Path, target: Path) -> None:
-    src = sqlite3.connect(str(path))
+    from . import crypto
+
+    encrypted = crypto.is_encrypted(path)
+    src = crypto.connect(path)
     try:
-        dst = sqlite3.connect(str(target))
+        dst = crypto.connect(target, key_from=path if encrypted else None)
         try:
             src.backup(dst)
             tables = "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
@@ -404,6 +461,12 @@ def _copy_checked(path: Path, target: Path) -> None:
             dst.close()
     finally:
         src.close()
+
+
+def crypto_errors() -> tuple[type[BaseException], ...]:
+    from . import crypto
+
+    return crypto.database_errors()
 
 
 def stored(column: Any) -> Any:

@@ -147,9 +147,14 @@ def folder_given(path: Path) -> DatabaseError:
 def header_problem(path: Path) -> str | None:
     """What is wrong with the file's SQLite header, or None if it looks sound.
 
-    An empty file is sound (SQLite makes it a new database). Checks the magic string,
-    the page size, and that the file is as long as its header says.
+    An empty file is sound (SQLite makes it a new database), and so is an encrypted
+    one (its header is encrypted too: :mod:`placement_desk.crypto`). Checks the magic
+    string, the page size, and that the file is as long as its header says.
     """
+    from . import crypto
+
+    if crypto.is_encrypted(path):
+        return None
     try:
         size = path.stat().st_size
         if size == 0:
@@ -190,18 +195,25 @@ def check_file(path: Path) -> None:
 def quick_check(connection: sqlite3.Connection) -> list[str]:
     """SQLite's quick check: [] when sound, else its first few findings (page numbers and
     index names, never values)."""
+    from . import crypto
+
     try:
         rows = connection.execute("PRAGMA quick_check(5)").fetchall()
-    except sqlite3.DatabaseError as exc:
+    except crypto.database_errors() as exc:
         return [str(exc)]
     found = [str(r[0]) for r in rows]
     return [] if found == ["ok"] else found
 
 
 def _quick_check_file(path: Path) -> list[str]:
+    from . import crypto
+
     try:
-        con = sqlite3.connect(read_only_uri(path, immutable=True), uri=True)
-    except sqlite3.Error as exc:
+        if crypto.is_encrypted(path):
+            con = crypto.connect(path, read_only=True)
+        else:
+            con = sqlite3.connect(read_only_uri(path, immutable=True), uri=True)
+    except Exception as exc:  # either driver's errors, or a key not found
         return [str(exc)]
     try:
         return quick_check(con)
@@ -228,8 +240,10 @@ def writable(path: Path) -> bool:
 def translate(exc: BaseException, path: Path | None) -> UserError | None:
     """The user's error for an SQLite error on the database at ``path``; None for a fault
     of Placement Desk (a bad statement), which stays a fault."""
+    from . import crypto
+
     code = getattr(exc, "sqlite_errorcode", None)
-    if not isinstance(exc, sqlite3.Error) or code is None:
+    if not isinstance(exc, crypto.database_errors()) or code is None:
         return None
     primary = code & 0xFF
     where = path or Path("the database")

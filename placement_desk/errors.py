@@ -92,6 +92,26 @@ class StorageError(UserError):
         self.folder, self.needed = folder, needed
 
 
+class PermissionRefused(UserError):
+    """The signed-in user's role may not do this; the message says which role may."""
+
+    exit_status = 9
+
+
+class SignInError(UserError):
+    """Signing in failed: a wrong name or password, a locked or inactive account, or no
+    password given. Nothing about the account is revealed beyond that."""
+
+    exit_status = 10
+
+
+class EncryptionKeyError(DatabaseError):
+    """The database is encrypted and its key is missing or wrong, or SQLCipher is not
+    installed; the message says where the key was looked for and what to do."""
+
+    exit_status = 11
+
+
 EXIT_STATUSES: tuple[tuple[int, str], ...] = (
     (EXIT_OK, "done"),
     (EXIT_PROBLEMS_FOUND, "db check found problems in the database"),
@@ -105,6 +125,11 @@ EXIT_STATUSES: tuple[tuple[int, str], ...] = (
     (DatabaseBusyError.exit_status, "the database is in use by another copy or program"),
     (StorageError.exit_status, "no room or no permission to write (disk full, read-only "
                                "file or folder)"),
+    (PermissionRefused.exit_status, "the signed-in user's role may not do this"),
+    (SignInError.exit_status, "signing in failed (wrong name or password, locked or "
+                              "inactive account)"),
+    (EncryptionKeyError.exit_status, "the database is encrypted and its key is missing or "
+                                     "wrong, or encryption is not installed"),
     (EXIT_BUG, "a fault in Placement Desk: the log has the details"),
     (EXIT_INTERRUPTED, "stopped with Ctrl+C"),
 )

@@ -21,7 +21,7 @@ from pathlib import Path
 from sqlalchemy import Engine, inspect, text
 from sqlalchemy.engine import URL
 
-from . import dbfile, migrations
+from . import crypto, dbfile, migrations
 from .db import (
     Database,
     check_local,
@@ -96,6 +96,10 @@ def open_database(
                     "lock it left has been cleared.")
     engine: Engine | None = None
     try:
+        if path is not None and crypto.is_encrypted(path):
+            key = crypto.key_for(path)
+            crypto.connect(path, read_only=True, key=key).close()  # a wrong key says so
+            url = crypto.keyed_url(url, key)
         engine = make_engine(url, read_only=read_only)
         if verify and path is not None and dbfile.file_size(path):
             _check_sound(engine, path)
@@ -120,7 +124,7 @@ def open_database(
     fee_ledger.install()  # every session keeps the fee ledger in step as it flushes
     return Database(url=url, engine=engine, sessions=make_session_factory(engine, user),
                     path=path, revision=revision, upgrade=result, lock=held, notices=notices,
-                    read_only=read_only)
+                    read_only=read_only, auto_backup=backup and not read_only)
 
 
 def _check_path(path: Path, *, create: bool, write: bool) -> None:
@@ -304,12 +308,22 @@ class CheckReport:
     missing_tables: list[str] = field(default_factory=list)
     revision_record_missing: bool = False
     """Placement Desk's tables are there, but not the record of their schema version."""
+    audit_events: int = 0
+    audit_broken: int | None = None
+    """The id of the first audit event whose hash does not follow (tampered with)."""
+    audit_guarded: bool = True
+    """Whether the database still refuses changes and deletions of audit events."""
+
+    @property
+    def tampered(self) -> bool:
+        return self.audit_broken is not None or not self.audit_guarded
 
     @property
     def damaged(self) -> bool:
-        """SQLite found damage, or tables are missing, or their revision record is."""
+        """SQLite found damage, tables are missing, or their revision record is, or the
+        audit trail was tampered with."""
         return (self.integrity != ["ok"] or bool(self.missing_tables)
-                or self.revision_record_missing)
+                or self.revision_record_missing or self.tampered)
 
     @property
     def ok(self) -> bool:
@@ -318,7 +332,8 @@ class CheckReport:
 
 
 def check_database(db: Database) -> CheckReport:
-    """Integrity check (SQLite), missing tables and migration revision, for ``db check``.
+    """Integrity check (SQLite), missing tables, migration revision and the audit trail's
+    chain, for ``db check``.
 
     An SQLite error while checking (a file too damaged to read) raises the
     DatabaseDamagedError that names the newest good backup.
@@ -335,5 +350,44 @@ def check_database(db: Database) -> CheckReport:
     ours = present & _our_tables()
     at_head = revision == migrations.numbered_head()
     missing = sorted(_our_tables() - present) if ours and at_head else []
+    chain = None
+    if at_head and not missing and integrity == ["ok"]:
+        from .audit import verify_chain
+
+        with db.read() as session:
+            chain = verify_chain(session)
     return CheckReport(revision, migrations.head_revision(), integrity, fk, missing,
-                       revision_record_missing=bool(ours) and revision is None)
+                       revision_record_missing=bool(ours) and revision is None,
+                       audit_events=chain.events if chain else 0,
+                       audit_broken=chain.first_broken if chain else None,
+                       audit_guarded=chain.guarded if chain else True)
+
+
+def restore_open_database(db: Database, file: Path) -> Path | None:
+    """Put the backup ``file`` in place of the open database ``db`` and carry on with it:
+    the file is checked and the acting user's permission with it, the database is
+    replaced as ``restore`` does (keeping a copy, returned), then reopened on the same
+    handle and upgraded if the copy is older. The caller has no read or write under way.
+    """
+    from .services.common.backups import may_restore, restore_file
+
+    if db.path is None or db.read_only:
+        raise DatabaseError("Only a database file opened for work can be restored here.")
+    may_restore(db, file)
+    db.engine.dispose()
+    kept = restore_file(db.path, file, lock_held=db.lock is not None)
+    url = to_url(db.path)
+    if crypto.is_encrypted(db.path):
+        url = crypto.keyed_url(url, crypto.key_for(db.path))
+    engine = make_engine(url)
+    try:
+        _check_sound(engine, db.path)
+        result = migrations.prepare(engine)
+        fee_ledger.ensure_current(engine)
+    except BaseException:
+        engine.dispose()
+        raise
+    db.rebind(engine)
+    db.url = url
+    db.revision = result.to_revision
+    return kept

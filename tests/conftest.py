@@ -20,6 +20,17 @@ def _private_home(tmp_path_factory: pytest.TempPathFactory,
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
 
 
+@pytest.fixture(autouse=True)
+def _cheap_password_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """argon2id with its smallest costs: the same code paths, milliseconds per hash."""
+    from argon2 import PasswordHasher
+
+    from placement_desk.services.users import accounts
+
+    monkeypatch.setattr(accounts, "hasher",
+                        PasswordHasher(time_cost=1, memory_cost=64, parallelism=1))
+
+
 @pytest.fixture
 def db_user() -> str:
     """Who the test database's writes are audited as; a test module may override it."""

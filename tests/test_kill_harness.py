@@ -16,3 +16,12 @@ def test_the_database_survives_kill_9_during_imports_and_the_demo(tmp_path: Path
     assert report.kills == 5 and report.survived == 5
     assert report.held_none + report.held_all == 5
     assert report.finished_first < report.kills, "at least one kill landed while it ran"
+
+
+def test_the_database_survives_kill_9_during_a_restore(tmp_path: Path) -> None:
+    from bench.kill_harness import kill_restores
+
+    report = kill_restores(tmp_path, kills=2, seed=7)
+    assert report.failures == []
+    assert report.kills == 2 and report.survived == 2
+    assert report.held_none + report.held_all == 2

@@ -8,6 +8,7 @@ from . import (  # noqa: F401  (they register)
     ofsted,
     postcodes,
     report,
+    safety,
     ssda903,
 )
 from .registry import COMMANDS, command, command_group, db_option

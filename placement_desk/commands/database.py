@@ -12,10 +12,16 @@ from .registry import command
 
 
 def _configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("action", choices=["check", "upgrade"],
-                        help="check: integrity and schema revision (reads only, creates "
-                             "nothing); upgrade: migrate to this version's schema (after a "
-                             "backup)")
+    parser.add_argument("action", choices=["check", "upgrade", "encrypt", "key"],
+                        help="check: integrity, schema revision and the audit trail's chain "
+                             "(reads only, creates nothing); upgrade: migrate to this "
+                             "version's schema (after a backup); encrypt: encrypt the "
+                             "database and its backups (administrators); key: print the "
+                             "recovery key, or --recover to enter it on this computer")
+    parser.add_argument("--recover", action="store_true",
+                        help="with key: type the printed recovery key (or give it in "
+                             "PLACEMENT_DESK_RECOVERY_KEY) so that this computer opens the "
+                             "encrypted database")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
 
 
@@ -23,6 +29,10 @@ def _configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     if args.action == "upgrade":
         return _upgrade(args)
+    if args.action == "encrypt":
+        return _encrypt(args)
+    if args.action == "key":
+        return _key(args)
     # Reading only: nothing is created, locked or changed, and a damaged file is reported.
     db = open_database(getattr(args, "db", None), read_only=True, verify=False)
     try:
@@ -38,6 +48,9 @@ def run(args: argparse.Namespace) -> int:
                           "foreign_key_problems": report.foreign_key_problems,
                           "missing_tables": report.missing_tables,
                           "revision_record_missing": report.revision_record_missing,
+                          "audit_events": report.audit_events,
+                          "audit_first_broken_event": report.audit_broken,
+                          "audit_append_only": report.audit_guarded,
                           "damaged": report.damaged, "advice": advice or None,
                           "ok": report.ok}))
     else:
@@ -51,6 +64,14 @@ def run(args: argparse.Namespace) -> int:
         if report.revision_record_missing:
             print("Schema version record: missing")
         print(f"Broken links between records: {report.foreign_key_problems}")
+        if report.revision == report.head and report.integrity == ["ok"]:
+            print(f"Audit trail: {report.audit_events} events, " + (
+                "chain intact" if report.audit_broken is None else
+                f"chain broken at event {report.audit_broken} (changed, removed or "
+                "inserted there)"))
+            if not report.audit_guarded:
+                print("Audit trail: the database no longer refuses changes to audit events "
+                      "(its triggers were removed)")
         print("Result: " + ("OK" if report.ok else
                             "DAMAGED" if report.damaged else
                             "PROBLEMS FOUND" if report.revision == report.head else
@@ -67,6 +88,11 @@ def _what(report: CheckReport) -> str:
         return "SQLite's integrity check found damaged pages"
     if report.missing_tables:
         return f"tables are missing: {', '.join(report.missing_tables[:5])}"
+    if report.audit_broken is not None:
+        return (f"its audit trail was changed outside Placement Desk (the chain breaks at "
+                f"event {report.audit_broken})")
+    if not report.audit_guarded:
+        return "the guard that keeps its audit trail append-only was removed"
     return "its record of the schema version is missing"
 
 
@@ -85,3 +111,78 @@ def _upgrade(args: argparse.Namespace) -> int:
         return 0
     finally:
         db.close()
+
+
+def _encrypt(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .. import crypto
+    from ..dbfile import BACKUP_FOLDER
+    from ..dblock import DatabaseLock
+    from ..errors import UserError
+    from ..services.common.backups import back_up
+    from ..services.users.roles import Permission, require
+    from .identity import sign_in_from_args
+
+    if not crypto.available():
+        crypto.encrypt_file(Path("."))  # says what to install
+    db = open_database(getattr(args, "db", None))
+    try:
+        if db.path is None:
+            raise UserError("Only a database file is encrypted here; a team server keeps "
+                            "its data encrypted on its own.")
+        sign_in_from_args(db, args)
+        require(db, Permission.ADMINISTER_DATABASE)
+        if crypto.is_encrypted(db.path):
+            print(f"{db.display_name} is already encrypted.")
+            return 0
+        kept = back_up(db, "before-encrypt")
+        path = db.path
+    finally:
+        db.close()
+    lock = DatabaseLock(path)
+    lock.acquire()
+    try:
+        where = crypto.encrypt_file(path)
+        backups = crypto.encrypt_backups(path, path.parent / BACKUP_FOLDER)
+    finally:
+        lock.release()
+    print(f"Encrypted {path}; its key is kept in {where}.")
+    print(f"The copy from before ({kept.name}) and {backups - 1 if backups else 0} older "
+          "backups are encrypted with the same key.")
+    print("Print the recovery key now and lock it away: 'placement-desk db key'.")
+    return 0
+
+
+def _key(args: argparse.Namespace) -> int:
+    import os
+
+    from .. import crypto
+    from ..errors import UserError
+    from ..lifecycle import resolve_target
+    from ..services.users.roles import Permission, require
+    from .identity import sign_in_from_args
+
+    url = resolve_target(getattr(args, "db", None))
+    if url.get_backend_name() != "sqlite" or not url.database:
+        raise UserError("Only a database file has a recovery key.")
+    from pathlib import Path
+
+    path = Path(url.database)
+    if not crypto.is_encrypted(path):
+        raise UserError(f"The database {path} is not encrypted: it has no key.")
+    if args.recover:
+        text = os.environ.get("PLACEMENT_DESK_RECOVERY_KEY")
+        if text is None:
+            text = input("Recovery key (64 letters and digits, spaces allowed): ")
+        where = crypto.import_recovery_key(path, text)
+        print(f"The key opens {path}; it is kept in {where}.")
+        return 0
+    db = open_database(path)
+    try:
+        sign_in_from_args(db, args)
+        require(db, Permission.ADMINISTER_DATABASE)
+    finally:
+        db.close()
+    print(crypto.recovery_text(path))
+    return 0

@@ -6,7 +6,9 @@ import argparse
 from pathlib import Path
 
 from ..lifecycle import open_database
+from ..services.common.history import note_export
 from .groups import export_kind
+from .identity import sign_in_from_args
 
 
 def _configure(parser: argparse.ArgumentParser) -> None:
@@ -24,6 +26,7 @@ def run(args: argparse.Namespace) -> int:
     # Reading only: nothing is created, locked or upgraded beside the database.
     db = open_database(getattr(args, "db", None), read_only=True, require_current=True)
     try:
+        sign_in_from_args(db, args)
         rows = list_settings(db)
         headings, table = export_table(rows)
     finally:
@@ -43,8 +46,10 @@ def run_contracts(args: argparse.Namespace) -> int:
 
     db = open_database(getattr(args, "db", None))
     try:
+        sign_in_from_args(db, args)
         headings, table = contract_export_table(list_contracts(db, dt.date.today()))
         out = write_table(args.out, headings, table, sheet="Contracts")
+        note_export(db, "contract", "contracts", len(table), out)
     finally:
         db.close()
     print(f"Wrote {len(table):,} contracts to {out}.")
@@ -59,8 +64,10 @@ def run_reviews(args: argparse.Namespace) -> int:
 
     db = open_database(getattr(args, "db", None))
     try:
+        sign_in_from_args(db, args)
         headings, table = review_export_table(list_reviews(db))
         out = write_table(args.out, headings, table, sheet="Reviews")
+        note_export(db, "contract_review", "contract reviews", len(table), out)
     finally:
         db.close()
     print(f"Wrote {len(table):,} reviews to {out}.")

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ..lifecycle import open_or_build
 from .groups import import_kind
+from .identity import sign_in_from_args
 from .room import import_room, room_for
 from .terminal import terminal_progress
 
@@ -32,6 +33,7 @@ def run(args: argparse.Namespace) -> int:
     with room_for(doing, room), \
             open_or_build(getattr(args, "db", None), doing=doing, room=room) as db, \
             terminal_progress(quiet=args.json, unit="bytes") as state:
+        sign_in_from_args(db, args)
         summary = import_postcodes(db, args.file, state)
     if args.json:
         print(json.dumps(dataclasses.asdict(summary), indent=2))

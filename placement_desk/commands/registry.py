@@ -55,5 +55,9 @@ def db_option(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
     parser.add_argument(
         "--db", metavar="PATH_OR_URL", default=None if top else argparse.SUPPRESS,
         help="database file or SQLAlchemy URL (default: the file in your user data folder)")
+    parser.add_argument(
+        "--user", metavar="NAME", default=None if top else argparse.SUPPRESS,
+        help="act as this account (the password is asked for, or read from "
+             "PLACEMENT_DESK_PASSWORD); needed once the database has accounts")
 
 

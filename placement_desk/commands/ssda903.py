@@ -8,7 +8,9 @@ import json
 from pathlib import Path
 
 from ..lifecycle import open_or_build
+from ..services.common.history import note_export
 from .groups import import_kind
+from .identity import sign_in_from_args
 from .room import import_room, room_for
 from .terminal import terminal_progress
 
@@ -45,8 +47,12 @@ def run(args: argparse.Namespace) -> int:
     with room_for(doing, room), \
             open_or_build(getattr(args, "db", None), doing=doing, room=room) as db, \
             terminal_progress(quiet=args.json) as state:
+        sign_in_from_args(db, args)
         summary = import_ssda903(db, args.header, args.episodes, state, year=args.year)
-    report = save_problem_report(summary, args.report) if args.report else None
+        report = save_problem_report(summary, args.report) if args.report else None
+        if report is not None:
+            note_export(db, "placement_episode", "SSDA903 problem report",
+                        len(summary.problems), report)
     if args.json:
         data = summary.as_dict()
         data["report"] = str(report) if report else None

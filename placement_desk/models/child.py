@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from sqlalchemy import Boolean, Date, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Audited, Entity, SoftDelete, enum_type
@@ -65,6 +65,9 @@ class PlacementEpisode(Audited, SoftDelete, Entity):
         enum_type(CommissioningRoute))
     route_reason: Mapped[str | None] = mapped_column(
         Text, doc="For a spot purchase: why earlier routes could not serve")
+    spot_approved_by: Mapped[str | None] = mapped_column(
+        String(100), doc="The manager who approved the spot purchase")
+    spot_approved_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     notes: Mapped[str | None] = mapped_column(Text)
 
     child: Mapped[Child] = relationship(back_populates="episodes")

@@ -485,6 +485,7 @@ class RelationshipTier(LabelledEnum):
 
 
 class UserRole(LabelledEnum):
+    VIEWER = ("viewer", "Viewer")
     PLACEMENT_OFFICER = ("placement_officer", "Placement officer")
     QA_OFFICER = ("qa_officer", "QA officer")
     MANAGER = ("manager", "Commissioning manager")
@@ -496,3 +497,5 @@ class AuditAction(LabelledEnum):
     UPDATE = ("update", "Changed")
     DELETE = ("delete", "Deleted")
     RESTORE = ("restore", "Restored")
+    EXPORT = ("export", "Exported")
+    PRINT = ("print", "Printed")

@@ -265,7 +265,8 @@ def write_agreement_pdf(db: Database, version_id: uuid.UUID,
     """Write one version of an agreement as a PDF at ``path``; returns the path.
 
     Raises :class:`~placement_desk.errors.UserError` if the version is gone or the
-    file cannot be saved there (nothing is left half-written).
+    file cannot be saved there (nothing is left half-written). The audit trail notes the
+    print against the agreement.
     """
     detail, version, council, provider, setting = _read(db, version_id)
     draft = style.DRAFT_FOR_SIGNATURE if version.status == S.DRAFT else None
@@ -275,6 +276,6 @@ def write_agreement_pdf(db: Database, version_id: uuid.UUID,
                         subject=f"Placement agreement for child {detail.child_ref}",
                         demo=style.demo_database(db))
     out = style.write_pdf(path, info, _story(detail, version, council, provider, setting))
-    report_written(db, "placement agreement", out, subject="agreement version",
-                   subject_id=str(version_id))
+    report_written(db, "placement agreement (PDF)", out, subject="agreement",
+                   subject_id=str(detail.id))
     return out

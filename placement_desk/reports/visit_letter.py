@@ -205,5 +205,6 @@ def write_visit_letter(db: Database, visit_id: uuid.UUID,
         subject=f"Quality assurance visit to {record.setting_name}",
         demo=style.demo_database(db))
     out = style.write_pdf(path, info, _story(record, ctx, printed))
-    report_written(db, "QA visit letter", out, subject="QA visit", subject_id=str(visit_id))
+    report_written(db, "QA visit letter (PDF)", out, subject="qa_visit",
+                   subject_id=str(visit_id))
     return out

@@ -97,6 +97,12 @@ class Pages(Mapping[str, Page]):
 
 
 class MainWindow(QMainWindow):
+    users_action: QAction
+    lock_action: QAction
+    user_label: QLabel
+    idle_lock: Any
+    """The idle lock (ui/users/idle_lock.py) once accounts are on, else None."""
+
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
         self.ctx = ctx
@@ -169,6 +175,9 @@ class MainWindow(QMainWindow):
         quit_action.setShortcut(QKeySequence("Ctrl+Q"))  # Windows has no standard Quit key
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
+        from .users.session import install
+
+        install(self, file_menu)  # Users, Lock, who is signed in, the idle lock
         view_menu = self.menuBar().addMenu(self.tr("&View"))
         refresh = QAction(self.tr("&Refresh"), self)
         refresh.setShortcut(QKeySequence("F5"))

@@ -263,6 +263,7 @@ def _factories() -> dict[str, Callable[[Built], QDialog]]:
     from placement_desk.ui import about, settings_dialog, welcome
     from placement_desk.ui import help as help_window
     from placement_desk.ui.agreements import agreement_dialog, uplift_dialog
+    from placement_desk.ui.common import history_panel
     from placement_desk.ui.contracts import contract_dialogs, review_dialog, tiers_view
     from placement_desk.ui.placements import placement_dialogs, ssda903_import_dialog
     from placement_desk.ui.providers import ofsted_import_dialog, setting_dialog
@@ -270,6 +271,8 @@ def _factories() -> dict[str, Callable[[Built], QDialog]]:
     from placement_desk.ui.qa import visit_dialog as qa_visit
     from placement_desk.ui.reports import batch_dialog
     from placement_desk.ui.tasks import ProgressDialog
+    from placement_desk.ui.users import dialogs as user_dialogs
+    from placement_desk.ui.users import users_dialog
 
     def templates(b: Built) -> list[object]:
         ensure_default_templates(b.db)
@@ -344,6 +347,17 @@ def _factories() -> dict[str, Callable[[Built], QDialog]]:
                 parent=b.window),
         "placements.ssda903_import_dialog.Ssda903ImportDialog":
             lambda b: ssda903_import_dialog.Ssda903ImportDialog(b.db, _import_task, b.window),
+        "common.history_panel.HistoryDialog":
+            lambda b: history_panel.HistoryDialog(
+                b.db, "setting", [("setting", b.first(select(Setting.id).order_by(Setting.id)))],
+                b.window),
+        "users.dialogs.SignInDialog": lambda b: user_dialogs.SignInDialog(b.db, b.window),
+        "users.dialogs.FirstAdministratorDialog":
+            lambda b: user_dialogs.FirstAdministratorDialog(b.db, b.window),
+        "users.dialogs.AccountDialog": lambda b: user_dialogs.AccountDialog(b.db, b.window),
+        "users.dialogs.PasswordDialog":
+            lambda b: user_dialogs.PasswordDialog(b.db, uuid.uuid4(), "Sam Jones", b.window),
+        "users.users_dialog.UsersDialog": lambda b: users_dialog.UsersDialog(b.db, b.window),
         "reports.batch_dialog.BatchPacksDialog":
             lambda b: batch_dialog.BatchPacksDialog(b.db, _import_task, b.today, b.window),
         "providers.ofsted_import_dialog.OfstedImportDialog":

@@ -59,7 +59,7 @@ def test_the_council_then_the_postcodes_then_the_demo(
         qtbot: QtBot, db: Database, tmp_path: Path) -> None:
     dialog = _dialog(qtbot, db)
     council = dialog.steps[0]
-    assert dialog.counter.text() == "Step 1 of 3", "no administrator step until sign-in"
+    assert dialog.counter.text() == "Step 1 of 4", "council, postcodes, administrator, start"
     assert not dialog.skip.isVisible(), "the council is not optional"
     council.name.setText("London Borough of Sutton")  # type: ignore[attr-defined]
     council.area.setText("E0900002")  # type: ignore[attr-defined]
@@ -88,6 +88,11 @@ def test_the_council_then_the_postcodes_then_the_demo(
     with db.read() as s:
         assert s.scalar(select(func.count()).select_from(PostcodeLookup)) == 2
     qtbot.mouseClick(dialog.next, Qt.MouseButton.LeftButton)
+
+    assert dialog.skip.isVisible(), "one person on their own computer may skip accounts"
+    qtbot.mouseClick(dialog.next, Qt.MouseButton.LeftButton)
+    assert dialog.stack.currentIndex() == 2, "Next with no user name keeps the step"
+    qtbot.mouseClick(dialog.skip, Qt.MouseButton.LeftButton)
 
     assert dialog.next.text() == "&Start"
     assert dialog.start_step.choice() is Start.OFSTED, "the register first, by default"

@@ -33,6 +33,7 @@ from ...models.base import utcnow
 from ...models.enums import AgreementStatus, PlacementType, ServiceCharge
 from ..common.formatting import date_short
 from ..common.limits import check_length
+from ..users.roles import Permission, require
 from .costs import IN_FORCE
 from .fees import (
     VersionLike,
@@ -296,6 +297,7 @@ def new_version(agreement: Agreement, version_no: int, effective: dt.date,
 
 def create_agreement(db: Database, form: AgreementForm) -> uuid.UUID:
     """Create an agreement with its version 1 as a draft; returns the agreement's id."""
+    require(db, Permission.EDIT_AGREEMENTS, Permission.CHANGE_FEES)
     terms = terms_of(form)
     validate_terms(terms, form.services)
     with db.write() as session:
@@ -320,6 +322,7 @@ def _get_version(session: Session, version_id: uuid.UUID) -> AgreementVersion:
 def update_draft(db: Database, version_id: uuid.UUID,
                  form: AgreementForm) -> None:
     """Save a draft or issued version's terms (and, for version 1, the parties)."""
+    require(db, Permission.EDIT_AGREEMENTS, Permission.CHANGE_FEES)
     terms = terms_of(form)
     validate_terms(terms, form.services)
     with db.write() as session:
@@ -390,6 +393,7 @@ def advance(db: Database, version_id: uuid.UUID, step: AgreementStatus,
     a version: the audit trail records the user). Activating a variation supersedes
     the version in force; ending records the end date if the version had none.
     """
+    require(db, Permission.EDIT_AGREEMENTS)
     stamp = as_datetime(when)
     who = clean_text(by)
     title = clean_text(role)
@@ -458,6 +462,7 @@ def make_variation(db: Database, agreement_id: uuid.UUID,
     ``changes`` maps term names (:data:`TERM_FIELDS`) to new values; the key
     ``"services"`` replaces the services with a list of :class:`ServiceLine`.
     """
+    require(db, Permission.EDIT_AGREEMENTS, Permission.CHANGE_FEES)
     why = clean_text(reason)
     if why is None:
         raise ValidationError("variation_reason", "Say why the agreement is being varied.")

@@ -20,6 +20,7 @@ from ...errors import ValidationError
 from ...models import Agreement, AgreementVersion, Child
 from ...models.enums import ServiceCharge
 from ..common.formatting import date_short
+from ..users.roles import Permission, require
 from .fees import round_half_up, weekly_cost_pence
 from .ipa import (
     S,
@@ -180,6 +181,7 @@ def apply_uplift(db: Database, agreement_ids: Iterable[uuid.UUID],
     version in force is superseded. Agreements that cannot take an uplift are skipped
     with the reason :func:`preview_uplift` gives. All in one transaction.
     """
+    require(db, Permission.CHANGE_FEES)
     _check_percent(percent_bp)
     who = clean_text(by)
     if who is None:

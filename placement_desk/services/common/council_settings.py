@@ -18,11 +18,14 @@ from ...db import Database
 from ...errors import ValidationError
 from ...models.enums import RiskLevel
 from ..qa.schedule import cycle_months, recompute_schedule
+from ..users.roles import Permission, require
 from .settings_store import (
+    BACKUPS_KEEP,
     COUNCIL_AREA,
     COUNCIL_NAME,
     ENDING_SOON_MONTHS,
     EXTENSION_WARNING_DAYS,
+    IDLE_LOCK_MINUTES,
     QA_CYCLE_MONTHS,
     REVIEW_INTERVAL_MONTHS,
     VISIT_DAYS_INADEQUATE,
@@ -46,6 +49,8 @@ WORKING_DAYS_MIN, WORKING_DAYS_MAX = _range(VISIT_DAYS_INADEQUATE)
 REVIEW_MONTHS_MIN, REVIEW_MONTHS_MAX = _range(REVIEW_INTERVAL_MONTHS)
 ENDING_MONTHS_MIN, ENDING_MONTHS_MAX = _range(ENDING_SOON_MONTHS)
 WARNING_DAYS_MIN, WARNING_DAYS_MAX = _range(EXTENSION_WARNING_DAYS)
+BACKUPS_KEEP_MIN, BACKUPS_KEEP_MAX = _range(BACKUPS_KEEP)
+IDLE_MINUTES_MIN, IDLE_MINUTES_MAX = _range(IDLE_LOCK_MINUTES)
 
 # Unitary authorities (E06), districts (E07), metropolitan districts (E08),
 # London boroughs and the City (E09), counties (E10): the ONS code of an English council.
@@ -71,6 +76,9 @@ class CouncilSettings:
     review_interval_months: int = 6
     ending_soon_months: int = 6
     extension_warning_days: int = 90
+    # Safety: backups kept of each kind, and minutes without use before the window locks.
+    backups_keep: int = 10
+    idle_lock_minutes: int = 15
 
 
 def normalise_area_code(text: str) -> str:
@@ -96,6 +104,8 @@ def _load_council_settings(session: Session) -> CouncilSettings:
         review_interval_months=int(get_setting(session, REVIEW_INTERVAL_MONTHS)),
         ending_soon_months=int(get_setting(session, ENDING_SOON_MONTHS)),
         extension_warning_days=int(get_setting(session, EXTENSION_WARNING_DAYS)),
+        backups_keep=int(get_setting(session, BACKUPS_KEEP)),
+        idle_lock_minutes=int(get_setting(session, IDLE_LOCK_MINUTES)),
     )
 
 
@@ -155,7 +165,11 @@ def validate_council_settings(s: CouncilSettings) -> None:
             ("ending_soon_months", "Contracts ending", s.ending_soon_months,
              ENDING_MONTHS_MIN, ENDING_MONTHS_MAX, "months of warning"),
             ("extension_warning_days", "Extension decisions", s.extension_warning_days,
-             WARNING_DAYS_MIN, WARNING_DAYS_MAX, "days of warning")):
+             WARNING_DAYS_MIN, WARNING_DAYS_MAX, "days of warning"),
+            ("backups_keep", "Backups", s.backups_keep, BACKUPS_KEEP_MIN, BACKUPS_KEEP_MAX,
+             "copies kept of each kind"),
+            ("idle_lock_minutes", "Lock after", s.idle_lock_minutes, IDLE_MINUTES_MIN,
+             IDLE_MINUTES_MAX, "minutes without use")):
         if not low <= value <= high:
             raise ValidationError(name, f"{label}: the {unit} must be from {low} to {high}.")
 
@@ -168,6 +182,7 @@ def save_council_settings(db: Database, s: CouncilSettings,
     recomputed in the same transaction, so new cycles and alert deadlines apply
     at once.
     """
+    require(db, Permission.CHANGE_SETTINGS)
     today = today or dt.date.today()
     s = _normalised(s)
     validate_council_settings(s)
@@ -183,5 +198,7 @@ def save_council_settings(db: Database, s: CouncilSettings,
         set_setting(session, REVIEW_INTERVAL_MONTHS, int(s.review_interval_months))
         set_setting(session, ENDING_SOON_MONTHS, int(s.ending_soon_months))
         set_setting(session, EXTENSION_WARNING_DAYS, int(s.extension_warning_days))
+        set_setting(session, BACKUPS_KEEP, int(s.backups_keep))
+        set_setting(session, IDLE_LOCK_MINUTES, int(s.idle_lock_minutes))
         session.flush()
         recompute_schedule(session, today)

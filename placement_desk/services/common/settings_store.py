@@ -194,6 +194,19 @@ SET_UP_ON = _declare(
     "providers, settings or children shows the welcome when opened.", editable=False)
 
 
+# --- Safety ------------------------------------------------------------------------------
+
+BACKUPS_KEEP = _declare(
+    "backups.keep", int, 10, "Safety", "Backups kept of each kind",
+    "Daily backups, backups before imports, upgrades and restores: the oldest beyond this "
+    "number are removed.", minimum=1, maximum=100, unit="copies")
+IDLE_LOCK_MINUTES = _declare(
+    "security.idle_lock_minutes", int, 15, "Safety", "Lock the window after idle (minutes)",
+    "Once accounts are on, the window asks for the password again after this many minutes "
+    "without use, keeping unsaved work. 0 never locks.", minimum=0, maximum=240,
+    unit="minutes")
+
+
 def _option(key: str | Option) -> Option:
     if isinstance(key, Option):
         return key

@@ -22,6 +22,7 @@ from ...errors import ValidationError
 from ...models import Contract, ContractExtension
 from ...models.enums import ExtensionStatus
 from ..common.formatting import date_short
+from ..users.roles import Permission, require
 from .alerts import close_contract_actions
 from .terms import extension_warning_days, get_contract
 
@@ -97,6 +98,7 @@ def validate_extension(db: Database, contract_id: uuid.UUID, form: ExtensionForm
 
 def add_extension(db: Database, contract_id: uuid.UUID, form: ExtensionForm) -> uuid.UUID:
     """Add an extension option to a contract; returns its id."""
+    require(db, Permission.EDIT_CONTRACTS)
     with db.write() as session:
         contract = get_contract(session, contract_id)
         _check(session, contract, form)
@@ -112,6 +114,7 @@ def add_extension(db: Database, contract_id: uuid.UUID, form: ExtensionForm) -> 
 def decide_extension(db: Database, extension_id: uuid.UUID, take: bool, on: dt.date,
                      today: dt.date, note: str | None = None) -> None:
     """Record the decision on an option: taken (the contract now runs to its date) or not."""
+    require(db, Permission.EDIT_CONTRACTS)
     if on > today:
         raise ValidationError("decided_on", "The decision date is in the future.")
     new = ExtensionStatus.TAKEN if take else ExtensionStatus.DECLINED

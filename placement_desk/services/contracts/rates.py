@@ -23,6 +23,7 @@ from ...models import ContractLot, ContractRate, Provider
 from ...models.enums import PlacementType
 from ..agreements.fees import round_half_up
 from ..common.limits import check_length
+from ..users.roles import Permission, require
 from .terms import get_contract
 
 MAX_WEEKLY_PENCE = 100_000_00
@@ -97,6 +98,7 @@ def validate_rate(db: Database, contract_id: uuid.UUID, form: RateForm) -> None:
 
 def add_rate(db: Database, contract_id: uuid.UUID, form: RateForm) -> uuid.UUID:
     """Add a rate to a contract; returns its id."""
+    require(db, Permission.EDIT_CONTRACTS, Permission.CHANGE_FEES)
     check_rate(form)
     with db.write() as session:
         _check_against(session, contract_id, form)
@@ -136,6 +138,7 @@ def apply_uplift(db: Database, contract_id: uuid.UUID, effective_from: dt.date,
                  uplift_bp: int) -> list[uuid.UUID]:
     """Add, for each line, its rate in force the day before ``effective_from`` raised by
     ``uplift_bp``, taking effect that day; returns the new rates' ids."""
+    require(db, Permission.EDIT_CONTRACTS, Permission.CHANGE_FEES)
     if not 0 < uplift_bp <= 5000:
         raise ValidationError("uplift", "Enter an uplift from 0.01% to 50%.")
     with db.write() as session:

@@ -42,6 +42,7 @@ from ...models import (
 from ...models.enums import AuditAction, ContractDocumentKind, ContractType, ExtensionStatus
 from ..common.formatting import date_short, money
 from ..common.limits import check_length
+from ..users.roles import Permission, require
 from .alerts import close_contract_actions
 from .extensions import ExtensionRow, extension_rows
 from .rates import RateRow, rate_rows
@@ -164,6 +165,7 @@ def validate_contract(db: Database, form: ContractForm,
 def save_contract(db: Database, form: ContractForm,
                   contract_id: uuid.UUID | None = None) -> uuid.UUID:
     """Add a contract, or change one; returns its id."""
+    require(db, Permission.EDIT_CONTRACTS)
     with db.write() as session:
         _check_contract(session, form, contract_id)
         assert form.contract_type is not None and form.start_date is not None
@@ -232,6 +234,7 @@ def validate_end_contract(db: Database, contract_id: uuid.UUID, end: dt.date | N
 def end_contract(db: Database, contract_id: uuid.UUID, end: dt.date | None, reason: str,
                  today: dt.date) -> None:
     """End a contract early on ``end`` (its last day), saying why."""
+    require(db, Permission.EDIT_CONTRACTS)
     why = (reason or "").strip()
     with db.write() as session:
         contract = get_contract(session, contract_id)
@@ -259,6 +262,7 @@ def end_contract(db: Database, contract_id: uuid.UUID, end: dt.date | None, reas
 
 def add_lot(db: Database, contract_id: uuid.UUID, number: str, description: str) -> uuid.UUID:
     """Add a lot (a part of a framework with its own providers and prices)."""
+    require(db, Permission.EDIT_CONTRACTS)
     number = " ".join(number.split())
     text = " ".join(description.split())
     if not number:
@@ -283,6 +287,7 @@ def add_lot(db: Database, contract_id: uuid.UUID, number: str, description: str)
 def set_provider_lot(db: Database, contract_id: uuid.UUID, provider_id: uuid.UUID,
                      lot_id: uuid.UUID | None) -> None:
     """Put a provider on one of the contract's lots (None: on no particular lot)."""
+    require(db, Permission.EDIT_CONTRACTS)
     with db.write() as session:
         get_contract(session, contract_id)
         link = session.scalar(select(ContractProvider).where(
@@ -320,6 +325,7 @@ def check_document(form: DocumentForm, today: dt.date) -> None:
 def add_document(db: Database, contract_id: uuid.UUID, form: DocumentForm,
                  today: dt.date) -> uuid.UUID:
     """Record a document of the contract and where it is kept."""
+    require(db, Permission.EDIT_CONTRACTS)
     check_document(form, today)
     with db.write() as session:
         get_contract(session, contract_id)
@@ -335,6 +341,7 @@ def add_document(db: Database, contract_id: uuid.UUID, form: DocumentForm,
 
 def remove_document(db: Database, document_id: uuid.UUID) -> None:
     """Mark a document record deleted (the audit trail keeps it)."""
+    require(db, Permission.EDIT_CONTRACTS)
     with db.write() as session:
         doc = session.get(ContractDocument, document_id)
         if doc is None or doc.deleted_at is not None:

@@ -16,8 +16,8 @@ else begins a new one, with the agenda areas (:data:`AGENDA`) and the provider's
 current placements and their weekly fees (from the fee ledger) filled in. A draft
 is saved as often as the form likes; a save that changes nothing writes nothing.
 
-**Sign-off.** A manager signs a review off (:func:`check_may_sign_off` is where
-the role check goes once people sign in) when it is complete: dated, not in the
+**Sign-off.** A manager signs a review off (:func:`check_may_sign_off` refuses anyone
+else once accounts are on) when it is complete: dated, not in the
 future, attendees on both sides, a Red, Amber or Green for every area, and the
 next review within the interval. Signed off, it is read-only: the service refuses
 every change, and a correction is an addendum with its own date and author.
@@ -65,6 +65,7 @@ from ..agreements.fee_ledger import day as day_number
 from ..common.formatting import date_short
 from ..qa.actions import ActionFilter, ActionRow, _list_actions, new_action
 from ..qa.schedule import add_months
+from ..users.roles import Permission, check, require
 from .terms import review_interval_months
 
 AGENDA = (
@@ -406,6 +407,7 @@ def _sole_live_contract(session: Session, provider_id: uuid.UUID,
 def start_review(db: Database, provider_id: uuid.UUID, today: dt.date,
                  contract_id: uuid.UUID | None = None) -> uuid.UUID:
     """Resume the provider's draft, or take up its planned review, or begin a new one."""
+    require(db, Permission.EDIT_CONTRACTS)
     with db.write() as session:
         provider = session.get(Provider, provider_id)
         if provider is None or provider.deleted_at is not None:
@@ -504,6 +506,7 @@ def save_review_draft(db: Database, review_id: uuid.UUID, form: ReviewForm,
                       today: dt.date) -> DraftSaved:
     """Autosave: write what differs; nothing at all if nothing does. A review signed off
     (or cancelled) is refused."""
+    require(db, Permission.EDIT_CONTRACTS)
     _check_draft(form, today)
     with db.write() as session:
         review = _review(session, review_id)
@@ -539,13 +542,11 @@ def check_sign_off(form: ReviewForm, today: dt.date, interval: int) -> None:
 
 
 def check_may_sign_off(session: Session, user: str) -> None:
-    """Where the manager check goes once people sign in with roles.
-
-    Today anyone using the database may sign a review off, and who did is recorded;
-    when sign-in arrives this raises ``ValidationError("status", ...)`` for a user
-    who is not a commissioning manager. Every sign-off passes through here.
-    """
-    del session, user
+    """Only a commissioning manager signs a review off (in single-user mode, whoever
+    has the database open); raises PermissionRefused. Every sign-off passes through
+    here, inside its unit of work."""
+    del user
+    check(session, Permission.SIGN_OFF_REVIEWS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -559,6 +560,7 @@ class SignedOff:
 def sign_off_review(db: Database, review_id: uuid.UUID, today: dt.date,
                     form: ReviewForm | None = None) -> SignedOff:
     """Check and sign off a review (saving ``form`` first if given); it is then read-only."""
+    require(db, Permission.SIGN_OFF_REVIEWS)
     with db.write() as session:
         interval = review_interval_months(session)
         if form is not None:
@@ -577,6 +579,7 @@ def sign_off_review(db: Database, review_id: uuid.UUID, today: dt.date,
 
 def cancel_review(db: Database, review_id: uuid.UUID) -> None:
     """Cancel a planned review or one in progress; a signed-off review stays as it is."""
+    require(db, Permission.EDIT_CONTRACTS)
     with db.write() as session:
         review = _review(session, review_id, editable=False)
         if ReviewStatus.CANCELLED not in NEXT_STEP[review.status]:
@@ -588,6 +591,7 @@ def cancel_review(db: Database, review_id: uuid.UUID) -> None:
 def add_addendum(db: Database, review_id: uuid.UUID, text: str, on: dt.date,
                  today: dt.date) -> uuid.UUID:
     """Add a dated correction to a signed-off review, by whoever is using the database."""
+    require(db, Permission.EDIT_CONTRACTS)
     body = (text or "").strip()
     if not body:
         raise ValidationError("text", "Write the correction or addition.")
@@ -612,6 +616,7 @@ def raise_review_action(db: Database, review_id: uuid.UUID, description: str,
                         owner: str | None, due_date: dt.date | None,
                         priority: ActionPriority = ActionPriority.MEDIUM) -> uuid.UUID:
     """Add an action arising from a review in progress to the tracker; returns its id."""
+    require(db, Permission.EDIT_CONTRACTS)
     with db.write() as session:
         review = _review(session, review_id)
         action = new_action(session, source=ActionSource.CONTRACT_REVIEW,

@@ -35,6 +35,7 @@ from ...models import Agreement, Contract, ContractProvider, Provider, Setting
 from ...models.enums import ContractType, RelationshipTier
 from ..common.formatting import money
 from ..qa.schedule import add_months
+from ..users.roles import Permission, require
 from .reviews import _live_commissioned
 from .usage import _ledger_spend
 
@@ -157,6 +158,7 @@ def check_tier(tier: RelationshipTier | None, reason: str | None) -> str | None:
 def set_tier(db: Database, provider_id: uuid.UUID, tier: RelationshipTier | None,
              reason: str | None, today: dt.date) -> None:
     """Choose a provider's tier with a reason (None: follow the suggestion again)."""
+    require(db, Permission.CHANGE_TIERS)
     why = check_tier(tier, reason)
     with db.write() as session:
         provider = session.get(Provider, provider_id)

@@ -16,6 +16,7 @@ unitary or London borough council alike can say which placements are in their ar
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -30,6 +31,8 @@ from ...identifiers import normalise_postcode, postcode_key
 from ...io.postcode_files import PostcodeLayout, read_postcode_file
 from ...models import PostcodeLookup
 from ...progress import NULL_STATE, TaskState
+from ..common.backups import import_backup
+from ..users.roles import Permission, require
 
 __all__ = ["LOCAL_MILES", "Point", "PostcodeImportSummary", "area_codes",
            "grid_miles", "import_postcodes", "in_area", "lookup_points", "miles_between",
@@ -199,9 +202,13 @@ def import_postcodes(db: Database, path: str | Path,
     skipped and reported with their row number. Cancelling (``state.cancel()``)
     rolls everything back; a file of neither layout raises FileFormatError.
     """
+    require(db, Permission.IMPORT_DATA)
     summary = PostcodeImportSummary()
-    with db.write() as session:
-        for chunk in read_postcode_file(path, state, chunk_rows=CHUNK):
+    chunks = read_postcode_file(path, state, chunk_rows=CHUNK)
+    first = next(chunks, None)  # a file of neither layout is refused here
+    # The file is readable: a copy to go back to, kept only if the import commits.
+    with import_backup(db), db.write() as session:
+        for chunk in itertools.chain([first] if first is not None else [], chunks):
             summary.layout = summary.layout or chunk.layout.name
             summary.rows_read += chunk.rows_read
             for problem in chunk.problems:

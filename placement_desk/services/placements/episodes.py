@@ -38,6 +38,7 @@ from ...models.enums import (
 from ..common.formatting import date_short
 from ..common.limits import check_length
 from ..common.settings_store import COUNCIL_AREA, get_setting
+from ..users.roles import Permission, require
 from .distance import area_codes, in_area, miles_between, postcode_key, within_20_miles
 from .ssda903.register import clean_urn
 
@@ -120,6 +121,7 @@ def validate_child(db: Database, form: ChildForm, child_id: uuid.UUID | None,
 
 def save_child(db: Database, form: ChildForm, today: dt.date,
                child_id: uuid.UUID | None = None) -> uuid.UUID:
+    require(db, Permission.EDIT_PLACEMENTS)
     with db.write() as session:
         clean = _validate_child(session, form, child_id, today)
         child = session.get(Child, child_id) if child_id else Child()
@@ -264,6 +266,7 @@ def validate_episode(db: Database, form: EpisodeForm,
 def save_episode(db: Database, form: EpisodeForm,
                  episode_id: uuid.UUID | None = None) -> uuid.UUID:
     """Add or change an episode; the distance is worked out unless typed by hand."""
+    require(db, Permission.EDIT_PLACEMENTS)
     with db.write() as session:
         clean = _validate_episode(session, form, episode_id)
         episode = session.get(PlacementEpisode, episode_id) if episode_id else None

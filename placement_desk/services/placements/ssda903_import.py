@@ -35,7 +35,7 @@ import pandas as pd
 from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
-from ...audit import audit_value, bulk_updated
+from ...audit import audit_value, bulk_updated, chain_rows
 from ...db import Database, note_written
 from ...errors import ValidationError
 from ...identifiers import is_urn
@@ -52,6 +52,8 @@ from ...io.ssda903_files import Problem as FileProblem
 from ...models import AuditEvent, Child, PlacementEpisode, Setting, utcnow
 from ...models.enums import AuditAction
 from ...progress import NULL_STATE, TaskState
+from ..common.backups import import_backup
+from ..users.roles import Permission, require
 from .distance import miles_between_many
 from .episodes import CASE_REF_RE, clean_postcode
 from .ssda903 import RULES, YEARS, label_overlaps, parse_year, run_rules, year_label
@@ -596,12 +598,16 @@ class _Importer:
         stamps = {"created_at": self.now, "updated_at": self.now, "version": 1}
         event = {"at": self.now, "user": self.user, "action": AuditAction.CREATE,
                  "entity": entity, "before": None}
+        # Columns an import never fills are stored empty: the trail says so, as the hook's.
+        filled = set(rows[0]) if rows else set()
+        blank = {c.key: None for c in table.columns
+                 if c.default is None and c.key not in stamps and c.key not in filled}
         for start in range(0, len(rows), _BULK):
             chunk = rows[start:start + _BULK]
             _insert_many(self.session, table, chunk, stamps)
-            _insert_many(self.session, _AUDIT, [{"entity_id": row["id"],
-                                                 "after": _audit_values(row)} for row in chunk],
-                         event)
+            _insert_many(self.session, _AUDIT, chain_rows(
+                self.session, [{"entity_id": row["id"], "after": _audit_values({**blank, **row})}
+                               for row in chunk], event), event)
             self.state.check_cancelled()
 
     def _update(self, model: type[Child] | type[PlacementEpisode], entity: str,
@@ -623,8 +629,8 @@ class _Importer:
                 keys = [k for k in names if not _same(found.values[k], values[k])]
                 changes.append((found.id, {k: found.values[k] for k in keys},
                                 {k: values[k] for k in keys}))
-            self.session.execute(insert(_AUDIT),
-                                 bulk_updated(entity, changes, user=self.user, at=self.now))
+            self.session.execute(insert(_AUDIT), chain_rows(
+                self.session, bulk_updated(entity, changes, user=self.user, at=self.now)))
             self.state.check_cancelled()
 
     # -- all together ---------------------------------------------------------------------
@@ -676,13 +682,15 @@ def import_ssda903(db: Database, header_path: str | Path,
     required column (nothing imported), and :class:`~placement_desk.progress.Cancelled`
     (nothing imported) when cancelled.
     """
+    require(db, Permission.IMPORT_DATA, Permission.EDIT_PLACEMENTS)
     today = today or dt.date.today()
     if year is not None:
         parse_year(year)  # refuse an unknown year before reading anything
     header = read_header_file(header_path, state)
     episodes = read_episodes_file(episodes_path, state)
     rules_year, reason = _rules_year(episodes, year, today)
-    with db.write() as session:
+    # The files are readable: a copy to go back to, kept only if the import commits.
+    with import_backup(db), db.write() as session:
         importer = _Importer(session, header, episodes, rules_year, state, today)
         importer.summary.year_reason = reason
         importer.check_rules()

@@ -31,6 +31,7 @@ from ...models import (
 )
 from ...models.enums import ActionPriority, ActionSource, ActionStatus
 from ..common.formatting import date_short
+from ..users.roles import Permission, require
 
 TRANSITIONS: dict[ActionStatus, frozenset[ActionStatus]] = {
     ActionStatus.OPEN: frozenset({ActionStatus.IN_PROGRESS, ActionStatus.CANCELLED}),
@@ -290,6 +291,7 @@ def change_status(db: Database, action_ids: Iterable[uuid.UUID],
     :class:`ValidationError` on ``status`` (or ``note``) says which. Actions
     already in ``new_status`` are left alone.
     """
+    require(db, Permission.EDIT_QA)
     today = today or dt.date.today()
     ids = list(dict.fromkeys(action_ids))
     text = (note or "").strip() or None

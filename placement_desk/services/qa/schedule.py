@@ -29,6 +29,7 @@ from ..common.dates import add_working_days
 from ..common.settings_store import DEFAULT_CYCLE_MONTHS, QA_CYCLE_MONTHS, get_setting
 from ..register.alerts import settings_in_use, visit_deadline_days
 from ..register.risk import assess_settings
+from ..users.roles import Permission, require
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -254,6 +255,7 @@ def _check_officer(session: Session, officer_id: uuid.UUID, field: str) -> None:
 def assign_officer(db: Database, setting_ids: Iterable[uuid.UUID],
                    officer_id: uuid.UUID | None) -> list[uuid.UUID]:
     """Make ``officer_id`` (or nobody) the QA officer of settings; returns those changed."""
+    require(db, Permission.EDIT_QA)
     ids = list(setting_ids)
     with db.write() as session:
         if officer_id is not None:
@@ -273,6 +275,7 @@ def plan_visit(db: Database, setting_id: uuid.UUID,
                visit_type: QaVisitType | None = None, *,
                today: dt.date | None = None) -> uuid.UUID:
     """Put a visit to a setting in the diary; returns the new visit's id."""
+    require(db, Permission.EDIT_QA)
     today = today or dt.date.today()
     if planned_date is None:
         raise ValidationError("planned_date", "Enter the date the visit is planned for.")

@@ -40,6 +40,7 @@ from ...models.enums import (
 from ..common.formatting import date_short, datetime_short
 from ..common.limits import check_length
 from ..register.risk import refresh_risk_levels
+from ..users.roles import Permission, require
 from . import schedule as qa_schedule
 from .actions import ActionFilter, ActionRow, _list_actions, new_action
 
@@ -163,6 +164,7 @@ def clean_areas(areas: Iterable[str]) -> list[str]:
 def create_template(db: Database, name: str,
                     setting_type: SettingType | None, areas: Iterable[str]) -> TemplateInfo:
     """A new template for a setting type that has none of its own yet."""
+    require(db, Permission.EDIT_QA)
     title = " ".join(name.split())
     if not title:
         raise ValidationError("name", "Name the template.")
@@ -182,6 +184,7 @@ def create_template(db: Database, name: str,
 def edit_template(db: Database, template_id: uuid.UUID,
                   areas: Iterable[str]) -> TemplateInfo:
     """Save new areas as the template's next version (unchanged areas add no version)."""
+    require(db, Permission.EDIT_QA)
     cleaned = clean_areas(areas)
     with db.write() as session:
         template = session.get(QaTemplate, template_id)
@@ -357,6 +360,7 @@ def start_visit(db: Database, setting_id: uuid.UUID, today: dt.date, *,
     Starting a visit already in progress just returns it, and so does starting a new
     visit to a setting that has one in progress: a setting has one draft at a time.
     """
+    require(db, Permission.EDIT_QA)
     with db.write() as session:
         setting = session.get(Setting, setting_id)
         if setting is None or setting.deleted_at is not None:
@@ -439,6 +443,7 @@ def _apply(visit: QaVisit, form: VisitForm) -> bool:
 def save_draft(db: Database, visit_id: uuid.UUID,
                form: VisitForm) -> DraftSaved:
     """Autosave: write every field and area that differs; nothing at all if none does."""
+    require(db, Permission.EDIT_QA)
     _check_draft(form)
     with db.write() as session:
         visit = _visit(session, visit_id)
@@ -481,6 +486,7 @@ def open_drafts(db: Database,
 def discard_draft(db: Database, visit_id: uuid.UUID) -> int:
     """Discard a visit in progress: it and the actions raised at it are marked deleted
     (kept in the audit trail, never removed). Returns how many actions went with it."""
+    require(db, Permission.EDIT_QA)
     with db.write() as session:
         visit = _visit(session, visit_id)
         now = utcnow()
@@ -516,6 +522,7 @@ def complete_visit(db: Database, visit_id: uuid.UUID, today: dt.date,
 
     Then reassess the setting's risk level and move its next due date.
     """
+    require(db, Permission.EDIT_QA)
     if form is not None:
         _check_draft(form)
         check_complete(form, today)
@@ -536,6 +543,7 @@ def complete_visit(db: Database, visit_id: uuid.UUID, today: dt.date,
 
 def cancel_visit(db: Database, visit_id: uuid.UUID) -> None:
     """Cancel a planned visit or one in progress; a completed visit stays as it is."""
+    require(db, Permission.EDIT_QA)
     with db.write() as session:
         visit = _visit(session, visit_id, editable=False)
         if visit.status not in (QaVisitStatus.PLANNED, QaVisitStatus.DRAFT):
@@ -549,6 +557,7 @@ def raise_action(db: Database, visit_id: uuid.UUID, description: str,
                  priority: ActionPriority = ActionPriority.MEDIUM,
                  owner_user_id: uuid.UUID | None = None) -> uuid.UUID:
     """Add an action arising from a visit (in progress or completed); returns its id."""
+    require(db, Permission.EDIT_QA)
     with db.write() as session:
         visit = _visit(session, visit_id, editable=False)
         if visit.status not in (QaVisitStatus.DRAFT, QaVisitStatus.COMPLETED):
@@ -577,6 +586,7 @@ def edit_visit_action(db: Database, visit_id: uuid.UUID,
                       due_date: dt.date | None,
                       priority: ActionPriority = ActionPriority.MEDIUM) -> None:
     """Correct an action raised at a visit in progress (what, who, when, priority)."""
+    require(db, Permission.EDIT_QA)
     text = (description or "").strip()
     if not text:
         raise ValidationError("description", "Say what needs to be done.")
@@ -597,5 +607,6 @@ def edit_visit_action(db: Database, visit_id: uuid.UUID,
 def remove_visit_action(db: Database, visit_id: uuid.UUID,
                         action_id: uuid.UUID) -> None:
     """Take an action off a visit in progress (marked deleted, kept in the audit trail)."""
+    require(db, Permission.EDIT_QA)
     with db.write() as session:
         _visit_action(session, visit_id, action_id).deleted_at = utcnow()

@@ -42,7 +42,7 @@ from sqlalchemy import Table, bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from ...audit import audit_value
+from ...audit import audit_value, chain_rows
 from ...db import Database
 from ...identifiers import is_urn
 from ...io.ofsted_files import (
@@ -60,7 +60,9 @@ from ...models.enums import (
     RegistrationStatus,
 )
 from ...progress import NULL_STATE, TaskState
+from ..common.backups import import_backup
 from ..common.settings_store import OFSTED_REGISTER_AS_AT, get_setting, set_setting
+from ..users.roles import Permission, require
 from . import alerts, ofsted_mapping, risk
 
 CLOSED_STATUSES = frozenset(s for s in RegistrationStatus if s.group == "closed")
@@ -550,7 +552,8 @@ class _Importer:
             self.session.execute(update(RatingAlert).where(RatingAlert.id == alert_id)
                                  .values(inspection_id=kept_id))
         if self.pending_audit:
-            self.session.execute(insert(_AUDIT_TABLE), self.pending_audit)
+            self.session.execute(insert(_AUDIT_TABLE),
+                                 chain_rows(self.session, self.pending_audit))
         if self.pending_settings:
             ids = [s.id for s in self.pending_settings]
             for start in range(0, len(ids), 500):
@@ -653,8 +656,10 @@ def import_ofsted(
     reader: Callable[[str | Path, TaskState], OfstedFile] = read_ofsted_file,
 ) -> ImportSummary:
     """Read every file first (so a bad file changes nothing), then import them in order."""
+    require(db, Permission.IMPORT_DATA, Permission.EDIT_REGISTER)
     files = [reader(path, state) for path in paths]
-    with db.write() as session:
+    # The files are readable: a copy to go back to, kept only if the import commits.
+    with import_backup(db), db.write() as session:
         importer = _Importer(session, today or dt.date.today(), state)
         for data in files:
             importer.import_file(data)

@@ -40,6 +40,7 @@ from ...models.enums import (
 )
 from ..common.limits import check_lengths
 from ..contracts.register import ProviderContract, provider_contracts
+from ..users.roles import Permission, require
 from .documents import DocumentStatus, document_statuses
 from .listing import OtherJudgement
 from .risk import assess_settings
@@ -128,6 +129,7 @@ def validate_setting(db: Database, form: SettingForm, setting_id: uuid.UUID | No
 def save_setting(db: Database, form: SettingForm,
                  setting_id: uuid.UUID | None = None) -> uuid.UUID:
     """Create or update a setting after validation; returns its id."""
+    require(db, Permission.EDIT_REGISTER)
     with db.write() as session:
         _validate_setting(session, form, setting_id)
         if setting_id is None:

@@ -297,7 +297,12 @@ class AgreementDialog(FormDialog):
         self.print_button.setShortcut("Ctrl+P")
         self.print_button.setAutoDefault(False)
         self.print_button.clicked.connect(self.print_pdf)
-        for button in (self.print_button, self.vary_button, self.step_button):
+        self.history_button = QPushButton(self.tr("History…"))
+        self.history_button.setToolTip(self.tr("Who changed this agreement, and what"))
+        self.history_button.setAutoDefault(False)
+        self.history_button.clicked.connect(self.show_history)
+        for button in (self.history_button, self.print_button, self.vary_button,
+                       self.step_button):
             self.buttons.addButton(button, QDialogButtonBox.ButtonRole.ActionRole)
         if agreement_id is not None:
             self._load_agreement(agreement_id)
@@ -622,6 +627,17 @@ class AgreementDialog(FormDialog):
                               f"{self.reference.text() or 'IPA'}.pdf", self.tr("PDF (*.pdf)"))
         if name:
             self.write_pdf(name)
+
+    def show_history(self) -> None:
+        from ..common.history_panel import HistoryDialog
+
+        if self.detail is None:
+            return
+        records = [("agreement", self.detail.id),
+                   *(("agreement_version", v.id) for v in self.detail.versions)]
+        dialog = HistoryDialog(self.db, "agreement", records, self)
+        dialog.exec()
+        dialog.deleteLater()
 
     def write_pdf(self, path: str) -> Any:
         from ...reports.agreement_pdf import write_agreement_pdf

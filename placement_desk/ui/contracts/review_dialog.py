@@ -436,6 +436,10 @@ class ReviewDialog(CheckedDialog):
         for button in (self.close_button, self.addendum_button, self.sign_off_button):
             button.setAutoDefault(False)  # Enter in a field never signs the review off
         self.sign_off_button.clicked.connect(self.sign_off)
+        from ...services.users.roles import Permission
+        from ..common.permissions import guard
+
+        guard(self.sign_off_button, self.db, Permission.SIGN_OFF_REVIEWS)  # managers only
         self.close_button.clicked.connect(self.reject)
         self.addendum_button.clicked.connect(self.add_addendum)
         QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self).activated.connect(

@@ -114,6 +114,10 @@ class TiersView(QWidget):
         self.choose_button = QPushButton(self.tr("Choose tier…"))
         self.choose_button.setToolTip(self.tr("Set the chosen provider's tier, with the reason "
                                               "(Enter)"))
+        from ...services.users.roles import Permission
+        from ..common.permissions import guard
+
+        guard(self.choose_button, ctx.db, Permission.CHANGE_TIERS)  # managers only
         bar = QHBoxLayout()
         bar.addWidget(self.count, 1)
         bar.addWidget(self.choose_button)

@@ -13,10 +13,14 @@ from PySide6.QtWidgets import (
     QPushButton,
 )
 
-from ...db import backup_sqlite
+from ...errors import UserError
 from ...lifecycle import CheckReport, check_database
 from ...progress import TaskState
+from ...services.common.backups import back_up
+from ...services.users.roles import Permission
+from ..common.file_dialogs import open_file_name
 from ..common.page import Page
+from ..common.permissions import guard
 from ..context import AppContext
 from ..pages import register_page
 from ..tasks import ProgressDialog
@@ -34,12 +38,12 @@ def _size(path: Path | None) -> str:
 
 
 def latest_backup(path: Path | None) -> Path | None:
+    from ...services.common.backups import list_backups
+
     if path is None:
         return None
-    folder = path.parent / "backups"
-    found = sorted(folder.glob(f"{path.stem}-*"), key=lambda p: p.stat().st_mtime) \
-        if folder.exists() else []
-    return found[-1] if found else None
+    found = list_backups(path)
+    return found[0].path if found else None
 
 
 class DataPage(Page):
@@ -68,8 +72,15 @@ class DataPage(Page):
                                              "broken links between records"))
         self.backup_button = QPushButton(self.tr("Back up now"))
         self.backup_button.setEnabled(ctx.db.path is not None)
+        self.restore_button = QPushButton(self.tr("Restore a backup…"))
+        self.restore_button.setToolTip(self.tr(
+            "Put a backup in place of this database: the file is checked first, and the "
+            "database it replaces is kept in the backups folder"))
+        self.restore_button.setEnabled(ctx.db.path is not None)
+        guard(self.restore_button, ctx.db, Permission.ADMINISTER_DATABASE)
         buttons.addWidget(self.check_button)
         buttons.addWidget(self.backup_button)
+        buttons.addWidget(self.restore_button)
         buttons.addStretch(1)
         self.body.addLayout(buttons)
         self.result = QLabel()
@@ -78,6 +89,7 @@ class DataPage(Page):
         self.body.addStretch(1)
         self.check_button.clicked.connect(self.run_check)
         self.backup_button.clicked.connect(self.run_backup)
+        self.restore_button.clicked.connect(self.choose_restore)
 
     def refresh(self) -> None:
         db = self.ctx.db
@@ -106,6 +118,12 @@ class DataPage(Page):
         if report.ok:
             self.result.setText(self.tr("The database is healthy: integrity check passed, no "
                                         "broken links, schema up to date."))
+        elif report.tampered:
+            self.result.setText(self.tr(
+                "The audit trail was changed outside Placement Desk{where}. Restore a backup "
+                "from before then, and tell your information governance lead.").format(
+                where=self.tr(" (the chain breaks at event {n})").format(n=report.audit_broken)
+                if report.audit_broken is not None else ""))
         else:
             self.result.setText(self.tr(
                 "Problems found: integrity {integrity}; {fk} broken links. Make a backup and "
@@ -119,7 +137,7 @@ class DataPage(Page):
 
         def work(state: TaskState) -> Path:
             state.progress("Copying the database")
-            return backup_sqlite(path, reason="manual")
+            return back_up(self.ctx.db)
 
         self.backup_button.setEnabled(False)
         task = self.ctx.tasks.start(self.tr("Backing up"), work,
@@ -130,6 +148,45 @@ class DataPage(Page):
     def _backed_up(self, target: Path) -> None:
         self.result.setText(self.tr("Backed up to {path}").format(path=target))
         self.force_refresh()
+
+    def choose_restore(self) -> None:
+        from ...services.common.backups import backup_folder, check_backup
+
+        path = self.ctx.db.path
+        if path is None:
+            return
+        chosen = open_file_name(self, self.tr("Restore a backup"),
+                                self.tr("Placement Desk databases (*.db);;All files (*)"),
+                                str(backup_folder(path)))
+        if not chosen:
+            return
+        try:
+            checked = check_backup(Path(chosen))
+        except UserError as exc:
+            QMessageBox.warning(self, self.tr("Placement Desk"), str(exc))
+            return
+        answer = QMessageBox.question(self, self.tr("Restore a backup"), self.tr(
+            "Replace the database with {file} (schema {revision})? Everything changed since "
+            "that copy was made is set aside: the database as it is now is kept in the "
+            "backups folder.").format(file=Path(chosen).name, revision=checked.revision))
+        if answer == QMessageBox.StandardButton.Yes:
+            self.restore(Path(chosen))
+
+    def restore(self, file: Path) -> None:
+        """Restore ``file`` over the open database and carry on (work in the open forms of
+        other pages is not saved into the restored copy)."""
+        from ...lifecycle import restore_open_database
+        from ...models import Base
+
+        self.ctx.tasks.wait()  # nothing may be reading while the file is replaced
+        try:
+            kept = restore_open_database(self.ctx.db, file)
+        except UserError as exc:
+            self._failed(exc, "")
+            return
+        self.result.setText(self.tr("Restored {file}. The database it replaced is kept at "
+                                    "{kept}.").format(file=file.name, kept=kept or "–"))
+        self.ctx.hub.tables_written(frozenset(Base.metadata.tables))
 
     def _failed(self, exc: BaseException, _detail: str) -> None:
         self.result.setText(self.tr("That did not work: {error}").format(error=exc))

@@ -19,6 +19,7 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPushButton,
     QSplitter,
     QTabWidget,
@@ -28,8 +29,10 @@ from PySide6.QtWidgets import (
 )
 
 from ...db import Database
+from ...errors import UserError
 from ...models.enums import CommissioningRoute, PlacementType
 from ...services.common.formatting import date_short
+from ...services.common.history import note_export
 from ...services.placements.episodes import EpisodeDetail, episode_detail
 from ...services.placements.listing import (
     EpisodeFilter,
@@ -41,11 +44,15 @@ from ...services.placements.listing import (
     list_episodes,
     problem_codes,
 )
+from ...services.placements.spot import approve_spot_purchase, spot_approval
+from ...services.users.roles import Permission
 from ..common.colours import colour
 from ..common.fast_rows import FastRowsModel
 from ..common.file_dialogs import save_file_name
 from ..common.filter_bar import FilterBar
+from ..common.history_panel import HistoryPanel
 from ..common.list_table import list_table
+from ..common.permissions import guard
 from ..common.rows import Column
 from ..common.shortcuts import local_shortcuts
 from ..tasks import LatestRequest
@@ -57,6 +64,16 @@ def _miles(row: EpisodeRow) -> str:
     if row.distance_miles is None:
         return "Unknown"
     return f"{row.distance_miles:,.1f}" + (" (typed)" if row.distance_entered else "")
+
+
+def _spot_text(db: Database, episode_id: uuid.UUID, route: CommissioningRoute | None) -> str:
+    if route != CommissioningRoute.SPOT:
+        return ""
+    approval = spot_approval(db, episode_id)
+    if approval is None:
+        return "<br><b>Awaiting a manager's approval of the spot purchase</b>"
+    who, when = approval
+    return html.escape(f" (approved by {who} on {when:%d/%m/%Y})")
 
 
 class EpisodesView(QWidget):
@@ -136,12 +153,23 @@ class EpisodesView(QWidget):
         self.agreement_button = QPushButton(self.tr("New IPA…"))
         self.agreement_button.setToolTip(self.tr(
             "Draw up an Individual Placement Agreement for the selected placement"))
+        self.spot_button = QPushButton(self.tr("Approve spot purchase"))
+        self.spot_button.setToolTip(self.tr(
+            "A commissioning manager approves the selected spot-purchased placement"))
         self.export_button = QPushButton(self.tr("Export view…"))
         self.export_button.setToolTip(self.tr("Save the rows shown to Excel (Ctrl+E)"))
+        for button, needs in ((self.new_child_button, Permission.EDIT_PLACEMENTS),
+                              (self.new_button, Permission.EDIT_PLACEMENTS),
+                              (self.edit_button, Permission.EDIT_PLACEMENTS),
+                              (self.edit_child_button, Permission.EDIT_PLACEMENTS),
+                              (self.agreement_button, Permission.CHANGE_FEES),
+                              (self.spot_button, Permission.APPROVE_SPOT_PURCHASES)):
+            guard(button, db, needs)
         actions = QHBoxLayout()
         actions.addWidget(self.count, 1)
         for button in (self.new_child_button, self.edit_child_button, self.new_button,
-                       self.edit_button, self.agreement_button, self.export_button):
+                       self.edit_button, self.agreement_button, self.spot_button,
+                       self.export_button):
             actions.addWidget(button)
         # -- table and detail
         self.table = list_table(self.model, self.tr("Placements"),
@@ -164,6 +192,8 @@ class EpisodesView(QWidget):
         self.detail.addTab(self.overview, self.tr("Placement"))
         self.detail.addTab(self.checks, self.tr("903 checks"))
         self.detail.addTab(self.history, self.tr("Child and agreements"))
+        self.change_history = HistoryPanel(self.db, "placement")
+        self.detail.addTab(self.change_history, self.tr("History"))
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.table)
         split.addWidget(self.detail)
@@ -184,6 +214,7 @@ class EpisodesView(QWidget):
         self.edit_button.clicked.connect(lambda: self.edit_selected())
         self.edit_child_button.clicked.connect(lambda: self.edit_child())
         self.agreement_button.clicked.connect(self._new_agreement)
+        self.spot_button.clicked.connect(self.approve_spot)
         self.export_button.clicked.connect(self.export_view)
         local_shortcuts(self, ((QKeySequence.StandardKey.Find, self.bar.focus_search),
                                (QKeySequence.StandardKey.New, self.new_episode),
@@ -319,16 +350,34 @@ class EpisodesView(QWidget):
         self._show_detail(episode_detail(self.db, row.uuid, self.today) if row else None)
 
     def _update_buttons(self) -> None:
-        chosen = self.selected_row() is not None
+        row = self.selected_row()
+        chosen = row is not None
         for button in (self.edit_button, self.edit_child_button, self.agreement_button):
             button.setEnabled(chosen)
+        self.spot_button.setEnabled(row is not None and row.route == CommissioningRoute.SPOT
+                                    and spot_approval(self.db, row.uuid) is None)
+
+    def approve_spot(self) -> None:
+        row = self.selected_row()
+        if row is None:
+            return
+        try:
+            approve_spot_purchase(self.db, row.uuid)
+        except UserError as exc:
+            QMessageBox.warning(self, self.tr("Placement Desk"), str(exc))
+            return
+        self._update_buttons()
+        self._show_detail(episode_detail(self.db, row.uuid, self.today))
 
     def _show_detail(self, d: EpisodeDetail | None) -> None:
         if d is None:
             for browser in (self.overview, self.checks, self.history):
                 browser.setHtml(html.escape(self.tr("Choose a placement in the list to see "
                                                     "its details.")))
+            self.change_history.show_records([])
             return
+        self.change_history.show_records([("placement_episode", d.id),
+                                          ("child", d.child_id)])
         e = html.escape
 
         def line(label: str, value: str) -> str:
@@ -352,7 +401,8 @@ class EpisodesView(QWidget):
                      + (f" ({d.urn})" if d.urn else ""))
                  + ("</a>" if d.setting_id else "")),
             line("Route", e(d.route.label if d.route else "Not recorded")
-                 + (f"<br><i>{e(d.route_reason)}</i>" if d.route_reason else "")),
+                 + (f"<br><i>{e(d.route_reason)}</i>" if d.route_reason else "")
+                 + _spot_text(self.db, d.id, d.route)),
             line("Postcodes", e(f"home {d.home_postcode or 'unknown'}, placement "
                                 f"{d.placement_postcode or 'unknown'}")),
             line("Distance", e(miles + (f"; {local}" if local else "") + f"; {area}")),
@@ -453,4 +503,5 @@ class EpisodesView(QWidget):
                   r.setting_name or "", r.urn or "", r.route.label if r.route else "",
                   r.distance_miles, r.agreement_ref or "", self._issue_text(r)]
                  for r in self.model.visible()]
-        write_table(path, headings, table, sheet="Placements")
+        out = write_table(path, headings, table, sheet="Placements")
+        note_export(self.db, "placement_episode", "placements list", len(table), out)

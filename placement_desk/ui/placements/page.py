@@ -50,6 +50,10 @@ class PlacementsPage(Page):
         self.import_button.setToolTip(self.tr("Add children and episodes from the header and "
                                               "episodes files of the SSDA903 return"))
         self.import_button.clicked.connect(self.open_import)
+        from ...services.users.roles import Permission
+        from ..common.permissions import guard
+
+        guard(self.import_button, ctx.db, Permission.IMPORT_DATA, Permission.EDIT_PLACEMENTS)
         # Beside the tabs rather than on a row of its own: small screens need the height.
         self.tabs.setCornerWidget(self.import_button, Qt.Corner.TopRightCorner)
         self.body.addWidget(self.tabs, 1)

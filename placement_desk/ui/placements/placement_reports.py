@@ -169,11 +169,14 @@ class SpendView(QWidget):
 
     def export_to(self, path: str) -> None:
         from ...io.table_export import write_table
+        from ...services.common.history import note_export
 
         rows = [*self.rows, total(self.rows)]
-        write_table(path, [self.group.currentText(), "Weeks placed", "Weeks paid", "Spend (£)"],
-                    [[r.label, round(r.weeks, 2), round(r.paid_weeks, 2), r.spend_pence / 100]
-                     for r in rows], sheet="Weeks and spend")
+        out = write_table(path, [self.group.currentText(), "Weeks placed", "Weeks paid",
+                                 "Spend (£)"],
+                          [[r.label, round(r.weeks, 2), round(r.paid_weeks, 2),
+                            r.spend_pence / 100] for r in rows], sheet="Weeks and spend")
+        note_export(self.db, "placement_episode", "weeks and spend", len(rows), out)
 
 
 class CareLeaversView(QWidget):

@@ -33,6 +33,10 @@ class ProvidersPage(Page):
         self.import_button.setToolTip(self.tr("Update the register from Ofsted's published "
                                               "provider-level data"))
         self.import_button.clicked.connect(self.open_import)
+        from ...services.users.roles import Permission
+        from ..common.permissions import guard
+
+        guard(self.import_button, ctx.db, Permission.IMPORT_DATA, Permission.EDIT_REGISTER)
         self.figures = AreaFiguresPanel(ctx.db, ctx.settings)
         top = QHBoxLayout()
         top.addWidget(self.figures, 1)

@@ -115,6 +115,10 @@ class ProvidersView(QWidget):
         self.print_note.setAccessibleName(self.tr("How printing went"))
         actions.addWidget(self.print_note, 2)
         self.new_button = QPushButton(self.tr("New setting"))
+        from ...services.users.roles import Permission
+        from ..common.permissions import guard
+
+        guard(self.new_button, db, Permission.EDIT_REGISTER)
         self.new_button.setToolTip("Ctrl+N")
         self.export_button = QPushButton(self.tr("Export view…"))
         self.export_button.setToolTip(self.tr("Save the rows shown to Excel (Ctrl+E)"))
@@ -130,7 +134,7 @@ class ProvidersView(QWidget):
             "files…\" to build the register, or add a setting with New setting (Ctrl+N)."))
         self.empty.setWordWrap(True)
         self.empty.setVisible(False)
-        self.detail = SettingDetailTabs()
+        self.detail = SettingDetailTabs(db=self.db)
         self.printer = PackPrinter(db, start_task, today, self)
         self.detail.print_pack.connect(self.printer.ask_and_print)
         self.printer.said.connect(self.print_note.setText)

@@ -20,11 +20,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...db import Database
 from ...services.common.formatting import date_short, money
 from ...services.register.listing import latest_judgement_text
 from ...services.register.settings import SettingDetail
 from ..common.colours import colour
 from ..common.elide import ElidedLabel, ElidedTipDelegate, cap_columns
+from ..common.history_panel import HistoryPanel
 from ..common.page_holder import PageHolder
 
 
@@ -102,8 +104,10 @@ class SettingDetailTabs(QTabWidget):
     print_pack = Signal(uuid.UUID, str)
     """The provider (id, name) whose review pack the user asked to print."""
 
-    def __init__(self, empty_text: str = "") -> None:
+    def __init__(self, empty_text: str = "", db: Database | None = None) -> None:
         super().__init__()
+        self.db = db
+        """With the database, the History tab is the shared history panel (exportable)."""
         self.setDocumentMode(True)
         self.empty_text = empty_text or self.tr(
             "Choose a setting in the list to see its details.")
@@ -257,11 +261,16 @@ class SettingDetailTabs(QTabWidget):
                             for doc in d.documents]),
                     self.tr("Documents ({n} to check)").format(n=flagged) if flagged
                     else self.tr("Documents"))
-        self.addTab(_table(self.tr("Audit history"),
-                           [self.tr("When"), self.tr("Who"), self.tr("What"),
-                            self.tr("Changes")],
-                           [[f"{a.at:%d/%m/%Y %H:%M}", a.user, a.action.label, a.changes]
-                            for a in d.audit]),
-                    self.tr("Audit history"))
+        if self.db is not None:
+            history = HistoryPanel(self.db, "setting")
+            history.show_records([("setting", d.id)])
+            self.addTab(history, self.tr("History"))
+        else:
+            self.addTab(_table(self.tr("Audit history"),
+                               [self.tr("When"), self.tr("Who"), self.tr("What"),
+                                self.tr("Changes")],
+                               [[f"{a.at:%d/%m/%Y %H:%M}", a.user, a.action.label, a.changes]
+                                for a in d.audit]),
+                        self.tr("Audit history"))
         if 0 <= current < self.count():
             self.setCurrentIndex(current)

@@ -179,6 +179,10 @@ class VisitDialog(QDialog):
             "Save the letter to the provider as a PDF; marked DRAFT until the visit is "
             "complete"))
         self.print_button.clicked.connect(self.print_letter)
+        history = self.buttons.addButton(self.tr("History…"),
+                                         QDialogButtonBox.ButtonRole.ActionRole)
+        history.setToolTip(self.tr("Who changed this visit, and what"))
+        history.clicked.connect(self.show_history)
         self.setting_name = record.setting_name
         self.complete_button.clicked.connect(self.complete)
         close.clicked.connect(self.close)
@@ -243,6 +247,13 @@ class VisitDialog(QDialog):
             self.status.setText(self.tr("Draft saved at {time}").format(
                 time=dt.datetime.now().strftime("%H:%M:%S")))
         return True
+
+    def show_history(self) -> None:
+        from ..common.history_panel import HistoryDialog
+
+        dialog = HistoryDialog(self.db, "QA visit", [("qa_visit", self.visit_id)], self)
+        dialog.exec()
+        dialog.deleteLater()
 
     def print_letter(self) -> None:
         path = ask_letter_path(self, letter_file_name(self.setting_name, self.form().visit_date))

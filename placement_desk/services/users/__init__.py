@@ -1,0 +1,1 @@
+"""User accounts, signing in, and the roles that say who may do what."""

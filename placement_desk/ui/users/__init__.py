@@ -1,0 +1,1 @@
+"""Signing in, the idle lock, the first administrator and the Users dialog."""
