@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 
 from ...db import Database
 from ...models import Action, PlacementEpisode, RatingAlert, Setting
 from ...models.enums import ActionStatus, Judgement, RegistrationStatus
+from ..placements.live import live_on
 from ..qa.actions import overdue_condition
 
 
@@ -41,8 +42,7 @@ class Headlines:
 
 def headlines(db: Database, today: dt.date | None = None) -> Headlines:
     today = today or dt.date.today()
-    live = (PlacementEpisode.deleted_at.is_(None), PlacementEpisode.start_date <= today,
-            or_(PlacementEpisode.end_date.is_(None), PlacementEpisode.end_date >= today))
+    live = (live_on(today),)
     with db.read() as s:
         settings = s.scalar(select(func.count()).select_from(Setting)
                             .where(Setting.deleted_at.is_(None))) or 0

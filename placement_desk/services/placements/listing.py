@@ -26,6 +26,7 @@ from ...db import Database, fetch_stored, stored
 from ...models import Agreement, Child, PlacementEpisode, Setting
 from ...models.enums import CommissioningRoute, PlacementType
 from .distance import LOCAL_MILES, within_20_miles
+from .live import is_live_on
 
 
 class EpisodeRow(NamedTuple):
@@ -63,7 +64,7 @@ class EpisodeRow(NamedTuple):
             return self.placement_type
 
     def live_on(self, day: dt.date) -> bool:
-        return self.start_date <= day and (self.end_date is None or self.end_date > day)
+        return is_live_on(self.start_date, self.end_date, day)
 
     @property
     def local(self) -> bool | None:

@@ -19,13 +19,14 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from ...db import Database
 from ...models import PlacementEpisode, Setting
 from ...models.enums import Judgement, RegistrationStatus, SettingType
 from ..common.settings_store import COUNCIL_NAME, get_setting
+from ..placements.live import live_on
 
 ENGLAND = "England"
 REGISTERED = tuple(s for s in RegistrationStatus if s.group == "registered")
@@ -137,8 +138,7 @@ def register_shares(db: Database) -> RegisterShares:
 
 
 def _live(today: dt.date) -> tuple[ColumnElement[bool], ...]:
-    return (PlacementEpisode.deleted_at.is_(None), PlacementEpisode.start_date <= today,
-            or_(PlacementEpisode.end_date.is_(None), PlacementEpisode.end_date >= today))
+    return (live_on(today),)
 
 
 def shares_in_use(db: Database, today: dt.date, name: str = "Settings you use") -> AreaShares:

@@ -18,7 +18,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import exists, or_, select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from ...db import Database
@@ -31,6 +31,7 @@ from ...models.enums import (
     Sector,
     SettingType,
 )
+from ..placements.live import live_on
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,11 +96,7 @@ def _list_settings(session: Session, today: dt.date | None = None) -> list[Setti
     """Every setting not deleted, with its provider and whether it is in use today."""
     today = today or dt.date.today()
     live = exists().where(
-        PlacementEpisode.setting_id == Setting.id,
-        PlacementEpisode.deleted_at.is_(None),
-        PlacementEpisode.start_date <= today,
-        or_(PlacementEpisode.end_date.is_(None), PlacementEpisode.end_date >= today),
-    )
+        PlacementEpisode.setting_id == Setting.id, live_on(today))
     query = (
         select(Setting.id, Setting.urn, Setting.name, Setting.setting_type, Setting.sector,
                Setting.registration_status, Provider.name, Setting.owner_name,
