@@ -66,5 +66,9 @@ class PlacementEpisode(Audited, SoftDelete, Entity):
     route_reason: Mapped[str | None] = mapped_column(
         Text, doc="For a spot purchase: why earlier routes could not serve")
     notes: Mapped[str | None] = mapped_column(Text)
+    unregistered_reason: Mapped[str | None] = mapped_column(
+        Text, doc="Why the child is placed in provision not registered for their care")
+    unregistered_action: Mapped[str | None] = mapped_column(
+        Text, doc="What the council is doing about it (for the DfE and FOI requests)")
 
     child: Mapped[Child] = relationship(back_populates="episodes")
