@@ -93,11 +93,11 @@ def test_dashboard_counts_and_empty_state(qtbot: QtBot, db: Database,
     win: MainWindow = build_main_window(db, settings, today=today)
     qtbot.addWidget(win)
     win.show()
-    dash = win.pages["dashboard"]
-    # The figures are read in the background: the window is drawn first.
-    assert dash.tiles["children"].value.text() == "–"  # type: ignore[attr-defined]
-    qtbot.waitUntil(lambda: dash.empty.isVisible())  # type: ignore[attr-defined]
-    assert dash.tiles["children"].value.text() == "0"  # type: ignore[attr-defined]
+    dash = win.pages["dashboard"].view  # type: ignore[attr-defined]
+    # The figures are worked out in the background: the window is drawn first.
+    assert dash.tiles["children_looked_after"].value.text() == "–"
+    qtbot.waitUntil(lambda: dash.empty.isVisible())
+    assert dash.tiles["children_looked_after"].value.text() == "0"
     with db.sessions.begin() as s:
         good = Setting(name="A", urn="SC000001", setting_type=SettingType.CHILDRENS_HOME,
                        latest_judgement=Judgement.GOOD)
@@ -114,13 +114,13 @@ def test_dashboard_counts_and_empty_state(qtbot: QtBot, db: Database,
                                    placement_type="K2"))
         s.add(Action(source=ActionSource.MANUAL, description="Chase insurance",
                      due_date=today - dt.timedelta(days=1)))
-    tiles = dash.tiles  # type: ignore[attr-defined]
+    tiles = dash.tiles
     # The commit above reports its tables; the visible dashboard refreshes itself.
-    qtbot.waitUntil(lambda: tiles["children"].value.text() == "3")
-    assert tiles["in_use"].value.text() == "2"
-    assert tiles["good"].value.text() == "50% (1 of 2)"
-    assert tiles["overdue"].value.text() == "1"
-    assert not dash.empty.isVisible()  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: tiles["children_looked_after"].value.text() == "3")
+    assert tiles["good_settings"].value.text() == "50%"
+    assert tiles["good_settings"].detail.text().startswith("1 of 2")
+    assert tiles["overdue_actions"].value.text() == "1"
+    assert not dash.empty.isVisible()
     assert win.ctx.tasks.wait(5000)
 
 

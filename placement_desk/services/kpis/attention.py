@@ -62,15 +62,22 @@ def attention_figures(selection: Selection) -> AttentionFigures:
     of_provider = (docs.setting < 0) & (docs.provider >= 0) & (
         provider_in_use[np.maximum(docs.provider, 0)] if len(provider_in_use)
         else np.zeros(len(docs.setting), dtype=np.bool_))
-    latest: dict[tuple[bool, int, int], int] = {}
-    for n in np.flatnonzero(of_setting | of_provider).tolist():
-        by_setting = bool(of_setting[n])
-        key = (by_setting, int(docs.setting[n] if by_setting else docs.provider[n]),
-               int(docs.kind[n]))
-        latest[key] = max(latest.get(key, 0), int(docs.expiry[n]))
-    expired = [key for key, expiry in latest.items() if expiry < selection.day]
-    expired_providers = {key[1] for key in expired if not key[0]}
-    expired_settings = {key[1] for key in expired if key[0]} | {
+    # Owners: settings by their index, providers after them; the latest of each kind.
+    kept = np.flatnonzero(of_setting | of_provider)
+    owner = np.where(of_setting[kept], docs.setting[kept],
+                     len(snap.settings) + docs.provider[kept])
+    kinds = int(docs.kind.max()) + 1 if len(docs.kind) else 1
+    key = owner * kinds + docs.kind[kept]
+    order = np.lexsort((docs.expiry[kept], key))
+    newest = np.ones(len(order), dtype=np.bool_)
+    if len(order) > 1:
+        newest[:-1] = key[order][1:] != key[order][:-1]
+    latest = order[newest]
+    expired = latest[docs.expiry[kept][latest] < selection.day]
+    owners = owner[expired]
+    expired_providers = set((owners[owners >= len(snap.settings)]
+                             - len(snap.settings)).tolist())
+    expired_settings = set(owners[owners < len(snap.settings)].tolist()) | {
         s for s in np.flatnonzero(in_use).tolist()
         if snap.settings[s].provider in expired_providers}
     return AttentionFigures(

@@ -16,6 +16,7 @@ from typing import Any, Literal
 import numpy as np
 import numpy.typing as npt
 
+from ...errors import ValidationError
 from ...models.enums import CommissioningRoute, PlacementType
 from ..common.formatting import count, date_short, money, percent_of, percentage
 from ..qa.schedule import add_months
@@ -149,6 +150,46 @@ class KpiRequest:
 
     def describe(self) -> str:
         return f"{date_short(self.start)} to {date_short(self.end)}"
+
+
+PERIODS: tuple[tuple[str, str], ...] = (
+    ("", "12 months to today"), ("fy", "This financial year so far"),
+    ("last_fy", "Last financial year"), ("quarter", "Last full quarter"),
+    ("3m", "3 months to today"))
+"""The period choices (value, label); dates typed in win over any of them."""
+
+
+def financial_year_start(day: dt.date) -> dt.date:
+    """1 April of the financial year (April to March) ``day`` is in."""
+    return dt.date(day.year if day.month >= 4 else day.year - 1, 4, 1)
+
+
+def request_for(choice: str, today: dt.date, date_from: dt.date | None = None,
+                date_to: dt.date | None = None, cohort: Cohort | None = None) -> KpiRequest:
+    """The period a choice of :data:`PERIODS` means on ``today``; with a date typed in, the
+    dates (a missing end is today, a missing start 12 months before the end). A period
+    that ends before it starts is refused."""
+    cohort = cohort or Cohort()
+    if date_from is not None or date_to is not None:
+        end = date_to or today
+        start = date_from or add_months(end, -12) + dt.timedelta(days=1)
+        if end < start:
+            raise ValidationError("date_to", "The period ends before it starts: choose a "
+                                             "'To' date on or after the 'From' date.")
+        return KpiRequest(start, end, cohort)
+    if choice == "fy":
+        return KpiRequest(financial_year_start(today), today, cohort)
+    if choice == "last_fy":
+        start = financial_year_start(today)
+        return KpiRequest(dt.date(start.year - 1, 4, 1), start - dt.timedelta(days=1), cohort)
+    if choice == "quarter":
+        first = financial_year_start(today)
+        while add_months(first, 3) <= today:
+            first = add_months(first, 3)
+        return KpiRequest(add_months(first, -3), first - dt.timedelta(days=1), cohort)
+    if choice == "3m":
+        return KpiRequest(add_months(today, -3) + dt.timedelta(days=1), today, cohort)
+    return KpiRequest.year_to(today, cohort)
 
 
 # --- Records ---------------------------------------------------------------------------------
@@ -354,7 +395,13 @@ class Table:
     def column(self, index: int) -> list[Cell]:
         return [r.values[index] for r in self.rows]
 
+    @property
+    def sheet_name(self) -> str:
+        """The title as a spreadsheet allows a sheet's name: no ``[]:*?/\\``, 31 at most."""
+        name = "".join(" " if ch in "[]:*?/\\" else ch for ch in self.title)
+        return " ".join(name.split())[:31].strip() or "Data"
+
     def as_sheet(self) -> tuple[str, list[str], list[list[object]]]:
         """(sheet name, headings, rows) for :func:`~placement_desk.io.table_export.write_tables`."""
         headings = [self.row_heading, *self.columns]
-        return (self.title[:31], headings, [[r.label, *r.values] for r in self.rows])
+        return (self.sheet_name, headings, [[r.label, *r.values] for r in self.rows])

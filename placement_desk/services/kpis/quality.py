@@ -92,6 +92,22 @@ def _good(category: str) -> bool:
     return category in ("Outstanding", "Good", "Consistently strong")
 
 
+GOOD, BELOW, UNJUDGED = 1, 0, 2
+"""What :func:`children_in` says of each child's setting (-1: neither judged nor waiting)."""
+
+
+def children_in(selection: Selection, found: Classified, episodes: np.ndarray) -> np.ndarray:
+    """For each episode, its setting's :data:`GOOD`, :data:`BELOW` (judged at a full
+    inspection) or :data:`UNJUDGED` (not yet inspected); -1 for anything else."""
+    codes = np.full(len(selection.snap.settings) + 1, -1, dtype=np.int64)  # last: no setting
+    for n, category in found.full.items():
+        codes[n] = GOOD if _good(category) else BELOW
+    codes[found.not_inspected] = UNJUDGED
+    settings = selection.snap.episodes.setting[episodes]
+    found_codes: np.ndarray = codes[np.where(settings >= 0, settings, len(codes) - 1)]
+    return found_codes
+
+
 def _comparison(name: str, area: AreaShares | None, types: set[str]) -> tuple[str, str]:
     if area is None:
         return name, "–"
@@ -135,20 +151,13 @@ def quality_figures(selection: Selection) -> QualityFigures:
         comparisons=(_comparison("England", snap.shares.england, {SA_TYPE}),
                      _comparison("Region", region, {SA_TYPE})))
     # Children: each child once, in the setting of the placement that started last.
-    e = snap.episodes
-    children_good = children_judged = children_unjudged = 0
-    judged_episodes = []
-    for n in selection.placed.tolist():
-        setting = int(e.setting[n])
-        if setting in found.full:
-            children_judged += 1
-            children_good += _good(found.full[setting])
-            judged_episodes.append(n)
-        elif setting in found.not_inspected:
-            children_unjudged += 1
-            judged_episodes.append(n)
+    placed = selection.placed
+    where = children_in(selection, found, placed)
+    judged_episodes = placed[where >= 0]
     good_children = Figure(
-        "good_children", children_good, children_judged, unclassified=children_unjudged,
+        "good_children", int((where == GOOD).sum()), int(((where == GOOD) | (where == BELOW))
+                                                         .sum()),
+        unclassified=int((where == UNJUDGED).sum()),
         unclassified_label="in settings not yet inspected", better="higher",
         records=selection.episode_records(judged_episodes, "Children placed in judged settings"))
     return QualityFigures(good_settings, good_children, sa_strong,
@@ -229,12 +238,12 @@ def good_over_time(selection: Selection, years: int = 5) -> Table:
         settings = e.setting[live]
         found = classify(selection, np.unique(settings[settings >= 0]), n)
         good = sum(_good(c) for c in found.full.values())
-        children = one_per_child(selection.snap, np.flatnonzero(live))
-        judged = [found.full[int(e.setting[k])] for k in children.tolist()
-                  if int(e.setting[k]) in found.full]
+        where = children_in(selection, found,
+                            one_per_child(selection.snap, np.flatnonzero(live)))
+        judged = int(((where == GOOD) | (where == BELOW)).sum())
         rows.append(Row(f"{day:%d/%m/%Y}", (
             100 * good / len(found.full) if found.full else None,
-            100 * sum(_good(c) for c in judged) / len(judged) if judged else None,
+            100 * int((where == GOOD).sum()) / judged if judged else None,
             good, len(found.full))))
     return Table("good_over_time", "Settings in use rated Good or Outstanding over time", "Date",
                  ("By settings %", "By children %", "Good or Outstanding", "Judged"),

@@ -159,7 +159,7 @@ class Selection:
     def setting_records(self, positions: IntArray | list[int] | set[int], label: str
                         ) -> Records:
         found = sorted(positions) if isinstance(positions, set) else positions
-        return Records("settings", self.snap.setting_ids, found, label, (("in_use", "yes"),))
+        return Records("settings", self.snap.setting_ids, found, label)
 
     @cached_property
     def in_area(self) -> IntArray:

@@ -144,17 +144,27 @@ def unregistered_figures(selection: Selection) -> UnregisteredFigures:
     eighteen = birthday_limit(on, 18)
     sixteen = birthday_limit(on, 16)
     born = snap.children.born
-    live = np.flatnonzero(selection.live_now & ~snap.codes.care_leaver[e.place])
+    born_all = born[e.child]
+    under_18 = born_all > eighteen
+    under_16 = under_18 & (born_all > sixteen) & (born_all < OPEN)
+    needs = np.array([c in NEEDS_REGISTRATION for c in snap.codes.codes], dtype=np.bool_)
+    supported_place = np.array([c in SUPPORTED_PLACES for c in snap.codes.codes],
+                               dtype=np.bool_)
+    supported_setting = np.array([s.setting_type in SUPPORTED_SETTINGS for s in snap.settings]
+                                 + [False], dtype=np.bool_)  # last: no setting
+    in_supported = supported_place[e.place] | supported_setting[
+        np.where(e.setting >= 0, e.setting, len(snap.settings))]
+    candidates = (selection.live_now & ~snap.codes.care_leaver[e.place] & under_18
+                  & (needs[e.place] | (under_16 & in_supported)))
+    live = np.flatnonzero(candidates)
     rows: list[UnregisteredRow] = []
     unchecked = 0
     for n in live.tolist():
         child = int(e.child[n])
-        if int(born[child]) <= eighteen:
-            continue  # 18 or over
         place = snap.codes.codes[int(e.place[n])]
         setting = snap.settings[int(e.setting[n])] if e.setting[n] >= 0 else None
-        under_16 = int(born[child]) > sixteen and int(born[child]) < OPEN
-        found = problem(place, setting, under_16, on)
+        young = bool(under_16[n])
+        found = problem(place, setting, young, on)
         if found is None:
             continue
         if found == NO_SETTING:
@@ -162,7 +172,7 @@ def unregistered_figures(selection: Selection) -> UnregisteredFigures:
             continue
         since = _stay_start(selection, n)
         need = NEEDS_REGISTRATION.get(place)
-        if need is not None and need.since is not None and not under_16:
+        if need is not None and need.since is not None and not young:
             since = max(since, need.since)
         reason, action = _note(selection, n)
         rows.append(UnregisteredRow(
@@ -202,21 +212,27 @@ def _note(selection: Selection, episode: int) -> tuple[str | None, str | None]:
     return None, None
 
 
-def record_unregistered_note(db: Database, episode_id: uuid.UUID, reason: str | None,
-                             action: str | None) -> None:
-    """Keep why a child is in unregistered provision and what is being done, on the
-    placement episode (blank text clears)."""
+def check_note(reason: str | None, action: str | None) -> tuple[str | None, str | None]:
+    """The reason and action as they will be kept (trimmed; blank is none), or a
+    ValidationError naming the field that is too long."""
     values = {"reason": (reason or "").strip() or None, "action": (action or "").strip() or None}
     for field, label in (("reason", "The reason"), ("action", "The action")):
         text = values[field]
         if text is not None and len(text) > TEXT_LIMIT:
             raise ValidationError(field, f"{label} is too long: {len(text):,} characters, and "
                                          f"{TEXT_LIMIT:,} at most are kept.")
+    return values["reason"], values["action"]
+
+
+def record_unregistered_note(db: Database, episode_id: uuid.UUID, reason: str | None,
+                             action: str | None) -> None:
+    """Keep why a child is in unregistered provision and what is being done, on the
+    placement episode (blank text clears)."""
+    kept_reason, kept_action = check_note(reason, action)
     with db.write() as session:
         episode = session.get(PlacementEpisode, episode_id)
         if episode is None or episode.deleted_at is not None:
             raise ValidationError("episode", "That placement is no longer held: refresh the "
                                              "list and choose it again.")
-        episode.unregistered_reason = values["reason"]
-        episode.unregistered_action = values["action"]
-
+        episode.unregistered_reason = kept_reason
+        episode.unregistered_action = kept_action

@@ -136,11 +136,13 @@ class SettingFilter:
     risk: str = ""
     enhanced: str = ""
     """"", "yes" or "no": enhanced monitoring after a rating alert."""
+    ids: frozenset[uuid.UUID] | None = None
+    """Only these settings, e.g. those behind a KPI."""
 
     def is_clear(self) -> bool:
         return not any((self.text.strip(), self.setting_type, self.sector, self.status,
                         self.judgement, self.local_authority, self.in_use, self.risk,
-                        self.enhanced))
+                        self.enhanced, self.ids is not None))
 
 
 def haystack(row: SettingRow) -> str:
@@ -157,6 +159,8 @@ def matches(row: SettingRow, hay: str, f: SettingFilter, words: Sequence[str]) -
     """Whether ``row`` (with its :func:`haystack`) passes the filter; ``words`` are the
     search text's, lower case."""
     if words and not all(w in hay for w in words):
+        return False
+    if f.ids is not None and row.id not in f.ids:
         return False
     if f.setting_type and _value(row.setting_type) != f.setting_type:
         return False
