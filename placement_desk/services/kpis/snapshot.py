@@ -404,7 +404,6 @@ def _read_episodes(session: Session, child_at: dict[str, int], setting_at: dict[
     route_at: dict[str | None, int] = {v: n for n, v in enumerate(ROUTES)}
     setting_of: dict[str | None, int] = {k: v for k, v in setting_at.items()}
     setting_of[None] = -1
-    nan = float("nan")
     kinds = np.array(changes, dtype=np.int64)
     episodes = Episodes(
         ids=ids,
@@ -414,7 +413,7 @@ def _read_episodes(session: Session, child_at: dict[str, int], setting_at: dict[
         place=np.array([place_at[c] for c in places], dtype=np.int64),
         setting=np.array([setting_of.get(v, -1) for v in settings], dtype=np.int64),
         route=np.array([route_at.get(v, -1) for v in routes], dtype=np.int64),
-        miles=np.array([nan if v is None else v for v in miles], dtype=np.float64),
+        miles=np.array(miles, dtype=np.float64),  # None becomes NaN
         legal_only=kinds == 1,
         same_carers=kinds == 2,
         short_break=np.array(shorts, dtype=np.bool_),
