@@ -45,7 +45,9 @@ def window(qtbot: QtBot, db: Database, tmp_path: Path) -> Iterator[MainWindow]:
     win.resize(1366, 768)
     win.show()
     qtbot.waitExposed(win)
-    qtbot.waitUntil(lambda: _view(win).report is not None, timeout=30_000)
+    page = win.pages["dashboard"]
+    qtbot.waitUntil(lambda: page.view is not None and page.view.report is not None,  # type: ignore[attr-defined]
+                    timeout=30_000)
     yield win
     assert win.ctx.tasks.wait(10_000)
 

@@ -93,9 +93,11 @@ def test_dashboard_counts_and_empty_state(qtbot: QtBot, db: Database,
     win: MainWindow = build_main_window(db, settings, today=today)
     qtbot.addWidget(win)
     win.show()
-    dash = win.pages["dashboard"].view  # type: ignore[attr-defined]
-    # The figures are worked out in the background: the window is drawn first.
-    assert dash.tiles["children_looked_after"].value.text() == "–"
+    page = win.pages["dashboard"]
+    # The window is drawn first; then the view is built and works the figures out in the
+    # background.
+    qtbot.waitUntil(lambda: page.view is not None)  # type: ignore[attr-defined]
+    dash = page.view  # type: ignore[attr-defined]
     qtbot.waitUntil(lambda: dash.empty.isVisible())
     assert dash.tiles["children_looked_after"].value.text() == "0"
     with db.sessions.begin() as s:

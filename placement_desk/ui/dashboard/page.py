@@ -1,14 +1,16 @@
 """Dashboard: the figures the sufficiency strategies report, beside England's and the
 period before, in tiles and charts that open the records behind them.
 
-The view (and the charts' pyqtgraph) is imported when the page is first shown; the
-figures are worked out once the window has been drawn (it is the page the window
-usually opens on).
+It is the page the window usually opens on, so the window is drawn first: the view
+(with the KPI service and numpy; the charts' pyqtgraph later still) is imported and
+built once the window has been drawn, and then works the figures out.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import QLabel
 
 from ..common.page import Page
 from ..context import AppContext
@@ -30,14 +32,24 @@ class DashboardPage(Page):
 
     def __init__(self, ctx: AppContext) -> None:
         super().__init__(ctx)
+        self.view: DashboardView | None = None
+        self.waiting = QLabel(self.tr("Working out the figures…"))
+        self.body.addWidget(self.waiting, 1)
+        ctx.hub.when_drawn(self._build)
+
+    def _build(self) -> None:
         from .view import DashboardView
 
-        self.view: DashboardView = DashboardView(ctx)
-        self.body.addWidget(self.view, 1)
+        self.view = DashboardView(self.ctx)
+        self.body.replaceWidget(self.waiting, self.view)
+        self.waiting.deleteLater()
+        self.view.reload()
 
     def refresh(self) -> None:
-        """Read the figures again (in the background, once the window is drawn)."""
-        self.ctx.hub.when_drawn(self.view.reload)
+        """Read the figures again (in the background); the first time, the view does once
+        it is built."""
+        if self.view is not None:
+            self.view.reload()
 
 
 @register_page("dashboard", "Dashboard", "layout-dashboard", 1)
