@@ -5,6 +5,7 @@ from . import (  # noqa: F401  (they register)
     demo,
     export,
     groups,
+    kpis,
     ofsted,
     postcodes,
     report,

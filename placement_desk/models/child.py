@@ -69,5 +69,9 @@ class PlacementEpisode(Audited, SoftDelete, Entity):
         String(100), doc="The manager who approved the spot purchase")
     spot_approved_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     notes: Mapped[str | None] = mapped_column(Text)
+    unregistered_reason: Mapped[str | None] = mapped_column(
+        Text, doc="Why the child is placed in provision not registered for their care")
+    unregistered_action: Mapped[str | None] = mapped_column(
+        Text, doc="What the council is doing about it (for the DfE and FOI requests)")
 
     child: Mapped[Child] = relationship(back_populates="episodes")

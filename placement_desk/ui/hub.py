@@ -12,8 +12,29 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
+
+
+@dataclass(frozen=True)
+class NavigationRequest:
+    """"Show this page's list, narrowed to these records": one view asks through the hub
+    (:attr:`Hub.navigate`), the shell shows the page, and the page sets its own filter bar
+    (:meth:`~placement_desk.ui.common.page.Page.open_request`). Views never call each other.
+    """
+
+    page: str
+    """The page's key (``placements``, ``providers``, ``qa``, ``contracts``...)."""
+    tab: str = ""
+    """A tab of the page, by the page's own name for it (``actions``, ``reviews``...)."""
+    filters: tuple[tuple[str, Any], ...] = ()
+    """Values for the list's filter bar, by key."""
+    ids: frozenset[str] | None = None
+    """Only these records (ids as stored: 32 hex digits); None: what the filters show."""
+    label: str = ""
+    """Says whose list it is: "Children looked after on 31/03/2026: fostering"."""
 
 
 class Hub(QObject):
@@ -25,6 +46,9 @@ class Hub(QObject):
 
     drawn = Signal()
     """The main window has been drawn for the first time (once)."""
+
+    navigate = Signal(object)
+    """A :class:`NavigationRequest`: show a page's list narrowed to some records."""
 
     _pending_ready = Signal()
 

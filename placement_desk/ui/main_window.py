@@ -32,6 +32,7 @@ from .common.icons import icon
 from .common.page import Page
 from .common.page_holder import PageHolder
 from .context import AppContext
+from .hub import NavigationRequest
 from .pages import PageSpec, load_pages
 
 PREFERRED_SIZE = QSize(1200, 760)
@@ -157,6 +158,7 @@ class MainWindow(QMainWindow):
         self._menus()
         self._status_bar()
         ctx.hub.status_message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        ctx.hub.navigate.connect(self.open_request)
         self._restore()
 
     # -- shell -------------------------------------------------------------------
@@ -316,6 +318,13 @@ class MainWindow(QMainWindow):
             if self.nav.item(row).data(Qt.ItemDataRole.UserRole) == key:
                 self.nav.setCurrentRow(row)
                 return
+
+    def open_request(self, request: NavigationRequest) -> None:
+        """Show the page a request names, then let the page narrow its list."""
+        if request.page not in self.pages:
+            return
+        self.show_page(request.page)
+        self.pages[request.page].open_request(request)
 
     def current_key(self) -> str:
         item = self.nav.currentItem()

@@ -258,6 +258,7 @@ def _import_task(*_args: object, **_kwargs: object) -> None:
 
 def _factories() -> dict[str, Callable[[Built], QDialog]]:
     from placement_desk.services.contracts.tiers import list_tiers
+    from placement_desk.services.kpis.unregistered import UnregisteredRow
     from placement_desk.services.qa.actions import list_actions
     from placement_desk.services.qa.visits import ensure_default_templates, list_templates
     from placement_desk.ui import about, settings_dialog, welcome
@@ -265,6 +266,7 @@ def _factories() -> dict[str, Callable[[Built], QDialog]]:
     from placement_desk.ui.agreements import agreement_dialog, uplift_dialog
     from placement_desk.ui.common import history_panel
     from placement_desk.ui.contracts import contract_dialogs, review_dialog, tiers_view
+    from placement_desk.ui.dashboard import tables as dashboard_tables
     from placement_desk.ui.placements import placement_dialogs, ssda903_import_dialog
     from placement_desk.ui.providers import ofsted_import_dialog, setting_dialog
     from placement_desk.ui.qa import action_dialogs, plan_visit_dialog, template_dialog
@@ -347,6 +349,12 @@ def _factories() -> dict[str, Callable[[Built], QDialog]]:
                 parent=b.window),
         "placements.ssda903_import_dialog.Ssda903ImportDialog":
             lambda b: ssda903_import_dialog.Ssda903ImportDialog(b.db, _import_task, b.window),
+        "dashboard.tables.NoteDialog":
+            lambda b: dashboard_tables.NoteDialog(
+                b.db, UnregisteredRow(
+                    b.first(select(PlacementEpisode.id).order_by(PlacementEpisode.id)).hex,
+                    "C-0001", 15, "K2", "Oak House", "SC000001", b.today, 30,
+                    "the setting is not registered", None, None), b.window),
         "common.history_panel.HistoryDialog":
             lambda b: history_panel.HistoryDialog(
                 b.db, "setting", [("setting", b.first(select(Setting.id).order_by(Setting.id)))],

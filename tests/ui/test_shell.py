@@ -94,11 +94,13 @@ def test_dashboard_counts_and_empty_state(qtbot: QtBot, db: Database,
     win: MainWindow = build_main_window(db, settings, today=today)
     qtbot.addWidget(win)
     win.show()
-    dash = win.pages["dashboard"]
-    # The figures are read in the background: the window is drawn first.
-    assert dash.tiles["children"].value.text() == "–"  # type: ignore[attr-defined]
-    qtbot.waitUntil(lambda: dash.empty.isVisible())  # type: ignore[attr-defined]
-    assert dash.tiles["children"].value.text() == "0"  # type: ignore[attr-defined]
+    page = win.pages["dashboard"]
+    # The window is drawn first; then the view is built and works the figures out in the
+    # background.
+    qtbot.waitUntil(lambda: page.view is not None)  # type: ignore[attr-defined]
+    dash = page.view  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: dash.empty.isVisible())
+    assert dash.tiles["children_looked_after"].value.text() == "0"
     with db.sessions.begin() as s:
         good = Setting(name="A", urn="SC000001", setting_type=SettingType.CHILDRENS_HOME,
                        latest_judgement=Judgement.GOOD)
@@ -115,13 +117,13 @@ def test_dashboard_counts_and_empty_state(qtbot: QtBot, db: Database,
                                    placement_type="K2"))
         s.add(Action(source=ActionSource.MANUAL, description="Chase insurance",
                      due_date=today - dt.timedelta(days=1)))
-    tiles = dash.tiles  # type: ignore[attr-defined]
+    tiles = dash.tiles
     # The commit above reports its tables; the visible dashboard refreshes itself.
-    qtbot.waitUntil(lambda: tiles["children"].value.text() == "3")
-    assert tiles["in_use"].value.text() == "2"
-    assert tiles["good"].value.text() == "50% (1 of 2)"
-    assert tiles["overdue"].value.text() == "1"
-    assert not dash.empty.isVisible()  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: tiles["children_looked_after"].value.text() == "3")
+    assert tiles["good_settings"].value.text() == "50%"
+    assert tiles["good_settings"].detail.text().startswith("1 of 2")
+    assert tiles["overdue_actions"].value.text() == "1"
+    assert not dash.empty.isVisible()
     assert win.ctx.tasks.wait(5000)
 
 

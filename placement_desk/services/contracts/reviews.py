@@ -33,7 +33,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from ...db import Database
@@ -63,6 +63,7 @@ from ...models.enums import (
 )
 from ..agreements.fee_ledger import day as day_number
 from ..common.formatting import date_short
+from ..placements.live import live_on
 from ..qa.actions import ActionFilter, ActionRow, _list_actions, new_action
 from ..qa.schedule import add_months
 from ..users.roles import Permission, check, require
@@ -118,9 +119,7 @@ def due_status(due: dt.date, today: dt.date) -> DueStatus:
 
 
 def _live(on: dt.date) -> Any:
-    pe = PlacementEpisode
-    return and_(pe.deleted_at.is_(None), pe.start_date <= on,
-                or_(pe.end_date.is_(None), pe.end_date >= on))
+    return live_on(on)
 
 
 def _live_commissioned(session: Session, today: dt.date,

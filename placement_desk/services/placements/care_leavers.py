@@ -17,7 +17,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ...db import Database
@@ -25,6 +25,7 @@ from ...models import Child, PlacementEpisode
 from ...models.enums import PlacementType, Sex
 from ..common.settings_store import COUNCIL_AREA, get_setting
 from .distance import LOCAL_MILES, area_codes, in_area, postcode_key
+from .live import live_on
 
 WHERE = ("In the council's area", "Within 20 miles", "Beyond 20 miles", "Distance unknown")
 NEEDS = ("1", "2", "3", "4", "5", "Not assessed")
@@ -98,8 +99,7 @@ def _care_leaver_tables(session: Session, on: dt.date) -> CareLeaverTables:
              .join(pe, pe.child_id == Child.id)
              .where(Child.deleted_at.is_(None), pe.deleted_at.is_(None),
                     Child.date_of_birth.is_not(None), Child.date_of_birth <= youngest,
-                    Child.date_of_birth > oldest, pe.start_date <= on,
-                    or_(pe.end_date.is_(None), pe.end_date > on))
+                    Child.date_of_birth > oldest, live_on(on))
              .order_by(Child.id, pe.start_date))
     latest: dict[Any, Any] = {}
     for row in session.execute(query).all():

@@ -26,6 +26,7 @@ from ...db import Database, fetch_stored, stored
 from ...models import Agreement, Child, PlacementEpisode, Setting
 from ...models.enums import CommissioningRoute, PlacementType
 from .distance import LOCAL_MILES, within_20_miles
+from .live import is_live_on
 
 
 class EpisodeRow(NamedTuple):
@@ -63,7 +64,7 @@ class EpisodeRow(NamedTuple):
             return self.placement_type
 
     def live_on(self, day: dt.date) -> bool:
-        return self.start_date <= day and (self.end_date is None or self.end_date > day)
+        return is_live_on(self.start_date, self.end_date, day)
 
     @property
     def local(self) -> bool | None:
@@ -148,11 +149,13 @@ class EpisodeFilter:
     only_with_issues: bool = False
     problem_code: str = ""
     """A rule code (``146``, ``PD-URN``...): only episodes with a problem of that rule."""
+    ids: frozenset[str] | None = None
+    """Only these episodes (as stored: 32 hex digits), e.g. those behind a KPI."""
 
     def is_clear(self) -> bool:
         return not any((self.text, self.placement_type, self.route, self.state, self.within_20,
                         self.date_from, self.date_to, self.child_id, self.setting_id,
-                        self.only_with_issues, self.problem_code))
+                        self.only_with_issues, self.problem_code, self.ids is not None))
 
 
 def haystack(row: EpisodeRow) -> str:
@@ -167,13 +170,15 @@ def filter_rows(rows: Sequence[EpisodeRow], hays: Sequence[str], f: EpisodeFilte
     words = f.text.casefold().split()
     place, route, state, within = f.placement_type, f.route, f.state, f.within_20
     first, last = f.date_from, f.date_to
-    child, setting = f.child_id, f.setting_id
+    child, setting, ids = f.child_id, f.setting_id, f.ids
     only_issues = (f.only_with_issues or bool(f.problem_code)) and issues is not None
     code = f.problem_code
     # Typing is the common case: the words narrow the list first, each in one pass.
     candidates: Sequence[int] = range(len(rows))
     for word in words:
         candidates = [n for n in candidates if word in hays[n]]
+    if ids is not None:
+        candidates = [n for n in candidates if rows[n].id in ids]
     if not (place or route or state or within or first or last or child or setting
             or only_issues):
         return list(candidates)

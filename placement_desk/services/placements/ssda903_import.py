@@ -558,7 +558,8 @@ class _Importer:
                 new_rows.append({"id": episode_id, "child_id": child_id,
                                  "start_date": record.start_date, **values,
                                  "distance_entered": False, "commissioning_route": None,
-                                 "route_reason": None, "notes": None, "deleted_at": None})
+                                 "route_reason": None, "notes": None, "deleted_at": None,
+                                 "unregistered_reason": None, "unregistered_action": None})
                 matched[episode_id] = record
                 self.summary.episodes_new += 1
                 continue

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ...models import Action, Child, PlacementEpisode, RatingAlert, Setting, utcnow
@@ -22,26 +22,21 @@ from ..common.settings_store import (
     VISIT_DAYS_REQUIRES_IMPROVEMENT,
     get_setting,
 )
+from ..placements.live import live_on
 
 
 def settings_in_use(session: Session, on: dt.date) -> set[uuid.UUID]:
-    """Settings with a live placement (started, not ended) on ``on``."""
+    """Settings with a placement live on ``on`` (:func:`~..placements.live.live_on`)."""
     rows = session.scalars(
         select(PlacementEpisode.setting_id).distinct().where(
-            PlacementEpisode.setting_id.is_not(None),
-            PlacementEpisode.deleted_at.is_(None),
-            PlacementEpisode.start_date <= on,
-            or_(PlacementEpisode.end_date.is_(None), PlacementEpisode.end_date >= on)))
+            PlacementEpisode.setting_id.is_not(None), live_on(on)))
     return {r for r in rows if r is not None}
 
 
 def children_placed(session: Session, setting_id: uuid.UUID, on: dt.date) -> list[str]:
     return sorted(session.scalars(
         select(Child.case_ref).join(PlacementEpisode, PlacementEpisode.child_id == Child.id)
-        .where(PlacementEpisode.setting_id == setting_id,
-               PlacementEpisode.deleted_at.is_(None),
-               PlacementEpisode.start_date <= on,
-               or_(PlacementEpisode.end_date.is_(None), PlacementEpisode.end_date >= on))
+        .where(PlacementEpisode.setting_id == setting_id, live_on(on))
         .distinct()))
 
 

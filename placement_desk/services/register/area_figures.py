@@ -19,13 +19,14 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from ...db import Database
 from ...models import PlacementEpisode, Setting
 from ...models.enums import Judgement, RegistrationStatus, SettingType
 from ..common.settings_store import COUNCIL_NAME, get_setting
+from ..placements.live import live_on
 
 ENGLAND = "England"
 REGISTERED = tuple(s for s in RegistrationStatus if s.group == "registered")
@@ -136,9 +137,30 @@ def register_shares(db: Database) -> RegisterShares:
         region_of={a: c.most_common(1)[0][0] for a, c in seen_in.items()})
 
 
+JudgementCounts = dict[tuple[str, str | None], int]
+"""(setting type, latest judgement) → registered settings, both as stored values."""
+
+
+def register_judgements(db: Database) -> tuple[JudgementCounts, dict[str, JudgementCounts]]:
+    """England's and each region's registered settings (counted as above) by type and
+    latest full inspection's judgement."""
+    with db.read() as session:
+        rows = session.execute(
+            select(Setting.region, Setting.setting_type, Setting.latest_judgement, func.count())
+            .where(*_registered())
+            .group_by(Setting.region, Setting.setting_type, Setting.latest_judgement)).all()
+    england: JudgementCounts = defaultdict(int)
+    regions: dict[str, JudgementCounts] = defaultdict(lambda: defaultdict(int))
+    for region, setting_type, judgement, n in rows:
+        key = (setting_type.value, judgement.value if judgement is not None else None)
+        england[key] += n
+        if region:
+            regions[region][key] += n
+    return dict(england), {name: dict(counts) for name, counts in regions.items()}
+
+
 def _live(today: dt.date) -> tuple[ColumnElement[bool], ...]:
-    return (PlacementEpisode.deleted_at.is_(None), PlacementEpisode.start_date <= today,
-            or_(PlacementEpisode.end_date.is_(None), PlacementEpisode.end_date >= today))
+    return (live_on(today),)
 
 
 def shares_in_use(db: Database, today: dt.date, name: str = "Settings you use") -> AreaShares:

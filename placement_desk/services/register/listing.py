@@ -18,7 +18,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import exists, or_, select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from ...db import Database
@@ -31,6 +31,7 @@ from ...models.enums import (
     Sector,
     SettingType,
 )
+from ..placements.live import live_on
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,11 +96,7 @@ def _list_settings(session: Session, today: dt.date | None = None) -> list[Setti
     """Every setting not deleted, with its provider and whether it is in use today."""
     today = today or dt.date.today()
     live = exists().where(
-        PlacementEpisode.setting_id == Setting.id,
-        PlacementEpisode.deleted_at.is_(None),
-        PlacementEpisode.start_date <= today,
-        or_(PlacementEpisode.end_date.is_(None), PlacementEpisode.end_date >= today),
-    )
+        PlacementEpisode.setting_id == Setting.id, live_on(today))
     query = (
         select(Setting.id, Setting.urn, Setting.name, Setting.setting_type, Setting.sector,
                Setting.registration_status, Provider.name, Setting.owner_name,
@@ -139,11 +136,13 @@ class SettingFilter:
     risk: str = ""
     enhanced: str = ""
     """"", "yes" or "no": enhanced monitoring after a rating alert."""
+    ids: frozenset[uuid.UUID] | None = None
+    """Only these settings, e.g. those behind a KPI."""
 
     def is_clear(self) -> bool:
         return not any((self.text.strip(), self.setting_type, self.sector, self.status,
                         self.judgement, self.local_authority, self.in_use, self.risk,
-                        self.enhanced))
+                        self.enhanced, self.ids is not None))
 
 
 def haystack(row: SettingRow) -> str:
@@ -160,6 +159,8 @@ def matches(row: SettingRow, hay: str, f: SettingFilter, words: Sequence[str]) -
     """Whether ``row`` (with its :func:`haystack`) passes the filter; ``words`` are the
     search text's, lower case."""
     if words and not all(w in hay for w in words):
+        return False
+    if f.ids is not None and row.id not in f.ids:
         return False
     if f.setting_type and _value(row.setting_type) != f.setting_type:
         return False

@@ -42,6 +42,7 @@ from ..common.settings_store import (
     RISK_WEIGHTS,
     get_setting,
 )
+from ..placements.live import live_on
 
 
 @dataclass(frozen=True)
@@ -198,9 +199,7 @@ def gather_inputs(session: Session, setting_ids: Iterable[uuid.UUID],
     placed = func.count(func.distinct(PlacementEpisode.child_id))
     for ep_sid, n in session.execute(
             select(PlacementEpisode.setting_id, placed)
-            .where(PlacementEpisode.setting_id.in_(ids), PlacementEpisode.deleted_at.is_(None),
-                   PlacementEpisode.start_date <= today,
-                   or_(PlacementEpisode.end_date.is_(None), PlacementEpisode.end_date >= today))
+            .where(PlacementEpisode.setting_id.in_(ids), live_on(today))
             .group_by(PlacementEpisode.setting_id)):
         if ep_sid is not None:
             base[ep_sid]["children_placed"] = int(n)

@@ -40,6 +40,7 @@ from ...models.enums import (
 )
 from ..common.limits import check_lengths
 from ..contracts.register import ProviderContract, provider_contracts
+from ..placements.live import live_on
 from ..users.roles import Permission, require
 from .documents import DocumentStatus, document_statuses
 from .listing import OtherJudgement
@@ -220,8 +221,7 @@ def provider_totals(session: Session, provider_id: uuid.UUID,
     provider = session.get(Provider, provider_id)
     if provider is None:
         return None
-    live = (PlacementEpisode.deleted_at.is_(None), PlacementEpisode.start_date <= today,
-            or_(PlacementEpisode.end_date.is_(None), PlacementEpisode.end_date >= today))
+    live = (live_on(today),)
     placed = {sid: n for sid, n in session.execute(
         select(PlacementEpisode.setting_id, func.count(func.distinct(PlacementEpisode.child_id)))
         .join(Setting, Setting.id == PlacementEpisode.setting_id)

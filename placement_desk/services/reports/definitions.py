@@ -36,6 +36,7 @@ from ..agreements.fees import round_half_up
 from ..common.formatting import date_long
 from ..placements.distance import LOCAL_MILES, within_20_miles
 from ..placements.episodes import age_on
+from ..placements.live import is_live_on, live_on
 from ..qa.schedule import add_months
 
 __all__ = ["AGE_BANDS", "LOCAL_MILES", "PROFILE_AGE_BANDS", "Period", "age_band", "age_on",
@@ -83,22 +84,10 @@ def year_to(day: dt.date) -> Period:
     return Period(add_months(end, -12), end)
 
 
-def is_live_on(start: dt.date, end: dt.date | None, day: dt.date) -> bool:
-    """Whether an episode ``[start, end)`` is live on ``day``."""
-    return start <= day and (end is None or end > day)
-
-
 def overlap_days(start: dt.date, end: dt.date | None, period: Period) -> int:
     """Days of ``[start, end)`` inside the period (``end`` None is open)."""
     last = period.end if end is None else min(end, period.end)
     return max(0, (last - max(start, period.start)).days)
-
-
-def live_on(day: dt.date) -> ColumnElement[bool]:
-    """Episodes (not deleted) live on ``day``, as a query condition."""
-    pe = PlacementEpisode
-    return and_(pe.deleted_at.is_(None), pe.start_date <= day,
-                or_(pe.end_date.is_(None), pe.end_date > day))
 
 
 

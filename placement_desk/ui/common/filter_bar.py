@@ -194,6 +194,26 @@ class FilterBar(QWidget):
             self._set(key, value)
         self._changed()
 
+    def show_only(self, values: Iterable[tuple[str, Any]]) -> None:
+        """Every filter cleared, then ``values`` set, as one change: :attr:`cleared`, then
+        :attr:`changed` once (another page asked for these records)."""
+        self._debounce.stop()
+        with self._quietly():
+            self.search.clear()
+            for combo in self.combos.values():
+                combo.setCurrentIndex(0)
+            for box in self.checks.values():
+                box.setChecked(False)
+            for field in self.dates.values():
+                field.set_value(None)
+            self._pending.clear()
+            for key, value in values:
+                if key == "text" or key in self.combos or key in self.checks \
+                        or key in self.dates:
+                    self._set(key, value)
+        self.cleared.emit()
+        self._changed()
+
     def set_choices(self, key: str, choices: Choices, *, missing: str | None = None) -> None:
         """Fill a combo's choices again (after a reload), keeping what was chosen.
 

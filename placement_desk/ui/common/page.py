@@ -6,6 +6,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from ..context import AppContext
+from ..hub import NavigationRequest
 
 
 class Page(QWidget):
@@ -61,3 +62,7 @@ class Page(QWidget):
 
     def refresh(self) -> None:
         """Reload what the page shows from the services."""
+
+    def open_request(self, request: NavigationRequest) -> None:
+        """Show what another page asked for (its list narrowed to some records); the
+        shell has shown the page first. A page with nothing to narrow does nothing."""

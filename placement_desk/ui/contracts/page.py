@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QTabWidget
 from ...services.contracts.alerts import raise_contract_actions
 from ..common.page import Page
 from ..context import AppContext
+from ..hub import NavigationRequest
 from ..pages import register_page
 from .contracts_view import ContractsView
 from .review_dialog import ReviewDialog
@@ -76,6 +77,12 @@ class ContractsPage(Page):
         tab = self.tabs.widget(index)
         if isinstance(tab, (ContractsView, ReviewsView, TiersView)):
             tab.reload()
+
+    def open_request(self, request: NavigationRequest) -> None:
+        """The contracts or reviews behind a figure: their tab."""
+        tab = {"contracts": self.contracts, "reviews": self.reviews}.get(request.tab)
+        if tab is not None:
+            self.tabs.setCurrentWidget(tab)
 
     def open_review(self, review_id: uuid.UUID) -> ReviewDialog:
         return self.reviews.open_review(review_id)

@@ -95,6 +95,9 @@ class EpisodesView(QWidget):
         self._child_filter: str | None = None
         self._setting_filter: str | None = None
         """One child's or one setting's episodes only (hex ids), set from a link."""
+        self._only: frozenset[str] | None = None
+        self._only_label = ""
+        """Only the episodes another page asked for (behind a Dashboard figure)."""
         columns: list[Column[EpisodeRow]] = [
             Column("Child", lambda r: r.child_ref, tooltip="The council's case reference"),
             Column("Start", lambda r: date_short(r.start_date), sort=lambda r: r.start_date),
@@ -282,7 +285,7 @@ class EpisodesView(QWidget):
 
     def filters(self) -> EpisodeFilter:
         return EpisodeFilter(**self.bar.values(), child_id=self._child_filter,
-                             setting_id=self._setting_filter)
+                             setting_id=self._setting_filter, ids=self._only)
 
     def _filtered(self, rows: list[EpisodeRow]) -> list[int]:
         return filter_rows(rows, self._hays, self.filters(), self.today,
@@ -296,12 +299,15 @@ class EpisodesView(QWidget):
     def _after_filter(self) -> None:
         shown, total = len(self.model.shown), len(self.model.all_rows)
         more = ""
-        if shown and self._setting_filter:  # from a link: say whose list this is
+        if self._only is not None:  # asked for by another page: say which records
+            more = self.tr(": {label}").format(label=self._only_label)
+        elif shown and self._setting_filter:  # from a link: say whose list this is
             more = self.tr(", at {name} only").format(name=self.model.row_at(0).setting_name)
         elif shown and self._child_filter:
             more = self.tr(", {ref} only").format(ref=self.model.row_at(0).child_ref)
         self.bar.show_count(shown, total, more=more,
-                            narrowed=bool(self._child_filter or self._setting_filter))
+                            narrowed=bool(self._child_filter or self._setting_filter
+                                          or self._only is not None))
         self.empty.setVisible(total == 0)
         self._update_buttons()
         if not self.selected_id():
@@ -313,6 +319,16 @@ class EpisodesView(QWidget):
     def _forget_links(self) -> None:
         self._child_filter = None
         self._setting_filter = None
+        self._only = None
+        self._only_label = ""
+
+    def show_records(self, values: tuple[tuple[str, Any], ...], ids: frozenset[str] | None,
+                     label: str) -> None:
+        """Show only ``ids`` (all, if None), with the filter bar set to ``values`` and the
+        count saying ``label`` (another page asked)."""
+        self.bar.show_only(values)  # clears the links and narrowing, then filters
+        self._only, self._only_label = ids, label
+        self.apply_filters()
 
     def show_child(self, child_id: str) -> None:
         """Show only one child's episodes (from a link)."""

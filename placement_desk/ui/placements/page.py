@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QPushButton, QTabWidget
 
 from ..common.page import Page
 from ..context import AppContext
+from ..hub import NavigationRequest
 from ..pages import register_page
 
 if TYPE_CHECKING:
@@ -81,6 +82,12 @@ class PlacementsPage(Page):
             self.spend.refresh()
         elif view is self.leavers:
             self.leavers.refresh()
+
+    def open_request(self, request: NavigationRequest) -> None:
+        """The placements behind a figure: the Placements tab, narrowed to them."""
+        self.tabs.setCurrentWidget(self.episodes)
+        self.episodes.show_records(request.filters, request.ids, request.label)
+        self.episodes.table.setFocus()
 
     def _agreement_dialog(self, **kw: object) -> AgreementDialog:
         from ..agreements.agreement_dialog import AgreementDialog

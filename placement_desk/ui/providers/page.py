@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QHBoxLayout, QPushButton
 
 from ..common.page import Page
 from ..context import AppContext
+from ..hub import NavigationRequest
 from ..pages import register_page
 
 if TYPE_CHECKING:
@@ -47,6 +48,11 @@ class ProvidersPage(Page):
     def refresh(self) -> None:
         self.view.reload(self.ctx.today())
         self.figures.reload()
+
+    def open_request(self, request: NavigationRequest) -> None:
+        """The settings behind a figure: the register narrowed to them."""
+        self.view.show_records(request.filters, request.ids, request.label)
+        self.view.table.setFocus()
 
     def open_import(self) -> OfstedImportDialog:
         from .ofsted_import_dialog import OfstedImportDialog

@@ -88,6 +88,9 @@ class ProvidersView(QWidget):
         self.db = db
         self.settings = settings
         self.today = today
+        self._only: frozenset[uuid.UUID] | None = None
+        self._only_label = ""
+        """Only the settings another page asked for (behind a Dashboard figure)."""
         self.model: RowTableModel[SettingRow] = RowTableModel(COLUMNS, lambda r: r.id)
         self.proxy = SettingsFilterProxy(self.model)
         self.bar = FilterBar(settings, "providers",
@@ -150,6 +153,7 @@ class ProvidersView(QWidget):
         layout.addWidget(self.empty)
         layout.addWidget(split, 1)
         self.bar.changed.connect(self.apply_filters)
+        self.bar.cleared.connect(self._forget_only)
         self.table.selectionModel().selectionChanged.connect(self._selected)
         self.table.doubleClicked.connect(lambda _i: self.edit_selected())
         self.new_button.clicked.connect(self.new_setting)
@@ -172,14 +176,28 @@ class ProvidersView(QWidget):
             self.select_id(keep)
 
     def filters(self) -> SettingFilter:
-        return SettingFilter(**self.bar.values())
+        return SettingFilter(**self.bar.values(), ids=self._only)
 
     def apply_filters(self) -> None:
         self.bar.settle()
         self.proxy.set_filters(self.filters())
         shown, total = self.proxy.rowCount(), self.model.rowCount()
-        self.bar.show_count(shown, total)
+        more = self.tr(": {label}").format(label=self._only_label) if self._only is not None \
+            else ""
+        self.bar.show_count(shown, total, more=more, narrowed=self._only is not None)
         self.empty.setVisible(total == 0)
+
+    def _forget_only(self) -> None:
+        self._only, self._only_label = None, ""
+
+    def show_records(self, values: tuple[tuple[str, Any], ...], ids: frozenset[str] | None,
+                     label: str) -> None:
+        """Show only the settings ``ids`` (as stored: hex), with the filter bar set to
+        ``values`` and the count saying ``label`` (another page asked)."""
+        self.bar.show_only(values)
+        self._only = frozenset(uuid.UUID(i) for i in ids) if ids is not None else None
+        self._only_label = label
+        self.apply_filters()
 
     def clear_filters(self) -> None:
         self.bar.clear()

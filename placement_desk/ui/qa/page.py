@@ -17,6 +17,7 @@ from ...services.qa.actions import mark_overdue
 from ...services.qa.schedule import update_schedule
 from ..common.page import Page
 from ..context import AppContext
+from ..hub import NavigationRequest
 from ..pages import register_page
 
 if TYPE_CHECKING:
@@ -70,6 +71,17 @@ class QaPage(Page):
         self._today = day
         for tab in (self.schedule, self.action_list, self.coverage, self.templates):
             tab.today = day
+
+    def open_request(self, request: NavigationRequest) -> None:
+        """The actions or the schedule behind a figure, with their filter bar set."""
+        view = {"actions": self.action_list, "schedule": self.schedule,
+                "coverage": self.coverage}.get(request.tab)
+        if view is None:
+            return
+        self.tabs.setCurrentWidget(view)
+        bar = getattr(view, "bar", None)
+        if bar is not None:
+            bar.show_only(request.filters)
 
     def refresh(self) -> None:
         update_schedule(self.ctx.db, self.today)

@@ -238,7 +238,7 @@ def test_a_new_action_needs_a_description_an_owner_and_a_due_date(db: Database) 
 
 def test_the_list_choices_mean_one_rule_and_overdue_agrees_with_the_dashboard(
         db: Database) -> None:
-    from placement_desk.services.dashboard.headlines import headlines
+    from placement_desk.services.kpis import KpiRequest, kpi_report
 
     late_open = _action(db, OPEN, dt.date(2026, 5, 20), description="Fix the fire door")
     late_doing = _action(db, IN_PROGRESS, dt.date(2026, 5, 31), owner="BEN")
@@ -264,4 +264,6 @@ def test_the_list_choices_mean_one_rule_and_overdue_agrees_with_the_dashboard(
     assert shown(owner="ben") == {late_doing, in_a_week}, "the owner ignoring case"
     assert shown(text="FIRE door") == {late_open}
     assert done_late not in shown(status="live")
-    assert headlines(db, TODAY).overdue_actions == len(overdue)
+    dashboard = kpi_report(db, KpiRequest.year_to(TODAY)).figures["overdue_actions"]
+    assert dashboard.numerator == len(overdue)
+    assert dashboard.records.ids == {a.hex for a in overdue}
