@@ -118,6 +118,12 @@ EXTENSION_WARNING_DAYS = _declare(
     "contracts.extension_warning_days", int, 90, "Contracts",
     "Warn of extension decisions due within (days)")
 
+# --- Importing spreadsheets ----------------------------------------------------------------------
+
+IMPORT_MAX_MB = _declare(
+    "import.max_file_mb", int, 50, "Import", "Largest spreadsheet to import (MB)",
+    "A larger file is refused before it is read; split it or raise this limit.")
+
 
 def _option(key: str | Option) -> Option:
     if isinstance(key, Option):
