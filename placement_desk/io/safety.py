@@ -142,6 +142,9 @@ def check_workbook(path: Path) -> None:
                               "or CSV.", file=path.name)
     with zipfile.ZipFile(path) as archive:
         ods = "content.xml" in members and "xl/workbook.xml" not in members
+        for name, info in members.items():
+            if _may_hold_cells(name):
+                _refuse_doctype(path, archive, info)
         names = {} if ods else _sheet_names(archive, members)
         for name, info in members.items():
             if ods:
@@ -149,6 +152,27 @@ def check_workbook(path: Path) -> None:
                     _check_ods_content(path, archive, info)
             elif _may_hold_cells(name):
                 _check_xlsx_sheet(path, archive, info, names.get(name))
+
+
+_DOCTYPE = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+_HEAD_BYTES = 64 * 1024
+
+
+def _refuse_doctype(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+    """Refuse a part that declares a document type or entities: spreadsheets never do, and
+    entities are how XML is made to expand a billionfold ("billion laughs") or to read
+    other files (external entities)."""
+    try:
+        with archive.open(info) as member:
+            head = member.read(_HEAD_BYTES)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, RuntimeError):
+        raise FileFormatError("The workbook is damaged: part of it cannot be unpacked. "
+                              "Download or save it again.", file=path.name) from None
+    if _DOCTYPE.search(head):
+        raise FileFormatError("The workbook declares XML entities or a document type, which "
+                              "spreadsheets never need and which can be used to harm (entity "
+                              "expansion, reading other files). It was not opened; save it "
+                              "again from Excel as .xlsx.", file=path.name)
 
 
 def _may_hold_cells(name: str) -> bool:

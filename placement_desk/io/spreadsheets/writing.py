@@ -111,7 +111,7 @@ def csv_text(value: object, kind: ColumnKind) -> object:
     if value is None or value == "":
         return ""
     if kind == "money" and isinstance(value, int | float) and not isinstance(value, bool):
-        return f"£{value / 100:,.2f}"
+        return f"-£{-value / 100:,.2f}" if value < 0 else f"£{value / 100:,.2f}"
     if kind == "percent" and isinstance(value, int | float) and not isinstance(value, bool):
         return f"{value / 100:g}%"
     if isinstance(value, bool):

@@ -1,0 +1,292 @@
+"""Importing teams' own spreadsheets through the forms' rules, round trips of every kind,
+undoing a batch, and value mapping."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import Workbook
+
+from placement_desk.errors import FileFormatError, UserError
+from placement_desk.services.spreadsheets.exporting import export_kind, write_template
+from placement_desk.services.spreadsheets.importing import (
+    ImportPlan,
+    last_batch,
+    prepare,
+    run_import,
+    undo_last_batch,
+)
+from placement_desk.services.spreadsheets.kinds import IMPORTABLE
+from placement_desk.services.spreadsheets.mapping import (
+    columns_by_heading,
+    profile_names,
+    save_profile,
+)
+from tests.faults import digest
+
+TODAY = dt.date(2026, 3, 31)
+
+
+def _run(db: Any, path: Path, kind: str, *, commit: bool = True, **plan: Any) -> Any:
+    prepared = prepare(db, ImportPlan(path, kind, **plan))
+    return run_import(db, prepared, commit=commit, today=TODAY)
+
+
+def _csv(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _rows(db: Any, sql: str) -> list[tuple[Any, ...]]:
+    con = sqlite3.connect(db.path)
+    try:
+        return list(con.execute(sql))
+    finally:
+        con.close()
+
+
+def tracker(path: Path) -> Path:
+    """A placements tracker as a team keeps it: a title row, a heading merged over two
+    rows, a group heading over the start and end, dates as text and as Excel serials,
+    a blank row, and formatted empty columns to the right."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "2025-26"
+    sheet["A1"] = "Placements tracker – OFFICIAL-SENSITIVE"
+    sheet["A3"], sheet["B3"], sheet["D3"], sheet["E3"] = "Child ID", "Placement", "PLACE", \
+        "Route"
+    sheet.merge_cells("A3:A4")
+    sheet.merge_cells("B3:C3")
+    sheet.merge_cells("D3:D4")
+    sheet.merge_cells("E3:E4")
+    sheet["B4"], sheet["C4"] = "Start", "End"
+    sheet.append(["C1001", "01/04/2025", None, "U4", "IFA framework"])
+    sheet.append([None, None, None, None, None])
+    sheet.append(["C1002", 45778, "2025-09-30", "K2", "In house"])  # 45778 is 01/05/2025
+    sheet.append(["C1001", 45900, None, "U6", "framework"])  # 45900 is 31/08/2025
+    sheet["K8"] = ""
+    sheet.column_dimensions["K"].width = 20
+    book.save(path)
+    return path
+
+
+def test_a_real_looking_tracker_imports_with_its_dates_and_codes(db: Any,
+                                                                 tmp_path: Path) -> None:
+    path = tracker(tmp_path / "tracker.xlsx")
+    prepared = prepare(db, ImportPlan(path, "placements",
+                                      values={"commissioning_route":
+                                              {"ifa framework": "framework"}}))
+    assert prepared.header.row_number == 4
+    assert [prepared.columns[i] for i in range(5)] == [
+        "case_ref", "start_date", "end_date", "placement_type", "commissioning_route"]
+    result = run_import(db, prepared, commit=True, today=TODAY)
+    assert (result.rows, result.created, result.errors) == (3, 3, 0), result.problems
+    assert _rows(db, "SELECT c.case_ref, e.start_date, e.end_date, e.placement_type, "
+                     "e.commissioning_route FROM placement_episode e JOIN child c "
+                     "ON c.id = e.child_id ORDER BY c.case_ref, e.start_date") == [
+        ("C1001", "2025-04-01", None, "U4", "framework"),
+        ("C1001", "2025-08-31", None, "U6", "framework"),
+        ("C1002", "2025-05-01", "2025-09-30", "K2", "in_house")]
+    assert _rows(db, "SELECT count(*) FROM audit_event WHERE entity = 'placement_episode'"
+                     " AND action = 'create'") == [(3,)]
+    batch = last_batch(db)
+    assert batch is not None and (batch.file_name, batch.created) == ("tracker.xlsx", 3)
+
+
+def test_a_preview_checks_every_row_and_changes_nothing(db: Any, tmp_path: Path) -> None:
+    path = _csv(tmp_path / "p.csv",
+                "Child ref,Start,PLACE,Route\n"
+                "C1,01/04/2025,U4,Spot\n"       # a spot purchase needs its reason
+                "C2,31/02/2025,U4,\n"           # no such date
+                "C3,01/04/2025,Q9,\n"           # no such placement type
+                "C4,01/04/2025,K2,\n"
+                "C4,01/04/2025,K2,\n")          # the same placement twice
+    before = digest(db.path)
+    result = _run(db, path, "placements", commit=True)
+    assert not result.committed and digest(db.path) == before
+    errors = [(p.row, p.column, p.message) for p in result.problems if p.level == "error"]
+    assert errors == [
+        (2, "", "Say why the in-house, block, framework and regional routes could not serve "
+                "this child."),
+        (3, "B (Start)", "The start date is not a date (dd/mm/yyyy)."),
+        (4, "C (PLACE)", "The placement type is not one of the placement type values; map it "
+                         "to one in the value mapping."),
+        (6, "B (Start)", "Row 5 has the same case reference, start date; keep one row for "
+                         "each.")]
+    assert all("C1" not in p.message and "Q9" not in p.message for p in result.problems)
+
+
+def test_a_windows_1252_provider_list_with_value_mapping(db: Any, tmp_path: Path) -> None:
+    providers = tmp_path / "providers.csv"
+    providers.write_bytes("Organisation,Email\r\nCafé Care Ltd,office@cafe.example\r\n"
+                          .encode("cp1252"))
+    assert _run(db, providers, "providers").created == 1
+    settings = _csv(tmp_path / "homes.csv",
+                    "URN,Home,Type,Provider,Sector,Beds\n"
+                    "SC100001,Oak House,CH,café care ltd,Private,4\n"
+                    "2590934,Elm Fostering,IFA,Café Care Ltd,Vol,\n")
+    result = _run(db, settings, "settings")
+    assert (result.created, result.errors) == (2, 0), result.problems
+    assert sorted(_rows(db, "SELECT s.urn, s.setting_type, s.sector, s.places, p.name FROM "
+                            "setting s JOIN provider p ON p.id = s.provider_id")) == [
+        ("2590934", "ifa", "voluntary", None, "Café Care Ltd"),
+        ("SC100001", "childrens_home", "private", 4, "Café Care Ltd")]
+
+
+def test_a_saved_mapping_is_used_for_next_months_file(db: Any, tmp_path: Path) -> None:
+    first = _csv(tmp_path / "april.csv", "Kid,Began,Kind\nC1,01/04/2025,Foster\n")
+    prepared = prepare(db, ImportPlan(first, "placements",
+                                      columns={0: "case_ref", 1: "start_date",
+                                               2: "placement_type"},
+                                      values={"placement_type": {"foster": "U6"}}))
+    save_profile(db, "placements", "Monthly tracker",
+                 columns_by_heading(prepared.headings, prepared.columns), prepared.values,
+                 prepared.header.row_number)
+    assert profile_names(db, "placements") == ["Monthly tracker"]
+    second = _csv(tmp_path / "may.csv", "Kind,Kid,Began\nFoster,C2,01/05/2025\n")
+    result = _run(db, second, "placements", profile="Monthly tracker")
+    assert (result.created, result.errors) == (1, 0), result.problems
+    assert _rows(db, "SELECT placement_type FROM placement_episode") == [("U6",)]
+
+
+def test_rows_match_on_natural_keys_and_the_last_batch_undoes(db: Any, tmp_path: Path
+                                                              ) -> None:
+    first = _csv(tmp_path / "one.csv", "Child ref,Start,PLACE,End\n"
+                                       "C1,01/04/2025,U4,\nC2,01/05/2025,K2,\n")
+    _run(db, first, "placements")
+    before = _rows(db, "SELECT id, placement_type, end_date, deleted_at, version FROM "
+                       "placement_episode ORDER BY start_date")
+    second = _csv(tmp_path / "two.csv", "Child ref,Start,PLACE,End\n"
+                                        "c1,01/04/2025,U4,30/09/2025\nC3,01/06/2025,U6,\n")
+    result = _run(db, second, "placements")
+    assert (result.created, result.updated, result.unchanged) == (1, 1, 0)
+    assert _rows(db, "SELECT count(*) FROM placement_episode") == [(3,)], "no duplicate"
+    undone = undo_last_batch(db)
+    assert (undone.deleted, undone.restored) == (2, 1)  # C3's child and episode; C1 ended
+    after = _rows(db, "SELECT id, placement_type, end_date, deleted_at, version FROM "
+                      "placement_episode WHERE deleted_at IS NULL ORDER BY start_date")
+    assert [r[:4] for r in after] == [r[:4] for r in before]
+    assert _rows(db, "SELECT count(*) FROM child WHERE deleted_at IS NULL") == [(2,)]
+    with pytest.raises(UserError, match="undone already"):
+        undo_last_batch(db)
+
+
+def test_an_import_whose_records_changed_since_is_not_undone(db: Any, tmp_path: Path) -> None:
+    from placement_desk.services.placements.episodes import load_episode, save_episode
+
+    path = _csv(tmp_path / "one.csv", "Child ref,Start,PLACE\nC1,01/04/2025,U4\n")
+    _run(db, path, "placements")
+    (episode_id,) = _rows(db, "SELECT id FROM placement_episode")[0]
+    import uuid
+
+    eid = uuid.UUID(episode_id) if isinstance(episode_id, str) else uuid.UUID(bytes=episode_id)
+    form = load_episode(db, eid)
+    form.notes = "Seen by the panel"
+    save_episode(db, form, eid)
+    before = digest(db.path)
+    with pytest.raises(UserError, match="changes have been made since"):
+        undo_last_batch(db)
+    assert digest(db.path) == before
+
+
+# -- round trips ---------------------------------------------------------------------------
+
+SEED = {
+    "providers": "Provider,Legal name,Email,Council's own service,Notes\n"
+                 "Acorn Care,Acorn Care Ltd,hello@acorn.example,No,\"=cmd|' /C calc'!A0\"\n"
+                 "Sutton Council,,,Yes,\n",
+    "settings": "URN,Setting,Setting type,Provider,Sector,Places,Registration date,Postcode\n"
+                "SC100001,Oak House,Children's home,Acorn Care,Private,4,01/02/2015,SM1 1AA\n"
+                "SC100002,Elm Lodge,Children's home,Acorn Care,Private,3,,\n",
+    "children": "Case reference,Date of birth,Sex,UASC,Needs level,Notes\n"
+                "C100,14/03/2010,Female,No,,+44 note\nC101,02/09/2008,Male,Yes,2,\n",
+    "placements": "Case reference,Start date,End date,Placement type,URN,Route,"
+                  "Why spot purchase,Distance (miles)\n"
+                  "C100,01/04/2024,31/03/2025,K2,SC100001,Spot,No block bed free,12.5\n"
+                  "C101,01/05/2024,,U4,,In-house,,\n",
+    "agreements": "Agreement reference,Case reference,URN,Start date,Placement type,"
+                  "Weekly fee\nIPA-1,C100,SC100001,01/04/2024,K2,\"£4,250.00\"\n",
+    "contracts": "Contract reference,Title,Contract type,Providers,Start date,End date,Value,"
+                 "Annual uplift,Block beds\n"
+                 "BLK-1,Two beds,Block contract,Acorn Care,01/04/2024,31/03/2027,"
+                 "\"£500,000.00\",2.5%,2\n",
+    "fees": "Contract reference,Rate for,Placement type,Provider,Weekly rate,Effective from\n"
+            "BLK-1,Block bed,K2,Acorn Care,\"£3,900.00\",01/04/2024\n",
+    "qa-visits": "URN,Visit date,Visit type,Officers,Overall judgement,Summary\n"
+                 "SC100001,12/01/2026,Unannounced,Sam Jones,G,Warm and settled\n",
+    "actions": "Action,URN,Owner,Due date,Priority,Status\n"
+               "Update the fire risk assessment,SC100001,Sam Jones,30/04/2026,High,Open\n",
+    "reviews": "Provider,Review date,Contract reference,Status,Council attendees,Outcome,"
+               "Next review\nAcorn Care,01/10/2025,BLK-1,In progress,Sam Jones,On track,"
+               "01/04/2026\n",
+    "documents": "URN,Provider,Document,Title,Reference,Received,Expires\n"
+                 ",Acorn Care,Insurance,Public liability,PL-123,01/01/2026,31/12/2026\n"
+                 "SC100001,,Registration certificate,Registration,,01/02/2015,\n",
+}
+
+
+def _seed(db: Any, folder: Path) -> None:
+    for kind, text in SEED.items():
+        result = _run(db, _csv(folder / f"{kind}.csv", text), kind)
+        assert result.errors == 0 and result.committed, (kind, result.problems)
+
+
+def _held(db: Any) -> str:
+    """Every table but the import batches, which each import adds to."""
+    con = sqlite3.connect(db.path)
+    try:
+        con.execute("PRAGMA query_only = 1")
+        tables = [r[0] for r in con.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name != 'import_batch' "
+            "ORDER BY name")]
+        return repr([(t, sorted(map(repr, con.execute(f'SELECT * FROM "{t}"'))))
+                     for t in tables])
+    finally:
+        con.close()
+
+
+def test_every_importable_kind_is_seeded(db: Any, tmp_path: Path) -> None:
+    assert {k.name for k in IMPORTABLE} == set(SEED)
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+def test_every_kind_exported_imports_again_with_no_change(db: Any, tmp_path: Path,
+                                                          suffix: str) -> None:
+    _seed(db, tmp_path)
+    before = _held(db)
+    for kind in SEED:
+        out = tmp_path / f"{kind}-export{suffix}"
+        count = export_kind(db, kind, out, today=TODAY)
+        assert count >= 1, kind
+        result = _run(db, out, kind)
+        assert (result.errors, result.created, result.updated) == (0, 0, 0), \
+            (kind, result.problems)
+        assert result.unchanged == count, kind
+    assert _held(db) == before
+
+
+def test_a_template_filled_in_imports(db: Any, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    path = write_template("children", tmp_path / "children.xlsx")
+    book = load_workbook(path)
+    sheet = book["Children"]
+    headings = [c.value for c in sheet[4]]
+    assert headings[0] == "Case reference *"
+    sheet.append(["C900", dt.datetime(2012, 6, 1), "Male"])
+    book.save(path)
+    result = _run(db, path, "children")
+    assert (result.created, result.errors) == (1, 0), result.problems
+    assert _rows(db, "SELECT case_ref, date_of_birth, sex FROM child") == [
+        ("C900", "2012-06-01", "1")]
+
+
+def test_a_sheet_of_another_kind_is_refused(db: Any, tmp_path: Path) -> None:
+    path = _csv(tmp_path / "visits.csv", "Colour,Flavour\nRed,Sweet\n")
+    with pytest.raises(FileFormatError, match="does not look like a list of"):
+        _run(db, path, "placements")
