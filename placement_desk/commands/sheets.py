@@ -51,7 +51,8 @@ def run_import(args: argparse.Namespace) -> int:
     from ..services.spreadsheets.importing import ImportPlan, prepare, run_import
     from ..services.spreadsheets.reporting import save_error_copy
 
-    plan = ImportPlan(Path(args.file), args.record_kind, sheet=args.sheet, header_row=args.header_row,
+    plan = ImportPlan(Path(args.file), args.record_kind, sheet=args.sheet,
+                      header_row=args.header_row,
                       profile=args.mapping)
     room = import_room([Path(args.file)])
     doing = f"import {Path(args.file).name}"

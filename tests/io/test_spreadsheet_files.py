@@ -127,8 +127,9 @@ def test_formula_text_is_inert_in_a_csv(tmp_path: Path) -> None:
                            "in the test above")
 def test_libreoffice_reads_the_same_rows_and_no_formula(tmp_path: Path) -> None:
     path = _export(tmp_path / "out.xlsx")
-    subprocess.run(["soffice", "--headless", "--convert-to", "csv", "--outdir", str(tmp_path),
-                    str(path)], check=True, capture_output=True, timeout=120)
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/lo", "--headless",
+                    "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76", "--outdir",
+                    str(tmp_path), str(path)], check=True, capture_output=True, timeout=180)
     with open(tmp_path / "out.csv", encoding="utf-8", newline="") as fh:
         rows = list(csv.reader(fh))
     assert len(rows) == 3 + len(FORMULAS)

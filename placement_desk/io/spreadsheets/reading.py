@@ -124,12 +124,16 @@ class Header:
         return self.index + 1
 
 
+HEADING_MAX = 200
+"""A heading is read up to this many characters (a longer cell is not a heading)."""
+
+
 def _text(value: Cell) -> str:
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return " ".join(str(value).split())
+    return " ".join(str(value)[:HEADING_MAX].split())
 
 
 def headings_at(head: Sequence[Sequence[Cell]], index: int) -> list[str]:

@@ -23,6 +23,9 @@ from ...models import ImportProfile
 from .kinds import Kind, heading_keys
 from .values import CellError, Field, convert, read_text
 
+_MAX_WORDS = 12
+"""Headings of more words are not split to find a field's name at their end."""
+
 
 def guess_columns(kind: Kind, headings: Sequence[str], sample: Sequence[Row]) -> dict[int, str]:
     """Column index → field name, by heading and then by content."""
@@ -32,8 +35,8 @@ def guess_columns(kind: Kind, headings: Sequence[str], sample: Sequence[Row]) ->
     for i, heading in enumerate(headings):
         key = heading_key(heading)
         name = known.get(key)
-        if name is None and " " in key:  # a group heading joined to its own: try its own
-            parts = key.split(" ")
+        if name is None and 0 < key.count(" ") < _MAX_WORDS:  # a group heading joined to
+            parts = key.split(" ")                              # its own: try its own
             for cut in range(1, len(parts)):
                 name = known.get(" ".join(parts[cut:]))
                 if name is not None:
@@ -81,6 +84,8 @@ def score_headings(kind: Kind) -> Any:
         hits = {known[k] for k in keys if k in known}
         for k in keys:
             parts = k.split(" ")
+            if len(parts) > _MAX_WORDS:
+                continue
             for cut in range(1, len(parts)):
                 if " ".join(parts[cut:]) in known:
                     hits.add(known[" ".join(parts[cut:])])
