@@ -21,6 +21,7 @@ from ...progress import NULL_STATE, TaskState
 from ..common.formatting import date_short
 from .kinds import Kind, kind_named
 
+_IN_LIMIT = 900
 TEMPLATE_NOTE = ("Fill in one row per record below the headings; keep the headings. Coded "
                  "columns offer their values in a list; dates are dd/mm/yyyy.")
 
@@ -53,7 +54,12 @@ def export_kind(db: Database, kind_name: str, path: str | Path, *,
     wanted = frozenset(ids) if ids is not None else None
     state.progress("Reading records", 0, 1)
     with db.read() as session:
-        records = list(kind.read(session, wanted))
+        if wanted is None or len(wanted) <= _IN_LIMIT:
+            records = list(kind.read(session, wanted))
+        else:  # a long list of ids is asked for in parts (databases limit a query's values)
+            ordered = sorted(wanted)
+            records = [r for start in range(0, len(ordered), _IN_LIMIT)
+                       for r in kind.read(session, frozenset(ordered[start:start + _IN_LIMIT]))]
     count = len(records)
     table = Table(kind.sheet, columns_of(kind), _rows(kind, records),
                   title=export_title(kind, filter_text, today), total=count)

@@ -148,6 +148,24 @@ def max_file_bytes(db: Database) -> int:
     return int(read_setting(db, IMPORT_MAX_MB) or 50) * 1024 * 1024
 
 
+def open_file(db: Database, path: Path) -> Book:
+    """Open a spreadsheet to import (refusing what is unsafe, empty or over the size limit
+    set), with its sheets."""
+    return open_book(Path(path), max_file_bytes(db))
+
+
+def best_sheet(book: Book, kind_name: str) -> str:
+    """The sheet whose headings name most of the kind's fields (the first on a tie)."""
+    score = score_headings(kind_named(kind_name))
+    best, best_score = book.sheets[0].name, 0
+    for sheet in book.sheets:
+        header = find_header(with_merges(sheet), score)
+        value = score(header.headings) if header else 0
+        if value > best_score:
+            best, best_score = sheet.name, value
+    return best
+
+
 def prepare(db: Database, plan: ImportPlan, book: Book | None = None) -> Prepared:
     """Open the file and work out its sheet, header row and mapping."""
     kind = kind_named(plan.kind)
