@@ -1082,6 +1082,7 @@ REVIEW_FIELDS = (
     Field("next_due", "Next review", "date", aliases=("next review date", "next due",
                                                       "next review due")),
     Field("signed_off_by", "Signed off by"),
+    Field("ratings", "Ratings", importable=False),
 )
 
 
@@ -1142,6 +1143,8 @@ def _agendas(review: ContractReview) -> tuple[list[Any], list[Any]]:
 
 def _read_reviews(session: Session, ids: frozenset[uuid.UUID] | None
                   ) -> Iterator[dict[str, Any]]:
+    from ..contracts.reviews import rag_summary
+
     names = dict(session.execute(select(Provider.id, Provider.name)).all())
     refs = dict(session.execute(select(Contract.id, Contract.reference)).all())
     query = select(ContractReview).where(ContractReview.deleted_at.is_(None)).order_by(
@@ -1153,7 +1156,8 @@ def _read_reviews(session: Session, ids: frozenset[uuid.UUID] | None
                "contract_reference": refs.get(r.contract_id) if r.contract_id else None,
                "status": r.status, "attendees": r.attendees,
                "provider_attendees": r.provider_attendees, "outcome": r.outcome,
-               "next_due": r.next_due, "signed_off_by": r.signed_off_by}
+               "next_due": r.next_due, "signed_off_by": r.signed_off_by,
+               "ratings": rag_summary(r.agenda or []) or None}
 
 
 # -- provider documents ----------------------------------------------------------------------
