@@ -88,8 +88,8 @@ def open_book(path: Path, max_bytes: int) -> Book:
     if size > max_bytes:
         raise FileFormatError(
             f"The file is {size / 1048576:,.1f} MB, more than the {max_bytes / 1048576:,.0f} "
-            "MB set as the largest file to import (Council settings: Import). Split it, or "
-            "ask for the limit to be raised.", file=path.name)
+            "MB set as the largest file to import. Split it, or ask whoever looks after "
+            "Placement Desk to raise the limit.", file=path.name)
     with path.open("rb") as fh:
         magic = fh.read(8)
     if magic.startswith(b"\xd0\xcf\x11\xe0") and path.suffix.lower() in (".xlsx", ".xlsm"):

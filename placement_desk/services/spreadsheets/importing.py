@@ -52,7 +52,7 @@ from .mapping import (
     missing_required,
     score_headings,
 )
-from .values import CellError, convert
+from .values import CellError, converter
 
 Level = Literal["error", "warning"]
 SAMPLE_ROWS = 30
@@ -299,9 +299,9 @@ def _check_rows(session: Session, prepared: Prepared, result: ImportResult,
     writer = kind.writer(session, today)
     writer.prepare()
     bulk = type(writer).__name__ == "PlacementWriter"
-    specs = [(i, kind.field(n), prepared.values.get(n)) for i, n in
-             sorted(prepared.columns.items())]
-    column_of = {spec.name: i for i, spec, _m in specs}
+    specs = [(i, kind.field(n), converter(kind.field(n), prepared.values.get(n)))
+             for i, n in sorted(prepared.columns.items())]
+    column_of = {spec.name: i for i, spec, _c in specs}
     required = [(column_of[f.name], f) for f in kind.import_fields if f.required]
     seen: dict[tuple[Any, ...], int] = {}
     total = max(sheet.total_rows - prepared.header.row_number, 1)
@@ -323,10 +323,10 @@ def _check_rows(session: Session, prepared: Prepared, result: ImportResult,
         cells = data.cells
         values: dict[str, Any] = {}
         bad = False
-        for index, spec, value_map in specs:
+        width = len(cells)
+        for index, spec, read in specs:
             try:
-                values[spec.name] = convert(spec, cells[index] if index < len(cells)
-                                            else None, value_map)
+                values[spec.name] = read(cells[index] if index < width else None)
             except CellError as exc:
                 problem(data.number, index, f"The {spec.label.lower()} {exc}.")
                 values[spec.name] = _UNREADABLE

@@ -538,6 +538,9 @@ class PlacementWriter(Writer):
                 return super().setting_postcode(setting_id)
 
         self.lookups = _Known(session)
+        from .bulk import SequentialIds
+
+        self.new_id = SequentialIds()
         self.new_children: list[dict[str, Any]] = []
         self.new_episodes: list[dict[str, Any]] = []
         self.changed: list[tuple[uuid.UUID, dict[str, Any], dict[str, Any]]] = []
@@ -557,7 +560,7 @@ class PlacementWriter(Writer):
                 self.session, ChildForm(case_ref=ref, date_of_birth=values.get("date_of_birth"),
                                         sex=_enum_or_none(Sex, values.get("sex"))),
                 None, self.today, self.lookups)
-            child_id = uuid.uuid4()
+            child_id = self.new_id()
             row = {"id": child_id, **vars(clean_child), "deleted_at": None}
             self.new_children.append(row)
             held = _Held(child_id, {}, False)
@@ -570,12 +573,13 @@ class PlacementWriter(Writer):
         if found is not None and found.deleted:
             raise RowError("start_date", "This placement was deleted in Placement Desk; "
                                          "restore it first to update it from a file.")
-        form = EpisodeForm(child_id=held.id)
-        for key in EPISODE_COLUMNS:
-            if key in values:
-                setattr(form, key, values[key])
-            elif found is not None:
-                setattr(form, key, found.values[key])
+        if found is None:
+            form = EpisodeForm(child_id=held.id, **{k: values[k] for k in EPISODE_COLUMNS
+                                                    if k in values})
+        else:
+            form = EpisodeForm(child_id=held.id, **{k: values[k] if k in values
+                                                    else found.values[k]
+                                                    for k in EPISODE_COLUMNS})
         if "commissioning_route" in values:
             form.commissioning_route = _enum_or_none(CommissioningRoute,
                                                      values["commissioning_route"])
@@ -583,11 +587,12 @@ class PlacementWriter(Writer):
             form.distance_entered = values["distance_miles"] is not None
         form.placement_type = form.placement_type or ""
         clean = _validate_episode(self.session, form, found.id if found else None, self.lookups)
-        episode = {k: getattr(clean, k) for k in EPISODE_COLUMNS}
+        episode = vars(clean).copy()
+        del episode["child_id"]
         if not clean.home_postcode:
             episode["home_postcode"] = None
         if found is None:
-            episode_id = uuid.uuid4()
+            episode_id = self.new_id()
             self.new_episodes.append({"id": episode_id, "child_id": held.id, **episode,
                                       "deleted_at": None})
             self.episodes[(held.id, clean.start_date)] = _Held(  # type: ignore[index]
@@ -605,7 +610,8 @@ class PlacementWriter(Writer):
         from ..placements.distance import miles_between_many
         from .bulk import insert_rows, update_rows
 
-        wanted = [r for r in self.new_episodes if not r["distance_entered"]]
+        wanted = [r for r in self.new_episodes if not r["distance_entered"]
+                  and r["home_postcode"] and r["placement_postcode"]]
         if wanted:
             miles = miles_between_many(self.session, [(r["home_postcode"],
                                                        r["placement_postcode"])
@@ -613,7 +619,6 @@ class PlacementWriter(Writer):
             for row, distance in zip(wanted, miles, strict=True):
                 row["distance_miles"] = distance
         insert_rows(self.session, Child.__table__, "child", self.new_children)  # type: ignore[arg-type]
-        self.new_episodes.sort(key=lambda r: (r["child_id"], r["start_date"]))
         insert_rows(self.session, PlacementEpisode.__table__,  # type: ignore[arg-type]
                     "placement_episode", self.new_episodes)
         update_rows(self.session, PlacementEpisode.__table__,  # type: ignore[arg-type]
