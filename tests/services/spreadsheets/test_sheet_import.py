@@ -290,3 +290,22 @@ def test_a_sheet_of_another_kind_is_refused(db: Any, tmp_path: Path) -> None:
     path = _csv(tmp_path / "visits.csv", "Colour,Flavour\nRed,Sweet\n")
     with pytest.raises(FileFormatError, match="does not look like a list of"):
         _run(db, path, "placements")
+
+
+def test_a_cancelled_import_leaves_the_database_as_it_was(db: Any, tmp_path: Path) -> None:
+    from placement_desk.progress import Cancelled, TaskState
+
+    path = _csv(tmp_path / "big.csv", "Child ref,Start,PLACE\n" + "".join(
+        f"C{n},01/04/2025,U4\n" for n in range(1500)))
+    before = digest(db.path)
+    state = TaskState()
+
+    def stop(_step: str, done: int, _total: int) -> None:
+        if done >= 500:
+            state.cancel()
+
+    state = TaskState(stop, min_interval=0)
+    prepared = prepare(db, ImportPlan(path, "placements"))
+    with pytest.raises(Cancelled):
+        run_import(db, prepared, commit=True, state=state, today=TODAY)
+    assert digest(db.path) == before
