@@ -263,10 +263,13 @@ def run_import(db: Database, prepared: Prepared, *, commit: bool,
             result.problems.append(Problem(
                 "warning", sheet.name, prepared.header.row_number, _where(prepared, i),
                 "This column is not mapped to a field, so it is not imported."))
+    # A preview reads in a transaction that is never committed (and for placements writes
+    # nothing at all), so that others can keep working while the rows are checked.
+    unit = db.write() if commit else db.read()
     try:
-        with db.write() as session:
+        with unit as session:
             before = session.scalar(select(func.max(AuditEvent.id))) or 0
-            _check_rows(session, prepared, result, state, today)
+            _check_rows(session, prepared, result, state, today, commit)
             state.check_cancelled()
             if not commit or result.errors:
                 raise _RollBack
@@ -293,7 +296,7 @@ def _where(prepared: Prepared, index: int) -> str:
 
 
 def _check_rows(session: Session, prepared: Prepared, result: ImportResult,
-                state: TaskState, today: dt.date) -> None:
+                state: TaskState, today: dt.date, commit: bool) -> None:
     kind, sheet = prepared.kind, prepared.sheet
     assert kind.writer is not None
     writer = kind.writer(session, today)
@@ -362,8 +365,8 @@ def _check_rows(session: Session, prepared: Prepared, result: ImportResult,
             result.updated += 1
         else:
             result.unchanged += 1
-    state.progress("Saving", 0, 1)
-    if not result.errors:
+    if commit and not result.errors:
+        state.progress("Saving", 0, 1)
         writer.finish()
     if result.rows == 0:
         raise FileFormatError(f"The sheet has no rows below its header (row "

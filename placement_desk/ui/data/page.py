@@ -118,6 +118,7 @@ class DataPage(Page):
             f"{found.name} ({dt.datetime.fromtimestamp(found.stat().st_mtime):%d/%m/%Y %H:%M})"
             if found else self.tr("None yet"))
         from ...services.spreadsheets.importing import last_batch
+        from ...services.spreadsheets.kinds import kind_named
 
         batch = last_batch(db)
         if batch is None:
@@ -125,7 +126,8 @@ class DataPage(Page):
         else:
             self.last_import.setText(self.tr(
                 "{file} ({kind}), {rows} rows, by {user} on {at}{undone}").format(
-                file=batch.file_name, kind=batch.kind, rows=f"{batch.rows:,}",
+                file=batch.file_name, kind=kind_named(batch.kind).label.lower(),
+                rows=f"{batch.rows:,}",
                 user=batch.user, at=f"{batch.at:%d/%m/%Y %H:%M}",
                 undone=self.tr(": undone") if batch.undone else ""))
         self.undo_button.setEnabled(batch is not None and not batch.undone)

@@ -309,3 +309,24 @@ def test_a_cancelled_import_leaves_the_database_as_it_was(db: Any, tmp_path: Pat
     with pytest.raises(Cancelled):
         run_import(db, prepared, commit=True, state=state, today=TODAY)
     assert digest(db.path) == before
+
+
+def test_an_ods_provider_list_imports(db: Any, tmp_path: Path) -> None:
+    from tests.io.test_hostile_files import _ODS_CELL, _ods
+
+    def row(*cells: str) -> str:
+        return "<table:table-row>" + "".join(_ODS_CELL.format(c) for c in cells) \
+            + "</table:table-row>"
+
+    path = _ods(tmp_path / "providers.ods", row("Our providers") + row()
+                + row("Organisation", "Phone") + row("Birch Care", "020 7946 0000"))
+    result = _run(db, path, "providers")
+    assert (result.header_row, result.created, result.errors) == (3, 1, 0), result.problems
+    assert _rows(db, "SELECT name, phone FROM provider") == [("Birch Care", "020 7946 0000")]
+
+
+def test_a_preview_of_placements_writes_nothing(db: Any, tmp_path: Path) -> None:
+    path = _csv(tmp_path / "p.csv", "Child ref,Start,PLACE\nC1,01/04/2025,U4\n")
+    result = _run(db, path, "placements", commit=False)
+    assert (result.created, result.committed) == (1, False)
+    assert _rows(db, "SELECT count(*) FROM child") == [(0,)]
