@@ -469,6 +469,8 @@ PLACEMENT_FIELDS = (
                                                                    "pl distance")),
     Field("notes", "Notes", aliases=("comments",)),
 )
+_SEX_OF = {m.value: m for m in Sex}
+_ROUTE_OF = {m.value: m for m in CommissioningRoute}
 EPISODE_COLUMNS = ("start_date", "end_date", "placement_type", "reason_new_episode",
                    "legal_status", "category_of_need", "place_provider", "reason_ceased",
                    "reason_place_change", "home_postcode", "placement_postcode", "urn",
@@ -544,21 +546,19 @@ class PlacementWriter(Writer):
         self.new_children: list[dict[str, Any]] = []
         self.new_episodes: list[dict[str, Any]] = []
         self.changed: list[tuple[uuid.UUID, dict[str, Any], dict[str, Any]]] = []
+        self._given: tuple[str, ...] | None = None
 
     def save(self, values: dict[str, Any]) -> Outcome:
-        from ..placements.episodes import (
-            ChildForm,
-            EpisodeForm,
-            _validate_child,
-            _validate_episode,
-        )
+        from ..placements import episodes
 
         ref = values.get("case_ref") or ""
         held = self.children.get(ref.lower())
         if held is None:
-            clean_child = _validate_child(
-                self.session, ChildForm(case_ref=ref, date_of_birth=values.get("date_of_birth"),
-                                        sex=_enum_or_none(Sex, values.get("sex"))),
+            sex = values.get("sex")
+            clean_child = episodes._validate_child(
+                self.session, episodes.ChildForm(case_ref=ref,
+                                                 date_of_birth=values.get("date_of_birth"),
+                                                 sex=_SEX_OF[sex] if sex else None),
                 None, self.today, self.lookups)
             child_id = self.new_id()
             row = {"id": child_id, **vars(clean_child), "deleted_at": None}
@@ -573,20 +573,23 @@ class PlacementWriter(Writer):
         if found is not None and found.deleted:
             raise RowError("start_date", "This placement was deleted in Placement Desk; "
                                          "restore it first to update it from a file.")
+        given = self._given
+        if given is None:  # every row has the same fields: the columns mapped
+            given = self._given = tuple(k for k in EPISODE_COLUMNS if k in values)
         if found is None:
-            form = EpisodeForm(child_id=held.id, **{k: values[k] for k in EPISODE_COLUMNS
-                                                    if k in values})
+            form = episodes.EpisodeForm(held.id, **{k: values[k] for k in given})
         else:
-            form = EpisodeForm(child_id=held.id, **{k: values[k] if k in values
-                                                    else found.values[k]
-                                                    for k in EPISODE_COLUMNS})
-        if "commissioning_route" in values:
-            form.commissioning_route = _enum_or_none(CommissioningRoute,
-                                                     values["commissioning_route"])
+            form = episodes.EpisodeForm(held.id, **{**found.values,
+                                                    **{k: values[k] for k in given}})
+        route = values.get("commissioning_route")
+        if route is not None:
+            form.commissioning_route = _ROUTE_OF[route]
         if "distance_miles" in values:
             form.distance_entered = values["distance_miles"] is not None
-        form.placement_type = form.placement_type or ""
-        clean = _validate_episode(self.session, form, found.id if found else None, self.lookups)
+        if not form.placement_type:
+            form.placement_type = ""
+        clean = episodes._validate_episode(self.session, form, found.id if found else None,
+                                           self.lookups)
         episode = vars(clean).copy()
         del episode["child_id"]
         if not clean.home_postcode:
