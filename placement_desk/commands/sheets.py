@@ -115,7 +115,7 @@ def _exporter(kind: str) -> None:
             count = export_kind(db, kind, args.out)
         finally:
             db.close()
-        print(f"Wrote {count:,} {spec.label.lower()} to {Path(args.out).absolute()}.")
+        print(f"Wrote {count:,} {spec.plural} to {Path(args.out).absolute()}.")
         return 0
 
     export_kind(kind, f"{spec.description[0].lower()}{spec.description[1:]}",

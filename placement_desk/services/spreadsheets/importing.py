@@ -39,7 +39,7 @@ from ...io.spreadsheets.reading import (
     open_book,
     with_merges,
 )
-from ...io.tabular import SheetSource
+from ...io.tabular import SheetSource, heading_key
 from ...models import AuditEvent, Base, ImportBatch, utcnow
 from ...models.enums import AuditAction
 from ...progress import NULL_STATE, TaskState
@@ -258,8 +258,9 @@ def run_import(db: Database, prepared: Prepared, *, commit: bool,
     today = today or dt.date.today()
     kind, book, sheet = prepared.kind, prepared.book, prepared.sheet
     result = ImportResult(kind.name, book.name, sheet.name, prepared.header.row_number)
+    read_only = {k for f in kind.fields if not f.importable for k in f.keys}
     for i, heading in enumerate(prepared.headings):
-        if heading and i not in prepared.columns:
+        if heading and i not in prepared.columns and heading_key(heading) not in read_only:
             result.problems.append(Problem(
                 "warning", sheet.name, prepared.header.row_number, _where(prepared, i),
                 "This column is not mapped to a field, so it is not imported."))

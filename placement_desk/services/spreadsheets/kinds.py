@@ -22,7 +22,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ...errors import ValidationError
-from ...identifiers import is_postcode, is_urn, normalise_urn
+from ...identifiers import is_postcode, is_urn, normalise_postcode, normalise_urn
 from ...models import (
     Action,
     Agreement,
@@ -97,6 +97,12 @@ class Kind:
     form_fields: Mapping[str, str] = field(default_factory=dict)
     """A service's field name → this kind's field, for the column of a refusal."""
     description: str = ""
+    noun: str = ""
+    """The records in a sentence ("placements"); the label in lower case by default."""
+
+    @property
+    def plural(self) -> str:
+        return self.noun or self.label.lower()
 
     @property
     def importable(self) -> bool:
@@ -114,15 +120,13 @@ class Kind:
 
     def key_of(self, values: Mapping[str, Any]) -> tuple[Any, ...] | None:
         """The row's natural key, in a form where case and spacing do not count; None when
-        a part of it is blank (the row can only be new)."""
+        it has none (every part blank: the row can only be new)."""
         parts = []
         for name in self.key:
             value = values.get(name)
-            if value is None:
-                return None
             parts.append(" ".join(value.split()).casefold() if isinstance(value, str)
                          else value)
-        return tuple(parts) if parts else None
+        return tuple(parts) if any(p is not None for p in parts) else None
 
 
 class Writer:
@@ -180,6 +184,53 @@ def setting_with_urn(session: Session, urn: str | None, field_name: str = "urn"
         raise RowError(field_name, "No setting has this URN in Placement Desk: import the "
                                    "settings (or Ofsted's file) first, or correct the URN.")
     return found
+
+
+def setting_ref(session: Session, values: Mapping[str, Any]) -> uuid.UUID | None:
+    """The setting a row names: by its URN, or (for a setting without one) by its name."""
+    if values.get("urn"):
+        return setting_with_urn(session, values.get("urn"))
+    name = values.get("setting")
+    if not name:
+        return None
+    query = select(Setting.id).where(func.lower(Setting.name) == _ci(name),
+                                     Setting.deleted_at.is_(None))
+    postcode = normalise_postcode(values.get("setting_postcode"))
+    if postcode:
+        query = query.where(Setting.postcode == postcode)
+    found = list(session.scalars(query.limit(2)))
+    if not found:
+        raise RowError("setting", "No setting has this name in Placement Desk: give its URN, "
+                                  "or import the settings first.")
+    if len(found) > 1:
+        raise RowError("setting", "More than one setting has this name: give the URN, or "
+                                  "the setting's postcode.")
+    return found[0]
+
+
+def _setting_names(session: Session
+                   ) -> dict[uuid.UUID, tuple[str | None, str, str | None]]:
+    """Each setting's URN, name and postcode, for exports."""
+    return {sid: (urn, name, postcode) for sid, urn, name, postcode in session.execute(
+        select(Setting.id, Setting.urn, Setting.name, Setting.postcode))}
+
+
+def _where(names: dict[uuid.UUID, tuple[str | None, str, str | None]],
+           setting_id: uuid.UUID | None) -> dict[str, Any]:
+    """A setting as an export writes it: its URN, or for a setting without one its name
+    and postcode."""
+    if setting_id is None or setting_id not in names:
+        return {"urn": None, "setting": None, "setting_postcode": None}
+    urn, name, postcode = names[setting_id]
+    return {"urn": urn, "setting": None if urn else name,
+            "setting_postcode": None if urn else postcode}
+
+
+SETTING_NAME = Field("setting", "Setting name", aliases=("setting", "home", "service"),
+                     help="For a setting without a URN")
+SETTING_POSTCODE = Field("setting_postcode", "Setting postcode",
+                         aliases=("postcode", "post code"),
+                         help="For a setting without a URN, when two share a name")
 
 
 def child_with_ref(session: Session, ref: str | None, field_name: str = "case_ref"
@@ -309,9 +360,12 @@ class SettingWriter(Writer):
         existing: Setting | None = None
         if urn:
             existing = self.session.scalar(select(Setting).where(Setting.urn == urn))
-        elif values.get("name"):
+        elif values.get("name"):  # a setting without a URN: by its name and postcode
+            postcode = normalise_postcode(values.get("postcode"))
             existing = self.session.scalar(select(Setting).where(
                 Setting.urn.is_(None), func.lower(Setting.name) == _ci(values["name"]),
+                Setting.postcode.is_(None) if postcode is None
+                else Setting.postcode == postcode,
                 Setting.deleted_at.is_(None)).limit(1))
         if existing is not None and existing.deleted_at is not None:
             raise RowError("urn", "This setting was deleted in Placement Desk; restore it "
@@ -659,6 +713,8 @@ AGREEMENT_FIELDS = (
           aliases=("ipa reference", "ipa ref", "agreement ref", "reference", "ipa number")),
     Field("case_ref", "Case reference", required=True, aliases=CHILD_FIELDS[0].aliases),
     Field("urn", "URN", aliases=("setting urn",), looks_like=_urn_like),
+    SETTING_NAME,
+    SETTING_POSTCODE,
     Field("council_name", "Council", aliases=("council name", "local authority")),
     Field("provider_legal_entity", "Provider legal entity", aliases=("provider", "legal entity",
                                                                      "provider legal name")),
@@ -707,8 +763,8 @@ class AgreementWriter(Writer):
                 setattr(form, key, getattr(agreement, key))
         form.child_id = child_with_ref(session, values.get("case_ref")) \
             if "case_ref" in values or agreement is None else agreement.child_id
-        if "urn" in values:
-            form.setting_id = setting_with_urn(session, values.get("urn"))
+        if "urn" in values or "setting" in values:
+            form.setting_id = setting_ref(session, values)
         if form.weekly_fee_pence is None:
             form.weekly_fee_pence = 0
         terms = terms_of(form)
@@ -746,7 +802,7 @@ class AgreementWriter(Writer):
 def _read_agreements(session: Session, ids: frozenset[uuid.UUID] | None
                      ) -> Iterator[dict[str, Any]]:
     refs = dict(session.execute(select(Child.id, Child.case_ref)).all())
-    urns = dict(session.execute(select(Setting.id, Setting.urn)).all())
+    names = _setting_names(session)
     query = select(Agreement).where(Agreement.deleted_at.is_(None)).order_by(Agreement.reference)
     if ids is not None:
         query = query.where(Agreement.id.in_(ids))
@@ -755,7 +811,7 @@ def _read_agreements(session: Session, ids: frozenset[uuid.UUID] | None
             continue
         v = max(a.versions, key=lambda x: x.version_no)
         yield {"reference": a.reference, "case_ref": refs.get(a.child_id),
-               "urn": urns.get(a.setting_id) if a.setting_id else None,
+               **_where(names, a.setting_id),
                "council_name": a.council_name, "provider_legal_entity": a.provider_legal_entity,
                "start_date": v.start_date, "end_date": v.end_date,
                "placement_type": v.placement_type, "weekly_fee_pence": v.weekly_fee_pence,
@@ -844,8 +900,9 @@ _QA = {"o": "outstanding", "g": "good", "ri": "requires_improvement", "i": "inad
 IMPORTED_AREA = "Overall (from the visit log)"
 
 VISIT_FIELDS = (
-    Field("urn", "URN", required=True, aliases=("setting urn", "ofsted urn"),
-          looks_like=_urn_like),
+    Field("urn", "URN", aliases=("setting urn", "ofsted urn"), looks_like=_urn_like),
+    SETTING_NAME,
+    SETTING_POSTCODE,
     Field("visit_date", "Visit date", "date", required=True, aliases=("date", "date of visit",
                                                                       "visited", "qa date")),
     Field("visit_type", "Visit type", "code", codes=QaVisitType,
@@ -866,37 +923,52 @@ class VisitWriter(Writer):
     tables = ("qa_visit", "qa_visit_area")
 
     def save(self, values: dict[str, Any]) -> Outcome:
-        from ..qa.visits import AreaForm, VisitForm, _apply, _check_draft, check_complete
+        from ..qa.visits import (
+            AreaForm,
+            VisitForm,
+            _apply,
+            _check_draft,
+            _form_of,
+            check_complete,
+        )
 
         session = self.session
-        setting_id = setting_with_urn(session, values.get("urn"))
+        setting_id = setting_ref(session, values)
         if setting_id is None:
-            raise RowError("urn", "Enter the setting's URN.")
+            raise RowError("urn", "Enter the setting's URN (or its name, if it has none).")
         existing = session.scalar(select(QaVisit).where(
-            QaVisit.setting_id == setting_id, QaVisit.visit_date == values.get("visit_date"),
+            QaVisit.setting_id == setting_id,
+            func.coalesce(QaVisit.visit_date, QaVisit.planned_date) == values.get("visit_date"),
             QaVisit.deleted_at.is_(None)).limit(1))
-        form = VisitForm(visit_type=_enum_or_none(QaVisitType, values.get("visit_type")),
-                         visit_date=values.get("visit_date"), officers=values.get("officers"),
-                         spoke_children=values.get("spoke_children") or 0,
-                         spoke_staff=values.get("spoke_staff") or 0,
-                         spoke_managers=values.get("spoke_managers") or 0,
-                         overall_judgement=_enum_or_none(QaJudgement,
-                                                         values.get("overall_judgement")),
-                         summary=values.get("summary"))
-        if existing is not None:
-            form.areas = [AreaForm(a.area, a.judgement, a.evidence) for a in existing.areas]
-        elif form.overall_judgement is not None:
+        form = _form_of(existing) if existing is not None else VisitForm()
+        given = {"visit_type": _enum_or_none(QaVisitType, values.get("visit_type")),
+                 "visit_date": values.get("visit_date"), "officers": values.get("officers"),
+                 "spoke_children": values.get("spoke_children") or 0,
+                 "spoke_staff": values.get("spoke_staff") or 0,
+                 "spoke_managers": values.get("spoke_managers") or 0,
+                 "overall_judgement": _enum_or_none(QaJudgement,
+                                                    values.get("overall_judgement")),
+                 "summary": values.get("summary")}
+        for key, value in given.items():
+            if key in values or key == "visit_date":
+                setattr(form, key, value)
+        if existing is not None and existing.status != QaVisitStatus.COMPLETED \
+                and existing.visit_date is None:
+            form.visit_date = None  # a planned visit keeps its planned date
+        if existing is None and form.overall_judgement is not None:
             form.areas = [AreaForm(IMPORTED_AREA, form.overall_judgement)]
         _check_draft(form)
-        completed = form.overall_judgement is not None
-        if completed:
+        completed = form.overall_judgement is not None and form.visit_date is not None
+        if completed and (existing is None or existing.status != QaVisitStatus.COMPLETED):
             check_complete(form, self.today)
         if existing is None:
+            planned = None if completed else form.visit_date
+            if not completed:
+                form.visit_date = None
             visit = QaVisit(id=uuid.uuid4(), setting_id=setting_id,
                             status=QaVisitStatus.COMPLETED if completed
                             else QaVisitStatus.PLANNED,
-                            planned_date=None if completed else form.visit_date,
-                            completed_at=utcnow() if completed else None)
+                            planned_date=planned, completed_at=utcnow() if completed else None)
             session.add(visit)
             _apply(visit, form)
             return self._done(True)
@@ -909,13 +981,13 @@ class VisitWriter(Writer):
 
 def _read_visits(session: Session, ids: frozenset[uuid.UUID] | None
                  ) -> Iterator[dict[str, Any]]:
-    urns = dict(session.execute(select(Setting.id, Setting.urn)).all())
+    names = _setting_names(session)
     query = select(QaVisit).where(QaVisit.deleted_at.is_(None)).order_by(
         QaVisit.visit_date, QaVisit.planned_date)
     if ids is not None:
         query = query.where(QaVisit.id.in_(ids))
     for v in session.scalars(query):
-        yield {"urn": urns.get(v.setting_id), "visit_date": v.visit_date or v.planned_date,
+        yield {**_where(names, v.setting_id), "visit_date": v.visit_date or v.planned_date,
                "visit_type": v.visit_type, "officers": v.officers,
                "overall_judgement": v.overall_judgement, "spoke_children": v.spoke_children,
                "spoke_staff": v.spoke_staff, "spoke_managers": v.spoke_managers,
@@ -928,6 +1000,8 @@ ACTION_FIELDS = (
     Field("description", "Action", required=True, aliases=("description", "action required",
                                                            "what", "task")),
     Field("urn", "URN", aliases=("setting urn",), looks_like=_urn_like),
+    SETTING_NAME,
+    SETTING_POSTCODE,
     Field("provider", "Provider", aliases=("provider name",)),
     Field("owner", "Owner", required=True, aliases=("who", "responsible", "assigned to",
                                                     "action owner", "lead")),
@@ -950,13 +1024,14 @@ class ActionWriter(Writer):
         from ..qa.actions import new_action
 
         session = self.session
-        setting_id = setting_with_urn(session, values.get("urn"))
+        setting_id = setting_ref(session, values)
         provider_id = provider_named(session, values.get("provider"), "provider")
         text = (values.get("description") or "").strip()
         existing = session.scalar(select(Action).where(
             Action.setting_id == setting_id if setting_id else Action.setting_id.is_(None),
             Action.provider_id == provider_id if provider_id else Action.provider_id.is_(None),
-            Action.description == text, Action.deleted_at.is_(None)).limit(1)) if text else None
+            Action.description == text, Action.due_date == values.get("due_date"),
+            Action.deleted_at.is_(None)).limit(1)) if text else None
         status = _enum_or_none(ActionStatus, values.get("status")) or ActionStatus.OPEN
         priority = _enum_or_none(ActionPriority, values.get("priority")) or ActionPriority.MEDIUM
         if existing is None:
@@ -986,14 +1061,13 @@ class ActionWriter(Writer):
 
 def _read_actions(session: Session, ids: frozenset[uuid.UUID] | None
                   ) -> Iterator[dict[str, Any]]:
-    urns = dict(session.execute(select(Setting.id, Setting.urn)).all())
+    settings = _setting_names(session)
     names = dict(session.execute(select(Provider.id, Provider.name)).all())
     query = select(Action).where(Action.deleted_at.is_(None)).order_by(Action.due_date)
     if ids is not None:
         query = query.where(Action.id.in_(ids))
     for a in session.scalars(query):
-        yield {"description": a.description,
-               "urn": urns.get(a.setting_id) if a.setting_id else None,
+        yield {"description": a.description, **_where(settings, a.setting_id),
                "provider": names.get(a.provider_id) if a.provider_id else None,
                "owner": a.owner, "due_date": a.due_date, "priority": a.priority,
                "status": a.status, "completed_date": a.completed_date}
@@ -1120,6 +1194,14 @@ class ReviewWriter(Writer):
             ContractReview.deleted_at.is_(None)).limit(1))
         if existing is not None:
             form.agenda, form.placements = _agendas(existing)
+            status_given = _enum_or_none(ReviewStatus, values.get("status"))
+            if (status_given is None or status_given == existing.status) and all(
+                    getattr(existing, k) == v for k, v in (
+                        ("contract_id", contract_id),
+                        ("attendees", _blank_none(form.attendees)),
+                        ("provider_attendees", _blank_none(form.provider_attendees)),
+                        ("outcome", _blank_none(form.outcome)), ("next_due", form.next_due))):
+                return "unchanged"
         _check_draft(form, self.today)
         status = _enum_or_none(ReviewStatus, values.get("status")) or ReviewStatus.DRAFT
         review = existing or ContractReview(id=uuid.uuid4(), provider_id=provider_id,
@@ -1141,6 +1223,10 @@ class ReviewWriter(Writer):
         if existing.status != status and existing.status != ReviewStatus.SIGNED_OFF:
             existing.status = status
         return self._done(False)
+
+
+def _blank_none(text: str | None) -> str | None:
+    return (text or "").strip() or None
 
 
 def _agendas(review: ContractReview) -> tuple[list[Any], list[Any]]:
@@ -1172,6 +1258,8 @@ def _read_reviews(session: Session, ids: frozenset[uuid.UUID] | None
 
 DOCUMENT_FIELDS = (
     Field("urn", "URN", aliases=("setting urn",), looks_like=_urn_like),
+    SETTING_NAME,
+    SETTING_POSTCODE,
     Field("provider", "Provider", aliases=("provider name",)),
     Field("kind", "Document", "code", required=True, codes=DocumentKind,
           aliases=("document type", "kind", "type"),
@@ -1195,7 +1283,7 @@ class DocumentWriter(Writer):
         from ..register.providers import DocumentForm, apply_document
 
         session = self.session
-        setting_id = setting_with_urn(session, values.get("urn"))
+        setting_id = setting_ref(session, values)
         provider_id = provider_named(session, values.get("provider"), "provider")
         form = DocumentForm(kind=_enum_or_none(DocumentKind, values.get("kind")),
                             provider_id=provider_id if setting_id is None else None,
@@ -1208,22 +1296,23 @@ class DocumentWriter(Writer):
             pd.setting_id == setting_id if setting_id else pd.setting_id.is_(None),
             pd.provider_id == form.provider_id if form.provider_id else pd.provider_id.is_(None),
             pd.kind == form.kind, pd.deleted_at.is_(None),
-            pd.title == (form.title or "").strip() if form.title else pd.title.is_(None))
-            .limit(1)) if form.kind else None
+            pd.title == (form.title or "").strip() if form.title else pd.title.is_(None),
+            pd.expiry_date == form.expiry_date if form.expiry_date
+            else pd.expiry_date.is_(None)).limit(1)) if form.kind else None
         apply_document(session, form, existing, self.today)
         return self._done(existing is None)
 
 
 def _read_documents(session: Session, ids: frozenset[uuid.UUID] | None
                     ) -> Iterator[dict[str, Any]]:
-    urns = dict(session.execute(select(Setting.id, Setting.urn)).all())
+    settings = _setting_names(session)
     names = dict(session.execute(select(Provider.id, Provider.name)).all())
     query = select(ProviderDocument).where(ProviderDocument.deleted_at.is_(None)).order_by(
         ProviderDocument.expiry_date)
     if ids is not None:
         query = query.where(ProviderDocument.id.in_(ids))
     for d in session.scalars(query):
-        yield {"urn": urns.get(d.setting_id) if d.setting_id else None,
+        yield {**_where(settings, d.setting_id),
                "provider": names.get(d.provider_id) if d.provider_id else None,
                "kind": d.kind, "title": d.title, "reference": d.reference,
                "received_date": d.received_date, "expiry_date": d.expiry_date,
@@ -1286,27 +1375,32 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
          SettingWriter, _read_settings, {"provider_id": "provider"},
          description="Registered services and homes by URN, with type, provider and address"),
     Kind("inspections", "Ofsted inspections", "Inspections", INSPECTION_FIELDS,
-         read=_read_inspections, description="Every inspection held, by URN (export only)"),
+         read=_read_inspections, description="Every inspection held, by URN (export only)",
+         noun="Ofsted inspections"),
     Kind("children", "Children", "Children", CHILD_FIELDS, ("case_ref",), "child",
          ChildWriter, _read_children,
          description="Children by case reference: date of birth, sex, legal status"),
     Kind("placements", "Children and placements", "Placements", PLACEMENT_FIELDS,
          ("case_ref", "start_date"), "placement_episode", PlacementWriter, _read_placements,
          {"child_id": "case_ref", "setting_id": "urn"},
-         description="A placements tracker: child, start and end, type, URN, route"),
+         description="A placements tracker: child, start and end, type, URN, route",
+         noun="placements"),
     Kind("agreements", "IPAs", "Agreements", AGREEMENT_FIELDS, ("reference",), "agreement",
          AgreementWriter, _read_agreements,
          {"child_id": "case_ref", "setting_id": "urn", "funding": "weekly_fee_pence"},
-         description="Individual placement agreements with their weekly fee"),
+         description="Individual placement agreements with their weekly fee", noun="IPAs"),
     Kind("fees", "Fees (contract rates)", "Fees", FEE_FIELDS,
          ("contract_reference", "description", "placement_type", "effective_from"),
          "contract_rate", FeeWriter, _read_fees,
          {"provider_id": "provider", "lot_id": "description"},
-         description="Fee schedules: weekly rates under each contract"),
-    Kind("qa-visits", "QA visits", "QA visits", VISIT_FIELDS, ("urn", "visit_date"),
+         description="Fee schedules: weekly rates under each contract",
+         noun="contract rates"),
+    Kind("qa-visits", "QA visits", "QA visits", VISIT_FIELDS, ("urn", "setting", "visit_date"),
          "qa_visit", VisitWriter, _read_visits, {"areas": "overall_judgement"},
-         description="A QA visit log: URN, date, type, officers, judgement"),
-    Kind("actions", "Actions", "Actions", ACTION_FIELDS, ("urn", "provider", "description"),
+         description="A QA visit log: URN, date, type, officers, judgement",
+         noun="QA visits"),
+    Kind("actions", "Actions", "Actions", ACTION_FIELDS,
+         ("urn", "setting", "provider", "description", "due_date"),
          "action", ActionWriter, _read_actions,
          description="Actions with owners and due dates"),
     Kind("contracts", "Contracts", "Contracts", CONTRACT_FIELDS, ("reference",), "contract",
@@ -1316,11 +1410,12 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
          "contract_review", ReviewWriter, _read_reviews, {"contract_id": "contract_reference"},
          description="Contract review meetings with providers"),
     Kind("documents", "Provider documents", "Documents", DOCUMENT_FIELDS,
-         ("urn", "provider", "kind", "title"), "provider_document", DocumentWriter,
+         ("urn", "setting", "provider", "kind", "title", "expiry_date"), "provider_document",
+         DocumentWriter,
          _read_documents, {"provider_id": "provider", "setting_id": "urn"},
          description="Insurance, registration and other documents with expiry dates"),
     Kind("audit", "Audit trail", "Audit", AUDIT_FIELDS, read=_read_audit,
-         description="Every change: who, when, what (export only)"),
+         description="Every change: who, when, what (export only)", noun="audit events"),
 )}
 
 IMPORTABLE = tuple(k for k in KINDS.values() if k.importable)
