@@ -454,13 +454,31 @@ def undo_last_batch(db: Database) -> UndoResult:
         deleted = restored = 0
         created: dict[str, list[uuid.UUID]] = {}
         changes: dict[str, list[tuple[uuid.UUID, dict[str, Any], dict[str, Any]]]] = {}
+        removed: list[AuditEvent] = []
         for event in reversed(events):
             if event.action == AuditAction.CREATE:
                 created.setdefault(event.entity, []).append(event.entity_id)
             elif event.action == AuditAction.UPDATE and event.before is not None:
                 changes.setdefault(event.entity, []).append(
                     (event.entity_id, dict(event.after or {}), dict(event.before)))
+            elif event.action == AuditAction.DELETE and event.before is not None:
+                removed.append(event)  # a part removed outright (a contract's provider)
+        agreements = _agreements_of(session, created, changes)
         audit: Table = AuditEvent.__table__  # type: ignore[assignment]
+        for event in removed:
+            table = Base.metadata.tables[event.entity]
+            row = {k: _stored_value(table.c[k], v) for k, v in (event.before or {}).items()
+                   if k in table.c}
+            row.update(id=event.entity_id, created_at=now, updated_at=now, version=1)
+            if session.scalar(select(func.count()).select_from(table).where(
+                    table.c.id == event.entity_id)) == 0:
+                session.execute(table.insert().values(**row))
+                session.execute(audit.insert(), [
+                    {"at": now, "user": db.user, "action": AuditAction.RESTORE,
+                     "entity": event.entity, "entity_id": event.entity_id, "before": None,
+                     "after": event.before}])
+                restored += 1
+                note_written(session, event.entity)
         for entity, items in changes.items():
             table = Base.metadata.tables[entity]
             for rid, _after, old in items:
@@ -490,11 +508,26 @@ def undo_last_batch(db: Database) -> UndoResult:
                                str(batch.id)}} for rid in chunk])
             deleted += len(ids)
             note_written(session, entity)
+        if agreements:
+            from ..agreements.fee_ledger import refresh
+
+            refresh(session.connection(), agreements)  # drafts count for nothing; in case
         batch.undone_at, batch.undone_by = now, db.user
         info = BatchInfo(batch.id, batch.kind, batch.file_name, batch.sheet, batch.user,
                          batch.at, batch.rows, batch.created, batch.updated, True)
     return UndoResult(info, deleted, restored)
 
 
-def result_values(result: ImportResult) -> Mapping[str, Any]:
-    return result.as_dict()
+def _agreements_of(session: Session, created: Mapping[str, list[uuid.UUID]],
+                   changes: Mapping[str, list[tuple[uuid.UUID, Any, Any]]]) -> set[uuid.UUID]:
+    """The agreements whose records an undo touches (their fee ledger is rewritten)."""
+    from ...models import AgreementVersion
+
+    found = set(created.get("agreement", [])) | {i for i, _a, _b in changes.get("agreement",
+                                                                                  [])}
+    versions = list(created.get("agreement_version", [])) + [
+        i for i, _a, _b in changes.get("agreement_version", [])]
+    for start in range(0, len(versions), 900):
+        found.update(session.scalars(select(AgreementVersion.agreement_id).where(
+            AgreementVersion.id.in_(versions[start:start + 900]))))
+    return found

@@ -348,3 +348,24 @@ def test_the_demo_councils_records_export_and_import_again_unchanged(db: Any,
             0, 0, 0, count), (kind, result.problems[:3])
         assert not [p for p in result.problems if p.level == "warning"], kind
     assert _held(db) == before
+
+
+def test_undoing_a_contract_import_gives_back_the_providers_it_replaced(
+        db: Any, tmp_path: Path) -> None:
+    _run(db, _csv(tmp_path / "providers.csv", "Provider\nAcorn Care\nBirch Care\n"),
+         "providers")
+    head = "Contract reference,Title,Contract type,Providers,Start date\n"
+    _run(db, _csv(tmp_path / "c1.csv", head + "SPOT-1,One bed,Spot,Acorn Care,01/04/2025\n"),
+         "contracts")
+
+    def providers() -> list[tuple[Any, ...]]:
+        return _rows(db, "SELECT p.name FROM contract_provider l JOIN provider p "
+                         "ON p.id = l.provider_id")
+
+    assert providers() == [("Acorn Care",)]
+    result = _run(db, _csv(tmp_path / "c2.csv",
+                           head + "SPOT-1,One bed,Spot,Birch Care,01/04/2025\n"), "contracts")
+    assert result.updated == 1 and providers() == [("Birch Care",)]
+    undo_last_batch(db)
+    assert providers() == [("Acorn Care",)]
+    assert _rows(db, "SELECT reference, deleted_at FROM contract") == [("SPOT-1", None)]
