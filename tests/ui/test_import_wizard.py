@@ -112,6 +112,8 @@ def test_the_wizard_from_file_to_undo(qtbot: QtBot, db: Any, tmp_path: Path) -> 
     wizard.undo_now()
     assert _episodes(db) == [("C1", "2025-04-01", "U4", 1), ("C2", "2025-05-01", "U6", 1)]
     assert "undone" in wizard.message.text()
+    wizard.again_button.click()
+    assert wizard.stack.currentIndex() == 0 and not wizard.next_button.isEnabled()
     wizard.close()
 
 

@@ -553,12 +553,24 @@ class ImportWizard(QDialog):
         self.undo_button.setToolTip(self.tr("Mark the records it added as deleted and give "
                                             "the records it changed their values back"))
         self.undo_button.clicked.connect(self.undo)
+        self.again_button = QPushButton(self.tr("Import another file…"))
+        self.again_button.clicked.connect(self.start_again)
         row = QHBoxLayout()
         row.addWidget(self.undo_button)
+        row.addWidget(self.again_button)
         row.addStretch(1)
         layout.addLayout(row)
         layout.addStretch(1)
         self.stack.addWidget(page)
+
+    def start_again(self) -> None:
+        """Back to the first step for the next file (the kind and mapping kept)."""
+        self.book = self.prepared = self.checked = self.committed = None
+        self.columns, self.values = {}, {}
+        self.file_edit.clear()
+        self._kind_chosen()
+        self.say("")
+        self.go(0)
 
     def commit(self) -> None:
         prepared = self.prepared
