@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Table, bindparam, insert, update
+from sqlalchemy import Date, Enum, Table, bindparam, insert, update
 from sqlalchemy.orm import Session
 
 from ...audit import audit_value, bulk_updated
@@ -66,7 +66,19 @@ def _executemany(session: Session, table: Table, rows: Sequence[Mapping[str, Any
             columns.append([convert(value) if convert else value] * len(rows))
         else:
             values = [row[name] for row in rows]
-            columns.append(list(map(convert, values)) if convert else values)
+            if convert is None:
+                columns.append(values)
+            elif isinstance(table.c[name].type, Date | Enum):  # values that repeat
+                memo: dict[Any, Any] = {}
+                converted = []
+                for value in values:
+                    try:
+                        converted.append(memo[value])
+                    except KeyError:
+                        converted.append(memo.setdefault(value, convert(value)))
+                columns.append(converted)
+            else:
+                columns.append(list(map(convert, values)))
     if compiled.positional:
         connection.exec_driver_sql(compiled.string, list(zip(*columns, strict=True)))
     else:
@@ -75,24 +87,37 @@ def _executemany(session: Session, table: Table, rows: Sequence[Mapping[str, Any
                                     for values in zip(*columns, strict=True)])
 
 
+_PLAIN: frozenset[type] = frozenset({str, int, float, bool, type(None)})
+
+
 def _audit_texts(rows: Sequence[Mapping[str, Any]]) -> list[str]:
-    """Each new row as the audit trail stores it, as JSON text. The values JSON cannot
-    hold (dates, ids, enums) are turned into text a column at a time first, so that the
-    encoder's quick path takes every row."""
+    """Each new row as the audit trail stores it: the JSON text ``json.dumps`` gives the
+    row with its dates, ids and codes as text. Worked out a column at a time, each
+    distinct value encoded once (dates and codes repeat), then joined row by row."""
     keys = list(rows[0])
-    columns: list[list[Any]] = []
-    for key in keys:
-        values = [row[key] for row in rows]
-        kinds = {type(v) for v in values} - _PLAIN
-        if kinds:
-            values = [v if type(v) in _PLAIN else _json_default(v) for v in values]
-        columns.append(values)
-    dumps = json.dumps
-    return [dumps(dict(zip(keys, values, strict=True)))
+    prefixes = [json.dumps(key) + ": " for key in keys]
+    columns = [_encoded([row[key] for row in rows]) for key in keys]
+    add = str.__add__
+    return ["{" + ", ".join(map(add, prefixes, values)) + "}"
             for values in zip(*columns, strict=True)]
 
 
-_PLAIN: frozenset[type] = frozenset({str, int, float, bool, type(None)})
+def _plain(value: Any) -> Any:
+    return value if type(value) in _PLAIN else _json_default(value)
+
+
+def _encoded(values: list[Any]) -> list[str]:
+    """A column's values as JSON texts."""
+    kinds = set(map(type, values))
+    if kinds <= {uuid.UUID, type(None)}:
+        return ["null" if v is None else f'"{v}"' for v in values]
+    if bool in kinds and (int in kinds or float in kinds):  # True == 1: encode each
+        return [json.dumps(_plain(v)) for v in values]
+    try:
+        texts = {v: json.dumps(_plain(v)) for v in set(values)}
+    except TypeError:  # a value that cannot be a key
+        return [json.dumps(_plain(v)) for v in values]
+    return list(map(texts.__getitem__, values))
 
 
 def insert_rows(session: Session, table: Table, entity: str,

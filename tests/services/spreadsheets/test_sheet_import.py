@@ -369,3 +369,22 @@ def test_undoing_a_contract_import_gives_back_the_providers_it_replaced(
     undo_last_batch(db)
     assert providers() == [("Acorn Care",)]
     assert _rows(db, "SELECT reference, deleted_at FROM contract") == [("SPOT-1", None)]
+
+
+def test_records_written_in_bulk_are_audited_as_the_forms_would_be(db: Any,
+                                                                     tmp_path: Path) -> None:
+    from sqlalchemy import select
+
+    from placement_desk.audit import snapshot
+    from placement_desk.models import AuditEvent, Child, PlacementEpisode
+
+    path = _csv(tmp_path / "p.csv", "Child ref,DOB,Start,PLACE,Route,Why spot purchase\n"
+                                    "C1,02/03/2012,01/04/2025,U4,Spot,No bed on the framework\n")
+    _run(db, path, "placements")
+    with db.read() as session:
+        for model in (Child, PlacementEpisode):
+            record = session.scalars(select(model)).one()
+            event = session.scalars(select(AuditEvent).where(
+                AuditEvent.entity_id == record.id)).one()
+            assert event.action == "create" and event.user == db.user
+            assert event.after == snapshot(record), model.__name__
