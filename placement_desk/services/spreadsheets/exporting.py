@@ -49,21 +49,32 @@ def export_kind(db: Database, kind_name: str, path: str | Path, *,
     """Write the kind's records (only ``ids`` when given: the rows a list shows) to
     ``path`` (.xlsx or .csv); returns how many."""
     kind = kind_named(kind_name)
-    assert kind.read is not None
+    read = kind.read
+    assert read is not None
     today = today or dt.date.today()
     wanted = frozenset(ids) if ids is not None else None
     state.progress("Reading records", 0, 1)
+    count = 0
     with db.read() as session:
-        if wanted is None or len(wanted) <= _IN_LIMIT:
-            records = list(kind.read(session, wanted))
-        else:  # a long list of ids is asked for in parts (databases limit a query's values)
-            ordered = sorted(wanted)
-            records = [r for start in range(0, len(ordered), _IN_LIMIT)
-                       for r in kind.read(session, frozenset(ordered[start:start + _IN_LIMIT]))]
-    count = len(records)
-    table = Table(kind.sheet, columns_of(kind), _rows(kind, records),
-                  title=export_title(kind, filter_text, today), total=count)
-    write_table(path, table, state)
+        def records() -> Iterator[dict[str, Any]]:
+            """Read as they are written (a long list of ids asked for in parts: databases
+            limit a query's values), never all held at once."""
+            nonlocal count
+            if wanted is None or len(wanted) <= _IN_LIMIT:
+                parts: Iterable[frozenset[uuid.UUID] | None] = [wanted]
+            else:
+                ordered = sorted(wanted)
+                parts = (frozenset(ordered[i:i + _IN_LIMIT])
+                         for i in range(0, len(ordered), _IN_LIMIT))
+            for part in parts:
+                for record in read(session, part):
+                    count += 1
+                    yield record
+
+        total = len(wanted) if wanted is not None else 0
+        table = Table(kind.sheet, columns_of(kind), _rows(kind, records()),
+                      title=export_title(kind, filter_text, today), total=total)
+        write_table(path, table, state)
     return count
 
 

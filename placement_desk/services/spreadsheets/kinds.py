@@ -699,7 +699,7 @@ def _read_placements(session: Session, ids: frozenset[uuid.UUID] | None
     if ids is not None:
         query = query.where(pe.id.in_(ids))
     names = ("case_ref", "date_of_birth", "sex", *EPISODE_COLUMNS)
-    for row in session.execute(query):
+    for row in session.execute(query.execution_options(yield_per=2000)):
         values = dict(zip(names, row, strict=True))
         if not values["distance_entered"]:
             values["distance_miles"] = None  # worked out here, not typed: not exported
@@ -1355,7 +1355,7 @@ def _read_audit(session: Session, ids: frozenset[uuid.UUID] | None
     query = select(AuditEvent).order_by(AuditEvent.id)
     if ids is not None:
         query = query.where(AuditEvent.entity_id.in_(ids))
-    for e in session.execute(query).scalars():
+    for e in session.execute(query.execution_options(yield_per=2000)).scalars():
         after = e.after or {}
         before = e.before or {}
         keys = sorted(set(after) | set(before))
