@@ -25,6 +25,7 @@ from ...errors import ValidationError
 from ...identifiers import is_postcode, is_urn, normalise_postcode, normalise_urn
 from ...models import (
     Action,
+    ActionUpdate,
     Agreement,
     AuditEvent,
     Child,
@@ -68,6 +69,7 @@ from ...models.enums import (
     SettingType,
     Sex,
 )
+from ..common.limits import check_length
 from .values import Field
 
 Outcome = Literal["created", "updated", "unchanged"]
@@ -873,7 +875,8 @@ class FeeWriter(Writer):
                                      effective_from=form.effective_from))
             return self._done(True)
         existing.weekly_rate_pence = form.weekly_rate_pence  # type: ignore[assignment]
-        existing.provider_id = form.provider_id
+        if "provider" in values:
+            existing.provider_id = form.provider_id
         return self._done(False)
 
 
@@ -1032,31 +1035,75 @@ class ActionWriter(Writer):
             Action.provider_id == provider_id if provider_id else Action.provider_id.is_(None),
             Action.description == text, Action.due_date == values.get("due_date"),
             Action.deleted_at.is_(None)).limit(1)) if text else None
-        status = _enum_or_none(ActionStatus, values.get("status")) or ActionStatus.OPEN
-        priority = _enum_or_none(ActionPriority, values.get("priority")) or ActionPriority.MEDIUM
+        status = _enum_or_none(ActionStatus, values.get("status"))
+        priority = _enum_or_none(ActionPriority, values.get("priority"))
         if existing is None:
             action = new_action(session, source=ActionSource.MANUAL, description=text,
                                 owner=values.get("owner"), due_date=values.get("due_date"),
-                                priority=priority, setting_id=setting_id,
-                                provider_id=provider_id)
+                                priority=priority or ActionPriority.MEDIUM,
+                                setting_id=setting_id, provider_id=provider_id)
             created = True
-        else:
+        else:  # a column the file leaves out, or a blank cell, keeps what is held
             action, created = existing, False
-            if values.get("owner") and action.owner != values["owner"].strip():
-                action.owner = " ".join(values["owner"].split())
-            if values.get("due_date") and action.due_date != values["due_date"]:
-                action.due_date = values["due_date"]
-            if action.priority != priority:
+            owner = " ".join((values.get("owner") or "").split())
+            if owner and action.owner != owner:
+                check_length("owner", "The owner's name", owner, Action.owner)
+                action.owner = owner
+            if priority is not None and action.priority != priority:
                 action.priority = priority
+        status = status or action.status
         if status == ActionStatus.DONE and values.get("completed_date") is None \
                 and action.completed_date is None:
             raise RowError("completed_date", "Enter the date a done action was completed.")
-        if action.status != status:
-            action.status = status
+        _move_action(session, action, status)
         if values.get("completed_date") is not None \
                 and action.completed_date != values["completed_date"]:
             action.completed_date = values["completed_date"]
         return self._done(created)
+
+
+def _move_action(session: Session, action: Action, status: ActionStatus) -> None:
+    """Move an action to ``status`` by the tracker's own steps (open, in progress, done;
+    or cancelled), each recorded as the tracker records it. Overdue is worked out from the
+    due date, never set; reopening a done action needs a reason, given in the tracker."""
+    from ..qa.actions import NOTE_REQUIRED, TRANSITIONS, underlying_status
+
+    if status == ActionStatus.OVERDUE or action.status == status:
+        return
+    session.flush()
+    current = underlying_status(action) if action.id else action.status
+    if current == status:
+        return
+    path = _steps(TRANSITIONS, current, status)
+    if path is None:
+        raise RowError("status", f"An action that is {action.status.label.lower()} cannot "
+                                 f"be moved to {status.label.lower()}.")
+    user = str(session.info.get("user") or "unknown")
+    for before, after in zip([current, *path], path, strict=False):
+        if (before, after) in NOTE_REQUIRED:
+            raise RowError("status", f"Moving an action from {before.label.lower()} to "
+                                     f"{after.label.lower()} needs a reason: do it in the "
+                                     "actions tracker.")
+        session.add(ActionUpdate(action_id=action.id, author=user, old_status=action.status,
+                                 new_status=after, note="From an imported spreadsheet"))
+        action.status = after
+
+
+def _steps(moves: Mapping[ActionStatus, frozenset[ActionStatus]], start: ActionStatus,
+           goal: ActionStatus) -> list[ActionStatus] | None:
+    """The shortest run of allowed moves from ``start`` to ``goal`` (None if there is
+    none)."""
+    paths: list[list[ActionStatus]] = [[]]
+    seen = {start}
+    while paths:
+        path = paths.pop(0)
+        for step in sorted(moves.get(path[-1] if path else start, frozenset())):
+            if step == goal:
+                return [*path, step]
+            if step not in seen:
+                seen.add(step)
+                paths.append([*path, step])
+    return None
 
 
 def _read_actions(session: Session, ids: frozenset[uuid.UUID] | None
@@ -1112,21 +1159,38 @@ class ContractWriter(Writer):
             func.lower(Contract.reference) == reference.lower())) if reference else None
         if existing is not None and existing.deleted_at is not None:
             raise RowError("reference", "This contract was deleted in Placement Desk.")
-        names = [n.strip() for n in (values.get("providers") or "").split(";") if n.strip()]
-        form = ContractForm(reference=reference, title=values.get("title") or "",
-                            contract_type=_enum_or_none(ContractType,
-                                                        values.get("contract_type")),
-                            provider_ids=[p for p in (provider_named(session, n, "providers")
-                                                      for n in names) if p is not None],
-                            start_date=values.get("start_date"),
-                            end_date=values.get("end_date"),
-                            final_end_date=values.get("final_end_date"),
-                            value_pence=values.get("value_pence"),
-                            annual_uplift_bp=values.get("annual_uplift_bp"),
-                            uplift_terms=values.get("uplift_terms"),
-                            block_beds=values.get("block_beds"), notes=values.get("notes"))
+        form = ContractForm(reference=reference)
+        if existing is not None:  # a column the file leaves out keeps what is held
+            form = _contract_form(session, existing.id)
+        simple = ("title", "start_date", "end_date", "final_end_date", "value_pence",
+                  "annual_uplift_bp", "uplift_terms", "block_beds", "notes")
+        for key in simple:
+            if key in values:
+                setattr(form, key, values[key])
+        form.reference = reference
+        form.title = form.title or ""
+        if "contract_type" in values:
+            form.contract_type = _enum_or_none(ContractType, values["contract_type"])
+        if "providers" in values:
+            names = [n.strip() for n in (values.get("providers") or "").split(";")
+                     if n.strip()]
+            form.provider_ids = [p for p in (provider_named(session, n, "providers")
+                                             for n in names) if p is not None]
         apply_contract(session, form, existing.id if existing else None)
         return self._done(existing is None)
+
+
+def _contract_form(session: Session, contract_id: uuid.UUID) -> Any:
+    from ..contracts.register import ContractForm
+
+    contract = session.get(Contract, contract_id)
+    assert contract is not None
+    providers = list(session.scalars(select(ContractProvider.provider_id).where(
+        ContractProvider.contract_id == contract_id)))
+    return ContractForm(contract.reference, contract.title, contract.contract_type, providers,
+                        contract.start_date, contract.end_date, contract.final_end_date,
+                        contract.value_pence, contract.annual_uplift_bp, contract.uplift_terms,
+                        contract.block_beds, contract.notes)
 
 
 def _read_contracts(session: Session, ids: frozenset[uuid.UUID] | None
@@ -1192,6 +1256,12 @@ class ReviewWriter(Writer):
             ContractReview.provider_id == provider_id,
             ContractReview.review_date == form.review_date,
             ContractReview.deleted_at.is_(None)).limit(1))
+        if existing is not None:  # a column the file leaves out keeps what is held
+            for key in ("attendees", "provider_attendees", "outcome", "next_due"):
+                if key not in values:
+                    setattr(form, key, getattr(existing, key))
+            if "contract_reference" not in values:
+                form.contract_id = contract_id = existing.contract_id
         if existing is not None:
             form.agenda, form.placements = _agendas(existing)
             status_given = _enum_or_none(ReviewStatus, values.get("status"))
@@ -1299,6 +1369,12 @@ class DocumentWriter(Writer):
             pd.title == (form.title or "").strip() if form.title else pd.title.is_(None),
             pd.expiry_date == form.expiry_date if form.expiry_date
             else pd.expiry_date.is_(None)).limit(1)) if form.kind else None
+        if existing is not None:  # a column the file leaves out keeps what is held
+            held = session.get(ProviderDocument, existing)
+            assert held is not None
+            for key in ("reference", "received_date", "notes"):
+                if key not in values:
+                    setattr(form, key, getattr(held, key))
         apply_document(session, form, existing, self.today)
         return self._done(existing is None)
 

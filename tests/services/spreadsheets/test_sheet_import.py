@@ -388,3 +388,59 @@ def test_records_written_in_bulk_are_audited_as_the_forms_would_be(db: Any,
                 AuditEvent.entity_id == record.id)).one()
             assert event.action == "create" and event.user == db.user
             assert event.after == snapshot(record), model.__name__
+
+
+def test_an_action_logged_as_done_moves_by_the_trackers_steps(db: Any, tmp_path: Path) -> None:
+    _seed(db, tmp_path)
+    path = _csv(tmp_path / "log.csv", "Action,URN,Owner,Due date,Status,Completed on\n"
+                                      "Fix the door,SC100001,Sam Jones,01/02/2026,Done,"
+                                      "28/01/2026\n"
+                                      "Update the fire risk assessment,SC100001,Sam Jones,"
+                                      "30/04/2026,Overdue,\n")
+    result = _run(db, path, "actions")
+    assert (result.created, result.unchanged, result.errors) == (1, 1, 0), result.problems
+    assert _rows(db, "SELECT a.status, a.completed_date, u.old_status, u.new_status FROM "
+                     "action a JOIN action_update u ON u.action_id = a.id WHERE "
+                     "a.description = 'Fix the door' ORDER BY u.created_at") == [
+        ("done", "2026-01-28", "open", "in_progress"),
+        ("done", "2026-01-28", "in_progress", "done")]
+    reopen = _csv(tmp_path / "reopen.csv", "Action,URN,Owner,Due date,Status\n"
+                                           "Fix the door,SC100001,Sam Jones,01/02/2026,Open\n")
+    refused = _run(db, reopen, "actions")
+    assert [p.message for p in refused.problems] == [
+        "Moving an action from done to open needs a reason: do it in the actions tracker."]
+
+
+@pytest.mark.parametrize("kind", list(SEED))
+def test_a_file_with_only_the_key_columns_changes_nothing(db: Any, tmp_path: Path,
+                                                          kind: str) -> None:
+    """A column the file leaves out keeps what is held: importing the natural key and the
+    required columns alone, as they are, changes no record."""
+    from placement_desk.services.spreadsheets.kinds import KINDS
+
+    _seed(db, tmp_path)
+    before = _held(db)
+    spec = KINDS[kind]
+    keep = {f.name for f in spec.import_fields if f.required} | set(spec.key)
+    out = tmp_path / f"{kind}-all.xlsx"
+    export_kind(db, kind, out, today=TODAY)
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(out).active
+    assert sheet is not None
+    rows = [[c.value for c in r] for r in sheet.iter_rows(min_row=3)]
+    labels = {f.label: f.name for f in spec.fields}
+    wanted = [i for i, h in enumerate(rows[0]) if labels.get(h) in keep]
+    narrow = tmp_path / f"{kind}-narrow.csv"
+    import csv
+
+    with open(narrow, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        for row in rows:
+            writer.writerow(["" if row[i] is None else
+                             row[i].strftime("%d/%m/%Y") if hasattr(row[i], "strftime")
+                             else row[i] for i in wanted])
+    result = _run(db, narrow, kind)
+    assert (result.errors, result.created, result.updated) == (0, 0, 0), \
+        (kind, result.problems[:3])
+    assert _held(db) == before
