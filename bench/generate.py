@@ -14,7 +14,7 @@ from placement_desk.db import make_engine, to_url
 from placement_desk.lifecycle import open_database
 from placement_desk.services.demo.generator import SIZES, generate_demo
 
-from . import ssda903_return
+from . import sheets_workbook, ssda903_return
 from .files import ofsted_csv, postcode_csv, ssda903_files
 from .harness import DATA
 
@@ -77,6 +77,10 @@ def main() -> None:
         print(f"SSDA903 return: {header.parent}")
     else:
         print("SSDA903 return: already written")
+    if args.force or not sheets_workbook.current():
+        print(f"placements tracker: {sheets_workbook.write()}")
+    else:
+        print("placements tracker: already written")
     took = million_files(args.force)
     print("million-row files: " + ("already made" if took is None else f"made in {took:.1f} s"))
 

@@ -14,7 +14,8 @@ import traceback
 from .harness import HERE, METRICS, machine
 
 MODULES = ("metrics_startup", "metrics_ofsted", "metrics_placements", "metrics_contracts",
-           "metrics_faults", "metrics_reports", "metrics_installer", "metrics_kpis")
+           "metrics_faults", "metrics_reports", "metrics_installer", "metrics_kpis",
+           "metrics_sheets")
 
 
 def main() -> None:

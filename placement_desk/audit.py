@@ -39,6 +39,8 @@ from .models.base import utcnow
 from .models.enums import AuditAction
 
 _SKIP = frozenset({"created_at", "updated_at", "version"})
+BOOKKEEPING = _SKIP
+"""Columns the audit trail leaves out of a record's values."""
 _installed = False
 
 

@@ -3,13 +3,13 @@
 from . import (  # noqa: F401  (they register)
     database,
     demo,
-    export,
     groups,
     kpis,
     ofsted,
     postcodes,
     report,
     safety,
+    sheets,
     ssda903,
 )
 from .registry import COMMANDS, command, command_group, db_option

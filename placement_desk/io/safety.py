@@ -142,6 +142,9 @@ def check_workbook(path: Path) -> None:
                               "or CSV.", file=path.name)
     with zipfile.ZipFile(path) as archive:
         ods = "content.xml" in members and "xl/workbook.xml" not in members
+        for name, info in members.items():
+            if _may_hold_cells(name):
+                _refuse_doctype(path, archive, info)
         names = {} if ods else _sheet_names(archive, members)
         for name, info in members.items():
             if ods:
@@ -149,6 +152,27 @@ def check_workbook(path: Path) -> None:
                     _check_ods_content(path, archive, info)
             elif _may_hold_cells(name):
                 _check_xlsx_sheet(path, archive, info, names.get(name))
+
+
+_DOCTYPE = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+_HEAD_BYTES = 64 * 1024
+
+
+def _refuse_doctype(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+    """Refuse a part that declares a document type or entities: spreadsheets never do, and
+    entities are how XML is made to expand a billionfold ("billion laughs") or to read
+    other files (external entities)."""
+    try:
+        with archive.open(info) as member:
+            head = member.read(_HEAD_BYTES)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, RuntimeError):
+        raise FileFormatError("The workbook is damaged: part of it cannot be unpacked. "
+                              "Download or save it again.", file=path.name) from None
+    if _DOCTYPE.search(head):
+        raise FileFormatError("The workbook declares XML entities or a document type, which "
+                              "spreadsheets never need and which can be used to harm (entity "
+                              "expansion, reading other files). It was not opened; save it "
+                              "again from Excel as .xlsx.", file=path.name)
 
 
 def _may_hold_cells(name: str) -> bool:
@@ -228,6 +252,9 @@ def _stream(archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path,
 
 _CELL_REF = re.compile(rb'\sr="([A-Za-z]*)([0-9]+)"')
 _CELL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")
+_PREFIXED = re.compile(rb"<[A-Za-z_][\w.-]*:(?:c|row)[\s/>]")
+_CELL_TAGS = (b"<c ", b"<c>", b"<c/", b"<c\t", b"<c\n", b"<c\r")
+_ROW_TAGS = (b"<row ", b"<row>", b"<row/", b"<row\t", b"<row\n", b"<row\r")
 _ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s/>]")
 _DIMENSION = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?dimension\s+ref="([A-Za-z]*)([0-9]*)'
                         rb'(?::([A-Za-z]*)([0-9]*))?"')
@@ -265,16 +292,24 @@ def _check_xlsx_sheet(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInf
                 declared_cols = _column_number(dim.group(3) or dim.group(1) or b"")
                 _refuse_extent(path, sheet or _sheet_name(info), declared_rows,
                                declared_cols, "declares")
-        for match in _CELL_REF.finditer(piece):
-            letters, digits = match.group(1), match.group(2)
-            if len(digits) > 7 or len(letters) > 3:
+        refs = _CELL_REF.findall(piece)
+        if refs:
+            # Each distinct row number and column is worked out once: a sheet of 100,000
+            # rows has a million references but only a dozen columns.
+            letter_set = {letters for letters, _digits in refs}
+            digit_set = {digits for _letters, digits in refs}
+            if any(len(d) > 7 for d in digit_set) or any(len(c) > 3 for c in letter_set):
                 _refuse_extent(path, sheet or _sheet_name(info), MAX_ROWS + 1,
                                MAX_COLUMNS + 1, "uses")
-            extent.rows = max(extent.rows, int(digits))
-            if letters:
-                extent.columns = max(extent.columns, _column_number(letters))
-        extent.cells += len(_CELL_TAG.findall(piece))
-        row_tags += len(_ROW_TAG.findall(piece))
+            extent.rows = max(extent.rows, max(map(int, digit_set)))
+            extent.columns = max(extent.columns, max(
+                (_column_number(c) for c in letter_set if c), default=0))
+        if _PREFIXED.search(piece):  # tags with a namespace prefix: count them by pattern
+            extent.cells += len(_CELL_TAG.findall(piece))
+            row_tags += len(_ROW_TAG.findall(piece))
+        else:  # the usual case, counted without making a match per cell
+            extent.cells += sum(piece.count(t) for t in _CELL_TAGS)
+            row_tags += sum(piece.count(t) for t in _ROW_TAGS)
         extent.rows = max(extent.rows, row_tags)
         _refuse_extent(path, sheet or _sheet_name(info), extent.rows,
                        max(extent.columns, 1), "uses")

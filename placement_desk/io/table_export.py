@@ -15,7 +15,7 @@ import datetime as dt
 import io
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from ..dbfile import is_disk_full, no_room
@@ -74,6 +74,21 @@ def write_tables(path: str | Path, sheets: Sequence[Sheet],
                  state: TaskState = NULL_STATE) -> Path:
     """Several tables as the sheets of one .xlsx file (a .csv file takes the first only),
     written under a temporary name and renamed into place when complete."""
+
+    def write(tmp: Path) -> None:
+        if tmp.suffix.lower() == ".csv":
+            _name, headings, rows = sheets[0]
+            _write_csv(tmp, headings, rows, state)
+        else:
+            _write_xlsx(tmp, sheets, state)
+
+    return write_atomically(path, write)
+
+
+def write_atomically(path: str | Path, write: Callable[[Path], None]) -> Path:
+    """Call ``write`` with a temporary file beside ``path`` (same ending), then rename it
+    into place: a failure, a cancel or a full disk never leaves half a file at ``path``.
+    The name is checked first (:func:`check_target`)."""
     target = check_target(path)
     suffix = target.suffix.lower()
     try:
@@ -83,11 +98,7 @@ def write_tables(path: str | Path, sheets: Sequence[Sheet],
     os.close(fd)
     tmp = Path(tmp_name)
     try:
-        if suffix == ".csv":
-            _name, headings, rows = sheets[0]
-            _write_csv(tmp, headings, rows, state)
-        else:
-            _write_xlsx(tmp, sheets, state)
+        write(tmp)
         os.replace(tmp, target)
     except PermissionError:
         tmp.unlink(missing_ok=True)

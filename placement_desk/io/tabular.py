@@ -59,15 +59,21 @@ def heading_key(text: object) -> str:
 class SheetSource:
     """One sheet: its name, its top rows, and all its rows on demand, a row at a time."""
 
-    __slots__ = ("_rows", "head", "name", "total_rows")
+    __slots__ = ("_rows", "head", "hidden", "merged", "name", "total_rows")
 
     def __init__(self, name: str, head: list[Row], rows: Callable[[], Iterator[Row]],
-                 total_rows: int = 0) -> None:
+                 total_rows: int = 0, *, hidden: bool = False,
+                 merged: Sequence[tuple[tuple[int, int], tuple[int, int]]] = ()) -> None:
         self.name = name
         self.head = head
         self._rows = rows
         self.total_rows = total_rows
         """About how many rows the sheet has (for progress; CSV counts line breaks)."""
+        self.hidden = hidden
+        """A workbook's hidden sheet (such as a template's lists)."""
+        self.merged = list(merged)
+        """Merged ranges among the top rows, ((first row, first column), (last row, last
+        column)), 0-based, from spreadsheet row 1 and column A."""
 
     def iter_rows(self) -> Iterator[Row]:
         """Every row from the sheet's first (the first is spreadsheet row 1), read as they
@@ -213,6 +219,8 @@ def _workbook_sheets(path: Path) -> list[SheetSource]:
     try:
         book = CalamineWorkbook.from_path(str(path))
         sheets: list[SheetSource] = []
+        visible = {m.name: "hidden" not in str(getattr(m, "visible", "")).lower()
+                   for m in getattr(book, "sheets_metadata", [])}
         for name in book.sheet_names:
             sheet = book.get_sheet_by_name(name)
             end = sheet.end
@@ -222,7 +230,11 @@ def _workbook_sheets(path: Path) -> list[SheetSource]:
                 return _calamine_rows(path, sheet)
 
             head = list(itertools.islice(rows(), HEAD_ROWS))
-            sheets.append(SheetSource(clean_text(name), head, rows, total))
+            merged = [((a[0], a[1]), (b[0], b[1]))
+                      for a, b in (getattr(sheet, "merged_cell_ranges", None) or [])
+                      if a[0] < HEAD_ROWS]
+            sheets.append(SheetSource(clean_text(name), head, rows, total,
+                                      hidden=not visible.get(name, True), merged=merged))
         return sheets
     except FileFormatError:
         raise

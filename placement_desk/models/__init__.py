@@ -14,6 +14,7 @@ from .contract import (
     ContractReview,
     ContractReviewAddendum,
 )
+from .imports import ImportBatch, ImportProfile
 from .ofsted import OfstedInspection, RatingAlert
 from .provider import Provider, ProviderDocument, Setting
 from .qa import Action, ActionUpdate, Concern, QaTemplate, QaTemplateVersion, QaVisit, QaVisitArea
@@ -41,6 +42,8 @@ __all__ = [
     "ContractReviewAddendum",
     "Entity",
     "FeeLedgerEntry",
+    "ImportBatch",
+    "ImportProfile",
     "OfstedInspection",
     "PlacementEpisode",
     "PostcodeLookup",

@@ -173,6 +173,18 @@ class MainWindow(QMainWindow):
         self.settings_action.triggered.connect(self.open_settings)
         file_menu.addAction(self.settings_action)
         file_menu.addSeparator()
+        self.import_action = QAction(self.tr("&Import a spreadsheet…"), self)
+        self.import_action.setShortcut(QKeySequence("Ctrl+I"))
+        self.import_action.setStatusTip(self.tr("Bring in a team's own workbook or CSV"))
+        self.import_action.triggered.connect(self.open_import)
+        self.export_action = QAction(self.tr("&Export…"), self)
+        self.export_action.setShortcut(QKeySequence("Ctrl+Shift+E"))
+        self.export_action.setStatusTip(self.tr("Save any kind of record, or a blank "
+                                                "template, to Excel or CSV"))
+        self.export_action.triggered.connect(self.open_export)
+        file_menu.addAction(self.import_action)
+        file_menu.addAction(self.export_action)
+        file_menu.addSeparator()
         quit_action = QAction(self.tr("&Quit"), self)
         quit_action.setShortcut(QKeySequence("Ctrl+Q"))  # Windows has no standard Quit key
         quit_action.triggered.connect(self.close)
@@ -297,6 +309,20 @@ class MainWindow(QMainWindow):
         dialog.deleteLater()
         if saved:
             self.ctx.hub.status_message.emit(self.tr("Settings saved."))
+
+    def open_import(self) -> QWidget:
+        from .spreadsheets.import_wizard import ImportWizard
+
+        wizard = ImportWizard(self.ctx, self)
+        wizard.show()
+        return wizard
+
+    def open_export(self) -> QWidget:
+        from .spreadsheets.exporting import ExportDialog
+
+        dialog = ExportDialog(self.ctx, self)
+        dialog.show()
+        return dialog
 
     # -- navigation ------------------------------------------------------------------
 

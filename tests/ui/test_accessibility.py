@@ -272,6 +272,8 @@ def _factories() -> dict[str, Callable[[Built], QDialog]]:
     from placement_desk.ui.qa import action_dialogs, plan_visit_dialog, template_dialog
     from placement_desk.ui.qa import visit_dialog as qa_visit
     from placement_desk.ui.reports import batch_dialog
+    from placement_desk.ui.spreadsheets import exporting as sheet_export
+    from placement_desk.ui.spreadsheets import import_wizard
     from placement_desk.ui.tasks import ProgressDialog
     from placement_desk.ui.users import dialogs as user_dialogs
     from placement_desk.ui.users import users_dialog
@@ -393,6 +395,10 @@ def _factories() -> dict[str, Callable[[Built], QDialog]]:
         "qa.visit_dialog.VisitDialog":
             lambda b: qa_visit.VisitDialog(b.db, _visit(b, QaVisitStatus.COMPLETED), b.today,
                                            b.window),
+        "spreadsheets.exporting.ExportDialog":
+            lambda b: sheet_export.ExportDialog(b.window.ctx, b.window, kind="placements"),
+        "spreadsheets.import_wizard.ImportWizard":
+            lambda b: import_wizard.ImportWizard(b.window.ctx, b.window, kind="providers"),
         "tasks.ProgressDialog": progress,
         "help.HelpWindow": lambda b: help_window.HelpWindow(b.window),
         "welcome.WelcomeDialog":

@@ -151,8 +151,11 @@ def test_export_writes_only_the_rows_shown(tmp_path: Path, view: ProvidersView) 
     out = tmp_path / "view.xlsx"
     view.export_to(str(out))
     rows = list(load_workbook(out).active.values)
-    assert len(rows) - 1 == 10
-    assert {r[2] for r in rows[1:]} == {"Independent fostering agency"}
+    assert rows[0][0] == "OFFICIAL-SENSITIVE"
+    assert "Independent fostering agency" in rows[1][0], "the filter is named in the title"
+    assert rows[2][:3] == ("URN", "Setting", "Setting type")
+    assert len(rows) - 3 == 10
+    assert {r[2] for r in rows[3:]} == {"Independent fostering agency"}
 
 
 def test_an_empty_register_says_what_to_do(qtbot: QtBot, tmp_path: Path,

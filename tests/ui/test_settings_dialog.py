@@ -56,7 +56,7 @@ def test_every_editable_setting_has_its_field_by_kind(qtbot: QtBot, db: Database
     dialog = _dialog(qtbot, db)
     titles = [dialog.tabs.tabText(i) for i in range(dialog.tabs.count())]
     assert titles == ["Council", "Rating alerts", "QA visits", "Provider risk", "Contracts",
-                      "Safety"]
+                      "Safety", "Import"]
     editable = {k for k, o in settings_store.OPTIONS.items() if o.editable}
     assert set(dialog.inputs) == editable
     assert isinstance(dialog.inputs[NAME], QLineEdit)

@@ -206,6 +206,13 @@ IDLE_LOCK_MINUTES = _declare(
     "without use, keeping unsaved work. 0 never locks.", minimum=0, maximum=240,
     unit="minutes")
 
+# --- Importing spreadsheets ----------------------------------------------------------------------
+
+IMPORT_MAX_MB = _declare(
+    "import.max_file_mb", int, 50, "Import", "Largest spreadsheet to import",
+    "A larger file is refused before it is read; split it or raise this limit.",
+    minimum=1, maximum=2048, unit="MB")
+
 
 def _option(key: str | Option) -> Option:
     if isinstance(key, Option):

@@ -167,37 +167,44 @@ def save_contract(db: Database, form: ContractForm,
     """Add a contract, or change one; returns its id."""
     require(db, Permission.EDIT_CONTRACTS)
     with db.write() as session:
-        _check_contract(session, form, contract_id)
-        assert form.contract_type is not None and form.start_date is not None
-        if contract_id is None:
-            contract = Contract(id=uuid.uuid4())
-            session.add(contract)
-        else:
-            contract = get_contract(session, contract_id)
-        block = form.contract_type == ContractType.BLOCK
-        values = {
-            "reference": " ".join(form.reference.split()), "title": " ".join(form.title.split()),
-            "contract_type": form.contract_type, "start_date": form.start_date,
-            "end_date": form.end_date, "final_end_date": form.final_end_date,
-            "value_pence": form.value_pence, "annual_uplift_bp": form.annual_uplift_bp,
-            "uplift_terms": (form.uplift_terms or "").strip() or None,
-            "block_beds": form.block_beds if block else None,
-            "notes": (form.notes or "").strip() or None}
-        for key, value in values.items():
-            if getattr(contract, key, None) != value:
-                setattr(contract, key, value)
-        wanted = list(dict.fromkeys(form.provider_ids))
-        links = list(session.scalars(select(ContractProvider)
-                                     .where(ContractProvider.contract_id == contract.id)))
-        for link in links:
-            if link.provider_id not in wanted:
-                session.delete(link)
-        have = {link.provider_id for link in links}
-        for pid in wanted:
-            if pid not in have:
-                session.add(ContractProvider(id=uuid.uuid4(), contract_id=contract.id,
-                                             provider_id=pid))
-        return contract.id
+        return apply_contract(session, form, contract_id)
+
+
+def apply_contract(session: Session, form: ContractForm,
+                   contract_id: uuid.UUID | None = None) -> uuid.UUID:
+    """Check the form and add or change the contract in ``session`` (for a form's save and
+    an import alike); returns its id."""
+    _check_contract(session, form, contract_id)
+    assert form.contract_type is not None and form.start_date is not None
+    if contract_id is None:
+        contract = Contract(id=uuid.uuid4())
+        session.add(contract)
+    else:
+        contract = get_contract(session, contract_id)
+    block = form.contract_type == ContractType.BLOCK
+    values = {
+        "reference": " ".join(form.reference.split()), "title": " ".join(form.title.split()),
+        "contract_type": form.contract_type, "start_date": form.start_date,
+        "end_date": form.end_date, "final_end_date": form.final_end_date,
+        "value_pence": form.value_pence, "annual_uplift_bp": form.annual_uplift_bp,
+        "uplift_terms": (form.uplift_terms or "").strip() or None,
+        "block_beds": form.block_beds if block else None,
+        "notes": (form.notes or "").strip() or None}
+    for key, value in values.items():
+        if getattr(contract, key, None) != value:
+            setattr(contract, key, value)
+    wanted = list(dict.fromkeys(form.provider_ids))
+    links = list(session.scalars(select(ContractProvider)
+                                 .where(ContractProvider.contract_id == contract.id)))
+    for link in links:
+        if link.provider_id not in wanted:
+            session.delete(link)
+    have = {link.provider_id for link in links}
+    for pid in wanted:
+        if pid not in have:
+            session.add(ContractProvider(id=uuid.uuid4(), contract_id=contract.id,
+                                         provider_id=pid))
+    return contract.id
 
 
 def load_contract_form(db: Database, contract_id: uuid.UUID) -> ContractForm:

@@ -10,6 +10,7 @@ shown on each record with their rule codes. The Placements list and its filters 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import uuid
 from collections.abc import Iterable
@@ -77,21 +78,55 @@ def _text(value: str | None) -> str | None:
     return value or None
 
 
+@functools.cache
+def _codes(enum: Any) -> frozenset[str]:
+    return frozenset(m.value for m in enum)
+
+
 def _check_code(enum: Any, value: str | None, field_name: str, what: str) -> None:
-    if value and value not in {m.value for m in enum}:
+    if value and value not in _codes(enum):
         raise ValidationError(field_name, f"{value} is not a {what} code.")
 
 
+class Lookups:
+    """Where the checks below find the records a form refers to: by default a query in
+    the session each time; an import of thousands of rows passes one that has read them
+    in bulk (and knows the records it is adding), so that the same checks run on every
+    row without a query each."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def child_with_ref(self, ref: str) -> uuid.UUID | None:
+        """The child with this case reference (any case), deleted or not."""
+        return self.session.scalar(select(Child.id).where(
+            func.lower(Child.case_ref) == ref.lower()))
+
+    def child_exists(self, child_id: uuid.UUID) -> bool:
+        return self.session.get(Child, child_id) is not None
+
+    def setting_with_urn(self, urn: str) -> uuid.UUID | None:
+        """The setting (not deleted) with this URN."""
+        return self.session.scalar(select(Setting.id).where(Setting.urn == urn,
+                                                            Setting.deleted_at.is_(None)))
+
+    def setting_postcode(self, setting_id: uuid.UUID) -> tuple[bool, str | None]:
+        """Whether the setting exists, and its postcode."""
+        setting = self.session.get(Setting, setting_id)
+        return setting is not None, setting.postcode if setting is not None else None
+
+
 def _validate_child(session: Session, form: ChildForm, child_id: uuid.UUID | None,
-                   today: dt.date) -> ChildForm:
+                   today: dt.date, lookups: Lookups | None = None) -> ChildForm:
     """The form cleaned, or a ValidationError naming the field."""
+    lookups = lookups or Lookups(session)
     ref = form.case_ref.strip()
     if not ref:
         raise ValidationError("case_ref", "Enter the child's case reference.")
     if not CASE_REF_RE.match(ref):
         raise ValidationError("case_ref", "A case reference is up to 40 letters, digits and "
                                           "/ _ . - (no names or spaces).")
-    clash = session.scalar(select(Child.id).where(func.lower(Child.case_ref) == ref.lower()))
+    clash = lookups.child_with_ref(ref)
     if clash is not None and clash != child_id:
         raise ValidationError("case_ref", f"Another child already has the reference {ref}.")
     if form.date_of_birth is not None:
@@ -189,14 +224,16 @@ class EpisodeForm:
 
 
 def _validate_episode(session: Session, form: EpisodeForm,
-                     episode_id: uuid.UUID | None = None) -> EpisodeForm:
+                     episode_id: uuid.UUID | None = None,
+                     lookups: Lookups | None = None) -> EpisodeForm:
     """The form cleaned (setting found from the URN), or a ValidationError naming the field.
 
     Only what makes a record unusable is refused here; the 903 rules (URN required,
     registration dates, overlaps...) are shown as errors and warnings on the saved
     record, as the return itself reports them.
     """
-    if form.child_id is None or session.get(Child, form.child_id) is None:
+    lookups = lookups or Lookups(session)
+    if form.child_id is None or not lookups.child_exists(form.child_id):
         raise ValidationError("child_id", "Choose the child.")
     if form.start_date is None:
         raise ValidationError("start_date", "Enter the date the placement started.")
@@ -229,8 +266,7 @@ def _validate_episode(session: Session, form: EpisodeForm,
     if urn:
         # The URN decides the setting; one not in the register is kept, with the
         # 903 check's warning on the record.
-        setting_id = session.scalar(select(Setting.id).where(Setting.urn == urn,
-                                                             Setting.deleted_at.is_(None)))
+        setting_id = lookups.setting_with_urn(urn)
     elif setting_id is not None:
         chosen = session.get(Setting, setting_id)
         if chosen is None:
@@ -238,8 +274,7 @@ def _validate_episode(session: Session, form: EpisodeForm,
         urn = chosen.urn
     placement_postcode = clean_postcode(form.placement_postcode, "placement_postcode")
     if placement_postcode is None and setting_id is not None:
-        setting = session.get(Setting, setting_id)
-        placement_postcode = setting.postcode if setting else None
+        placement_postcode = lookups.setting_postcode(setting_id)[1]
     return EpisodeForm(
         form.child_id, form.start_date, form.end_date, form.placement_type,
         _text(form.reason_new_episode), _text(form.legal_status), _text(form.category_of_need),

@@ -70,10 +70,14 @@ class AgreementsView(QWidget):
         self.uplift_button = QPushButton(self.tr("Annual uplift…"))
         self.uplift_button.setToolTip(self.tr(
             "Raise the fees of the selected agreements (or of every active one shown)"))
+        self.export_button = QPushButton(self.tr("Export…"))
+        self.export_button.setToolTip(self.tr("Save the agreements shown to Excel or CSV "
+                                              "(Ctrl+E)"))
         actions = QHBoxLayout()
         actions.addWidget(self.count, 1)
         actions.addWidget(self.open_button)
         actions.addWidget(self.uplift_button)
+        actions.addWidget(self.export_button)
         self.table = list_table(self.model, self.tr("Agreements"),
                                 (130, 95, 200, 85, 60, 130, 150, 85, 85), many=True,
                                 stretch=2)
@@ -93,7 +97,9 @@ class AgreementsView(QWidget):
         layout.addWidget(self.message)
         layout.addWidget(self.table, 1)
         self.bar.changed.connect(self.apply_filters)
-        local_shortcuts(self, [(QKeySequence.StandardKey.Find, self.bar.focus_search)])
+        local_shortcuts(self, [(QKeySequence.StandardKey.Find, self.bar.focus_search),
+                               ("Ctrl+E", self.export_view)])
+        self.export_button.clicked.connect(self.export_view)
         self.table.doubleClicked.connect(lambda _i: self.open_selected())
         self.open_button.clicked.connect(self.open_selected)
         self.uplift_button.clicked.connect(self._uplift)
@@ -121,6 +127,12 @@ class AgreementsView(QWidget):
     def _after(self) -> None:
         self.bar.show_count(len(self.model.shown), len(self.model.all_rows))
         self.empty.setVisible(not self.model.all_rows)
+
+    def export_view(self) -> None:
+        from ..spreadsheets.exporting import ask_and_export_shown
+
+        ask_and_export_shown(self, self.db, "agreements",
+                             [r.id for r in self.model.visible()], self.bar.describe())
 
     def selected_ids(self) -> list[uuid.UUID]:
         return [self.model.row_at(i.row()).id

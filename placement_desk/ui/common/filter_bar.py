@@ -185,6 +185,24 @@ class FilterBar(QWidget):
             found[key] = self.value(key)
         return found
 
+    def describe(self) -> str:
+        """The filters in force in words (for an export's title row): 'search "oak";
+        Children's home; from 01/04/2025'; '' when none is."""
+        parts = []
+        if self.text().strip():
+            parts.append(f"search \u201c{self.text().strip()}\u201d")
+        for combo in self.combos.values():
+            if combo.currentIndex() > 0:
+                parts.append(combo.currentText())
+        for box in self.checks.values():
+            if box.isChecked():
+                parts.append(box.text().lower())
+        for key, field in self.dates.items():
+            day = field.value()
+            if day is not None:
+                parts.append(f"{'from' if key == 'date_from' else 'to'} {day:%d/%m/%Y}")
+        return "; ".join(parts)
+
     def is_clear(self) -> bool:
         return not any(v.strip() if isinstance(v, str) else v for v in self.values().values())
 

@@ -1,9 +1,11 @@
-"""Data: which database is open, its health and backups; checks and backups on demand."""
+"""Data: which database is open, its health and backups; checks and backups on demand;
+importing a team's spreadsheets, undoing the last import, and exporting any kind."""
 
 from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -24,6 +26,9 @@ from ..common.permissions import guard
 from ..context import AppContext
 from ..pages import register_page
 from ..tasks import ProgressDialog
+
+if TYPE_CHECKING:
+    from ..spreadsheets.import_wizard import ImportWizard
 
 
 def _size(path: Path | None) -> str:
@@ -48,7 +53,8 @@ def latest_backup(path: Path | None) -> Path | None:
 
 class DataPage(Page):
     title = "Data"
-    summary = "The database this copy of Placement Desk is using, its health and its backups."
+    summary = ("The database this copy of Placement Desk is using, its health and its backups; "
+               "your own spreadsheets in, and any list out.")
 
     def __init__(self, ctx: AppContext) -> None:
         super().__init__(ctx)
@@ -83,6 +89,24 @@ class DataPage(Page):
         buttons.addWidget(self.restore_button)
         buttons.addStretch(1)
         self.body.addLayout(buttons)
+        self.body.addSpacing(16)
+        sheets = QFormLayout()
+        self.last_import = QLabel()
+        self.last_import.setWordWrap(True)
+        sheets.addRow(self.tr("Last import:"), self.last_import)
+        self.body.addLayout(sheets)
+        row = QHBoxLayout()
+        self.import_button = QPushButton(self.tr("Import a spreadsheet…"))
+        self.import_button.setToolTip(self.tr("Bring in a team's own workbook or CSV: "
+                                              "providers, placements, QA visits, contracts…"))
+        self.undo_button = QPushButton(self.tr("Undo last import"))
+        self.export_button = QPushButton(self.tr("Export…"))
+        self.export_button.setToolTip(self.tr("Save any kind of record, or a blank template, "
+                                              "to Excel or CSV"))
+        for button in (self.import_button, self.undo_button, self.export_button):
+            row.addWidget(button)
+        row.addStretch(1)
+        self.body.addLayout(row)
         self.result = QLabel()
         self.result.setWordWrap(True)
         self.body.addWidget(self.result)
@@ -90,6 +114,9 @@ class DataPage(Page):
         self.check_button.clicked.connect(self.run_check)
         self.backup_button.clicked.connect(self.run_backup)
         self.restore_button.clicked.connect(self.choose_restore)
+        self.import_button.clicked.connect(self.open_import)
+        self.undo_button.clicked.connect(self.undo_import)
+        self.export_button.clicked.connect(self.open_export)
 
     def refresh(self) -> None:
         db = self.ctx.db
@@ -102,6 +129,20 @@ class DataPage(Page):
         self.backup.setText(
             f"{found.name} ({dt.datetime.fromtimestamp(found.stat().st_mtime):%d/%m/%Y %H:%M})"
             if found else self.tr("None yet"))
+        from ...services.spreadsheets.importing import last_batch
+        from ...services.spreadsheets.kinds import kind_named
+
+        batch = last_batch(db)
+        if batch is None:
+            self.last_import.setText(self.tr("None yet"))
+        else:
+            self.last_import.setText(self.tr(
+                "{file} ({kind}), {rows} rows, by {user} on {at}{undone}").format(
+                file=batch.file_name, kind=kind_named(batch.kind).label.lower(),
+                rows=f"{batch.rows:,}",
+                user=batch.user, at=f"{batch.at:%d/%m/%Y %H:%M}",
+                undone=self.tr(": undone") if batch.undone else ""))
+        self.undo_button.setEnabled(batch is not None and not batch.undone)
 
     def run_check(self) -> None:
         def work(state: TaskState) -> CheckReport:
@@ -187,6 +228,39 @@ class DataPage(Page):
         self.result.setText(self.tr("Restored {file}. The database it replaced is kept at "
                                     "{kept}.").format(file=file.name, kept=kept or "–"))
         self.ctx.hub.tables_written(frozenset(Base.metadata.tables))
+    def open_import(self) -> ImportWizard:
+        from ..spreadsheets.import_wizard import ImportWizard
+
+        wizard = ImportWizard(self.ctx, self)
+        wizard.finished.connect(lambda _r: self.force_refresh())
+        wizard.show()
+        return wizard
+
+    def undo_import(self) -> None:
+        from ...errors import UserError
+        from ...services.spreadsheets.importing import undo_last_batch
+
+        answer = QMessageBox.question(
+            self, self.tr("Undo the last import"),
+            self.tr("Mark the records the last import added as deleted, and give the records "
+                    "it changed their values back?"))
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            undone = undo_last_batch(self.ctx.db)
+        except UserError as exc:
+            self.result.setText(str(exc))
+            return
+        self.result.setText(self.tr("Undid the import of {file}: {deleted} records marked "
+                                    "deleted, {restored} given their values back.").format(
+            file=undone.batch.file_name, deleted=f"{undone.deleted:,}",
+            restored=f"{undone.restored:,}"))
+        self.force_refresh()
+
+    def open_export(self) -> None:
+        from ..spreadsheets.exporting import ExportDialog
+
+        ExportDialog(self.ctx, self).show()
 
     def _failed(self, exc: BaseException, _detail: str) -> None:
         self.result.setText(self.tr("That did not work: {error}").format(error=exc))

@@ -32,7 +32,6 @@ from ...db import Database
 from ...errors import UserError
 from ...models.enums import CommissioningRoute, PlacementType
 from ...services.common.formatting import date_short
-from ...services.common.history import note_export
 from ...services.placements.episodes import EpisodeDetail, episode_detail
 from ...services.placements.listing import (
     EpisodeFilter,
@@ -511,13 +510,8 @@ class EpisodesView(QWidget):
             self.export_to(name)
 
     def export_to(self, path: str) -> None:
-        from ...io.table_export import write_table
+        """The placements shown, in the import layout, with the filter named."""
+        from ..spreadsheets.exporting import export_shown
 
-        headings = ["Child", "Start", "End", "Placement type", "Setting", "URN", "Route",
-                    "Miles", "IPA", "903 checks"]
-        table = [[r.child_ref, r.start_date, r.end_date, r.placement_type,
-                  r.setting_name or "", r.urn or "", r.route.label if r.route else "",
-                  r.distance_miles, r.agreement_ref or "", self._issue_text(r)]
-                 for r in self.model.visible()]
-        out = write_table(path, headings, table, sheet="Placements")
-        note_export(self.db, "placement_episode", "placements list", len(table), out)
+        export_shown(self.db, "placements", [r.uuid for r in self.model.visible()],
+                     self.bar.describe(), path, self.today)

@@ -30,7 +30,6 @@ from ...services.common.formatting import date_short
 from ...services.register.listing import (
     SettingFilter,
     SettingRow,
-    export_table,
     latest_judgement_text,
     list_settings,
 )
@@ -257,7 +256,8 @@ class ProvidersView(QWidget):
             self.export_to(name)
 
     def export_to(self, path: str) -> None:
-        from ...io.table_export import write_table
+        """The settings shown, in the register's import layout, with the filter named."""
+        from ..spreadsheets.exporting import export_shown
 
-        headings, table = export_table(self.visible_rows())
-        write_table(path, headings, table, sheet="Settings")
+        export_shown(self.db, "settings", [r.id for r in self.visible_rows()],
+                     self.bar.describe(), path)

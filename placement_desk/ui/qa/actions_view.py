@@ -153,6 +153,11 @@ class ActionsView(QWidget):
         second.addWidget(self.clear_button)  # here, so the page fits a small laptop screen
         second.addWidget(self.open_button)
         second.addWidget(self.change_button)
+        self.export_button = QPushButton(self.tr("Export…"))
+        self.export_button.setToolTip(self.tr("Save the actions shown to Excel or CSV "
+                                              "(Ctrl+E)"))
+        second.addWidget(self.export_button)
+        self.export_button.clicked.connect(self.export_view)
         self.table = list_table(self.proxy, self.tr("Actions"), (260, 150, 220, 110, 65, 85),
                                 many=True, stretch=0)
         self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
@@ -186,7 +191,8 @@ class ActionsView(QWidget):
         self.open_button.clicked.connect(self.open_source)
         self.table.doubleClicked.connect(lambda _i: self.open_source())
         self.table.selectionModel().selectionChanged.connect(lambda *_a: self._selected())
-        local_shortcuts(self, [(QKeySequence.StandardKey.Find, self.bar.focus_search)])
+        local_shortcuts(self, [(QKeySequence.StandardKey.Find, self.bar.focus_search),
+                               ("Ctrl+E", self.export_view)])
         local_shortcuts(self.table, [(Qt.Key.Key_Return, self.open_source),
                                      (Qt.Key.Key_Enter, self.open_source)], children=False)
         self.setTabOrder(self.search, self.owner)
@@ -196,7 +202,8 @@ class ActionsView(QWidget):
         self.setTabOrder(self.due, self.clear_button)
         self.setTabOrder(self.clear_button, self.open_button)
         self.setTabOrder(self.open_button, self.change_button)
-        self.setTabOrder(self.change_button, self.table)
+        self.setTabOrder(self.change_button, self.export_button)
+        self.setTabOrder(self.export_button, self.table)
         self._selected()
 
     # -- data ----------------------------------------------------------------------------
@@ -240,6 +247,12 @@ class ActionsView(QWidget):
     def selected_rows(self) -> list[ActionRow]:
         indexes = sorted(self.table.selectionModel().selectedRows(), key=lambda i: i.row())
         return [i.data(ROW_ROLE) for i in indexes]
+
+    def export_view(self) -> None:
+        from ..spreadsheets.exporting import ask_and_export_shown
+
+        ask_and_export_shown(self, self.ctx.db, "actions",
+                             [r.id for r in self.visible_rows()], self.bar.describe())
 
     def selected_ids(self) -> list[uuid.UUID]:
         return [r.id for r in self.selected_rows()]

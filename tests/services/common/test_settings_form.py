@@ -39,7 +39,7 @@ def _problem(db: Database, **changes: object) -> tuple[str, str]:
 
 def test_the_form_lists_every_setting_a_user_may_change_by_group() -> None:
     groups = dict(option_groups())
-    assert list(groups) == ["Council", "Alerts", "QA", "Risk", "Contracts", "Safety"]
+    assert list(groups) == ["Council", "Alerts", "QA", "Risk", "Contracts", "Safety", "Import"]
     listed = {o.key for options in groups.values() for o in options}
     assert listed == {key for key, o in OPTIONS.items() if o.editable}
     assert "ofsted.register_as_at" not in listed, "kept by the Ofsted import"

@@ -254,16 +254,19 @@ def test_export_contracts_and_reviews_from_the_command_line(db: Database, tmp_pa
     assert main(["export", "contracts", "--db", path, "--out", str(out)]) == 0
     assert "Wrote 1 contracts" in capsys.readouterr().out
     with open(out, encoding="utf-8-sig", newline="") as fh:
-        rows = list(csv.DictReader(fh))
-    assert rows[0]["Reference"] == "BLK-1" and rows[0]["Value"] == "£123,456.78"
-    assert rows[0]["Start"] == "01/04/2025" and rows[0]["Providers"] == "Acorn Care"
+        lines = list(csv.reader(fh))
+    assert lines[0] == ["OFFICIAL-SENSITIVE"]
+    rows = [dict(zip(lines[2], line, strict=True)) for line in lines[3:]]
+    assert rows[0]["Contract reference"] == "BLK-1" and rows[0]["Value"] == "£123,456.78"
+    assert rows[0]["Start date"] == "01/04/2025" and rows[0]["Providers"] == "Acorn Care"
     reviews = tmp_path / "reviews.xlsx"
     assert main(["export", "reviews", "--db", path, "--out", str(reviews)]) == 0
     from openpyxl import load_workbook
 
     sheet = load_workbook(reviews).active
     assert sheet is not None
-    values = [[c.value for c in row] for row in sheet.iter_rows()]
-    assert values[0][:4] == ["Provider", "Contract", "Review date", "Status"]
+    values = [[c.value for c in row] for row in sheet.iter_rows(min_row=3)]
+    assert values[0][:4] == ["Provider", "Review date", "Contract reference", "Status"]
     assert values[1][0] == "Acorn Care" and values[1][3] == "Signed off"
-    assert values[1][4] == "1 Amber" and values[1][2] == dt.datetime(2025, 10, 1)
+    assert values[1][1] == dt.datetime(2025, 10, 1) and values[1][8] == "sam.jones"
+    assert values[1][9] == "1 Amber"

@@ -93,4 +93,6 @@ def test_export_settings_command(tmp_path: Path, capsys: pytest.CaptureFixture[s
     out = tmp_path / "all.csv"
     assert main(["export", "settings", "--db", path, "--out", str(out)]) == 0
     assert "Wrote 0 settings" in capsys.readouterr().out
-    assert out.read_text(encoding="utf-8-sig").startswith("URN,Name,Type")
+    lines = out.read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0] == "OFFICIAL-SENSITIVE" and lines[1].startswith("Settings – all records")
+    assert lines[2].startswith("URN,Setting,Setting type,Provider")
