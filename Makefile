@@ -17,7 +17,7 @@ TEST_DEBS := poppler-utils
 QT_WINDOW_DEBS := libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-shape0 libxcb-xkb1
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint typecheck bench demo smoke clean system-deps-offscreen system-deps-window system-deps-test
+.PHONY: help run test test-postgres lint typecheck bench demo smoke clean system-deps-offscreen system-deps-window system-deps-test
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 24
@@ -56,6 +56,10 @@ smoke: $(STAMP) system-deps-offscreen ## start, draw the window offscreen and ex
 
 test: $(TEST_STAMP) system-deps-test ## run the whole test suite offscreen
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
+
+test-postgres: $(TEST_STAMP) system-deps-test ## the suite again on a throwaway PostgreSQL server (installs it as root)
+	QT_QPA_PLATFORM=offscreen $(PY) tools/throwaway_postgres.py -- \
+		$(PY) -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
 
 lint: $(TEST_STAMP) ## ruff and mypy
 	$(VENV)/bin/ruff check .

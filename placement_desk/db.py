@@ -27,11 +27,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, Integer, String, Table, create_engine, event, type_coerce
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    Engine,
+    Integer,
+    String,
+    Table,
+    Uuid,
+    create_engine,
+    event,
+)
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
-from sqlalchemy.sql.functions import GenericFunction
+from sqlalchemy.sql.functions import FunctionElement, GenericFunction
 
 from . import dbfile
 from .errors import DatabaseError, StorageError, UserError
@@ -215,6 +226,12 @@ class Database:
     @property
     def is_local(self) -> bool:
         return self.path is not None
+
+    @property
+    def server_name(self) -> str:
+        """"placements on db.council.local": a server database's name and host."""
+        where = self.url.host or "this computer"
+        return f"{self.url.database or ''} on {where}"
 
     @property
     def display_name(self) -> str:
@@ -406,9 +423,54 @@ def _copy_checked(path: Path, target: Path) -> None:
         src.close()
 
 
-def stored(column: Any) -> Any:
-    """A column read as SQLite stores it (text for ids and dates), with no conversion."""
-    return type_coerce(column, String)
+class stored(FunctionElement[str]):
+    """A column read as SQLite stores it (text for ids and dates), with no conversion.
+
+    On SQLite that is the column itself. On PostgreSQL, which stores ids and dates in
+    their own types, the same text is made on the server: an id as 32 hex digits, a
+    date as ``YYYY-MM-DD``, a time stamp as ``YYYY-MM-DD HH:MM:SS.ffffff``, a flag as
+    0 or 1; so the hot paths that read stored values get the same values on both.
+    """
+
+    type = String()
+    name = "stored"
+    inherit_cache = True
+
+    def __init__(self, column: Any) -> None:
+        super().__init__(column)
+
+    @property
+    def column(self) -> Any:
+        return self.clauses.clauses[0]
+
+
+@compiles(stored)
+def _stored_as_is(element: stored, compiler: Any, **kw: Any) -> str:
+    return str(compiler.process(element.column, **kw))
+
+
+@compiles(stored, "postgresql")
+def _stored_postgresql(element: stored, compiler: Any, **kw: Any) -> str:
+    column = element.column
+    sql = compiler.process(column, **kw)
+    kind = column.type
+    if isinstance(kind, Uuid):
+        return f"replace(CAST({sql} AS TEXT), '-', '')"
+    if isinstance(kind, DateTime):
+        return f"to_char({sql}, 'YYYY-MM-DD HH24:MI:SS.US')"
+    if isinstance(kind, Date):
+        return f"to_char({sql}, 'YYYY-MM-DD')"
+    if isinstance(kind, Boolean):
+        return f"CAST({sql} AS INTEGER)"
+    return str(sql)
+
+
+def _unstored(element: Any) -> Any:
+    """The column inside ``stored()``: PostgreSQL does date arithmetic on the date itself."""
+    clauses = list(element.clauses.clauses)
+    if len(clauses) == 1 and isinstance(clauses[0], stored):
+        return clauses[0].column
+    return element.clauses
 
 
 class day_number(GenericFunction[int]):
@@ -427,7 +489,7 @@ class day_number(GenericFunction[int]):
 
 @compiles(day_number)
 def _day_number(element: day_number, compiler: Any, **kw: Any) -> str:
-    arg = compiler.process(element.clauses, **kw)
+    arg = compiler.process(_unstored(element), **kw)
     return f"(CAST({arg} AS DATE) - DATE '0001-01-01' + 1721425)"
 
 
@@ -459,13 +521,17 @@ def _greatest_sqlite(element: greatest, compiler: Any, **kw: Any) -> str:
 
 
 def fetch_stored(session: Session, query: Any) -> list[tuple[Any, ...]]:
-    """All rows of a query straight from the SQLite driver, with no per-row processing.
+    """All rows of a query with no per-row processing, for hot paths reading tens of
+    thousands of rows.
 
-    For hot paths reading tens of thousands of rows. The query's columns should be
-    :func:`stored` (or plain numbers and text), and its values literals in stored
-    form (dates as ISO text), since they are rendered into the SQL.
+    The query's columns should be :func:`stored` (or plain numbers and text). On SQLite
+    the rows come straight from the driver, the query's values rendered into the SQL (so
+    they must be literals in stored form: dates as ISO text). On PostgreSQL the server
+    makes the stored text, and the query runs as any other with its values bound.
     """
     connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        return [tuple(row) for row in connection.execute(query)]
     sql = str(query.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True}))
     cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
     try:

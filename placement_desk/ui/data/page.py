@@ -68,6 +68,12 @@ class DataPage(Page):
                                              "broken links between records"))
         self.backup_button = QPushButton(self.tr("Back up now"))
         self.backup_button.setEnabled(ctx.db.path is not None)
+        if ctx.db.path is None:
+            self.check_button.setToolTip(self.tr("Look for missing tables and check the "
+                                                 "schema is up to date"))
+            self.backup_button.setToolTip(self.tr("A server database is backed up by the "
+                                                  "server (ask IT); this copy keeps no "
+                                                  "backups of its own"))
         buttons.addWidget(self.check_button)
         buttons.addWidget(self.backup_button)
         buttons.addStretch(1)
@@ -89,7 +95,8 @@ class DataPage(Page):
         found = latest_backup(db.path)
         self.backup.setText(
             f"{found.name} ({dt.datetime.fromtimestamp(found.stat().st_mtime):%d/%m/%Y %H:%M})"
-            if found else self.tr("None yet"))
+            if found else self.tr("None yet") if db.is_local
+            else self.tr("Kept by the server's own backups"))
 
     def run_check(self) -> None:
         def work(state: TaskState) -> CheckReport:
