@@ -42,6 +42,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.sql.functions import FunctionElement, GenericFunction
 
 from . import dbfile
@@ -107,7 +108,7 @@ def make_engine(target: str | Path | URL, *, foreign_keys: bool = True,
     """
     url = target if isinstance(target, URL) else to_url(target)
     if url.get_backend_name() != "sqlite":
-        return create_engine(url, echo=echo, hide_parameters=True)
+        return _server_engine(url, echo=echo)
     path = sqlite_path(url)
     options: dict[str, Any] = {"connect_args": {"check_same_thread": False}}
     if read_only and path is not None:
@@ -127,6 +128,25 @@ def make_engine(target: str | Path | URL, *, foreign_keys: bool = True,
     @event.listens_for(engine, "handle_error")
     def _translate(context: Any) -> UserError | None:
         return dbfile.translate(context.original_exception, path)
+
+    return engine
+
+
+def _server_engine(url: URL, *, echo: bool) -> Engine:
+    """An engine for a database server: connections checked before use (a laptop that
+    slept), the server's errors in plain words, named in the server's session list."""
+    from . import dbserver
+
+    connect_args = {"application_name": "Placement Desk"} \
+        if url.get_backend_name() == "postgresql" else {}
+    engine = create_engine(url, echo=echo, hide_parameters=True, pool_pre_ping=True,
+                           connect_args=connect_args)
+
+    @event.listens_for(engine, "handle_error")
+    def _translate(context: Any) -> UserError | None:
+        if context.is_pre_ping:  # a stale pooled connection: the pool opens a new one
+            return None
+        return dbserver.translate(context.original_exception, url)
 
     return engine
 
@@ -243,10 +263,19 @@ class Database:
     def write(self) -> Iterator[Session]:
         """One unit of work: a transaction committed when the block ends without error.
 
-        It begins with ``BEGIN IMMEDIATE``: another writer is waited for (up to the busy
-        timeout) before anything is read, never found half-way through."""
-        with self.writer.begin() as session:
-            yield session
+        On SQLite it begins with ``BEGIN IMMEDIATE``: another writer is waited for (up to
+        the busy timeout) before anything is read, never found half-way through. On a
+        server, officers write at once: a record another transaction changed first is
+        refused as :class:`~placement_desk.errors.ConcurrentEdit` (the version counter),
+        and a deadlock the server broke as
+        :class:`~placement_desk.errors.DatabaseBusyError`; nothing of the unit is kept."""
+        try:
+            with self.writer.begin() as session:
+                yield session
+        except StaleDataError:
+            from .concurrency import stale_save
+
+            raise stale_save() from None
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -423,7 +452,7 @@ def _copy_checked(path: Path, target: Path) -> None:
         src.close()
 
 
-class stored(FunctionElement[str]):
+class stored(FunctionElement[Any]):
     """A column read as SQLite stores it (text for ids and dates), with no conversion.
 
     On SQLite that is the column itself. On PostgreSQL, which stores ids and dates in

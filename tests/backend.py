@@ -2,7 +2,21 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
+
+TEST_DB_ENV = "PLACEMENT_DESK_TEST_DB"
+
+
+def server_url() -> str | None:
+    """The PostgreSQL server the suite runs on (``make test-postgres``), or None for
+    SQLite files."""
+    value = os.environ.get(TEST_DB_ENV, "").strip()
+    return value or None
+
+
+def on_server() -> bool:
+    return server_url() is not None
 
 
 def target(db: Any) -> str:

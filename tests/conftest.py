@@ -21,21 +21,12 @@ from typing import Any
 
 import pytest
 
+from .backend import on_server, server_url
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-TEST_DB_ENV = "PLACEMENT_DESK_TEST_DB"
 DATABASE_FIXTURES = frozenset({"db", "fresh_target"})
 """A test that takes one of these runs on the server too."""
-
-
-def server_url() -> str | None:
-    """The PostgreSQL server the suite runs on, or None for SQLite files."""
-    value = os.environ.get(TEST_DB_ENV, "").strip()
-    return value or None
-
-
-def on_server() -> bool:
-    return server_url() is not None
 
 
 def pytest_report_header(config: pytest.Config) -> str:

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...db import Database
-from ...errors import UserError, ValidationError
+from ...errors import ConcurrentEdit, UserError, ValidationError
 from ...models import Agreement, AgreementVersion
 from ...models.enums import AgreementStatus, PlacementType, ServiceCharge
 from ...services.agreements.ipa import (
@@ -57,6 +57,7 @@ from ...services.agreements.ipa import terms_of as _terms_of
 from ...services.common.entry import EntryError, read_money, read_number
 from ...services.common.formatting import date_short, money
 from ...services.common.limits import max_length
+from ..common.conflict_dialog import KEEP_MINE, resolve_conflict
 from ..common.fields import fill
 from ..common.file_dialogs import save_file_name
 from ..common.form_base import (
@@ -174,6 +175,7 @@ class AgreementDialog(FormDialog):
     def __init__(self, db: Database, user: str, today: dt.date, *,
                  agreement_id: uuid.UUID | None = None, episode_id: uuid.UUID | None = None,
                  ask: Callable[[QDialog], bool] | None = None,
+                 resolve: Callable[[ConcurrentEdit], str] | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__("Individual Placement Agreement", parent)
         self.db, self.user, self.today = db, user, today
@@ -188,6 +190,10 @@ class AgreementDialog(FormDialog):
         self.version_id: uuid.UUID | None = None
         self.detail: AgreementDetail | None = None
         self.ask = ask or (lambda dialog: bool(dialog.exec()))
+        self.resolve = resolve or (lambda error: resolve_conflict(self, error))
+        """Shows another officer's save beside this form's; says whose version to keep."""
+        self.row_version: int | None = None
+        """The shown version's change counter as read (or last saved here)."""
         self.setMinimumWidth(720)
         self.header = QLabel()
         self.header.setWordWrap(True)
@@ -372,6 +378,7 @@ class AgreementDialog(FormDialog):
         self.dirty = False
 
     def _fill(self, f: AgreementForm) -> None:
+        self.row_version = f.row_version
         fill(self.reference, f.reference)
         fill(self.council_name, f.council_name)
         fill(self.provider_legal_entity, f.provider_legal_entity)
@@ -500,7 +507,7 @@ class AgreementDialog(FormDialog):
             notice_terms=text(self.notice_terms),
             special_conditions=text(self.special_conditions),
             services=self._service_lines(), effective_date=self._effective,
-            variation_reason=text(self.variation_reason))
+            variation_reason=text(self.variation_reason), row_version=self.row_version)
 
     def current_version_no(self) -> int:
         if self.detail is None or self.version_id is None:
@@ -526,7 +533,7 @@ class AgreementDialog(FormDialog):
                 for key in ("reference", "child_id", "setting_id", "episode_id", "council_name",
                             "provider_legal_entity"):
                     setattr(form, key, None)
-            update_draft(self.db, self.version_id, form)
+            self.row_version = update_draft(self.db, self.version_id, form)
         return self.agreement_id
 
     def save(self) -> None:
@@ -539,10 +546,29 @@ class AgreementDialog(FormDialog):
         except ValidationError as exc:
             self.show_error(exc)
             return
+        except ConcurrentEdit as exc:
+            self.conflict(exc)
+            return
         self.dirty = False
         if self.saved_id is not None:
             self._load_agreement(self.saved_id, self.version_id)
         self.changed = True
+
+    def conflict(self, error: ConcurrentEdit) -> None:
+        """Another officer saved this version since it was read: show both, then keep the
+        form's values (the next Save replaces theirs) or reload what they saved."""
+        if self.resolve(error) == KEEP_MINE:
+            self.row_version = error.current_version
+            self.show_error(ValidationError("general", self.tr(
+                "Your version is still in the form: Save replaces theirs with it.")))
+            return
+        self.dirty = False
+        if self.agreement_id is not None:
+            self._load_agreement(self.agreement_id, self.version_id)
+        self.changed = True
+        self.show_error(ValidationError("general", self.tr(
+            "The form now shows the version {who} saved.").format(
+                who=error.changed_by or self.tr("the other officer"))))
 
     def _fee_confirmed(self) -> bool:
         """A weekly fee of £0.00 is unusual: ask before saving one."""
@@ -571,12 +597,18 @@ class AgreementDialog(FormDialog):
             self.submitted = True
             if not self.revalidate() or not self._fee_confirmed():
                 return False
-            update_draft(self.db, view.id, self._form_for_update())
+            try:
+                self.row_version = update_draft(self.db, view.id, self._form_for_update())
+            except ConcurrentEdit as exc:
+                self.conflict(exc)
+                return False
             self.dirty = False
         default = self.user if step in (S.ISSUED, S.COUNCIL_SIGNED) else ""
+        seen = self.row_version
 
         def submit(name: str, role: str | None, day: dt.date | None) -> None:
-            advance(self.db, view.id, step, name.strip() or self.user, day, role)
+            advance(self.db, view.id, step, name.strip() or self.user, day, role,
+                    row_version=seen)
 
         dialog = StepDialog(self.tr(STEP_LABELS[step]).rstrip("…"), step in STEP_NEEDS_NAME,
                             default, self, today=self.today,

@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...errors import ValidationError
+from ...errors import ConcurrentEdit, ValidationError
 from .fields import CheckedField, Combo, DateField, MoneyField, NumberField, error_label, say
 
 __all__ = ["CheckedDialog", "Combo", "DateField", "DiscardGuard", "FormDialog", "MoneyField",
@@ -240,6 +240,9 @@ class CheckedDialog(DiscardGuard):
             self.saved_id = self.store()
         except ValidationError as exc:
             self.show_error(exc)
+            return
+        except ConcurrentEdit as exc:  # a form that cannot reload: say so, keep it open
+            self.show_error(ValidationError("general", exc.message))
             return
         self.dirty = False
         self.accept()
