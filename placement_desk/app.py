@@ -61,6 +61,7 @@ def build_main_window(db, settings, today=None):  # type: ignore[no-untyped-def]
     # Every commit, on whichever thread made it, reaches the pages through the hub.
     stop = db.on_change(hub.tables_written)
     hub.destroyed.connect(lambda *_: stop())
+    db.follow_others()  # and on a server, every other officer's commit too
     ctx = AppContext(db=db, settings=settings, hub=hub, tasks=TaskRunner())
     if today is not None:
         ctx.today = lambda: today

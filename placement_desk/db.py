@@ -141,6 +141,8 @@ def _server_engine(url: URL, *, echo: bool) -> Engine:
         if url.get_backend_name() == "postgresql" else {}
     engine = create_engine(url, echo=echo, hide_parameters=True, pool_pre_ping=True,
                            connect_args=connect_args)
+    if url.get_backend_name() == "postgresql":
+        dbserver.note_own_connections(engine)
 
     @event.listens_for(engine, "handle_error")
     def _translate(context: Any) -> UserError | None:
@@ -220,6 +222,7 @@ class Database:
     so wait the busy timeout for another writer, before reading anything."""
     _listeners: list[ChangeListener] = field(default_factory=list, repr=False)
     _guard: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _feed: Any = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         self.writer = sessionmaker(**{**self.sessions.kw,
@@ -295,8 +298,22 @@ class Database:
 
         return stop
 
+    def follow_others(self) -> None:
+        """On a PostgreSQL server, also tell the change listeners what other officers
+        commit (LISTEN/NOTIFY, see :mod:`placement_desk.dbserver`), from a thread of its
+        own, until :meth:`close`. Nothing to do on an SQLite file: its lock lets one copy
+        of Placement Desk in at a time."""
+        if self._feed is not None or self.url.get_backend_name() != "postgresql":
+            return
+        from .dbserver import ChangeFeed
+
+        self._feed = ChangeFeed(self.url, self.engine, self._announce)
+        self._feed.start()
+
     def _committed(self, session: Session) -> None:
-        tables = frozenset(session.info.pop(_CHANGED, ()))
+        self._announce(frozenset(session.info.pop(_CHANGED, ())))
+
+    def _announce(self, tables: frozenset[str]) -> None:
         if not tables:
             return
         with self._guard:
@@ -308,6 +325,9 @@ class Database:
                 log.exception("A change listener failed")
 
     def close(self) -> None:
+        if self._feed is not None:
+            self._feed.stop()
+            self._feed = None
         self.engine.dispose()
         if self.lock is not None:
             self.lock.release()

@@ -143,6 +143,11 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     def work(conn: Connection) -> None:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, revision)
+        if conn.dialect.name == "postgresql":  # every table, old or new, announces writes
+            from ..dbserver import install_change_triggers
+
+            install_change_triggers(conn, [t for t in inspect(conn).get_table_names()
+                                           if t != "alembic_version"])
 
     run_without_foreign_keys(engine, work)
 
