@@ -109,6 +109,8 @@ def open_database(
             _check_tables(engine, path)
         if result is not None:
             fee_ledger.ensure_current(engine)  # once, after the migration that made it
+        if user is None and path is None:
+            user = _server_login(engine)
     except BaseException:
         if engine is not None:
             engine.dispose()
@@ -121,6 +123,15 @@ def open_database(
     return Database(url=url, engine=engine, sessions=make_session_factory(engine, user),
                     path=path, revision=revision, upgrade=result, lock=held, notices=notices,
                     read_only=read_only)
+
+
+def _server_login(engine: Engine) -> str | None:
+    """Who the server let in: on a server each officer connects as themselves, and the
+    audit trail records that login rather than the name of the computer's account."""
+    if engine.url.get_backend_name() != "postgresql":
+        return None
+    with engine.connect() as conn:
+        return str(conn.execute(text("SELECT session_user")).scalar())
 
 
 def _check_path(path: Path, *, create: bool, write: bool) -> None:
