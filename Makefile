@@ -65,9 +65,9 @@ lint: $(TEST_STAMP) ## ruff and mypy
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
 
-bench: $(TEST_STAMP) system-deps-offscreen ## build benchmark databases and run the benchmarks
+bench: $(TEST_STAMP) system-deps-offscreen ## build benchmark databases and run the benchmarks (on SQLite files and a throwaway PostgreSQL server)
 	QT_QPA_PLATFORM=offscreen $(PY) -m bench.generate
-	QT_QPA_PLATFORM=offscreen $(PY) -m bench.run
+	QT_QPA_PLATFORM=offscreen $(PY) tools/throwaway_postgres.py -- $(PY) -m bench.run $(BENCH_ARGS)
 
 clean: ## remove the virtual environment and caches (keeps demo data)
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build *.egg-info

@@ -14,7 +14,7 @@ import traceback
 from .harness import HERE, METRICS, machine
 
 MODULES = ("metrics_startup", "metrics_ofsted", "metrics_placements", "metrics_contracts",
-           "metrics_faults")
+           "metrics_faults", "metrics_server")
 
 
 def main() -> None:

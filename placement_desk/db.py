@@ -137,7 +137,7 @@ def _server_engine(url: URL, *, echo: bool) -> Engine:
     slept), the server's errors in plain words, named in the server's session list."""
     from . import dbserver
 
-    connect_args = {"application_name": "Placement Desk"} \
+    connect_args = {"application_name": "Placement Desk", "options": "-c DateStyle=ISO,DMY"} \
         if url.get_backend_name() == "postgresql" else {}
     engine = create_engine(url, echo=echo, hide_parameters=True, pool_pre_ping=True,
                            connect_args=connect_args)
@@ -507,8 +507,8 @@ def _stored_postgresql(element: stored, compiler: Any, **kw: Any) -> str:
         return f"replace(CAST({sql} AS TEXT), '-', '')"
     if isinstance(kind, DateTime):
         return f"to_char({sql}, 'YYYY-MM-DD HH24:MI:SS.US')"
-    if isinstance(kind, Date):
-        return f"to_char({sql}, 'YYYY-MM-DD')"
+    if isinstance(kind, Date):  # ISO: every connection is opened with DateStyle ISO
+        return f"CAST({sql} AS TEXT)"
     if isinstance(kind, Boolean):
         return f"CAST({sql} AS INTEGER)"
     return str(sql)
@@ -545,6 +545,31 @@ def _day_number(element: day_number, compiler: Any, **kw: Any) -> str:
 @compiles(day_number, "sqlite")
 def _day_number_sqlite(element: day_number, compiler: Any, **kw: Any) -> str:
     return f"CAST(julianday(substr({compiler.process(element.clauses, **kw)}, 1, 10)) AS INTEGER)"
+
+
+class unindexed(FunctionElement[Any]):
+    """A column compared without its index: for a condition nearly every row meets, one
+    pass over the table is quicker than visiting the rows through the index. SQLite
+    would otherwise take the index (``+column`` tells it not to); PostgreSQL's planner
+    chooses by its statistics and gets the column as it is."""
+
+    type = Date()
+    name = "unindexed"
+    inherit_cache = True
+
+    def __init__(self, column: Any) -> None:
+        super().__init__(column)
+        self.type = column.type
+
+
+@compiles(unindexed)
+def _unindexed(element: unindexed, compiler: Any, **kw: Any) -> str:
+    return str(compiler.process(element.clauses, **kw))
+
+
+@compiles(unindexed, "sqlite")
+def _unindexed_sqlite(element: unindexed, compiler: Any, **kw: Any) -> str:
+    return f"+{compiler.process(element.clauses, **kw)}"
 
 
 class least(GenericFunction[Any]):
