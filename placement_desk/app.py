@@ -40,6 +40,11 @@ def _install_excepthook(log_file: Path | None) -> None:
     sys.excepthook = hook
 
 
+DATABASE_SETTING = "database/url"
+"""The user's setting naming the database to open when --db is not given (a file, or a
+team server's URL without a password); the environment's PLACEMENT_DESK_DB comes next."""
+
+
 def make_settings(path: str | None = None):  # type: ignore[no-untyped-def]
     """The user's QSettings (an ini file in tests when ``path`` is given)."""
     from PySide6.QtCore import QSettings
@@ -117,6 +122,8 @@ def run_gui(db_target: str | None, smoke_test: bool = False) -> int:
     app = _qt_application()  # type: ignore[no-untyped-call]
     from .lifecycle import open_database
 
+    if not db_target:  # a team server, as IT sets it in the user's settings
+        db_target = str(make_settings().value(DATABASE_SETTING, "") or "") or None
     try:
         db = open_database(db_target)
     except UserError as exc:

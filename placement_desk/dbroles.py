@@ -23,6 +23,14 @@ administrator neither: its grants say so, and the table's owner is the role, not
 person). The rules of each role within the application (who signs off a review) are
 the services'; these grants are the floor beneath them.
 
+Signing in on a server (for the sign-in of the application): the officer's name and
+password open the database itself, ``open_database(url.set(username=name,
+password=password))`` with ``user=None``, so the server checks the password (a wrong one
+is a clear :class:`~placement_desk.errors.DatabaseError`), the audit trail records the
+login (``session_user``), and :func:`application_role` says which of the application's
+roles the login holds; no password is kept in the database or the settings. With
+Kerberos the URL has no name or password at all.
+
 :func:`create_roles` is idempotent: ``placement-desk db roles --db URL`` runs it as a
 login with CREATEROLE (IT's), and the migration runner applies the grants again after
 each upgrade, so that new tables get them.
@@ -53,6 +61,19 @@ def _create(conn: Connection, role: str) -> None:
         f"IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{role}') THEN "
         f"CREATE ROLE {role} NOLOGIN; END IF; "
         "EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $body$")
+
+
+def application_role(conn: Connection) -> str | None:
+    """The application's role of the officer who connected (the highest group role their
+    login is a member of), for the services' own permission checks; None if none."""
+    for name in ("administrator", "manager", "placement_officer", "qa_officer", "viewer"):
+        role = APPLICATION_ROLES[name]
+        member = conn.execute(text(
+            "SELECT EXISTS (SELECT FROM pg_roles WHERE rolname = :role) "
+            "AND pg_has_role(session_user, :role, 'MEMBER')"), {"role": role}).scalar()
+        if member:
+            return name
+    return None
 
 
 def roles_exist(conn: Connection) -> bool:

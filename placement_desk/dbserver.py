@@ -32,6 +32,12 @@ _DEADLOCK, _SERIALIZATION, _LOCK_NOT_AVAILABLE = "40P01", "40001", "55P03"
 _PRIVILEGE, _DISK_FULL, _OUT_OF_MEMORY = "42501", "53100", "53200"
 _CONNECTION_CLASSES = ("08", "57P")
 _READ_ONLY_TRANSACTION = "25006"
+_SIGN_IN = "28"
+"""Invalid authorization: a wrong password, or a login the server does not know."""
+_REFUSED_SIGN_IN = ("password authentication failed", 'role "',
+                    "no pg_hba.conf entry", "GSSAPI authentication failed",
+                    "SSPI authentication failed", "no password supplied")
+"""libpq's words when it refuses a sign-in before any statement (no SQLSTATE then)."""
 
 
 def where(url: URL) -> str:
@@ -60,6 +66,17 @@ def translate(exc: BaseException, url: URL) -> UserError | None:
     if state == _READ_ONLY_TRANSACTION:
         return StorageError(f"{place[0].upper()}{place[1:]} is open for reading only; "
                             "nothing was changed.")
+    refused = isinstance(exc, psycopg.OperationalError) and not state
+    if refused and 'database "' in str(exc) and "does not exist" in str(exc):
+        return DatabaseError(
+            f"There is no {place[4:]}. Check the name given with --db (or in the "
+            "settings), or ask IT to create it. Nothing was created.")
+    if state.startswith(_SIGN_IN) or (refused and any(m in str(exc)
+                                                      for m in _REFUSED_SIGN_IN)):
+        return DatabaseError(
+            f"{place[0].upper()}{place[1:]} did not accept your name and password (or your "
+            "Windows sign-in). Check them and try again; if they are right, ask IT whether "
+            "your login may use this database. Nothing was changed.")
     if state in (_DISK_FULL, _OUT_OF_MEMORY):
         return StorageError(
             f"The server holding {place} has run out of room. Nothing was saved; ask IT "

@@ -140,3 +140,16 @@ def test_a_copy_into_a_database_with_records_changes_nothing(
 def test_copy_needs_both_ends(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     assert main(["db", "copy", "--from", str(tmp_path / "a.db")]) == 2
     assert "--to" in capsys.readouterr().err
+
+
+def test_commands_open_the_database_the_environment_names(
+        fresh_target: Any, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    open_database(fresh_target).close()
+    monkeypatch.setenv("PLACEMENT_DESK_DB", str(fresh_target))
+    assert main(["db", "check"]) == 0
+    shown = capsys.readouterr().out
+    assert "Result: OK" in shown
+    name = Path(str(fresh_target)).name if "://" not in str(fresh_target) \
+        else str(fresh_target).rsplit("/", 1)[1]
+    assert name in shown, "the database named by PLACEMENT_DESK_DB, not the default file"

@@ -98,3 +98,27 @@ def test_a_viewer_reads_but_changes_nothing_and_a_qa_officer_leaves_the_fees_alo
         s.add(Provider(name="Acorn Care"))  # QA officers record providers and visits
     with pytest.raises(StorageError), qa.engine.begin() as conn:
         conn.execute(AgreementVersion.__table__.update().values(weekly_fee_pence=1))
+
+
+def test_the_application_role_comes_from_the_login_s_group_role(login: Login) -> None:
+    for group, expected in ((dbroles.QA_OFFICER, "qa_officer"),
+                            (dbroles.MANAGER, "manager"), (dbroles.VIEWER, "viewer")):
+        handle = login(group)
+        with handle.engine.connect() as conn:
+            assert dbroles.application_role(conn) == expected
+
+
+def test_a_login_the_server_refuses_is_told_in_plain_words(db: Database) -> None:
+    from placement_desk.errors import DatabaseError
+
+    stranger = db.url.set(username=f"nobody_{uuid.uuid4().hex[:8]}")
+    with pytest.raises(DatabaseError, match="did not accept your name and password"):
+        open_database(stranger.render_as_string(hide_password=False))
+
+
+def test_a_database_missing_from_the_server_is_named(db: Database) -> None:
+    from placement_desk.errors import DatabaseError
+
+    missing = db.url.set(database=f"nothing_{uuid.uuid4().hex[:8]}")
+    with pytest.raises(DatabaseError, match=r"There is no database nothing_\w+ on"):
+        open_database(missing.render_as_string(hide_password=False))
