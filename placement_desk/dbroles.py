@@ -40,6 +40,9 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, inspect, text
 
+from .db import Database
+from .errors import UserError
+
 VIEWER, QA_OFFICER, PLACEMENT_OFFICER, MANAGER, ADMINISTRATOR = (
     "pd_viewer", "pd_qa_officer", "pd_placement_officer", "pd_manager", "pd_administrator")
 ROLES = (VIEWER, QA_OFFICER, PLACEMENT_OFFICER, MANAGER, ADMINISTRATOR)
@@ -88,6 +91,15 @@ def managed(conn: Connection) -> bool:
     return roles_exist(conn) and bool(conn.execute(text(
         "SELECT has_schema_privilege(:role, 'public', 'CREATE')"),
         {"role": ADMINISTRATOR}).scalar())
+
+
+def set_up(db: Database) -> None:
+    """``db roles``: create the roles and give them the database, in one transaction."""
+    if db.url.get_backend_name() != "postgresql":
+        raise UserError("db roles is for a database on a PostgreSQL server; a file's access "
+                        "is its folder's.")
+    with db.engine.begin() as conn:
+        create_roles(conn)
 
 
 def create_roles(conn: Connection) -> None:

@@ -121,11 +121,7 @@ def _roles(args: argparse.Namespace) -> int:
 
     db = open_database(getattr(args, "db", None))
     try:
-        if db.url.get_backend_name() != "postgresql":
-            raise UserError("db roles is for a database on a PostgreSQL server; a file's "
-                            "access is its folder's.")
-        with db.engine.begin() as conn:
-            dbroles.create_roles(conn)
+        dbroles.set_up(db)
     finally:
         db.close()
     print(f"The group roles {', '.join(dbroles.ROLES)} now back {db.server_name}. Make each "
