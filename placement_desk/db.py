@@ -10,6 +10,11 @@ carry their parameters into error messages (``hide_parameters``: they hold child
 details), and SQLite's errors (a full disk, a read-only file, a busy or damaged
 database) reach the user as the errors of :mod:`placement_desk.dbfile`. No SQLite-only
 SQL is used outside this module and the migration runner.
+
+A team's database on a PostgreSQL server gets an engine of its own kind: connections
+checked before use, its errors in plain words (:mod:`placement_desk.dbserver`), dates
+in ISO form; the SQL helpers at the end (stored values, day numbers, least and
+greatest, unindexed comparisons) have a form for each.
 """
 
 from __future__ import annotations
