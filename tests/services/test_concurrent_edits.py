@@ -196,3 +196,41 @@ def test_two_saves_at_the_same_moment_on_a_server_refuse_the_later_one(
         version.weekly_fee_pence = 390_000
     assert "at the same moment" in caught.value.message
     assert _fee(db, version_id) == 400_000
+
+
+def test_a_placement_and_a_child_saved_by_another_officer_first_are_not_overwritten(
+        db: Database, other: Database) -> None:
+    from placement_desk.services.placements.episodes import (
+        EpisodeForm,
+        load_child,
+        load_episode,
+        save_child,
+        save_episode,
+    )
+
+    with db.write() as s:
+        child = Child(case_ref="C-0002")
+        s.add(child)
+        s.flush()
+        child_id = child.id
+    episode_id = save_episode(db, EpisodeForm(child_id=child_id, start_date=dt.date(2026, 1, 5),
+                                              placement_type="K2"))
+    mine, theirs = load_episode(db, episode_id), load_episode(other, episode_id)
+    theirs.notes = "Moved rooms"
+    save_episode(other, theirs, episode_id)
+    mine.placement_type = "U4"
+    with pytest.raises(ConcurrentEdit) as caught:
+        save_episode(db, mine, episode_id)
+    assert caught.value.changed_by == "alex.jones"
+    differences = {f: (me, them) for f, me, them in caught.value.differences()}
+    assert differences["placement_type"] == ("U4", "K2")
+    assert differences["notes"] == (None, "Moved rooms")
+    assert load_episode(db, episode_id).placement_type == "K2"
+
+    first, second = load_child(db, child_id), load_child(other, child_id)
+    second.personal_adviser = "Pat Adviser"
+    save_child(other, second, TODAY, child_id)
+    first.notes = "Likes football"
+    with pytest.raises(ConcurrentEdit):
+        save_child(db, first, TODAY, child_id)
+    assert load_child(db, child_id).personal_adviser == "Pat Adviser"

@@ -151,3 +151,32 @@ def test_a_visit_form_shows_their_version_when_taken(
     assert dialog.autosave(), "the form goes on from their version"
     assert load_visit(other, visit_id).form.summary == "Alex's notes, and mine"
     dialog.timer.stop()
+
+
+def test_a_placement_form_takes_theirs_and_shows_it(
+        qtbot: QtBot, db: Database, other: Database, ids: tuple[uuid.UUID, uuid.UUID]) -> None:
+    from placement_desk.services.placements.episodes import (
+        EpisodeForm,
+        load_episode,
+        save_episode,
+    )
+    from placement_desk.ui.placements.placement_dialogs import EpisodeDialog
+
+    episode_id = save_episode(db, EpisodeForm(child_id=ids[1], start_date=dt.date(2026, 1, 5),
+                                              placement_type="K2"))
+    dialog = EpisodeDialog(db, episode_id)
+    qtbot.addWidget(dialog)
+    seen: list[ConcurrentEdit] = []
+    dialog.resolve = lambda error: seen.append(error) or TAKE_THEIRS  # type: ignore[method-assign]
+    theirs = load_episode(other, episode_id)
+    theirs.notes = "Moved rooms"
+    save_episode(other, theirs, episode_id)
+
+    dialog.notes.setPlainText("My note")
+    dialog.save()
+    assert seen and seen[0].changed_by == "alex.jones"
+    assert dialog.notes.toPlainText() == "Moved rooms", "their version, in the form"
+    assert "alex.jones" in dialog.general_error.text()
+    dialog.notes.setPlainText("Moved rooms; settled well")
+    dialog.save()
+    assert load_episode(db, episode_id).notes == "Moved rooms; settled well"

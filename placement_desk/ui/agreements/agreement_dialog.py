@@ -57,7 +57,6 @@ from ...services.agreements.ipa import terms_of as _terms_of
 from ...services.common.entry import EntryError, read_money, read_number
 from ...services.common.formatting import date_short, money
 from ...services.common.limits import max_length
-from ..common.conflict_dialog import KEEP_MINE, resolve_conflict
 from ..common.fields import fill
 from ..common.file_dialogs import save_file_name
 from ..common.form_base import (
@@ -190,10 +189,9 @@ class AgreementDialog(FormDialog):
         self.version_id: uuid.UUID | None = None
         self.detail: AgreementDetail | None = None
         self.ask = ask or (lambda dialog: bool(dialog.exec()))
-        self.resolve = resolve or (lambda error: resolve_conflict(self, error))
-        """Shows another officer's save beside this form's; says whose version to keep."""
-        self.row_version: int | None = None
-        """The shown version's change counter as read (or last saved here)."""
+        if resolve is not None:
+            self.resolve = resolve  # type: ignore[method-assign,assignment]
+        self.row_version = None
         self.setMinimumWidth(720)
         self.header = QLabel()
         self.header.setWordWrap(True)
@@ -554,21 +552,13 @@ class AgreementDialog(FormDialog):
             self._load_agreement(self.saved_id, self.version_id)
         self.changed = True
 
-    def conflict(self, error: ConcurrentEdit) -> None:
-        """Another officer saved this version since it was read: show both, then keep the
-        form's values (the next Save replaces theirs) or reload what they saved."""
-        if self.resolve(error) == KEEP_MINE:
-            self.row_version = error.current_version
-            self.show_error(ValidationError("general", self.tr(
-                "Your version is still in the form: Save replaces theirs with it.")))
-            return
-        self.dirty = False
-        if self.agreement_id is not None:
-            self._load_agreement(self.agreement_id, self.version_id)
+    def reload_saved(self) -> bool:
+        """Another officer's version, taken in place of this form's."""
+        if self.agreement_id is None:
+            return False
+        self._load_agreement(self.agreement_id, self.version_id)
         self.changed = True
-        self.show_error(ValidationError("general", self.tr(
-            "The form now shows the version {who} saved.").format(
-                who=error.changed_by or self.tr("the other officer"))))
+        return True
 
     def _fee_confirmed(self) -> bool:
         """A weekly fee of £0.00 is unusual: ask before saving one."""
