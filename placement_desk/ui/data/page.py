@@ -91,7 +91,8 @@ class DataPage(Page):
         self.kind.setText(self.tr("A file on this computer") if db.is_local
                           else self.tr("A database server"))
         self.revision.setText(db.revision or "–")
-        self.file_size.setText(_size(db.path))
+        self.file_size.setText(_size(db.path) if db.is_local
+                               else self.tr("None on this computer: the data is on the server"))
         found = latest_backup(db.path)
         self.backup.setText(
             f"{found.name} ({dt.datetime.fromtimestamp(found.stat().st_mtime):%d/%m/%Y %H:%M})"
