@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import Connection, Table, delete, func, insert, select
+from sqlalchemy.exc import DataError
 
 from .errors import DatabaseError
 from .lifecycle import open_database, open_or_build, resolve_target
@@ -87,7 +88,17 @@ def _copy_table(reading: Connection, writing: Connection, table: Table,
     result = reading.execution_options(yield_per=BATCH).execute(
         select(table).order_by(*_order(table)))  # type: ignore[arg-type]
     for rows in result.partitions(BATCH):
-        writing.execute(insert(table), [dict(row._mapping) for row in rows])
+        try:
+            writing.execute(insert(table), [dict(row._mapping) for row in rows])
+        except DataError:
+            # A server holds text to its column's length; an SQLite file kept longer text
+            # saved before the forms limited it.
+            raise DatabaseError(
+                f"A value in {table.name} (among its rows {copied + 1:,} to "
+                f"{copied + len(rows):,} in key order) does not fit the new database: most "
+                "likely text longer than the forms now allow, saved before they limited it. "
+                "Shorten it in the database being copied (open the record and save it "
+                "again), then copy again. Nothing was changed.") from None
         copied += len(rows)
         if progress is not None:
             progress(table.name, copied)

@@ -153,3 +153,24 @@ def test_commands_open_the_database_the_environment_names(
     name = Path(str(fresh_target)).name if "://" not in str(fresh_target) \
         else str(fresh_target).rsplit("/", 1)[1]
     assert name in shown, "the database named by PLACEMENT_DESK_DB, not the default file"
+
+
+def test_text_longer_than_its_column_stops_a_copy_to_a_server_saying_where(
+        tmp_path: Path, fresh_target: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    laptop = tmp_path / "old.db"
+    db = open_database(laptop)
+    try:
+        with db.write() as s:
+            s.add(Provider(name="Willow " + "W" * 4993))  # saved before names were limited
+    finally:
+        db.close()
+    capsys.readouterr()
+    status = main(["db", "copy", "--from", str(laptop), "--to", str(fresh_target)])
+    if "://" not in str(fresh_target):  # a file keeps any length: the copy is whole
+        assert status == 0
+        return
+    assert status == 5
+    err = capsys.readouterr().err
+    assert "A value in provider" in err and "Nothing was changed" in err
+    assert "Willow" not in err, "no record values in the message"
+    assert _rows(fresh_target, Base.metadata.tables["provider"]) == []
