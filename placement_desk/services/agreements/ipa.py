@@ -586,7 +586,7 @@ def next_reference(session: Session, today: dt.date) -> str:
     """
     prefix = f"IPA-{today.year}-"
     used = session.scalars(select(Agreement.reference)
-                           .where(Agreement.reference.like(f"{prefix}%"))).all()
+                           .where(Agreement.reference.ilike(f"{prefix}%"))).all()
     numbers = [int(r[len(prefix):]) for r in used if r[len(prefix):].isdigit()]
     return f"{prefix}{(max(numbers, default=0) + 1):0{REFERENCE_DIGITS}d}"
 
