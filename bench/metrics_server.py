@@ -79,9 +79,11 @@ def large_on_server() -> str:
 @cache
 def large_copy() -> str:
     """A copy of the large demo file (opening takes the lock and may write settings)."""
+    import atexit
     import shutil
 
     folder = tempfile.mkdtemp(prefix="pd-bench-")
+    atexit.register(shutil.rmtree, folder, True)
     target = Path(folder) / "large.db"
     shutil.copyfile(DATA / "large.db", target)
     return str(target)
