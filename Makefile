@@ -18,7 +18,7 @@ TEST_DEBS := poppler-utils
 QT_WINDOW_DEBS := libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-shape0 libxcb-xkb1
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint typecheck bench demo smoke installer installer-test screenshots clean system-deps-offscreen system-deps-window system-deps-test
+.PHONY: help run test test-postgres lint typecheck bench demo smoke installer installer-test screenshots clean system-deps-offscreen system-deps-window system-deps-test
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 24
@@ -72,13 +72,17 @@ installer-test: installer system-deps-test ## build the bundle, then run its smo
 screenshots: $(STAMP) system-deps-offscreen ## remake the user guide's screenshots (docs/images) from a demo database
 	QT_QPA_PLATFORM=offscreen $(PY) docs/make_screenshots.py
 
+test-postgres: $(TEST_STAMP) system-deps-test ## the suite again on a throwaway PostgreSQL server (installs it as root)
+	QT_QPA_PLATFORM=offscreen $(PY) tools/throwaway_postgres.py -- \
+		$(PY) -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
+
 lint: $(TEST_STAMP) ## ruff and mypy
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
 
-bench: $(TEST_STAMP) system-deps-offscreen ## build benchmark databases and run the benchmarks
+bench: $(TEST_STAMP) system-deps-offscreen ## build benchmark databases and run the benchmarks (on SQLite files and a throwaway PostgreSQL server)
 	QT_QPA_PLATFORM=offscreen $(PY) -m bench.generate
-	QT_QPA_PLATFORM=offscreen $(PY) -m bench.run
+	QT_QPA_PLATFORM=offscreen $(PY) tools/throwaway_postgres.py -- $(PY) -m bench.run $(BENCH_ARGS)
 
 clean: ## remove the virtual environment and caches (keeps demo data)
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build dist *.egg-info

@@ -15,7 +15,7 @@ from .harness import HERE, METRICS, machine
 
 MODULES = ("metrics_startup", "metrics_ofsted", "metrics_placements", "metrics_contracts",
            "metrics_faults", "metrics_reports", "metrics_installer", "metrics_kpis",
-           "metrics_sheets")
+           "metrics_sheets", "metrics_server")
 
 
 def main() -> None:

@@ -43,6 +43,11 @@ def _install_excepthook(log_file: Path | None) -> None:
     sys.excepthook = hook
 
 
+DATABASE_SETTING = "database/url"
+"""The user's setting naming the database to open when --db is not given (a file, or a
+team server's URL without a password); the environment's PLACEMENT_DESK_DB comes next."""
+
+
 def make_settings(path: str | None = None):  # type: ignore[no-untyped-def]
     """The user's QSettings (an ini file in tests when ``path`` is given)."""
     from PySide6.QtCore import QSettings
@@ -64,6 +69,7 @@ def build_main_window(db, settings, today=None):  # type: ignore[no-untyped-def]
     # Every commit, on whichever thread made it, reaches the pages through the hub.
     stop = db.on_change(hub.tables_written)
     hub.destroyed.connect(lambda *_: stop())
+    db.follow_others()  # and on a server, every other officer's commit too
     ctx = AppContext(db=db, settings=settings, hub=hub, tasks=TaskRunner())
     if today is not None:
         ctx.today = lambda: today
@@ -227,6 +233,8 @@ def run_gui(db_target: str | None, smoke_test: str | bool | None = None) -> int:
 
     apply_look(app, make_settings())
 
+    if not db_target:  # a team server, as IT sets it in the user's settings
+        db_target = str(make_settings().value(DATABASE_SETTING, "") or "") or None
     try:
         try:
             db = open_database(db_target)

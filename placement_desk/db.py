@@ -10,6 +10,11 @@ carry their parameters into error messages (``hide_parameters``: they hold child
 details), and SQLite's errors (a full disk, a read-only file, a busy or damaged
 database) reach the user as the errors of :mod:`placement_desk.dbfile`. No SQLite-only
 SQL is used outside this module and the migration runner.
+
+A team's database on a PostgreSQL server gets an engine of its own kind: connections
+checked before use, its errors in plain words (:mod:`placement_desk.dbserver`), dates
+in ISO form; the SQL helpers at the end (stored values, day numbers, least and
+greatest, unindexed comparisons) have a form for each.
 """
 
 from __future__ import annotations
@@ -28,12 +33,24 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, Integer, String, Table, create_engine, event, type_coerce
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    Engine,
+    Integer,
+    String,
+    Table,
+    Uuid,
+    create_engine,
+    event,
+)
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.pool import QueuePool
-from sqlalchemy.sql.functions import GenericFunction
+from sqlalchemy.sql.functions import FunctionElement, GenericFunction
 
 from . import dbfile
 from .errors import DatabaseError, StorageError, UserError
@@ -98,7 +115,7 @@ def make_engine(target: str | Path | URL, *, foreign_keys: bool = True,
     """
     url = target if isinstance(target, URL) else to_url(target)
     if url.get_backend_name() != "sqlite":
-        return create_engine(url, echo=echo, hide_parameters=True)
+        return _server_engine(url, echo=echo)
     path = sqlite_path(url)
     options: dict[str, Any] = {"connect_args": {"check_same_thread": False}}
     encrypted = url.drivername == "sqlite+pysqlcipher"
@@ -121,6 +138,27 @@ def make_engine(target: str | Path | URL, *, foreign_keys: bool = True,
     @event.listens_for(engine, "handle_error")
     def _translate(context: Any) -> UserError | None:
         return dbfile.translate(context.original_exception, path)
+
+    return engine
+
+
+def _server_engine(url: URL, *, echo: bool) -> Engine:
+    """An engine for a database server: connections checked before use (a laptop that
+    slept), the server's errors in plain words, named in the server's session list."""
+    from . import dbserver
+
+    connect_args = {"application_name": "Placement Desk", "options": "-c DateStyle=ISO,DMY"} \
+        if url.get_backend_name() == "postgresql" else {}
+    engine = create_engine(url, echo=echo, hide_parameters=True, pool_pre_ping=True,
+                           connect_args=connect_args)
+    if url.get_backend_name() == "postgresql":
+        dbserver.note_own_connections(engine)
+
+    @event.listens_for(engine, "handle_error")
+    def _translate(context: Any) -> UserError | None:
+        if context.is_pre_ping:  # a stale pooled connection: the pool opens a new one
+            return None
+        return dbserver.translate(context.original_exception, url)
 
     return engine
 
@@ -196,6 +234,7 @@ class Database:
     so wait the busy timeout for another writer, before reading anything."""
     _listeners: list[ChangeListener] = field(default_factory=list, repr=False)
     _guard: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _feed: Any = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         self.writer = sessionmaker(**{**self.sessions.kw,
@@ -247,6 +286,12 @@ class Database:
         return self.path is not None
 
     @property
+    def server_name(self) -> str:
+        """"placements on db.council.local": a server database's name and host."""
+        where = self.url.host or "this computer"
+        return f"{self.url.database or ''} on {where}"
+
+    @property
     def display_name(self) -> str:
         if self.path is not None:
             return str(self.path)
@@ -256,10 +301,19 @@ class Database:
     def write(self) -> Iterator[Session]:
         """One unit of work: a transaction committed when the block ends without error.
 
-        It begins with ``BEGIN IMMEDIATE``: another writer is waited for (up to the busy
-        timeout) before anything is read, never found half-way through."""
-        with self.writer.begin() as session:
-            yield session
+        On SQLite it begins with ``BEGIN IMMEDIATE``: another writer is waited for (up to
+        the busy timeout) before anything is read, never found half-way through. On a
+        server, officers write at once: a record another transaction changed first is
+        refused as :class:`~placement_desk.errors.ConcurrentEdit` (the version counter),
+        and a deadlock the server broke as
+        :class:`~placement_desk.errors.DatabaseBusyError`; nothing of the unit is kept."""
+        try:
+            with self.writer.begin() as session:
+                yield session
+        except StaleDataError:
+            from .concurrency import stale_save
+
+            raise stale_save() from None
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -279,8 +333,22 @@ class Database:
 
         return stop
 
+    def follow_others(self) -> None:
+        """On a PostgreSQL server, also tell the change listeners what other officers
+        commit (LISTEN/NOTIFY, see :mod:`placement_desk.dbserver`), from a thread of its
+        own, until :meth:`close`. Nothing to do on an SQLite file: its lock lets one copy
+        of Placement Desk in at a time."""
+        if self._feed is not None or self.url.get_backend_name() != "postgresql":
+            return
+        from .dbserver import ChangeFeed
+
+        self._feed = ChangeFeed(self.url, self.engine, self._announce)
+        self._feed.start()
+
     def _committed(self, session: Session) -> None:
-        tables = frozenset(session.info.pop(_CHANGED, ()))
+        self._announce(frozenset(session.info.pop(_CHANGED, ())))
+
+    def _announce(self, tables: frozenset[str]) -> None:
         if not tables:
             return
         with self._guard:
@@ -292,6 +360,9 @@ class Database:
                 log.exception("A change listener failed")
 
     def close(self) -> None:
+        if self._feed is not None:
+            self._feed.stop()
+            self._feed = None
         self.engine.dispose()
         if self.lock is not None:
             self.lock.release()
@@ -469,9 +540,54 @@ def crypto_errors() -> tuple[type[BaseException], ...]:
     return crypto.database_errors()
 
 
-def stored(column: Any) -> Any:
-    """A column read as SQLite stores it (text for ids and dates), with no conversion."""
-    return type_coerce(column, String)
+class stored(FunctionElement[Any]):
+    """A column read as SQLite stores it (text for ids and dates), with no conversion.
+
+    On SQLite that is the column itself. On PostgreSQL, which stores ids and dates in
+    their own types, the same text is made on the server: an id as 32 hex digits, a
+    date as ``YYYY-MM-DD``, a time stamp as ``YYYY-MM-DD HH:MM:SS.ffffff``, a flag as
+    0 or 1; so the hot paths that read stored values get the same values on both.
+    """
+
+    type = String()
+    name = "stored"
+    inherit_cache = True
+
+    def __init__(self, column: Any) -> None:
+        super().__init__(column)
+
+    @property
+    def column(self) -> Any:
+        return self.clauses.clauses[0]
+
+
+@compiles(stored)
+def _stored_as_is(element: stored, compiler: Any, **kw: Any) -> str:
+    return str(compiler.process(element.column, **kw))
+
+
+@compiles(stored, "postgresql")
+def _stored_postgresql(element: stored, compiler: Any, **kw: Any) -> str:
+    column = element.column
+    sql = compiler.process(column, **kw)
+    kind = column.type
+    if isinstance(kind, Uuid):
+        return f"replace(CAST({sql} AS TEXT), '-', '')"
+    if isinstance(kind, DateTime):
+        return f"to_char({sql}, 'YYYY-MM-DD HH24:MI:SS.US')"
+    if isinstance(kind, Date):  # ISO: every connection is opened with DateStyle ISO
+        return f"CAST({sql} AS TEXT)"
+    if isinstance(kind, Boolean):
+        return f"CAST({sql} AS INTEGER)"
+    return str(sql)
+
+
+def _unstored(element: Any) -> Any:
+    """The column inside ``stored()``: PostgreSQL does date arithmetic on the date itself."""
+    clauses = list(element.clauses.clauses)
+    if len(clauses) == 1 and isinstance(clauses[0], stored):
+        return clauses[0].column
+    return element.clauses
 
 
 class day_number(GenericFunction[int]):
@@ -490,13 +606,38 @@ class day_number(GenericFunction[int]):
 
 @compiles(day_number)
 def _day_number(element: day_number, compiler: Any, **kw: Any) -> str:
-    arg = compiler.process(element.clauses, **kw)
+    arg = compiler.process(_unstored(element), **kw)
     return f"(CAST({arg} AS DATE) - DATE '0001-01-01' + 1721425)"
 
 
 @compiles(day_number, "sqlite")
 def _day_number_sqlite(element: day_number, compiler: Any, **kw: Any) -> str:
     return f"CAST(julianday(substr({compiler.process(element.clauses, **kw)}, 1, 10)) AS INTEGER)"
+
+
+class unindexed(FunctionElement[Any]):
+    """A column compared without its index: for a condition nearly every row meets, one
+    pass over the table is quicker than visiting the rows through the index. SQLite
+    would otherwise take the index (``+column`` tells it not to); PostgreSQL's planner
+    chooses by its statistics and gets the column as it is."""
+
+    type = Date()
+    name = "unindexed"
+    inherit_cache = True
+
+    def __init__(self, column: Any) -> None:
+        super().__init__(column)
+        self.type = column.type
+
+
+@compiles(unindexed)
+def _unindexed(element: unindexed, compiler: Any, **kw: Any) -> str:
+    return str(compiler.process(element.clauses, **kw))
+
+
+@compiles(unindexed, "sqlite")
+def _unindexed_sqlite(element: unindexed, compiler: Any, **kw: Any) -> str:
+    return f"+{compiler.process(element.clauses, **kw)}"
 
 
 class least(GenericFunction[Any]):
@@ -522,13 +663,17 @@ def _greatest_sqlite(element: greatest, compiler: Any, **kw: Any) -> str:
 
 
 def fetch_stored(session: Session, query: Any) -> list[tuple[Any, ...]]:
-    """All rows of a query straight from the SQLite driver, with no per-row processing.
+    """All rows of a query with no per-row processing, for hot paths reading tens of
+    thousands of rows.
 
-    For hot paths reading tens of thousands of rows. The query's columns should be
-    :func:`stored` (or plain numbers and text), and its values literals in stored
-    form (dates as ISO text), since they are rendered into the SQL.
+    The query's columns should be :func:`stored` (or plain numbers and text). On SQLite
+    the rows come straight from the driver, the query's values rendered into the SQL (so
+    they must be literals in stored form: dates as ISO text). On PostgreSQL the server
+    makes the stored text, and the query runs as any other with its values bound.
     """
     connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        return [tuple(row) for row in connection.execute(query)]
     sql = str(query.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True}))
     cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
     try:

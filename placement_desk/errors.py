@@ -9,7 +9,10 @@ gets one line. Anything else is a fault in Placement Desk.
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 EXIT_OK = 0
 EXIT_PROBLEMS_FOUND = 1
@@ -76,6 +79,38 @@ class DatabaseBusyError(DatabaseError):
     exit_status = 7
 
 
+class ConcurrentEdit(UserError):
+    """Someone else saved the record after this form read it: nothing was saved.
+
+    ``changed_by`` and ``changed_at`` (UTC) say who and when, from the audit trail;
+    ``theirs`` holds the record's saved values and ``mine`` the values the refused save
+    would have written (field → value, as the audit trail stores them), so the form can
+    show both; ``current_version`` is the record's version counter now, which a save
+    must name to replace their values with these.
+    """
+
+    exit_status = 7
+
+    def __init__(self, message: str, *, entity: str = "", changed_by: str | None = None,
+                 changed_at: dt.datetime | None = None,
+                 theirs: Mapping[str, Any] | None = None,
+                 mine: Mapping[str, Any] | None = None,
+                 current_version: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = entity
+        self.entity, self.changed_by, self.changed_at = entity, changed_by, changed_at
+        self.theirs: dict[str, Any] = dict(theirs or {})
+        self.mine: dict[str, Any] = dict(mine or {})
+        self.current_version = current_version
+
+    def differences(self) -> list[tuple[str, Any, Any]]:
+        """(field, mine, theirs) for every field whose two values differ, in form order."""
+        keys = [*self.mine, *(k for k in self.theirs if k not in self.mine)]
+        return [(k, self.mine.get(k), self.theirs.get(k)) for k in keys
+                if self.mine.get(k) != self.theirs.get(k)]
+
+
 class StorageError(UserError):
     """There is no room or no permission to write: a full disk, a read-only file or
     folder. Nothing was changed.
@@ -122,7 +157,8 @@ EXIT_STATUSES: tuple[tuple[int, str], ...] = (
                                 "older than this version, on a network share)"),
     (DatabaseDamagedError.exit_status, "the file is not a Placement Desk database, or it is "
                                        "damaged"),
-    (DatabaseBusyError.exit_status, "the database is in use by another copy or program"),
+    (DatabaseBusyError.exit_status, "the database is in use by another copy or program, "
+                                    "or another officer saved the same record first"),
     (StorageError.exit_status, "no room or no permission to write (disk full, read-only "
                                "file or folder)"),
     (PermissionRefused.exit_status, "the signed-in user's role may not do this"),

@@ -41,12 +41,16 @@ __all__ = ["CheckReport", "Database", "check_database", "open_database", "open_o
            "resolve_target"]
 
 log = logging.getLogger(__name__)
+DATABASE_ENV = "PLACEMENT_DESK_DB"
+"""The database to open when ``--db`` is not given: a file, or a team server's URL
+(``postgresql+psycopg://db.council.local/placements``), for every command and the GUI."""
 PARTIAL = ".part-"
 """A database being built is named ``.<name>.part-<pid>`` beside its final name."""
 
 
 def resolve_target(target: str | Path | None) -> URL:
-    """The URL for ``--db`` (a path or an SQLAlchemy URL), or the default file.
+    """The URL for ``--db`` (a path or an SQLAlchemy URL), else for the environment's
+    ``PLACEMENT_DESK_DB`` or the GUI's ``database/url`` setting, else the default file.
 
     A network share written as a UNC path (``\\\\server\\share`` or ``//server/share``)
     is refused here, before the path is made absolute and loses its two slashes.
@@ -55,7 +59,7 @@ def resolve_target(target: str | Path | None) -> URL:
         where = network_location(Path(str(target)), mounts_text="")
         if where:
             check_local(Path(str(target)))
-    return to_url(target if target else default_database_path())
+    return to_url(target or os.environ.get(DATABASE_ENV) or default_database_path())
 
 
 def open_database(
@@ -113,6 +117,8 @@ def open_database(
             _check_tables(engine, path)
         if result is not None:
             fee_ledger.ensure_current(engine)  # once, after the migration that made it
+        if user is None and path is None:
+            user = _server_login(engine)
     except BaseException:
         if engine is not None:
             engine.dispose()
@@ -125,6 +131,15 @@ def open_database(
     return Database(url=url, engine=engine, sessions=make_session_factory(engine, user),
                     path=path, revision=revision, upgrade=result, lock=held, notices=notices,
                     read_only=read_only, auto_backup=backup and not read_only)
+
+
+def _server_login(engine: Engine) -> str | None:
+    """Who the server let in: on a server each officer connects as themselves, and the
+    audit trail records that login rather than the name of the computer's account."""
+    if engine.url.get_backend_name() != "postgresql":
+        return None
+    with engine.connect() as conn:
+        return str(conn.execute(text("SELECT session_user")).scalar())
 
 
 def _check_path(path: Path, *, create: bool, write: bool) -> None:

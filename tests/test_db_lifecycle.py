@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -23,11 +24,15 @@ from placement_desk.models import Base, OfstedInspection, PlacementEpisode, Prov
 from placement_desk.models.child import Child
 from placement_desk.models.enums import InspectionEventType, Judgement, SettingType
 
+SQLITE_FILE = pytest.mark.sqlite_only(reason="the database file itself: SQLite's settings, "
+                                      "backups before upgrades, the lock file, shares")
+
 
 def _sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+@SQLITE_FILE
 def test_every_connection_gets_the_safety_pragmas(tmp_path: Path) -> None:
     db = open_database(tmp_path / "a.db")
     try:
@@ -40,8 +45,8 @@ def test_every_connection_gets_the_safety_pragmas(tmp_path: Path) -> None:
         db.close()
 
 
-def test_savepoint_rollback_keeps_the_outer_transaction(tmp_path: Path) -> None:
-    db = open_database(tmp_path / "a.db")
+def test_savepoint_rollback_keeps_the_outer_transaction(fresh_target: Any) -> None:
+    db = open_database(fresh_target)
     try:
         with db.sessions.begin() as session:
             session.add(Provider(name="Kept"))
@@ -57,8 +62,8 @@ def test_savepoint_rollback_keeps_the_outer_transaction(tmp_path: Path) -> None:
         db.close()
 
 
-def test_migrations_from_empty_to_head_match_the_models(tmp_path: Path) -> None:
-    db = open_database(tmp_path / "a.db")
+def test_migrations_from_empty_to_head_match_the_models(fresh_target: Any) -> None:
+    db = open_database(fresh_target)
     try:
         assert db.revision == migrations.head_revision()
         with db.engine.connect() as conn:
@@ -68,8 +73,8 @@ def test_migrations_from_empty_to_head_match_the_models(tmp_path: Path) -> None:
         db.close()
 
 
-def test_downgrade_to_empty_and_upgrade_again(tmp_path: Path) -> None:
-    db = open_database(tmp_path / "a.db")
+def test_downgrade_to_empty_and_upgrade_again(fresh_target: Any) -> None:
+    db = open_database(fresh_target)
     try:
         cfg = migrations.alembic_config()
         from alembic import command
@@ -87,6 +92,7 @@ def test_downgrade_to_empty_and_upgrade_again(tmp_path: Path) -> None:
         db.close()
 
 
+@SQLITE_FILE
 def test_a_database_newer_than_the_app_is_refused_and_left_unchanged(tmp_path: Path) -> None:
     path = tmp_path / "future.db"
     open_database(path).close()
@@ -102,6 +108,7 @@ def test_a_database_newer_than_the_app_is_refused_and_left_unchanged(tmp_path: P
     assert not (tmp_path / "future.db.lock").exists(), "the lock is released on refusal"
 
 
+@SQLITE_FILE
 def test_an_existing_database_is_backed_up_before_upgrade(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
     con = sqlite3.connect(path)
@@ -124,6 +131,7 @@ def test_an_existing_database_is_backed_up_before_upgrade(tmp_path: Path) -> Non
         db.close()
 
 
+@SQLITE_FILE
 def test_an_empty_new_database_needs_no_backup(tmp_path: Path) -> None:
     db = open_database(tmp_path / "new.db")
     db.close()
@@ -153,6 +161,7 @@ def _rebuild_setting_table(conn: sa.Connection) -> None:
         batch.add_column(sa.Column("extra", sa.String(20)))
 
 
+@SQLITE_FILE
 def test_batch_migration_of_a_parent_table_keeps_its_child_rows(tmp_path: Path) -> None:
     db = open_database(tmp_path / "a.db")
     try:
@@ -168,6 +177,7 @@ def test_batch_migration_of_a_parent_table_keeps_its_child_rows(tmp_path: Path) 
         db.close()
 
 
+@SQLITE_FILE
 def test_the_same_rebuild_with_foreign_keys_on_would_lose_children(tmp_path: Path) -> None:
     """The hazard the migration runner guards against is real (control for the test above)."""
     db = open_database(tmp_path / "a.db")
@@ -181,6 +191,7 @@ def test_the_same_rebuild_with_foreign_keys_on_would_lose_children(tmp_path: Pat
         db.close()
 
 
+@SQLITE_FILE
 def test_a_migration_leaving_broken_links_is_rolled_back(tmp_path: Path) -> None:
     db = open_database(tmp_path / "a.db")
     try:
@@ -199,6 +210,7 @@ def test_a_migration_leaving_broken_links_is_rolled_back(tmp_path: Path) -> None
         db.close()
 
 
+@SQLITE_FILE
 def test_a_second_copy_on_the_same_database_is_told_clearly(tmp_path: Path) -> None:
     path = tmp_path / "a.db"
     first = open_database(path)
@@ -211,6 +223,7 @@ def test_a_second_copy_on_the_same_database_is_told_clearly(tmp_path: Path) -> N
     assert not (tmp_path / "a.db.lock").exists()
 
 
+@SQLITE_FILE
 def test_a_lock_left_by_a_crashed_process_is_recovered(tmp_path: Path) -> None:
     path = tmp_path / "a.db"
     (tmp_path / "a.db.lock").write_text(
@@ -224,6 +237,7 @@ def test_a_lock_left_by_a_crashed_process_is_recovered(tmp_path: Path) -> None:
         db.close()
 
 
+@SQLITE_FILE
 def test_the_lock_message_names_who_holds_it(tmp_path: Path) -> None:
     lock = DatabaseLock(tmp_path / "a.db")
     with lock, pytest.raises(DatabaseError, match=r"\(by .+ on .+ since .+\)"):
@@ -232,6 +246,7 @@ def test_the_lock_message_names_who_holds_it(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("path", [r"\\fileserver\children\placements.db",
                                   "//fileserver/children/placements.db"])
+@SQLITE_FILE
 def test_unc_paths_are_network_shares(path: str) -> None:
     assert network_location(Path(path), mounts_text="") == "a network share (UNC path)"
 
@@ -243,6 +258,7 @@ nas:/export /srv/nfs nfs4 rw 0 0
 """
 
 
+@SQLITE_FILE
 def test_mounted_network_filesystems_are_detected() -> None:
     assert "cifs" in (network_location(Path("/mnt/team/db/p.db"), MOUNTS) or "")
     assert "nfs4" in (network_location(Path("/srv/nfs/p.db"), MOUNTS) or "")
@@ -250,11 +266,13 @@ def test_mounted_network_filesystems_are_detected() -> None:
     assert network_location(Path("/mnt/teamwork/p.db"), MOUNTS) is None
 
 
+@SQLITE_FILE
 def test_a_database_on_a_share_is_refused_with_advice() -> None:
     with pytest.raises(DatabaseError, match="Copy the database to a folder on this computer"):
         check_local(Path(r"\\fileserver\children\placements.db"))
 
 
+@SQLITE_FILE
 def test_db_check_and_upgrade_commands(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = str(tmp_path / "cli.db")
     assert main(["db", "upgrade", "--db", path]) == 0
@@ -271,6 +289,7 @@ def test_db_check_and_upgrade_commands(tmp_path: Path, capsys: pytest.CaptureFix
         db.close()
 
 
+@SQLITE_FILE
 def test_db_check_on_a_newer_database_exits_with_the_database_status(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "cli.db"
@@ -283,6 +302,7 @@ def test_db_check_on_a_newer_database_exits_with_the_database_status(
     assert "newer version" in capsys.readouterr().err
 
 
+@SQLITE_FILE
 def test_upgrading_from_the_first_schema_keeps_data_and_backs_up(tmp_path: Path) -> None:
     path = tmp_path / "v1.db"
     from placement_desk.db import make_engine
@@ -316,6 +336,7 @@ def test_the_numbered_files_name_alembics_revisions_and_head() -> None:
     assert migrations.numbered_revisions() == migrations.known_revisions()
 
 
+@SQLITE_FILE
 def test_opening_a_current_database_does_not_import_alembic(tmp_path: Path) -> None:
     import subprocess
     import sys

@@ -48,6 +48,9 @@ from tests.faults import (
     tree,
 )
 
+pytestmark = pytest.mark.sqlite_only(
+    reason="faults of the database file (full disk, read-only file, damage, locks)")
+
 DAMAGED, UNUSABLE = DatabaseDamagedError.exit_status, DatabaseError.exit_status
 NO_ROOM, BUSY = StorageError.exit_status, DatabaseBusyError.exit_status
 OFSTED_CSV = ("URN,Provision type,Name,Inspection date,Overall effectiveness\n"

@@ -6,7 +6,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from bench.kill_harness import kill_imports
+
+pytestmark = pytest.mark.sqlite_only(reason="kill -9 against a database file and its journal")
 
 
 def test_the_database_survives_kill_9_during_imports_and_the_demo(tmp_path: Path) -> None:

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 
 from placement_desk import migrations
-from placement_desk.db import make_engine
+from placement_desk.db import make_engine, to_url
 from placement_desk.lifecycle import open_database
 from placement_desk.models import AuditEvent, OfstedInspection, RatingAlert, Setting
 from placement_desk.models.enums import AuditAction, Judgement
@@ -29,16 +29,15 @@ def _insert_inspection(conn: sa.Connection, key: uuid.UUID, day: str, number: st
          "judged": judged, "source": source})
 
 
-def test_copies_of_one_event_merge_into_the_latest_publications(tmp_path: Path) -> None:
-    path = tmp_path / "old.db"
-    engine = make_engine(path)
+def test_copies_of_one_event_merge_into_the_latest_publications(fresh_target: Any) -> None:
+    engine = make_engine(to_url(fresh_target))
     migrations.upgrade(engine, "0006")
     with engine.begin() as conn:
         conn.execute(sa.text(
             "INSERT INTO setting (id, urn, name, setting_type, registration_status, "
             "latest_judgement, latest_inspection_date, enhanced_monitoring, created_at, "
             "updated_at, version) VALUES (:id, 'SC036607', 'Oak House', 'childrens_home', "
-            "'active', 'good', '2018-03-09', 0, '2025-06-01', '2025-06-01', 1)"),
+            "'active', 'good', '2018-03-09', false, '2025-06-01', '2025-06-01', 1)"),
             {"id": SETTING.hex})
         # The 2018 file said 9 March and Good; the 2019 file, 5 March and Outstanding.
         _insert_inspection(conn, OLD, "2018-03-09", "10037546", "good",
@@ -56,9 +55,10 @@ def test_copies_of_one_event_merge_into_the_latest_publications(tmp_path: Path) 
             {"id": uuid.uuid4().hex, "setting": SETTING.hex, "inspection": OLD.hex})
     engine.dispose()
 
-    db = open_database(path)
+    db = open_database(fresh_target)
     try:
-        assert db.upgrade is not None and db.upgrade.backup is not None
+        assert db.upgrade is not None
+        assert db.path is None or db.upgrade.backup is not None, "a file is backed up first"
         with db.sessions() as s:
             kept = {i.id: i for i in s.scalars(sa.select(OfstedInspection))}
             assert set(kept) == {NEW, OTHER, MANGLED}

@@ -1,4 +1,4 @@
-"""``placement-desk db check`` and ``db upgrade``."""
+"""``placement-desk db check``, ``db upgrade``, ``db copy`` and ``db roles``."""
 
 from __future__ import annotations
 
@@ -6,26 +6,34 @@ import argparse
 import json
 
 from ..dbfile import damaged
-from ..errors import EXIT_PROBLEMS_FOUND, DatabaseDamagedError
+from ..errors import EXIT_PROBLEMS_FOUND, DatabaseDamagedError, UserError
 from ..lifecycle import CheckReport, check_database, open_database
 from .registry import command
 
 
 def _configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("action", choices=["check", "upgrade", "encrypt", "key"],
+    parser.add_argument("action", choices=["check", "upgrade", "encrypt", "key", "copy",
+                                           "roles"],
                         help="check: integrity, schema revision and the audit trail's chain "
                              "(reads only, creates nothing); upgrade: migrate to this "
                              "version's schema (after a backup); encrypt: encrypt the "
                              "database and its backups (administrators); key: print the "
-                             "recovery key, or --recover to enter it on this computer")
+                             "recovery key, or --recover to enter it on this computer; copy: "
+                             "move every record from --from to a new, empty --to in one "
+                             "transaction; roles: create a server's group roles and give "
+                             "them the database (IT, as a login with CREATEROLE)")
     parser.add_argument("--recover", action="store_true",
                         help="with key: type the printed recovery key (or give it in "
                              "PLACEMENT_DESK_RECOVERY_KEY) so that this computer opens the "
                              "encrypted database")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
+    parser.add_argument("--from", dest="source", metavar="PATH_OR_URL",
+                        help="copy: the database to copy (read only)")
+    parser.add_argument("--to", dest="target", metavar="PATH_OR_URL",
+                        help="copy: the new database (a file, or postgresql+psycopg://...)")
 
 
-@command("db", "check or upgrade the database", _configure)
+@command("db", "check, upgrade or copy the database; set up a server's roles", _configure)
 def run(args: argparse.Namespace) -> int:
     if args.action == "upgrade":
         return _upgrade(args)
@@ -33,6 +41,10 @@ def run(args: argparse.Namespace) -> int:
         return _encrypt(args)
     if args.action == "key":
         return _key(args)
+    if args.action == "copy":
+        return _copy(args)
+    if args.action == "roles":
+        return _roles(args)
     # Reading only: nothing is created, locked or changed, and a damaged file is reported.
     db = open_database(getattr(args, "db", None), read_only=True, verify=False)
     try:
@@ -185,4 +197,36 @@ def _key(args: argparse.Namespace) -> int:
     finally:
         db.close()
     print(crypto.recovery_text(path))
+    return 0
+
+
+def _copy(args: argparse.Namespace) -> int:
+    from ..dbcopy import copy_database
+
+    if not args.source or not args.target:
+        raise UserError("db copy needs --from (the database to copy) and --to (the new one), "
+                        "for example: placement-desk db copy --from laptop.db "
+                        "--to postgresql+psycopg://db.council.local/placements")
+    report = copy_database(args.source, args.target)
+    if args.json:
+        print(json.dumps({"from": report.source, "to": report.target, "rows": report.rows,
+                          "total": report.total}))
+    else:
+        print(f"Copied {report.total:,} rows from {report.source} to {report.target}:")
+        for table, n in report.rows.items():
+            if n:
+                print(f"  {table}: {n:,}")
+    return 0
+
+
+def _roles(args: argparse.Namespace) -> int:
+    from .. import dbroles
+
+    db = open_database(getattr(args, "db", None))
+    try:
+        dbroles.set_up(db)
+    finally:
+        db.close()
+    print(f"The group roles {', '.join(dbroles.ROLES)} now back {db.server_name}. Make each "
+          "officer's login a member of one (GRANT pd_qa_officer TO \"asha.patel\";).")
     return 0

@@ -141,8 +141,20 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     cfg = alembic_config()
 
     def work(conn: Connection) -> None:
+        server = conn.dialect.name == "postgresql"
+        if server:  # what the upgrade creates belongs to the administrator role
+            from .. import dbroles
+
+            dbroles.migrate_as_administrator(conn)
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, revision)
+        if server:  # every table, old or new, announces writes and has its roles' grants
+            from ..dbserver import install_change_triggers
+
+            install_change_triggers(conn, [t for t in inspect(conn).get_table_names()
+                                           if t != "alembic_version"])
+            if dbroles.managed(conn):
+                dbroles.grant(conn)
 
     run_without_foreign_keys(engine, work)
 

@@ -40,8 +40,9 @@ PREFERRED_SIZE = QSize(1200, 760)
 
 
 def window_title(db: Database) -> str:
-    """"Placement Desk — placement-desk.db": the app's name once, then the file's name."""
-    name = db.path.name if db.path is not None else db.display_name
+    """"Placement Desk — placement-desk.db": the app's name once, then the file's name
+    (or, on a server, the database's name and its host)."""
+    name = db.path.name if db.path is not None else db.server_name
     return f"{APP_NAME} — {name}"
 
 
@@ -234,7 +235,7 @@ class MainWindow(QMainWindow):
     def _status_bar(self) -> None:
         db = self.ctx.db
         where = self.tr("Local file") if db.is_local else self.tr("Server")
-        self.db_label = QLabel(f"{where}: {db.display_name}")
+        self.db_label = QLabel(f"{where}: {db.display_name if db.is_local else db.server_name}")
         self.db_label.setToolTip(self.tr("The database this window is using"))
         self.statusBar().addPermanentWidget(self.db_label)
         if db.notices:

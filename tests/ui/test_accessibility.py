@@ -264,7 +264,8 @@ def _factories() -> dict[str, Callable[[Built], QDialog]]:
     from placement_desk.ui import about, settings_dialog, welcome
     from placement_desk.ui import help as help_window
     from placement_desk.ui.agreements import agreement_dialog, uplift_dialog
-    from placement_desk.ui.common import history_panel
+    from placement_desk.errors import ConcurrentEdit
+    from placement_desk.ui.common import conflict_dialog, history_panel
     from placement_desk.ui.contracts import contract_dialogs, review_dialog, tiers_view
     from placement_desk.ui.dashboard import tables as dashboard_tables
     from placement_desk.ui.placements import placement_dialogs, ssda903_import_dialog
@@ -395,6 +396,14 @@ def _factories() -> dict[str, Callable[[Built], QDialog]]:
         "qa.visit_dialog.VisitDialog":
             lambda b: qa_visit.VisitDialog(b.db, _visit(b, QaVisitStatus.COMPLETED), b.today,
                                            b.window),
+        "common.conflict_dialog.ConflictDialog":
+            lambda b: conflict_dialog.ConflictDialog(ConcurrentEdit(
+                "Asha Patel saved this agreement at 10:42, after you opened it.",
+                entity="agreement", changed_by="asha.patel",
+                changed_at=dt.datetime(2026, 3, 31, 10, 42),
+                theirs={"weekly_fee_pence": 120000, "notes": "Theirs"},
+                mine={"weekly_fee_pence": 125000, "notes": "Mine"}, current_version=3),
+                b.window),
         "spreadsheets.exporting.ExportDialog":
             lambda b: sheet_export.ExportDialog(b.window.ctx, b.window, kind="placements"),
         "spreadsheets.import_wizard.ImportWizard":

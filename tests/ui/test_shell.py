@@ -62,7 +62,11 @@ def test_ctrl_number_switches_pages_and_titles(qtbot: QtBot, window: MainWindow)
 
 
 def test_status_bar_names_the_database_and_says_local(window: MainWindow, db: Database) -> None:
-    assert window.db_label.text() == f"Local file: {db.path}"
+    if db.path is not None:
+        assert window.db_label.text() == f"Local file: {db.path}"
+    else:
+        assert window.db_label.text() == f"Server: {db.url.database} on {db.url.host}"
+        assert "postgresql" not in window.db_label.text(), "no URL in the status bar"
 
 
 def test_geometry_and_last_page_are_remembered(qtbot: QtBot, db: Database,
@@ -169,9 +173,13 @@ def test_data_page_checks_and_backs_up(qtbot: QtBot, window: MainWindow, db: Dat
     page = window.pages["data"]
     page.run_check()  # type: ignore[attr-defined]
     qtbot.waitUntil(lambda: "healthy" in page.result.text(), timeout=5000)  # type: ignore[attr-defined]
+    if db.path is None:  # a server's backups are the server's own
+        assert not page.backup_button.isEnabled()  # type: ignore[attr-defined]
+        assert "server" in page.backup_button.toolTip()  # type: ignore[attr-defined]
+        window.ctx.tasks.wait(5000)
+        return
     page.run_backup()  # type: ignore[attr-defined]
     qtbot.waitUntil(lambda: "Backed up to" in page.result.text(), timeout=5000)  # type: ignore[attr-defined]
-    assert db.path is not None
     assert list((db.path.parent / "backups").glob("test-manual-*.db"))
     window.ctx.tasks.wait(5000)
 
@@ -217,9 +225,12 @@ def test_the_window_opens_within_the_screen_titled_once(qtbot: QtBot, db: Databa
         screen = win.screen().availableGeometry()
         assert screen.contains(win.geometry()), "a first start fits the screen"
         assert win.height() + 30 <= screen.height(), "with room for the title bar"
-        assert db.path is not None
-        assert win.windowTitle() == f"Placement Desk — {db.path.name}"
-        assert str(db.path.parent) not in win.windowTitle(), "the file's name, not its path"
+        if db.path is not None:
+            assert win.windowTitle() == f"Placement Desk — {db.path.name}"
+            assert str(db.path.parent) not in win.windowTitle(), "the file's name, not its path"
+        else:
+            assert win.windowTitle() == \
+                f"Placement Desk — {db.url.database} on {db.url.host}"
         # Qt appends the application display name to every title: none is set, so the
         # title reads "Placement Desk" once.
         assert app.applicationDisplayName() != "Placement Desk"

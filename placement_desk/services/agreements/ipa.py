@@ -19,6 +19,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from ...audit import audit_value, snapshot
+from ...concurrency import expect_unchanged
 from ...db import Database
 from ...errors import ValidationError
 from ...models import (
@@ -31,12 +33,13 @@ from ...models import (
 )
 from ...models.base import utcnow
 from ...models.enums import AgreementStatus, PlacementType, ServiceCharge
-from ..common.formatting import date_short
+from ..common.formatting import date_short, money
 from ..common.limits import check_length
 from ..users.roles import Permission, require
 from .costs import IN_FORCE
 from .fees import (
     VersionLike,
+    charge_weekly_pence,
     one_off_pence,
     round_half_up,
     service_weekly_pence,
@@ -129,6 +132,9 @@ class AgreementForm:
     effective_date: dt.date | None = None
     """Variations only: the day the new terms apply from (version 1: the start date)."""
     variation_reason: str | None = None
+    row_version: int | None = field(default=None, compare=False)
+    """The version's change counter when the form read it: a save is refused if someone
+    else saved the version since (None: a new agreement, or a caller that does not say)."""
 
 
 @dataclass(frozen=True)
@@ -145,6 +151,8 @@ class VersionView:
     weekly_cost_pence: int
     one_off_pence: int
     stamps: dict[str, Any]
+    row_version: int | None = field(default=None, compare=False)
+    """Its change counter when read (see :attr:`AgreementForm.row_version`)."""
 
     @property
     def editable(self) -> bool:
@@ -319,9 +327,33 @@ def _get_version(session: Session, version_id: uuid.UUID) -> AgreementVersion:
     return version
 
 
+def describe_version(version: AgreementVersion) -> dict[str, Any]:
+    """A version's terms, its parties and its services by field, as a save that met
+    another officer's save shows them side by side."""
+    agreement = version.agreement
+    values = {key: audit_value(getattr(agreement, key)) for key in HEADER_FIELDS}
+    values.update(snapshot(version))
+    values["services"] = [_service_text(s) for s in version.services]
+    return values
+
+
+def _service_text(service: AgreementService) -> str:
+    """"Extra staffing: £420.00 a week": a service in words, its cost a week or once."""
+    charge = ServiceCharge(service.charge)
+    if charge == ServiceCharge.ONE_OFF:
+        return f"{service.description or charge.label}: {money(service.amount_pence or 0)} once"
+    weekly = charge_weekly_pence(charge, service.hours_per_week, service.rate_pence,
+                                 service.amount_pence)
+    return f"{service.description or charge.label}: {money(weekly)} a week"
+
+
 def update_draft(db: Database, version_id: uuid.UUID,
-                 form: AgreementForm) -> None:
-    """Save a draft or issued version's terms (and, for version 1, the parties)."""
+                 form: AgreementForm) -> int:
+    """Save a draft or issued version's terms (and, for version 1, the parties); returns
+    the version's change counter after the save, for the form's next save.
+
+    Refused with :class:`~placement_desk.errors.ConcurrentEdit` if someone else saved the
+    version after the form read it (``form.row_version``)."""
     require(db, Permission.EDIT_AGREEMENTS, Permission.CHANGE_FEES)
     terms = terms_of(form)
     validate_terms(terms, form.services)
@@ -329,33 +361,44 @@ def update_draft(db: Database, version_id: uuid.UUID,
         version = _get_version(session, version_id)
         if version.status not in EDITABLE:
             raise ValidationError("status", SIGNED_MESSAGE)
-        agreement = version.agreement
-        if version.version_no == 1:
-            agreement.reference = _validate_header(session, form, agreement.id)
-            for key in HEADER_FIELDS[1:]:
-                value = getattr(form, key)
-                value = clean_text(value) if key in _TEXT_FIELDS else value
-                if getattr(agreement, key) != value:
-                    setattr(agreement, key, value)
-            effective = terms["start_date"]
-        else:
-            for key in HEADER_FIELDS:
-                value = getattr(form, key)
-                value = clean_text(value) if isinstance(value, str) else value
-                if value is not None and value != getattr(agreement, key):
-                    raise ValidationError(key, "The parties and reference were agreed in "
-                                               "version 1 and cannot change in a variation.")
-            effective = form.effective_date or version.effective_date
-            earlier = [v for v in agreement.versions if v.version_no < version.version_no]
-            _check_effective(effective, terms, earlier[-1] if earlier else None)
-            reason = clean_text(form.variation_reason)
-            if reason is not None:
-                version.variation_reason = reason
-        version.effective_date = effective
-        for key, value in terms.items():
-            if getattr(version, key) != value:
-                setattr(version, key, value)
-        _set_services(version, form.services)
+        expect_unchanged(session, version, form.row_version, "agreement",
+                         apply=lambda: _write_draft(session, version, form, terms),
+                         describe=describe_version)
+        _write_draft(session, version, form, terms)
+        version.updated_at = utcnow()  # the counter moves even if only services changed
+        session.flush()
+        return version.version
+
+
+def _write_draft(session: Session, version: AgreementVersion, form: AgreementForm,
+                 terms: dict[str, Any]) -> None:
+    agreement = version.agreement
+    if version.version_no == 1:
+        agreement.reference = _validate_header(session, form, agreement.id)
+        for key in HEADER_FIELDS[1:]:
+            value = getattr(form, key)
+            value = clean_text(value) if key in _TEXT_FIELDS else value
+            if getattr(agreement, key) != value:
+                setattr(agreement, key, value)
+        effective = terms["start_date"]
+    else:
+        for key in HEADER_FIELDS:
+            value = getattr(form, key)
+            value = clean_text(value) if isinstance(value, str) else value
+            if value is not None and value != getattr(agreement, key):
+                raise ValidationError(key, "The parties and reference were agreed in "
+                                           "version 1 and cannot change in a variation.")
+        effective = form.effective_date or version.effective_date
+        earlier = [v for v in agreement.versions if v.version_no < version.version_no]
+        _check_effective(effective, terms, earlier[-1] if earlier else None)
+        reason = clean_text(form.variation_reason)
+        if reason is not None:
+            version.variation_reason = reason
+    version.effective_date = effective
+    for key, value in terms.items():
+        if getattr(version, key) != value:
+            setattr(version, key, value)
+    _set_services(version, form.services)
 
 
 def as_datetime(when: dt.datetime | dt.date | None) -> dt.datetime:
@@ -385,13 +428,15 @@ def supersede(agreement: Agreement, version: AgreementVersion) -> list[uuid.UUID
 
 def advance(db: Database, version_id: uuid.UUID, step: AgreementStatus,
             by: str, when: dt.datetime | dt.date | None = None,
-            role: str | None = None) -> StepResult:
+            role: str | None = None, *, row_version: int | None = None) -> StepResult:
     """Move a version one step on (only to :data:`NEXT_STEP` of its status), dated.
 
     ``by`` is recorded for issuing and both signatures, and ``role`` (the signatory's
     job title) for the signatures (the model has no column for who activated or ended
     a version: the audit trail records the user). Activating a variation supersedes
-    the version in force; ending records the end date if the version had none.
+    the version in force; ending records the end date if the version had none. A step
+    taken on a version someone else saved after ``row_version`` was read is refused
+    (:class:`~placement_desk.errors.ConcurrentEdit`).
     """
     require(db, Permission.EDIT_AGREEMENTS)
     stamp = as_datetime(when)
@@ -401,6 +446,8 @@ def advance(db: Database, version_id: uuid.UUID, step: AgreementStatus,
     check_length("role", "The role", title, AgreementVersion.provider_signed_role)
     with db.write() as session:
         version = _get_version(session, version_id)
+        expect_unchanged(session, version, row_version, "agreement",
+                         describe=describe_version)
         expected = NEXT_STEP.get(version.status)
         if expected is None:
             raise ValidationError("status", f"This version is {version.status.label.lower()}; "
@@ -492,7 +539,8 @@ def _view(version: AgreementVersion) -> VersionView:
         "council_signed_role", "activated_at", "ended_at")}
     return VersionView(version.id, version.version_no, version.status, version.effective_date,
                        version.variation_reason, terms_of(version), lines_of(version),
-                       weekly_cost_pence(version), one_off_pence(version), stamps)
+                       weekly_cost_pence(version), one_off_pence(version), stamps,
+                       version.version)
 
 
 def agreement_detail(db: Database, agreement_id: uuid.UUID) -> AgreementDetail:
@@ -513,7 +561,8 @@ def load_version_form(db: Database, version_id: uuid.UUID) -> AgreementForm:
         header = {k: getattr(version.agreement, k) for k in HEADER_FIELDS}
         return AgreementForm(**header, **terms_of(version), services=lines_of(version),
                              effective_date=version.effective_date,
-                             variation_reason=version.variation_reason)
+                             variation_reason=version.variation_reason,
+                             row_version=version.version)
 
 
 def _validate_agreement(session: Session, form: AgreementForm,
@@ -542,7 +591,7 @@ def next_reference(session: Session, today: dt.date) -> str:
     """
     prefix = f"IPA-{today.year}-"
     used = session.scalars(select(Agreement.reference)
-                           .where(Agreement.reference.like(f"{prefix}%"))).all()
+                           .where(Agreement.reference.ilike(f"{prefix}%"))).all()
     numbers = [int(r[len(prefix):]) for r in used if r[len(prefix):].isdigit()]
     return f"{prefix}{(max(numbers, default=0) + 1):0{REFERENCE_DIGITS}d}"
 

@@ -14,12 +14,13 @@ import functools
 import re
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ...concurrency import expect_unchanged
 from ...db import Database
 from ...errors import ValidationError
 from ...identifiers import is_postcode, normalise_postcode
@@ -71,6 +72,14 @@ class ChildForm:
     needs_level: int | None = None
     personal_adviser: str | None = None
     notes: str | None = None
+    row_version: int | None = field(default=None, compare=False)
+    """The record's change counter when the form read it: a save is refused if someone
+    else saved the child since (None: a new child, or a caller that does not say)."""
+
+
+def _record_fields(form_class: type) -> tuple[str, ...]:
+    """A form's fields that are the record's columns (not its change counter)."""
+    return tuple(f.name for f in fields(form_class) if f.name != "row_version")
 
 
 def _text(value: str | None) -> str | None:
@@ -162,11 +171,18 @@ def save_child(db: Database, form: ChildForm, today: dt.date,
         child = session.get(Child, child_id) if child_id else Child()
         if child is None:
             raise ValidationError("case_ref", "This child has been removed by someone else.")
-        for name, value in vars(clean).items():
-            setattr(child, name, value)
+        if child_id is not None:
+            expect_unchanged(session, child, form.row_version, "child's record",
+                             apply=lambda: _copy(clean, child))
+        _copy(clean, child)
         session.add(child)
         session.flush()
         return child.id
+
+
+def _copy(form: ChildForm | EpisodeForm, record: Any) -> None:
+    for name in _record_fields(type(form)):
+        setattr(record, name, getattr(form, name))
 
 
 def load_child(db: Database, child_id: uuid.UUID) -> ChildForm:
@@ -174,7 +190,8 @@ def load_child(db: Database, child_id: uuid.UUID) -> ChildForm:
         child = session.get(Child, child_id)
         if child is None:
             raise ValidationError("case_ref", "This child is not in the database.")
-        return ChildForm(**{name: getattr(child, name) for name in vars(ChildForm())})
+        return ChildForm(**{name: getattr(child, name) for name in _record_fields(ChildForm)},
+                         row_version=child.version)
 
 
 @dataclass(frozen=True)
@@ -221,6 +238,8 @@ class EpisodeForm:
     commissioning_route: CommissioningRoute | None = None
     route_reason: str | None = None
     notes: str | None = None
+    row_version: int | None = field(default=None, compare=False)
+    """As :attr:`ChildForm.row_version`, for the episode."""
 
 
 def _validate_episode(session: Session, form: EpisodeForm,
@@ -309,10 +328,13 @@ def save_episode(db: Database, form: EpisodeForm,
             raise ValidationError("start_date", "This episode has been removed by someone else.")
         if episode is None:
             episode = PlacementEpisode()
+        else:
+            found = episode
+            expect_unchanged(session, found, form.row_version, "placement",
+                             apply=lambda: _copy(clean, found))
         child = session.get(Child, clean.child_id)
         home = clean.home_postcode or (child.home_postcode if child else None)
-        for name, value in vars(clean).items():
-            setattr(episode, name, value)
+        _copy(clean, episode)
         episode.home_postcode = home
         if not clean.distance_entered:
             episode.distance_miles = miles_between(session, home, clean.placement_postcode)
@@ -326,7 +348,9 @@ def load_episode(db: Database, episode_id: uuid.UUID) -> EpisodeForm:
         episode = session.get(PlacementEpisode, episode_id)
         if episode is None:
             raise ValidationError("start_date", "This episode is not in the database.")
-        return EpisodeForm(**{name: getattr(episode, name) for name in vars(EpisodeForm())})
+        return EpisodeForm(**{name: getattr(episode, name)
+                              for name in _record_fields(EpisodeForm)},
+                           row_version=episode.version)
 
 
 def end_episode(db: Database, episode_id: uuid.UUID, end: dt.date,

@@ -13,10 +13,13 @@ import datetime as dt
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from ...audit import snapshot
+from ...concurrency import expect_unchanged
 from ...db import Database
 from ...errors import ValidationError
 from ...models import (
@@ -223,6 +226,9 @@ class VisitForm:
     overall_judgement: QaJudgement | None = None
     summary: str | None = None
     areas: list[AreaForm] = field(default_factory=list)
+    row_version: int | None = field(default=None, compare=False)
+    """The visit's change counter when the form read it (or last saved it): a save is
+    refused if someone else saved the visit since (None: the caller does not say)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,6 +252,8 @@ class DraftSaved:
     visit_id: uuid.UUID
     changed: bool
     saved_at: dt.datetime | None
+    row_version: int | None = field(default=None, compare=False)
+    """The visit's change counter after this save, for the form's next save."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -309,17 +317,40 @@ def _visit(session: Session, visit_id: uuid.UUID, *, editable: bool = True) -> Q
                            .where(QaVisit.id == visit_id))
     if visit is None or visit.deleted_at is not None:
         raise ValidationError("visit", "This visit no longer exists.")
-    if editable and visit.status != QaVisitStatus.DRAFT:
+    if editable:
+        _check_editable(visit)
+    return visit
+
+
+def _check_editable(visit: QaVisit) -> None:
+    if visit.status != QaVisitStatus.DRAFT:
         raise ValidationError("status", f"This visit is {visit.status.label.lower()}; only a "
                                         "visit in progress can be changed.")
-    return visit
 
 
 def _form_of(visit: QaVisit) -> VisitForm:
     return VisitForm(visit.visit_type, visit.visit_date, visit.lead_officer_id, visit.officers,
                      visit.spoke_children, visit.spoke_staff, visit.spoke_managers,
                      visit.overall_judgement, visit.summary,
-                     [AreaForm(a.area, a.judgement, a.evidence) for a in visit.areas])
+                     [AreaForm(a.area, a.judgement, a.evidence) for a in visit.areas],
+                     visit.version)
+
+
+def describe_visit(visit: QaVisit) -> dict[str, Any]:
+    """A visit's fields and its areas, as a save that met another officer's save shows
+    them side by side."""
+    values = snapshot(visit)
+    values["areas"] = [f"{a.area}: {a.judgement.label if a.judgement else 'not yet judged'}"
+                       + (f" ({a.evidence})" if a.evidence else "") for a in visit.areas]
+    return values
+
+
+def _unchanged(session: Session, visit: QaVisit, form: VisitForm | None) -> None:
+    """Refuse a save whose form read the visit before someone else saved it."""
+    if form is not None:
+        expect_unchanged(session, visit, form.row_version, "visit",
+                         apply=lambda: _apply(visit, form), describe=describe_visit)
+    _check_editable(visit)
 
 
 def load_visit(db: Database, visit_id: uuid.UUID) -> VisitRecord:
@@ -442,15 +473,20 @@ def _apply(visit: QaVisit, form: VisitForm) -> bool:
 
 def save_draft(db: Database, visit_id: uuid.UUID,
                form: VisitForm) -> DraftSaved:
-    """Autosave: write every field and area that differs; nothing at all if none does."""
+    """Autosave: write every field and area that differs; nothing at all if none does.
+
+    Refused with :class:`~placement_desk.errors.ConcurrentEdit` if someone else saved the
+    visit after the form read it (``form.row_version``)."""
     require(db, Permission.EDIT_QA)
     _check_draft(form)
     with db.write() as session:
-        visit = _visit(session, visit_id)
+        visit = _visit(session, visit_id, editable=False)
+        _unchanged(session, visit, form)
         changed = _apply(visit, form)
         if changed:
             visit.draft_saved_at = utcnow()
-        return DraftSaved(visit.id, changed, visit.draft_saved_at)
+            session.flush()  # the change counter moves now, for the form's next save
+        return DraftSaved(visit.id, changed, visit.draft_saved_at, visit.version)
 
 
 def open_drafts(db: Database,
@@ -527,7 +563,8 @@ def complete_visit(db: Database, visit_id: uuid.UUID, today: dt.date,
         _check_draft(form)
         check_complete(form, today)
     with db.write() as session:
-        visit = _visit(session, visit_id)
+        visit = _visit(session, visit_id, editable=False)
+        _unchanged(session, visit, form)
         if form is not None:
             _apply(visit, form)
         check_complete(_form_of(visit), today)

@@ -443,11 +443,17 @@ def _enum_or_none(enum: Any, value: Any) -> Any:
     return enum(value) if isinstance(value, str) else value
 
 
+def _values(form: Any) -> dict[str, Any]:
+    """A cleaned form's values that are its record's columns (not the change counter a
+    form carries for its next save)."""
+    return {k: v for k, v in vars(form).items() if k != "row_version"}
+
+
 class ChildWriter(Writer):
     tables = ("child",)
 
     def save(self, values: dict[str, Any]) -> Outcome:
-        from ..placements.episodes import ChildForm, _validate_child
+        from ..placements.episodes import ChildForm, _record_fields, _validate_child
 
         ref = values.get("case_ref") or ""
         existing = self.session.scalar(select(Child).where(
@@ -456,7 +462,7 @@ class ChildWriter(Writer):
             raise RowError("case_ref", "This child was deleted in Placement Desk; restore the "
                                        "record first.")
         form = ChildForm()
-        for key in vars(ChildForm()):
+        for key in _record_fields(ChildForm):
             if key in values:
                 setattr(form, key, values[key])
             elif existing is not None:
@@ -468,7 +474,8 @@ class ChildWriter(Writer):
         child = existing or Child(id=uuid.uuid4())
         if existing is None:
             self.session.add(child)
-        for key, value in vars(clean).items():
+        for key in _record_fields(ChildForm):
+            value = getattr(clean, key)
             if getattr(child, key, None) != value:
                 setattr(child, key, value)
         return self._done(existing is None)
@@ -617,7 +624,7 @@ class PlacementWriter(Writer):
                                                  sex=_SEX_OF[sex] if sex else None),
                 None, self.today, self.lookups)
             child_id = self.new_id()
-            row = {"id": child_id, **vars(clean_child), "deleted_at": None}
+            row = {"id": child_id, **_values(clean_child), "deleted_at": None}
             self.new_children.append(row)
             held = _Held(child_id, {}, False)
             self.children[clean_child.case_ref.lower()] = held
@@ -646,7 +653,7 @@ class PlacementWriter(Writer):
             form.placement_type = ""
         clean = episodes._validate_episode(self.session, form, found.id if found else None,
                                            self.lookups)
-        episode = vars(clean).copy()
+        episode = _values(clean)
         del episode["child_id"]
         if not clean.home_postcode:
             episode["home_postcode"] = None

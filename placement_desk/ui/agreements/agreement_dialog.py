@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...db import Database
-from ...errors import UserError, ValidationError
+from ...errors import ConcurrentEdit, UserError, ValidationError
 from ...models import Agreement, AgreementVersion
 from ...models.enums import AgreementStatus, PlacementType, ServiceCharge
 from ...services.agreements.ipa import (
@@ -174,6 +174,7 @@ class AgreementDialog(FormDialog):
     def __init__(self, db: Database, user: str, today: dt.date, *,
                  agreement_id: uuid.UUID | None = None, episode_id: uuid.UUID | None = None,
                  ask: Callable[[QDialog], bool] | None = None,
+                 resolve: Callable[[ConcurrentEdit], str] | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__("Individual Placement Agreement", parent)
         self.db, self.user, self.today = db, user, today
@@ -188,6 +189,9 @@ class AgreementDialog(FormDialog):
         self.version_id: uuid.UUID | None = None
         self.detail: AgreementDetail | None = None
         self.ask = ask or (lambda dialog: bool(dialog.exec()))
+        if resolve is not None:
+            self.resolve = resolve  # type: ignore[method-assign,assignment]
+        self.row_version = None
         self.setMinimumWidth(720)
         self.header = QLabel()
         self.header.setWordWrap(True)
@@ -380,6 +384,7 @@ class AgreementDialog(FormDialog):
         self.dirty = False
 
     def _fill(self, f: AgreementForm) -> None:
+        self.row_version = f.row_version
         fill(self.reference, f.reference)
         fill(self.council_name, f.council_name)
         fill(self.provider_legal_entity, f.provider_legal_entity)
@@ -509,7 +514,7 @@ class AgreementDialog(FormDialog):
             notice_terms=text(self.notice_terms),
             special_conditions=text(self.special_conditions),
             services=self._service_lines(), effective_date=self._effective,
-            variation_reason=text(self.variation_reason))
+            variation_reason=text(self.variation_reason), row_version=self.row_version)
 
     def current_version_no(self) -> int:
         if self.detail is None or self.version_id is None:
@@ -535,7 +540,7 @@ class AgreementDialog(FormDialog):
                 for key in ("reference", "child_id", "setting_id", "episode_id", "council_name",
                             "provider_legal_entity"):
                     setattr(form, key, None)
-            update_draft(self.db, self.version_id, form)
+            self.row_version = update_draft(self.db, self.version_id, form)
         return self.agreement_id
 
     def save(self) -> None:
@@ -548,10 +553,21 @@ class AgreementDialog(FormDialog):
         except ValidationError as exc:
             self.show_error(exc)
             return
+        except ConcurrentEdit as exc:
+            self.conflict(exc)
+            return
         self.dirty = False
         if self.saved_id is not None:
             self._load_agreement(self.saved_id, self.version_id)
         self.changed = True
+
+    def reload_saved(self) -> bool:
+        """Another officer's version, taken in place of this form's."""
+        if self.agreement_id is None:
+            return False
+        self._load_agreement(self.agreement_id, self.version_id)
+        self.changed = True
+        return True
 
     def _fee_confirmed(self) -> bool:
         """A weekly fee of £0.00 is unusual: ask before saving one."""
@@ -580,12 +596,18 @@ class AgreementDialog(FormDialog):
             self.submitted = True
             if not self.revalidate() or not self._fee_confirmed():
                 return False
-            update_draft(self.db, view.id, self._form_for_update())
+            try:
+                self.row_version = update_draft(self.db, view.id, self._form_for_update())
+            except ConcurrentEdit as exc:
+                self.conflict(exc)
+                return False
             self.dirty = False
         default = self.user if step in (S.ISSUED, S.COUNCIL_SIGNED) else ""
+        seen = self.row_version
 
         def submit(name: str, role: str | None, day: dt.date | None) -> None:
-            advance(self.db, view.id, step, name.strip() or self.user, day, role)
+            advance(self.db, view.id, step, name.strip() or self.user, day, role,
+                    row_version=seen)
 
         dialog = StepDialog(self.tr(STEP_LABELS[step]).rstrip("…"), step in STEP_NEEDS_NAME,
                             default, self, today=self.today,

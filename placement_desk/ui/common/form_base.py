@@ -37,8 +37,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...errors import ValidationError
+from ...errors import ConcurrentEdit, ValidationError
 from .a11y import first_focusable, label_forms, plain_label, with_mnemonic
+from .conflict_dialog import KEEP_MINE, resolve_conflict
 from .fields import CheckedField, Combo, DateField, MoneyField, NumberField, error_label, say
 
 __all__ = ["CheckedDialog", "Combo", "DateField", "DiscardGuard", "FormDialog", "MoneyField",
@@ -249,8 +250,41 @@ class CheckedDialog(DiscardGuard):
         except ValidationError as exc:
             self.show_error(exc)
             return
+        except ConcurrentEdit as exc:
+            self.conflict(exc)
+            return
         self.dirty = False
         self.accept()
+
+    # -- another officer saved the record first ----------------------------------------------
+
+    row_version: int | None = None
+    """The record's change counter as the form read it (forms that load a record set it
+    and pass it to the save, which refuses if someone else saved since)."""
+
+    def resolve(self, error: ConcurrentEdit) -> str:
+        """Show both versions; :data:`KEEP_MINE` or :data:`TAKE_THEIRS` (tests replace it)."""
+        return resolve_conflict(self, error)
+
+    def reload_saved(self) -> bool:
+        """Show the record as saved now (a form that can reload says True)."""
+        return False
+
+    def conflict(self, error: ConcurrentEdit) -> None:
+        """The save met another officer's: keep this form's values (the next Save
+        replaces theirs) or take theirs (the form reloads them, or closes unsaved)."""
+        if self.resolve(error) == KEEP_MINE:
+            self.row_version = error.current_version
+            self.show_error(ValidationError("general", self.tr(
+                "Your version is still in the form: Save replaces theirs with it.")))
+            return
+        self.dirty = False
+        if self.reload_saved():
+            self.show_error(ValidationError("general", self.tr(
+                "The form now shows the version {who} saved.").format(
+                    who=error.changed_by or self.tr("the other officer"))))
+            return
+        self.reject()
 
     def keyPressEvent(self, event) -> None:  # type: ignore[no-untyped-def]
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and \

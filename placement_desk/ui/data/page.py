@@ -84,6 +84,12 @@ class DataPage(Page):
             "database it replaces is kept in the backups folder"))
         self.restore_button.setEnabled(ctx.db.path is not None)
         guard(self.restore_button, ctx.db, Permission.ADMINISTER_DATABASE)
+        if ctx.db.path is None:
+            self.check_button.setToolTip(self.tr("Look for missing tables and check the "
+                                                 "schema is up to date"))
+            self.backup_button.setToolTip(self.tr("A server database is backed up by the "
+                                                  "server (ask IT); this copy keeps no "
+                                                  "backups of its own"))
         buttons.addWidget(self.check_button)
         buttons.addWidget(self.backup_button)
         buttons.addWidget(self.restore_button)
@@ -124,11 +130,13 @@ class DataPage(Page):
         self.kind.setText(self.tr("A file on this computer") if db.is_local
                           else self.tr("A database server"))
         self.revision.setText(db.revision or "–")
-        self.file_size.setText(_size(db.path))
+        self.file_size.setText(_size(db.path) if db.is_local
+                               else self.tr("None on this computer: the data is on the server"))
         found = latest_backup(db.path)
         self.backup.setText(
             f"{found.name} ({dt.datetime.fromtimestamp(found.stat().st_mtime):%d/%m/%Y %H:%M})"
-            if found else self.tr("None yet"))
+            if found else self.tr("None yet") if db.is_local
+            else self.tr("Kept by the server's own backups"))
         from ...services.spreadsheets.importing import last_batch
         from ...services.spreadsheets.kinds import kind_named
 

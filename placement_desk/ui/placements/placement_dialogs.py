@@ -106,6 +106,7 @@ class ChildDialog(FormDialog):
         self.ready()
 
     def _load(self, f: ChildForm) -> None:
+        self.row_version = f.row_version
         fill(self.case_ref, f.case_ref)
         self.date_of_birth.set_value(f.date_of_birth)
         set_combo(self.sex, f.sex.value if f.sex else "")
@@ -127,13 +128,19 @@ class ChildDialog(FormDialog):
             legal_status=combo_value(self.legal_status), home_postcode=_text(self.home_postcode),
             needs_level=self.needs_level.value(),
             personal_adviser=_text(self.personal_adviser),
-            notes=self.notes.toPlainText().strip() or None)
+            notes=self.notes.toPlainText().strip() or None, row_version=self.row_version)
 
     def check(self) -> None:
         validate_child(self.db, self.form(), self.child_id, self.today)
 
     def store(self) -> uuid.UUID:
         return save_child(self.db, self.form(), self.today, self.child_id)
+
+    def reload_saved(self) -> bool:
+        if self.child_id is None:
+            return False
+        self._load(load_child(self.db, self.child_id))
+        return True
 
 
 class EpisodeDialog(FormDialog):
@@ -246,6 +253,7 @@ class EpisodeDialog(FormDialog):
         return None
 
     def _load(self, f: EpisodeForm) -> None:
+        self.row_version = f.row_version
         if f.child_id:
             self._select_child(f.child_id)
         if f.start_date:
@@ -282,10 +290,16 @@ class EpisodeDialog(FormDialog):
             distance_entered=self.distance_entered.isChecked(),
             commissioning_route=CommissioningRoute(route) if route else None,
             route_reason=self.route_reason.toPlainText().strip() or None,
-            notes=self.notes.toPlainText().strip() or None)
+            notes=self.notes.toPlainText().strip() or None, row_version=self.row_version)
 
     def check(self) -> None:
         validate_episode(self.db, self.form(), self.episode_id)
 
     def store(self) -> uuid.UUID:
         return save_episode(self.db, self.form(), self.episode_id)
+
+    def reload_saved(self) -> bool:
+        if self.episode_id is None:
+            return False
+        self._load(load_episode(self.db, self.episode_id))
+        return True

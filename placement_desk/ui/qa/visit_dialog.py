@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
@@ -34,7 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...db import Database
-from ...errors import UserError, ValidationError
+from ...errors import ConcurrentEdit, UserError, ValidationError
 from ...models import QaVisit
 from ...models.enums import QaJudgement, QaVisitType
 from ...services.common.limits import max_length
@@ -48,6 +49,7 @@ from ...services.qa.visits import (
     save_draft,
 )
 from ..common.a11y import label_forms
+from ..common.conflict_dialog import KEEP_MINE, resolve_conflict
 from ..common.fields import Combo, DateField, NumberField, error_label, say
 from ..common.file_dialogs import save_file_name
 from .visit_actions import VisitActions
@@ -89,14 +91,20 @@ def _judgement_combo(placeholder: str) -> QComboBox:
 
 class VisitDialog(QDialog):
     def __init__(self, db: Database, visit_id: uuid.UUID,
-                 today: dt.date | None = None, parent: QWidget | None = None) -> None:
+                 today: dt.date | None = None, parent: QWidget | None = None, *,
+                 resolve: Callable[[ConcurrentEdit], str] | None = None) -> None:
         super().__init__(parent)
         self.db = db
         self.visit_id = visit_id
         self.today = today or dt.date.today()
         self.completed: CompletedVisit | None = None
+        self.resolve = resolve or (lambda error: resolve_conflict(self, error))
+        """Shows another officer's save beside this form's; says whose version to keep."""
         record = load_visit(db, visit_id)
         form = record.form
+        self.row_version = form.row_version
+        """The visit's change counter as read, or as this form last saved it."""
+        self.lead_officer_id = form.lead_officer_id
         self.setWindowTitle(self.tr("QA visit: {name}").format(name=record.setting_name))
         self.visit_date = DateField()
         self.visit_date.set_value(form.visit_date or self.today)
@@ -229,7 +237,45 @@ class VisitDialog(QDialog):
             overall_judgement=QaJudgement(overall) if overall else None,
             summary=self.summary.toPlainText().strip() or None,
             areas=[AreaForm(name, QaJudgement(c.currentData()) if c.currentData() else None,
-                            e.toPlainText().strip() or None) for name, c, e in self.areas])
+                            e.toPlainText().strip() or None) for name, c, e in self.areas],
+            lead_officer_id=self.lead_officer_id, row_version=self.row_version)
+
+    def fill(self, form: VisitForm) -> None:
+        """Show a visit as saved (another officer's version, taken in place of this one)."""
+        self.row_version = form.row_version
+        self.lead_officer_id = form.lead_officer_id
+        self.visit_date.set_value(form.visit_date or self.today)
+        self.visit_type.setCurrentIndex(max(0, self.visit_type.findData(
+            form.visit_type.value if form.visit_type else "")))
+        self.officers.setText(form.officers or "")
+        for spin, count in zip(self.spoke, (form.spoke_children, form.spoke_staff,
+                                            form.spoke_managers), strict=True):
+            spin.set_value(count)
+        saved = {area.area: area for area in form.areas}
+        for name, combo, evidence in self.areas:
+            area = saved.get(name)
+            combo.setCurrentIndex(max(0, combo.findData(
+                area.judgement.value if area and area.judgement else "")))
+            evidence.setPlainText(area.evidence or "" if area else "")
+        self.overall.setCurrentIndex(max(0, self.overall.findData(
+            form.overall_judgement.value if form.overall_judgement else "")))
+        self.summary.setPlainText(form.summary or "")
+
+    def conflict(self, error: ConcurrentEdit) -> None:
+        """Another officer saved this visit since this form read it: show both, then keep
+        the form's values (saved over theirs now) or show what they saved."""
+        self.timer.stop()
+        try:
+            if self.resolve(error) == KEEP_MINE:
+                self.row_version = error.current_version
+                self.autosave()
+                return
+            self.fill(load_visit(self.db, self.visit_id).form)
+            self.status.setText(self.tr("Showing the visit as {who} saved it.").format(
+                who=error.changed_by or self.tr("the other officer")))
+        finally:
+            if self.completed is None:
+                self.timer.start()
 
     def autosave(self) -> bool:
         if self.completed is not None:
@@ -243,6 +289,10 @@ class VisitDialog(QDialog):
         except ValidationError as exc:
             self.status.setText(self.tr("Draft not saved: {why}").format(why=exc.message))
             return False
+        except ConcurrentEdit as exc:
+            self.conflict(exc)
+            return False
+        self.row_version = saved.row_version
         if saved.changed:
             self.status.setText(self.tr("Draft saved at {time}").format(
                 time=dt.datetime.now().strftime("%H:%M:%S")))
@@ -290,6 +340,9 @@ class VisitDialog(QDialog):
                                             self.form())
         except ValidationError as exc:
             say(self.error, exc.message)
+            return
+        except ConcurrentEdit as exc:
+            self.conflict(exc)
             return
         self.timer.stop()
         self.accept()

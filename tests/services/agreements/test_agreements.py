@@ -217,7 +217,7 @@ def test_variations_copy_terms_and_keep_earlier_versions_readable(
 
     form = load_version_form(db, v2)
     form.services[0].hours_per_week = 20
-    update_draft(db, v2, form)
+    form.row_version = update_draft(db, v2, form)  # the form goes on from its own save
     form.reference = "SOMETHING-ELSE"
     with pytest.raises(ValidationError) as caught:
         update_draft(db, v2, form)

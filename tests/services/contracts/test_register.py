@@ -40,6 +40,7 @@ from placement_desk.services.contracts.register import (
 )
 from placement_desk.services.contracts.terms import ContractStatus, contract_status
 
+from ...backend import target
 from .builders import contract, provider
 
 TODAY = dt.date(2026, 3, 31)
@@ -248,8 +249,8 @@ def test_export_contracts_and_reviews_from_the_command_line(db: Database, tmp_pa
                              agenda=[{"area": "Contract and compliance", "rag": "amber"}],
                              placements=[], next_due=dt.date(2026, 4, 1),
                              signed_off_by="sam.jones"))
-    path = str(db.path)
-    db.close()  # the command opens the file itself
+    path = target(db)
+    db.close()  # the command opens the database itself
     out = tmp_path / "contracts.csv"
     assert main(["export", "contracts", "--db", path, "--out", str(out)]) == 0
     assert "Wrote 1 contracts" in capsys.readouterr().out

@@ -142,7 +142,7 @@ def test_the_yearly_files_in_order_build_a_judgement_history(db: Database) -> No
     with db.engine.connect() as conn:
         longest = conn.exec_driver_sql(
             "SELECT max(n) FROM (SELECT count(*) AS n FROM ofsted_inspection "
-            "GROUP BY setting_id)").scalar()
+            "GROUP BY setting_id) AS per_setting").scalar()
     assert longest >= 5, "some settings have five or more inspections across the years"
 
 
