@@ -237,10 +237,10 @@ def _guarded(session: Session) -> bool:
             "('audit_event_no_update', 'audit_event_no_delete')").scalar()
         return found == 2
     if name == "postgresql":
-        found = connection.exec_driver_sql(
-            "SELECT count(*) FROM information_schema.triggers "
-            "WHERE event_object_table = 'audit_event'").scalar()
-        return bool(found)
+        found = connection.exec_driver_sql(  # present, and not disabled
+            "SELECT count(*) FROM pg_trigger WHERE tgrelid = 'audit_event'::regclass "
+            "AND tgname = 'audit_event_append_only' AND tgenabled <> 'D'").scalar()
+        return found == 1
     return True
 
 

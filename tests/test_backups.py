@@ -34,6 +34,10 @@ from placement_desk.services.users.accounts import (
     sign_in,
 )
 
+pytestmark = pytest.mark.sqlite_only(
+    reason="backups and restore are of a database file; a team server's database is backed "
+           "up by its administrators")
+
 PASSWORD = "correct horse battery"
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import sqlite3
 import uuid
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from placement_desk.audit import GENESIS, bulk_created, chain_rows, verify_chain
 from placement_desk.cli import main
 from placement_desk.lifecycle import Database
 from placement_desk.models import AuditEvent, Provider
+from tests.backend import target
 from tests.services.placements.test_ssda903_import import TODAY, _small_files
 
 
@@ -29,9 +29,19 @@ def _providers(db: Database, *names: str) -> None:
             s.add(Provider(name=name + " Two"))  # two flushes in one unit of work
 
 
-def _raw(db: Database) -> sqlite3.Connection:
-    assert db.path is not None
-    return sqlite3.connect(str(db.path))
+def _execute(db: Database, *statements: str) -> None:
+    """Plain SQL, as any tool with the file or a server login could send it."""
+    with db.engine.connect() as con:
+        for sql in statements:
+            con.exec_driver_sql(sql)
+        con.commit()
+
+
+def _unguard(db: Database) -> list[str]:
+    """The statements that take away the database's refusal of changes to events."""
+    if db.engine.dialect.name == "postgresql":
+        return ["DROP TRIGGER audit_event_append_only ON audit_event"]
+    return ["DROP TRIGGER audit_event_no_update", "DROP TRIGGER audit_event_no_delete"]
 
 
 def test_each_hash_is_sha256_over_the_event_and_the_previous_hash(db: Database) -> None:
@@ -51,14 +61,10 @@ def test_each_hash_is_sha256_over_the_event_and_the_previous_hash(db: Database) 
 
 def test_the_database_refuses_to_change_or_delete_an_audit_event(db: Database) -> None:
     _providers(db, "Acorn")
-    con = _raw(db)
-    try:
-        with pytest.raises(sqlite3.DatabaseError, match="cannot be changed or deleted"):
-            con.execute("UPDATE audit_event SET user = 'someone else'")
-        with pytest.raises(sqlite3.DatabaseError, match="cannot be changed or deleted"):
-            con.execute("DELETE FROM audit_event")
-    finally:
-        con.close()
+    with pytest.raises(sa.exc.DatabaseError, match="cannot be changed or deleted"):
+        _execute(db, "UPDATE audit_event SET \"user\" = 'someone else'")
+    with pytest.raises(sa.exc.DatabaseError, match="cannot be changed or deleted"):
+        _execute(db, "DELETE FROM audit_event")
     report = _verify(db)
     assert report.ok and report.events == 2
 
@@ -69,12 +75,7 @@ def _verify(db: Database):  # type: ignore[no-untyped-def]
 
 
 def _tamper(db: Database, sql: str) -> None:
-    con = _raw(db)
-    try:
-        con.executescript("DROP TRIGGER audit_event_no_update; "
-                          f"DROP TRIGGER audit_event_no_delete; {sql}")
-    finally:
-        con.close()
+    _execute(db, *_unguard(db), sql)
 
 
 def _ids(db: Database) -> list[int]:
@@ -85,7 +86,7 @@ def _ids(db: Database) -> list[int]:
 def test_a_changed_event_breaks_the_chain_there(db: Database) -> None:
     _providers(db, "Acorn", "Beacon", "Compass")
     ids = _ids(db)
-    _tamper(db, f"UPDATE audit_event SET user = 'nobody' WHERE id = {ids[3]}")
+    _tamper(db, f"UPDATE audit_event SET \"user\" = 'nobody' WHERE id = {ids[3]}")
     report = _verify(db)
     assert (report.first_broken, report.guarded, report.events) == (ids[3], False, 6)
 
@@ -125,18 +126,12 @@ def test_db_check_names_the_first_broken_event(db: Database,
                                                capsys: pytest.CaptureFixture[str]) -> None:
     _providers(db, "Acorn", "Beacon")
     ids = _ids(db)
-    assert db.path is not None
-    path = db.path
-    db.close()
-    assert main(["db", "check", "--db", str(path)]) == 0
+    path = target(db)
+    assert main(["db", "check", "--db", path]) == 0
     assert "Audit trail: 4 events, chain intact" in capsys.readouterr().out
-    con = sqlite3.connect(str(path))
-    try:
-        con.executescript("DROP TRIGGER audit_event_no_update; "
-                          f"UPDATE audit_event SET after = '{{}}' WHERE id = {ids[1]}")
-    finally:
-        con.close()
-    assert main(["db", "check", "--db", str(path)]) == 6
+    _tamper(db, f"UPDATE audit_event SET after = '{{}}' WHERE id = {ids[1]}")
+    db.close()
+    assert main(["db", "check", "--db", path]) == 6
     out = capsys.readouterr().out
     assert f"broken at event {ids[1]}" in out
     assert "no longer refuses" in out

@@ -14,6 +14,7 @@ import pytest
 from placement_desk.lifecycle import Database
 from placement_desk.progress import Cancelled, TaskState
 from placement_desk.reports.batch import check_folder, due_for_packs, write_packs
+from tests.backend import target
 
 from ..services.reports.pack_world import TODAY, World, build
 from .pdf_tools import flat, fonts, needs_poppler, pages
@@ -106,8 +107,7 @@ def _run(*args: str | Path) -> subprocess.CompletedProcess[str]:
 
 def test_the_report_commands_print_a_pack_and_a_batch(db: Database, world: World,
                                                       tmp_path: Path) -> None:
-    path = db.engine.url.database
-    assert path is not None
+    path = target(db)
     db.close()
     out = tmp_path / "acorn.pdf"
     done = _run("--db", path, "report", "provider", "SC100001", "--out", out,

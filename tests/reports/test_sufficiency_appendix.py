@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 from placement_desk.errors import UserError
 from placement_desk.lifecycle import Database
 from placement_desk.reports.sufficiency import write_appendix
+from tests.backend import target
 
 from ..services.reports.appendix_world import AT, build
 from .pdf_tools import bookmarks, flat, fonts, info, language, lines, needs_poppler, pages
@@ -96,8 +97,7 @@ def test_report_sufficiency_writes_the_workbook_from_the_command_line(
     import subprocess
     import sys
 
-    path = built.engine.url.database
-    assert path is not None
+    path = target(built)
     built.close()
     out = tmp_path / "appendix.xlsx"
 

@@ -257,6 +257,7 @@ def _import_task(*_args: object, **_kwargs: object) -> None:
 
 
 def _factories() -> dict[str, Callable[[Built], QDialog]]:
+    from placement_desk.errors import ConcurrentEdit
     from placement_desk.services.contracts.tiers import list_tiers
     from placement_desk.services.kpis.unregistered import UnregisteredRow
     from placement_desk.services.qa.actions import list_actions
@@ -264,7 +265,6 @@ def _factories() -> dict[str, Callable[[Built], QDialog]]:
     from placement_desk.ui import about, settings_dialog, welcome
     from placement_desk.ui import help as help_window
     from placement_desk.ui.agreements import agreement_dialog, uplift_dialog
-    from placement_desk.errors import ConcurrentEdit
     from placement_desk.ui.common import conflict_dialog, history_panel
     from placement_desk.ui.contracts import contract_dialogs, review_dialog, tiers_view
     from placement_desk.ui.dashboard import tables as dashboard_tables

@@ -213,6 +213,7 @@ def test_a_settings_history_shows_field_labels_and_exports(
         assert logged.after["what"] == "history of a setting"
 
 
+@pytest.mark.sqlite_only(reason="restoring a backup replaces a database file")
 def test_the_data_page_restores_a_backup_and_carries_on(
         qtbot: QtBot, db: Database, settings: QSettings) -> None:
     with db.write() as s:

@@ -4,10 +4,10 @@ with an error, the mapping fixed, the import, and undoing it; and exports from t
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from pathlib import Path
 from typing import Any
 
+import sqlalchemy as sa
 from openpyxl import Workbook, load_workbook
 from PySide6.QtCore import QSettings
 from pytestqt.qtbot import QtBot
@@ -45,13 +45,11 @@ def _workbook(path: Path) -> Path:
 
 
 def _episodes(db: Any) -> list[tuple[Any, ...]]:
-    con = sqlite3.connect(db.path)
-    try:
-        return list(con.execute(
-            "SELECT c.case_ref, e.start_date, e.placement_type, e.deleted_at IS NOT NULL "
-            "FROM placement_episode e JOIN child c ON c.id = e.child_id ORDER BY c.case_ref"))
-    finally:
-        con.close()
+    with db.engine.connect() as con:  # the dates as text and the flag as 0/1 on either
+        return [tuple(row) for row in con.execute(sa.text(
+            "SELECT c.case_ref, CAST(e.start_date AS VARCHAR(10)), e.placement_type, "
+            "CASE WHEN e.deleted_at IS NULL THEN 0 ELSE 1 END "
+            "FROM placement_episode e JOIN child c ON c.id = e.child_id ORDER BY c.case_ref"))]
 
 
 def _shot(widget: Any, name: str) -> None:

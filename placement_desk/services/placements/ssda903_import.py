@@ -80,6 +80,8 @@ CODE_WIDTHS = {"reason_new_episode": ("RNE", 4), "legal_status": ("LS", 4),
                "place_provider": ("PLACE_PROVIDER", 4), "reason_ceased": ("REC", 4),
                "reason_place_change": ("REASON_PLACE_CHANGE", 8), "urn": ("URN", 20)}
 """Episode codes and the widest value the database holds for each."""
+_ETHNIC_WIDTH = 8
+"""The widest ethnicity code the database holds."""
 _CHUNK = 1000
 _BULK = 5000
 _AUDIT: Table = AuditEvent.__table__  # type: ignore[assignment]
@@ -379,6 +381,11 @@ class _Importer:
                               "This child was deleted in Placement Desk; restore the child's "
                               "record first if this is the same child.")
             else:
+                if record.ethnicity is not None and len(record.ethnicity) > _ETHNIC_WIDTH:
+                    self._problem(record, "PD-VALUE", "ETHNIC", "warning",
+                                  "The ETHNIC value is longer than any code, so it was left "
+                                  "out.")
+                    record = dataclasses.replace(record, ethnicity=None)
                 children[record.child] = record
                 continue
             self.summary.header_rows_rejected += 1

@@ -10,13 +10,14 @@ import pytest
 
 from placement_desk.cli import main
 from placement_desk.db import Database
+from tests.backend import target
 
 from .conftest import Council
 
 
 def test_text_and_json(db: Database, council: Council, capsys: pytest.CaptureFixture[str]
                        ) -> None:
-    path = str(db.path)
+    path = target(db)
     db.close()  # the command opens it read-only, as a user's second program would
     assert main(["--db", path, "kpis", "--at", "31/03/2026"]) == 0
     text = capsys.readouterr().out

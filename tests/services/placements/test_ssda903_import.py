@@ -429,3 +429,19 @@ def test_the_import_tells_the_pages_which_tables_it_wrote(db: Database, tmp_path
     db.on_change(told.append)
     import_ssda903(db, header, episodes, today=TODAY)
     assert told == [frozenset({"child", "placement_episode", "audit_event"})]
+
+
+def test_an_ethnicity_longer_than_any_code_is_left_out_with_a_warning(
+        db: Database, tmp_path: Path) -> None:
+    """A server refuses text longer than its column where an SQLite file keeps it: the
+    import leaves the value out on both, and says so."""
+    header = _write(tmp_path / "header.csv", HEADER_HEAD, "C1,1,01/02/2010,WBRIXXXXXX,,,")
+    episodes = _write(tmp_path / "episodes.csv", EPISODE_HEAD,
+                      "C1,01/04/2021,P,C2,N1,U4,PR1,,,,SM1 1AA,SM1 1AA,")
+    summary = import_ssda903(db, header, episodes, today=TODAY)
+    assert summary.children_new == 1
+    warned = [(p.level, p.table, p.row, p.columns) for p in summary.problems
+              if p.code == "PD-VALUE"]
+    assert warned == [("warning", "header", 2, "ETHNIC")]
+    with db.read() as session:
+        assert session.scalars(sa.select(Child.ethnicity)).all() == [None]
