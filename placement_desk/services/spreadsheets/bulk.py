@@ -5,6 +5,7 @@ the ORM's hook would have written (:func:`~placement_desk.audit.bulk_created`,
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import secrets
 import time
@@ -15,7 +16,7 @@ from typing import Any
 from sqlalchemy import Date, Enum, Table, bindparam, insert, update
 from sqlalchemy.orm import Session
 
-from ...audit import BOOKKEEPING, audit_value, bulk_updated, chain_rows, event_hash, last_hash
+from ...audit import BOOKKEEPING, audit_value, bulk_updated, chain_rows, last_hash
 from ...db import note_written
 from ...models import AuditEvent, utcnow
 from ...models.enums import AuditAction
@@ -90,15 +91,26 @@ def _executemany(session: Session, table: Table, rows: Sequence[Mapping[str, Any
 _PLAIN: frozenset[type] = frozenset({str, int, float, bool, type(None)})
 
 
+_CANONICAL: dict[str, Any] = {"sort_keys": True, "separators": (",", ":"),
+                              "ensure_ascii": False}
+"""JSON as :func:`~placement_desk.audit.event_hash` writes it, so that an event's hash is
+worked out from the text stored without decoding it again."""
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, **_CANONICAL)
+
+
 def _audit_texts(rows: Sequence[Mapping[str, Any]]) -> list[str]:
-    """Each new row as the audit trail stores it: the JSON text ``json.dumps`` gives the
-    row with its dates, ids and codes as text. Worked out a column at a time, each
-    distinct value encoded once (dates and codes repeat), then joined row by row."""
-    keys = list(rows[0])
-    prefixes = [json.dumps(key) + ": " for key in keys]
+    """Each new row as the audit trail stores it, in canonical JSON (keys sorted, no
+    spaces): the row with its dates, ids and codes as text. Worked out a column at a
+    time, each distinct value encoded once (dates and codes repeat), then joined row by
+    row."""
+    keys = sorted(rows[0])
+    prefixes = [_dumps(key) + ":" for key in keys]
     columns = [_encoded([row[key] for row in rows]) for key in keys]
     add = str.__add__
-    return ["{" + ", ".join(map(add, prefixes, values)) + "}"
+    return ["{" + ",".join(map(add, prefixes, values)) + "}"
             for values in zip(*columns, strict=True)]
 
 
@@ -107,16 +119,16 @@ def _plain(value: Any) -> Any:
 
 
 def _encoded(values: list[Any]) -> list[str]:
-    """A column's values as JSON texts."""
+    """A column's values as canonical JSON texts."""
     kinds = set(map(type, values))
     if kinds <= {uuid.UUID, type(None)}:
         return ["null" if v is None else f'"{v}"' for v in values]
     if bool in kinds and (int in kinds or float in kinds):  # True == 1: encode each
-        return [json.dumps(_plain(v)) for v in values]
+        return [_dumps(_plain(v)) for v in values]
     try:
-        texts = {v: json.dumps(_plain(v)) for v in set(values)}
+        texts = {v: _dumps(_plain(v)) for v in set(values)}
     except TypeError:  # a value that cannot be a key
-        return [json.dumps(_plain(v)) for v in values]
+        return [_dumps(_plain(v)) for v in values]
     return list(map(texts.__getitem__, values))
 
 
@@ -136,14 +148,22 @@ def _audited_blanks(table: Table, row: Mapping[str, Any]) -> dict[str, Any]:
 
 def _chained(session: Session, events: list[dict[str, Any]], same: Mapping[str, Any]
              ) -> list[dict[str, Any]]:
-    """Give events about to be inserted in bulk (``after`` as its stored JSON text) their
-    ``hash``, following the newest stored event: the chain the hook keeps for forms."""
+    """Give events about to be inserted in bulk (``after`` as its canonical JSON text)
+    their ``hash``, following the newest stored event: the chain the hook keeps for forms.
+
+    The text hashed is the one :func:`~placement_desk.audit.event_hash` builds, put
+    together from the stored ``after`` text rather than by encoding it again; the tests
+    check the two agree through ``verify_chain``."""
     previous = last_hash(session)
-    at, user, action, entity = same["at"], same["user"], same["action"], same["entity"]
-    loads = json.loads
+    stamp = same["at"].replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
+    middle = ",".join(_dumps(str(part)) for part in (
+        stamp, same["user"], same["action"], same["entity"]))
+    tail = "," + _dumps(same.get("before")) + ","
+    sha256 = hashlib.sha256
     for event in events:
-        previous = event_hash(previous, at, user, action, entity, event["entity_id"],
-                              same.get("before"), loads(event["after"]))
+        body = (f'["{previous}",{middle},"{uuid.UUID(str(event["entity_id"]))}"'
+                f'{tail}{event["after"]}]')
+        previous = sha256(body.encode("utf-8")).hexdigest()
         event["hash"] = previous
     return events
 
