@@ -317,6 +317,36 @@ def _database_targets(found: dict[str, Callable[[], None]], run: Any, work: Path
             assert _held(db) == before, "a refused import changed the database"
 
 
+    from placement_desk.services.spreadsheets.importing import ImportPlan, prepare, run_import
+    from placement_desk.services.spreadsheets.kinds import IMPORTABLE
+
+    kinds = {k.name: [f.label for f in k.import_fields] for k in IMPORTABLE}
+
+    @target
+    @settings(max_examples=max(3, run.max_examples // 5), deadline=None, database=None,
+              suppress_health_check=list(HealthCheck))
+    @given(st.sampled_from(sorted(kinds)), st.data())
+    def sheet_import(kind: str, data: Any) -> None:
+        headings = data.draw(_maybe_headings(kinds[kind]))
+        rows = data.draw(_rows_for(headings, 5))
+        path = work / f"sheet-{kind}.csv"
+        path.write_text(_csv_text(headings, rows), encoding="utf-8")
+        db.engine.dispose()
+        before = _held(db)
+        TRIED["sheet_import"] += 1
+        try:
+            result = run_import(db, prepare(db, ImportPlan(path, kind)), commit=True,
+                                today=today)
+        except UserError:
+            db.engine.dispose()
+            assert _held(db) == before, "a refused import changed the database"
+            return
+        if result.errors:
+            db.engine.dispose()
+            assert not result.committed and _held(db) == before, \
+                "an import with errors changed the database"
+
+
 def fuzz_all(examples: int, db: Any = None) -> Counter[str]:
     """Run every target; returns the inputs tried by target. Raises on the first fault."""
     TRIED.clear()

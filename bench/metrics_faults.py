@@ -120,7 +120,8 @@ def _kills() -> tuple[int, int, str]:
 
 
 @metric("kill9_imports_survived", "kills",
-        note=f"of {KILLS} kill -9 at random moments during the Ofsted and SSDA903 imports, "
+        note=f"of {KILLS} kill -9 at random moments during the Ofsted, SSDA903 and "
+             "spreadsheet imports, "
              "those after which the database was sound, held none or all of the import, "
              "opened again and took the import again")
 def kills_survived() -> float:

@@ -16,7 +16,7 @@ from placement_desk.lifecycle import Database
 EXAMPLES = int(os.environ.get("PLACEMENT_DESK_FUZZ_EXAMPLES", "30"))
 NAMES = ["cells", "typed_entries", "ssda903_rows", "ssda903_files_read", "ofsted_file",
          "postcode_file", "garbage_files", "child_forms", "episode_forms", "setting_forms",
-         "council_settings", "ssda903_import"]
+         "council_settings", "ssda903_import", "sheet_import"]
 
 
 def test_every_target_is_run_here(tmp_path: Path, db: Database) -> None:

@@ -398,33 +398,45 @@ class EpisodesView(QWidget):
         def line(label: str, value: str) -> str:
             return f"<tr><th align='left'>{e(label)}</th><td>{value}</td></tr>"
 
-        miles = ("Unknown (a postcode is not in the lookup)" if d.distance_miles is None
-                 else f"{d.distance_miles:,.1f} miles" + (" (typed by hand)"
-                                                          if d.distance_entered else ""))
-        local = {True: "Within 20 miles", False: "Over 20 miles", None: ""}[d.within_20]
-        area = {True: "inside the council's area", False: "outside the council's area",
-                None: "inside or outside the council's area not known"}[d.in_area]
+        tr = self.tr
+        if d.distance_miles is None:
+            miles = tr("Unknown (a postcode is not in the lookup)")
+        else:
+            miles = tr("{n} miles").format(n=f"{d.distance_miles:,.1f}") + (
+                tr(" (typed by hand)") if d.distance_entered else "")
+        local = {True: tr("Within 20 miles"), False: tr("Over 20 miles"),
+                 None: ""}[d.within_20]
+        area = {True: tr("inside the council's area"),
+                False: tr("outside the council's area"),
+                None: tr("inside or outside the council's area not known")}[d.in_area]
+        child = f"<a href='child:{d.child_id.hex}'>{e(d.child_ref)}</a>"
+        if d.child_age is not None:
+            child += e(tr(", aged {age}").format(age=d.child_age))
+        if d.uasc:
+            child += e(tr(" (UASC)"))
+        setting = e(d.setting_name or tr("Not in the register")) + (
+            e(f" ({d.urn})") if d.urn else "")
+        if d.setting_id:
+            setting = f"<a href='setting:{d.setting_id.hex}'>{setting}</a>"
         rows = [
-            line("Child", f"<a href='child:{d.child_id.hex}'>{e(d.child_ref)}</a>"
-                          + (f", aged {d.child_age}" if d.child_age is not None else "")
-                          + (" (UASC)" if d.uasc else "")),
-            line("Dates", e(f"{date_short(d.start_date)} to "
-                            f"{date_short(d.end_date) or 'now (live)'}")),
-            line("Type", e(d.type_label)),
-            line("Setting", (f"<a href='setting:{d.setting_id.hex}'>" if d.setting_id else "")
-                 + e(f"{d.setting_name or 'Not in the register'}"
-                     + (f" ({d.urn})" if d.urn else ""))
-                 + ("</a>" if d.setting_id else "")),
-            line("Route", e(d.route.label if d.route else "Not recorded")
+            line(tr("Child"), child),
+            line(tr("Dates"), e(tr("{start} to {end}").format(
+                start=date_short(d.start_date),
+                end=date_short(d.end_date) or tr("now (live)")))),
+            line(tr("Type"), e(d.type_label)),
+            line(tr("Setting"), setting),
+            line(tr("Route"), e(d.route.label if d.route else tr("Not recorded"))
                  + (f"<br><i>{e(d.route_reason)}</i>" if d.route_reason else "")
                  + _spot_text(self.db, d.id, d.route)),
-            line("Postcodes", e(f"home {d.home_postcode or 'unknown'}, placement "
-                                f"{d.placement_postcode or 'unknown'}")),
-            line("Distance", e(miles + (f"; {local}" if local else "") + f"; {area}")),
+            line(tr("Postcodes"), e(tr("home {home}, placement {placement}").format(
+                home=d.home_postcode or tr("unknown"),
+                placement=d.placement_postcode or tr("unknown")))),
+            line(tr("Distance"), e(miles + (f"; {local}" if local else "") + f"; {area}")),
         ]
         if d.needs_level or d.personal_adviser:
-            rows.append(line("Care leaver", e(f"needs level {d.needs_level or 'not assessed'}"
-                                              f", adviser {d.personal_adviser or 'none'}")))
+            rows.append(line(tr("Care leaver"), e(tr("needs level {level}, adviser {who}").format(
+                level=d.needs_level or tr("not assessed"),
+                who=d.personal_adviser or tr("none")))))
         rows += [line(code, e(text)) for code, text in d.codes]
         self.overview.setHtml(f"<table cellspacing='4'>{''.join(rows)}</table>")
         if d.issues:
@@ -432,16 +444,19 @@ class EpisodesView(QWidget):
                             f"{e(i.message)}</li>" for i in d.issues)
             self.checks.setHtml(f"<ul>{items}</ul>")
         else:
-            self.checks.setHtml(e(self.tr("No problems: this episode passes the SSDA903 "
-                                          "checks.")))
+            self.checks.setHtml(e(tr("No problems: this episode passes the SSDA903 "
+                                     "checks.")))
         others = "".join(f"<li>{e(text)}</li>" for _id, text in d.other_episodes) or \
-            "<li>None</li>"
+            f"<li>{e(tr('None'))}</li>"
         deals = "".join(f"<li><a href='agreement:{aid.hex}'>{e(ref)}</a>: {e(status)}</li>"
-                        for aid, ref, status in d.agreements) or "<li>None yet</li>"
+                        for aid, ref, status in d.agreements) or \
+            f"<li>{e(tr('None yet'))}</li>"
+        show_all = e(tr("Show all of {child}'s placements in the list").format(
+            child=d.child_ref))
         self.history.setHtml(
-            f"<p><a href='child:{d.child_id.hex}'>Show all of {e(d.child_ref)}'s "
-            f"placements in the list</a></p><p><b>Other placements</b></p><ul>{others}</ul>"
-            f"<p><b>Individual Placement Agreements</b></p><ul>{deals}</ul>")
+            f"<p><a href='child:{d.child_id.hex}'>{show_all}</a></p>"
+            f"<p><b>{e(tr('Other placements'))}</b></p><ul>{others}</ul>"
+            f"<p><b>{e(tr('Individual Placement Agreements'))}</b></p><ul>{deals}</ul>")
 
     def _link(self, url: QUrl) -> None:
         kind, _sep, value = url.toString().partition(":")
