@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QTabWidget
 
@@ -17,10 +18,9 @@ from ..common.page import Page
 from ..context import AppContext
 from ..hub import NavigationRequest
 from ..pages import register_page
-from .contracts_view import ContractsView
-from .review_dialog import ReviewDialog
-from .reviews_view import ReviewsView
-from .tiers_view import TiersView
+
+if TYPE_CHECKING:  # the tabs' modules are imported when the page is first shown
+    from .review_dialog import ReviewDialog
 
 TAB_KEY = "contracts/tab"
 
@@ -36,6 +36,10 @@ class ContractsPage(Page):
                           "agreement_version", "action", "app_setting"})
 
     def __init__(self, ctx: AppContext) -> None:
+        from .contracts_view import ContractsView
+        from .reviews_view import ReviewsView
+        from .tiers_view import TiersView
+
         super().__init__(ctx)
         self._today = ctx.today()
         self.contracts = ContractsView(ctx)
@@ -75,7 +79,7 @@ class ContractsPage(Page):
             return
         self._loaded.add(index)
         tab = self.tabs.widget(index)
-        if isinstance(tab, (ContractsView, ReviewsView, TiersView)):
+        if tab in (self.contracts, self.reviews, self.tiers):
             tab.reload()
 
     def open_request(self, request: NavigationRequest) -> None:
