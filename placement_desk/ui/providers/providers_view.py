@@ -92,6 +92,17 @@ class ProvidersView(QWidget):
         """Only the settings another page asked for (behind a Dashboard figure)."""
         self.model: RowTableModel[SettingRow] = RowTableModel(COLUMNS, lambda r: r.id)
         self.proxy = SettingsFilterProxy(self.model)
+        self._build_filters(settings)
+        actions = self._build_actions(db)
+        self._build_table()
+        self._build_detail(db, start_task, today)
+        self._build_layout(actions)
+        self._connect_signals()
+
+    # -- building the page ---------------------------------------------------------
+
+    def _build_filters(self, settings: QSettings) -> None:
+        """Search and eight combos on two rows, remembered across restarts."""
         self.bar = FilterBar(settings, "providers",
                              self.tr("Search name, URN, postcode, provider or owner"),
                              self.tr("{shown} of {total} settings"))
@@ -111,6 +122,9 @@ class ProvidersView(QWidget):
         self.bar.finish()
         self.search, self.combos, self.count = self.bar.search, self.bar.combos, self.bar.count
         self.clear_button = self.bar.clear_button
+
+    def _build_actions(self, db: Database) -> QHBoxLayout:
+        """The count, how printing went, and the New and Export buttons."""
         actions = QHBoxLayout()
         actions.addWidget(self.count, 1)
         self.print_note = ElidedLabel("")
@@ -126,6 +140,10 @@ class ProvidersView(QWidget):
         self.export_button.setToolTip(self.tr("Save the rows shown to Excel (Ctrl+E)"))
         actions.addWidget(self.new_button)
         actions.addWidget(self.export_button)
+        return actions
+
+    def _build_table(self) -> None:
+        """The sortable table, and what it says while the register is empty."""
         self.table = list_table(self.proxy, self.tr("Settings"),
                                 (90, 220, 150, 180, 150, 220, 85, 65, 60, 85, 140),
                                 stretch=1)
@@ -136,10 +154,16 @@ class ProvidersView(QWidget):
             "files…\" to build the register, or add a setting with New setting (Ctrl+N)."))
         self.empty.setWordWrap(True)
         self.empty.setVisible(False)
+
+    def _build_detail(self, db: Database, start_task: StartTask | None,
+                      today: Callable[[], dt.date]) -> None:
+        """The chosen setting's details, and the pack printer behind their Print button."""
         self.detail = SettingDetailTabs(db=self.db)
         self.printer = PackPrinter(db, start_task, today, self)
         self.detail.print_pack.connect(self.printer.ask_and_print)
         self.printer.said.connect(self.print_note.setText)
+
+    def _build_layout(self, actions: QHBoxLayout) -> None:
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.table)
         split.addWidget(self.detail)
@@ -151,6 +175,8 @@ class ProvidersView(QWidget):
         layout.addLayout(actions)
         layout.addWidget(self.empty)
         layout.addWidget(split, 1)
+
+    def _connect_signals(self) -> None:
         self.bar.changed.connect(self.apply_filters)
         self.bar.cleared.connect(self._forget_only)
         self.table.selectionModel().selectionChanged.connect(self._selected)

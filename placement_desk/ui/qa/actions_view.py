@@ -118,6 +118,21 @@ class ActionsView(QWidget):
         self.today = ctx.today()
         self.model = ActionsModel(COLUMNS, lambda r: r.id)
         self.proxy = ActionsProxy(self.model)
+        self._build_filters(ctx)
+        second = self._build_buttons()
+        self._build_table()
+        self._build_messages()
+        self.detail = SettingDetailTabs(self.tr(
+            "Choose an action in the list to see its setting's details."))
+        self._build_layout(second)
+        self._connect_signals()
+        self._set_tab_order()
+        self._selected()
+
+    # -- building the tab ----------------------------------------------------------------
+
+    def _build_filters(self, ctx: AppContext) -> None:
+        """Search, owner, provider, status and due date, remembered across restarts."""
         self.bar = FilterBar(ctx.settings, "qa_actions", self.tr("Search actions (Ctrl+F)"),
                              self.tr("{shown} of {total} actions"))
         self.search, self.count = self.bar.search, self.bar.count
@@ -142,6 +157,9 @@ class ActionsView(QWidget):
         self.combos = self.bar.combos
         # "Clear filters" sits on the second row, so the page fits a small laptop screen.
         self.bar.finish(clear_row=None)
+
+    def _build_buttons(self) -> QHBoxLayout:
+        """The second row: the count, "Clear filters" and the buttons acting on the list."""
         self.change_button = QPushButton(self.tr("Change status…"))
         self.change_button.setToolTip(self.tr("Move the chosen actions to a new status, with "
                                               "a note"))
@@ -158,10 +176,16 @@ class ActionsView(QWidget):
                                               "(Ctrl+E)"))
         second.addWidget(self.export_button)
         self.export_button.clicked.connect(self.export_view)
+        return second
+
+    def _build_table(self) -> None:
         self.table = list_table(self.proxy, self.tr("Actions"), (260, 150, 220, 110, 65, 85),
                                 many=True, stretch=0)
         self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
+
+    def _build_messages(self) -> None:
+        """What the page says when there are no actions yet, and after a change."""
         self.empty = QLabel(self.tr(
             "No actions yet. Actions are raised when a QA visit, a contract review or a "
             "rating alert finds something to put right; they are followed up here."))
@@ -171,8 +195,8 @@ class ActionsView(QWidget):
         self.message.setWordWrap(True)
         self.message.setTextFormat(Qt.TextFormat.PlainText)
         self.message.setVisible(False)
-        self.detail = SettingDetailTabs(self.tr(
-            "Choose an action in the list to see its setting's details."))
+
+    def _build_layout(self, second: QHBoxLayout) -> None:
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.table)
         split.addWidget(self.detail)
@@ -186,6 +210,8 @@ class ActionsView(QWidget):
         layout.addWidget(self.empty)
         layout.addWidget(self.message)
         layout.addWidget(split, 1)
+
+    def _connect_signals(self) -> None:
         self.bar.changed.connect(self.apply_filters)
         self.change_button.clicked.connect(self.change_selected)
         self.open_button.clicked.connect(self.open_source)
@@ -195,6 +221,9 @@ class ActionsView(QWidget):
                                ("Ctrl+E", self.export_view)])
         local_shortcuts(self.table, [(Qt.Key.Key_Return, self.open_source),
                                      (Qt.Key.Key_Enter, self.open_source)], children=False)
+
+    def _set_tab_order(self) -> None:
+        """Filters, "Clear filters", the buttons, then the list."""
         self.setTabOrder(self.search, self.owner)
         self.setTabOrder(self.owner, self.provider)
         self.setTabOrder(self.provider, self.status)
@@ -204,7 +233,6 @@ class ActionsView(QWidget):
         self.setTabOrder(self.open_button, self.change_button)
         self.setTabOrder(self.change_button, self.export_button)
         self.setTabOrder(self.export_button, self.table)
-        self._selected()
 
     # -- data ----------------------------------------------------------------------------
 

@@ -99,6 +99,24 @@ class QaScheduleView(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.today = ctx.today()
+        self._build_filters(ctx)
+        self.rows: list[ScheduleRow] = []
+        """Every setting in use, as last read; the list shows those the filter passes."""
+        actions = self._build_actions()
+        self.draft_rows: list[DraftRow] = []
+        self._build_table()
+        self._build_drafts()
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self._build_layout(actions)
+        self._connect_signals()
+        self._set_tab_order()
+        self._enable()
+
+    # -- building the tab ----------------------------------------------------------
+
+    def _build_filters(self, ctx: AppContext) -> None:
+        """Search, when due and the officer, remembered across restarts."""
         self.bar = FilterBar(ctx.settings, "qa_schedule",
                              self.tr("Search setting, URN or officer"),
                              self.tr("{shown} of {total} settings"))
@@ -111,8 +129,9 @@ class QaScheduleView(QWidget):
             tooltip=self.tr("Show one officer's settings, or the unassigned ones"))
         self.bar.finish()
         self.search, self.count = self.bar.search, self.bar.count
-        self.rows: list[ScheduleRow] = []
-        """Every setting in use, as last read; the list shows those the filter passes."""
+
+    def _build_actions(self) -> QHBoxLayout:
+        """The count and the buttons acting on the chosen settings."""
         # The buttons take a second row, so that the page fits a small laptop screen.
         actions = QHBoxLayout()
         actions.addWidget(self.count, 1)
@@ -131,13 +150,18 @@ class QaScheduleView(QWidget):
         for button in (self.record_button, self.plan_button, self.assign_button,
                        self.letter_button):
             actions.addWidget(button)
-        self.draft_rows: list[DraftRow] = []
+        return actions
+
+    def _build_table(self) -> None:
         self.model: RowTableModel[ScheduleRow] = RowTableModel(columns(lambda: self.today),
                                                                lambda r: r.setting_id)
         self.table = list_table(self.model, self.tr("Settings on the QA schedule"),
                                 (150, 75, 230, 58, 80, 140, 95, 100), many=True,
                                 stretch=0)
         self.table.doubleClicked.connect(lambda _i: self.record_visit())
+
+    def _build_drafts(self) -> None:
+        """The visits in progress, with Resume and Discard beside them."""
         self.drafts_label = QLabel(self.tr("Visits in progress (drafts), last saved first: "
                                            "press Enter to resume"))
         self.drafts = QListWidget()
@@ -153,8 +177,8 @@ class QaScheduleView(QWidget):
         self.resume_button.clicked.connect(self._resume_current)
         self.discard_button.clicked.connect(self.discard_current)
         self.drafts.currentRowChanged.connect(lambda _r: self._enable_drafts())
-        self.message = QLabel()
-        self.message.setWordWrap(True)
+
+    def _build_layout(self, actions: QHBoxLayout) -> None:
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 8, 6, 6)
         layout.addWidget(self.bar)
@@ -170,6 +194,8 @@ class QaScheduleView(QWidget):
         draft_buttons.addStretch(1)
         drafts_row.addLayout(draft_buttons)
         layout.addLayout(drafts_row)
+
+    def _connect_signals(self) -> None:
         self.bar.changed.connect(self.apply_filters)
         self.record_button.clicked.connect(self.record_visit)
         self.plan_button.clicked.connect(self.plan_selected)
@@ -178,6 +204,9 @@ class QaScheduleView(QWidget):
         self.table.selectionModel().selectionChanged.connect(lambda *_a: self._enable())
         local_shortcuts(self, [(QKeySequence.StandardKey.New, self.record_visit),
                                (QKeySequence.StandardKey.Find, self.bar.focus_search)])
+
+    def _set_tab_order(self) -> None:
+        """Filters, buttons, the list, then the drafts and their buttons."""
         self.setTabOrder(self.search, self.view)
         self.setTabOrder(self.view, self.officer)
         self.setTabOrder(self.officer, self.bar.clear_button)
@@ -189,7 +218,6 @@ class QaScheduleView(QWidget):
         self.setTabOrder(self.table, self.drafts)
         self.setTabOrder(self.drafts, self.resume_button)
         self.setTabOrder(self.resume_button, self.discard_button)
-        self._enable()
 
     # -- data ----------------------------------------------------------------------
 

@@ -58,7 +58,28 @@ class TemplateDialog(DiscardGuard):
         self.db = db
         self.template = template
         self.saved: TemplateInfo | None = None
-        taken = taken or set()
+        self._build_about(template)
+        self._build_name_and_type(template, taken or set())
+        self._build_error_labels()
+        self._build_areas(template)
+        grid = self._build_area_editor()
+        form = self._build_form()
+        areas_label = QLabel(self.tr("Areas examined *"))
+        areas_label.setBuddy(self.areas)
+        self._build_buttons(template)
+        self._build_layout(form, areas_label, grid)
+        self._connect_signals()
+        self._build_shortcuts()
+        self.resize(560, 560)
+        if self.areas.count():
+            self.areas.setCurrentRow(0)
+        (self.areas if template else self.name).setFocus()
+        self._enable()
+
+    # -- building the dialog -------------------------------------------------------------
+
+    def _build_about(self, template: TemplateInfo | None) -> None:
+        """The window title and the line above the form saying what saving does."""
         if template is None:
             self.setWindowTitle(self.tr("New QA template"))
             about = self.tr("Name the template, choose the type of setting it is for, and "
@@ -72,6 +93,10 @@ class TemplateDialog(DiscardGuard):
                                                    now=template.version_no)
         self.about = QLabel(about)
         self.about.setWordWrap(True)
+
+    def _build_name_and_type(self, template: TemplateInfo | None,
+                             taken: set[SettingType | None]) -> None:
+        """The name and the setting type: fixed for an existing template, free for a new one."""
         self.name = QLineEdit(template.name if template else "")
         self.name.setMaxLength(max(max_length(QaTemplate.name) or 200, len(self.name.text())))
         self.name.setAccessibleName(self.tr("Template name"))
@@ -90,11 +115,16 @@ class TemplateDialog(DiscardGuard):
             for kind in SettingType:
                 if kind not in taken:
                     self.setting_type.addItem(kind.label, kind.value)
+
+    def _build_error_labels(self) -> None:
         self.name_error, self.type_error, self.areas_error = (QLabel(), QLabel(), QLabel())
         for label in (self.name_error, self.type_error, self.areas_error):
             label.setWordWrap(True)
             label.setStyleSheet(f"color: {colour('red').name()};")
             label.setVisible(False)
+
+    def _build_areas(self, template: TemplateInfo | None) -> None:
+        """The list of areas, each renamed in place."""
         self.areas = QListWidget()
         self.areas.setAccessibleName(self.tr("Areas examined"))
         self.areas.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -103,6 +133,9 @@ class TemplateDialog(DiscardGuard):
                                    | QAbstractItemView.EditTrigger.SelectedClicked)
         for area in (template.areas if template else ()):
             self._add_item(area)
+
+    def _build_area_editor(self) -> QGridLayout:
+        """The list with its buttons beside it and the line for a new area below."""
         self.new_area = _EnterAdds()
         self.new_area.setPlaceholderText(self.tr("A new area, then Add"))
         self.new_area.setAccessibleName(self.tr("New area"))
@@ -124,19 +157,25 @@ class TemplateDialog(DiscardGuard):
         grid.addLayout(side, 0, 1)
         grid.addWidget(self.new_area, 1, 0)
         grid.addWidget(self.add_button, 1, 1)
+        return grid
+
+    def _build_form(self) -> QFormLayout:
         form = QFormLayout()
         form.addRow(self.tr("Name *"), self.name)
         form.addRow("", self.name_error)
         form.addRow(self.tr("Type of setting *"), self.setting_type)
         form.addRow("", self.type_error)
-        areas_label = QLabel(self.tr("Areas examined *"))
-        areas_label.setBuddy(self.areas)
+        return form
+
+    def _build_buttons(self, template: TemplateInfo | None) -> None:
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.save_button = self.buttons.addButton(
             self.tr("Save as version {n}").format(n=template.version_no + 1) if template
             else self.tr("Create template"), QDialogButtonBox.ButtonRole.AcceptRole)
         self.save_button.setDefault(True)
         self.save_button.setToolTip("Ctrl+S")
+
+    def _build_layout(self, form: QFormLayout, areas_label: QLabel, grid: QGridLayout) -> None:
         layout = QVBoxLayout(self)
         layout.addWidget(self.about)
         layout.addLayout(form)
@@ -144,6 +183,8 @@ class TemplateDialog(DiscardGuard):
         layout.addLayout(grid, 1)
         layout.addWidget(self.areas_error)
         layout.addWidget(self.buttons)
+
+    def _connect_signals(self) -> None:
         self.add_button.clicked.connect(self.add_area)
         self.new_area.returnPressed.connect(self.add_area)
         self.rename_button.clicked.connect(self.rename_area)
@@ -160,16 +201,14 @@ class TemplateDialog(DiscardGuard):
                        self.name.textEdited, self.new_area.textEdited,
                        self.setting_type.activated):
             signal.connect(self.mark_dirty)
+
+    def _build_shortcuts(self) -> None:
+        """Ctrl+S saves; Ctrl+Up and Ctrl+Down move the chosen area."""
         for keys, slot in ((QKeySequence(QKeySequence.StandardKey.Save), self.save),
                            (QKeySequence("Ctrl+Up"), lambda: self.move_area(-1)),
                            (QKeySequence("Ctrl+Down"), lambda: self.move_area(1))):
             shortcut = QShortcut(keys, self)
             shortcut.activated.connect(slot)
-        self.resize(560, 560)
-        if self.areas.count():
-            self.areas.setCurrentRow(0)
-        (self.areas if template else self.name).setFocus()
-        self._enable()
 
     # -- the list ------------------------------------------------------------------------
 

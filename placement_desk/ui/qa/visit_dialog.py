@@ -106,6 +106,24 @@ class VisitDialog(QDialog):
         """The visit's change counter as read, or as this form last saved it."""
         self.lead_officer_id = form.lead_officer_id
         self.setWindowTitle(self.tr("QA visit: {name}").format(name=record.setting_name))
+        header = self._build_header(form)
+        group = self._build_areas(form)
+        footer = self._build_footer(form)
+        scroll = self._build_scroll(header, group, footer)
+        self._build_buttons()
+        self.setting_name = record.setting_name
+        shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self)
+        shortcut.activated.connect(self.autosave)
+        self._build_layout(scroll)
+        self._start_autosave()
+        self._fit_screen()
+        label_forms(self)
+        self.visit_date.setFocus()
+
+    # -- building the form ---------------------------------------------------------------
+
+    def _build_header(self, form: VisitForm) -> QFormLayout:
+        """Date, type, officers and how many people were spoken to."""
         self.visit_date = DateField()
         self.visit_date.set_value(form.visit_date or self.today)
         self.visit_date.setAccessibleName(self.tr("Visit date"))
@@ -138,6 +156,10 @@ class VisitDialog(QDialog):
             spoken_row.addWidget(spin)
         spoken_row.addStretch(1)
         header.addRow(self.tr("Spoken to"), spoken)
+        return header
+
+    def _build_areas(self, form: VisitForm) -> QGroupBox:
+        """A judgement and the evidence for each area the template examines."""
         self.areas: list[tuple[str, QComboBox, QPlainTextEdit]] = []
         group = QGroupBox(self.tr("Areas examined"))
         grid = QGridLayout(group)
@@ -155,6 +177,10 @@ class VisitDialog(QDialog):
             grid.addWidget(combo, i * 2, 1)
             grid.addWidget(evidence, i * 2 + 1, 0, 1, 2)
             self.areas.append((area.area, combo, evidence))
+        return group
+
+    def _build_footer(self, form: VisitForm) -> QFormLayout:
+        """The overall judgement and the summary."""
         self.overall = _judgement_combo(self.tr("Choose…"))
         self.overall.setCurrentIndex(max(0, self.overall.findData(
             form.overall_judgement.value if form.overall_judgement else "")))
@@ -163,17 +189,26 @@ class VisitDialog(QDialog):
         footer = QFormLayout()
         footer.addRow(self.tr("Overall judgement *"), self.overall)
         footer.addRow(self.tr("Summary"), self.summary)
+        return footer
+
+    def _build_scroll(self, header: QFormLayout, group: QGroupBox,
+                      footer: QFormLayout) -> QScrollArea:
+        """The form and the actions raised, in one area that scrolls."""
         content = QWidget()
         inner = QVBoxLayout(content)
         inner.addLayout(header)
         inner.addWidget(group)
         inner.addLayout(footer)
-        self.raised = VisitActions(db, visit_id, self.today)
+        self.raised = VisitActions(self.db, self.visit_id, self.today)
         inner.addWidget(self.raised)
         self.scroll_area = scroll = QScrollArea()
         scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # it follows the field in focus
         scroll.setWidgetResizable(True)
         scroll.setWidget(content)
+        return scroll
+
+    def _build_buttons(self) -> None:
+        """The status line, the error line and the buttons under the form."""
         self.status = QLabel()
         self.error = error_label("visit_error")
         self.buttons = QDialogButtonBox()
@@ -191,23 +226,22 @@ class VisitDialog(QDialog):
                                          QDialogButtonBox.ButtonRole.ActionRole)
         history.setToolTip(self.tr("Who changed this visit, and what"))
         history.clicked.connect(self.show_history)
-        self.setting_name = record.setting_name
         self.complete_button.clicked.connect(self.complete)
         close.clicked.connect(self.close)
-        shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self)
-        shortcut.activated.connect(self.autosave)
+
+    def _build_layout(self, scroll: QScrollArea) -> None:
         layout = QVBoxLayout(self)
         layout.addWidget(scroll, 1)
         layout.addWidget(self.error)
         layout.addWidget(self.status)
         layout.addWidget(self.buttons)
+
+    def _start_autosave(self) -> None:
+        """A draft is written every :data:`AUTOSAVE_MS` while the form is open."""
         self.timer = QTimer(self)
         self.timer.setInterval(AUTOSAVE_MS)
         self.timer.timeout.connect(self.autosave)
         self.timer.start()
-        self._fit_screen()
-        label_forms(self)
-        self.visit_date.setFocus()
 
     def _fit_screen(self) -> None:
         """As tall as the form wants, within the screen (a 1366×768 laptop included)."""
