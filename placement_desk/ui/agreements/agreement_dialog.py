@@ -193,6 +193,29 @@ class AgreementDialog(FormDialog):
             self.resolve = resolve  # type: ignore[method-assign,assignment]
         self.row_version = None
         self.setMinimumWidth(720)
+        self._build_header()
+        self._build_terms()
+        services_box = self._build_services()
+        funding = self._build_funding()
+        self._build_texts()
+        self._build_form(services_box, funding)
+        self._build_buttons()
+        if agreement_id is not None:
+            self._load_agreement(agreement_id)
+        else:
+            self._fill(defaults_for_episode(db, episode_id, today) if episode_id
+                       else AgreementForm())
+            self.weekly_fee.set_pence(None)  # typed by the officer, never assumed to be £0
+            self.header.setText(self.tr("A new agreement: it is saved as a draft."))
+            self.version_combo.setEnabled(False)
+            self.step_button.setVisible(False)  # saved first: then it can be issued
+            self.vary_button.setVisible(False)
+            self._set_locked(False)
+        self.ready()
+        self.dirty = False
+
+    def _build_header(self) -> None:
+        """The heading, the version chooser and the note saying why fields are locked."""
         self.header = QLabel()
         self.header.setWordWrap(True)
         self.version_combo = Combo()
@@ -202,6 +225,9 @@ class AgreementDialog(FormDialog):
         self.locked_note = QLabel()
         self.locked_note.setWordWrap(True)
         self.locked_note.setStyleSheet("font-weight: bold;")
+
+    def _build_terms(self) -> None:
+        """The agreement's parties, dates, placement type and weekly fee."""
         self.reference = QLineEdit()
         self.reference.setMaxLength(max_length(Agreement.reference) or 40)
         self.council_name = QLineEdit()
@@ -214,6 +240,9 @@ class AgreementDialog(FormDialog):
         self.placement_type = code_combo(PlacementType.choices(), blank=self.tr("Not stated"))
         self.weekly_fee = MoneyField(suffix=self.tr("per week"))
         self.weekly_fee.setAccessibleName(self.tr("Weekly fee"))
+
+    def _build_services(self) -> QWidget:
+        """The additional services table with its add and remove buttons."""
         self.services = QTableWidget(0, len(SERVICE_COLUMNS))
         self.services.setHorizontalHeaderLabels(list(SERVICE_COLUMNS))
         self.services.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -238,6 +267,10 @@ class AgreementDialog(FormDialog):
         row.addWidget(self.remove_service)
         row.addStretch(1)
         box.addLayout(row)
+        return services_box
+
+    def _build_funding(self) -> QWidget:
+        """Who pays: the social care, health and education shares in a row."""
         self.social_care, self.health, self.education = (
             NumberField(0, 100, suffix="%", what=self.tr("the share")) for _n in range(3))
         funding = QWidget()
@@ -253,6 +286,10 @@ class AgreementDialog(FormDialog):
         self.social_care.set_value(100)
         self.health.set_value(0)
         self.education.set_value(0)
+        return funding
+
+    def _build_texts(self) -> None:
+        """The free-text terms, the invoicing reference, the variation reason and the cost."""
         self.outcomes = QPlainTextEdit()
         self.special_conditions = QPlainTextEdit()
         self.notice_terms = QPlainTextEdit()
@@ -265,6 +302,9 @@ class AgreementDialog(FormDialog):
         self.variation_reason = QLineEdit()
         self.cost_label = QLabel()
         self.cost_label.setWordWrap(True)
+
+    def _build_form(self, services_box: QWidget, funding: QWidget) -> None:
+        """The heading above the form, then every field in its row."""
         top = QFormLayout()
         top.addRow(self.header)
         top.addRow(self.tr("Version"), self.version_combo)
@@ -291,6 +331,9 @@ class AgreementDialog(FormDialog):
                 ("variation_reason", self.tr("Variation reason"), self.variation_reason, ""),
                 ("effective_date", "", self.cost_label, "")):
             self.add_row(key, label, widget, tip)
+
+    def _build_buttons(self) -> None:
+        """History, Print PDF, Make a variation and the next signing step."""
         self.step_button = QPushButton(self.tr("Next step…"))  # named for the step below
         self.step_button.clicked.connect(self.next_step)
         self.vary_button = QPushButton(self.tr("Make a variation…"))
@@ -308,19 +351,6 @@ class AgreementDialog(FormDialog):
         for button in (self.history_button, self.print_button, self.vary_button,
                        self.step_button):
             self.buttons.addButton(button, QDialogButtonBox.ButtonRole.ActionRole)
-        if agreement_id is not None:
-            self._load_agreement(agreement_id)
-        else:
-            self._fill(defaults_for_episode(db, episode_id, today) if episode_id
-                       else AgreementForm())
-            self.weekly_fee.set_pence(None)  # typed by the officer, never assumed to be £0
-            self.header.setText(self.tr("A new agreement: it is saved as a draft."))
-            self.version_combo.setEnabled(False)
-            self.step_button.setVisible(False)  # saved first: then it can be issued
-            self.vary_button.setVisible(False)
-            self._set_locked(False)
-        self.ready()
-        self.dirty = False
 
     # -- loading ---------------------------------------------------------------------------
 

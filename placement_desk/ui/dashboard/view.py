@@ -121,8 +121,17 @@ class DashboardView(QWidget):
         self.report: KpiReport | None = None
         self.reader = LatestRequest(self, ctx.tasks.start)
         self.charts: dict[str, ChartPanel] = {}
-        # -- filters
-        self.bar = FilterBar(ctx.settings, "dashboard", None, "")
+        self._build_filters()
+        grid = self._build_tiles()
+        self._build_tabs()
+        self.tabs.setCurrentIndex(int(str(ctx.settings.value("dashboard/tab", 0) or 0)))
+        self.tabs.currentChanged.connect(lambda i: ctx.settings.setValue("dashboard/tab", i))
+        self._build_messages()
+        self._build_layout(grid)
+
+    def _build_filters(self) -> None:
+        """The filter bar (period and dates, then who is counted) and the period shown."""
+        self.bar = FilterBar(self.ctx.settings, "dashboard", None, "")
         self.bar.add_combo("period", self.tr(PERIODS[0][1]),
                            [(v, self.tr(label)) for v, label in PERIODS[1:]], width=18,
                            tooltip=self.tr("The period the figures cover; dates typed in "
@@ -147,7 +156,9 @@ class DashboardView(QWidget):
         self.period = QLabel()
         self.period.setWordWrap(True)
         self.period.setAccessibleName(self.tr("Period shown"))
-        # -- tiles
+
+    def _build_tiles(self) -> QGridLayout:
+        """The headline figures' tiles, in rows."""
         self.tiles = {key: KpiTile(key, title(key)) for key in HEADLINES}
         grid = QGridLayout()
         grid.setSpacing(6)
@@ -156,7 +167,11 @@ class DashboardView(QWidget):
             tile.activated.connect(self.open_figure)
         for n in range(COLUMNS):
             grid.setColumnStretch(n, 1)
-        # -- tabs
+        return grid
+
+    def _build_tabs(self) -> None:
+        """The tabs: the charts' places until they are drawn, the unregistered provision list
+        and every figure."""
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.placeholders: dict[str, QLabel] = {}
@@ -170,6 +185,13 @@ class DashboardView(QWidget):
                             ("spend", self.tr("Weeks and spend")),
                             ("forecast", self.tr("Forecast"))):
             self.tab_index[name] = self.tabs.addTab(self.placeholders[name], label)
+        self.tab_index["unregistered"] = self.tabs.addTab(
+            self._build_unregistered_page(), self.tr("Unregistered provision"))
+        self.tab_index["figures"] = self.tabs.addTab(self._build_figures_page(),
+                                                     self.tr("All figures"))
+
+    def _build_unregistered_page(self) -> QWidget:
+        """The children in unregistered provision, with a note and its buttons above."""
         self.unregistered = unregistered_model()
         self.unregistered_table = list_table(
             self.unregistered, self.tr("Children in unregistered provision"),
@@ -197,8 +219,10 @@ class DashboardView(QWidget):
         column.setContentsMargins(4, 4, 4, 4)
         column.addLayout(buttons)
         column.addWidget(self.unregistered_table, 1)
-        self.tab_index["unregistered"] = self.tabs.addTab(
-            unregistered_page, self.tr("Unregistered provision"))
+        return unregistered_page
+
+    def _build_figures_page(self) -> QWidget:
+        """Every figure in a table, with a line saying what it holds and Export above."""
         self.figures = figures_model()
         self.figures_table = list_table(self.figures, self.tr("Every figure"),
                                         (300, 150, 150, 120, 170, 150, 150))
@@ -216,10 +240,10 @@ class DashboardView(QWidget):
         top.addWidget(self.export_all)
         column.addLayout(top)
         column.addWidget(self.figures_table, 1)
-        self.tab_index["figures"] = self.tabs.addTab(figures_page, self.tr("All figures"))
-        self.tabs.setCurrentIndex(int(str(ctx.settings.value("dashboard/tab", 0) or 0)))
-        self.tabs.currentChanged.connect(lambda i: ctx.settings.setValue("dashboard/tab", i))
-        # -- layout
+        return figures_page
+
+    def _build_messages(self) -> None:
+        """The problem and the empty-database notes, hidden until they are needed."""
         self.problem = QLabel()
         self.problem.setWordWrap(True)
         self.problem.setVisible(False)
@@ -230,6 +254,9 @@ class DashboardView(QWidget):
             "explore a demo database made with placement-desk demo."))
         self.empty.setWordWrap(True)
         self.empty.setVisible(False)  # until the figures say the database is empty
+
+    def _build_layout(self, grid: QGridLayout) -> None:
+        """Filters, period, notes, tiles, then the tabs taking the room left."""
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(6)

@@ -97,6 +97,30 @@ class EpisodesView(QWidget):
         self._only: frozenset[str] | None = None
         self._only_label = ""
         """Only the episodes another page asked for (behind a Dashboard figure)."""
+        self._build_model()
+        self._build_filters()
+        actions = self._build_actions()
+        self._build_table()
+        self._build_detail()
+        self._build_layout(actions)
+        self.table.selectionModel().selectionChanged.connect(self._selected)
+        self.model.modelReset.connect(self._update_buttons)
+        self.table.doubleClicked.connect(lambda _i: self.edit_selected())
+        self.new_button.clicked.connect(lambda: self.new_episode())
+        self.new_child_button.clicked.connect(lambda: self.new_child())
+        self.edit_button.clicked.connect(lambda: self.edit_selected())
+        self.edit_child_button.clicked.connect(lambda: self.edit_child())
+        self.agreement_button.clicked.connect(self._new_agreement)
+        self.spot_button.clicked.connect(self.approve_spot)
+        self.export_button.clicked.connect(self.export_view)
+        local_shortcuts(self, ((QKeySequence.StandardKey.Find, self.bar.focus_search),
+                               (QKeySequence.StandardKey.New, self.new_episode),
+                               ("Ctrl+E", self.export_view),
+                               (Qt.Key.Key_Return, self.edit_selected)))
+        self._update_buttons()
+
+    def _build_model(self) -> None:
+        """The list's columns and the model behind the table."""
         columns: list[Column[EpisodeRow]] = [
             Column("Child", lambda r: r.child_ref, tooltip="The council's case reference"),
             Column("Start", lambda r: date_short(r.start_date), sort=lambda r: r.start_date),
@@ -115,8 +139,10 @@ class EpisodesView(QWidget):
         ]
         self.model: FastRowsModel[EpisodeRow] = FastRowsModel(columns, lambda r: r.id)
         self.model.extra = self._cell_extra
-        # -- filter bar: two rows, so that the page fits a small laptop screen
-        self.bar = FilterBar(settings, "placements",
+
+    def _build_filters(self) -> None:
+        """The filter bar: two rows, so that the page fits a small laptop screen."""
+        self.bar = FilterBar(self.settings, "placements",
                              self.tr("Search child reference, setting, URN, postcode or IPA"),
                              self.tr("{shown} of {total} placements"))
         self.date_from, self.date_to = self.bar.add_dates(self.tr("From"), self.tr("To"))
@@ -145,7 +171,9 @@ class EpisodesView(QWidget):
                                                       self.bar.clear_button)
         self.bar.changed.connect(self.apply_filters)
         self.bar.cleared.connect(self._forget_links)
-        # -- actions
+
+    def _build_actions(self) -> QHBoxLayout:
+        """The count, then the buttons acting on the list or the chosen placement."""
         self.new_child_button = QPushButton(self.tr("New child…"))
         self.new_button = QPushButton(self.tr("New placement…"))
         self.new_button.setToolTip("Ctrl+N")
@@ -166,14 +194,17 @@ class EpisodesView(QWidget):
                               (self.edit_child_button, Permission.EDIT_PLACEMENTS),
                               (self.agreement_button, Permission.CHANGE_FEES),
                               (self.spot_button, Permission.APPROVE_SPOT_PURCHASES)):
-            guard(button, db, needs)
+            guard(button, self.db, needs)
         actions = QHBoxLayout()
         actions.addWidget(self.count, 1)
         for button in (self.new_child_button, self.edit_child_button, self.new_button,
                        self.edit_button, self.agreement_button, self.spot_button,
                        self.export_button):
             actions.addWidget(button)
-        # -- table and detail
+        return actions
+
+    def _build_table(self) -> None:
+        """The placements table, sorted newest first, and the note shown when it is empty."""
         self.table = list_table(self.model, self.tr("Placements"),
                                 (95, 85, 85, 55, 220, 85, 130, 80, 120), stretch=4)
         self.table.setSortingEnabled(True)
@@ -183,6 +214,9 @@ class EpisodesView(QWidget):
             "with \"New placement…\" (Ctrl+N), or import your SSDA903 files."))
         self.empty.setWordWrap(True)
         self.empty.setVisible(False)
+
+    def _build_detail(self) -> None:
+        """The chosen placement's details, in tabs."""
         self.detail = QTabWidget()
         self.overview = self._browser()
         self.checks = self._browser()
@@ -196,6 +230,9 @@ class EpisodesView(QWidget):
         self.detail.addTab(self.history, self.tr("Child and agreements"))
         self.change_history = HistoryPanel(self.db, "placement")
         self.detail.addTab(self.change_history, self.tr("History"))
+
+    def _build_layout(self, actions: QHBoxLayout) -> None:
+        """Filters, actions and the note above the list, with its details below it."""
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.table)
         split.addWidget(self.detail)
@@ -208,21 +245,6 @@ class EpisodesView(QWidget):
         layout.addLayout(actions)
         layout.addWidget(self.empty)
         layout.addWidget(split, 1)
-        self.table.selectionModel().selectionChanged.connect(self._selected)
-        self.model.modelReset.connect(self._update_buttons)
-        self.table.doubleClicked.connect(lambda _i: self.edit_selected())
-        self.new_button.clicked.connect(lambda: self.new_episode())
-        self.new_child_button.clicked.connect(lambda: self.new_child())
-        self.edit_button.clicked.connect(lambda: self.edit_selected())
-        self.edit_child_button.clicked.connect(lambda: self.edit_child())
-        self.agreement_button.clicked.connect(self._new_agreement)
-        self.spot_button.clicked.connect(self.approve_spot)
-        self.export_button.clicked.connect(self.export_view)
-        local_shortcuts(self, ((QKeySequence.StandardKey.Find, self.bar.focus_search),
-                               (QKeySequence.StandardKey.New, self.new_episode),
-                               ("Ctrl+E", self.export_view),
-                               (Qt.Key.Key_Return, self.edit_selected)))
-        self._update_buttons()
 
     def _browser(self) -> QTextBrowser:
         browser = QTextBrowser()
