@@ -126,76 +126,12 @@ class ContractsView(QWidget):
         self.alert_rows: list[ContractAlert] = []
         self.model = ContractsModel(COLUMNS, lambda r: r.id)
         self.proxy = _proxy(self.model)
-        self.bar = FilterBar(ctx.settings, "contracts",
-                             self.tr("Search reference, title, type or provider (Ctrl+F)"),
-                             self.tr("{shown} of {total} contracts"))
-        self.contract_type = self.bar.add_combo(
-            "contract_type", self.tr("Any type"),
-            [(value, self.tr(label)) for value, label in ContractType.choices()], width=12)
-        self.status = self.bar.add_combo(
-            "status", self.tr("Any status"),
-            [(value, self.tr(label)) for value, label in STATUS_CHOICES], width=10)
-        self.status.setItemData(1, self.tr("Live or ending soon"), Qt.ItemDataRole.ToolTipRole)
-        self.provider = self.bar.add_combo("provider", self.tr("Any provider"), width=14,
-                                           tooltip=self.tr("Contracts this provider is on"))
-        self.bar.finish()
-        self.search, self.count = self.bar.search, self.bar.count
-        self.new_button = QPushButton(self.tr("New contract…"))
-        self.new_button.setToolTip(self.tr("Add a contract to the register (Ctrl+N)"))
-        self.edit_button = QPushButton(self.tr("Edit…"))
-        self.edit_button.setToolTip(self.tr("Change the chosen contract (Enter)"))
-        self.end_button = QPushButton(self.tr("End contract…"))
-        self.end_button.setToolTip(self.tr("End the chosen contract early, saying why"))
-        self.export_button = QPushButton(self.tr("Export…"))
-        self.export_button.setToolTip(self.tr("Save the contracts listed to Excel or CSV "
-                                              "(Ctrl+E)"))
-        second = QHBoxLayout()
-        second.addWidget(self.count, 1)
-        for button in (self.new_button, self.edit_button, self.end_button, self.export_button):
-            second.addWidget(button)
-        self.alerts_title = QLabel()
-        bold = QFont(self.alerts_title.font())
-        bold.setBold(True)
-        self.alerts_title.setFont(bold)
-        self.alerts_title.setWordWrap(True)
-        self.alerts = QListWidget()
-        self.alerts.setAccessibleName(self.tr("Contract alerts"))
-        self.alerts.setToolTip(self.tr("Enter shows the contract; each alert is also an action "
-                                       "in the QA page's actions tracker"))
-        self.alerts.itemActivated.connect(self._alert_chosen)
-        self.table = list_table(self.proxy, self.tr("Contracts"),
-                                (78, 160, 110, 130, 80, 80, 100, 110, 92, 80),
-                                stretch=1)
-        self.table.setSortingEnabled(True)
-        self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
-        self.empty = QLabel(self.tr(
-            "No contracts yet. Add the council's block contracts, frameworks and spot terms "
-            "with New contract (Ctrl+N): their alerts, occupancy and spend then appear here."))
-        self.empty.setWordWrap(True)
-        self.empty.setVisible(False)
-        self.message = QLabel()
-        self.message.setWordWrap(True)
-        self.message.setVisible(False)
-        self.detail = ContractDetailTabs(ctx.db, self.today)
-        self.detail.open_review.connect(self.open_review.emit)
-        split = QSplitter(Qt.Orientation.Vertical)
-        split.addWidget(self.table)
-        split.addWidget(self.detail)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
-        split.setChildrenCollapsible(False)
-        self.table.setMinimumHeight(110)
-        self.detail.setMinimumHeight(200)
-        split.setSizes([300, 330])
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(6, 8, 6, 6)
-        layout.addWidget(self.alerts_title)
-        layout.addWidget(self.alerts)
-        layout.addWidget(self.bar)
-        layout.addLayout(second)
-        layout.addWidget(self.empty)
-        layout.addWidget(self.message)
-        layout.addWidget(split, 1)
+        self._build_filters()
+        second = self._build_buttons()
+        self._build_alerts()
+        self._build_table()
+        split = self._build_split()
+        self._build_layout(second, split)
         self.bar.changed.connect(self.apply_filters)
         self.new_button.clicked.connect(self.new_contract)
         self.edit_button.clicked.connect(self.edit_contract)
@@ -214,6 +150,98 @@ class ContractsView(QWidget):
         for first, then in itertools.pairwise(order):
             self.setTabOrder(first, then)
         self._selected()
+
+    # -- building --------------------------------------------------------------------------
+
+    def _build_filters(self) -> None:
+        """The shared filter bar: search, type, status and provider."""
+        self.bar = FilterBar(self.ctx.settings, "contracts",
+                             self.tr("Search reference, title, type or provider (Ctrl+F)"),
+                             self.tr("{shown} of {total} contracts"))
+        self.contract_type = self.bar.add_combo(
+            "contract_type", self.tr("Any type"),
+            [(value, self.tr(label)) for value, label in ContractType.choices()], width=12)
+        self.status = self.bar.add_combo(
+            "status", self.tr("Any status"),
+            [(value, self.tr(label)) for value, label in STATUS_CHOICES], width=10)
+        self.status.setItemData(1, self.tr("Live or ending soon"), Qt.ItemDataRole.ToolTipRole)
+        self.provider = self.bar.add_combo("provider", self.tr("Any provider"), width=14,
+                                           tooltip=self.tr("Contracts this provider is on"))
+        self.bar.finish()
+        self.search, self.count = self.bar.search, self.bar.count
+
+    def _build_buttons(self) -> QHBoxLayout:
+        """The row under the filters: the count, then New, Edit, End and Export."""
+        self.new_button = QPushButton(self.tr("New contract…"))
+        self.new_button.setToolTip(self.tr("Add a contract to the register (Ctrl+N)"))
+        self.edit_button = QPushButton(self.tr("Edit…"))
+        self.edit_button.setToolTip(self.tr("Change the chosen contract (Enter)"))
+        self.end_button = QPushButton(self.tr("End contract…"))
+        self.end_button.setToolTip(self.tr("End the chosen contract early, saying why"))
+        self.export_button = QPushButton(self.tr("Export…"))
+        self.export_button.setToolTip(self.tr("Save the contracts listed to Excel or CSV "
+                                              "(Ctrl+E)"))
+        second = QHBoxLayout()
+        second.addWidget(self.count, 1)
+        for button in (self.new_button, self.edit_button, self.end_button, self.export_button):
+            second.addWidget(button)
+        return second
+
+    def _build_alerts(self) -> None:
+        """The alerts' heading and list; choosing an alert shows its contract."""
+        self.alerts_title = QLabel()
+        bold = QFont(self.alerts_title.font())
+        bold.setBold(True)
+        self.alerts_title.setFont(bold)
+        self.alerts_title.setWordWrap(True)
+        self.alerts = QListWidget()
+        self.alerts.setAccessibleName(self.tr("Contract alerts"))
+        self.alerts.setToolTip(self.tr("Enter shows the contract; each alert is also an action "
+                                       "in the QA page's actions tracker"))
+        self.alerts.itemActivated.connect(self._alert_chosen)
+
+    def _build_table(self) -> None:
+        """The register's table, the line shown when it is empty and the message line."""
+        self.table = list_table(self.proxy, self.tr("Contracts"),
+                                (78, 160, 110, 130, 80, 80, 100, 110, 92, 80),
+                                stretch=1)
+        self.table.setSortingEnabled(True)
+        self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+        self.empty = QLabel(self.tr(
+            "No contracts yet. Add the council's block contracts, frameworks and spot terms "
+            "with New contract (Ctrl+N): their alerts, occupancy and spend then appear here."))
+        self.empty.setWordWrap(True)
+        self.empty.setVisible(False)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setVisible(False)
+
+    def _build_split(self) -> QSplitter:
+        """The table above the chosen contract's detail tabs."""
+        self.detail = ContractDetailTabs(self.ctx.db, self.today)
+        self.detail.open_review.connect(self.open_review.emit)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(self.table)
+        split.addWidget(self.detail)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        split.setChildrenCollapsible(False)
+        self.table.setMinimumHeight(110)
+        self.detail.setMinimumHeight(200)
+        split.setSizes([300, 330])
+        return split
+
+    def _build_layout(self, second: QHBoxLayout, split: QSplitter) -> None:
+        """Alerts, filters, the row of buttons, the notes and the split, top to bottom."""
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 8, 6, 6)
+        layout.addWidget(self.alerts_title)
+        layout.addWidget(self.alerts)
+        layout.addWidget(self.bar)
+        layout.addLayout(second)
+        layout.addWidget(self.empty)
+        layout.addWidget(self.message)
+        layout.addWidget(split, 1)
 
     # -- data ------------------------------------------------------------------------------
 

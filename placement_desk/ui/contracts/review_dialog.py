@@ -280,6 +280,46 @@ class ReviewDialog(CheckedDialog):
         form = record.form
         self.errors: dict[str, QLabel] = {}
 
+        header = self._build_header(form, context)
+        agenda_box = self._build_agenda(form)
+        self._build_placements(form)
+        footer = self._build_footer(form)
+        self.raised = ReviewActions(db, review_id, self.today)
+        self._build_addenda()
+        self._build_scroll_area(header, agenda_box, footer)
+        self.split = self._build_split(context)
+        self._build_buttons()
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.split, 1)
+        layout.addWidget(self.general_error)
+        layout.addWidget(self.status)
+        layout.addWidget(self.buttons)
+        watched: list[tuple[str, QWidget]] = [
+            ("review_date", self.review_date), ("contract_id", self.contract),
+            ("attendees", self.attendees), ("provider_attendees", self.provider_attendees)]
+        for i, (_area, rag, notes) in enumerate(self.agenda):
+            watched += [(f"agenda[{i}].rag", rag), (f"agenda[{i}].notes", notes)]
+        for key, part in watched:
+            self.watch(key, part)
+        self.watch("outcome", self.outcome)
+        self.watch("next_due", self.next_due)
+        self.timer = QTimer(self)
+        self.timer.setInterval(AUTOSAVE_MS)
+        self.timer.timeout.connect(self.autosave)
+        self._show_record(record)
+        label_forms(self)
+        if not record.read_only:
+            self.ready()
+            self.timer.start()
+            self.review_date.setFocus()
+        else:
+            self.close_button.setFocus()
+        self.dirty = False
+
+    # -- building ------------------------------------------------------------------------
+
+    def _build_header(self, form: ReviewForm, context: ReviewContext) -> QFormLayout:
+        """The review date, the contract and who attended on each side."""
         self.review_date = required_date(self.tr("Review date"))
         self.review_date.set_value(form.review_date or self.today)
         self.contract = Combo()
@@ -309,7 +349,10 @@ class ReviewDialog(CheckedDialog):
                 ("provider_attendees", self.tr("Provider attendees *"),
                  self.provider_attendees)):
             header.addRow(label, _field(widget, self._error(key)))
+        return header
 
+    def _build_agenda(self, form: ReviewForm) -> QGroupBox:
+        """Each agenda area's name, rating and notes, with the line for their problem."""
         self.agenda: list[tuple[str, QComboBox, QPlainTextEdit]] = []
         agenda_box = QGroupBox(self.tr("Agenda: a rating and notes for each area"))
         agenda_box.setToolTip(RAG_TIP)
@@ -334,7 +377,10 @@ class ReviewDialog(CheckedDialog):
             grid.addWidget(notes, i * 3 + 1, 0, 1, 2)
             grid.addWidget(error, i * 3 + 2, 0, 1, 2)
             self.agenda.append((item.area, combo, notes))
+        return agenda_box
 
+    def _build_placements(self, form: ReviewForm) -> None:
+        """The placements at the review, their notes typed in the table's last column."""
         self.placements_box = QGroupBox(self.tr("Individual placements: current placements and "
                                                 "their weekly fees; add notes"))
         self.placement_items: list[PlacementItem] = list(form.placements)
@@ -375,6 +421,8 @@ class ReviewDialog(CheckedDialog):
         column.addWidget(self.placements if form.placements else QLabel(self.tr(
             "No placements were recorded with this review.")))
 
+    def _build_footer(self, form: ReviewForm) -> QFormLayout:
+        """The outcome and the next review date."""
         self.outcome = _notes(self.tr("Summary and what was agreed"), 60)
         self.outcome.setPlainText(form.outcome or "")
         self.outcome.setAccessibleName(self.tr("Outcome"))
@@ -385,13 +433,21 @@ class ReviewDialog(CheckedDialog):
         footer.setVerticalSpacing(2)
         footer.addRow(self.tr("Outcome"), _field(self.outcome, self._error("outcome")))
         footer.addRow(self.tr("Next review *"), _field(self.next_due, self._error("next_due")))
-        self.raised = ReviewActions(db, review_id, self.today)
+        return footer
+
+    def _build_addenda(self) -> None:
+        """The addenda to a signed-off review, as selectable text."""
         self.addenda_box = QGroupBox(self.tr("Addenda"))
         self.addenda_list = QLabel()
         self.addenda_list.setWordWrap(True)
         self.addenda_list.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         QVBoxLayout(self.addenda_box).addWidget(self.addenda_list)
 
+    def _build_scroll_area(self, header: QFormLayout, agenda_box: QGroupBox,
+                           footer: QFormLayout) -> None:
+        """The form in reading order, under the signed-off line, in a scroll area."""
+        bold = QFont(self.font())
+        bold.setBold(True)
         content = QWidget()
         inner = QVBoxLayout(content)
         self.signed_label = QLabel()
@@ -409,14 +465,18 @@ class ReviewDialog(CheckedDialog):
         self.scroll_area.setWidgetResizable(True)
         self.scroll_area.setWidget(content)
 
+    def _build_split(self, context: ReviewContext) -> QSplitter:
+        """The form on the left; the provider's settings and open actions beside it."""
         split = QSplitter(Qt.Orientation.Horizontal)
-        self.split = split
         split.addWidget(self.scroll_area)
         split.addWidget(self._beside(context))
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
         split.setChildrenCollapsible(False)
+        return split
 
+    def _build_buttons(self) -> None:
+        """The status and general error lines, the buttons and Ctrl+S."""
         self.status = QLabel()
         self.general_error = error_label("general_error")
         self.buttons = QDialogButtonBox()
@@ -444,34 +504,6 @@ class ReviewDialog(CheckedDialog):
         self.addendum_button.clicked.connect(self.add_addendum)
         QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self).activated.connect(
             self.autosave)
-        layout = QVBoxLayout(self)
-        layout.addWidget(split, 1)
-        layout.addWidget(self.general_error)
-        layout.addWidget(self.status)
-        layout.addWidget(self.buttons)
-        watched: list[tuple[str, QWidget]] = [
-            ("review_date", self.review_date), ("contract_id", self.contract),
-            ("attendees", self.attendees), ("provider_attendees", self.provider_attendees)]
-        for i, (_area, rag, notes) in enumerate(self.agenda):
-            watched += [(f"agenda[{i}].rag", rag), (f"agenda[{i}].notes", notes)]
-        for key, part in watched:
-            self.watch(key, part)
-        self.watch("outcome", self.outcome)
-        self.watch("next_due", self.next_due)
-        self.timer = QTimer(self)
-        self.timer.setInterval(AUTOSAVE_MS)
-        self.timer.timeout.connect(self.autosave)
-        self._show_record(record)
-        label_forms(self)
-        if not record.read_only:
-            self.ready()
-            self.timer.start()
-            self.review_date.setFocus()
-        else:
-            self.close_button.setFocus()
-        self.dirty = False
-
-    # -- building ------------------------------------------------------------------------
 
     def _error(self, key: str) -> QLabel:
         label = error_label(f"error_{key}")

@@ -117,7 +117,36 @@ class ReviewsView(QWidget):
         """Every provider with a child placed, as last read; the list shows those the
         filters pass."""
         self.review_rows: list[ReviewRow] = []
-        self.bar = FilterBar(ctx.settings, "contract_reviews_due",
+        actions = self._build_due_list()
+        second = self._build_review_list()
+        self._build_layout(actions, second)
+        self.bar.changed.connect(self.apply_filters)
+        self.review_bar.changed.connect(self.apply_review_filters)
+        self.start_button.clicked.connect(self.start_selected)
+        self.open_button.clicked.connect(self.open_selected)
+        self.export_button.clicked.connect(self.export)
+        self.due.doubleClicked.connect(lambda _i: self.start_selected())
+        self.reviews.doubleClicked.connect(lambda _i: self.open_selected())
+        self.due.selectionModel().selectionChanged.connect(lambda *_a: self._enable())
+        self.reviews.selectionModel().selectionChanged.connect(lambda *_a: self._enable())
+        local_shortcuts(self, [(QKeySequence.StandardKey.New, self.start_selected),
+                               (QKeySequence.StandardKey.Find, self.bar.focus_search)])
+        local_shortcuts(self.due, [(Qt.Key.Key_Return, self.start_selected),
+                                   (Qt.Key.Key_Enter, self.start_selected)], children=False)
+        local_shortcuts(self.reviews, [(Qt.Key.Key_Return, self.open_selected),
+                                       (Qt.Key.Key_Enter, self.open_selected)], children=False)
+        order = [self.search, self.view, self.bar.clear_button, self.start_button, self.due,
+                 self.review_search, self.review_view, self.review_bar.clear_button,
+                 self.open_button, self.export_button, self.reviews]
+        for first, then in itertools.pairwise(order):
+            self.setTabOrder(first, then)
+        self._enable()
+
+    # -- building --------------------------------------------------------------------------
+
+    def _build_due_list(self) -> QHBoxLayout:
+        """The due list's filter bar and table; returns the row of its count and buttons."""
+        self.bar = FilterBar(self.ctx.settings, "contract_reviews_due",
                              self.tr("Search provider (Ctrl+F)"),
                              self.tr("{shown} of {total} providers with children placed"))
         self.view = self.bar.add_combo(
@@ -132,18 +161,23 @@ class ReviewsView(QWidget):
         actions = QHBoxLayout()
         actions.addWidget(self.count, 1)
         actions.addWidget(self.start_button)
-        actions.addWidget(PrintPacksButton(ctx, lambda: self.today, self))
+        actions.addWidget(PrintPacksButton(self.ctx, lambda: self.today, self))
         self.due_model = DueModel(DUE_COLUMNS, lambda r: r.provider_id)
         self.due_proxy = _proxy(self.due_model)
         self.due = list_table(self.due_proxy, self.tr("Providers due a contract review"),
                               (260, 110, 100, 100, 150), stretch=0)
         self.due.setSortingEnabled(True)
         self.due.horizontalHeader().setSortIndicator(3, Qt.SortOrder.AscendingOrder)
+        return actions
+
+    def _build_review_list(self) -> QHBoxLayout:
+        """The reviews recorded: heading, filter bar and table; returns the row of its count
+        and buttons."""
         self.recorded_label = QLabel(self.tr("Reviews recorded"))
         bold = QFont(self.recorded_label.font())
         bold.setBold(True)
         self.recorded_label.setFont(bold)
-        self.review_bar = FilterBar(ctx.settings, "contract_reviews",
+        self.review_bar = FilterBar(self.ctx.settings, "contract_reviews",
                                     self.tr("Search provider or contract"),
                                     self.tr("{shown} of {total} reviews"))
         self.review_view = self.review_bar.add_combo(
@@ -169,6 +203,10 @@ class ReviewsView(QWidget):
                                   (90, 240, 90, 90, 160, 90, 110), stretch=1)
         self.reviews.setSortingEnabled(True)
         self.reviews.horizontalHeader().setSortIndicator(0, Qt.SortOrder.DescendingOrder)
+        return second
+
+    def _build_layout(self, actions: QHBoxLayout, second: QHBoxLayout) -> None:
+        """The due list above the reviews recorded, split, under the message line."""
         upper = QWidget()
         upper_layout = QVBoxLayout(upper)
         upper_layout.setContentsMargins(0, 0, 0, 0)
@@ -193,27 +231,6 @@ class ReviewsView(QWidget):
         layout.setContentsMargins(6, 8, 6, 6)
         layout.addWidget(self.message)
         layout.addWidget(split, 1)
-        self.bar.changed.connect(self.apply_filters)
-        self.review_bar.changed.connect(self.apply_review_filters)
-        self.start_button.clicked.connect(self.start_selected)
-        self.open_button.clicked.connect(self.open_selected)
-        self.export_button.clicked.connect(self.export)
-        self.due.doubleClicked.connect(lambda _i: self.start_selected())
-        self.reviews.doubleClicked.connect(lambda _i: self.open_selected())
-        self.due.selectionModel().selectionChanged.connect(lambda *_a: self._enable())
-        self.reviews.selectionModel().selectionChanged.connect(lambda *_a: self._enable())
-        local_shortcuts(self, [(QKeySequence.StandardKey.New, self.start_selected),
-                               (QKeySequence.StandardKey.Find, self.bar.focus_search)])
-        local_shortcuts(self.due, [(Qt.Key.Key_Return, self.start_selected),
-                                   (Qt.Key.Key_Enter, self.start_selected)], children=False)
-        local_shortcuts(self.reviews, [(Qt.Key.Key_Return, self.open_selected),
-                                       (Qt.Key.Key_Enter, self.open_selected)], children=False)
-        order = [self.search, self.view, self.bar.clear_button, self.start_button, self.due,
-                 self.review_search, self.review_view, self.review_bar.clear_button,
-                 self.open_button, self.export_button, self.reviews]
-        for first, then in itertools.pairwise(order):
-            self.setTabOrder(first, then)
-        self._enable()
 
     # -- data ------------------------------------------------------------------------------
 
