@@ -108,3 +108,22 @@ def test_ui_and_commands_call_only_use_cases_that_take_the_database() -> None:
                 if params and "Session" in str(params[0].annotation):
                     bad.append(f"{path.relative_to(PACKAGE)} uses {name}")
     assert sorted(set(bad)) == []
+
+
+LONGEST_CONSTRUCTOR = 80
+
+
+def test_no_widget_constructor_runs_over_80_lines() -> None:
+    """A page or dialog is built in ``_build_*`` parts, so a constructor reads as a list of
+    what the widget holds."""
+    package = PACKAGE / "ui"
+    long = []
+    for path in sorted(package.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ClassDef):
+                for item in node.body:
+                    if isinstance(item, ast.FunctionDef) and item.name == "__init__" and \
+                            item.end_lineno is not None and \
+                            item.end_lineno - item.lineno + 1 > LONGEST_CONSTRUCTOR:
+                        long.append(f"{path.name}: {node.name}")
+    assert long == []
