@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QAbstractItemModel, QEvent, QObject, Qt
+from PySide6.QtCore import QAbstractItemModel, QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
@@ -35,6 +35,7 @@ class SpareWidth(QObject):
         self.widths = list(widths)
         self.user_sized = False
         self._fitting = False
+        self._refit_due = False
         table.horizontalHeader().setResizeContentsPrecision(SAMPLED_ROWS)
         table.horizontalHeader().sectionResized.connect(self._resized)
         table.viewport().installEventFilter(self)
@@ -43,7 +44,16 @@ class SpareWidth(QObject):
             signal.connect(self._refit)
 
     def _refit(self, *_args: object) -> None:
-        if not self.user_sized:  # new rows: the columns' text may need other widths
+        """New rows: the columns' text may need other widths. Once, after the change: a
+        filter proxy inserts its rows in many runs, and refitting after each one made a
+        keystroke in a list of 30,000 settings take seconds."""
+        if not self.user_sized and not self._refit_due:
+            self._refit_due = True
+            QTimer.singleShot(0, self._refit_now)
+
+    def _refit_now(self) -> None:
+        self._refit_due = False
+        if not self.user_sized:
             self.fit()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
