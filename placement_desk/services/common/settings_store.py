@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ...db import Database
@@ -226,8 +227,11 @@ def _option(key: str | Option) -> Option:
 def get_setting(session: Session, key: str | Option) -> Any:
     """The stored value of a setting, or its declared default."""
     option = _option(key)
-    row = session.get(AppSetting, option.key)
-    return row.value if row is not None else option.default
+    table = AppSetting.__table__
+    # A plain select, not the ORM: the window reads a setting before its first paint, and
+    # the ORM's first query sets up every mapper (about 70 ms), which can wait till after.
+    row = session.execute(select(table.c.value).where(table.c.key == option.key)).first()
+    return row[0] if row is not None else option.default
 
 
 def is_set(session: Session, key: str | Option) -> bool:
