@@ -18,7 +18,7 @@ from pathlib import Path
 from types import TracebackType
 
 from . import APP_ID, APP_NAME
-from .errors import EXIT_BUG, DatabaseDamagedError, UserError
+from .errors import EXIT_BUG, DatabaseDamagedError, ServerSignInRefused, UserError
 from .logs import apology, log_file, note_user_error, setup_file_logging
 
 log = logging.getLogger(__name__)
@@ -247,6 +247,15 @@ def run_gui(db_target: str | None, smoke_test: str | bool | None = None) -> int:
             if smoke_test or not offer_newest_backup(db_target, exc):
                 raise
             db = open_database(db_target)
+        except ServerSignInRefused as exc:
+            if smoke_test:
+                raise
+            from .ui.users.server_sign_in import sign_in_to_server
+
+            signed_in = sign_in_to_server(db_target, exc, open_database)
+            if signed_in is None:
+                return 0
+            db = signed_in
     except UserError as exc:
         note_user_error(exc, "open the database")
         if smoke_test:

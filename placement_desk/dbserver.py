@@ -22,7 +22,13 @@ from weakref import WeakKeyDictionary
 from sqlalchemy import Connection, Engine, event
 from sqlalchemy.engine import URL
 
-from .errors import DatabaseBusyError, DatabaseError, StorageError, UserError
+from .errors import (
+    DatabaseBusyError,
+    DatabaseError,
+    ServerSignInRefused,
+    StorageError,
+    UserError,
+)
 from .logs import QUIET
 
 log = logging.getLogger(__name__)
@@ -73,7 +79,7 @@ def translate(exc: BaseException, url: URL) -> UserError | None:
             "settings), or ask IT to create it. Nothing was created.")
     if state.startswith(_SIGN_IN) or (refused and any(m in str(exc)
                                                       for m in _REFUSED_SIGN_IN)):
-        return DatabaseError(
+        return ServerSignInRefused(
             f"{place[0].upper()}{place[1:]} did not accept your name and password (or your "
             "Windows sign-in). Check them and try again; if they are right, ask IT whether "
             "your login may use this database. Nothing was changed.")

@@ -66,6 +66,11 @@ class DatabaseError(UserError):
     exit_status = 5
 
 
+class ServerSignInRefused(DatabaseError):
+    """A team server did not accept the login it was given (a wrong or missing password,
+    or a name it does not know): the window asks for them again."""
+
+
 class DatabaseDamagedError(DatabaseError):
     """The file is not a Placement Desk database, or it is damaged; nothing is written
     to it. The message names the newest good backup when there is one."""

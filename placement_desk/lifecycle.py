@@ -62,6 +62,20 @@ def resolve_target(target: str | Path | None) -> URL:
     return to_url(target or os.environ.get(DATABASE_ENV) or default_database_path())
 
 
+def with_server_login(target: str | Path | None, username: str, password: str) -> str:
+    """The team server's URL with the login an officer typed (the password is never
+    stored or shown; the URL lives only while the database is opened)."""
+    url = resolve_target(target)
+    return url.set(username=username.strip() or None, password=password or None) \
+        .render_as_string(hide_password=False)
+
+
+def server_login_name(target: str | Path | None) -> str:
+    """The login name a server URL already gives (empty for none, or for a file)."""
+    url = resolve_target(target)
+    return "" if url.get_backend_name() == "sqlite" else url.username or ""
+
+
 def open_database(
     target: str | Path | None = None,
     *,

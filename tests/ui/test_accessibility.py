@@ -277,7 +277,7 @@ def _factories() -> dict[str, Callable[[Built], QDialog]]:
     from placement_desk.ui.spreadsheets import import_wizard
     from placement_desk.ui.tasks import ProgressDialog
     from placement_desk.ui.users import dialogs as user_dialogs
-    from placement_desk.ui.users import users_dialog
+    from placement_desk.ui.users import server_sign_in, users_dialog
 
     def templates(b: Built) -> list[object]:
         ensure_default_templates(b.db)
@@ -409,6 +409,11 @@ def _factories() -> dict[str, Callable[[Built], QDialog]]:
         "spreadsheets.import_wizard.ImportWizard":
             lambda b: import_wizard.ImportWizard(b.window.ctx, b.window, kind="providers"),
         "tasks.ProgressDialog": progress,
+        "users.server_sign_in.ServerSignInDialog":
+            lambda b: server_sign_in.ServerSignInDialog(
+                "postgresql+psycopg://asha.patel@db.council.local/placements",
+                "The database placements on db.council.local did not accept your name and "
+                "password.", lambda url: None, b.window),
         "help.HelpWindow": lambda b: help_window.HelpWindow(b.window),
         "welcome.WelcomeDialog":
             lambda b: welcome.WelcomeDialog(b.db, b.today, b.window.ctx.tasks, b.window),
