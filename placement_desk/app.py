@@ -126,6 +126,8 @@ def sign_in_at_start(db) -> bool:  # type: ignore[no-untyped-def]
     """Once the database has accounts, ask who is using it; False if they cancel."""
     from .services.users.roles import accounts_enabled
 
+    if db.role is not None:
+        return True  # a team server signed them in: their login and its group role
     with db.read() as session:
         if not accounts_enabled(session):
             return True  # single-user mode: acting as the computer's account

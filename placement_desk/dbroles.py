@@ -68,7 +68,12 @@ def _create(conn: Connection, role: str) -> None:
 
 def application_role(conn: Connection) -> str | None:
     """The application's role of the officer who connected (the highest group role their
-    login is a member of), for the services' own permission checks; None if none."""
+    login is a member of), for the services' own permission checks; None if none, and
+    None for a superuser (IT's own login: the server counts it a member of every role,
+    but it is no officer's)."""
+    if conn.execute(text("SELECT rolsuper FROM pg_roles WHERE rolname = session_user"))\
+            .scalar():
+        return None
     for name in ("administrator", "manager", "placement_officer", "qa_officer", "viewer"):
         role = APPLICATION_ROLES[name]
         member = conn.execute(text(

@@ -131,8 +131,9 @@ def open_database(
             _check_tables(engine, path)
         if result is not None:
             fee_ledger.ensure_current(engine)  # once, after the migration that made it
+        role: str | None = None
         if user is None and path is None:
-            user = _server_login(engine)
+            user, role = _server_login(engine)
     except BaseException:
         if engine is not None:
             engine.dispose()
@@ -142,18 +143,26 @@ def open_database(
     if result and result.backup:
         notices.append(f"The database was upgraded; a copy from before is at {result.backup}.")
     fee_ledger.install()  # every session keeps the fee ledger in step as it flushes
-    return Database(url=url, engine=engine, sessions=make_session_factory(engine, user),
-                    path=path, revision=revision, upgrade=result, lock=held, notices=notices,
-                    read_only=read_only, auto_backup=backup and not read_only)
+    db = Database(url=url, engine=engine, sessions=make_session_factory(engine, user),
+                  path=path, revision=revision, upgrade=result, lock=held, notices=notices,
+                  read_only=read_only, auto_backup=backup and not read_only)
+    if user is not None and role is not None:
+        db.act_as(user, role)  # the server signed them in: its group role is their role
+    return db
 
 
-def _server_login(engine: Engine) -> str | None:
-    """Who the server let in: on a server each officer connects as themselves, and the
-    audit trail records that login rather than the name of the computer's account."""
+def _server_login(engine: Engine) -> tuple[str | None, str | None]:
+    """Who the server let in, and the application's role their login holds there (None
+    where the database was not given to the group roles): on a server each officer
+    connects as themselves, the audit trail records that login rather than the name of
+    the computer's account, and the services check that role's permissions."""
     if engine.url.get_backend_name() != "postgresql":
-        return None
+        return None, None
+    from . import dbroles
+
     with engine.connect() as conn:
-        return str(conn.execute(text("SELECT session_user")).scalar())
+        login = str(conn.execute(text("SELECT session_user")).scalar())
+        return login, dbroles.application_role(conn)
 
 
 def _check_path(path: Path, *, create: bool, write: bool) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, select, text
@@ -122,3 +123,33 @@ def test_a_database_missing_from_the_server_is_named(db: Database) -> None:
     missing = db.url.set(database=f"nothing_{uuid.uuid4().hex[:8]}")
     with pytest.raises(DatabaseError, match=r"There is no database nothing_\w+ on"):
         open_database(missing.render_as_string(hide_password=False))
+
+
+def test_a_server_login_is_signed_in_with_its_group_roles_permissions(
+        login: Login, tmp_path: Path) -> None:
+    """The server checked the password: the officer is signed in as their login, with the
+    role their group role backs, and the services refuse what that role may not do."""
+    from placement_desk.errors import PermissionRefused
+    from placement_desk.services.users.roles import Permission, require
+
+    viewer = login(dbroles.VIEWER)
+    manager = login(dbroles.MANAGER)
+    assert (viewer.role, manager.role) == ("viewer", "manager")
+    assert viewer.user.startswith("officer_") and manager.user.startswith("officer_")
+    require(manager, Permission.SIGN_OFF_REVIEWS)
+    with pytest.raises(PermissionRefused):
+        require(viewer, Permission.EDIT_REGISTER)
+    # a command on the server needs no --user: the login is the sign-in
+    url = viewer.url.render_as_string(hide_password=False)
+    assert main(["--db", url, "export", "contracts", "--out",
+                 str(tmp_path / "c.csv")]) == 0
+
+
+def test_the_servers_own_superuser_is_no_officer(db: Database) -> None:
+    assert main(["db", "roles", "--db", target(db)]) == 0
+    with db.engine.connect() as conn:
+        superuser = conn.execute(text("SELECT rolsuper FROM pg_roles "
+                                      "WHERE rolname = session_user")).scalar()
+        if not superuser:
+            pytest.skip("the test server's login is not a superuser here")
+        assert dbroles.application_role(conn) is None

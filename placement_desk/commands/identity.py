@@ -26,6 +26,8 @@ def sign_in_from_args(db: Database, args: argparse.Namespace) -> None:
     from ..services.users.roles import accounts_on
 
     name = getattr(args, "user", None) or os.environ.get(USER_ENV)
+    if db.role is not None:
+        return  # a team server signed the command in: its login and that login's role
     if not accounts_on(db):
         if getattr(args, "user", None):
             raise UserError(f"The database {db.display_name} has no user accounts yet, so "
