@@ -321,6 +321,14 @@ def test_a_read_only_database_is_read_but_never_written(good_db: Path, tmp_path:
         done = run_cli("--db", path, "export", "settings", "--out", tmp_path / "s.csv",
                        home=home)
         assert_told(done, 0, "Wrote 35 settings")
+        done = run_cli("--db", path, "export", "contracts", "--out", tmp_path / "c.csv",
+                       home=home)  # the council's contracts: read, the export unlogged
+        assert_told(done, 0, "contracts to")
+        done = run_cli("--db", path, "export", "placements", "--out", tmp_path / "p.csv",
+                       home=home)  # about children: only where the export is logged
+        assert_told(done, NO_ROOM, "read-only", "kept in the audit trail",
+                    "nothing was exported")
+        assert not (tmp_path / "p.csv").exists()
         done = run_cli("--db", disk / "new.db", "import", "ofsted", _ofsted(tmp_path),
                        home=home)
         assert_told(done, NO_ROOM, "its folder is read-only")

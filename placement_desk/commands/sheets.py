@@ -92,19 +92,26 @@ def run_import(args: argparse.Namespace) -> int:
 # The public register (Ofsted's own data) is read without writing; every other list is
 # about children or the council's contracts, so its export is kept in the audit trail.
 _REGISTER_KINDS = frozenset({"providers", "settings", "inspections"})
+_ABOUT_CHILDREN = frozenset({"children", "placements", "agreements", "audit"})
+"""Lists that name children: exported only when the export can be kept in the trail."""
 
 
 def _open_to_export(target: str | None, kind: str) -> Database:
     """The database opened for the export: read-only for the public register; otherwise
-    for writing where it can be, so that the export is kept in the audit trail, and read
-    when the copy cannot be written (read-only, or open in another copy of Placement
-    Desk). Nothing is created or upgraded either way."""
-    if kind not in _REGISTER_KINDS:
-        try:
-            return open_database(target, migrate=False, require_current=True, create=False,
-                                 backup=False)
-        except (StorageError, DatabaseBusyError):
-            pass
+    for writing, so that the export is kept in the audit trail. A copy that cannot be
+    written (read-only, or open in another copy of Placement Desk) is still read for the
+    council's contracts and QA lists, but records about children are not exported from
+    it: their export must be logged. Nothing is created or upgraded either way."""
+    if kind in _REGISTER_KINDS:
+        return open_database(target, read_only=True, require_current=True)
+    try:
+        return open_database(target, migrate=False, require_current=True, create=False,
+                             backup=False)
+    except (StorageError, DatabaseBusyError) as exc:
+        if kind in _ABOUT_CHILDREN:
+            raise type(exc)(
+                f"{exc} Records about children are exported only where the export can be "
+                "kept in the audit trail, so nothing was exported.") from None
     return open_database(target, read_only=True, require_current=True)
 
 
