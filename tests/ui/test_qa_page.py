@@ -266,3 +266,29 @@ def test_the_coverage_tab_reads_a_hand_made_fixture(
     done = [view.quarter_table.item(r, 2).text() for r in range(4)]
     assert done == ["2", "0", "1", "1"], "May and June 2025, October 2025, January 2026"
     assert page.ctx.settings.value("qa/coverage/year") in (2025, "2025"), "remembered"
+
+
+def test_the_schedule_shown_exports_with_its_dates_as_dates(
+        qtbot: QtBot, db: Database, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    with db.write() as s:
+        oak = _setting(s, "Oak House")
+        _setting(s, "Ash Court")
+        _setting(s, "Old Lodge", in_use=False)  # not in use: not on the schedule
+        _done(s, oak, dt.date(2025, 11, 3))
+    win, page = _window(qtbot, db, tmp_path)
+    schedule = page.schedule
+    _show_all(schedule)
+    schedule.search.setText("oak")
+    schedule.apply_filters()
+    out = tmp_path / "schedule.xlsx"
+    schedule.export_to(str(out))
+    assert win.ctx.tasks.wait(10_000)
+    qtbot.waitUntil(lambda: "1 setting saved to" in schedule.message.text())
+    sheet = load_workbook(out).active
+    assert sheet is not None
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:5] == ("Setting", "URN", "Type", "Risk", "Last visit")
+    assert len(rows) == 2 and rows[1][0] == "Oak House"  # the filter applied
+    assert rows[1][4] is not None and rows[1][4].date() == dt.date(2025, 11, 3)

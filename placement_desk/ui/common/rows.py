@@ -31,6 +31,22 @@ class Column(Generic[R]):
     width: int = 0
 
 
+def column_table(columns: Sequence[Column[R]], rows: Sequence[R]
+                 ) -> tuple[list[str], list[list[object]]]:
+    """A list's rows as a spreadsheet takes them: each column's heading, and its values as
+    shown, but a date as a date (from the column's sort key) so that it stays one."""
+    import datetime as dt
+
+    values: list[list[object]] = []
+    for row in rows:
+        line: list[object] = []
+        for column in columns:
+            key = column.sort(row) if column.sort is not None else None
+            line.append(key if isinstance(key, dt.date) else column.text(row))
+        values.append(line)
+    return [c.title for c in columns], values
+
+
 class ColumnModel(QAbstractTableModel, Generic[R]):
     """What every row model shares: the columns, headers, flags and a row's cell roles.
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence
@@ -26,7 +27,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...errors import ValidationError
+from ...errors import UserError, ValidationError
+from ...progress import TaskState
 from ...services.common.formatting import date_short
 from ...services.qa.schedule import (
     UNASSIGNED,
@@ -49,7 +51,7 @@ from ...services.qa.visits import (
 )
 from ..common.filter_bar import FilterBar
 from ..common.list_table import list_table
-from ..common.rows import ID_ROLE, ROW_ROLE, Column, RowTableModel
+from ..common.rows import ID_ROLE, ROW_ROLE, Column, RowTableModel, column_table
 from ..common.shortcuts import local_shortcuts
 from ..context import AppContext
 from .plan_visit_dialog import AssignOfficerDialog, PlanVisitDialog
@@ -147,8 +149,11 @@ class QaScheduleView(QWidget):
         self.letter_button.setToolTip(self.tr(
             "Save the letter to the provider for the chosen setting's last completed visit "
             "as a PDF"))
+        self.export_button = QPushButton(self.tr("Export…"))
+        self.export_button.setToolTip(self.tr("Save the settings listed (as filtered) to an "
+                                              "Excel or CSV file"))
         for button in (self.record_button, self.plan_button, self.assign_button,
-                       self.letter_button):
+                       self.letter_button, self.export_button):
             actions.addWidget(button)
         return actions
 
@@ -201,6 +206,7 @@ class QaScheduleView(QWidget):
         self.plan_button.clicked.connect(self.plan_selected)
         self.assign_button.clicked.connect(self.assign_selected)
         self.letter_button.clicked.connect(self.print_last_letter)
+        self.export_button.clicked.connect(self.export_view)
         self.table.selectionModel().selectionChanged.connect(lambda *_a: self._enable())
         local_shortcuts(self, [(QKeySequence.StandardKey.New, self.record_visit),
                                (QKeySequence.StandardKey.Find, self.bar.focus_search)])
@@ -214,7 +220,8 @@ class QaScheduleView(QWidget):
         self.setTabOrder(self.record_button, self.plan_button)
         self.setTabOrder(self.plan_button, self.assign_button)
         self.setTabOrder(self.assign_button, self.letter_button)
-        self.setTabOrder(self.letter_button, self.table)
+        self.setTabOrder(self.letter_button, self.export_button)
+        self.setTabOrder(self.export_button, self.table)
         self.setTabOrder(self.table, self.drafts)
         self.setTabOrder(self.drafts, self.resume_button)
         self.setTabOrder(self.resume_button, self.discard_button)
@@ -251,6 +258,35 @@ class QaScheduleView(QWidget):
         elif self.message.text() == empty:
             self.message.clear()
         self._enable()
+
+    def export_view(self) -> None:
+        from ..common.file_dialogs import save_file_name
+        from ..spreadsheets.exporting import FILTERS
+
+        name = save_file_name(self, self.tr("Export the QA schedule shown"),
+                              "QA schedule.xlsx", FILTERS)
+        if name:
+            self.export_to(name)
+
+    def export_to(self, path: str) -> None:
+        """The settings listed, as filtered, with the columns shown (dates as dates)."""
+        from ...io.table_export import write_table
+
+        headings, values = column_table(self.model.columns, self.model.rows)
+
+        def work(state: TaskState) -> Path:
+            return write_table(path, headings, values, sheet="QA schedule", state=state)
+
+        def failed(exc: BaseException, _detail: str = "") -> None:
+            self.message.setText(str(exc) if isinstance(exc, UserError) else self.tr(
+                "The export did not finish: {error}").format(error=exc))
+
+        self.ctx.tasks.start(self.tr("Exporting the QA schedule"), work,
+                             on_success=lambda out: self.message.setText((self.tr(
+                                 "1 setting saved to {path}.") if len(values) == 1 else
+                                 self.tr("{n} settings saved to {path}.")).format(
+                                 n=f"{len(values):,}", path=out)),
+                             on_failure=failed)
 
     def _fill_officers(self, officers: list[Officer], rows: list[ScheduleRow]) -> None:
         names = {str(o.id): o.name for o in officers}
