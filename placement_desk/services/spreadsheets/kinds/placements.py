@@ -1,0 +1,326 @@
+"""Children, and children with their placements."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ....identifiers import is_postcode
+from ....models import Child, PlacementEpisode, Setting
+from ....models.enums import (
+    CategoryOfNeed,
+    CommissioningRoute,
+    Ethnicity,
+    LegalStatus,
+    PlacementType,
+    PlaceProvider,
+    ReasonCeased,
+    ReasonNewEpisode,
+    ReasonPlaceChange,
+    Sex,
+)
+from ..values import Field
+from .base import Outcome, RowError, Writer, _case_ref_like, _ci, _enum_or_none, _urn_like
+
+# -- children --------------------------------------------------------------------------------
+
+_SEX = {"m": "1", "male": "1", "boy": "1", "f": "2", "female": "2", "girl": "2",
+        "u": "U", "unknown": "U", "not known": "U"}
+
+CHILD_FIELDS = (
+    Field("case_ref", "Case reference", required=True,
+          aliases=("child", "child id", "child reference", "child ref", "case ref", "ref",
+                   "lac id", "person id", "client id", "id", "case number", "mosaic id"),
+          looks_like=_case_ref_like),
+    Field("date_of_birth", "Date of birth", "date", aliases=("dob", "birth date", "born")),
+    Field("sex", "Sex", "code", codes=Sex, synonyms=_SEX, aliases=("gender",)),
+    Field("ethnicity", "Ethnicity", "code", codes=Ethnicity, code_text="value",
+          aliases=("ethnic", "ethnic code")),
+    Field("uasc", "UASC", "bool", aliases=("unaccompanied", "asylum seeking")),
+    Field("disability", "Disability", "bool", aliases=("disabled",)),
+    Field("legal_status", "Legal status", "code", codes=LegalStatus, code_text="value",
+          aliases=("ls",)),
+    Field("home_postcode", "Home postcode", aliases=("home post", "home_post",
+                                                     "child postcode"),
+          looks_like=is_postcode),
+    Field("needs_level", "Needs level", "int", aliases=("level", "needs")),
+    Field("personal_adviser", "Personal adviser", aliases=("pa",)),
+    Field("notes", "Notes", aliases=("comments",)),
+)
+
+
+def _values(form: Any) -> dict[str, Any]:
+    """A cleaned form's values that are its record's columns (not the change counter a
+    form carries for its next save)."""
+    return {k: v for k, v in vars(form).items() if k != "row_version"}
+
+
+class ChildWriter(Writer):
+    tables = ("child",)
+
+    def save(self, values: dict[str, Any]) -> Outcome:
+        from ...placements.episodes import ChildForm, _record_fields, _validate_child
+
+        ref = values.get("case_ref") or ""
+        existing = self.session.scalar(select(Child).where(
+            func.lower(Child.case_ref) == _ci(ref))) if ref else None
+        if existing is not None and existing.deleted_at is not None:
+            raise RowError("case_ref", "This child was deleted in Placement Desk; restore the "
+                                       "record first.")
+        form = ChildForm()
+        for key in _record_fields(ChildForm):
+            if key in values:
+                setattr(form, key, values[key])
+            elif existing is not None:
+                setattr(form, key, getattr(existing, key))
+        form.sex = _enum_or_none(Sex, form.sex)
+        form.uasc, form.disability = bool(form.uasc), bool(form.disability)
+        clean = _validate_child(self.session, form, existing.id if existing else None,
+                                self.today)
+        child = existing or Child(id=uuid.uuid4())
+        if existing is None:
+            self.session.add(child)
+        for key in _record_fields(ChildForm):
+            value = getattr(clean, key)
+            if getattr(child, key, None) != value:
+                setattr(child, key, value)
+        return self._done(existing is None)
+
+
+def _read_children(session: Session, ids: frozenset[uuid.UUID] | None
+                   ) -> Iterator[dict[str, Any]]:
+    query = select(Child).where(Child.deleted_at.is_(None)).order_by(Child.case_ref)
+    if ids is not None:
+        query = query.where(Child.id.in_(ids))
+    for c in session.scalars(query):
+        yield {f.name: getattr(c, f.name) for f in CHILD_FIELDS}
+
+
+# -- placements ------------------------------------------------------------------------------
+
+_ROUTES = {"ih": "in_house", "in house": "in_house", "inhouse": "in_house",
+           "own": "in_house", "block": "block", "framework": "framework", "dps": "framework",
+           "regional": "regional", "spot": "spot", "spot purchase": "spot"}
+
+PLACEMENT_FIELDS = (
+    CHILD_FIELDS[0],
+    Field("date_of_birth", "Date of birth", "date", aliases=("dob", "birth date")),
+    Field("sex", "Sex", "code", codes=Sex, synonyms=_SEX, aliases=("gender",)),
+    Field("start_date", "Start date", "date", required=True,
+          aliases=("decom", "start", "placement start", "date started", "placed on",
+                   "placement start date", "from")),
+    Field("end_date", "End date", "date", aliases=("dec", "end", "placement end",
+                                                   "date ended", "to", "placement end date")),
+    Field("placement_type", "Placement type", "code", required=True, codes=PlacementType,
+          code_text="value", aliases=("place", "type", "placement", "placement code")),
+    Field("urn", "URN", aliases=("setting urn", "ofsted urn"), looks_like=_urn_like),
+    Field("place_provider", "Placement provider", "code", codes=PlaceProvider,
+          code_text="value", aliases=("place provider", "place_provider", "provider type")),
+    Field("reason_new_episode", "Reason new episode", "code", codes=ReasonNewEpisode,
+          code_text="value", aliases=("rne",)),
+    Field("legal_status", "Legal status", "code", codes=LegalStatus, code_text="value",
+          aliases=("ls",)),
+    Field("category_of_need", "Category of need", "code", codes=CategoryOfNeed,
+          code_text="value", aliases=("cin",)),
+    Field("reason_ceased", "Reason ceased", "code", codes=ReasonCeased, code_text="value",
+          aliases=("rec",)),
+    Field("reason_place_change", "Reason for placement change", "code",
+          codes=ReasonPlaceChange, code_text="value", aliases=("reason place change",)),
+    Field("home_postcode", "Home postcode", aliases=("home post", "home_post"),
+          looks_like=is_postcode),
+    Field("placement_postcode", "Placement postcode", aliases=("pl post", "pl_post",
+                                                               "placement post")),
+    Field("commissioning_route", "Route", "code", codes=CommissioningRoute, synonyms=_ROUTES,
+          aliases=("commissioning route", "purchase route", "how bought", "procurement")),
+    Field("route_reason", "Why spot purchase", aliases=("route reason", "spot reason",
+                                                        "reason for spot", "why spot")),
+    Field("distance_miles", "Distance (miles)", "number", aliases=("distance", "miles",
+                                                                   "pl distance")),
+    Field("notes", "Notes", aliases=("comments",)),
+)
+_SEX_OF = {m.value: m for m in Sex}
+_ROUTE_OF = {m.value: m for m in CommissioningRoute}
+EPISODE_COLUMNS = ("start_date", "end_date", "placement_type", "reason_new_episode",
+                   "legal_status", "category_of_need", "place_provider", "reason_ceased",
+                   "reason_place_change", "home_postcode", "placement_postcode", "urn",
+                   "setting_id", "distance_miles", "distance_entered", "commissioning_route",
+                   "route_reason", "notes")
+
+
+class _Held:
+    """What the placements writer knows of a record: its id, values, and whether deleted."""
+
+    __slots__ = ("deleted", "id", "values")
+
+    def __init__(self, record_id: uuid.UUID, values: dict[str, Any], deleted: bool) -> None:
+        self.id, self.values, self.deleted = record_id, values, deleted
+
+
+class PlacementWriter(Writer):
+    """Children and their episodes, a row each: the child (by case reference) is added when
+    new; the episode (by child and start date) added or updated. The forms' checks run on
+    every row, with the records they look up read once; rows are written in bulk."""
+
+    tables = ("child", "placement_episode")
+
+    def prepare(self) -> None:
+        from ...placements.episodes import Lookups
+
+        session = self.session
+        self.children: dict[str, _Held] = {}
+        self.child_ids: set[uuid.UUID] = set()
+        for cid, ref, deleted, born, sex in session.execute(select(
+                Child.id, Child.case_ref, Child.deleted_at, Child.date_of_birth, Child.sex)):
+            self.children[ref.lower()] = _Held(cid, {"date_of_birth": born, "sex": sex},
+                                               deleted is not None)
+            self.child_ids.add(cid)
+        self.settings: dict[str, tuple[uuid.UUID, str | None]] = {
+            str(urn): (sid, postcode) for sid, urn, postcode in session.execute(
+                select(Setting.id, Setting.urn, Setting.postcode).where(
+                    Setting.urn.is_not(None), Setting.deleted_at.is_(None)))}
+        self.by_id = {sid: postcode for sid, postcode in self.settings.values()}
+        pe = PlacementEpisode
+        self.episodes: dict[tuple[uuid.UUID, dt.date], _Held] = {}
+        for row in session.execute(select(pe.id, pe.child_id, pe.deleted_at,
+                                          *(getattr(pe, n) for n in EPISODE_COLUMNS))
+                                   .order_by(pe.created_at)):
+            key = (row.child_id, row.start_date)
+            if key in self.episodes and not self.episodes[key].deleted:
+                continue
+            self.episodes[key] = _Held(row.id, dict(zip(EPISODE_COLUMNS, row[3:],
+                                                        strict=True)), row.deleted_at is not None)
+        writer = self
+
+        class _Known(Lookups):
+            def child_with_ref(self, ref: str) -> uuid.UUID | None:
+                held = writer.children.get(ref.lower())
+                return held.id if held else None
+
+            def child_exists(self, child_id: uuid.UUID) -> bool:
+                return child_id in writer.child_ids
+
+            def setting_with_urn(self, urn: str) -> uuid.UUID | None:
+                found = writer.settings.get(urn)
+                return found[0] if found else None
+
+            def setting_postcode(self, setting_id: uuid.UUID) -> tuple[bool, str | None]:
+                if setting_id in writer.by_id:
+                    return True, writer.by_id[setting_id]
+                return super().setting_postcode(setting_id)
+
+        self.lookups = _Known(session)
+        from ..bulk import SequentialIds
+
+        self.new_id = SequentialIds()
+        self.new_children: list[dict[str, Any]] = []
+        self.new_episodes: list[dict[str, Any]] = []
+        self.changed: list[tuple[uuid.UUID, dict[str, Any], dict[str, Any]]] = []
+        self._given: tuple[str, ...] | None = None
+
+    def save(self, values: dict[str, Any]) -> Outcome:
+        from ...placements import episodes
+
+        ref = values.get("case_ref") or ""
+        held = self.children.get(ref.lower())
+        if held is None:
+            sex = values.get("sex")
+            clean_child = episodes._validate_child(
+                self.session, episodes.ChildForm(case_ref=ref,
+                                                 date_of_birth=values.get("date_of_birth"),
+                                                 sex=_SEX_OF[sex] if sex else None),
+                None, self.today, self.lookups)
+            child_id = self.new_id()
+            row = {"id": child_id, **_values(clean_child), "deleted_at": None}
+            self.new_children.append(row)
+            held = _Held(child_id, {}, False)
+            self.children[clean_child.case_ref.lower()] = held
+            self.child_ids.add(child_id)
+        elif held.deleted:
+            raise RowError("case_ref", "This child was deleted in Placement Desk; restore the "
+                                       "record first.")
+        found = self.episodes.get((held.id, values.get("start_date")))  # type: ignore[arg-type]
+        if found is not None and found.deleted:
+            raise RowError("start_date", "This placement was deleted in Placement Desk; "
+                                         "restore it first to update it from a file.")
+        given = self._given
+        if given is None:  # every row has the same fields: the columns mapped
+            given = self._given = tuple(k for k in EPISODE_COLUMNS if k in values)
+        if found is None:
+            form = episodes.EpisodeForm(held.id, **{k: values[k] for k in given})
+        else:
+            form = episodes.EpisodeForm(held.id, **{**found.values,
+                                                    **{k: values[k] for k in given}})
+        route = values.get("commissioning_route")
+        if route is not None:
+            form.commissioning_route = _ROUTE_OF[route]
+        if "distance_miles" in values:
+            form.distance_entered = values["distance_miles"] is not None
+        if not form.placement_type:
+            form.placement_type = ""
+        clean = episodes._validate_episode(self.session, form, found.id if found else None,
+                                           self.lookups)
+        episode = _values(clean)
+        del episode["child_id"]
+        if not clean.home_postcode:
+            episode["home_postcode"] = None
+        if found is None:
+            episode_id = self.new_id()
+            self.new_episodes.append({"id": episode_id, "child_id": held.id, **episode,
+                                      "deleted_at": None})
+            self.episodes[(held.id, clean.start_date)] = _Held(  # type: ignore[index]
+                episode_id, episode, False)
+            return "created"
+        if not clean.distance_entered and found.values["distance_entered"] is False:
+            episode["distance_miles"] = found.values["distance_miles"]
+        if all(_same(found.values[k], v) for k, v in episode.items()):
+            return "unchanged"
+        self.changed.append((found.id, found.values, episode))
+        found.values = episode
+        return "updated"
+
+    def finish(self) -> None:
+        from ...placements.distance import miles_between_many
+        from ..bulk import insert_rows, update_rows
+
+        wanted = [r for r in self.new_episodes if not r["distance_entered"]
+                  and r["home_postcode"] and r["placement_postcode"]]
+        if wanted:
+            miles = miles_between_many(self.session, [(r["home_postcode"],
+                                                       r["placement_postcode"])
+                                                      for r in wanted])
+            for row, distance in zip(wanted, miles, strict=True):
+                row["distance_miles"] = distance
+        insert_rows(self.session, Child.__table__, "child", self.new_children)  # type: ignore[arg-type]
+        insert_rows(self.session, PlacementEpisode.__table__,  # type: ignore[arg-type]
+                    "placement_episode", self.new_episodes)
+        update_rows(self.session, PlacementEpisode.__table__,  # type: ignore[arg-type]
+                    "placement_episode", self.changed)
+
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, float) and isinstance(b, float):
+        return abs(a - b) < 1e-9
+    return bool(a == b)
+
+
+def _read_placements(session: Session, ids: frozenset[uuid.UUID] | None
+                     ) -> Iterator[dict[str, Any]]:
+    pe = PlacementEpisode
+    query = (select(Child.case_ref, Child.date_of_birth, Child.sex,
+                    *(getattr(pe, n) for n in EPISODE_COLUMNS))
+             .join(Child, Child.id == pe.child_id)
+             .where(pe.deleted_at.is_(None), Child.deleted_at.is_(None))
+             .order_by(Child.case_ref, pe.start_date))
+    if ids is not None:
+        query = query.where(pe.id.in_(ids))
+    names = ("case_ref", "date_of_birth", "sex", *EPISODE_COLUMNS)
+    for row in session.execute(query.execution_options(yield_per=2000)):
+        values = dict(zip(names, row, strict=True))
+        if not values["distance_entered"]:
+            values["distance_miles"] = None  # worked out here, not typed: not exported
+        yield values
