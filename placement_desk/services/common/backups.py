@@ -91,7 +91,15 @@ def list_backups(database: Path) -> list[BackupFile]:
     except OSError:
         return []
     found = [b for f in files if f.is_file() and (b := _parse(database, f)) is not None]
-    return sorted(found, key=lambda b: (b.taken, b.sequence), reverse=True)
+    # Names give the second; two copies made within one second go by when each was written.
+    return sorted(found, key=lambda b: (b.taken, b.sequence, _written(b.path)), reverse=True)
+
+
+def _written(path: Path) -> int:
+    try:
+        return path.stat().st_mtime_ns
+    except OSError:
+        return 0
 
 
 def _path(db: Database) -> Path:

@@ -7,6 +7,8 @@ import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
@@ -18,11 +20,13 @@ from PySide6.QtWidgets import (
 from ...errors import UserError
 from ...lifecycle import CheckReport, check_database
 from ...progress import TaskState
-from ...services.common.backups import back_up
+from ...services.common.backups import BackupFile, back_up
 from ...services.users.roles import Permission
 from ..common.file_dialogs import open_file_name
+from ..common.list_table import list_table
 from ..common.page import Page
 from ..common.permissions import guard
+from ..common.rows import Column, RowTableModel
 from ..context import AppContext
 from ..pages import register_page
 from ..tasks import ProgressDialog
@@ -51,6 +55,24 @@ def latest_backup(path: Path | None) -> Path | None:
     return found[0].path if found else None
 
 
+_WHY = {"daily": "Daily, on the first start of the day", "before-import": "Before an import",
+        "before-restore": "Before a restore (the database it replaced)",
+        "before-upgrade": "Before an upgrade", "before-encrypt": "Before encryption",
+        "manual": "Backed up by hand"}
+
+
+def _why(kind: str) -> str:
+    return _WHY.get(kind, kind.replace("-", " ").capitalize())
+
+
+BACKUP_COLUMNS: list[Column[BackupFile]] = [
+    Column("Made", lambda b: f"{b.taken:%d/%m/%Y %H:%M:%S}", sort=lambda b: b.taken),
+    Column("Why", lambda b: _why(b.kind)),
+    Column("Size", lambda b: _size(b.path), sort=lambda b: b.size, align_right=True),
+    Column("File", lambda b: b.path.name),
+]
+
+
 class DataPage(Page):
     title = "Data"
     summary = ("The database this copy of Placement Desk is using, its health and its backups; "
@@ -58,6 +80,27 @@ class DataPage(Page):
 
     def __init__(self, ctx: AppContext) -> None:
         super().__init__(ctx)
+        self._build_database(ctx)
+        self._build_backups()
+        self.body.addSpacing(12)
+        self._build_sheets()
+        self.result = QLabel()
+        self.result.setWordWrap(True)
+        self.body.addWidget(self.result)
+        self.check_button.clicked.connect(self.run_check)
+        self.backup_button.clicked.connect(self.run_backup)
+        self.restore_button.clicked.connect(self.choose_restore)
+        self.restore_chosen_button.clicked.connect(self.restore_chosen)
+        self.backups_table.doubleClicked.connect(lambda _index: self.restore_chosen())
+        self.backups_table.installEventFilter(self)  # Enter restores the chosen backup
+        self.backups_table.selectionModel().selectionChanged.connect(
+            lambda *_a: self._enable_restore())
+        self.import_button.clicked.connect(self.open_import)
+        self.undo_button.clicked.connect(self.undo_import)
+        self.export_button.clicked.connect(self.open_export)
+
+    def _build_database(self, ctx: AppContext) -> None:
+        """What the database is, and the buttons that check, back up and restore it."""
         form = QFormLayout()
         self.location = QLabel()
         self.location.setWordWrap(True)
@@ -95,7 +138,29 @@ class DataPage(Page):
         buttons.addWidget(self.restore_button)
         buttons.addStretch(1)
         self.body.addLayout(buttons)
-        self.body.addSpacing(16)
+
+    def _build_backups(self) -> None:
+        """The backups kept beside the database, newest first; one may be restored."""
+        self.backups_label = QLabel(self.tr("&Backups kept beside the database:"))
+        self.backups_model: RowTableModel[BackupFile] = RowTableModel(
+            BACKUP_COLUMNS, lambda b: str(b.path))
+        self.backups_table = list_table(self.backups_model, self.tr("Backups"),
+                                        (150, 260, 90, 300), stretch=3)
+        self.backups_label.setBuddy(self.backups_table)
+        self.restore_chosen_button = QPushButton(self.tr("Restore the chosen backup…"))
+        self.restore_chosen_button.setToolTip(self.tr(
+            "Put the backup chosen in the list in place of this database (Enter or a "
+            "double-click does the same)"))
+        self.restore_chosen_button.setEnabled(False)
+        row = QHBoxLayout()
+        row.addWidget(self.backups_label, 1)
+        row.addWidget(self.restore_chosen_button)
+        self.body.addSpacing(8)
+        self.body.addLayout(row)
+        self.body.addWidget(self.backups_table, 1)
+
+    def _build_sheets(self) -> None:
+        """The team's spreadsheets in (and the last import undone), any list out."""
         sheets = QFormLayout()
         self.last_import = QLabel()
         self.last_import.setWordWrap(True)
@@ -113,16 +178,28 @@ class DataPage(Page):
             row.addWidget(button)
         row.addStretch(1)
         self.body.addLayout(row)
-        self.result = QLabel()
-        self.result.setWordWrap(True)
-        self.body.addWidget(self.result)
-        self.body.addStretch(1)
-        self.check_button.clicked.connect(self.run_check)
-        self.backup_button.clicked.connect(self.run_backup)
-        self.restore_button.clicked.connect(self.choose_restore)
-        self.import_button.clicked.connect(self.open_import)
-        self.undo_button.clicked.connect(self.undo_import)
-        self.export_button.clicked.connect(self.open_export)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.backups_table and event.type() == QEvent.Type.KeyPress and \
+                isinstance(event, QKeyEvent) and \
+                event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.restore_chosen()
+            return True
+        return super().eventFilter(watched, event)
+
+    def _enable_restore(self) -> None:
+        chosen = self.backups_table.selectionModel().selectedRows()
+        self.restore_chosen_button.setEnabled(
+            bool(chosen) and self.restore_button.isEnabled())
+
+    def chosen_backup(self) -> BackupFile | None:
+        rows = self.backups_table.selectionModel().selectedRows()
+        return self.backups_model.row_for(rows[0].row()) if rows else None
+
+    def restore_chosen(self) -> None:
+        chosen = self.chosen_backup()
+        if chosen is not None and self.restore_button.isEnabled():
+            self.confirm_restore(chosen.path)
 
     def refresh(self) -> None:
         db = self.ctx.db
@@ -132,6 +209,14 @@ class DataPage(Page):
         self.revision.setText(db.revision or "–")
         self.file_size.setText(_size(db.path) if db.is_local
                                else self.tr("None on this computer: the data is on the server"))
+        from ...services.common.backups import list_backups
+
+        kept = list_backups(db.path) if db.path is not None else []
+        self.backups_model.set_rows(kept)
+        self.backups_label.setText(self.tr("&Backups kept beside the database ({n}):").format(
+            n=len(kept)) if db.is_local else self.tr(
+            "&Backups: a server database is backed up by the server (ask IT)"))
+        self._enable_restore()
         found = latest_backup(db.path)
         self.backup.setText(
             f"{found.name} ({dt.datetime.fromtimestamp(found.stat().st_mtime):%d/%m/%Y %H:%M})"
@@ -199,7 +284,7 @@ class DataPage(Page):
         self.force_refresh()
 
     def choose_restore(self) -> None:
-        from ...services.common.backups import backup_folder, check_backup
+        from ...services.common.backups import backup_folder
 
         path = self.ctx.db.path
         if path is None:
@@ -207,8 +292,13 @@ class DataPage(Page):
         chosen = open_file_name(self, self.tr("Restore a backup"),
                                 self.tr("Placement Desk databases (*.db);;All files (*)"),
                                 str(backup_folder(path)))
-        if not chosen:
-            return
+        if chosen:
+            self.confirm_restore(Path(chosen))
+
+    def confirm_restore(self, chosen: Path) -> None:
+        """Check the backup, ask, then restore it."""
+        from ...services.common.backups import check_backup
+
         try:
             checked = check_backup(Path(chosen))
         except UserError as exc:
