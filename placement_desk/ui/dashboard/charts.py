@@ -104,19 +104,23 @@ class ChartPanel(QWidget):
         """The text of the tooltip last shown (for tests and screen readers)."""
         self.title = QLabel(f"<b>{title}</b>")
         self.title.setWordWrap(True)
-        self.save_picture = QPushButton(self.tr("Save picture…"))
+        # Short words beside the legend; the names and tooltips say the whole of it.
+        self.save_picture = QPushButton(self.tr("Picture…"))
+        self.save_picture.setAccessibleName(self.tr("Save picture of {title}").format(
+            title=title))
         self.save_picture.setToolTip(self.tr("Save this chart as a PNG picture"))
-        self.save_data = QPushButton(self.tr("Save data…"))
+        self.save_data = QPushButton(self.tr("Data…"))
+        self.save_data.setAccessibleName(self.tr("Save data of {title}").format(title=title))
         self.save_data.setToolTip(self.tr("Save the figures behind this chart to Excel"))
         for button in (self.save_picture, self.save_data):
             button.setFlat(True)
             button.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
         self.save_picture.clicked.connect(self._ask_picture)
         self.save_data.clicked.connect(self._ask_data)
-        head = QHBoxLayout()
-        head.addWidget(self.title, 1)
-        head.addWidget(self.save_picture)
-        head.addWidget(self.save_data)
+        # The title has the panel's whole width (beside two buttons it wrapped into five
+        # lines in a third of a 1366-pixel screen); the buttons sit by the legend below.
+        foot = QHBoxLayout()
+        foot.setSpacing(2)
         self.plot = pg.PlotWidget(background=None, axisItems={
             "left": _Axis("left", fmt), "bottom": _Axis("bottom", fmt)})
         self.plot.setAccessibleName(title)
@@ -132,11 +136,14 @@ class ChartPanel(QWidget):
         inner.setContentsMargins(0, 0, 0, 0)
         inner.setSpacing(2)
         inner.addWidget(self.plot, 1)
-        inner.addWidget(self.legend)
+        foot.addWidget(self.legend, 1)
+        foot.addWidget(self.save_picture, 0, Qt.AlignmentFlag.AlignTop)
+        foot.addWidget(self.save_data, 0, Qt.AlignmentFlag.AlignTop)
+        inner.addLayout(foot)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
-        layout.addLayout(head)
+        layout.addWidget(self.title)
         layout.addWidget(self.body, 1)
         scene = self.plot.scene()
         scene.sigMouseMoved.connect(self._moved)
