@@ -1,7 +1,7 @@
 """The Dashboard's charts (pyqtgraph): bars grouped or stacked, and lines with a shaded range.
 
 Every chart has a title, a legend in words, its values written on it, a tooltip with the
-value under the pointer, and "Save picture…" (PNG) and "Save data…" (the table behind
+value under the pointer, and "Picture…" (a PNG) and "Data…" (the table behind
 it, as .xlsx). A click on a bar that stands for records emits :attr:`ChartPanel.open_records`
 with them. Colours come from :mod:`..common.chart_colours` (Okabe-Ito).
 
