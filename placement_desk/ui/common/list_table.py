@@ -49,7 +49,7 @@ class SpareWidth(QObject):
         keystroke in a list of 30,000 settings take seconds."""
         if not self.user_sized and not self._refit_due:
             self._refit_due = True
-            QTimer.singleShot(0, self._refit_now)
+            QTimer.singleShot(0, self, self._refit_now)  # not after the table has gone
 
     def _refit_now(self) -> None:
         self._refit_due = False
