@@ -31,7 +31,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Table, event, inspect, select
+from sqlalchemy import Table, inspect, select
 from sqlalchemy.orm import Session
 
 from .models import AppSetting, Audited, AuditEvent
@@ -41,7 +41,6 @@ from .models.enums import AuditAction
 _SKIP = frozenset({"created_at", "updated_at", "version"})
 BOOKKEEPING = _SKIP
 """Columns the audit trail leaves out of a record's values."""
-_installed = False
 
 
 def audit_value(value: Any) -> Any:
@@ -272,7 +271,7 @@ def _setting_events(session: Session, user: str, now: dt.datetime) -> list[Audit
     return events
 
 
-def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
+def before_flush(session: Session, _context: Any, _instances: Any) -> None:
     user = str(session.info.get("user") or "unknown")
     now = utcnow()
     events: list[AuditEvent] = _setting_events(session, user, now)
@@ -305,11 +304,3 @@ def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
                                      before=snapshot(obj), after=None))
     session.add_all(events)
     _chain_pending(session)
-
-
-def install() -> None:
-    """Register the hook on every Session (idempotent)."""
-    global _installed
-    if not _installed:
-        event.listen(Session, "before_flush", _before_flush)
-        _installed = True

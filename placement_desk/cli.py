@@ -11,16 +11,18 @@ import argparse
 import logging
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from . import __version__
 from .errors import EXIT_BUG, EXIT_INTERRUPTED, UserError
 
 
-def build_parser() -> argparse.ArgumentParser:
-    from .commands import COMMANDS, db_option
+def _top_parser(*, add_help: bool = True) -> argparse.ArgumentParser:
+    """The options of the command itself: what opening the application takes."""
+    from .commands.registry import db_option
 
     parser = argparse.ArgumentParser(
-        prog="placement-desk",
+        prog="placement-desk", add_help=add_help,
         description="Placement Desk: commissioning children's placements. "
                     "With no command, opens the application.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -31,6 +33,37 @@ def build_parser() -> argparse.ArgumentParser:
                              "offscreen, write a one-page PDF in the temporary folder, exit 0; "
                              "--smoke-test=window stops once the window is drawn")
     parser.add_argument("-v", "--verbose", action="store_true", help="log more detail")
+    return parser
+
+
+class _NotTheWindow(Exception):
+    pass
+
+
+def _not_for_the_window(message: str) -> NoReturn:
+    raise _NotTheWindow
+
+
+def _opening_the_application(argv: Sequence[str] | None) -> argparse.Namespace | None:
+    """The options when ``argv`` names no command (and asks for no help): opening the
+    window then needs none of the commands' modules, which start-up would otherwise
+    import (the database commands bring the whole data model). None for a command."""
+    parser = _top_parser(add_help=False)
+    parser.error = _not_for_the_window  # type: ignore[method-assign]
+    try:
+        args, rest = parser.parse_known_args(argv)
+    except _NotTheWindow:  # a malformed option: the whole parser says what was wrong
+        return None
+    if rest:
+        return None
+    args.command = None
+    return args
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from .commands import COMMANDS, db_option
+
+    parser = _top_parser()
     subs = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, (help_text, configure, _handler) in COMMANDS.items():
         sub = subs.add_parser(name, help=help_text, description=help_text)
@@ -48,8 +81,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     from .logs import ScreenFilter, apology, log_file, note_user_error, setup_file_logging
 
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    args = _opening_the_application(argv)
+    if args is None:
+        args = build_parser().parse_args(argv)
     console = logging.StreamHandler()
     console.setLevel(logging.DEBUG if args.verbose else logging.WARNING)
     console.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))

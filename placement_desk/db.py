@@ -27,14 +27,14 @@ import os
 import sqlite3
 import sys
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     Boolean,
+    Connection,
     Date,
     DateTime,
     Engine,
@@ -47,8 +47,6 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
-from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.pool import QueuePool
 from sqlalchemy.sql.functions import FunctionElement, GenericFunction
 
@@ -56,6 +54,8 @@ from . import dbfile
 from .errors import DatabaseError, StorageError, UserError
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
+
     from .dblock import DatabaseLock
     from .migrations import UpgradeResult
 
@@ -163,16 +163,20 @@ def _server_engine(url: URL, *, echo: bool) -> Engine:
     return engine
 
 
-def make_session_factory(engine: Engine, user: str | None = None) -> sessionmaker[Session]:
+def make_session_factory(engine: Engine, user: str | None = None, *,
+                         info: dict[str, Any] | None = None) -> sessionmaker[Session]:
     """Sessions for one user action each; ``info['user']`` names who is acting (audit).
+    ``info`` is shared with the caller, who may change who is acting later.
 
     Every session adds to the audit trail as it flushes.
     """
-    from . import audit  # registers the audit hook on first use
+    from sqlalchemy.orm import sessionmaker
 
-    audit.install()
+    from . import audit_hook
+
+    audit_hook.install()
     return sessionmaker(bind=engine, expire_on_commit=False,
-                        info={"user": user or current_user()})
+                        info=info if info is not None else {"user": user or current_user()})
 
 
 ChangeListener = Callable[[frozenset[str]], None]
@@ -207,54 +211,100 @@ def _forget(session: Session, *_args: Any) -> None:
     session.info.pop(_CHANGED, None)
 
 
-@dataclass
 class Database:
     """An open database: the handle every service use case takes.
 
     ``write()`` gives a session in a transaction that commits when the block ends (and
-    rolls back if it raises); ``read()`` a session for reading, closed after. A commit
-    tells the listeners registered with :meth:`on_change` which tables it wrote, on
-    the thread that committed.
+    rolls back if it raises); ``read()`` a session for reading, closed after;
+    ``connect()`` a plain connection for a Core read. A commit tells the listeners
+    registered with :meth:`on_change` which tables it wrote, on the thread that
+    committed.
+
+    The ORM's session factories are made at the first ``read()`` or ``write()`` (after
+    ``before_sessions`` has run, which registers the session hooks): opening a database
+    and drawing the first window need only Core, and importing the ORM and the data
+    model can wait until just after.
     """
 
-    url: URL
-    engine: Engine
-    sessions: sessionmaker[Session]
-    path: Path | None = None
-    revision: str | None = None
-    upgrade: UpgradeResult | None = None
-    lock: DatabaseLock | None = None
-    notices: list[str] = field(default_factory=list)
-    read_only: bool = False
-    """Opened for reading only (``db check``, exports): every write is refused."""
-    auto_backup: bool = True
-    """Back the file up before an import (not a database still being built)."""
-    writer: sessionmaker[Session] = field(init=False, repr=False)
-    """Sessions for a unit of work that writes: they begin with ``BEGIN IMMEDIATE`` and
-    so wait the busy timeout for another writer, before reading anything."""
-    _listeners: list[ChangeListener] = field(default_factory=list, repr=False)
-    _guard: threading.Lock = field(default_factory=threading.Lock, repr=False)
-    _feed: Any = field(default=None, repr=False)
+    def __init__(self, url: URL, engine: Engine, sessions: sessionmaker[Session] | None = None,
+                 path: Path | None = None, revision: str | None = None,
+                 upgrade: UpgradeResult | None = None, lock: DatabaseLock | None = None,
+                 notices: list[str] | None = None, read_only: bool = False,
+                 auto_backup: bool = True, user: str | None = None,
+                 before_sessions: Sequence[Callable[[], None]] = ()) -> None:
+        self.url = url
+        self.engine = engine
+        self.path = path
+        self.revision = revision
+        self.upgrade = upgrade
+        self.lock = lock
+        self.notices: list[str] = notices if notices is not None else []
+        self.read_only = read_only
+        """Opened for reading only (``db check``, exports): every write is refused."""
+        self.auto_backup = auto_backup
+        """Back the file up before an import (not a database still being built)."""
+        self._sessions: sessionmaker[Session] | None = None
+        self._writer: sessionmaker[Session] | None = None
+        self._before_sessions = tuple(before_sessions)
+        self._info: dict[str, Any] = {"user": user or current_user()}
+        """Who is acting (``user``) and their ``role``: every session's ``info``."""
+        self._listeners: list[ChangeListener] = []
+        self._guard = threading.Lock()
+        self._making = threading.Lock()
+        self._feed: Any = None
+        if sessions is not None:
+            self._info = sessions.kw.setdefault("info", self._info)
+            self._hook(sessions)
 
-    def __post_init__(self) -> None:
-        self.writer = sessionmaker(**{**self.sessions.kw,
-                                      "bind": self.engine.execution_options(
-                                          **{WRITE_OPTION: True})})
-        for factory in (self.sessions, self.writer):
+    def __repr__(self) -> str:
+        return f"Database({self.display_name!r}, revision={self.revision!r})"
+
+    @property
+    def sessions(self) -> sessionmaker[Session]:
+        """Sessions for reading (and for writing without ``BEGIN IMMEDIATE``)."""
+        if self._sessions is None:
+            self._make_sessions()
+        assert self._sessions is not None
+        return self._sessions
+
+    @property
+    def writer(self) -> sessionmaker[Session]:
+        """Sessions for a unit of work that writes: they begin with ``BEGIN IMMEDIATE``
+        and so wait the busy timeout for another writer, before reading anything."""
+        if self._writer is None:
+            self._make_sessions()
+        assert self._writer is not None
+        return self._writer
+
+    def _make_sessions(self) -> None:
+        with self._making:
+            if self._sessions is None:
+                for hook in self._before_sessions:
+                    hook()
+                self._hook(make_session_factory(self.engine, info=self._info))
+
+    def _hook(self, sessions: sessionmaker[Session]) -> None:
+        from sqlalchemy.orm import sessionmaker
+
+        writer = sessionmaker(**{**sessions.kw,
+                                 "bind": self.engine.execution_options(**{WRITE_OPTION: True})})
+        for factory in (sessions, writer):
             event.listen(factory, "after_flush", _note_flush)
             event.listen(factory, "do_orm_execute", _note_statement)
             event.listen(factory, "after_commit", self._committed)
             event.listen(factory, "after_rollback", _forget)
         if self.read_only:
-            for factory in (self.sessions, self.writer):
+            for factory in (sessions, writer):
                 event.listen(factory, "before_flush", self._refuse_write)
+        self._sessions, self._writer = sessions, writer
 
     def rebind(self, engine: Engine) -> None:
         """Use a new engine from now on (after a restore put another file in place)."""
         old = self.engine
         self.engine = engine
-        self.sessions.configure(bind=engine)
-        self.writer.configure(bind=engine.execution_options(**{WRITE_OPTION: True}))
+        if self._sessions is not None and self._writer is not None:
+            self._sessions.configure(bind=engine)
+            self._writer.configure(bind=engine.execution_options(**{WRITE_OPTION: True}))
         old.dispose()
 
     def _refuse_write(self, *_args: Any) -> None:
@@ -264,22 +314,20 @@ class Database:
     @property
     def user(self) -> str:
         """Who is acting: the name the audit trail records."""
-        return str(self.sessions.kw.get("info", {}).get("user") or "unknown")
+        return str(self._info.get("user") or "unknown")
 
     @property
     def role(self) -> str | None:
         """The signed-in account's role (a ``UserRole`` value), or None when nobody has
         signed in: on a database without accounts that is the single-user mode of
         :mod:`placement_desk.services.users.roles`."""
-        role = self.sessions.kw.get("info", {}).get("role")
+        role = self._info.get("role")
         return str(role) if role else None
 
     def act_as(self, user: str, role: str | None) -> None:
         """From now on, sessions act as ``user`` with ``role`` (after a sign-in)."""
-        for factory in (self.sessions, self.writer):
-            info = factory.kw.setdefault("info", {})
-            info["user"] = user
-            info["role"] = role
+        self._info["user"] = user
+        self._info["role"] = role
 
     @property
     def is_local(self) -> bool:
@@ -307,6 +355,8 @@ class Database:
         refused as :class:`~placement_desk.errors.ConcurrentEdit` (the version counter),
         and a deadlock the server broke as
         :class:`~placement_desk.errors.DatabaseBusyError`; nothing of the unit is kept."""
+        from sqlalchemy.orm.exc import StaleDataError
+
         try:
             with self.writer.begin() as session:
                 yield session
@@ -320,6 +370,13 @@ class Database:
         """A session for reading; nothing it does is committed."""
         with self.sessions() as session:
             yield session
+
+    @contextmanager
+    def connect(self) -> Iterator[Connection]:
+        """A connection for a plain Core read (a setting, whether accounts are on): what
+        the window reads before its first paint, without the ORM."""
+        with self.engine.connect() as conn:
+            yield conn
 
     def on_change(self, listener: ChangeListener) -> Callable[[], None]:
         """Call ``listener`` after every commit; returns a function that stops it."""

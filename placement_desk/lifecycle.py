@@ -26,7 +26,6 @@ from .db import (
     Database,
     check_local,
     make_engine,
-    make_session_factory,
     network_location,
     sqlite_path,
     to_url,
@@ -35,7 +34,7 @@ from .dblock import DatabaseLock
 from .errors import DatabaseError, StorageError
 from .logs import QUIET
 from .paths import default_database_path
-from .services.agreements import fee_ledger
+from .services.agreements import ledger_hook
 
 __all__ = ["CheckReport", "Database", "check_database", "open_database", "open_or_build",
            "resolve_target"]
@@ -130,7 +129,7 @@ def open_database(
         if verify and revision == migrations.numbered_head():
             _check_tables(engine, path)
         if result is not None:
-            fee_ledger.ensure_current(engine)  # once, after the migration that made it
+            _ledger_current(engine)
         role: str | None = None
         if user is None and path is None:
             user, role = _server_login(engine)
@@ -142,10 +141,11 @@ def open_database(
         raise
     if result and result.backup:
         notices.append(f"The database was upgraded; a copy from before is at {result.backup}.")
-    fee_ledger.install()  # every session keeps the fee ledger in step as it flushes
-    db = Database(url=url, engine=engine, sessions=make_session_factory(engine, user),
-                  path=path, revision=revision, upgrade=result, lock=held, notices=notices,
-                  read_only=read_only, auto_backup=backup and not read_only)
+    db = Database(url=url, engine=engine, path=path, revision=revision, upgrade=result,
+                  lock=held, notices=notices, read_only=read_only,
+                  auto_backup=backup and not read_only, user=user,
+                  # every session keeps the fee ledger in step as it flushes
+                  before_sessions=(ledger_hook.install,))
     if user is not None and role is not None:
         db.act_as(user, role)  # the server signed them in: its group role is their role
     return db
@@ -163,6 +163,15 @@ def _server_login(engine: Engine) -> tuple[str | None, str | None]:
     with engine.connect() as conn:
         login = str(conn.execute(text("SELECT session_user")).scalar())
         return login, dbroles.application_role(conn)
+
+
+def _ledger_current(engine: Engine) -> None:
+    """Build the fee ledger if it was built by another formula or never (just after the
+    migration that made it); the data model is imported only then."""
+    if not ledger_hook.built_with_current_formula(engine):
+        from .services.agreements import fee_ledger
+
+        fee_ledger.ensure_current(engine)
 
 
 def _check_path(path: Path, *, create: bool, write: bool) -> None:
@@ -200,9 +209,7 @@ def _check_sound(engine: Engine, path: Path) -> None:
 
 
 def _our_tables() -> set[str]:
-    from .models import Base
-
-    return set(Base.metadata.tables)
+    return set(migrations.HEAD_TABLES)
 
 
 def _check_schema_record(engine: Engine, path: Path | None) -> None:
@@ -421,7 +428,7 @@ def restore_open_database(db: Database, file: Path) -> Path | None:
     try:
         _check_sound(engine, db.path)
         result = migrations.prepare(engine)
-        fee_ledger.ensure_current(engine)
+        _ledger_current(engine)
     except BaseException:
         engine.dispose()
         raise

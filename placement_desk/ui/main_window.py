@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from .. import APP_NAME
 from ..db import Database
 from ..services.common.settings_store import DEMO, read_setting
-from .common.icons import icon
+from .common.icons import icon_at
 from .common.page import Page
 from .common.page_holder import PageHolder
 from .context import AppContext
@@ -69,7 +69,7 @@ def fit_to_screen(window: QWidget, size: QSize | None = None) -> None:
 def nav_icon(name: str) -> QIcon:
     """A page's icon in the text colour even when its item is chosen: the navigation marks
     the chosen page with a bar and bold text, not by filling it with the highlight."""
-    return QIcon(icon(name).pixmap(QSize(20, 20), QIcon.Mode.Normal))
+    return icon_at(name, 20)
 
 
 class Pages(Mapping[str, Page]):

@@ -38,7 +38,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from itertools import chain, pairwise
 from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, Engine, and_, delete, event, insert, inspect, or_, select
+from sqlalchemy import Connection, Engine, and_, delete, insert, inspect, or_, select
 from sqlalchemy.orm import Session
 
 from ...db import day_number, stored
@@ -46,14 +46,11 @@ from ...models import AgreementService, AgreementVersion, AppSetting, FeeLedgerE
 from ...models.base import utcnow
 from ...models.enums import AgreementStatus, ServiceCharge
 from .fees import charge_weekly_pence
+from .ledger_hook import FORMULA, FORMULA_KEY, built_with_current_formula
+from .ledger_hook import install as install  # the hook registers from there
 
 log = logging.getLogger(__name__)
 
-FORMULA = 1
-"""Raise this when :func:`entries` changes meaning: every database's ledger is rebuilt
-the next time it is opened."""
-FORMULA_KEY = "fee_ledger.formula"
-"""The ``app_setting`` holding the formula a database's ledger was built with."""
 JULIAN_OFFSET = 1721424
 """A date's whole Julian day number minus its ``date.toordinal()``."""
 CHUNK = 500
@@ -237,12 +234,12 @@ def rebuild(conn: Connection, now: dt.datetime | None = None) -> int:
 
 def ensure_current(engine: Engine) -> bool:
     """Rebuild the ledger if it was built by another formula or never; True if rebuilt."""
-    settings = AppSetting.__table__  # Core: run at every start, it must not configure the
-    # ORM's mappers on the way to the first window (the first ORM query does, later)
+    if built_with_current_formula(engine):  # every start: one plain read
+        return False
     with engine.begin() as conn:
-        built = conn.execute(select(settings.c.value)
-                             .where(settings.c.key == FORMULA_KEY)).scalar()
-        if built == FORMULA:
+        built = conn.execute(select(AppSetting.value)
+                             .where(AppSetting.key == FORMULA_KEY)).scalar()
+        if built == FORMULA:  # another officer's copy built it a moment ago
             return False
         log.info("Building the fee ledger (formula %s, was %s)", FORMULA, built)
         rebuild(conn)
@@ -251,7 +248,7 @@ def ensure_current(engine: Engine) -> bool:
 
 # --- The session hook ----------------------------------------------------------------------
 
-def _touched(session: Session, _context: Any) -> None:
+def note_touched(session: Session, _context: Any) -> None:
     """After a flush: note the agreements whose versions or services it wrote."""
     agreements: set[uuid.UUID] = set()
     versions: set[uuid.UUID] = set()
@@ -272,7 +269,7 @@ def _touched(session: Session, _context: Any) -> None:
         pending[1].update(versions)
 
 
-def _bring_up_to_date(session: Session, _context: Any) -> None:
+def bring_up_to_date(session: Session, _context: Any) -> None:
     """Once the flush is done: rewrite the noted agreements' rows on its connection."""
     pending = session.info.pop(_PENDING, None)
     if pending is None:
@@ -285,15 +282,3 @@ def _bring_up_to_date(session: Session, _context: Any) -> None:
             select(AgreementVersion.agreement_id)
             .where(AgreementVersion.id.in_(found[i:i + CHUNK]))).scalars())
     refresh(conn, agreements)
-
-
-_installed = False
-
-
-def install() -> None:
-    """Register the hook on every Session (idempotent)."""
-    global _installed
-    if not _installed:
-        event.listen(Session, "after_flush", _touched)
-        event.listen(Session, "after_flush_postexec", _bring_up_to_date)
-        _installed = True

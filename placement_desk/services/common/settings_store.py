@@ -13,13 +13,19 @@ file, under the ``ui/`` prefix.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import JSON, Connection, column, select, table
 
 from ...db import Database
-from ...models import AppSetting
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+_STORED = table("app_setting", column("key"), column("value", JSON))
+"""The settings' table for reading one: the window reads settings before its first
+paint, which must not wait for the data model to be imported or the ORM's mappers to
+be set up (about a tenth of a second together)."""
 
 
 @dataclass(frozen=True)
@@ -224,22 +230,23 @@ def _option(key: str | Option) -> Option:
         raise KeyError(f"Unknown setting {key!r}") from None
 
 
-def get_setting(session: Session, key: str | Option) -> Any:
+def get_setting(session: Session | Connection, key: str | Option) -> Any:
     """The stored value of a setting, or its declared default."""
     option = _option(key)
-    table = AppSetting.__table__
-    # A plain select, not the ORM: the window reads a setting before its first paint, and
-    # the ORM's first query sets up every mapper (about 70 ms), which can wait till after.
-    row = session.execute(select(table.c.value).where(table.c.key == option.key)).first()
+    row = session.execute(select(_STORED.c.value).where(_STORED.c.key == option.key)).first()
     return row[0] if row is not None else option.default
 
 
 def is_set(session: Session, key: str | Option) -> bool:
     """Whether someone has stored a value for the setting (not just its default)."""
+    from ...models import AppSetting
+
     return session.get(AppSetting, _option(key).key) is not None
 
 
 def set_setting(session: Session, key: str | Option, value: Any) -> None:
+    from ...models import AppSetting
+
     option = _option(key)
     row = session.get(AppSetting, option.key)
     if row is None:
@@ -249,6 +256,7 @@ def set_setting(session: Session, key: str | Option, value: Any) -> None:
 
 
 def read_setting(db: Database, key: str | Option) -> Any:
-    """:func:`get_setting` as a use case of its own."""
-    with db.read() as session:
-        return get_setting(session, key)
+    """:func:`get_setting` as a use case of its own (a plain read: the window reads
+    settings before its first paint)."""
+    with db.connect() as conn:
+        return get_setting(conn, key)

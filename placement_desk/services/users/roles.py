@@ -17,14 +17,16 @@ handle nobody has signed in on is refused every change.
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
-from sqlalchemy import exists, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Boolean, Connection, String, column, exists, select, table
 
 from ...db import Database
 from ...errors import PermissionRefused
-from ...models import User
 from ...models.enums import UserRole
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 
 class Permission(StrEnum):
@@ -79,10 +81,17 @@ def _phrase(role: UserRole) -> str:
     return label if label[:2].isupper() else label[:1].lower() + label[1:]
 
 
-def accounts_enabled(session: Session) -> bool:
+_USERS = table("user", column("role", String), column("active", Boolean),
+               column("password_hash", String))
+"""The accounts' table as the window asks it before its first paint (whether accounts
+are on), without the data model."""
+
+
+def accounts_enabled(session: Session | Connection) -> bool:
     """Whether accounts are on: an active administrator with a password exists."""
     return bool(session.scalar(select(exists().where(
-        User.role == UserRole.ADMIN, User.active.is_(True), User.password_hash.is_not(None)))))
+        _USERS.c.role == UserRole.ADMIN.value, _USERS.c.active.is_(True),
+        _USERS.c.password_hash.is_not(None)))))
 
 
 def _refusal(role: str | None, accounts: bool, permission: Permission) -> str | None:
@@ -105,8 +114,8 @@ def _refusal(role: str | None, accounts: bool, permission: Permission) -> str | 
 
 def accounts_on(db: Database) -> bool:
     """Whether this database has accounts; if not, it is in single-user mode."""
-    with db.read() as session:
-        return accounts_enabled(session)
+    with db.connect() as conn:
+        return accounts_enabled(conn)
 
 
 def check(session: Session, *permissions: Permission) -> None:
@@ -133,8 +142,8 @@ def refusal(db: Database, *permissions: Permission) -> str | None:
     role = db.role
     accounts = False
     if role is None:
-        with db.read() as session:
-            accounts = accounts_enabled(session)
+        with db.connect() as conn:
+            accounts = accounts_enabled(conn)
     for permission in permissions:
         reason = _refusal(role, accounts, permission)
         if reason:

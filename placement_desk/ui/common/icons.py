@@ -32,17 +32,38 @@ def _pixmap(svg: str, colour: str, size: int, ratio: float) -> QPixmap:
     return pixmap
 
 
+def _svg(name: str) -> str | None:
+    try:
+        return resource_path("icons", f"{name}.svg").read_text(encoding="utf-8")
+    except OSError:
+        log.warning("icon %s is missing from resources/icons", name)
+        return None
+
+
+def _ratio() -> float:
+    screen = QGuiApplication.primaryScreen()
+    return screen.devicePixelRatio() if screen else 1.0
+
+
+def icon_at(name: str, size: int) -> QIcon:
+    """The icon drawn once, at one size, in the text colour (chosen or not): what the
+    window's navigation shows, drawn before the first paint without the other nine."""
+    svg = _svg(name)
+    if svg is None:
+        return QIcon()
+    colour = QGuiApplication.palette().color(QPalette.ColorGroup.Active,
+                                             QPalette.ColorRole.WindowText).name()
+    return QIcon(_pixmap(svg, colour, size, _ratio()))
+
+
 @cache
 def icon(name: str) -> QIcon:
     """The icon ``resources/icons/<name>.svg``, or a blank one if it is missing."""
-    try:
-        svg = resource_path("icons", f"{name}.svg").read_text(encoding="utf-8")
-    except OSError:
-        log.warning("icon %s is missing from resources/icons", name)
+    svg = _svg(name)
+    if svg is None:
         return QIcon()
     palette = QGuiApplication.palette()
-    ratio = QGuiApplication.primaryScreen().devicePixelRatio() if \
-        QGuiApplication.primaryScreen() else 1.0
+    ratio = _ratio()
     made = QIcon()
     for mode, role in ((QIcon.Mode.Normal, QPalette.ColorRole.WindowText),
                        (QIcon.Mode.Selected, QPalette.ColorRole.HighlightedText)):

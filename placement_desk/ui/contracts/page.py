@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QTabWidget
 
-from ...services.contracts.alerts import raise_contract_actions
 from ..common.page import Page
 from ..context import AppContext
 from ..hub import NavigationRequest
@@ -69,6 +68,8 @@ class ContractsPage(Page):
             tab.today = day
 
     def refresh(self) -> None:
+        from ...services.contracts.alerts import raise_contract_actions
+
         raise_contract_actions(self.ctx.db, self.today)
         self._loaded.clear()
         self._tab_changed(self.tabs.currentIndex())

@@ -12,9 +12,6 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QTabWidget
 
-from ...services.contracts.alerts import raise_contract_actions
-from ...services.qa.actions import mark_overdue
-from ...services.qa.schedule import update_schedule
 from ..common.page import Page
 from ..context import AppContext
 from ..hub import NavigationRequest
@@ -84,6 +81,10 @@ class QaPage(Page):
             bar.show_only(request.filters)
 
     def refresh(self) -> None:
+        from ...services.contracts.alerts import raise_contract_actions
+        from ...services.qa.actions import mark_overdue
+        from ...services.qa.schedule import update_schedule
+
         update_schedule(self.ctx.db, self.today)
         raise_contract_actions(self.ctx.db, self.today)  # contracts ending, decisions due
         mark_overdue(self.ctx.db, self.today)
