@@ -188,3 +188,45 @@ def test_the_dashboards_item_models_pass_the_model_tester(qtmodeltester, window:
     unregistered = unregistered_model()
     unregistered.set_rows(list(view.unregistered.rows))
     qtmodeltester.check(unregistered)
+
+
+def _table() -> Table:
+    return Table("test", "Test", "Name", ("Value",), ())
+
+
+def test_long_row_names_fit_the_rows_height_and_keep_their_whole_name(qtbot: QtBot) -> None:
+    from placement_desk.ui.dashboard.charts import ChartPanel, percent
+
+    names = ["Children's home", "Secure children's home", "Independent fostering agency",
+             "Local authority fostering service", "Supported accommodation",
+             "Residential special school", "Semi-independent accommodation"]
+    panel = ChartPanel("QA-visited by type", percent)
+    qtbot.addWidget(panel)
+    panel.resize(320, 230)
+    panel.show()
+    qtbot.waitExposed(panel)
+    panel.show_bars(_table(), names, [("Visited", [0.8] * 7, [None] * 7)], across=True)
+    # Seven rows in a short chart: one line each, the long ones cut short.
+    assert all("\n" not in name for name in panel.row_names)
+    assert panel.row_names[0] == "Children's home"
+    assert panel.row_names[2].endswith("…") and panel.row_names[2] != names[2]
+    assert any(names[2] in bar.text for bar in panel.bars), "the tooltip names it whole"
+    panel.resize(320, 700)  # room for two lines a row: the names wrap instead
+    qtbot.waitUntil(lambda: any("\n" in name for name in panel.row_names))
+    assert [name.replace("\n", " ") for name in panel.row_names] == names
+
+
+def test_two_lines_write_the_lower_points_value_below_it(qtbot: QtBot) -> None:
+    import pyqtgraph as pg
+
+    from placement_desk.ui.dashboard.charts import ChartPanel, percent
+
+    panel = ChartPanel("Rated Good or Outstanding", percent)
+    qtbot.addWidget(panel)
+    panel.show_lines(_table(), ["2025", "2026"],
+                     [("By settings", [83.0, 90.0]), ("By children", [84.0, 85.0])])
+    labels = {item.toPlainText(): item.anchor for item in panel.plot.getPlotItem().items
+              if isinstance(item, pg.TextItem)}
+    above, below = pg.Point(0.5, 1.0), pg.Point(0.5, 0.0)
+    # 2025: children's 84% is higher than settings' 83%; 2026: settings' 90% is higher.
+    assert labels == {"83%": below, "84%": above, "90%": above, "85%": below}

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt, Signal
-from PySide6.QtGui import QColor, QCursor, QFont, QFontMetrics
+from PySide6.QtGui import QColor, QCursor, QFont, QFontMetrics, QResizeEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -65,6 +65,11 @@ def wrap(label: str, width: int = 14) -> str:
     return f"{label[:cut]}\n{label[cut + 1:]}"
 
 
+LABEL_WIDTH = 120
+"""Pixels a row's name may take down the left of a chart whose bars run across, when it
+must fit on one line."""
+
+
 class _Axis(pg.AxisItem):  # type: ignore[misc]
     """A value axis whose numbers read as the chart's values do."""
 
@@ -102,6 +107,9 @@ class ChartPanel(QWidget):
         """(x, text) of each point of a line chart, for its tooltip."""
         self.hovered = ""
         """The text of the tooltip last shown (for tests and screen readers)."""
+        self._across: list[str] = []
+        self.row_names: list[str] = []
+        """The names down the left of a chart whose bars run across, as shown."""
         self.title = QLabel(f"<b>{title}</b>")
         self.title.setWordWrap(True)
         # Short words beside the legend; the names and tooltips say the whole of it.
@@ -162,6 +170,7 @@ class ChartPanel(QWidget):
     def _start(self, table: Table) -> None:
         self.table = table
         self.bars, self.points = [], []
+        self._across, self.row_names = [], []
         self.plot.clear()
 
     def _legend(self, names: Sequence[str], colours: Sequence[QColor]) -> None:
@@ -169,10 +178,11 @@ class ChartPanel(QWidget):
             f"<span style='color:{c.name()}'>■</span>&nbsp;{n}"
             for n, c in zip(names, colours, strict=True)))
 
-    def _label(self, x: float, y: float, text: str, *, across: bool = False) -> None:
-        """A value written at the end of its bar (or above a point)."""
+    def _label(self, x: float, y: float, text: str, *, across: bool = False,
+               below: bool = False) -> None:
+        """A value written at the end of its bar (or above a point, or below it)."""
         item = pg.TextItem(text, color=self.text_colour,
-                           anchor=(0.0, 0.5) if across else (0.5, 1.0))
+                           anchor=(0.0, 0.5) if across else (0.5, 0.0) if below else (0.5, 1.0))
         font = QFont(self.font())
         font.setPointSizeF(font.pointSizeF() * 0.72)
         item.setFont(font)
@@ -191,8 +201,8 @@ class ChartPanel(QWidget):
         category.setStyle(hideOverlappingLabels=False)
         values.setStyle(hideOverlappingLabels=True)
         if across:
-            top = len(names) - 1
-            category.setTicks([[(top - n, name) for n, name in enumerate(names)]])
+            self._across = list(labels)
+            self._fit_across()
             values.setTicks(None)
             self.plot.getAxis("bottom").setHeight(height + 12)
             self.plot.setYRange(-0.6, len(names) - 0.4, padding=0)
@@ -201,6 +211,29 @@ class ChartPanel(QWidget):
             values.setTicks(None)
             self.plot.getAxis("bottom").setHeight(lines * height + 12)
             self.plot.setXRange(-0.6, len(names) - 0.4, padding=0)
+
+    def _fit_across(self) -> None:
+        """Name the rows of a chart whose bars run across: over two lines where each row
+        has the height for them, else on one line, cut short with "…" (the tooltip and
+        the chart's data say the whole name). Run again as the chart is resized."""
+        if not self._across:
+            return
+        metrics = QFontMetrics(self.tick_font)
+        rows = len(self._across)
+        room = self.plot.height() - 2 * metrics.height() - 24  # the axis below, margins
+        if room >= rows * (2 * metrics.lineSpacing() + 2):
+            names = [label if "\n" in label else wrap(label, 18) for label in self._across]
+        else:
+            names = [metrics.elidedText(label.replace("\n", " "), Qt.TextElideMode.ElideRight,
+                                        LABEL_WIDTH) for label in self._across]
+        if names != self.row_names:
+            self.row_names = names
+            self.plot.getAxis("left").setTicks(
+                [[(rows - 1 - n, name) for n, name in enumerate(names)]])
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_across()
 
     def show_bars(self, table: Table, categories: Sequence[str],
                   series: Sequence[tuple[str, Sequence[float | None], Sequence[Records | None]]],
@@ -291,7 +324,7 @@ class ChartPanel(QWidget):
                                                   symbol="o", symbolSize=6,
                                                   symbolBrush=colours[n], symbolPen=colours[n]))
             for k, y in zip(xs, ys, strict=True):
-                self._label(k, y, self.fmt(y))
+                self._label(k, y, self.fmt(y), below=_lower_of_two(series, n, k))
         for k, label in enumerate(labels):
             parts = [f"{name}: {self.fmt(value)}" for name, values in series
                      if (value := values[k]) is not None]
@@ -385,6 +418,19 @@ class ChartPanel(QWidget):
 
     def _file_stem(self) -> str:
         return (self.table.key if self.table is not None else "chart").replace("_", "-")
+
+
+def _lower_of_two(series: Sequence[tuple[str, Sequence[float | None]]], n: int,
+                  k: int) -> bool:
+    """Whether series ``n``'s point ``k`` is the lower of two lines' points there: its
+    value is written below the point, the other's above, so close values do not
+    overlap."""
+    if len(series) != 2:
+        return False
+    mine, theirs = series[n][1][k], series[1 - n][1][k]
+    if mine is None or theirs is None:
+        return False
+    return mine < theirs or (mine == theirs and n == 1)
 
 
 def nice_top(value: float) -> float:
