@@ -16,8 +16,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, Qt, Signal
-from PySide6.QtGui import QColor, QCursor, QFont, QFontMetrics, QResizeEvent
+from PySide6.QtCore import QEvent, QObject, QPointF, Qt, Signal
+from PySide6.QtGui import QColor, QCursor, QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -153,6 +153,7 @@ class ChartPanel(QWidget):
         layout.setSpacing(2)
         layout.addWidget(self.title)
         layout.addWidget(self.body, 1)
+        self.plot.installEventFilter(self)
         scene = self.plot.scene()
         scene.sigMouseMoved.connect(self._moved)
         scene.sigMouseClicked.connect(self._clicked)
@@ -231,9 +232,11 @@ class ChartPanel(QWidget):
             self.plot.getAxis("left").setTicks(
                 [[(rows - 1 - n, name) for n, name in enumerate(names)]])
 
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        self._fit_across()
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # The plot's own resizes: a chart drawn on a hidden tab is laid out when shown.
+        if watched is self.plot and event.type() == QEvent.Type.Resize:
+            self._fit_across()
+        return False
 
     def show_bars(self, table: Table, categories: Sequence[str],
                   series: Sequence[tuple[str, Sequence[float | None], Sequence[Records | None]]],
