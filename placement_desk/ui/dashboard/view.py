@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QSplitter,
     QTableView,
     QTabWidget,
     QTextBrowser,
@@ -390,13 +389,18 @@ class DashboardView(QWidget):
                 "placements": _tab_page(c["children_by_type_age"], c["distance_bands"],
                                         stretches=(3, 2)),
                 "spend": _tab_page(c["spend_over_time"], self._stacked(
-                    (self.tr("Spend, weeks and average weekly cost by placement type"),
+                    (self.tr("By placement type"),
+                     self.tr("Spend, weeks and average weekly cost by placement type"),
                      self.spend_tables["spend_by_type"]),
-                    (self.tr("The providers paid most"), self.spend_tables["top_providers"])),
+                    (self.tr("Providers paid most"), self.tr("The providers paid most"),
+                     self.spend_tables["top_providers"])),
                     stretches=(1, 1)),
                 "forecast": _tab_page(c["forecast"], self._stacked(
-                    (self.tr("Children and placements needed, by placement type"),
-                     self.forecast_table), (self.tr("How it is worked out"), self.method)),
+                    (self.tr("By placement type"),
+                     self.tr("Children and placements needed, by placement type"),
+                     self.forecast_table),
+                    (self.tr("How it is worked out"),
+                     self.tr("How the forecast is worked out"), self.method)),
                     stretches=(3, 2)),
             }
             current = self.tabs.currentIndex()
@@ -409,16 +413,17 @@ class DashboardView(QWidget):
             self.tabs.setCurrentIndex(current)
         self._fill_charts(report)
 
-    def _stacked(self, *parts: tuple[str, QWidget]) -> QWidget:
-        split = QSplitter(Qt.Orientation.Vertical)
-        for heading, widget in parts:
-            holder = QWidget()
-            column = QVBoxLayout(holder)
-            column.setContentsMargins(0, 0, 0, 0)
-            column.addWidget(QLabel(f"<b>{heading}</b>"))
-            column.addWidget(widget, 1)
-            split.addWidget(holder)
-        return split
+    def _stacked(self, *parts: tuple[str, str, QWidget]) -> QWidget:
+        """Tables beside a chart, one at a time under tabs of their own (a short name, and
+        what it holds as the tab's tooltip): stacked, a laptop screen gave each a row and
+        a half."""
+        tabs = QTabWidget()
+        tabs.setDocumentMode(True)
+        for name, heading, widget in parts:
+            index = tabs.addTab(widget, name)
+            tabs.setTabToolTip(index, heading)
+            widget.setAccessibleDescription(heading)
+        return tabs
 
     def _fill_charts(self, report: KpiReport) -> None:
         t, c = report.tables, self.charts
