@@ -42,6 +42,8 @@ OutputBaseFilename=PlacementDesk-{#AppVersion}-setup
 Compression=lzma2/max
 SolidCompression=yes
 WizardStyle=modern
+; The application's icon, written beside the bundle by the PyInstaller step.
+SetupIconFile=..\dist\placement-desk.ico
 UninstallDisplayName={#AppName}
 UninstallDisplayIcon={app}\{#AppExe}
 CloseApplications=yes

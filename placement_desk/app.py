@@ -88,6 +88,9 @@ def _qt_application():  # type: ignore[no-untyped-def]
     app.setOrganizationName(APP_ID)
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)  # QSettings() is make_settings()
     app.setStyle("Fusion")
+    from .ui.common.icons import app_icon
+
+    app.setWindowIcon(app_icon())
     QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom))
     return app
 

@@ -71,3 +71,23 @@ def icon(name: str) -> QIcon:
         for size in SIZES:
             made.addPixmap(_pixmap(svg, colour, size, ratio), mode)
     return made
+
+
+APP_ICON_SIZES = (16, 24, 32, 48, 256)
+
+
+@cache
+def app_icon() -> QIcon:
+    """Placement Desk's own icon (``resources/app/placement-desk.svg``): every window's
+    title bar and the taskbar. The Windows executable and installer carry the same
+    drawing as an .ico (``installer/make_icon.py``)."""
+    try:
+        svg = resource_path("app", "placement-desk.svg").read_text(encoding="utf-8")
+    except OSError:
+        log.warning("the application icon is missing from resources/app")
+        return QIcon()
+    made = QIcon()
+    for size in APP_ICON_SIZES:
+        made.addPixmap(_pixmap(svg, "", size, _ratio()))
+    return made
+
