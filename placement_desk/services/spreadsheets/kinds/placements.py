@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import operator
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select
@@ -152,6 +155,27 @@ EPISODE_COLUMNS = ("start_date", "end_date", "placement_type", "reason_new_episo
                    "route_reason", "notes")
 
 
+@dataclass(frozen=True)
+class _Layout:
+    """The columns of a new child and a new episode as the placements writer holds them
+    (a row of values each), and how each is taken from its cleaned form."""
+
+    child: tuple[str, ...]
+    episode: tuple[str, ...]
+    child_values: Callable[[Any], tuple[Any, ...]]
+    episode_values: Callable[[Any], tuple[Any, ...]]
+
+
+@functools.cache
+def _layout() -> _Layout:
+    from ...placements.episodes import ChildForm, EpisodeForm, _record_fields
+
+    child = _record_fields(ChildForm)
+    episode = tuple(n for n in _record_fields(EpisodeForm) if n != "child_id")
+    return _Layout(("id", *child, "deleted_at"), ("id", "child_id", *episode, "deleted_at"),
+                   operator.attrgetter(*child), operator.attrgetter(*episode))
+
+
 class _Held:
     """What the placements writer knows of a record: its id, values, and whether deleted."""
 
@@ -217,8 +241,13 @@ class PlacementWriter(Writer):
         from ..bulk import SequentialIds
 
         self.new_id = SequentialIds()
-        self.new_children: list[dict[str, Any]] = []
-        self.new_episodes: list[dict[str, Any]] = []
+        self.layout = _layout()
+        self.added: set[tuple[uuid.UUID, Any]] = set()
+        """The child and start date of each episode this import adds."""
+        self.new_children: list[tuple[Any, ...]] = []
+        """New children, each a row of values in the order of ``layout.child``."""
+        self.new_episodes: list[tuple[Any, ...]] = []
+        """New episodes, in the order of ``layout.episode``."""
         self.changed: list[tuple[uuid.UUID, dict[str, Any], dict[str, Any]]] = []
         self._given: tuple[str, ...] | None = None
 
@@ -235,15 +264,19 @@ class PlacementWriter(Writer):
                                                  sex=_SEX_OF[sex] if sex else None),
                 None, self.today, self.lookups)
             child_id = self.new_id()
-            row = {"id": child_id, **_values(clean_child), "deleted_at": None}
-            self.new_children.append(row)
+            self.new_children.append((child_id, *self.layout.child_values(clean_child),
+                                      None))
             held = _Held(child_id, {}, False)
             self.children[clean_child.case_ref.lower()] = held
             self.child_ids.add(child_id)
         elif held.deleted:
             raise RowError("case_ref", "This child was deleted in Placement Desk; restore the "
                                        "record first.")
-        found = self.episodes.get((held.id, values.get("start_date")))  # type: ignore[arg-type]
+        key = (held.id, values.get("start_date"))
+        if key in self.added:  # a row above added it (the check of the rows' keys says so)
+            raise RowError("start_date", "An earlier row has this child's placement from "
+                                         "this date; keep one row for each.")
+        found = self.episodes.get(key)  # type: ignore[arg-type]
         if found is not None and found.deleted:
             raise RowError("start_date", "This placement was deleted in Placement Desk; "
                                          "restore it first to update it from a file.")
@@ -264,17 +297,16 @@ class PlacementWriter(Writer):
             form.placement_type = ""
         clean = episodes._validate_episode(self.session, form, found.id if found else None,
                                            self.lookups)
-        episode = _values(clean)
-        del episode["child_id"]
         if not clean.home_postcode:
-            episode["home_postcode"] = None
+            clean.home_postcode = None
         if found is None:
             episode_id = self.new_id()
-            self.new_episodes.append({"id": episode_id, "child_id": held.id, **episode,
-                                      "deleted_at": None})
-            self.episodes[(held.id, clean.start_date)] = _Held(  # type: ignore[index]
-                episode_id, episode, False)
+            self.new_episodes.append((episode_id, held.id,
+                                      *self.layout.episode_values(clean), None))
+            self.added.add(key)
             return "created"
+        episode = _values(clean)
+        del episode["child_id"]
         if not clean.distance_entered and found.values["distance_entered"] is False:
             episode["distance_miles"] = found.values["distance_miles"]
         if all(_same(found.values[k], v) for k, v in episode.items()):
@@ -287,17 +319,21 @@ class PlacementWriter(Writer):
         from ...placements.distance import miles_between_many
         from ..bulk import insert_rows, update_rows
 
-        wanted = [r for r in self.new_episodes if not r["distance_entered"]
-                  and r["home_postcode"] and r["placement_postcode"]]
+        layout = self.layout
+        home, place, entered, miles = (layout.episode.index(n) for n in (
+            "home_postcode", "placement_postcode", "distance_entered", "distance_miles"))
+        wanted = [i for i, r in enumerate(self.new_episodes)
+                  if not r[entered] and r[home] and r[place]]
         if wanted:
-            miles = miles_between_many(self.session, [(r["home_postcode"],
-                                                       r["placement_postcode"])
-                                                      for r in wanted])
-            for row, distance in zip(wanted, miles, strict=True):
-                row["distance_miles"] = distance
-        insert_rows(self.session, Child.__table__, "child", self.new_children)  # type: ignore[arg-type]
+            rows = self.new_episodes
+            distances = miles_between_many(self.session, [(rows[i][home], rows[i][place])
+                                                          for i in wanted])
+            for i, distance in zip(wanted, distances, strict=True):
+                rows[i] = (*rows[i][:miles], distance, *rows[i][miles + 1:])
+        insert_rows(self.session, Child.__table__, "child",  # type: ignore[arg-type]
+                    layout.child, self.new_children)
         insert_rows(self.session, PlacementEpisode.__table__,  # type: ignore[arg-type]
-                    "placement_episode", self.new_episodes)
+                    "placement_episode", layout.episode, self.new_episodes)
         update_rows(self.session, PlacementEpisode.__table__,  # type: ignore[arg-type]
                     "placement_episode", self.changed)
 
