@@ -64,6 +64,12 @@ def clean_text(text: str) -> str:
     return _UNSAFE.sub("", text) if _UNSAFE.search(text) else text
 
 
+def unsafe_in(text: str) -> bool:
+    """Whether :func:`clean_text` would remove anything from ``text`` (a line break, which
+    it keeps, may join several texts to ask once)."""
+    return _UNSAFE.search(text) is not None
+
+
 def too_long(text: str) -> bool:
     return len(text) > MAX_TEXT
 

@@ -18,7 +18,7 @@ import json
 import secrets
 import time
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Date, Enum, Table, bindparam, insert, literal_column, update
@@ -47,8 +47,17 @@ class SequentialIds:
     def __call__(self) -> uuid.UUID:
         n = self._next
         self._next = n + 1
-        return uuid.UUID(int=self._high | (n >> 62 & 0xFFF) << 64 | 0b10 << 62
-                         | (n & ((1 << 62) - 1)))
+        # Made as unpickling makes one: the checks of UUID(int=...) are for values from
+        # elsewhere, and this one is in range by construction.
+        made = _new_uuid(uuid.UUID)
+        _set(made, "int", self._high | (n >> 62 & 0xFFF) << 64 | 0b10 << 62
+             | (n & ((1 << 62) - 1)))
+        _set(made, "is_safe", uuid.SafeUUID.unknown)
+        return made
+
+
+_new_uuid = object.__new__
+_set = object.__setattr__
 
 
 def _json_default(value: Any) -> Any:
@@ -88,54 +97,57 @@ def _converted(convert: Any, values: list[Any], repeats: bool) -> list[Any]:
 
 
 def _insert(connection: Connection, table: Table, columns: Mapping[str, list[Any]],
-            same: Mapping[str, Any], count: int, raw: frozenset[str] = frozenset()) -> None:
+            same: Mapping[str, Any], count: int, raw: frozenset[str] = frozenset()
+            ) -> dict[str, list[Any]]:
     """Insert ``count`` rows given as ``columns`` (name → one value per row), with the
     columns ``same`` gives one value for all: one executemany. Each value goes through its
-    column's type (but the ``raw`` columns, given as the database stores them)."""
+    column's type (but the ``raw`` columns, given as the database stores them); returns
+    the columns as stored."""
     dialect = connection.dialect
     inline = dialect.name == "sqlite"
+    stored: dict[str, list[Any]] = {}
     bound: dict[str, list[Any]] = {}
     fixed: dict[str, Any] = {}
     written: dict[str, Any] = {}
+    for name, value in same.items():
+        convert = None if name in raw else \
+            table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+        fixed[name] = convert(value) if convert is not None else value
     for name, values in columns.items():
         column = table.c[name]
         convert = None if name in raw else \
             column.type.dialect_impl(dialect).bind_processor(dialect)
-        if values.count(None) == count and column.default is None \
-                and column.server_default is None and (convert is None or convert(None) is None):
+        stored[name] = converted = _converted(convert, values,
+                                              isinstance(column.type, Date | Enum))
+        first = converted[0]
+        if first is None and converted.count(None) == count \
+                and column.default is None and column.server_default is None:
             continue  # blank in every row: the database's NULL
-        bound[name] = values
-    for name, value in same.items():
-        column = table.c[name]
-        convert = None if name in raw else \
-            column.type.dialect_impl(dialect).bind_processor(dialect)
-        stored = convert(value) if convert is not None else value
-        text = _sqlite_literal(stored) if inline else None
-        if text is not None:
-            written[name] = literal_column(text)
+        if inline and count > 1 and (first is None or type(first) in (int, str)) \
+                and converted.count(first) == count:
+            fixed[name] = first  # the same in every row
         else:
-            fixed[name] = stored
+            bound[name] = converted
+    for name, value in list(fixed.items()):
+        text = _sqlite_literal(value) if inline else None
+        if text is not None:  # written into the statement
+            written[name] = literal_column(text)
+            del fixed[name]
     keys = [*bound, *fixed]
     compiled = insert(table).values(written).compile(dialect=dialect, column_keys=keys)
     names = list(compiled.positiontup or []) if compiled.positional else keys
-    if not names:  # pragma: no cover - every insert passes at least the ids
-        raise ValueError("nothing to insert")
-    params: list[list[Any]] = []
-    for name in names:
-        if name in fixed:
-            params.append([fixed[name]] * count)
-            continue
-        convert = None if name in raw else \
-            table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
-        params.append(_converted(convert, bound[name],
-                                 isinstance(table.c[name].type, Date | Enum)
-                                 or bool(table.c[name].foreign_keys)))
+    if not names:  # every value written into the statement: a row each time
+        for _ in range(count):
+            connection.exec_driver_sql(compiled.string)
+        return stored
+    params = [[fixed[name]] * count if name in fixed else bound[name] for name in names]
     if compiled.positional:
         connection.exec_driver_sql(compiled.string, list(zip(*params, strict=True)))
     else:
         connection.exec_driver_sql(compiled.string,
                                    [dict(zip(names, values, strict=True))
                                     for values in zip(*params, strict=True)])
+    return stored
 
 
 # -- the audit trail ---------------------------------------------------------------------------
@@ -151,11 +163,30 @@ def _dumps(value: Any) -> str:
     return json.dumps(value, **_CANONICAL)
 
 
+_PLAIN: frozenset[type] = frozenset({str, int, float, bool, type(None)})
+_JSON_STRING: Callable[[str], str] = json.encoder.encode_basestring
+"""A text as canonical JSON writes it (without escaping what is not ASCII)."""
+
+
 def _plain(value: Any) -> Any:
     return value if type(value) in _PLAIN else _json_default(value)
 
 
-_PLAIN: frozenset[type] = frozenset({str, int, float, bool, type(None)})
+def _text(value: Any) -> str:
+    """One value as canonical JSON: the usual kinds directly, any other through
+    :func:`json.dumps`."""
+    kind = type(value)
+    if kind is str:
+        return _JSON_STRING(value)
+    if value is None:
+        return "null"
+    if kind is uuid.UUID or kind is dt.date:
+        return f'"{value}"'  # a date's str is its ISO form
+    if kind is bool:
+        return "true" if value else "false"
+    if kind is int:
+        return int.__repr__(value)
+    return _dumps(_plain(value))
 
 
 def _encoded(values: Sequence[Any]) -> list[str] | str:
@@ -163,11 +194,17 @@ def _encoded(values: Sequence[Any]) -> list[str] | str:
     one text when every row has the same."""
     kinds = set(map(type, values))
     if len(kinds & _NUMBERS) > 1:  # True == 1 == 1.0 as keys: encode each
-        return [_dumps(_plain(v)) for v in values]
+        return list(map(_text, values))
+    if kinds == {uuid.UUID}:  # ids: one object per record, repeated (hashing one is slow)
+        ids = {id(v): v for v in values}
+        if len(ids) == 1:
+            return _text(values[0])
+        by_object = {key: f'"{v}"' for key, v in ids.items()}
+        return [by_object[id(v)] for v in values]
     try:
-        texts = {v: _dumps(_plain(v)) for v in set(values)}
+        texts = {v: _text(v) for v in set(values)}
     except TypeError:  # a value that cannot be a key
-        return [_dumps(_plain(v)) for v in values]
+        return list(map(_text, values))
     if len(texts) == 1:
         return next(iter(texts.values()))
     return list(map(texts.__getitem__, values))
@@ -254,14 +291,15 @@ def insert_rows(session: Session, table: Table, entity: str, names: Sequence[str
     for start in range(0, len(rows), _BULK):
         chunk = rows[start:start + _BULK]
         columns = dict(zip(names, map(list, zip(*chunk, strict=True)), strict=True))
-        _insert(connection, table, columns, stamps, len(chunk))
+        stored = _insert(connection, table, columns, stamps, len(chunk))
         ids = [f'"{v}"' for v in columns["id"]]
         afters = _audit_texts({n: columns[n] for n in audited}, blanks, len(chunk),
                               {"id": ids})
         hashes = _chain(previous, event, ids, afters)
         previous = hashes[-1]
-        _insert(connection, _AUDIT, {"entity_id": columns["id"], "after": afters,
-                                     "hash": hashes}, event, len(chunk), frozenset({"after"}))
+        _insert(connection, _AUDIT, {"entity_id": stored["id"], "after": afters,
+                                     "hash": hashes}, event, len(chunk),
+                frozenset({"entity_id", "after"}))  # the ids as the record's insert stored them
 
 
 def update_rows(session: Session, table: Table, entity: str,

@@ -360,6 +360,7 @@ def _check_rows(session: Session, prepared: Prepared, result: ImportResult,
     n = 0
     for block in _blocks(data_rows(prepared.book, sheet, prepared.header)):
         columns, unreadable = _read_block(block, specs)
+        keys = kind.keys_of(dict(zip(names, columns, strict=True)), len(block))
         for position, row in enumerate(zip(*columns, strict=True)):
             n += 1
             if n % 500 == 0:
@@ -379,7 +380,7 @@ def _check_rows(session: Session, prepared: Prepared, result: ImportResult,
                     bad = True
             if bad:
                 continue
-            key = kind.key_of(values)
+            key = keys[position]
             if key is not None:
                 if key in seen:
                     labels = ", ".join(kind.field(k).label.lower() for k in kind.key)

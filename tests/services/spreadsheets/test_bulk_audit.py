@@ -37,3 +37,13 @@ def test_bulk_texts_and_hashes_match_the_audit_trails_own() -> None:
         previous = event_hash(previous, same["at"], same["user"], same["action"],
                               same["entity"], row["id"], None, json.loads(text))
         assert found == previous
+
+
+def test_ids_made_in_bulk_are_ordinary_increasing_uuids() -> None:
+    made = bulk.SequentialIds()
+    ids = [made() for _ in range(1000)]
+    assert ids == sorted(ids) and len(set(ids)) == len(ids)
+    for value in ids[:3] + ids[-3:]:
+        again = uuid.UUID(str(value))
+        assert again == value and hash(again) == hash(value) and again.hex == value.hex
+        assert value.version == 7 and value.variant == uuid.RFC_4122

@@ -177,12 +177,14 @@ def _layout() -> _Layout:
 
 
 class _Held:
-    """What the placements writer knows of a record: its id, values, and whether deleted."""
+    """What the placements writer knows of a record: its id, values, whether deleted, and
+    whether this import adds it."""
 
-    __slots__ = ("deleted", "id", "values")
+    __slots__ = ("deleted", "id", "new", "values")
 
-    def __init__(self, record_id: uuid.UUID, values: dict[str, Any], deleted: bool) -> None:
-        self.id, self.values, self.deleted = record_id, values, deleted
+    def __init__(self, record_id: uuid.UUID, values: dict[str, Any], deleted: bool,
+                 new: bool = False) -> None:
+        self.id, self.values, self.deleted, self.new = record_id, values, deleted, new
 
 
 class PlacementWriter(Writer):
@@ -193,8 +195,10 @@ class PlacementWriter(Writer):
     tables = ("child", "placement_episode")
 
     def prepare(self) -> None:
+        from ...placements import episodes
         from ...placements.episodes import Lookups
 
+        self.forms = episodes
         session = self.session
         self.children: dict[str, _Held] = {}
         self.child_ids: set[uuid.UUID] = set()
@@ -226,7 +230,8 @@ class PlacementWriter(Writer):
                 return held.id if held else None
 
             def child_exists(self, child_id: uuid.UUID) -> bool:
-                return child_id in writer.child_ids
+                # the row's own child, known without working out its id's hash again
+                return child_id is writer.current or child_id in writer.child_ids
 
             def setting_with_urn(self, urn: str) -> uuid.UUID | None:
                 found = writer.settings.get(urn)
@@ -242,8 +247,11 @@ class PlacementWriter(Writer):
 
         self.new_id = SequentialIds()
         self.layout = _layout()
-        self.added: set[tuple[uuid.UUID, Any]] = set()
-        """The child and start date of each episode this import adds."""
+        self.added: set[tuple[str, Any]] = set()
+        """The child's case reference (in lower case) and start date of each episode this
+        import adds."""
+        self.current: uuid.UUID | None = None
+        """The child of the row being saved."""
         self.new_children: list[tuple[Any, ...]] = []
         """New children, each a row of values in the order of ``layout.child``."""
         self.new_episodes: list[tuple[Any, ...]] = []
@@ -252,10 +260,10 @@ class PlacementWriter(Writer):
         self._given: tuple[str, ...] | None = None
 
     def save(self, values: dict[str, Any]) -> Outcome:
-        from ...placements import episodes
-
+        episodes = self.forms
         ref = values.get("case_ref") or ""
-        held = self.children.get(ref.lower())
+        lower = ref.lower()
+        held = self.children.get(lower)
         if held is None:
             sex = values.get("sex")
             clean_child = episodes._validate_child(
@@ -266,17 +274,20 @@ class PlacementWriter(Writer):
             child_id = self.new_id()
             self.new_children.append((child_id, *self.layout.child_values(clean_child),
                                       None))
-            held = _Held(child_id, {}, False)
+            held = _Held(child_id, {}, False, new=True)
             self.children[clean_child.case_ref.lower()] = held
             self.child_ids.add(child_id)
         elif held.deleted:
             raise RowError("case_ref", "This child was deleted in Placement Desk; restore the "
                                        "record first.")
-        key = (held.id, values.get("start_date"))
-        if key in self.added:  # a row above added it (the check of the rows' keys says so)
+        self.current = held.id
+        start = values.get("start_date")
+        added = (lower, start)
+        if added in self.added:  # a row above added it (the check of the rows' keys says so)
             raise RowError("start_date", "An earlier row has this child's placement from "
                                          "this date; keep one row for each.")
-        found = self.episodes.get(key)  # type: ignore[arg-type]
+        # a child this import adds has no placements stored yet
+        found = None if held.new else self.episodes.get((held.id, start))  # type: ignore[arg-type]
         if found is not None and found.deleted:
             raise RowError("start_date", "This placement was deleted in Placement Desk; "
                                          "restore it first to update it from a file.")
@@ -303,7 +314,7 @@ class PlacementWriter(Writer):
             episode_id = self.new_id()
             self.new_episodes.append((episode_id, held.id,
                                       *self.layout.episode_values(clean), None))
-            self.added.add(key)
+            self.added.add(added)
             return "created"
         episode = _values(clean)
         del episode["child_id"]
