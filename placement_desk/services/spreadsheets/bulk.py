@@ -52,12 +52,13 @@ class SequentialIds:
         made = _new_uuid(uuid.UUID)
         _set(made, "int", self._high | (n >> 62 & 0xFFF) << 64 | 0b10 << 62
              | (n & ((1 << 62) - 1)))
-        _set(made, "is_safe", uuid.SafeUUID.unknown)
+        _set(made, "is_safe", _UNKNOWN)
         return made
 
 
 _new_uuid = object.__new__
 _set = object.__setattr__
+_UNKNOWN = uuid.SafeUUID.unknown
 
 
 def _json_default(value: Any) -> Any:

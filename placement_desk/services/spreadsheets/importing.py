@@ -14,8 +14,10 @@ the last one back from the audit trail.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
+import gc
 import itertools
 import uuid
 from collections.abc import Callable, Iterator, Mapping
@@ -248,6 +250,21 @@ _UNREADABLE = object()
 """A cell that could not be read (already reported)."""
 
 
+@contextlib.contextmanager
+def _objects_kept() -> Iterator[None]:
+    """While every row is checked and written: the collector of reference cycles paused.
+    The rows' records, ids and texts are kept until the end, and the collector would
+    otherwise walk all of them again and again as they pile up (a tenth of a 100,000-row
+    import's time); what the import leaves is freed as usual when it resumes."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
+
+
 class _RollBack(Exception):
     """Leave the transaction without committing (a preview, or a commit with errors)."""
 
@@ -272,7 +289,8 @@ def run_import(db: Database, prepared: Prepared, *, commit: bool,
     try:
         with unit as session:
             before = session.scalar(select(func.max(AuditEvent.id))) or 0
-            _check_rows(session, prepared, result, state, today, commit)
+            with _objects_kept():
+                _check_rows(session, prepared, result, state, today, commit)
             state.check_cancelled()
             if not commit or result.errors:
                 raise _RollBack

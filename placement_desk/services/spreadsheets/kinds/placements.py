@@ -187,6 +187,44 @@ class _Held:
         self.id, self.values, self.deleted, self.new = record_id, values, deleted, new
 
 
+@functools.cache
+def _known() -> type[Any]:
+    """The lookups of the forms' checks answered from what the placements writer read
+    once (and the records it adds as it goes). They hold its tables, not the writer, so
+    that nothing refers back to it and it goes as soon as the import is done."""
+    from ...placements.episodes import Lookups
+
+    class _Known(Lookups):
+        def __init__(self, session: Session, children: dict[str, _Held],
+                     child_ids: set[uuid.UUID],
+                     settings: dict[str, tuple[uuid.UUID, str | None]],
+                     by_id: dict[uuid.UUID, str | None]) -> None:
+            super().__init__(session)
+            self.children, self.child_ids = children, child_ids
+            self.settings, self.by_id = settings, by_id
+            self.current: uuid.UUID | None = None
+            """The child of the row being checked."""
+
+        def child_with_ref(self, ref: str) -> uuid.UUID | None:
+            held = self.children.get(ref.lower())
+            return held.id if held else None
+
+        def child_exists(self, child_id: uuid.UUID) -> bool:
+            # the row's own child, known without working out its id's hash again
+            return child_id is self.current or child_id in self.child_ids
+
+        def setting_with_urn(self, urn: str) -> uuid.UUID | None:
+            found = self.settings.get(urn)
+            return found[0] if found else None
+
+        def setting_postcode(self, setting_id: uuid.UUID) -> tuple[bool, str | None]:
+            if setting_id in self.by_id:
+                return True, self.by_id[setting_id]
+            return super().setting_postcode(setting_id)
+
+    return _Known
+
+
 class PlacementWriter(Writer):
     """Children and their episodes, a row each: the child (by case reference) is added when
     new; the episode (by child and start date) added or updated. The forms' checks run on
@@ -196,7 +234,6 @@ class PlacementWriter(Writer):
 
     def prepare(self) -> None:
         from ...placements import episodes
-        from ...placements.episodes import Lookups
 
         self.forms = episodes
         session = self.session
@@ -222,27 +259,8 @@ class PlacementWriter(Writer):
                 continue
             self.episodes[key] = _Held(row.id, dict(zip(EPISODE_COLUMNS, row[3:],
                                                         strict=True)), row.deleted_at is not None)
-        writer = self
-
-        class _Known(Lookups):
-            def child_with_ref(self, ref: str) -> uuid.UUID | None:
-                held = writer.children.get(ref.lower())
-                return held.id if held else None
-
-            def child_exists(self, child_id: uuid.UUID) -> bool:
-                # the row's own child, known without working out its id's hash again
-                return child_id is writer.current or child_id in writer.child_ids
-
-            def setting_with_urn(self, urn: str) -> uuid.UUID | None:
-                found = writer.settings.get(urn)
-                return found[0] if found else None
-
-            def setting_postcode(self, setting_id: uuid.UUID) -> tuple[bool, str | None]:
-                if setting_id in writer.by_id:
-                    return True, writer.by_id[setting_id]
-                return super().setting_postcode(setting_id)
-
-        self.lookups = _Known(session)
+        self.lookups = _known()(session, self.children, self.child_ids, self.settings,
+                                self.by_id)
         from ..bulk import SequentialIds
 
         self.new_id = SequentialIds()
@@ -250,8 +268,6 @@ class PlacementWriter(Writer):
         self.added: set[tuple[str, Any]] = set()
         """The child's case reference (in lower case) and start date of each episode this
         import adds."""
-        self.current: uuid.UUID | None = None
-        """The child of the row being saved."""
         self.new_children: list[tuple[Any, ...]] = []
         """New children, each a row of values in the order of ``layout.child``."""
         self.new_episodes: list[tuple[Any, ...]] = []
@@ -280,7 +296,7 @@ class PlacementWriter(Writer):
         elif held.deleted:
             raise RowError("case_ref", "This child was deleted in Placement Desk; restore the "
                                        "record first.")
-        self.current = held.id
+        self.lookups.current = held.id
         start = values.get("start_date")
         added = (lower, start)
         if added in self.added:  # a row above added it (the check of the rows' keys says so)
