@@ -21,7 +21,7 @@ import uuid
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Date, Enum, Table, bindparam, insert, literal_column, update
+from sqlalchemy import Boolean, Date, Enum, Table, bindparam, insert, literal_column, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -118,12 +118,16 @@ def _insert(connection: Connection, table: Table, columns: Mapping[str, list[Any
         column = table.c[name]
         convert = None if name in raw else \
             column.type.dialect_impl(dialect).bind_processor(dialect)
-        stored[name] = converted = _converted(convert, values,
-                                              isinstance(column.type, Date | Enum))
+        if values[0] is None and values.count(None) == count:  # blank in every row
+            blank = convert(None) if convert is not None else None
+            stored[name] = converted = [blank] * count
+        else:
+            stored[name] = converted = _converted(convert, values,
+                                                  isinstance(column.type, Date | Enum | Boolean))
         first = converted[0]
         if first is None and converted.count(None) == count \
                 and column.default is None and column.server_default is None:
-            continue  # blank in every row: the database's NULL
+            continue  # the database's NULL
         if inline and count > 1 and (first is None or type(first) in (int, str)) \
                 and converted.count(first) == count:
             fixed[name] = first  # the same in every row
@@ -258,6 +262,14 @@ def _chain(previous: str, same: Mapping[str, Any], ids: Sequence[str],
     return hashes
 
 
+def _id_texts(ids: Sequence[uuid.UUID], stored: Sequence[Any]) -> list[str]:
+    """The ids as JSON texts with their hyphens ("…"), from the 32 hex digits SQLite
+    stores where it has them (quicker than asking each id)."""
+    if stored and type(stored[0]) is str and len(stored[0]) == 32:
+        return [f'"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"' for h in stored]
+    return [f'"{v}"' for v in ids]
+
+
 def _audited_blanks(table: Table, names: Sequence[str]) -> dict[str, Any]:
     """The table's audited columns new rows leave out, with the value each is given
     (its scalar default, else None): the audit trail records every column, as the form's
@@ -293,7 +305,7 @@ def insert_rows(session: Session, table: Table, entity: str, names: Sequence[str
         chunk = rows[start:start + _BULK]
         columns = dict(zip(names, map(list, zip(*chunk, strict=True)), strict=True))
         stored = _insert(connection, table, columns, stamps, len(chunk))
-        ids = [f'"{v}"' for v in columns["id"]]
+        ids = _id_texts(columns["id"], stored["id"])
         afters = _audit_texts({n: columns[n] for n in audited}, blanks, len(chunk),
                               {"id": ids})
         hashes = _chain(previous, event, ids, afters)
