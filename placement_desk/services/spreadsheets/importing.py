@@ -47,6 +47,7 @@ from ...io.tabular import SheetSource, heading_key
 from ...models import AuditEvent, Base, ImportBatch, utcnow
 from ...models.enums import AuditAction
 from ...progress import NULL_STATE, TaskState
+from ..common.backups import import_backup
 from ..common.settings_store import IMPORT_MAX_MB, read_setting
 from .kinds import Kind, Outcome, field_for, kind_named
 from .mapping import (
@@ -284,10 +285,13 @@ def run_import(db: Database, prepared: Prepared, *, commit: bool,
                 "warning", sheet.name, prepared.header.row_number, _where(prepared, i),
                 "This column is not mapped to a field, so it is not imported."))
     # A preview reads in a transaction that is never committed (and for placements writes
-    # nothing at all), so that others can keep working while the rows are checked.
+    # nothing at all), so that others can keep working while the rows are checked. A commit
+    # first copies the database, as every import does; the copy is removed again if
+    # nothing is committed (errors, a cancel, a failure).
     unit = db.write() if commit else db.read()
+    kept = import_backup(db) if commit else contextlib.nullcontext()
     try:
-        with unit as session:
+        with kept, unit as session:
             before = session.scalar(select(func.max(AuditEvent.id))) or 0
             with _objects_kept():
                 _check_rows(session, prepared, result, state, today, commit)

@@ -318,6 +318,29 @@ def test_a_cancelled_import_leaves_the_database_as_it_was(db: Any, tmp_path: Pat
     assert _held(db, everything=True) == before
 
 
+@pytest.mark.sqlite_only(reason="the copy is of a database file; a team server's database is "
+                                 "backed up on the server")
+def test_a_commit_copies_the_database_first_and_keeps_the_copy_only_if_it_commits(
+        db: Any, tmp_path: Path) -> None:
+    from placement_desk.services.common.backups import (
+        BEFORE_IMPORT,
+        backup_folder,
+        list_backups,
+    )
+
+    def copies() -> list[str]:
+        return [b.kind for b in list_backups(db.path)]
+
+    good = _csv(tmp_path / "good.csv", "Child ref,Start,PLACE\nC1,01/04/2025,U4\n")
+    bad = _csv(tmp_path / "bad.csv", "Child ref,Start,PLACE\nC2,01/04/2025,Q9\n")
+    assert not _run(db, good, "placements", commit=False).committed and copies() == []
+    assert not _run(db, bad, "placements").committed and copies() == []
+    assert not backup_folder(db.path).exists()  # the folder as it was, too
+    assert _run(db, good, "placements").committed and copies() == [BEFORE_IMPORT]
+    with sa.create_engine(f"sqlite:///{list_backups(db.path)[0].path}").connect() as copy:
+        assert copy.exec_driver_sql("SELECT count(*) FROM child").scalar() == 0  # before
+
+
 def test_an_ods_provider_list_imports(db: Any, tmp_path: Path) -> None:
     from tests.io.test_hostile_files import _ODS_CELL, _ods
 
