@@ -379,10 +379,13 @@ def _check_rows(session: Session, prepared: Prepared, result: ImportResult,
              else "") + message)
 
     names = [spec.name for _i, spec, _r in specs]
+    required_at = [names.index(spec.name) for _i, spec in required]
     n = 0
     for block in _blocks(data_rows(prepared.book, sheet, prepared.header)):
         columns, unreadable = _read_block(block, specs)
         keys = kind.keys_of(dict(zip(names, columns, strict=True)), len(block))
+        incomplete = {position for c in required_at for position, value
+                      in enumerate(columns[c]) if value is None}
         for position, row in enumerate(zip(*columns, strict=True)):
             n += 1
             if n % 500 == 0:
@@ -395,11 +398,12 @@ def _check_rows(session: Session, prepared: Prepared, result: ImportResult,
             if bad:
                 for index, spec, exc in unreadable[position]:
                     problem(number, index, f"The {spec.label.lower()} {exc}.")
-            for index, spec in required:
-                if values[spec.name] is None:
-                    problem(number, index, f"Enter the {spec.label.lower()}: every row "
-                                           "needs one.")
-                    bad = True
+            if position in incomplete:
+                for index, spec in required:
+                    if values[spec.name] is None:
+                        problem(number, index, f"Enter the {spec.label.lower()}: every row "
+                                               "needs one.")
+                        bad = True
             if bad:
                 continue
             key = keys[position]

@@ -131,6 +131,23 @@ def test_a_preview_checks_every_row_and_changes_nothing(db: Any, tmp_path: Path)
     assert all("C1" not in p.message and "Q9" not in p.message for p in result.problems)
 
 
+def test_each_row_says_which_of_its_needed_cells_are_empty_or_unreadable(
+        db: Any, tmp_path: Path) -> None:
+    path = _csv(tmp_path / "p.csv", "Child ref,Start,PLACE\n"
+                                    "C1,,U4\n"
+                                    ",01/04/2025,\n"
+                                    "C3,31/02/2025,\n"
+                                    "C4,01/04/2025,K2\n")
+    result = _run(db, path, "placements", commit=False)
+    assert [(p.row, p.column, p.message) for p in result.problems] == [
+        (2, "B (Start)", "Enter the start date: every row needs one."),
+        (3, "A (Child ref)", "Enter the case reference: every row needs one."),
+        (3, "C (PLACE)", "Enter the placement type: every row needs one."),
+        (4, "B (Start)", "The start date is not a date (dd/mm/yyyy)."),
+        (4, "C (PLACE)", "Enter the placement type: every row needs one.")]
+    assert (result.rows, result.created) == (4, 1)
+
+
 def test_a_windows_1252_provider_list_with_value_mapping(db: Any, tmp_path: Path) -> None:
     providers = tmp_path / "providers.csv"
     providers.write_bytes("Organisation,Email\r\nCafé Care Ltd,office@cafe.example\r\n"
