@@ -229,6 +229,26 @@ def test_a_sheet_of_up_to_the_cell_limit_is_read(tmp_path: Path) -> None:
     assert len(open_sheets(path)[0].rows()) == rows
 
 
+def test_the_quick_count_of_tags_never_refuses_what_the_exact_count_reads(
+        tmp_path: Path) -> None:
+    """The first pass counts tags by their start (``<row`` also counts ``<rowBreaks``), so it
+    may count more rows than a sheet has; a sheet within the limits only by the exact count
+    is still read, and one past them refused with the exact count's message."""
+    columns = 16_384
+    rows = MAX_SHEET_CELLS // columns  # 366 rows of the widest width: just within the limit
+    body = _HEAD_ROW + "".join(f'<row r="{r}"><c r="A{r}"><v>{r}</v></c></row>'
+                               for r in range(2, rows)) + \
+        f'<row r="{rows}"><c r="XFD{rows}"><v>1</v></c></row>'
+    breaks = b'</sheetData><rowBreaks count="1"><brk id="5" max="16383"/></rowBreaks>'
+    sheet = _SHEET.format(dimension="", rows=body).encode().replace(b"</sheetData>", breaks)
+    check_workbook(_xlsx(tmp_path / "wide.xlsx", sheet=sheet))
+    # one row more is refused, the far cell's reference found after a tab as well
+    one_more = sheet.replace(f'<row r="{rows}"><c r="XFD{rows}"'.encode(),
+                             f'<row r="{rows + 1}"><c\tr="XFD{rows + 1}"'.encode())
+    with pytest.raises(FileFormatError, match=f"uses {rows + 1:,} rows by {columns:,} columns"):
+        check_workbook(_xlsx(tmp_path / "wider.xlsx", sheet=one_more))
+
+
 def test_an_encrypted_or_damaged_workbook_is_refused(tmp_path: Path, database: Path) -> None:
     locked = _patch(_xlsx(tmp_path / "locked.xlsx"), "xl/worksheets/sheet1.xml", flags=1)
     damaged = tmp_path / "damaged.xlsx"

@@ -16,6 +16,7 @@ column means: that is the services' mapping.
 from __future__ import annotations
 
 import hashlib
+import itertools
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -232,23 +233,35 @@ def data_rows(book: Book, sheet: SheetSource, header: Header) -> Iterator[DataRo
     """Every row below the header with anything in it, its cells cut to the headings'
     width; a cell holding more text than a spreadsheet cell can refuses the file."""
     width = len(header.headings)
-    for number, row in enumerate(sheet.iter_rows(), 1):
-        if number <= header.row_number:
-            continue
+    rows = itertools.islice(sheet.iter_rows(), header.row_number, None)
+    for number, row in enumerate(rows, header.row_number + 1):
         cells = row[:width]
-        if not cells or all(c is None or c == "" or (isinstance(c, str) and not c.strip())
-                            for c in cells):
+        if _blank(cells):
             continue
-        for i, value in enumerate(cells):
-            if isinstance(value, str):
-                if len(value) > MAX_TEXT:
-                    raise FileFormatError(f"A cell {TOO_LONG}. Shorten it and try again.",
-                                          file=book.name, sheet=sheet.name, row=number,
-                                          column=f"{column_letter(i)} "
-                                                 f"({header.headings[i][:40] or 'no heading'})")
-                if value[:1] == "'":
-                    cells[i] = _unquote(value)
+        # One look at the row's text: only a row with a long text or an apostrophe in
+        # it is gone through a cell at a time.
+        text = "\n".join([c for c in cells if type(c) is str])
+        if len(text) > MAX_TEXT or "'" in text:
+            for i, value in enumerate(cells):
+                if isinstance(value, str):
+                    if len(value) > MAX_TEXT:
+                        raise FileFormatError(
+                            f"A cell {TOO_LONG}. Shorten it and try again.", file=book.name,
+                            sheet=sheet.name, row=number,
+                            column=f"{column_letter(i)} "
+                                   f"({header.headings[i][:40] or 'no heading'})")
+                    if value[:1] == "'":
+                        cells[i] = _unquote(value)
         yield DataRow(number, cells)
+
+
+def _blank(cells: Row) -> bool:
+    """Whether a row's cells are all empty or spaces."""
+    for c in cells:
+        if c is None or c == "" or (isinstance(c, str) and not c.strip()):
+            continue
+        return False
+    return True
 
 
 def first_rows(sheet: SheetSource, header: Header, count: int) -> list[Row]:

@@ -7,6 +7,7 @@ each field the same limit, so one number decides both.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from typing import Any
 
@@ -16,6 +17,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 from ...errors import ValidationError
 
 
+@functools.cache
 def max_length(column: InstrumentedAttribute[Any]) -> int | None:
     """The column's declared length, or None for unlimited text."""
     kind = column.property.columns[0].type

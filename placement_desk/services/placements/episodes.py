@@ -258,10 +258,8 @@ def _validate_episode(session: Session, form: EpisodeForm,
         raise ValidationError("start_date", "Enter the date the placement started.")
     if form.end_date is not None and form.end_date <= form.start_date:
         raise ValidationError("end_date", "The placement must end after it starts.")
-    try:
-        PlacementType(form.placement_type)
-    except ValueError:
-        raise ValidationError("placement_type", "Choose the placement type.") from None
+    if form.placement_type not in _codes(PlacementType):
+        raise ValidationError("placement_type", "Choose the placement type.")
     for enum, value, name, what in (
             (ReasonNewEpisode, form.reason_new_episode, "reason_new_episode", "RNE"),
             (LegalStatus, form.legal_status, "legal_status", "legal status"),
@@ -270,7 +268,8 @@ def _validate_episode(session: Session, form: EpisodeForm,
             (ReasonCeased, form.reason_ceased, "reason_ceased", "reason ceased"),
             (ReasonPlaceChange, form.reason_place_change, "reason_place_change",
              "reason for placement change")):
-        _check_code(enum, value, name, what)
+        if value:
+            _check_code(enum, value, name, what)
     if form.reason_ceased and form.end_date is None:
         raise ValidationError("end_date", "An episode with a reason ceased needs an end date.")
     if form.commissioning_route == CommissioningRoute.SPOT and not _text(form.route_reason):
@@ -291,14 +290,16 @@ def _validate_episode(session: Session, form: EpisodeForm,
         if chosen is None:
             raise ValidationError("setting_id", "That setting is no longer in the register.")
         urn = chosen.urn
-    placement_postcode = clean_postcode(form.placement_postcode, "placement_postcode")
+    placement_postcode = clean_postcode(form.placement_postcode, "placement_postcode") \
+        if form.placement_postcode else None
     if placement_postcode is None and setting_id is not None:
         placement_postcode = lookups.setting_postcode(setting_id)[1]
     return EpisodeForm(
         form.child_id, form.start_date, form.end_date, form.placement_type,
         _text(form.reason_new_episode), _text(form.legal_status), _text(form.category_of_need),
         _text(form.place_provider), _text(form.reason_ceased), _text(form.reason_place_change),
-        clean_postcode(form.home_postcode, "home_postcode"), placement_postcode, urn, setting_id,
+        clean_postcode(form.home_postcode, "home_postcode") if form.home_postcode else None,
+        placement_postcode, urn, setting_id,
         form.distance_miles if form.distance_entered else None, form.distance_entered,
         form.commissioning_route,
         _text(form.route_reason) if form.commissioning_route == CommissioningRoute.SPOT

@@ -1,6 +1,14 @@
 """Writing thousands of rows at once through the database driver, with the audit events
 the ORM's hook would have written (:func:`~placement_desk.audit.bulk_created`,
-:func:`~placement_desk.audit.bulk_updated`)."""
+:func:`~placement_desk.audit.bulk_updated`).
+
+New records are passed as rows of values in one column order, and written a chunk at a
+time, a column at a time: each column's values go through its type's conversion once per
+distinct value, a column blank in every row of the chunk is left to the database, and
+on SQLite the values every row shares (the time stamps, the user, the action) are written
+into the statement instead of being passed once per row. Each record's audit event holds
+its values as canonical JSON, put together from each column's text (worked out once per
+distinct value), and the events are chained in one pass."""
 
 from __future__ import annotations
 
@@ -10,10 +18,11 @@ import json
 import secrets
 import time
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Date, Enum, Table, bindparam, insert, update
+from sqlalchemy import Boolean, Date, Enum, Table, bindparam, insert, literal_column, update
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from ...audit import BOOKKEEPING, audit_value, bulk_updated, chain_rows, last_hash
@@ -23,6 +32,8 @@ from ...models.enums import AuditAction
 
 _BULK = 5000
 _AUDIT: Table = AuditEvent.__table__  # type: ignore[assignment]
+
+
 class SequentialIds:
     """Ids for records created in bulk, each greater than the last (laid out as a UUID
     version 7: the time in milliseconds, then a counter from a random start), so that the
@@ -36,8 +47,18 @@ class SequentialIds:
     def __call__(self) -> uuid.UUID:
         n = self._next
         self._next = n + 1
-        return uuid.UUID(int=self._high | (n >> 62 & 0xFFF) << 64 | 0b10 << 62
-                         | (n & ((1 << 62) - 1)))
+        # Made as unpickling makes one: the checks of UUID(int=...) are for values from
+        # elsewhere, and this one is in range by construction.
+        made = _new_uuid(uuid.UUID)
+        _set(made, "int", self._high | (n >> 62 & 0xFFF) << 64 | 0b10 << 62
+             | (n & ((1 << 62) - 1)))
+        _set(made, "is_safe", _UNKNOWN)
+        return made
+
+
+_new_uuid = object.__new__
+_set = object.__setattr__
+_UNKNOWN = uuid.SafeUUID.unknown
 
 
 def _json_default(value: Any) -> Any:
@@ -48,97 +69,214 @@ def _json_default(value: Any) -> Any:
     return audit_value(value)
 
 
-def _executemany(session: Session, table: Table, rows: Sequence[Mapping[str, Any]],
-                 same: Mapping[str, Any], raw: frozenset[str] = frozenset()) -> None:
-    """Insert rows (each with the same keys) and the columns ``same`` gives one value,
-    converting each column's values once through its type (but the ``raw`` columns, given
-    as the database stores them), then one executemany."""
-    connection = session.connection()
+# -- the insert --------------------------------------------------------------------------------
+
+def _sqlite_literal(value: Any) -> str | None:
+    """A value as converted for SQLite, written as an SQL literal (None when it is not one
+    of the plain kinds written so)."""
+    if value is None:
+        return "NULL"
+    if type(value) is int:
+        return str(value)
+    if type(value) is str and "\x00" not in value:
+        return "'" + value.replace("'", "''") + "'"
+    return None
+
+
+def _converted(convert: Any, values: list[Any], repeats: bool) -> list[Any]:
+    """``values`` through the column type's conversion; each distinct value converted once
+    where values repeat."""
+    if convert is None:
+        return values
+    if repeats:
+        try:
+            memo = {v: convert(v) for v in set(values)}
+        except TypeError:  # a value that cannot be a key
+            return list(map(convert, values))
+        return list(map(memo.__getitem__, values))
+    return list(map(convert, values))
+
+
+def _insert(connection: Connection, table: Table, columns: Mapping[str, list[Any]],
+            same: Mapping[str, Any], count: int, raw: frozenset[str] = frozenset()
+            ) -> dict[str, list[Any]]:
+    """Insert ``count`` rows given as ``columns`` (name → one value per row), with the
+    columns ``same`` gives one value for all: one executemany. Each value goes through its
+    column's type (but the ``raw`` columns, given as the database stores them); returns
+    the columns as stored."""
     dialect = connection.dialect
-    keys = [*rows[0], *same]
-    compiled = insert(table).compile(dialect=dialect, column_keys=keys)
-    names = list(compiled.positiontup or []) if compiled.positional else keys
-    columns: list[list[Any]] = []
-    for name in names:
+    inline = dialect.name == "sqlite"
+    stored: dict[str, list[Any]] = {}
+    bound: dict[str, list[Any]] = {}
+    fixed: dict[str, Any] = {}
+    written: dict[str, Any] = {}
+    for name, value in same.items():
         convert = None if name in raw else \
             table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
-        if name in same:
-            value = same[name]
-            columns.append([convert(value) if convert else value] * len(rows))
+        fixed[name] = convert(value) if convert is not None else value
+    for name, values in columns.items():
+        column = table.c[name]
+        convert = None if name in raw else \
+            column.type.dialect_impl(dialect).bind_processor(dialect)
+        if values[0] is None and values.count(None) == count:  # blank in every row
+            blank = convert(None) if convert is not None else None
+            stored[name] = converted = [blank] * count
         else:
-            values = [row[name] for row in rows]
-            if convert is None:
-                columns.append(values)
-            elif isinstance(table.c[name].type, Date | Enum):  # values that repeat
-                memo: dict[Any, Any] = {}
-                converted = []
-                for value in values:
-                    try:
-                        converted.append(memo[value])
-                    except KeyError:
-                        converted.append(memo.setdefault(value, convert(value)))
-                columns.append(converted)
-            else:
-                columns.append(list(map(convert, values)))
+            stored[name] = converted = _converted(convert, values,
+                                                  isinstance(column.type, Date | Enum | Boolean))
+        first = converted[0]
+        if first is None and converted.count(None) == count \
+                and column.default is None and column.server_default is None:
+            continue  # the database's NULL
+        if inline and count > 1 and (first is None or type(first) in (int, str)) \
+                and converted.count(first) == count:
+            fixed[name] = first  # the same in every row
+        else:
+            bound[name] = converted
+    for name, value in list(fixed.items()):
+        text = _sqlite_literal(value) if inline else None
+        if text is not None:  # written into the statement
+            written[name] = literal_column(text)
+            del fixed[name]
+    keys = [*bound, *fixed]
+    compiled = insert(table).values(written).compile(dialect=dialect, column_keys=keys)
+    names = list(compiled.positiontup or []) if compiled.positional else keys
+    if not names:  # every value written into the statement: a row each time
+        for _ in range(count):
+            connection.exec_driver_sql(compiled.string)
+        return stored
+    params = [[fixed[name]] * count if name in fixed else bound[name] for name in names]
     if compiled.positional:
-        connection.exec_driver_sql(compiled.string, list(zip(*columns, strict=True)))
+        connection.exec_driver_sql(compiled.string, list(zip(*params, strict=True)))
     else:
         connection.exec_driver_sql(compiled.string,
                                    [dict(zip(names, values, strict=True))
-                                    for values in zip(*columns, strict=True)])
+                                    for values in zip(*params, strict=True)])
+    return stored
 
 
-_PLAIN: frozenset[type] = frozenset({str, int, float, bool, type(None)})
-
+# -- the audit trail ---------------------------------------------------------------------------
 
 _CANONICAL: dict[str, Any] = {"sort_keys": True, "separators": (",", ":"),
                               "ensure_ascii": False}
 """JSON as :func:`~placement_desk.audit.event_hash` writes it, so that an event's hash is
 worked out from the text stored without decoding it again."""
+_NUMBERS = frozenset({bool, int, float})
 
 
 def _dumps(value: Any) -> str:
     return json.dumps(value, **_CANONICAL)
 
 
-def _audit_texts(rows: Sequence[Mapping[str, Any]]) -> list[str]:
-    """Each new row as the audit trail stores it, in canonical JSON (keys sorted, no
-    spaces): the row with its dates, ids and codes as text. Worked out a column at a
-    time, each distinct value encoded once (dates and codes repeat), then joined row by
-    row."""
-    keys = sorted(rows[0])
-    prefixes = [_dumps(key) + ":" for key in keys]
-    columns = [_encoded([row[key] for row in rows]) for key in keys]
-    add = str.__add__
-    return ["{" + ",".join(map(add, prefixes, values)) + "}"
-            for values in zip(*columns, strict=True)]
+_PLAIN: frozenset[type] = frozenset({str, int, float, bool, type(None)})
+_JSON_STRING: Callable[[str], str] = json.encoder.encode_basestring
+"""A text as canonical JSON writes it (without escaping what is not ASCII)."""
 
 
 def _plain(value: Any) -> Any:
     return value if type(value) in _PLAIN else _json_default(value)
 
 
-def _encoded(values: list[Any]) -> list[str]:
-    """A column's values as canonical JSON texts."""
+def _text(value: Any) -> str:
+    """One value as canonical JSON: the usual kinds directly, any other through
+    :func:`json.dumps`."""
+    kind = type(value)
+    if kind is str:
+        return _JSON_STRING(value)
+    if value is None:
+        return "null"
+    if kind is uuid.UUID or kind is dt.date:
+        return f'"{value}"'  # a date's str is its ISO form
+    if kind is bool:
+        return "true" if value else "false"
+    if kind is int:
+        return int.__repr__(value)
+    return _dumps(_plain(value))
+
+
+def _encoded(values: Sequence[Any]) -> list[str] | str:
+    """A column's values as canonical JSON texts, each distinct value encoded once; the
+    one text when every row has the same."""
     kinds = set(map(type, values))
-    if kinds <= {uuid.UUID, type(None)}:
-        return ["null" if v is None else f'"{v}"' for v in values]
-    if bool in kinds and (int in kinds or float in kinds):  # True == 1: encode each
-        return [_dumps(_plain(v)) for v in values]
+    if len(kinds & _NUMBERS) > 1:  # True == 1 == 1.0 as keys: encode each
+        return list(map(_text, values))
+    if kinds == {uuid.UUID}:  # ids: one object per record, repeated (hashing one is slow)
+        ids = {id(v): v for v in values}
+        if len(ids) == 1:
+            return _text(values[0])
+        by_object = {key: f'"{v}"' for key, v in ids.items()}
+        return [by_object[id(v)] for v in values]
     try:
-        texts = {v: _dumps(_plain(v)) for v in set(values)}
+        texts = {v: _text(v) for v in set(values)}
     except TypeError:  # a value that cannot be a key
-        return [_dumps(_plain(v)) for v in values]
+        return list(map(_text, values))
+    if len(texts) == 1:
+        return next(iter(texts.values()))
     return list(map(texts.__getitem__, values))
 
 
-def _audited_blanks(table: Table, row: Mapping[str, Any]) -> dict[str, Any]:
-    """The table's audited columns a new row leaves out, with the value each is given
+def _audit_texts(columns: Mapping[str, Sequence[Any]], blanks: Mapping[str, Any],
+                 count: int, encoded: Mapping[str, list[str]] | None = None) -> list[str]:
+    """Each new row as the audit trail stores it, in canonical JSON (keys sorted, no
+    spaces): ``columns`` (name → one value per row) and ``blanks`` (the columns every row
+    has the same value in) with their dates, ids and codes as text. Worked out a column at
+    a time (``encoded`` gives columns already as JSON texts); the text the rows share is
+    written once into a pattern, and each row's own values put into it."""
+    parts: list[str] = []
+    varying: list[list[str]] = []
+    for key in sorted([*columns, *blanks]):
+        prefix = _dumps(key) + ":"
+        texts = (encoded or {}).get(key) or (
+            _encoded(columns[key]) if key in columns else _dumps(_plain(blanks[key])))
+        if isinstance(texts, str):
+            parts.append((prefix + texts).replace("%", "%%"))
+        else:
+            parts.append(prefix.replace("%", "%%") + "%s")
+            varying.append(texts)
+    pattern = "{" + ",".join(parts) + "}"
+    if not varying:
+        return [pattern % ()] * count
+    return [pattern % values for values in zip(*varying, strict=True)]
+
+
+def _chain(previous: str, same: Mapping[str, Any], ids: Sequence[str],
+           afters: Sequence[str]) -> list[str]:
+    """The hashes of events about to be inserted in bulk, following ``previous``: the chain
+    the hook keeps for forms. ``ids`` are the records' ids as JSON texts ("…" with the
+    hyphens), ``afters`` the stored ``after`` texts.
+
+    The text hashed is the one :func:`~placement_desk.audit.event_hash` builds, put
+    together from the stored texts rather than by encoding them again; the tests check
+    the two agree through ``verify_chain``."""
+    stamp = same["at"].replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
+    middle = ",".join(_dumps(str(part)) for part in (
+        stamp, same["user"], same["action"], same["entity"]))
+    head = "," + middle + ","
+    tail = "," + _dumps(same.get("before")) + ","
+    sha256 = hashlib.sha256
+    hashes = []
+    for entity_id, after in zip(ids, afters, strict=True):
+        previous = sha256(f'["{previous}"{head}{entity_id}{tail}{after}]'
+                          .encode()).hexdigest()
+        hashes.append(previous)
+    return hashes
+
+
+def _id_texts(ids: Sequence[uuid.UUID], stored: Sequence[Any]) -> list[str]:
+    """The ids as JSON texts with their hyphens ("…"), from the 32 hex digits SQLite
+    stores where it has them (quicker than asking each id)."""
+    if stored and type(stored[0]) is str and len(stored[0]) == 32:
+        return [f'"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"' for h in stored]
+    return [f'"{v}"' for v in ids]
+
+
+def _audited_blanks(table: Table, names: Sequence[str]) -> dict[str, Any]:
+    """The table's audited columns new rows leave out, with the value each is given
     (its scalar default, else None): the audit trail records every column, as the form's
     hook does."""
     blanks: dict[str, Any] = {}
     for column in table.columns:
-        if column.key in row or column.key in BOOKKEEPING:
+        if column.key in names or column.key in BOOKKEEPING:
             continue
         default = column.default
         blanks[column.key] = getattr(default, "arg", None) if default is not None and \
@@ -146,49 +284,35 @@ def _audited_blanks(table: Table, row: Mapping[str, Any]) -> dict[str, Any]:
     return blanks
 
 
-def _chained(session: Session, events: list[dict[str, Any]], same: Mapping[str, Any]
-             ) -> list[dict[str, Any]]:
-    """Give events about to be inserted in bulk (``after`` as its canonical JSON text)
-    their ``hash``, following the newest stored event: the chain the hook keeps for forms.
-
-    The text hashed is the one :func:`~placement_desk.audit.event_hash` builds, put
-    together from the stored ``after`` text rather than by encoding it again; the tests
-    check the two agree through ``verify_chain``."""
-    previous = last_hash(session)
-    stamp = same["at"].replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
-    middle = ",".join(_dumps(str(part)) for part in (
-        stamp, same["user"], same["action"], same["entity"]))
-    tail = "," + _dumps(same.get("before")) + ","
-    sha256 = hashlib.sha256
-    for event in events:
-        body = (f'["{previous}",{middle},"{uuid.UUID(str(event["entity_id"]))}"'
-                f'{tail}{event["after"]}]')
-        previous = sha256(body.encode("utf-8")).hexdigest()
-        event["hash"] = previous
-    return events
-
-
-def insert_rows(session: Session, table: Table, entity: str,
-                rows: Sequence[dict[str, Any]]) -> None:
-    """New records (with their ``id``) and an audit event each, chained, in chunks."""
+def insert_rows(session: Session, table: Table, entity: str, names: Sequence[str],
+                rows: Sequence[Sequence[Any]]) -> None:
+    """New records, each a row of values in the order of ``names`` (one of them ``id``),
+    and an audit event each, chained, in chunks."""
     if not rows:
         return
     note_written(session, table.name, _AUDIT.name)
     session.flush()  # events of objects still pending come first in the chain
+    connection = session.connection()
     now = utcnow()
     user = str(session.info.get("user") or "unknown")
     stamps = {"created_at": now, "updated_at": now, "version": 1}
     event = {"at": now, "user": user, "action": AuditAction.CREATE, "entity": entity,
              "before": None}
-    blanks = _audited_blanks(table, rows[0])
+    blanks = _audited_blanks(table, names)
+    audited = [n for n in names if n not in BOOKKEEPING]
+    previous = last_hash(session)
     for start in range(0, len(rows), _BULK):
         chunk = rows[start:start + _BULK]
-        _executemany(session, table, chunk, stamps)
-        audited = [{**row, **blanks} for row in chunk] if blanks else chunk
-        events = [{"entity_id": row["id"], "after": text}
-                  for row, text in zip(chunk, _audit_texts(audited), strict=True)]
-        _executemany(session, _AUDIT, _chained(session, events, event), event,
-                     frozenset({"after"}))
+        columns = dict(zip(names, map(list, zip(*chunk, strict=True)), strict=True))
+        stored = _insert(connection, table, columns, stamps, len(chunk))
+        ids = _id_texts(columns["id"], stored["id"])
+        afters = _audit_texts({n: columns[n] for n in audited}, blanks, len(chunk),
+                              {"id": ids})
+        hashes = _chain(previous, event, ids, afters)
+        previous = hashes[-1]
+        _insert(connection, _AUDIT, {"entity_id": stored["id"], "after": afters,
+                                     "hash": hashes}, event, len(chunk),
+                frozenset({"entity_id", "after"}))  # the ids as the record's insert stored them
 
 
 def update_rows(session: Session, table: Table, entity: str,

@@ -7,36 +7,43 @@ from __future__ import annotations
 import datetime as dt
 import json
 import uuid
-from typing import Any
 
 from placement_desk.audit import GENESIS, event_hash
 from placement_desk.models.enums import AuditAction
 from placement_desk.services.spreadsheets import bulk
 
 
-class _NoSession:
-    """``last_hash`` reads the newest stored hash; here the chain starts afresh."""
-
-
-def test_bulk_texts_and_hashes_match_the_audit_trails_own(monkeypatch: Any) -> None:
-    monkeypatch.setattr(bulk, "last_hash", lambda session: GENESIS)
+def test_bulk_texts_and_hashes_match_the_audit_trails_own() -> None:
     rows = [{"id": uuid.uuid4(), "name": name, "born": dt.date(2012, 3, 2), "places": n,
-             "fee": fee, "active": flag, "notes": None}
-            for name, n, fee, flag in (("Zoë's house – Ōtaki", 3, 1234.5, True),
-                                       ("Birch \"Care\"", 0, 1e-7, False),
-                                       ("Plain", -4, 2.0, True))]
-    texts = bulk._audit_texts(rows)
+             "fee": fee, "active": flag, "notes": None, "share": share}
+            for name, n, fee, flag, share in (("Zoë's house – Ōtaki", 3, 1234.5, True, 1),
+                                              ("Birch \"Care\" 100%", 0, 1e-7, False, 1.0),
+                                              ("Plain %s", -4, 2.0, True, True))]
+    columns = {k: [row[k] for row in rows] for k in rows[0] if k != "born"}
+    blanks = {"born": dt.date(2012, 3, 2), "odd %": "50%"}  # the same in every row
+    texts = bulk._audit_texts(columns, blanks, len(rows))
     for row, text in zip(rows, texts, strict=True):
-        assert json.loads(text) == {k: (str(v) if isinstance(v, uuid.UUID | dt.date) else v)
-                                    for k, v in row.items()}
+        assert json.loads(text) == {**{k: (str(v) if isinstance(v, uuid.UUID | dt.date)
+                                           else v) for k, v in row.items()},
+                                    "odd %": "50%"}
+    # 1, 1.0 and True are equal as keys, but each keeps its own kind
+    assert [json.loads(t)["share"] for t in texts] == [1, 1.0, True]
+    assert [type(json.loads(t)["share"]) for t in texts] == [int, float, bool]
     same = {"at": dt.datetime(2026, 3, 31, 9, 30, 1, 5), "user": "asha.patel",
             "action": AuditAction.CREATE, "entity": "provider", "before": None}
-    events = bulk._chained(_NoSession(), [{"entity_id": row["id"], "after": text}  # type: ignore[arg-type]
-                                          for row, text in zip(rows, texts, strict=True)],
-                           same)
+    hashes = bulk._chain(GENESIS, same, [f'"{row["id"]}"' for row in rows], texts)
     previous = GENESIS
-    for event in events:
+    for row, text, found in zip(rows, texts, hashes, strict=True):
         previous = event_hash(previous, same["at"], same["user"], same["action"],
-                              same["entity"], event["entity_id"], None,
-                              json.loads(event["after"]))
-        assert event["hash"] == previous
+                              same["entity"], row["id"], None, json.loads(text))
+        assert found == previous
+
+
+def test_ids_made_in_bulk_are_ordinary_increasing_uuids() -> None:
+    made = bulk.SequentialIds()
+    ids = [made() for _ in range(1000)]
+    assert ids == sorted(ids) and len(set(ids)) == len(ids)
+    for value in ids[:3] + ids[-3:]:
+        again = uuid.UUID(str(value))
+        assert again == value and hash(again) == hash(value) and again.hex == value.hex
+        assert value.version == 7 and value.variant == uuid.RFC_4122

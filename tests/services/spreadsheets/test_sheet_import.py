@@ -131,6 +131,23 @@ def test_a_preview_checks_every_row_and_changes_nothing(db: Any, tmp_path: Path)
     assert all("C1" not in p.message and "Q9" not in p.message for p in result.problems)
 
 
+def test_each_row_says_which_of_its_needed_cells_are_empty_or_unreadable(
+        db: Any, tmp_path: Path) -> None:
+    path = _csv(tmp_path / "p.csv", "Child ref,Start,PLACE\n"
+                                    "C1,,U4\n"
+                                    ",01/04/2025,\n"
+                                    "C3,31/02/2025,\n"
+                                    "C4,01/04/2025,K2\n")
+    result = _run(db, path, "placements", commit=False)
+    assert [(p.row, p.column, p.message) for p in result.problems] == [
+        (2, "B (Start)", "Enter the start date: every row needs one."),
+        (3, "A (Child ref)", "Enter the case reference: every row needs one."),
+        (3, "C (PLACE)", "Enter the placement type: every row needs one."),
+        (4, "B (Start)", "The start date is not a date (dd/mm/yyyy)."),
+        (4, "C (PLACE)", "Enter the placement type: every row needs one.")]
+    assert (result.rows, result.created) == (4, 1)
+
+
 def test_a_windows_1252_provider_list_with_value_mapping(db: Any, tmp_path: Path) -> None:
     providers = tmp_path / "providers.csv"
     providers.write_bytes("Organisation,Email\r\nCafé Care Ltd,office@cafe.example\r\n"
@@ -316,6 +333,29 @@ def test_a_cancelled_import_leaves_the_database_as_it_was(db: Any, tmp_path: Pat
     with pytest.raises(Cancelled):
         run_import(db, prepared, commit=True, state=state, today=TODAY)
     assert _held(db, everything=True) == before
+
+
+@pytest.mark.sqlite_only(reason="the copy is of a database file; a team server's database is "
+                                 "backed up on the server")
+def test_a_commit_copies_the_database_first_and_keeps_the_copy_only_if_it_commits(
+        db: Any, tmp_path: Path) -> None:
+    from placement_desk.services.common.backups import (
+        BEFORE_IMPORT,
+        backup_folder,
+        list_backups,
+    )
+
+    def copies() -> list[str]:
+        return [b.kind for b in list_backups(db.path)]
+
+    good = _csv(tmp_path / "good.csv", "Child ref,Start,PLACE\nC1,01/04/2025,U4\n")
+    bad = _csv(tmp_path / "bad.csv", "Child ref,Start,PLACE\nC2,01/04/2025,Q9\n")
+    assert not _run(db, good, "placements", commit=False).committed and copies() == []
+    assert not _run(db, bad, "placements").committed and copies() == []
+    assert not backup_folder(db.path).exists()  # the folder as it was, too
+    assert _run(db, good, "placements").committed and copies() == [BEFORE_IMPORT]
+    with sa.create_engine(f"sqlite:///{list_backups(db.path)[0].path}").connect() as copy:
+        assert copy.exec_driver_sql("SELECT count(*) FROM child").scalar() == 0  # before
 
 
 def test_an_ods_provider_list_imports(db: Any, tmp_path: Path) -> None:

@@ -4,8 +4,9 @@ setting or child a row names, and writing a setting as an export gives it."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import uuid
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -65,15 +66,18 @@ class Kind:
     def import_fields(self) -> tuple[Field, ...]:
         return tuple(f for f in self.fields if f.importable)
 
-    def key_of(self, values: Mapping[str, Any]) -> tuple[Any, ...] | None:
-        """The row's natural key, in a form where case and spacing do not count; None when
-        it has none (every part blank: the row can only be new)."""
-        parts = []
-        for name in self.key:
-            value = values.get(name)
-            parts.append(" ".join(value.split()).casefold() if isinstance(value, str)
-                         else value)
-        return tuple(parts) if any(p is not None for p in parts) else None
+    def keys_of(self, columns: Mapping[str, Sequence[Any]], count: int
+                ) -> list[tuple[Any, ...] | None]:
+        """Each of ``count`` rows' natural key, in a form where case and spacing do not
+        count; None for a row without one (every part blank: the row can only be new).
+        The rows are given a column at a time (field name → one value per row; a field
+        left out is blank in every row)."""
+        if not self.key:
+            return [None] * count
+        parts = [map(_key_part, columns[name]) if name in columns
+                 else itertools.repeat(None, count) for name in self.key]
+        return [key if key.count(None) < len(key) else None
+                for key in zip(*parts, strict=True)]
 
 
 class Writer:
@@ -103,6 +107,10 @@ class Writer:
         if created:
             return "created"
         return "updated" if changed else "unchanged"
+
+
+def _key_part(value: Any) -> Any:
+    return " ".join(value.split()).casefold() if isinstance(value, str) else value
 
 
 def _ci(text: str) -> str:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import operator
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select
@@ -152,13 +155,74 @@ EPISODE_COLUMNS = ("start_date", "end_date", "placement_type", "reason_new_episo
                    "route_reason", "notes")
 
 
+@dataclass(frozen=True)
+class _Layout:
+    """The columns of a new child and a new episode as the placements writer holds them
+    (a row of values each), and how each is taken from its cleaned form."""
+
+    child: tuple[str, ...]
+    episode: tuple[str, ...]
+    child_values: Callable[[Any], tuple[Any, ...]]
+    episode_values: Callable[[Any], tuple[Any, ...]]
+
+
+@functools.cache
+def _layout() -> _Layout:
+    from ...placements.episodes import ChildForm, EpisodeForm, _record_fields
+
+    child = _record_fields(ChildForm)
+    episode = tuple(n for n in _record_fields(EpisodeForm) if n != "child_id")
+    return _Layout(("id", *child, "deleted_at"), ("id", "child_id", *episode, "deleted_at"),
+                   operator.attrgetter(*child), operator.attrgetter(*episode))
+
+
 class _Held:
-    """What the placements writer knows of a record: its id, values, and whether deleted."""
+    """What the placements writer knows of a record: its id, values, whether deleted, and
+    whether this import adds it."""
 
-    __slots__ = ("deleted", "id", "values")
+    __slots__ = ("deleted", "id", "new", "values")
 
-    def __init__(self, record_id: uuid.UUID, values: dict[str, Any], deleted: bool) -> None:
-        self.id, self.values, self.deleted = record_id, values, deleted
+    def __init__(self, record_id: uuid.UUID, values: dict[str, Any], deleted: bool,
+                 new: bool = False) -> None:
+        self.id, self.values, self.deleted, self.new = record_id, values, deleted, new
+
+
+@functools.cache
+def _known() -> type[Any]:
+    """The lookups of the forms' checks answered from what the placements writer read
+    once (and the records it adds as it goes). They hold its tables, not the writer, so
+    that nothing refers back to it and it goes as soon as the import is done."""
+    from ...placements.episodes import Lookups
+
+    class _Known(Lookups):
+        def __init__(self, session: Session, children: dict[str, _Held],
+                     child_ids: set[uuid.UUID],
+                     settings: dict[str, tuple[uuid.UUID, str | None]],
+                     by_id: dict[uuid.UUID, str | None]) -> None:
+            super().__init__(session)
+            self.children, self.child_ids = children, child_ids
+            self.settings, self.by_id = settings, by_id
+            self.current: uuid.UUID | None = None
+            """The child of the row being checked."""
+
+        def child_with_ref(self, ref: str) -> uuid.UUID | None:
+            held = self.children.get(ref.lower())
+            return held.id if held else None
+
+        def child_exists(self, child_id: uuid.UUID) -> bool:
+            # the row's own child, known without working out its id's hash again
+            return child_id is self.current or child_id in self.child_ids
+
+        def setting_with_urn(self, urn: str) -> uuid.UUID | None:
+            found = self.settings.get(urn)
+            return found[0] if found else None
+
+        def setting_postcode(self, setting_id: uuid.UUID) -> tuple[bool, str | None]:
+            if setting_id in self.by_id:
+                return True, self.by_id[setting_id]
+            return super().setting_postcode(setting_id)
+
+    return _Known
 
 
 class PlacementWriter(Writer):
@@ -169,8 +233,9 @@ class PlacementWriter(Writer):
     tables = ("child", "placement_episode")
 
     def prepare(self) -> None:
-        from ...placements.episodes import Lookups
+        from ...placements import episodes
 
+        self.forms = episodes
         session = self.session
         self.children: dict[str, _Held] = {}
         self.child_ids: set[uuid.UUID] = set()
@@ -194,39 +259,27 @@ class PlacementWriter(Writer):
                 continue
             self.episodes[key] = _Held(row.id, dict(zip(EPISODE_COLUMNS, row[3:],
                                                         strict=True)), row.deleted_at is not None)
-        writer = self
-
-        class _Known(Lookups):
-            def child_with_ref(self, ref: str) -> uuid.UUID | None:
-                held = writer.children.get(ref.lower())
-                return held.id if held else None
-
-            def child_exists(self, child_id: uuid.UUID) -> bool:
-                return child_id in writer.child_ids
-
-            def setting_with_urn(self, urn: str) -> uuid.UUID | None:
-                found = writer.settings.get(urn)
-                return found[0] if found else None
-
-            def setting_postcode(self, setting_id: uuid.UUID) -> tuple[bool, str | None]:
-                if setting_id in writer.by_id:
-                    return True, writer.by_id[setting_id]
-                return super().setting_postcode(setting_id)
-
-        self.lookups = _Known(session)
+        self.lookups = _known()(session, self.children, self.child_ids, self.settings,
+                                self.by_id)
         from ..bulk import SequentialIds
 
         self.new_id = SequentialIds()
-        self.new_children: list[dict[str, Any]] = []
-        self.new_episodes: list[dict[str, Any]] = []
+        self.layout = _layout()
+        self.added: set[tuple[str, Any]] = set()
+        """The child's case reference (in lower case) and start date of each episode this
+        import adds."""
+        self.new_children: list[tuple[Any, ...]] = []
+        """New children, each a row of values in the order of ``layout.child``."""
+        self.new_episodes: list[tuple[Any, ...]] = []
+        """New episodes, in the order of ``layout.episode``."""
         self.changed: list[tuple[uuid.UUID, dict[str, Any], dict[str, Any]]] = []
         self._given: tuple[str, ...] | None = None
 
     def save(self, values: dict[str, Any]) -> Outcome:
-        from ...placements import episodes
-
+        episodes = self.forms
         ref = values.get("case_ref") or ""
-        held = self.children.get(ref.lower())
+        lower = ref.lower()
+        held = self.children.get(lower)
         if held is None:
             sex = values.get("sex")
             clean_child = episodes._validate_child(
@@ -235,15 +288,22 @@ class PlacementWriter(Writer):
                                                  sex=_SEX_OF[sex] if sex else None),
                 None, self.today, self.lookups)
             child_id = self.new_id()
-            row = {"id": child_id, **_values(clean_child), "deleted_at": None}
-            self.new_children.append(row)
-            held = _Held(child_id, {}, False)
+            self.new_children.append((child_id, *self.layout.child_values(clean_child),
+                                      None))
+            held = _Held(child_id, {}, False, new=True)
             self.children[clean_child.case_ref.lower()] = held
             self.child_ids.add(child_id)
         elif held.deleted:
             raise RowError("case_ref", "This child was deleted in Placement Desk; restore the "
                                        "record first.")
-        found = self.episodes.get((held.id, values.get("start_date")))  # type: ignore[arg-type]
+        self.lookups.current = held.id
+        start = values.get("start_date")
+        added = (lower, start)
+        if added in self.added:  # a row above added it (the check of the rows' keys says so)
+            raise RowError("start_date", "An earlier row has this child's placement from "
+                                         "this date; keep one row for each.")
+        # a child this import adds has no placements stored yet
+        found = None if held.new else self.episodes.get((held.id, start))  # type: ignore[arg-type]
         if found is not None and found.deleted:
             raise RowError("start_date", "This placement was deleted in Placement Desk; "
                                          "restore it first to update it from a file.")
@@ -264,17 +324,16 @@ class PlacementWriter(Writer):
             form.placement_type = ""
         clean = episodes._validate_episode(self.session, form, found.id if found else None,
                                            self.lookups)
-        episode = _values(clean)
-        del episode["child_id"]
         if not clean.home_postcode:
-            episode["home_postcode"] = None
+            clean.home_postcode = None
         if found is None:
             episode_id = self.new_id()
-            self.new_episodes.append({"id": episode_id, "child_id": held.id, **episode,
-                                      "deleted_at": None})
-            self.episodes[(held.id, clean.start_date)] = _Held(  # type: ignore[index]
-                episode_id, episode, False)
+            self.new_episodes.append((episode_id, held.id,
+                                      *self.layout.episode_values(clean), None))
+            self.added.add(added)
             return "created"
+        episode = _values(clean)
+        del episode["child_id"]
         if not clean.distance_entered and found.values["distance_entered"] is False:
             episode["distance_miles"] = found.values["distance_miles"]
         if all(_same(found.values[k], v) for k, v in episode.items()):
@@ -287,17 +346,21 @@ class PlacementWriter(Writer):
         from ...placements.distance import miles_between_many
         from ..bulk import insert_rows, update_rows
 
-        wanted = [r for r in self.new_episodes if not r["distance_entered"]
-                  and r["home_postcode"] and r["placement_postcode"]]
+        layout = self.layout
+        home, place, entered, miles = (layout.episode.index(n) for n in (
+            "home_postcode", "placement_postcode", "distance_entered", "distance_miles"))
+        wanted = [i for i, r in enumerate(self.new_episodes)
+                  if not r[entered] and r[home] and r[place]]
         if wanted:
-            miles = miles_between_many(self.session, [(r["home_postcode"],
-                                                       r["placement_postcode"])
-                                                      for r in wanted])
-            for row, distance in zip(wanted, miles, strict=True):
-                row["distance_miles"] = distance
-        insert_rows(self.session, Child.__table__, "child", self.new_children)  # type: ignore[arg-type]
+            rows = self.new_episodes
+            distances = miles_between_many(self.session, [(rows[i][home], rows[i][place])
+                                                          for i in wanted])
+            for i, distance in zip(wanted, distances, strict=True):
+                rows[i] = (*rows[i][:miles], distance, *rows[i][miles + 1:])
+        insert_rows(self.session, Child.__table__, "child",  # type: ignore[arg-type]
+                    layout.child, self.new_children)
         insert_rows(self.session, PlacementEpisode.__table__,  # type: ignore[arg-type]
-                    "placement_episode", self.new_episodes)
+                    "placement_episode", layout.episode, self.new_episodes)
         update_rows(self.session, PlacementEpisode.__table__,  # type: ignore[arg-type]
                     "placement_episode", self.changed)
 
