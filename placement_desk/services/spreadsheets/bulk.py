@@ -73,13 +73,13 @@ def _json_default(value: Any) -> Any:
 
 def _sqlite_literal(value: Any) -> str | None:
     """A value as converted for SQLite, written as an SQL literal (None when it is not one
-    of the plain kinds written so)."""
+    of the kinds written so). Only NULL and whole numbers: a text shared by every row may
+    be a record's value (two episodes at one postcode), and a statement's text, unlike its
+    parameters, is shown in the log when it fails."""
     if value is None:
         return "NULL"
     if type(value) is int:
         return str(value)
-    if type(value) is str and "\x00" not in value:
-        return "'" + value.replace("'", "''") + "'"
     return None
 
 
@@ -128,7 +128,7 @@ def _insert(connection: Connection, table: Table, columns: Mapping[str, list[Any
         if first is None and converted.count(None) == count \
                 and column.default is None and column.server_default is None:
             continue  # the database's NULL
-        if inline and count > 1 and (first is None or type(first) in (int, str)) \
+        if inline and count > 1 and (first is None or type(first) is int) \
                 and converted.count(first) == count:
             fixed[name] = first  # the same in every row
         else:

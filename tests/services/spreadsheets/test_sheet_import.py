@@ -108,6 +108,32 @@ def test_a_real_looking_tracker_imports_with_its_dates_and_codes(db: Any,
     assert batch is not None and (batch.file_name, batch.created) == ("tracker.xlsx", 3)
 
 
+def test_no_record_value_is_written_into_a_statements_text(db: Any, tmp_path: Path) -> None:
+    # Values are bound as parameters, which the log never shows; the text of a statement
+    # is shown when it fails. Two children placed at one postcode on one day share those
+    # values, and they must still not become part of any statement's text.
+    from sqlalchemy import event
+
+    path = _csv(tmp_path / "tracker.csv",
+                "Child ID,Start,PLACE,Route,Postcode\n"
+                "QZ770001,01/04/2025,U4,framework,SM3 1QZ\n"
+                "QZ770002,01/04/2025,U4,framework,SM3 1QZ\n")
+    texts: list[str] = []
+
+    def seen(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        texts.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", seen)
+    try:
+        result = _run(db, path, "placements")
+    finally:
+        event.remove(db.engine, "before_cursor_execute", seen)
+    assert (result.created, result.errors) == (2, 0), result.problems
+    assert any("INSERT INTO placement_episode" in text for text in texts)
+    for value in ("QZ77000", "SM3 1QZ", "2025-04-01", "'U4'", "'framework'"):
+        assert not any(value in text for text in texts), value
+
+
 def test_a_preview_checks_every_row_and_changes_nothing(db: Any, tmp_path: Path) -> None:
     path = _csv(tmp_path / "p.csv",
                 "Child ref,Start,PLACE,Route\n"
