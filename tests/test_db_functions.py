@@ -9,15 +9,8 @@ import uuid
 from sqlalchemy import create_engine, literal, literal_column, select
 from sqlalchemy.dialects import postgresql
 
-from placement_desk.db import (
-    Database,
-    day_number,
-    fetch_stored,
-    greatest,
-    least,
-    stored,
-    unindexed,
-)
+from placement_desk.db import Database
+from placement_desk.dbsql import day_number, fetch_stored, greatest, least, stored, unindexed
 from placement_desk.models import Child, PlacementEpisode, Provider, Setting
 from placement_desk.models.enums import SettingType
 from placement_desk.services.agreements.fee_ledger import JULIAN_OFFSET

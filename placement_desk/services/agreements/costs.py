@@ -21,7 +21,7 @@ which holds each agreement's weekly cost over runs of days, kept in step with it
 versions and services as they are saved, so no fee history is worked out here. The
 queries read columns as SQLite stores them, with no per-row type conversion, and
 SQLite works out each episode's and ledger row's days in the period itself, on whole
-day numbers (:func:`~placement_desk.db.day_number`). The readable date arithmetic of
+day numbers (:func:`~placement_desk.dbsql.day_number`). The readable date arithmetic of
 :func:`fee_segments` and :func:`agreement_spend` says what the ledger must add up to;
 the tests hold the two to the same answers.
 
@@ -43,7 +43,8 @@ from typing import Any, Literal
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from ...db import Database, day_number, fetch_stored, greatest, least, stored, unindexed
+from ...db import Database
+from ...dbsql import day_number, fetch_stored, greatest, least, stored, unindexed
 from ...errors import ValidationError
 from ...models import (
     Agreement,

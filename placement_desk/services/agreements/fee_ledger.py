@@ -41,7 +41,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import Connection, Engine, and_, delete, insert, inspect, or_, select
 from sqlalchemy.orm import Session
 
-from ...db import day_number, stored
+from ...dbsql import day_number, stored
 from ...models import AgreementService, AgreementVersion, AppSetting, FeeLedgerEntry
 from ...models.base import utcnow
 from ...models.enums import AgreementStatus, ServiceCharge
@@ -101,7 +101,7 @@ class _Running(NamedTuple):
 
 
 def day(date: dt.date) -> int:
-    """A date as a whole Julian day number, as :class:`~placement_desk.db.day_number` reads."""
+    """A date as a whole Julian day number, as :class:`~placement_desk.dbsql.day_number` reads."""
     return date.toordinal() + JULIAN_OFFSET
 
 

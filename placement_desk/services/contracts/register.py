@@ -28,7 +28,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from ...db import Database, stored
+from ...db import Database
+from ...dbsql import stored
 from ...errors import ValidationError
 from ...models import (
     AuditEvent,

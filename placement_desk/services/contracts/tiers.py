@@ -29,7 +29,8 @@ from dataclasses import dataclass
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from ...db import Database, stored
+from ...db import Database
+from ...dbsql import stored
 from ...errors import ValidationError
 from ...models import Agreement, Contract, ContractProvider, Provider, Setting
 from ...models.enums import ContractType, RelationshipTier

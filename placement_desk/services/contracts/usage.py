@@ -33,7 +33,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ...db import Database, fetch_stored, stored
+from ...db import Database
+from ...dbsql import fetch_stored, stored
 from ...errors import ValidationError
 from ...models import (
     Agreement,
@@ -59,7 +60,7 @@ class EpisodeUse:
     """An episode counted under a contract: days [start, end), ``end`` None still open.
 
     The episode and its provider are named by their ids as the database stores them
-    (:func:`~placement_desk.db.stored`): tens of thousands are read at once.
+    (:func:`~placement_desk.dbsql.stored`): tens of thousands are read at once.
     """
 
     episode: str

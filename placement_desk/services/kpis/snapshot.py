@@ -29,7 +29,8 @@ import numpy.typing as npt
 from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session
 
-from ...db import Database, day_number, fetch_stored, stored
+from ...db import Database
+from ...dbsql import day_number, fetch_stored, stored
 from ...models import (
     Action,
     Agreement,

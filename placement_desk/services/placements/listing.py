@@ -22,7 +22,8 @@ from typing import Literal, NamedTuple
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ...db import Database, fetch_stored, stored
+from ...db import Database
+from ...dbsql import fetch_stored, stored
 from ...models import Agreement, Child, PlacementEpisode, Setting
 from ...models.enums import CommissioningRoute, PlacementType
 from .distance import LOCAL_MILES, within_20_miles

@@ -39,7 +39,8 @@ from typing import Any, Literal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ...db import Database, fetch_stored, stored
+from ...db import Database
+from ...dbsql import fetch_stored, stored
 from ...models import Child, PlacementEpisode, Setting
 from ...models.enums import (
     CategoryOfNeed,
