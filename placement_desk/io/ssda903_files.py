@@ -22,7 +22,7 @@ from array import array
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, TypeVar, cast, overload
+from typing import Any, Literal, TypeVar, overload
 
 from ..errors import FileFormatError
 from ..models.enums import Sex
@@ -106,15 +106,17 @@ class EpisodeRecord:
 
 
 class _Column:
-    """One column of a file: each distinct cell held once (with what it reads as), and a
-    code per row saying which."""
+    """One column of a file: each distinct cell held once (with what it reads as, and the
+    problem with it if any), and a code per row saying which."""
 
-    __slots__ = ("cells", "codes", "index", "read", "values")
+    __slots__ = ("cells", "codes", "index", "problems", "read", "values")
 
-    def __init__(self, read: Callable[[Cell], object]) -> None:
+    def __init__(self, read: _Reader) -> None:
         self.cells: list[Cell] = []
-        self.values: list[object] = []
-        """What each distinct cell reads as (``read`` of it)."""
+        self.values: list[Any] = []
+        """What each distinct cell reads as."""
+        self.problems: dict[int, tuple[Level, str]] = {}
+        """Code → the problem with the cell (level, reason), for the cells that have one."""
         self.codes = array("i")
         self.index: dict[object, int] = {}
         self.read = read
@@ -128,7 +130,10 @@ class _Column:
         if code is None:
             code = self.index[key] = len(self.cells)
             self.cells.append(cell)
-            self.values.append(self.read(cell))
+            value, problem = self.read(cell)
+            self.values.append(cell if value == cell and type(value) is str else value)
+            if problem is not None:
+                self.problems[code] = problem
         self.codes.append(code)
         return code
 
@@ -138,7 +143,7 @@ class Columns:
     a row is a four-byte code per column, so that a return of a million rows takes tens of
     megabytes rather than gigabytes."""
 
-    def __init__(self, names: Sequence[str], readers: dict[str, Callable[[Cell], object]],
+    def __init__(self, names: Sequence[str], readers: dict[str, _Reader],
                  present: Collection[str]) -> None:
         self.names = tuple(names)
         self.numbers = array("i")
@@ -182,9 +187,14 @@ class Columns:
         size = len(row)
         return [column.add(row[index] if index < size else None) for column, index in where]
 
+    def done(self) -> None:
+        """Reading is over: let go of what finding each cell's code needed."""
+        for column in self._columns.values():
+            column.index = {}
 
-def _no_reading(cell: Cell) -> None:
-    return None
+
+def _no_reading(cell: Cell) -> _Read:
+    return None, None
 
 
 class _Raw(Mapping[str, list[str]]):
@@ -276,7 +286,7 @@ class HeaderFile:
         values: list[Any] = [column.values[column.codes[position]]
                              for column in self.columns.ordered(HEADER_REQUIRED)]
         child, sex, born, ethnic = values
-        return HeaderRecord(self.columns.numbers[position], child[0], sex, born[0], ethnic)
+        return HeaderRecord(self.columns.numbers[position], child, sex, born, ethnic)
 
 
 @dataclass(slots=True)
@@ -318,8 +328,8 @@ class EpisodesFile:
                              for column in self.columns.ordered(EPISODE_COLUMNS)]
         (child, start, rne, ls, cin, place, provider, end, rec, change, home, placed,
          urn) = values
-        return EpisodeRecord(self.columns.numbers[position], child[0], start[0], end[0], rne,
-                             ls, cin, place[0], provider, rec, change, home, placed, urn[0])
+        return EpisodeRecord(self.columns.numbers[position], child, start, end, rne, ls, cin,
+                             place, provider, rec, change, home, placed, urn)
 
 
 # -- finding the table -------------------------------------------------------------------------
@@ -567,16 +577,17 @@ def parse_episode_row(file: str, number: int, row: Row, columns: dict[str, int]
 # a problem) depends on the cell alone, so it is worked out once per distinct cell, by the
 # same steps :func:`parse_header_row` and :func:`parse_episode_row` take for a row.
 
-_Read = tuple[object, "tuple[Level, str] | None"]
+_Read = tuple[Any, "tuple[Level, str] | None"]
 """What a cell reads as, and the problem with it (level, reason) if any."""
+_Reader = Callable[[Cell], _Read]
 
 
-def _text_of(cell: Cell) -> str | None:
-    return cell_text(cell)
+def _text_of(cell: Cell) -> _Read:
+    return cell_text(cell), None
 
 
-def _code_cell(cell: Cell) -> str | None:
-    return _code_text(cell) if isinstance(cell, str) else _code_of(cell)
+def _code_cell(cell: Cell) -> _Read:
+    return (_code_text(cell) if isinstance(cell, str) else _code_of(cell)), None
 
 
 def _child_cell(cell: Cell) -> _Read:
@@ -587,7 +598,7 @@ def _child_cell(cell: Cell) -> _Read:
 
 
 def _date_cell(column: str, required: bool, what: str, earliest: dt.date,
-               last: dt.date) -> Callable[[Cell], _Read]:
+               last: dt.date) -> _Reader:
     def read(cell: Cell) -> _Read:
         try:
             day = parse_date(cell)
@@ -605,7 +616,7 @@ def _date_cell(column: str, required: bool, what: str, earliest: dt.date,
 
 
 def _place_cell(cell: Cell) -> _Read:
-    code = _code_cell(cell)
+    code = _code_cell(cell)[0]
     if code is None:
         return None, ("error", "The placement type (PLACE) is blank.")
     return code, None
@@ -618,12 +629,12 @@ def _urn_cell(cell: Cell) -> _Read:
     return ("".join(urn.split()).upper() if urn else None), None
 
 
-def _sex_cell(cell: Cell) -> Sex | None:
-    code = _code_cell(cell)
-    return SEX_CODES.get(code) if code is not None else None
+def _sex_cell(cell: Cell) -> _Read:
+    code = _code_cell(cell)[0]
+    return (SEX_CODES.get(code) if code is not None else None), None
 
 
-def _dob_cell(earliest: dt.date, last: dt.date) -> Callable[[Cell], _Read]:
+def _dob_cell(earliest: dt.date, last: dt.date) -> _Reader:
     def read(cell: Cell) -> _Read:
         try:
             day = parse_date(cell)
@@ -638,9 +649,9 @@ def _dob_cell(earliest: dt.date, last: dt.date) -> Callable[[Cell], _Read]:
     return read
 
 
-def _episode_readers() -> dict[str, Callable[[Cell], object]]:
+def _episode_readers() -> dict[str, _Reader]:
     earliest, last = date_window()
-    readers: dict[str, Callable[[Cell], object]] = {
+    readers: dict[str, _Reader] = {
         name: _code_cell for name in ("RNE", "LS", "CIN", "PLACE_PROVIDER", "REC",
                                       "REASON_PLACE_CHANGE")}
     readers.update(CHILD=_child_cell, DECOM=_date_cell("DECOM", True, "start date", earliest,
@@ -650,7 +661,7 @@ def _episode_readers() -> dict[str, Callable[[Cell], object]]:
     return readers
 
 
-def _header_readers() -> dict[str, Callable[[Cell], object]]:
+def _header_readers() -> dict[str, _Reader]:
     earliest, _last = date_window()
     return {"CHILD": _child_cell, "SEX": _sex_cell, "DOB": _dob_cell(earliest, dt.date.today()),
             "ETHNIC": _code_cell}
@@ -666,19 +677,21 @@ def _long_text(file: str, number: int, row: Row, columns: dict[str, int]) -> Pro
                    f"The text in {column} {TOO_LONG}." + NOT_IMPORTED)
 
 
-def _problems(file: str, number: int, found: Sequence[tuple[str, Cell, _Read]]
+def _problems(file: str, number: int, found: Sequence[tuple[str, _Column, int]]
               ) -> tuple[bool, list[Problem]]:
-    """The problems of a row's cells (column, cell, what it reads as), errors saying the row
-    was left out; and whether there was an error."""
+    """The problems of a row's cells (column name, column, the cell's code), errors saying
+    the row was left out; and whether there was an error."""
     problems: list[Problem] = []
     failed = False
-    for column, cell, (_value, problem) in found:
+    for name, column, code in found:
+        problem = column.problems.get(code)
         if problem is not None:
             level, reason = problem
             if level == "error":
                 failed = True
                 reason += NOT_IMPORTED
-            problems.append(Problem(file, number, column, _shown(cell), level, reason))
+            problems.append(Problem(file, number, name, _shown(column.cells[code]), level,
+                                    reason))
     return failed, problems
 
 
@@ -721,9 +734,7 @@ def read_header_file(path: str | Path, state: TaskState = NULL_STATE) -> HeaderF
             failed = True
         else:
             failed, problems = _problems(path.name, number, (
-                ("CHILD", child.cells[codes[at["CHILD"]]],
-                 cast(_Read, child.values[codes[at["CHILD"]]])),
-                ("DOB", dob.cells[codes[at["DOB"]]], cast(_Read, dob.values[codes[at["DOB"]]]))))
+                ("CHILD", child, codes[at["CHILD"]]), ("DOB", dob, codes[at["DOB"]])))
             result.problems.extend(problems)
         if failed:
             result.rejected += 1
@@ -733,6 +744,7 @@ def read_header_file(path: str | Path, state: TaskState = NULL_STATE) -> HeaderF
         else:
             result.stored.append(position)
     state.check_cancelled()
+    columns.done()
     state.progress(step, result.rows_read, result.rows_read)
     return result
 
@@ -768,22 +780,20 @@ def read_episodes_file(path: str | Path, state: TaskState = NULL_STATE) -> Episo
             result.rejected += 1
             continue
         failed, problems = _problems(path.name, number, [
-            (name, column.cells[codes[i]], cast(_Read, column.values[codes[i]]))
-            for name, i, column in checked])
+            (name, column, codes[i]) for name, i, column in checked])
         if failed:
             result.problems.extend(problems)
             result.rejected += 1
             continue
-        code = codes[at_urn]
-        if cast(_Read, urn.values[code])[1] is not None:
-            problems += _problems(path.name, number, [
-                ("URN", urn.cells[code], cast(_Read, urn.values[code]))])[1]
+        if codes[at_urn] in urn.problems:
+            problems += _problems(path.name, number, [("URN", urn, codes[at_urn])])[1]
         result.problems.extend(problems)
         result.stored.append(position)
-        day = cast("dt.date", cast(_Read, start.values[codes[at_start]])[0])
+        day: dt.date = start.values[codes[at_start]]
         if latest is None or day > latest:
             latest = day
     result.latest_start = latest
+    columns.done()
     state.check_cancelled()
     state.progress(step, result.rows_read, result.rows_read)
     return result

@@ -26,11 +26,12 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import uuid
+from array import array
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, overload
 
 import numpy as np
 import pandas as pd
@@ -71,8 +72,9 @@ from .ssda903.register import (
 )
 from .ssda903.stored import rules_year_of
 
-__all__ = ["REPORT_HEADINGS", "SUMMARY_HEADINGS", "Problem", "RuleCount", "Ssda903Summary",
-           "import_ssda903", "problem_rows", "rule_count_rows", "save_problem_report"]
+__all__ = ["REPORT_HEADINGS", "SUMMARY_HEADINGS", "Problem", "Problems", "RuleCount",
+           "Ssda903Summary", "import_ssda903", "problem_rows", "rule_count_rows",
+           "save_problem_report"]
 
 REPORT_HEADINGS = ("Rule", "Level", "Table", "File", "Row", "Columns", "Message")
 SUMMARY_HEADINGS = ("Rule", "Level", "Problems", "What it checks")
@@ -124,6 +126,109 @@ class RuleCount:
     message: str
 
 
+_Kind = tuple[str, Level, FileTable, str, str, str]
+"""A problem but its row: (code, level, table, file, columns, message)."""
+
+
+class Problems(Sequence[Problem]):
+    """Problems held as a row number and a kind each (the rest of a problem, held once for
+    every problem alike): a return of a million episodes may have millions of problems,
+    which as objects would take hundreds of megabytes. Each :class:`Problem` is made as
+    it is read."""
+
+    def __init__(self, problems: Iterable[Problem] = ()) -> None:
+        self._rows = array("i")
+        self._of = array("i")
+        self._kinds: list[_Kind] = []
+        self._index: dict[_Kind, int] = {}
+        for problem in problems:
+            self.append(problem)
+
+    def _kind(self, kind: _Kind) -> int:
+        found = self._index.get(kind)
+        if found is None:
+            found = self._index[kind] = len(self._kinds)
+            self._kinds.append(kind)
+        return found
+
+    def append(self, problem: Problem) -> None:
+        self.add(problem.code, problem.level, problem.table, problem.file, problem.row,
+                 problem.columns, problem.message)
+
+    def add(self, code: str, level: Level, table: FileTable, file: str, row: int,
+            columns: str, message: str) -> None:
+        self._of.append(self._kind((code, level, table, file, columns, message)))
+        self._rows.append(row)
+
+    def add_rows(self, code: str, level: Level, table: FileTable, file: str, columns: str,
+                 message: str, rows: Sequence[int]) -> None:
+        """One problem, alike but for its row, in each of ``rows``."""
+        kind = self._kind((code, level, table, file, columns, message))
+        self._rows.extend(rows)
+        self._of.extend(array("i", [kind]) * len(rows))
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def _make(self, i: int) -> Problem:
+        code, level, table, file, columns, message = self._kinds[self._of[i]]
+        return Problem(code, level, table, file, self._rows[i], columns, message)
+
+    @overload
+    def __getitem__(self, index: int) -> Problem: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Problem]: ...
+
+    def __getitem__(self, index: int | slice) -> Problem | list[Problem]:
+        if isinstance(index, slice):
+            return [self._make(i) for i in range(*index.indices(len(self)))]
+        return self._make(range(len(self))[index])
+
+    def __iter__(self) -> Iterator[Problem]:
+        kinds, rows = self._kinds, self._rows
+        for i, of in enumerate(self._of):
+            code, level, table, file, columns, message = kinds[of]
+            yield Problem(code, level, table, file, rows[i], columns, message)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other,
+                                                                       strict=True))
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Problems({list(self)!r})"
+
+    def counts(self) -> Counter[tuple[str, Level]]:
+        """How many problems of each rule and level."""
+        found: Counter[tuple[str, Level]] = Counter()
+        for of, n in enumerate(np.bincount(np.frombuffer(self._of, dtype=np.intc),
+                                           minlength=len(self._kinds)).tolist()):
+            if n:
+                code, level = self._kinds[of][:2]
+                found[(code, level)] += n
+        return found
+
+    def sorted(self) -> Problems:
+        """Header problems first, then by row, then by rule (the DfE's, then ours); in the
+        order found where those are the same."""
+        rank = {code: i for i, code in enumerate(sorted({k[0] for k in self._kinds},
+                                                        key=_code_order))}
+        per_kind = np.array([(kind[2] != "header") << 62 | rank[kind[0]]
+                             for kind in self._kinds] or [0], dtype=np.int64)
+        kinds = np.frombuffer(self._of, dtype=np.intc)
+        rows = np.frombuffer(self._rows, dtype=np.intc).astype(np.int64)
+        order = np.argsort(per_kind[kinds] | rows << 16, kind="stable")
+        out = Problems()
+        out._kinds, out._index = self._kinds, self._index
+        out._rows = array("i", rows[order].astype(np.intc).tobytes())
+        out._of = array("i", kinds[order].tobytes())
+        return out
+
+
 def _code_order(code: str) -> tuple[int, int, str]:
     digits = "".join(ch for ch in code if ch.isdigit())
     return (1, 0, code) if code.startswith("PD-") else (0, int(digits or 0), code)
@@ -149,7 +254,8 @@ class Ssda903Summary:
     episodes_unchanged: int = 0
     header_rows_rejected: int = 0
     episode_rows_rejected: int = 0
-    problems: list[Problem] = field(default_factory=list)
+    problems: Problems = field(default_factory=Problems)
+    """Every problem, in the order of the files' rows (a sequence: read, not changed)."""
 
     @property
     def year_label(self) -> str:
@@ -166,15 +272,17 @@ class Ssda903Summary:
 
     @property
     def errors(self) -> int:
-        return sum(1 for p in self.problems if p.level == "error")
+        return sum(n for (_code, level), n in self.problems.counts().items()
+                   if level == "error")
 
     @property
     def warnings(self) -> int:
-        return sum(1 for p in self.problems if p.level == "warning")
+        return sum(n for (_code, level), n in self.problems.counts().items()
+                   if level == "warning")
 
     def by_rule(self) -> list[RuleCount]:
         """Problems counted by rule (and level), in rule order: the DfE's, then ours."""
-        counts = Counter((p.code, p.level) for p in self.problems)
+        counts = self.problems.counts()
         messages = {rule.code: rule.message for rule in RULES.get(self.year, [])}
         messages.update(OUR_CHECKS)
         return [RuleCount(code, level, n, messages.get(code, ""))
@@ -201,10 +309,38 @@ class Ssda903Summary:
         return data
 
 
-def problem_rows(summary: Ssda903Summary) -> list[list[object]]:
-    """The problems as table rows under :data:`REPORT_HEADINGS`."""
-    return [[p.code, p.level.capitalize(), p.table.capitalize(), p.file, p.row, p.columns,
-             p.message] for p in summary.problems]
+class _ProblemRows(Sequence[list[object]]):
+    """The problems as table rows, each made as it is written."""
+
+    def __init__(self, problems: Problems) -> None:
+        self._problems = problems
+
+    def __len__(self) -> int:
+        return len(self._problems)
+
+    @staticmethod
+    def _row(p: Problem) -> list[object]:
+        return [p.code, p.level.capitalize(), p.table.capitalize(), p.file, p.row, p.columns,
+                p.message]
+
+    @overload
+    def __getitem__(self, index: int) -> list[object]: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[list[object]]: ...
+
+    def __getitem__(self, index: int | slice) -> list[object] | list[list[object]]:
+        if isinstance(index, slice):
+            return [self._row(p) for p in self._problems[index]]
+        return self._row(self._problems[index])
+
+    def __iter__(self) -> Iterator[list[object]]:
+        return map(self._row, self._problems)
+
+
+def problem_rows(summary: Ssda903Summary) -> Sequence[list[object]]:
+    """The problems as table rows under :data:`REPORT_HEADINGS` (made as they are read)."""
+    return _ProblemRows(summary.problems)
 
 
 def rule_count_rows(summary: Ssda903Summary) -> list[list[object]]:
@@ -347,8 +483,8 @@ class _Importer:
             header_file=header.name, episodes_file=episodes.name, year=year,
             header_rows=header.rows_read, episode_rows=episodes.rows_read,
             header_rows_rejected=header.rejected, episode_rows_rejected=episodes.rejected)
-        self.problems = [_from_file("header", p) for p in header.problems]
-        self.problems += [_from_file("episodes", p) for p in episodes.problems]
+        self.problems = Problems([*(_from_file("header", p) for p in header.problems),
+                                  *(_from_file("episodes", p) for p in episodes.problems)])
         self.audit_rows: list[dict[str, Any]] = []
         self._postcode_cache: dict[str, str | None] = {}
         """Postcode text → its usual form, None when blank, "" when not a postcode."""
@@ -368,7 +504,7 @@ class _Importer:
             table, name = "episodes", self.episodes.name
         if code == "PD-ROW":
             message += NOT_IMPORTED
-        self.problems.append(Problem(code, level, table, name, record.row, columns, message))
+        self.problems.add(code, level, table, name, record.row, columns, message)
 
     def check_rules(self) -> None:
         """The DfE's rules of the year over the files as written, and every overlap."""
@@ -381,22 +517,22 @@ class _Importer:
                  "episodes": (self.episodes.name, self.episodes.columns.numbers)}
         for code, table, positions in found:
             rule = rules[code]
-            columns = ", ".join(rule.fields)
             name, numbers = files[table]
-            self.problems.extend(Problem(code, "error", table, name, numbers[i], columns,
-                                         rule.message) for i in positions.tolist())
+            self.problems.add_rows(code, "error", table, name, ", ".join(rule.fields),
+                                   rule.message,
+                                   np.frombuffer(numbers, dtype=np.intc)[positions].tolist())
         del found
         self.state.check_cancelled()
         numbers = self.episodes.columns.numbers
         for pair in label_overlaps(episodes):
             if not pair.is_501:
-                self.problems.append(Problem(
+                self.problems.add(
                     "PD-OVERLAP", "error", "episodes", self.episodes.name,
                     numbers[pair.second], "DECOM, DEC",
                     f"The episode starts before the child's episode on row "
                     f"{numbers[pair.first]:,} ends; rule 501 compares each episode with the "
                     "one before it only (and skips one still open), so it does not report "
-                    "this."))
+                    "this.")
 
     # -- children ------------------------------------------------------------------------
 
@@ -486,9 +622,9 @@ class _Importer:
         columns = episodes.columns
         stored = np.frombuffer(episodes.stored, dtype=np.intc).astype(np.int64)
         index = {ref: i for i, ref in enumerate(children)}
-        child_of = np.array([index.get(value[0], -1) for value in columns.values("CHILD")]
+        child_of = np.array([index.get(value, -1) for value in columns.values("CHILD")]
                             + [-1], dtype=np.int64)
-        day_of = np.array([value[0].toordinal() if value[0] is not None else 0
+        day_of = np.array([value.toordinal() if value is not None else 0
                            for value in columns.values("DECOM")] + [0], dtype=np.int64)
         child = child_of[np.frombuffer(columns.codes("CHILD"), dtype=np.intc)[stored]]
         day = day_of[np.frombuffer(columns.codes("DECOM"), dtype=np.intc)[stored]]
@@ -773,20 +909,9 @@ class _Importer:
         self.state.check_cancelled()
         self.save_episodes(children, child_ids, plan)
         self.state.check_cancelled()
-        self.summary.problems = _sorted(self.problems)
-        self.problems = []
+        self.summary.problems = self.problems.sorted()
+        self.problems = Problems()
         return self.summary
-
-
-def _sorted(problems: list[Problem]) -> list[Problem]:
-    """Header problems first, then by row, then by rule (the DfE's, then ours); in the order
-    found where those are the same. Sorted by one number each, not a tuple each: a return
-    of a million episodes may have millions of problems."""
-    rank = {code: i for i, code in enumerate(sorted({p.code for p in problems},
-                                                    key=_code_order))}
-    key = np.fromiter(((p.table != "header") << 62 | p.row << 16 | rank[p.code]
-                       for p in problems), dtype=np.int64, count=len(problems))
-    return [problems[i] for i in np.argsort(key, kind="stable").tolist()]
 
 
 def _rules_year(episodes: EpisodesFile, year: str | None, today: dt.date) -> tuple[str, str]:
