@@ -8,9 +8,14 @@ the column. Each data row becomes a record, or a list of problems (the row numbe
 spreadsheet shows, the column and the reason) when it cannot be stored at all: no
 child, no start date, a date that is not a date. Codes are kept as written (upper
 case): whether they are valid depends on the collection year, which is for the
-SSDA903 rules (:mod:`placement_desk.services.placements.ssda903`) to say. The text of
-every cell is kept too, in :attr:`HeaderFile.raw` and :attr:`EpisodesFile.raw`, for
-those rules to read as the DfE's validator reads the file.
+SSDA903 rules (:mod:`placement_desk.services.placements.ssda903`) to say. The cells
+are kept too, for those rules to read as the DfE's validator reads the file.
+
+A file is read a row at a time into :class:`Columns`: each distinct cell of a column is
+held once, with what it reads as, and a row is a code per column, so a return of a
+million episodes takes tens of megabytes. The records are made from the columns as they
+are used (:attr:`EpisodesFile.records`, :meth:`EpisodesFile.record_at`), the same as
+:func:`parse_episode_row` makes them from a row.
 """
 
 from __future__ import annotations

@@ -18,7 +18,11 @@ a distance an officer typed is never replaced. Cancelling, or an unexpected erro
 everything back. No message carries a record's values: each says where, not what.
 
 Writes go through Core in bulk (100,000 rows take seconds, not minutes), with the
-audit trail written here as the ORM hook would write it.
+audit trail written here as the ORM hook would write it. The files are held as their
+columns (:class:`~placement_desk.io.ssda903_files.Columns`) and the episodes are taken,
+compared, written and checked against the register twenty thousand at a time, inside
+the one transaction; the problems are held as a row and a kind each (:class:`Problems`).
+A return of a million episodes takes well under a gigabyte.
 """
 
 from __future__ import annotations

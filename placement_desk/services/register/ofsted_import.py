@@ -7,6 +7,11 @@ addresses as REDACTED; the reader turns that into None). Downgrades, suspensions
 and closures of settings in use raise rating alerts (see :mod:`.alerts`).
 Cancelling rolls everything back.
 
+Each file is opened first (one that is not Ofsted's is refused before anything is
+written), then read and written twenty thousand records at a time inside the one
+transaction (:data:`FLUSH_EVERY`); a register too large to load whole is looked up a
+part at a time. Ofsted's files fit in one part; a file of a million rows is never held.
+
 The rules of the judgement history:
 
 - **One inspection per event.** An event is found by its event number where the
