@@ -351,3 +351,21 @@ def test_a_setting_listed_in_two_parts_is_counted_and_alerted_once(
             Judgement.GOOD if last == "Good" else Judgement.INADEQUATE, dt.date(2025, 5, 25))
         assert [a.new_judgement for a in s.scalars(sa.select(RatingAlert))] == (
             [Judgement.INADEQUATE] if downgrades else [])
+
+
+def test_a_file_that_cannot_be_read_to_the_end_changes_nothing_though_parts_were_written(
+        db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rows are read as they are written; a record the CSV reader cannot read (a cell over
+    its limit) far down the file refuses the file, naming the row, and rolls back the
+    parts already written."""
+    rows = [f"SC{900100 + i},Children's home,Active,Home {i},SM1 1AA,Private,"
+            "Full inspection,10/01/2024,Good" for i in range(60)]
+    path = _file(tmp_path, "long.csv", *rows, "SC900999,Children's home,Active,"
+                 + "x" * 200_000 + ",SM1 1AA,Private,,,")
+    before = _dump(db)
+    _in_parts(monkeypatch, 20)
+    with pytest.raises(FileFormatError) as caught:
+        import_ofsted(db, [path], today=TODAY)
+    assert (caught.value.file, caught.value.row) == ("long.csv", 64)
+    assert _dump(db) == before and _count(db, Setting) == 0
+    assert _count(db, OfstedInspection) == 0
