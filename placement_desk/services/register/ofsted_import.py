@@ -236,9 +236,10 @@ class _Importer:
         """Settle the part's settings, write it, and forget it unless the whole register is
         still small enough to keep loaded."""
         self.settle_latest()
-        self._flush()
+        keep = self.whole and len(self.by_id) <= CACHE_LIMIT
+        self._flush(reload=keep)
         self.taken = 0
-        if self.whole and len(self.by_id) <= CACHE_LIMIT:
+        if keep:
             return
         self.whole = False
         self.by_urn, self.by_id, self.unknown = {}, {}, set()
@@ -636,13 +637,14 @@ class _Importer:
         self.setting_before = {}
         self.setting_changes = {}
 
-    def _flush(self) -> None:
+    def _flush(self, reload: bool = True) -> None:
         """Write new settings, then inspection deletions, corrections and additions in
         bulk, with their audit events.
 
         Thousands of rows through the unit of work cost seconds; Core statements take
         a fraction. The audit trail is written here for them, as the hook would. New
-        settings are then loaded back so later files update them.
+        settings are then loaded back so later files update them (unless ``reload`` is
+        false: the part is about to be forgotten, and they are looked up when needed).
         """
         self.session.flush()  # alerts added since, which the re-pointing below may move
         self._write_setting_changes()
@@ -689,7 +691,12 @@ class _Importer:
         if self.pending_audit:
             self.session.execute(insert(_AUDIT_TABLE),
                                  chain_rows(self.session, self.pending_audit))
-        if self.pending_settings:
+        if not reload:
+            for setting in self.pending_settings:
+                self.by_id.pop(setting.id, None)
+                if setting.urn:
+                    self.by_urn.pop(setting.urn, None)
+        elif self.pending_settings:
             ids = [s.id for s in self.pending_settings]
             for start in range(0, len(ids), 500):
                 for loaded in self.session.scalars(
