@@ -21,6 +21,10 @@ and ``Overall experiences and progress of children and young people``, the 2022
 file's ``Latest full inspectio health services``...). A problem in one row is a
 warning naming the row and column, never a crash; a file without the columns
 that matter is refused with a :class:`FileFormatError` saying what is missing.
+
+:func:`open_ofsted_file` looks at a file's top rows only; its records are then read a
+chunk of rows at a time (:meth:`OfstedReading.chunks`), which is how an import takes a
+file of a million rows without holding it.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ import datetime as dt
 import functools
 import itertools
 import re
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -495,16 +500,129 @@ def _setting(r: _Row, urn: str, latest: OfstedInspectionRecord | None) -> Ofsted
 # -- reading ---------------------------------------------------------------------------------
 
 
+CHUNK_ROWS = 20_000
+"""Rows read before the records found in them are handed on: an importer writes each
+chunk before the next is read, so a file of a million rows is never held whole."""
+
+
 @dataclass(slots=True)
-class _Result:
+class OfstedChunk:
+    """The records read from a run of rows, in file order."""
+
     settings: list[OfstedSettingRecord] = field(default_factory=list)
     inspections: list[OfstedInspectionRecord] = field(default_factory=list)
     closures: list[ClosedSettingRecord] = field(default_factory=list)
-    seen: dict[str, int] = field(default_factory=dict)  # URN → index in settings
+
+
+@dataclass(slots=True)
+class _Sink:
+    """Where rows put their records, and what the rows after them need to know."""
+
+    chunk: OfstedChunk
+    seen: dict[str, int] = field(default_factory=dict)
+    """URN → the row of the latest setting read with it."""
+    merged: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Council lists: URN → the placement codes of all its rows, where several rows share
+    the URN (found by a first pass, :meth:`OfstedReading._council_codes`)."""
+    codes: dict[str, tuple[str, ...]] | None = None
+    """That first pass: URN → the codes of its rows so far."""
+    grown: set[str] = field(default_factory=set)
+    """That first pass: the URNs a later row added codes to."""
+
+
+class OfstedReading:
+    """One of Ofsted's files, opened: its kind, its date and its sheets are known at once
+    (a file that is not Ofsted's is refused by :func:`open_ofsted_file`), and its records
+    are read a chunk of rows at a time by :meth:`chunks`."""
+
+    def __init__(self, path: Path, used: list[_Table], many: bool) -> None:
+        self.path = path
+        self._used = used
+        self._many = many
+        self.kind: FileKind = used[0].role or "provider_level"
+        self.as_at = _as_at(path, used[0], self.kind)
+        """The date the file describes, from its title or name (None when it says none)."""
+        self.sheets_used = [t.source.name for t in used]
+        self.total_rows = sum(max(t.source.total_rows - t.header - 1, 0) for t in used)
+        """About how many rows there are below the headers (for progress)."""
+        self._warnings = _Warnings()
+        self._seen: dict[str, int] = {}
+
+    @property
+    def warnings(self) -> list[str]:
+        """The problems of the rows read so far: all of them once :meth:`chunks` is done."""
+        return self._warnings.result()
+
+    @property
+    def urns(self) -> Collection[str]:
+        """The URNs of the settings read so far."""
+        return self._seen.keys()
+
+    def chunks(self, state: TaskState = NULL_STATE, step: str = "",
+               rows: int | None = None) -> Iterator[OfstedChunk]:
+        """The file's records, ``rows`` rows (:data:`CHUNK_ROWS`) at a time, in file order;
+        progress is reported under ``step`` (when given) and cancel honoured every few
+        hundred rows."""
+        rows = rows or CHUNK_ROWS
+        self._warnings = warnings = _Warnings()
+        merged = self._council_codes(state) if self.kind == "council_list" else {}
+        sink = _Sink(OfstedChunk(), merged=merged)
+        self._seen = sink.seen
+        done = 0
+        for table in self._used:
+            r = _Row(table, f"sheet {table.source.name}, " if self._many else "", warnings)
+            for index, row in enumerate(
+                    itertools.islice(table.source.iter_rows(), table.header + 1, None)):
+                done += 1
+                if done % _PROGRESS_EVERY == 0:
+                    state.check_cancelled()
+                    if step:
+                        state.progress(step, done, max(self.total_rows, done))
+                r.row, r.number = row, table.header + index + 2
+                _read_checked(r, table.role, self.kind, sink)
+                if done % rows == 0:
+                    yield sink.chunk
+                    sink.chunk = OfstedChunk()
+        if step:
+            state.progress(step, done, done)
+        yield sink.chunk
+
+    def _council_codes(self, state: TaskState) -> dict[str, tuple[str, ...]]:
+        """A first pass over a council list: the placement codes of each URN listed on more
+        than one row (premises, or the closed sheet), all of them on its first record."""
+        sink = _Sink(OfstedChunk(), codes={})
+        done = 0
+        for table in self._used:
+            r = _Row(table, "", _Warnings())
+            for index, row in enumerate(
+                    itertools.islice(table.source.iter_rows(), table.header + 1, None)):
+                done += 1
+                if done % _PROGRESS_EVERY == 0:
+                    state.check_cancelled()
+                    sink.chunk = OfstedChunk()  # only the codes are wanted
+                r.row, r.number = row, table.header + index + 2
+                _read_checked(r, table.role, self.kind, sink)
+        assert sink.codes is not None
+        return {urn: sink.codes[urn] for urn in sink.grown}
+
+
+def open_ofsted_file(path: str | Path) -> OfstedReading:
+    """Open one of Ofsted's files (CSV, XLSX or ODS) as published, reading only its top rows.
+
+    Raises FileFormatError when the file is not one of them, naming what is missing.
+    """
+    path = Path(path)
+    sheets = open_sheets(path)
+    tables = [t for t in map(_table, sheets) if t is not None]
+    used = _choose(tables)
+    if not used:
+        raise _refusal(path, sheets, tables)
+    return OfstedReading(path, used, len(sheets) > 1)
 
 
 def read_ofsted_file(path: str | Path, state: TaskState = NULL_STATE) -> OfstedFile:
-    """Read one of Ofsted's files (CSV, XLSX or ODS) as published.
+    """Read one of Ofsted's files (CSV, XLSX or ODS) as published, every record at once
+    (an import reads it a chunk at a time: :func:`open_ofsted_file`).
 
     Raises FileFormatError when the file is not one of them, naming what is missing,
     and Cancelled when ``state`` is cancelled.
@@ -513,32 +631,16 @@ def read_ofsted_file(path: str | Path, state: TaskState = NULL_STATE) -> OfstedF
     step = f"Reading {path.name}"
     state.check_cancelled()
     state.progress(step, 0, 0)
-    sheets = open_sheets(path)
-    tables = [t for t in map(_table, sheets) if t is not None]
-    used = _choose(tables)
-    if not used:
-        raise _refusal(path, sheets, tables)
-    kind: FileKind = used[0].role or "provider_level"
-    many = len(sheets) > 1
-    warnings = _Warnings()
-    result = _Result()
-    total = sum(max(t.source.total_rows - t.header - 1, 0) for t in used)
-    done = 0
-    for table in used:
-        r = _Row(table, f"sheet {table.source.name}, " if many else "", warnings)
-        rows = itertools.islice(table.source.iter_rows(), table.header + 1, None)
-        for index, row in enumerate(rows):
-            done += 1
-            if done % _PROGRESS_EVERY == 0:
-                state.check_cancelled()
-                state.progress(step, done, max(total, done))
-            r.row, r.number = row, table.header + index + 2
-            _read_checked(r, table.role, kind, result)
-    state.progress(step, done, done)
+    reading = open_ofsted_file(path)
+    whole = OfstedChunk()
+    for chunk in reading.chunks(state, step):
+        whole.settings += chunk.settings
+        whole.inspections += chunk.inspections
+        whole.closures += chunk.closures
     return OfstedFile(
-        path=path, kind=kind, as_at=_as_at(path, used[0], kind), settings=result.settings,
-        inspections=result.inspections, closures=result.closures,
-        sheets_used=[t.source.name for t in used], warnings=warnings.result())
+        path=path, kind=reading.kind, as_at=reading.as_at, settings=whole.settings,
+        inspections=whole.inspections, closures=whole.closures,
+        sheets_used=reading.sheets_used, warnings=reading.warnings)
 
 
 def _choose(tables: list[_Table]) -> list[_Table]:
@@ -554,7 +656,7 @@ def _choose(tables: list[_Table]) -> list[_Table]:
     return []
 
 
-def _read_checked(r: _Row, role: FileKind | None, kind: FileKind, out: _Result) -> None:
+def _read_checked(r: _Row, role: FileKind | None, kind: FileKind, out: _Sink) -> None:
     """One row; a value out of range, or text longer than a cell can hold, leaves the
     whole row out with a warning naming its row and column (never its values)."""
     long = long_cell(r.row)
@@ -563,17 +665,18 @@ def _read_checked(r: _Row, role: FileKind | None, kind: FileKind, out: _Result) 
         r.warnings.add(f"{r.where}row {r.number}, column '{heading}': the text {TOO_LONG}; "
                        "row skipped")
         return
-    sizes = (len(out.settings), len(out.inspections), len(out.closures))
+    chunk = out.chunk
+    sizes = (len(chunk.settings), len(chunk.inspections), len(chunk.closures))
     try:
         _read_row(r, role, kind, out)
     except _Refused as refused:
-        del out.settings[sizes[0]:], out.inspections[sizes[1]:], out.closures[sizes[2]:]
-        for urn in [u for u, i in out.seen.items() if i >= sizes[0]]:
-            del out.seen[urn]
+        # Every value of a row is read before anything is kept (or ``seen`` changed), so
+        # this only makes sure.
+        del chunk.settings[sizes[0]:], chunk.inspections[sizes[1]:], chunk.closures[sizes[2]:]
         r.warn(refused.name, f"{refused.problem}; row skipped")
 
 
-def _read_row(r: _Row, role: FileKind | None, kind: FileKind, out: _Result) -> None:
+def _read_row(r: _Row, role: FileKind | None, kind: FileKind, out: _Sink) -> None:
     urn = normalise_urn(r.cell("urn"))
     if urn is None or urn == "URN":  # a blank row, a note below the table, a repeated header
         if urn is None and any(cell_text(c) for c in r.row):
@@ -585,49 +688,55 @@ def _read_row(r: _Row, role: FileKind | None, kind: FileKind, out: _Result) -> N
     if not is_urn(urn):
         r.warn("urn", f"{urn!r} does not look like an Ofsted URN (such as SC469688 or "
                       "2590934); read anyway")
+    chunk = out.chunk
     if role == "closed":
-        out.closures.append(ClosedSettingRecord(urn, r.text("registration_status"),
-                                                r.date("closed_date"), r.number))
+        chunk.closures.append(ClosedSettingRecord(urn, r.text("registration_status"),
+                                                  r.date("closed_date"), r.number))
     elif role == "provider_level":
         if urn in out.seen:
-            r.warn("urn", f"{urn} is also in row {out.settings[out.seen[urn]].source_row}; "
-                          "both read")
+            r.warn("urn", f"{urn} is also in row {out.seen[urn]}; both read")
         record = _setting(r, urn, _inspection(r, urn))
-        out.seen[urn] = len(out.settings)
-        out.settings.append(record)
+        out.seen[urn] = r.number
+        chunk.settings.append(record)
     elif role == "in_year":
         event = _inspection(r, urn)
         setting = _setting(r, urn, None) if kind == "in_year" and urn not in out.seen else None
         if event is not None:
-            out.inspections.append(event)
+            chunk.inspections.append(event)
         elif cell_text(r.cell("date")) is None:
             r.warn("date", "no inspection date; event left out")
         if setting is not None:
-            out.seen[urn] = len(out.settings)
-            out.settings.append(setting)
+            out.seen[urn] = r.number
+            chunk.settings.append(setting)
     elif role == "council_list":
         _council_row(r, urn, out)
 
 
-def _council_row(r: _Row, urn: str, out: _Result) -> None:
+def _council_row(r: _Row, urn: str, out: _Sink) -> None:
     record = _setting(r, urn, _inspection(r, urn, "", "Full inspection"))
     extra = [found for scope, event in (("interim.", "Interim inspection"),
                                         ("assurance.", "Assurance visit"))
              if (found := _inspection(r, urn, scope, event)) is not None]
     closed = r.date("closed_date") if "closed_date" in r.columns else None
-    at = out.seen.get(urn)
-    if at is None:
-        out.seen[urn] = len(out.settings)
-        out.settings.append(record)
-    else:  # another row (premises, or the closed sheet) of the same URN adds its codes
-        first = out.settings[at]
-        codes = tuple(dict.fromkeys(first.allowed_placement_codes
-                                    + record.allowed_placement_codes))
-        out.settings[at] = dataclasses.replace(first, allowed_placement_codes=codes)
-    out.inspections.extend(extra)
+    chunk = out.chunk
+    if urn not in out.seen:
+        out.seen[urn] = r.number
+        if out.codes is not None:
+            out.codes[urn] = record.allowed_placement_codes
+        elif (codes := out.merged.get(urn)) is not None:
+            record = dataclasses.replace(record, allowed_placement_codes=codes)
+        chunk.settings.append(record)
+    elif out.codes is not None:
+        # Another row (premises, or the closed sheet) of the same URN adds its codes to the
+        # first row's record, which may already have been handed on: so they are gathered
+        # by a first pass over the file.
+        codes = tuple(dict.fromkeys(out.codes[urn] + record.allowed_placement_codes))
+        out.codes[urn] = codes
+        out.grown.add(urn)
+    chunk.inspections.extend(extra)
     if closed is not None:
-        out.closures.append(ClosedSettingRecord(urn, r.text("registration_status"), closed,
-                                                r.number))
+        chunk.closures.append(ClosedSettingRecord(urn, r.text("registration_status"), closed,
+                                                  r.number))
 
 
 _MONTHS = {m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug",

@@ -8,9 +8,14 @@ the column. Each data row becomes a record, or a list of problems (the row numbe
 spreadsheet shows, the column and the reason) when it cannot be stored at all: no
 child, no start date, a date that is not a date. Codes are kept as written (upper
 case): whether they are valid depends on the collection year, which is for the
-SSDA903 rules (:mod:`placement_desk.services.placements.ssda903`) to say. The text of
-every cell is kept too, in :attr:`HeaderFile.raw` and :attr:`EpisodesFile.raw`, for
-those rules to read as the DfE's validator reads the file.
+SSDA903 rules (:mod:`placement_desk.services.placements.ssda903`) to say. The cells
+are kept too, for those rules to read as the DfE's validator reads the file.
+
+A file is read a row at a time into :class:`Columns`: each distinct cell of a column is
+held once, with what it reads as, and a row is a code per column, so a return of a
+million episodes takes tens of megabytes. The records are made from the columns as they
+are used (:attr:`EpisodesFile.records`, :meth:`EpisodesFile.record_at`), the same as
+:func:`parse_episode_row` makes them from a row.
 """
 
 from __future__ import annotations
@@ -18,10 +23,11 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import itertools
-from collections.abc import Iterator, Sequence
+from array import array
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal, cast
+from typing import Any, Literal, TypeVar, overload
 
 from ..errors import FileFormatError
 from ..models.enums import Sex
@@ -104,42 +110,231 @@ class EpisodeRecord:
     urn: str | None
 
 
+class _Column:
+    """One column of a file: each distinct cell held once (with what it reads as, and the
+    problem with it if any), and a code per row saying which."""
+
+    __slots__ = ("cells", "codes", "index", "problems", "read", "values")
+
+    def __init__(self, read: _Reader) -> None:
+        self.cells: list[Cell] = []
+        self.values: list[Any] = []
+        """What each distinct cell reads as."""
+        self.problems: dict[int, tuple[Level, str]] = {}
+        """Code → the problem with the cell (level, reason), for the cells that have one."""
+        self.codes = array("i")
+        self.index: dict[object, int] = {}
+        self.read = read
+
+    def add(self, cell: Cell) -> int:
+        """Note the row's cell; its code."""
+        # A text cell is its own key; another kind keeps its type, so that 1, 1.0 and True
+        # stay apart.
+        key: object = cell if type(cell) is str else (type(cell), cell)
+        code = self.index.get(key)
+        if code is None:
+            code = self.index[key] = len(self.cells)
+            self.cells.append(cell)
+            value, problem = self.read(cell)
+            self.values.append(cell if value == cell and type(value) is str else value)
+            if problem is not None:
+                self.problems[code] = problem
+        self.codes.append(code)
+        return code
+
+
+class Columns:
+    """The cells of a file's data rows, column by column: each distinct cell is held once and
+    a row is a four-byte code per column, so that a return of a million rows takes tens of
+    megabytes rather than gigabytes."""
+
+    def __init__(self, names: Sequence[str], readers: dict[str, _Reader],
+                 present: Collection[str]) -> None:
+        self.names = tuple(names)
+        self.numbers = array("i")
+        """The row number a spreadsheet shows for each data row, in file order."""
+        self._columns = {name: _Column(readers.get(name, _no_reading)) for name in names
+                         if name in present}
+
+    def __len__(self) -> int:
+        return len(self.numbers)
+
+    def has(self, name: str) -> bool:
+        return name in self._columns
+
+    def codes(self, name: str) -> array[int]:
+        """Each row's code in the column (which must be in the file)."""
+        return self._columns[name].codes
+
+    def values(self, name: str) -> list[Any]:
+        """What each of the column's distinct cells reads as, by code."""
+        return self._columns[name].values
+
+    def distinct(self, name: str) -> list[Cell]:
+        """The column's distinct cells, by code."""
+        return self._columns[name].cells if name in self._columns else []
+
+    def texts(self, name: str) -> list[str]:
+        """The column's cell in every row as the DfE's validator reads it (:func:`raw_text`;
+        "" throughout for a column the file lacks). A list as long as the file: for small
+        files and checks; the rules take :meth:`distinct` and :meth:`codes`."""
+        column = self._columns.get(name)
+        if column is None:
+            return [""] * len(self.numbers)
+        texts = [raw_text(c) for c in column.cells]
+        return [texts[code] for code in column.codes]
+
+    def ordered(self, names: Sequence[str]) -> list[_Column]:
+        return [self._columns[name] for name in names]
+
+    def _add(self, number: int, row: Row, where: Sequence[tuple[_Column, int]]) -> list[int]:
+        self.numbers.append(number)
+        size = len(row)
+        return [column.add(row[index] if index < size else None) for column, index in where]
+
+    def done(self) -> None:
+        """Reading is over: let go of what finding each cell's code needed."""
+        for column in self._columns.values():
+            column.index = {}
+
+
+def _no_reading(cell: Cell) -> _Read:
+    return None, None
+
+
+class _Raw(Mapping[str, list[str]]):
+    """Column → the text of its cell in every data row, in file order ("" when blank)."""
+
+    def __init__(self, columns: Columns) -> None:
+        self._columns = columns
+
+    def __getitem__(self, name: str) -> list[str]:
+        if name not in self._columns.names:
+            raise KeyError(name)
+        return self._columns.texts(name)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._columns.names)
+
+    def __len__(self) -> int:
+        return len(self._columns.names)
+
+
+_R = TypeVar("_R")
+
+
+class Records(Sequence[_R]):
+    """The records of the rows that can be stored, made from the file's columns as they are
+    used (a million are never held at once)."""
+
+    def __init__(self, rows: array[int], make: Callable[[int], _R]) -> None:
+        self._rows = rows
+        self._make = make
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    @overload
+    def __getitem__(self, index: int) -> _R: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[_R]: ...
+
+    def __getitem__(self, index: int | slice) -> _R | list[_R]:
+        if isinstance(index, slice):
+            return [self._make(i) for i in self._rows[index]]
+        return self._make(self._rows[index])
+
+    def __iter__(self) -> Iterator[_R]:
+        make = self._make
+        for i in self._rows:
+            yield make(i)
+
+    def positions(self) -> array[int]:
+        """Each record's row, as a 0-based position among the file's data rows."""
+        return self._rows
+
+
 @dataclass(slots=True)
 class HeaderFile:
     path: Path
     sheet: str
+    columns: Columns
     rows_read: int = 0
-    records: list[HeaderRecord] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     rejected: int = 0
     rejected_children: dict[str, int] = field(default_factory=dict)
     """Child reference → row, for the rows left out that name a child."""
-    raw: dict[str, list[str]] = field(default_factory=dict)
-    """Column → the text of its cell in every data row, in file order ("" when blank)."""
-    row_numbers: list[int] = field(default_factory=list)
-    """The row number a spreadsheet shows for each data row, in file order."""
+    stored: array[int] = field(default_factory=lambda: array("i"))
+    """The positions (0-based, among the data rows) of the rows that can be stored."""
 
     @property
     def name(self) -> str:
         return self.path.name
+
+    @property
+    def records(self) -> Records[HeaderRecord]:
+        """One record per row that can be stored, in file order."""
+        return Records(self.stored, self._record)
+
+    @property
+    def raw(self) -> Mapping[str, list[str]]:
+        """Column → the text of its cell in every data row, in file order ("" when blank)."""
+        return _Raw(self.columns)
+
+    @property
+    def row_numbers(self) -> list[int]:
+        """The row number a spreadsheet shows for each data row, in file order."""
+        return self.columns.numbers.tolist()
+
+    def _record(self, position: int) -> HeaderRecord:
+        values: list[Any] = [column.values[column.codes[position]]
+                             for column in self.columns.ordered(HEADER_REQUIRED)]
+        child, sex, born, ethnic = values
+        return HeaderRecord(self.columns.numbers[position], child, sex, born, ethnic)
 
 
 @dataclass(slots=True)
 class EpisodesFile:
     path: Path
     sheet: str
+    columns: Columns
     rows_read: int = 0
-    records: list[EpisodeRecord] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     rejected: int = 0
-    raw: dict[str, list[str]] = field(default_factory=dict)
-    """Column → the text of its cell in every data row, in file order ("" when blank)."""
-    row_numbers: list[int] = field(default_factory=list)
-    """The row number a spreadsheet shows for each data row, in file order."""
+    stored: array[int] = field(default_factory=lambda: array("i"))
+    """The positions (0-based, among the data rows) of the rows that can be stored."""
+    latest_start: dt.date | None = None
+    """The latest start date (DECOM) of the episodes that can be stored."""
 
     @property
     def name(self) -> str:
         return self.path.name
+
+    @property
+    def records(self) -> Records[EpisodeRecord]:
+        """One record per row that can be stored, in file order."""
+        return Records(self.stored, self.record_at)
+
+    @property
+    def raw(self) -> Mapping[str, list[str]]:
+        """Column → the text of its cell in every data row, in file order ("" when blank)."""
+        return _Raw(self.columns)
+
+    @property
+    def row_numbers(self) -> list[int]:
+        """The row number a spreadsheet shows for each data row, in file order."""
+        return self.columns.numbers.tolist()
+
+    def record_at(self, position: int) -> EpisodeRecord:
+        """The record of the data row at ``position`` (a row that can be stored), from what
+        each of its cells reads as (:func:`parse_episode_row` gives the same)."""
+        values: list[Any] = [column.values[column.codes[position]]
+                             for column in self.columns.ordered(EPISODE_COLUMNS)]
+        (child, start, rne, ls, cin, place, provider, end, rec, change, home, placed,
+         urn) = values
+        return EpisodeRecord(self.columns.numbers[position], child, start, end, rne, ls, cin,
+                             place, provider, rec, change, home, placed, urn)
 
 
 # -- finding the table -------------------------------------------------------------------------
@@ -382,73 +577,228 @@ def parse_episode_row(file: str, number: int, row: Row, columns: dict[str, int]
 
 
 # -- whole files -------------------------------------------------------------------------------
+#
+# A file is read a row at a time into :class:`Columns`. What a cell reads as (a date, a code,
+# a problem) depends on the cell alone, so it is worked out once per distinct cell, by the
+# same steps :func:`parse_header_row` and :func:`parse_episode_row` take for a row.
 
-def _with_progress(path: Path, rows: list[tuple[int, Row]], state: TaskState
-                   ) -> Iterator[tuple[int, Row]]:
-    """The rows, reporting progress and honouring cancel every so often and at the end."""
-    step = f"Reading {path.name}"
-    state.progress(step, 0, len(rows))
-    for done, item in enumerate(rows, 1):
-        yield item
-        if done % _PROGRESS_EVERY == 0:
-            state.check_cancelled()
-            state.progress(step, done, len(rows))
-    state.check_cancelled()
-    state.progress(step, len(rows), len(rows))
+_Read = tuple[Any, "tuple[Level, str] | None"]
+"""What a cell reads as, and the problem with it (level, reason) if any."""
+_Reader = Callable[[Cell], _Read]
 
 
-def _keep_raw(columns: dict[str, int], names: Sequence[str],
-              rows: list[tuple[int, Row]]) -> tuple[dict[str, list[str]], list[int]]:
-    """Each named column's cell text in every row (a missing column reads as blank)."""
-    raw: dict[str, list[str]] = {}
-    for name in names:
-        index = columns.get(name)
-        if index is None:
-            raw[name] = [""] * len(rows)
-            continue
-        cells: list[Cell] = [row[index] if index < len(row) else "" for _n, row in rows]
-        # A CSV file's cells are all text already; a workbook's may be dates or numbers.
-        if all(type(c) is str for c in cells):
-            raw[name] = cast(list[str], cells)
-        else:
-            raw[name] = [raw_text(c) for c in cells]
-    return raw, [number for number, _row in rows]
+def _text_of(cell: Cell) -> _Read:
+    return cell_text(cell), None
+
+
+def _code_cell(cell: Cell) -> _Read:
+    return (_code_text(cell) if isinstance(cell, str) else _code_of(cell)), None
+
+
+def _child_cell(cell: Cell) -> _Read:
+    text = cell_text(cell)
+    if text is None:
+        return "", ("error", "The child's reference (CHILD) is blank.")
+    return text, None
+
+
+def _date_cell(column: str, required: bool, what: str, earliest: dt.date,
+               last: dt.date) -> _Reader:
+    def read(cell: Cell) -> _Read:
+        try:
+            day = parse_date(cell)
+        except ValueError:
+            return None, ("error", f"The {what} ({column}) is not a date: write it as "
+                                   "dd/mm/yyyy.")
+        if day is None:
+            return None, (("error", f"The {what} ({column}) is blank.") if required else None)
+        if not earliest <= day <= last:
+            return None, ("error", f"The {what} ({column}) is not between "
+                                   f"{earliest:%d/%m/%Y} and {last:%d/%m/%Y}.")
+        return day, None
+
+    return read
+
+
+def _place_cell(cell: Cell) -> _Read:
+    code = _code_cell(cell)[0]
+    if code is None:
+        return None, ("error", "The placement type (PLACE) is blank.")
+    return code, None
+
+
+def _urn_cell(cell: Cell) -> _Read:
+    urn = cell_text(cell)
+    if urn is not None and urn.isdigit() and not urn.strip("0"):
+        return None, ("warning", "The URN is all zeros, which is not a URN, so it was left out.")
+    return ("".join(urn.split()).upper() if urn else None), None
+
+
+def _sex_cell(cell: Cell) -> _Read:
+    code = _code_cell(cell)[0]
+    return (SEX_CODES.get(code) if code is not None else None), None
+
+
+def _dob_cell(earliest: dt.date, last: dt.date) -> _Reader:
+    def read(cell: Cell) -> _Read:
+        try:
+            day = parse_date(cell)
+        except ValueError:
+            return None, ("warning", "The date of birth (DOB) is not a date: the child was "
+                                     "imported without one.")
+        if day is not None and not earliest <= day <= last:
+            return None, ("error", f"The date of birth (DOB) is not between "
+                                   f"{earliest:%d/%m/%Y} and {last:%d/%m/%Y}.")
+        return day, None
+
+    return read
+
+
+def _episode_readers() -> dict[str, _Reader]:
+    earliest, last = date_window()
+    readers: dict[str, _Reader] = {
+        name: _code_cell for name in ("RNE", "LS", "CIN", "PLACE_PROVIDER", "REC",
+                                      "REASON_PLACE_CHANGE")}
+    readers.update(CHILD=_child_cell, DECOM=_date_cell("DECOM", True, "start date", earliest,
+                                                       last),
+                   DEC=_date_cell("DEC", False, "end date", earliest, last), PLACE=_place_cell,
+                   HOME_POST=_text_of, PL_POST=_text_of, URN=_urn_cell)
+    return readers
+
+
+def _header_readers() -> dict[str, _Reader]:
+    earliest, _last = date_window()
+    return {"CHILD": _child_cell, "SEX": _sex_cell, "DOB": _dob_cell(earliest, dt.date.today()),
+            "ETHNIC": _code_cell}
+
+
+def _long_text(file: str, number: int, row: Row, columns: dict[str, int]) -> Problem | None:
+    """A cell holding more text than a spreadsheet cell can (the row is refused)."""
+    index = long_cell(row)
+    if index is None:
+        return None
+    column = next((c for c, i in columns.items() if i == index), f"{index + 1}")
+    return Problem(file, number, column, "", "error",
+                   f"The text in {column} {TOO_LONG}." + NOT_IMPORTED)
+
+
+def _problems(file: str, number: int, found: Sequence[tuple[str, _Column, int]]
+              ) -> tuple[bool, list[Problem]]:
+    """The problems of a row's cells (column name, column, the cell's code), errors saying
+    the row was left out; and whether there was an error."""
+    problems: list[Problem] = []
+    failed = False
+    for name, column, code in found:
+        problem = column.problems.get(code)
+        if problem is not None:
+            level, reason = problem
+            if level == "error":
+                failed = True
+                reason += NOT_IMPORTED
+            problems.append(Problem(file, number, name, _shown(column.cells[code]), level,
+                                    reason))
+    return failed, problems
+
+
+def _progress(state: TaskState, step: str, done: int, total: int) -> None:
+    if done % _PROGRESS_EVERY == 0:
+        state.check_cancelled()
+        state.progress(step, done, max(total, done))
+
+
+def _where(table: _Table, columns: Columns, names: Sequence[str]) -> list[tuple[_Column, int]]:
+    return [(columns._columns[name], table.columns[name]) for name in names
+            if name in table.columns]
 
 
 def read_header_file(path: str | Path, state: TaskState = NULL_STATE) -> HeaderFile:
-    """Every child in an SSDA903 header file, and the problems of the rows left out."""
+    """Every child in an SSDA903 header file, and the problems of the rows left out.
+
+    The file is read a row at a time into :class:`Columns` (the year's rules read every
+    row's cells); the records are made from them as they are used (:attr:`HeaderFile.records`).
+    """
     path = Path(path)
     table = _find_table(path, HEADER_COLUMNS, HEADER_REQUIRED, "header")
-    result = HeaderFile(path, table.source.name)
-    rows = list(_data_rows(table))  # the year's rules read every row's raw cells
-    result.raw, result.row_numbers = _keep_raw(table.columns, HEADER_COLUMNS, rows)
-    for number, row in _with_progress(path, rows, state):
-        record, problems = parse_header_row(path.name, number, row, table.columns)
+    columns = Columns(HEADER_COLUMNS, _header_readers(), table.columns)
+    result = HeaderFile(path, table.source.name, columns)
+    where = _where(table, columns, HEADER_COLUMNS)
+    at = {name: i for i, (column, _index) in enumerate(where)
+          for name in HEADER_REQUIRED if column is columns._columns[name]}
+    child, dob = columns._columns["CHILD"], columns._columns["DOB"]
+    step = f"Reading {path.name}"
+    total = max(table.source.total_rows - table.header - 1, 0)
+    state.check_cancelled()
+    state.progress(step, 0, total)
+    for position, (number, row) in enumerate(_data_rows(table)):
+        codes = columns._add(number, row, where)
         result.rows_read += 1
-        result.problems.extend(problems)
-        if record is None:
+        _progress(state, step, result.rows_read, total)
+        long = _long_text(path.name, number, row, table.columns)
+        if long is not None:
+            result.problems.append(long)
+            failed = True
+        else:
+            failed, problems = _problems(path.name, number, (
+                ("CHILD", child, codes[at["CHILD"]]), ("DOB", dob, codes[at["DOB"]])))
+            result.problems.extend(problems)
+        if failed:
             result.rejected += 1
-            ref = cell_text(_cell(row, table.columns.get("CHILD")))
+            ref = cell_text(child.cells[codes[at["CHILD"]]])
             if ref is not None:
                 result.rejected_children.setdefault(ref, number)
         else:
-            result.records.append(record)
+            result.stored.append(position)
+    state.check_cancelled()
+    columns.done()
+    state.progress(step, result.rows_read, result.rows_read)
     return result
 
 
 def read_episodes_file(path: str | Path, state: TaskState = NULL_STATE) -> EpisodesFile:
-    """Every episode in an SSDA903 episodes file, and the problems of its rows."""
+    """Every episode in an SSDA903 episodes file, and the problems of its rows.
+
+    The file is read a row at a time into :class:`Columns` (the year's rules read every
+    row's cells); the records are made from them as they are used
+    (:attr:`EpisodesFile.records`, :meth:`EpisodesFile.record_at`).
+    """
     path = Path(path)
     table = _find_table(path, EPISODE_COLUMNS, EPISODE_REQUIRED, "episodes")
-    result = EpisodesFile(path, table.source.name)
-    rows = list(_data_rows(table))  # the year's rules read every row's raw cells
-    result.raw, result.row_numbers = _keep_raw(table.columns, EPISODE_COLUMNS, rows)
-    for number, row in _with_progress(path, rows, state):
-        record, problems = parse_episode_row(path.name, number, row, table.columns)
+    columns = Columns(EPISODE_COLUMNS, _episode_readers(), table.columns)
+    result = EpisodesFile(path, table.source.name, columns)
+    where = _where(table, columns, EPISODE_COLUMNS)  # every column: all are required
+    checked = [(name, EPISODE_COLUMNS.index(name), columns._columns[name])
+               for name in ("CHILD", "DECOM", "DEC", "PLACE")]
+    urn, start = columns._columns["URN"], columns._columns["DECOM"]
+    at_urn, at_start = EPISODE_COLUMNS.index("URN"), EPISODE_COLUMNS.index("DECOM")
+    step = f"Reading {path.name}"
+    total = max(table.source.total_rows - table.header - 1, 0)
+    latest: dt.date | None = None
+    state.check_cancelled()
+    state.progress(step, 0, total)
+    for position, (number, row) in enumerate(_data_rows(table)):
+        codes = columns._add(number, row, where)
         result.rows_read += 1
-        result.problems.extend(problems)
-        if record is None:
+        _progress(state, step, result.rows_read, total)
+        long = _long_text(path.name, number, row, table.columns)
+        if long is not None:
+            result.problems.append(long)
             result.rejected += 1
-        else:
-            result.records.append(record)
+            continue
+        failed, problems = _problems(path.name, number, [
+            (name, column, codes[i]) for name, i, column in checked])
+        if failed:
+            result.problems.extend(problems)
+            result.rejected += 1
+            continue
+        if codes[at_urn] in urn.problems:
+            problems += _problems(path.name, number, [("URN", urn, codes[at_urn])])[1]
+        result.problems.extend(problems)
+        result.stored.append(position)
+        day: dt.date = start.values[codes[at_start]]
+        if latest is None or day > latest:
+            latest = day
+    result.latest_start = latest
+    columns.done()
+    state.check_cancelled()
+    state.progress(step, result.rows_read, result.rows_read)
     return result

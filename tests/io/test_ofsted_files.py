@@ -15,10 +15,12 @@ import pytest
 from openpyxl import Workbook
 
 from placement_desk.errors import FileFormatError
+from placement_desk.io import ofsted_files
 from placement_desk.io.ofsted_files import (
     JUDGEMENTS,
     OfstedFile,
     OfstedSettingRecord,
+    open_ofsted_file,
     read_ofsted_file,
 )
 from placement_desk.io.tabular import parse_date
@@ -344,6 +346,43 @@ def test_a_workbook_list_made_in_excel(tmp_path: Path) -> None:
     assert (record.latest_inspection.event_type, record.latest_inspection.overall_judgement,
             record.latest_inspection.inspection_date) == ("Full inspection", "Good",
                                                           dt.date(2024, 3, 1))
+
+
+def test_a_file_read_in_chunks_gives_every_record_once_in_file_order(tmp_path: Path) -> None:
+    rows = "".join(f"SC{100000 + i},Children's home,H{i},01/01/2024,Good\n" for i in range(25))
+    path = _csv(tmp_path, "URN,Provision type,Name,Inspection date,Overall effectiveness\n"
+                + rows + "SC100003,Children's home,Again,02/01/2024,Inadequate\n")
+    reading = open_ofsted_file(path)
+    chunks = list(reading.chunks(rows=10))
+    assert [len(c.settings) for c in chunks] == [10, 10, 6]
+    urns = [s.urn for c in chunks for s in c.settings]
+    assert urns == [f"SC{100000 + i}" for i in range(25)] + ["SC100003"]
+    assert [s.source_row for c in chunks for s in c.settings] == list(range(2, 28))
+    # a URN met again in a later chunk is still found and warned about, as in one read
+    assert reading.warnings == ["row 27, column 'URN': SC100003 is also in row 5; both read"]
+    assert read_ofsted_file(path).settings == [s for c in chunks for s in c.settings]
+    assert set(reading.urns) == set(urns)
+
+
+def test_a_council_list_read_in_chunks_gives_a_urn_all_its_rows_codes_at_once(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = _csv(tmp_path, "URN,Provision type,Setting name,Registration status,Placement code,"
+                          "Placement provider code,Date of last full inspection,"
+                          "Latest overall effectiveness grade from last full inspection\n"
+                          "SC123456,Children's home,Oak House,Active,K2,PR4,01/03/2024,Good\n"
+                          "SC223456,Children's home,Elm House,Active,K2,PR4,01/03/2024,Good\n"
+                          "SC323456,Children's home,Ash House,Active,S1,PR4,01/03/2024,Good\n"
+                          "SC123456,Children's home,Oak annexe,Active,S1 K2,PR4,,\n"
+                          "SC123456,Children's home,Oak flat,Active,P1,PR4,,\n")
+    whole = read_ofsted_file(path)
+    monkeypatch.setattr(ofsted_files, "CHUNK_ROWS", 1)
+    chunked = read_ofsted_file(path)
+    # Worked out by hand: the first row's codes, then those the later rows add, in order.
+    expected = [("SC123456", "Oak House", ("K2", "S1", "P1")),
+                ("SC223456", "Elm House", ("K2",)), ("SC323456", "Ash House", ("S1",))]
+    for data in (whole, chunked):
+        assert [(s.urn, s.name, s.allowed_placement_codes) for s in data.settings] == expected
+    assert chunked.settings == whole.settings and chunked.warnings == whole.warnings
 
 
 def test_progress_is_reported_and_cancel_stops_reading(tmp_path: Path) -> None:

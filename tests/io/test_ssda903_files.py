@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import random
 from pathlib import Path
+from typing import Any
 
 import pytest
 from openpyxl import Workbook
 
 from placement_desk.errors import FileFormatError
+from placement_desk.io import ssda903_files
 from placement_desk.io.ssda903_files import (
     EPISODE_COLUMNS,
+    HEADER_COLUMNS,
+    parse_episode_row,
+    parse_header_row,
     read_episodes_file,
     read_header_file,
 )
@@ -205,3 +211,69 @@ def test_reading_reports_progress_and_stops_when_cancelled(tmp_path: Path) -> No
     state.cancel()
     with pytest.raises(Cancelled):
         read_episodes_file(path, state)
+
+
+# Cells that read differently: blanks, spaces, case, dates in several spellings and out of
+# range, numbers and dates as a workbook holds them, URNs of zeros, over-long text.
+_EDGE_CELLS: list[object] = [
+    "", " ", "  C1 ", "c1", "C2", "0000000", "SC 123456", "sc123456", "XXXXXXX", "S", "p",
+    "E8", " e8 ", "K2", "U4", "ZZ", "PR4", "01/04/2020", "1/4/2020", "2020-04-01",
+    "31/02/2020", "01/04/1800", "01/04/2099", "yesterday", "45000", "SM1 1AA", "sm1 1aa",
+    "1", "2", "M", "F", "U", "9", "WBRI", "x" * 33_000, None, 0, 1, 1.0, 2.5, 45000.0, True,
+    dt.datetime(2020, 4, 1), dt.datetime(2021, 5, 6, 12, 30), dt.date(2012, 2, 1),
+    dt.time(12, 30)]
+
+
+def _random_rows(columns: tuple[str, ...], count: int, seed: int) -> list[list[object]]:
+    rng = random.Random(seed)
+    usual = {"CHILD": [f"C{i}" for i in range(40)], "DECOM": ["01/04/2020", "02/05/2021"],
+             "DEC": ["", "01/06/2021"], "DOB": ["01/02/2012", "31/12/2008"],
+             "PLACE": ["K2", "U4"], "SEX": ["1", "2"], "ETHNIC": ["WBRI"]}
+    return [[rng.choice(_EDGE_CELLS) if rng.random() < 0.3
+             else rng.choice(usual.get(name, ["", "PR1", "C2"])) for name in columns]
+            for _ in range(count)]
+
+
+def _row_by_row(path: Path, names: tuple[str, ...], required: tuple[str, ...],
+                parse: Any) -> tuple[list[Any], list[Any]]:
+    """Every row parsed on its own (the readable path): the records and the problems."""
+    table = ssda903_files._find_table(path, names, required, "file")
+    records, problems = [], []
+    for number, row in ssda903_files._data_rows(table):
+        record, found = parse(path.name, number, row, table.columns)
+        problems += found
+        if record is not None:
+            records.append(record)
+    return records, problems
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_reading_by_columns_gives_what_reading_each_row_gives(
+        tmp_path: Path, kind: str, seed: int) -> None:
+    """A file is read into columns, each distinct cell read once: the records and problems
+    must be those of parsing every row on its own, for cells of every sort."""
+    for names, read, parse, rows in (
+            (EPISODE_COLUMNS, read_episodes_file, parse_episode_row,
+             _random_rows(EPISODE_COLUMNS, 400, seed)),
+            (HEADER_COLUMNS, read_header_file, parse_header_row,
+             _random_rows(HEADER_COLUMNS, 200, seed))):
+        path = tmp_path / f"{names[1]}.{kind}"
+        if kind == "csv":
+            with path.open("w", encoding="utf-8", newline="") as fh:
+                csv.writer(fh).writerows([names, *[[("" if c is None else str(c)) for c in r]
+                                                   for r in rows]])
+        else:
+            book = Workbook()
+            sheet = book.active
+            assert sheet is not None
+            sheet.append(list(names))
+            for row in rows:
+                sheet.append(row)
+            book.save(path)
+        records, problems = _row_by_row(path, names, names[:4], parse)
+        result = read(path)
+        assert list(result.records) == records
+        assert result.problems == problems
+        assert result.rejected == result.rows_read - len(records) > 0
+        assert len(records) > 20

@@ -18,7 +18,11 @@ a distance an officer typed is never replaced. Cancelling, or an unexpected erro
 everything back. No message carries a record's values: each says where, not what.
 
 Writes go through Core in bulk (100,000 rows take seconds, not minutes), with the
-audit trail written here as the ORM hook would write it.
+audit trail written here as the ORM hook would write it. The files are held as their
+columns (:class:`~placement_desk.io.ssda903_files.Columns`) and the episodes are taken,
+compared, written and checked against the register twenty thousand at a time, inside
+the one transaction; the problems are held as a row and a kind each (:class:`Problems`).
+A return of a million episodes takes well under a gigabyte.
 """
 
 from __future__ import annotations
@@ -26,11 +30,14 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import uuid
+from array import array
 from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, overload
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
@@ -41,10 +48,12 @@ from ...errors import ValidationError
 from ...identifiers import is_urn
 from ...io.ssda903_files import (
     NOT_IMPORTED,
+    Columns,
     EpisodeRecord,
     EpisodesFile,
     HeaderFile,
     HeaderRecord,
+    raw_text,
     read_episodes_file,
     read_header_file,
 )
@@ -60,14 +69,16 @@ from .ssda903 import RULES, YEARS, label_overlaps, parse_year, run_rules, year_l
 from .ssda903.register import (
     OUR_CHECKS,
     Level,
+    SettingFacts,
     check_against_register,
     clean_urn,
     load_settings,
 )
 from .ssda903.stored import rules_year_of
 
-__all__ = ["REPORT_HEADINGS", "SUMMARY_HEADINGS", "Problem", "RuleCount", "Ssda903Summary",
-           "import_ssda903", "problem_rows", "rule_count_rows", "save_problem_report"]
+__all__ = ["REPORT_HEADINGS", "SUMMARY_HEADINGS", "Problem", "Problems", "RuleCount",
+           "Ssda903Summary", "import_ssda903", "problem_rows", "rule_count_rows",
+           "save_problem_report"]
 
 REPORT_HEADINGS = ("Rule", "Level", "Table", "File", "Row", "Columns", "Message")
 SUMMARY_HEADINGS = ("Rule", "Level", "Problems", "What it checks")
@@ -84,6 +95,11 @@ _ETHNIC_WIDTH = 8
 """The widest ethnicity code the database holds."""
 _CHUNK = 1000
 _BULK = 5000
+_PART = 20_000
+"""Episodes (or new children) taken before they are written, inside the one transaction:
+a return of a million episodes is held a part at a time."""
+_IN_BATCH = 500
+"""Keys per IN list."""
 _AUDIT: Table = AuditEvent.__table__  # type: ignore[assignment]
 
 FileTable = Literal["header", "episodes"]
@@ -114,6 +130,109 @@ class RuleCount:
     message: str
 
 
+_Kind = tuple[str, Level, FileTable, str, str, str]
+"""A problem but its row: (code, level, table, file, columns, message)."""
+
+
+class Problems(Sequence[Problem]):
+    """Problems held as a row number and a kind each (the rest of a problem, held once for
+    every problem alike): a return of a million episodes may have millions of problems,
+    which as objects would take hundreds of megabytes. Each :class:`Problem` is made as
+    it is read."""
+
+    def __init__(self, problems: Iterable[Problem] = ()) -> None:
+        self._rows = array("i")
+        self._of = array("i")
+        self._kinds: list[_Kind] = []
+        self._index: dict[_Kind, int] = {}
+        for problem in problems:
+            self.append(problem)
+
+    def _kind(self, kind: _Kind) -> int:
+        found = self._index.get(kind)
+        if found is None:
+            found = self._index[kind] = len(self._kinds)
+            self._kinds.append(kind)
+        return found
+
+    def append(self, problem: Problem) -> None:
+        self.add(problem.code, problem.level, problem.table, problem.file, problem.row,
+                 problem.columns, problem.message)
+
+    def add(self, code: str, level: Level, table: FileTable, file: str, row: int,
+            columns: str, message: str) -> None:
+        self._of.append(self._kind((code, level, table, file, columns, message)))
+        self._rows.append(row)
+
+    def add_rows(self, code: str, level: Level, table: FileTable, file: str, columns: str,
+                 message: str, rows: Sequence[int]) -> None:
+        """One problem, alike but for its row, in each of ``rows``."""
+        kind = self._kind((code, level, table, file, columns, message))
+        self._rows.extend(rows)
+        self._of.extend(array("i", [kind]) * len(rows))
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def _make(self, i: int) -> Problem:
+        code, level, table, file, columns, message = self._kinds[self._of[i]]
+        return Problem(code, level, table, file, self._rows[i], columns, message)
+
+    @overload
+    def __getitem__(self, index: int) -> Problem: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Problem]: ...
+
+    def __getitem__(self, index: int | slice) -> Problem | list[Problem]:
+        if isinstance(index, slice):
+            return [self._make(i) for i in range(*index.indices(len(self)))]
+        return self._make(range(len(self))[index])
+
+    def __iter__(self) -> Iterator[Problem]:
+        kinds, rows = self._kinds, self._rows
+        for i, of in enumerate(self._of):
+            code, level, table, file, columns, message = kinds[of]
+            yield Problem(code, level, table, file, rows[i], columns, message)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other,
+                                                                       strict=True))
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Problems({list(self)!r})"
+
+    def counts(self) -> Counter[tuple[str, Level]]:
+        """How many problems of each rule and level."""
+        found: Counter[tuple[str, Level]] = Counter()
+        for of, n in enumerate(np.bincount(np.frombuffer(self._of, dtype=np.intc),
+                                           minlength=len(self._kinds)).tolist()):
+            if n:
+                code, level = self._kinds[of][:2]
+                found[(code, level)] += n
+        return found
+
+    def sorted(self) -> Problems:
+        """Header problems first, then by row, then by rule (the DfE's, then ours); in the
+        order found where those are the same."""
+        rank = {code: i for i, code in enumerate(sorted({k[0] for k in self._kinds},
+                                                        key=_code_order))}
+        per_kind = np.array([(kind[2] != "header") << 62 | rank[kind[0]]
+                             for kind in self._kinds] or [0], dtype=np.int64)
+        kinds = np.frombuffer(self._of, dtype=np.intc)
+        rows = np.frombuffer(self._rows, dtype=np.intc).astype(np.int64)
+        order = np.argsort(per_kind[kinds] | rows << 16, kind="stable")
+        out = Problems()
+        out._kinds, out._index = self._kinds, self._index
+        out._rows = array("i", rows[order].astype(np.intc).tobytes())
+        out._of = array("i", kinds[order].tobytes())
+        return out
+
+
 def _code_order(code: str) -> tuple[int, int, str]:
     digits = "".join(ch for ch in code if ch.isdigit())
     return (1, 0, code) if code.startswith("PD-") else (0, int(digits or 0), code)
@@ -139,7 +258,8 @@ class Ssda903Summary:
     episodes_unchanged: int = 0
     header_rows_rejected: int = 0
     episode_rows_rejected: int = 0
-    problems: list[Problem] = field(default_factory=list)
+    problems: Problems = field(default_factory=Problems)
+    """Every problem, in the order of the files' rows (a sequence: read, not changed)."""
 
     @property
     def year_label(self) -> str:
@@ -156,15 +276,17 @@ class Ssda903Summary:
 
     @property
     def errors(self) -> int:
-        return sum(1 for p in self.problems if p.level == "error")
+        return sum(n for (_code, level), n in self.problems.counts().items()
+                   if level == "error")
 
     @property
     def warnings(self) -> int:
-        return sum(1 for p in self.problems if p.level == "warning")
+        return sum(n for (_code, level), n in self.problems.counts().items()
+                   if level == "warning")
 
     def by_rule(self) -> list[RuleCount]:
         """Problems counted by rule (and level), in rule order: the DfE's, then ours."""
-        counts = Counter((p.code, p.level) for p in self.problems)
+        counts = self.problems.counts()
         messages = {rule.code: rule.message for rule in RULES.get(self.year, [])}
         messages.update(OUR_CHECKS)
         return [RuleCount(code, level, n, messages.get(code, ""))
@@ -191,10 +313,38 @@ class Ssda903Summary:
         return data
 
 
-def problem_rows(summary: Ssda903Summary) -> list[list[object]]:
-    """The problems as table rows under :data:`REPORT_HEADINGS`."""
-    return [[p.code, p.level.capitalize(), p.table.capitalize(), p.file, p.row, p.columns,
-             p.message] for p in summary.problems]
+class _ProblemRows(Sequence[list[object]]):
+    """The problems as table rows, each made as it is written."""
+
+    def __init__(self, problems: Problems) -> None:
+        self._problems = problems
+
+    def __len__(self) -> int:
+        return len(self._problems)
+
+    @staticmethod
+    def _row(p: Problem) -> list[object]:
+        return [p.code, p.level.capitalize(), p.table.capitalize(), p.file, p.row, p.columns,
+                p.message]
+
+    @overload
+    def __getitem__(self, index: int) -> list[object]: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[list[object]]: ...
+
+    def __getitem__(self, index: int | slice) -> list[object] | list[list[object]]:
+        if isinstance(index, slice):
+            return [self._row(p) for p in self._problems[index]]
+        return self._row(self._problems[index])
+
+    def __iter__(self) -> Iterator[list[object]]:
+        return map(self._row, self._problems)
+
+
+def problem_rows(summary: Ssda903Summary) -> Sequence[list[object]]:
+    """The problems as table rows under :data:`REPORT_HEADINGS` (made as they are read)."""
+    return _ProblemRows(summary.problems)
 
 
 def rule_count_rows(summary: Ssda903Summary) -> list[list[object]]:
@@ -292,6 +442,36 @@ def _from_file(table: FileTable, problem: FileProblem) -> Problem:
                    problem.reason)
 
 
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """Which stored rows of the episodes file can be imported (by their order among them)."""
+
+    has_child: np.ndarray[Any, np.dtype[np.bool_]]
+    """Whether the row's child has a usable header row."""
+    repeat_of: dict[int, int]
+    """A row repeating an earlier one's child and start date → that row's number."""
+    latest: dict[str, int]
+    """Child reference → the position (among the data rows) of its latest episode."""
+
+
+def rules_frame(columns: Columns) -> pd.DataFrame:
+    """A file's columns as the SSDA903 rules read them (text as the DfE's validator reads
+    it), each column categorical: a code per row and each distinct text once."""
+    data: dict[str, pd.Categorical] = {}
+    size = len(columns)
+    for name in columns.names:
+        texts = [raw_text(cell) for cell in columns.distinct(name)]
+        if not columns.has(name):
+            data[name] = pd.Categorical.from_codes(np.zeros(size, dtype=np.int8), [""])
+            continue
+        distinct = list(dict.fromkeys(texts))
+        index = {text: i for i, text in enumerate(distinct)}
+        recode = np.array([index[text] for text in texts], dtype=np.int32)
+        codes = recode[np.frombuffer(columns.codes(name), dtype=np.intc)]
+        data[name] = pd.Categorical.from_codes(codes, distinct)
+    return pd.DataFrame(data)
+
+
 class _Importer:
     def __init__(self, session: Session, header: HeaderFile, episodes: EpisodesFile,
                  year: str, state: TaskState, today: dt.date) -> None:
@@ -307,12 +487,14 @@ class _Importer:
             header_file=header.name, episodes_file=episodes.name, year=year,
             header_rows=header.rows_read, episode_rows=episodes.rows_read,
             header_rows_rejected=header.rejected, episode_rows_rejected=episodes.rejected)
-        self.problems = [_from_file("header", p) for p in header.problems]
-        self.problems += [_from_file("episodes", p) for p in episodes.problems]
+        self.problems = Problems([*(_from_file("header", p) for p in header.problems),
+                                  *(_from_file("episodes", p) for p in episodes.problems)])
         self.audit_rows: list[dict[str, Any]] = []
         self._postcode_cache: dict[str, str | None] = {}
         """Postcode text → its usual form, None when blank, "" when not a postcode."""
         self._urn_cache: dict[str, bool] = {}
+        self.held_children: set[uuid.UUID] = set()
+        """Children held before the import (only theirs can have episodes held)."""
 
     # -- problems ------------------------------------------------------------------------
 
@@ -326,33 +508,35 @@ class _Importer:
             table, name = "episodes", self.episodes.name
         if code == "PD-ROW":
             message += NOT_IMPORTED
-        self.problems.append(Problem(code, level, table, name, record.row, columns, message))
+        self.problems.add(code, level, table, name, record.row, columns, message)
 
     def check_rules(self) -> None:
         """The DfE's rules of the year over the files as written, and every overlap."""
-        header = pd.DataFrame(self.header.raw, dtype=object)
-        episodes = pd.DataFrame(self.episodes.raw, dtype=object)
+        header = rules_frame(self.header.columns)
+        episodes = rules_frame(self.episodes.columns)
         rules = {rule.code: rule for rule in RULES[self.year]}
         found = run_rules(header, episodes, self.year, self.state)
-        files = {"header": (self.header.name, self.header.row_numbers),
-                 "episodes": (self.episodes.name, self.episodes.row_numbers)}
+        del header
+        files = {"header": (self.header.name, self.header.columns.numbers),
+                 "episodes": (self.episodes.name, self.episodes.columns.numbers)}
         for code, table, positions in found:
             rule = rules[code]
-            columns = ", ".join(rule.fields)
             name, numbers = files[table]
-            self.problems.extend(Problem(code, "error", table, name, numbers[i], columns,
-                                         rule.message) for i in positions.tolist())
+            self.problems.add_rows(code, "error", table, name, ", ".join(rule.fields),
+                                   rule.message,
+                                   np.frombuffer(numbers, dtype=np.intc)[positions].tolist())
+        del found
         self.state.check_cancelled()
-        numbers = self.episodes.row_numbers
+        numbers = self.episodes.columns.numbers
         for pair in label_overlaps(episodes):
             if not pair.is_501:
-                self.problems.append(Problem(
+                self.problems.add(
                     "PD-OVERLAP", "error", "episodes", self.episodes.name,
                     numbers[pair.second], "DECOM, DEC",
                     f"The episode starts before the child's episode on row "
                     f"{numbers[pair.first]:,} ends; rule 501 compares each episode with the "
                     "one before it only (and skips one still open), so it does not report "
-                    "this."))
+                    "this.")
 
     # -- children ------------------------------------------------------------------------
 
@@ -392,7 +576,9 @@ class _Importer:
         return children
 
     def save_children(self, children: dict[str, HeaderRecord], existing: dict[str, _Found],
-                      latest: dict[str, EpisodeRecord]) -> dict[str, uuid.UUID]:
+                      latest: dict[str, int]) -> dict[str, uuid.UUID]:
+        """Add the new children and update the changed ones (``latest``: each child's latest
+        episode, by its position in the episodes file); their ids by reference."""
         ids: dict[str, uuid.UUID] = {}
         new_rows: list[dict[str, Any]] = []
         changed: list[tuple[_Found, dict[str, Any]]] = []
@@ -400,7 +586,9 @@ class _Importer:
             found = existing.get(ref)
             values: dict[str, Any] = {"date_of_birth": record.date_of_birth, "sex": record.sex,
                                       "ethnicity": record.ethnicity}
-            last = latest.get(ref)
+            at = latest.get(ref)
+            last = self._clean(self.episodes.record_at(at), report=False) if at is not None \
+                else None
             for name, value in (("legal_status", last.legal_status if last else None),
                                 ("home_postcode", last.home_postcode if last else None)):
                 # From the child's latest episode in the file; none keeps what is held.
@@ -413,8 +601,12 @@ class _Importer:
                                  "personal_adviser": None, "notes": None, "deleted_at": None})
                 ids[ref] = child_id
                 self.summary.children_new += 1
+                if len(new_rows) >= _PART:
+                    self._insert(Child, "child", new_rows)
+                    new_rows = []
                 continue
             ids[ref] = found.id
+            self.held_children.add(found.id)
             if all(_same(found.values[k], v) for k, v in values.items()):
                 self.summary.children_unchanged += 1
             else:
@@ -426,46 +618,78 @@ class _Importer:
 
     # -- episodes ------------------------------------------------------------------------
 
-    def usable_episodes(self, children: dict[str, HeaderRecord]) -> list[EpisodeRecord]:
-        rejected = dict(self.header.rejected_children)
-        for child_row in self.header.records:
-            if child_row.child not in children:
-                rejected.setdefault(child_row.child, child_row.row)
-        seen: dict[tuple[str, dt.date], int] = {}
-        usable: list[EpisodeRecord] = []
-        for record in self.episodes.records:
-            key = (record.child, record.start_date)
-            child = children.get(record.child)
-            if child is None:
-                reason = (f"The child has no usable row in the header file (see row "
-                          f"{rejected[record.child]:,} there)."
-                          if record.child in rejected else
-                          "The child is not in the header file.")
-                self._problem(record, "PD-ROW", "CHILD", "error", reason)
-            elif key in seen:
-                self._problem(record, "PD-ROW", "CHILD, DECOM", "error",
-                              f"The child already has an episode starting on the same day "
-                              f"(row {seen[key]:,}).")
-            else:
-                seen[key] = record.row
-                usable.append(record)
-                if record.end_date is not None and record.end_date < record.start_date:
-                    self._problem(record, "PD-DATES", "DECOM, DEC", "error",
-                                  "The episode ends (DEC) before it starts (DECOM).")
-                if child.date_of_birth is not None and record.start_date < child.date_of_birth:
-                    self._problem(record, "PD-DATES", "DECOM", "warning",
-                                  "The episode starts before the child's date of birth.")
-                continue
-            self.summary.episode_rows_rejected += 1
-        return usable
+    def plan_episodes(self, children: dict[str, HeaderRecord]) -> _Plan:
+        """Which stored rows of the episodes file can be imported, worked out over the file's
+        columns at once: a row whose child has no usable header row, or a second row of a
+        child starting on the same day, cannot; and each child's latest episode."""
+        episodes = self.episodes
+        columns = episodes.columns
+        stored = np.frombuffer(episodes.stored, dtype=np.intc).astype(np.int64)
+        index = {ref: i for i, ref in enumerate(children)}
+        child_of = np.array([index.get(value, -1) for value in columns.values("CHILD")]
+                            + [-1], dtype=np.int64)
+        day_of = np.array([value.toordinal() if value is not None else 0
+                           for value in columns.values("DECOM")] + [0], dtype=np.int64)
+        child = child_of[np.frombuffer(columns.codes("CHILD"), dtype=np.intc)[stored]]
+        day = day_of[np.frombuffer(columns.codes("DECOM"), dtype=np.intc)[stored]]
+        usable = np.flatnonzero(child >= 0)
+        # A second row of a child and start day (in file order) repeats the first.
+        key = child[usable] * (1 << 23) + day[usable]
+        order = np.argsort(key, kind="stable")
+        ranked = key[order]
+        first = np.ones(len(ranked), dtype=bool)
+        first[1:] = ranked[1:] != ranked[:-1]
+        group = np.maximum.accumulate(np.where(first, np.arange(len(ranked)), 0))
+        repeats = usable[order[~first]]
+        originals = usable[order[group[~first]]]
+        numbers = columns.numbers
+        repeat_of = {int(r): numbers[int(stored[o])]
+                     for r, o in zip(repeats.tolist(), originals.tolist(), strict=True)}
+        ok = usable[order[first]]
+        ok.sort()
+        # Each child's latest episode: the first in file order of its latest start.
+        latest_rows = ok[np.lexsort((ok, -day[ok], child[ok]))]
+        heads = np.ones(len(latest_rows), dtype=bool)
+        heads[1:] = child[latest_rows][1:] != child[latest_rows][:-1]
+        refs = list(children)
+        latest = {refs[int(child[i])]: int(stored[i]) for i in latest_rows[heads].tolist()}
+        return _Plan(child >= 0, repeat_of, latest)
 
-    def _clean(self, record: EpisodeRecord) -> EpisodeRecord:
+    def _usable(self, plan: _Plan, at: int, record: EpisodeRecord,
+                children: dict[str, HeaderRecord], rejected: dict[str, int]) -> bool:
+        """Whether the ``at``-th stored episode can be imported; its problems if not, and
+        the doubts about its dates if so."""
+        child = children.get(record.child)
+        if not plan.has_child[at]:
+            reason = (f"The child has no usable row in the header file (see row "
+                      f"{rejected[record.child]:,} there)."
+                      if record.child in rejected else
+                      "The child is not in the header file.")
+            self._problem(record, "PD-ROW", "CHILD", "error", reason)
+        elif at in plan.repeat_of:
+            self._problem(record, "PD-ROW", "CHILD, DECOM", "error",
+                          f"The child already has an episode starting on the same day "
+                          f"(row {plan.repeat_of[at]:,}).")
+        else:
+            assert child is not None
+            if record.end_date is not None and record.end_date < record.start_date:
+                self._problem(record, "PD-DATES", "DECOM, DEC", "error",
+                              "The episode ends (DEC) before it starts (DECOM).")
+            if child.date_of_birth is not None and record.start_date < child.date_of_birth:
+                self._problem(record, "PD-DATES", "DECOM", "warning",
+                              "The episode starts before the child's date of birth.")
+            return True
+        self.summary.episode_rows_rejected += 1
+        return False
+
+    def _clean(self, record: EpisodeRecord, report: bool = True) -> EpisodeRecord:
         """Postcodes in their usual form (a bad one left out with a warning), URN cleaned,
-        a code too long for the database left out with a warning."""
-        home = self._postcode(record, record.home_postcode, "HOME_POST")
-        placement = self._postcode(record, record.placement_postcode, "PL_POST")
+        a code too long for the database left out with a warning (none when not
+        ``report``)."""
+        home = self._postcode(record, record.home_postcode, "HOME_POST", report)
+        placement = self._postcode(record, record.placement_postcode, "PL_POST", report)
         urn = clean_urn(record.urn)
-        if urn is not None and not self._urn_shaped(urn):
+        if report and urn is not None and not self._urn_shaped(urn):
             self._problem(record, "PD-VALUE", "URN", "warning",
                           "The URN is not in Ofsted's form (two letters and six digits, or "
                           "six or seven digits); it was kept as recorded.")
@@ -482,7 +706,8 @@ class _Importer:
             else:
                 value = None
                 message = f"The {column} value is longer than any code, so it was left out."
-            self._problem(record, "PD-VALUE", column, "warning", message)
+            if report:
+                self._problem(record, "PD-VALUE", column, "warning", message)
             changes[name] = value
         if all(getattr(record, name) == value for name, value in changes.items()):
             return record  # most rows: nothing to change
@@ -494,7 +719,8 @@ class _Importer:
             known = self._urn_cache[urn] = is_urn(urn)
         return known
 
-    def _postcode(self, record: EpisodeRecord, value: str | None, column: str) -> str | None:
+    def _postcode(self, record: EpisodeRecord, value: str | None, column: str,
+                  report: bool = True) -> str | None:
         """The postcode in its usual form (the same text is worked out once per import)."""
         if value is None:
             return None
@@ -507,42 +733,78 @@ class _Importer:
                 clean = ""
             self._postcode_cache[value] = clean
         if clean == "":
-            self._problem(record, "PD-VALUE", column, "warning",
-                          f"The {column} value is not a UK postcode, so it was left out.")
+            if report:
+                self._problem(record, "PD-VALUE", column, "warning",
+                              f"The {column} value is not a UK postcode, so it was left out.")
             return None
         return clean
 
-    def _load_episodes(self) -> dict[tuple[uuid.UUID, dt.date], _Found]:
+    def _load_episodes(self, child_ids: Iterable[uuid.UUID]
+                       ) -> dict[tuple[uuid.UUID, dt.date], _Found]:
+        """The episodes held for these children, by child and start date."""
         pe = PlacementEpisode
         found: dict[tuple[uuid.UUID, dt.date], _Found] = {}
-        for row in self.session.execute(select(
-                pe.id, pe.child_id, pe.start_date, pe.deleted_at, pe.distance_entered,
-                *(getattr(pe, name) for name in EPISODE_FIELDS)).order_by(pe.created_at)):
-            key = (row.child_id, row.start_date)
-            if key in found and not found[key].deleted:
-                continue  # two held episodes with one start: the first is matched
-            values = dict(zip(EPISODE_FIELDS, row[5:], strict=True))
-            found[key] = _Found(row.id, values, row.deleted_at is not None,
-                                bool(row.distance_entered))
+        wanted = list(dict.fromkeys(child_ids))
+        for start in range(0, len(wanted), _IN_BATCH):
+            for row in self.session.execute(select(
+                    pe.id, pe.child_id, pe.start_date, pe.deleted_at, pe.distance_entered,
+                    *(getattr(pe, name) for name in EPISODE_FIELDS))
+                    .where(pe.child_id.in_(wanted[start:start + _IN_BATCH]))
+                    .order_by(pe.created_at)):
+                key = (row.child_id, row.start_date)
+                if key in found and not found[key].deleted:
+                    continue  # two held episodes with one start: the first is matched
+                values = dict(zip(EPISODE_FIELDS, row[5:], strict=True))
+                found[key] = _Found(row.id, values, row.deleted_at is not None,
+                                    bool(row.distance_entered))
         return found
 
-    def save_episodes(self, records: list[EpisodeRecord], child_ids: dict[str, uuid.UUID]
-                      ) -> dict[uuid.UUID, EpisodeRecord]:
-        existing = self._load_episodes()
+    def save_episodes(self, children: dict[str, HeaderRecord],
+                      child_ids: dict[str, uuid.UUID], plan: _Plan) -> None:
+        """Take the episodes file a part at a time: which rows can be imported (with the
+        doubts about their dates), their values cleaned, compared with the episodes held,
+        written, and checked against the register. Only a part's records are held."""
+        rejected = dict(self.header.rejected_children)
+        for child_row in self.header.records:
+            if child_row.child not in children:
+                rejected.setdefault(child_row.child, child_row.row)
         settings = {clean_urn(urn): sid for sid, urn in self.session.execute(
             select(Setting.id, Setting.urn).where(Setting.urn.is_not(None),
                                                   Setting.deleted_at.is_(None)))}
-        self.state.progress("Working out distances", 0, 1)
+        facts = load_settings(self.session)
+        stored = self.episodes.stored
+        total = len(stored)
+        for start in range(0, total, _PART):
+            records: list[EpisodeRecord] = []
+            for at in range(start, min(start + _PART, total)):
+                record = self.episodes.record_at(stored[at])
+                if self._usable(plan, at, record, children, rejected):
+                    records.append(self._clean(record))
+            self.state.check_cancelled()
+            matched = self._save_part(records, child_ids, settings, start, total)
+            self.state.check_cancelled()
+            self.state.progress("Checking episodes against the register", start + len(records),
+                                total)
+            self.check_register(matched, facts)
+            self.state.check_cancelled()
+
+    def _save_part(self, records: list[EpisodeRecord], child_ids: dict[str, uuid.UUID],
+                   settings: dict[str | None, uuid.UUID], done: int, total: int
+                   ) -> list[EpisodeRecord]:
+        """Write a part's episodes: the new added, the changed updated; the records matched
+        with a stored episode (new or held)."""
+        existing = self._load_episodes(
+            i for r in records if (i := child_ids[r.child]) in self.held_children)
         miles = miles_between_many(self.session, [(r.home_postcode, r.placement_postcode)
                                                   for r in records])
-        matched: dict[uuid.UUID, EpisodeRecord] = {}
+        matched: list[EpisodeRecord] = []
         new_rows: list[dict[str, Any]] = []
         changed: list[tuple[_Found, dict[str, Any]]] = []
-        step = "Comparing episodes with the database"
-        for done, (record, distance) in enumerate(zip(records, miles, strict=True), 1):
-            if done % _CHUNK == 0:
+        step = "Saving episodes"
+        for count, (record, distance) in enumerate(zip(records, miles, strict=True), 1):
+            if count % _CHUNK == 0:
                 self.state.check_cancelled()
-                self.state.progress(step, done, len(records))
+                self.state.progress(step, done + count, total)
             child_id = child_ids[record.child]
             found = existing.get((child_id, record.start_date))
             if found is not None and found.deleted:
@@ -560,36 +822,33 @@ class _Importer:
             values["distance_miles"] = distance
             if found is not None and found.distance_entered:
                 values["distance_miles"] = found.values["distance_miles"]
+            matched.append(record)
             if found is None:
-                episode_id = uuid.uuid4()
-                new_rows.append({"id": episode_id, "child_id": child_id,
+                new_rows.append({"id": uuid.uuid4(), "child_id": child_id,
                                  "start_date": record.start_date, **values,
                                  "distance_entered": False, "commissioning_route": None,
                                  "route_reason": None, "notes": None, "deleted_at": None,
                                  "unregistered_reason": None, "unregistered_action": None})
-                matched[episode_id] = record
                 self.summary.episodes_new += 1
                 continue
-            matched[found.id] = record
             if all(_same(found.values[k], v) for k, v in values.items()):
                 self.summary.episodes_unchanged += 1
             else:
                 changed.append((found, values))
                 self.summary.episodes_updated += 1
         self.state.check_cancelled()
-        self.state.progress("Saving episodes", 0, 1)
+        self.state.progress(step, done + len(records), total)
         # In the order of the child-and-start index: SQLite inserts them a fifth quicker.
         new_rows.sort(key=lambda row: (row["child_id"], row["start_date"]))
         self._insert(PlacementEpisode, "placement_episode", new_rows)
         self._update(PlacementEpisode, "placement_episode", EPISODE_FIELDS, changed)
         return matched
 
-    def check_register(self, matched: dict[uuid.UUID, EpisodeRecord]) -> None:
+    def check_register(self, matched: list[EpisodeRecord],
+                       settings: dict[str, SettingFacts]) -> None:
         """The stored episodes against the register (types that may carry a URN only)."""
-        self.state.progress("Checking episodes against the register", 0, 1)
-        settings = load_settings(self.session)
         no_urn = YEARS[self.year].urn_not_allowed
-        for record in matched.values():
+        for record in matched:
             if record.placement_type in no_urn:
                 continue
             for finding in check_against_register(
@@ -647,21 +906,15 @@ class _Importer:
         self.state.progress("Comparing children with the database", 0, 1)
         existing = self._load_children()
         children = self.usable_children(existing)
-        records = [self._clean(r) for r in self.usable_episodes(children)]
-        latest: dict[str, EpisodeRecord] = {}
-        for record in records:
-            held = latest.get(record.child)
-            if held is None or record.start_date > held.start_date:
-                latest[record.child] = record
+        plan = self.plan_episodes(children)
         self.state.check_cancelled()
-        child_ids = self.save_children(children, existing, latest)
+        child_ids = self.save_children(children, existing, plan.latest)
+        del existing
         self.state.check_cancelled()
-        matched = self.save_episodes(records, child_ids)
+        self.save_episodes(children, child_ids, plan)
         self.state.check_cancelled()
-        self.check_register(matched)
-        order = {code: _code_order(code) for code in {p.code for p in self.problems}}
-        self.problems.sort(key=lambda p: (p.table != "header", p.row, order[p.code]))
-        self.summary.problems = self.problems
+        self.summary.problems = self.problems.sorted()
+        self.problems = Problems()
         return self.summary
 
 
@@ -669,8 +922,7 @@ def _rules_year(episodes: EpisodesFile, year: str | None, today: dt.date) -> tup
     """The collection year whose rules apply, and why that one."""
     if year is not None:
         return parse_year(year), "chosen"
-    starts = [r.start_date for r in episodes.records]
-    latest = max(starts) if starts else today
+    latest = episodes.latest_start or today
     chosen = rules_year_of(latest)
     natural = f"{latest.year if latest.month >= 4 else latest.year - 1}"
     if not chosen.startswith(natural):
@@ -702,8 +954,6 @@ def import_ssda903(db: Database, header_path: str | Path,
         importer = _Importer(session, header, episodes, rules_year, state, today)
         importer.summary.year_reason = reason
         importer.check_rules()
-        header.raw.clear()  # the cells as written are for the rules only: let them go
-        episodes.raw.clear()
         summary = importer.run()
         state.check_cancelled()
         state.progress("Saving", 1, 1)

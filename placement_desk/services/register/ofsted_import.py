@@ -7,6 +7,11 @@ addresses as REDACTED; the reader turns that into None). Downgrades, suspensions
 and closures of settings in use raise rating alerts (see :mod:`.alerts`).
 Cancelling rolls everything back.
 
+Each file is opened first (one that is not Ofsted's is refused before anything is
+written), then read and written twenty thousand records at a time inside the one
+transaction (:data:`FLUSH_EVERY`); a register too large to load whole is looked up a
+part at a time. Ofsted's files fit in one part; a file of a million rows is never held.
+
 The rules of the judgement history:
 
 - **One inspection per event.** An event is found by its event number where the
@@ -33,12 +38,12 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Table, bindparam, delete, insert, select, update
+from sqlalchemy import Table, bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -46,10 +51,11 @@ from ...audit import audit_value, chain_rows
 from ...db import Database
 from ...identifiers import is_urn
 from ...io.ofsted_files import (
-    OfstedFile,
+    ClosedSettingRecord,
     OfstedInspectionRecord,
+    OfstedReading,
     OfstedSettingRecord,
-    read_ofsted_file,
+    open_ofsted_file,
 )
 from ...models import AuditEvent, OfstedInspection, RatingAlert, Setting, utcnow
 from ...models.enums import (
@@ -67,6 +73,17 @@ from . import alerts, ofsted_mapping, risk
 
 CLOSED_STATUSES = frozenset(s for s in RegistrationStatus if s.group == "closed")
 REGISTERED_STATUSES = frozenset(s for s in RegistrationStatus if s.group == "registered")
+FLUSH_EVERY = 20_000
+"""Records of a file taken before the changes they make are written (inside the one
+transaction) and forgotten, so that a file of a million rows is held a part at a time.
+The files Ofsted publishes (under 6,000 rows) are taken in one part."""
+CACHE_LIMIT = 25_000
+"""A register of up to this many settings is loaded whole, once per import; a larger one
+is looked up a part at a time."""
+IN_BATCH = 500
+"""Keys per IN list when looking settings up."""
+PAGE = 5000
+"""Settings read at a time when going through a register too large to load whole."""
 FULL_REGISTER_SHARE = 0.5
 """A provider-level file listing fewer than this share of the registered settings is
 taken for an extract (filtered by hand), not a full register, and closes nothing."""
@@ -143,25 +160,42 @@ class _Importer:
         self.today = today
         self.state = state
         self.summary = ImportSummary()
-        self.by_urn: dict[str, Setting] = {
-            s.urn: s for s in session.scalars(select(Setting).where(Setting.urn.is_not(None)))
-            if s.urn
-        }
-        self.by_id: dict[uuid.UUID, Setting] = {s.id: s for s in self.by_urn.values()}
+        # The settings (and their inspections) loaded: every one, when the register is no
+        # larger than CACHE_LIMIT (``whole``); else those of the part of a file being taken.
+        self.by_urn: dict[str, Setting] = {}
+        self.by_id: dict[uuid.UUID, Setting] = {}
+        self.unknown: set[str] = set()
+        """URNs looked up and not in the register (in a part)."""
+        # Inspections, found by (setting, number) and (setting, type, date), earlier
+        # numbers and dates included.
+        self.by_number: dict[tuple[uuid.UUID, str], _Event] = {}
+        self.by_date: dict[tuple[uuid.UUID, InspectionEventType, dt.date], _Event] = {}
+        self.events_of: dict[uuid.UUID, list[_Event]] = {}
+        held = session.scalar(select(func.count()).select_from(Setting)
+                              .where(Setting.urn.is_not(None))) or 0
+        self.whole = held <= CACHE_LIMIT
+        if self.whole:
+            for setting in session.scalars(select(Setting).where(Setting.urn.is_not(None))):
+                if setting.urn:
+                    self.by_urn[setting.urn] = setting
+                    self.by_id[setting.id] = setting
+            for row in session.execute(select(_INSPECTION_TABLE)).mappings():
+                self._index(_Event(dict(row), new=False))
         stored = get_setting(session, OFSTED_REGISTER_AS_AT)
         self.register_as_at: dt.date | None = dt.date.fromisoformat(stored) if stored else None
         self.in_use = alerts.settings_in_use(session, today)
         self.now = utcnow()
         self.user = str(session.info.get("user") or "unknown")
-        # Every stored inspection, found by (setting, number) and (setting, type, date),
-        # earlier numbers and dates included.
-        self.by_number: dict[tuple[uuid.UUID, str], _Event] = {}
-        self.by_date: dict[tuple[uuid.UUID, InspectionEventType, dt.date], _Event] = {}
-        self.events_of: dict[uuid.UUID, list[_Event]] = {}
-        for row in session.execute(select(_INSPECTION_TABLE)).mappings():
-            self._index(_Event(dict(row), new=False))
-        self.touched: set[uuid.UUID] = set()
+        self.touched: set[str] = set()
+        """URNs of the settings the file being imported has listed."""
         self.judged_before: dict[uuid.UUID, Judgement | None] = {}
+        """Settings whose history the part changed: their latest judgement before it."""
+        self.file_before: dict[str, Judgement | None] = {}
+        """Settings whose history the file changed: URN → latest judgement before it."""
+        self.downgrades: dict[uuid.UUID, tuple[Judgement, Judgement, uuid.UUID]] = {}
+        """Settings the file has downgraded: (before, now, the inspection)."""
+        self.taken = 0
+        """Records taken since the last part was written."""
         self.pending_settings: list[Setting] = []
         self.pending_ids: set[uuid.UUID] = set()
         self.setting_before: dict[uuid.UUID, dict[str, Any]] = {}
@@ -173,6 +207,43 @@ class _Importer:
         self.current_file = ""
         self.as_at: dt.date | None = None
         self.is_current = True
+
+    def _load(self, urns: Iterable[str]) -> None:
+        """Load the settings of these URNs, with their inspections, unless loaded (or known
+        to be absent) already; nothing to do while the whole register is loaded."""
+        if self.whole:
+            return
+        wanted = [u for u in dict.fromkeys(urns) if u not in self.by_urn and u not in self.unknown]
+        for start in range(0, len(wanted), IN_BATCH):
+            batch = wanted[start:start + IN_BATCH]
+            found = list(self.session.scalars(select(Setting).where(Setting.urn.in_(batch))))
+            for setting in found:
+                if setting.urn:
+                    self.by_urn[setting.urn] = setting
+                    self.by_id[setting.id] = setting
+            self.unknown.update(u for u in batch if u not in self.by_urn)
+            if found:
+                for row in self.session.execute(select(_INSPECTION_TABLE).where(
+                        _INSPECTION_TABLE.c.setting_id.in_([s.id for s in found]))).mappings():
+                    self._index(_Event(dict(row), new=False))
+
+    def _setting(self, setting_id: uuid.UUID) -> Setting:
+        """A setting by id, loaded (with its inspections) if need be."""
+        self._load_ids([setting_id])
+        return self.by_id[setting_id]
+
+    def _end_part(self) -> None:
+        """Settle the part's settings, write it, and forget it unless the whole register is
+        still small enough to keep loaded."""
+        self.settle_latest()
+        keep = self.whole and len(self.by_id) <= CACHE_LIMIT
+        self._flush(reload=keep)
+        self.taken = 0
+        if keep:
+            return
+        self.whole = False
+        self.by_urn, self.by_id, self.unknown = {}, {}, set()
+        self.by_number, self.by_date, self.events_of = {}, {}, {}
 
     # -- settings --------------------------------------------------------------
 
@@ -212,8 +283,9 @@ class _Importer:
             self.pending_ids.add(setting.id)
             self.by_urn[rec.urn] = setting
             self.by_id[setting.id] = setting
+            self.unknown.discard(rec.urn)
             self.summary.new += 1
-            self.touched.add(setting.id)
+            self.touched.add(rec.urn)
             return setting
         changed = False
         if self.is_current:
@@ -225,8 +297,8 @@ class _Importer:
                     changed = True
             if status is not None and status != setting.registration_status:
                 changed |= self._change_status(setting, status, None)
-        if setting.id not in self.touched:
-            self.touched.add(setting.id)
+        if rec.urn not in self.touched:
+            self.touched.add(rec.urn)
             if changed:
                 self.summary.updated += 1
             else:
@@ -264,13 +336,18 @@ class _Importer:
         self.setting_before.setdefault(setting.id, {}).setdefault(key, old)
         self.setting_changes.setdefault(setting.id, {})[key] = value
 
-    def close_absent(self, data: OfstedFile) -> None:
-        """Mark the registered settings a newer full register leaves out as no longer
-        registered, from the file's date."""
-        listed = {rec.urn for rec in data.settings}
-        absent = [s for urn, s in self.by_urn.items()
-                  if urn not in listed and s.deleted_at is None
-                  and s.registration_status in REGISTERED_STATUSES]
+    def close_absent(self, listed: Collection[str]) -> None:
+        """Mark the registered settings a newer full register leaves out (``listed`` holds
+        the URNs it gives) as no longer registered, from the file's date."""
+        absent: list[uuid.UUID] = []
+        registered = 0
+        for urn, setting_id, status, deleted_at in self._register():
+            if status not in REGISTERED_STATUSES:
+                continue
+            if urn in listed:
+                registered += 1
+            elif deleted_at is None:
+                absent.append(setting_id)
         if not absent or self.as_at is None:
             if absent:
                 self.summary.warnings.append(
@@ -279,17 +356,62 @@ class _Importer:
                     "were not marked as no longer registered. Import it under the name "
                     "Ofsted published it with (e.g. provider_level_at_31_march_2025.csv).")
             return
-        registered = len(absent) + sum(
-            1 for urn in listed if (s := self.by_urn.get(urn)) is not None
-            and s.registration_status in REGISTERED_STATUSES)
+        registered += len(absent)
         if len(listed) < FULL_REGISTER_SHARE * registered:
             self.summary.warnings.append(
                 f"{self.current_file}: the file lists {len(listed):,} settings, fewer than "
                 f"half of the {registered:,} registered settings held, so it was taken for "
                 "an extract of the register: no setting was marked as no longer registered.")
             return
-        for setting in absent:
-            self._change_status(setting, RegistrationStatus.NO_LONGER_REGISTERED, self.as_at)
+        for start in range(0, len(absent), FLUSH_EVERY):
+            part = absent[start:start + FLUSH_EVERY]
+            self._load_ids(part)
+            for setting_id in part:
+                self._change_status(self.by_id[setting_id],
+                                    RegistrationStatus.NO_LONGER_REGISTERED, self.as_at)
+            if start + FLUSH_EVERY < len(absent):
+                self._end_part()
+
+    def _register(self) -> Iterator[tuple[str | None, uuid.UUID, RegistrationStatus,
+                                          dt.datetime | None]]:
+        """Every setting with a URN: (URN, id, registration status, deleted at), as the
+        changes made so far leave them; read a few thousand at a time when the register
+        is not loaded whole."""
+        if self.whole:
+            for held, setting in self.by_urn.items():
+                yield held, setting.id, setting.registration_status, setting.deleted_at
+            return
+        self._flush()
+        after: uuid.UUID | None = None
+        while True:
+            query = (select(Setting.id, Setting.urn, Setting.registration_status,
+                            Setting.deleted_at)
+                     .where(Setting.urn.is_not(None)).order_by(Setting.id).limit(PAGE))
+            if after is not None:
+                query = query.where(Setting.id > after)
+            page = self.session.execute(query).all()
+            if not page:
+                return
+            for setting_id, urn, status, deleted_at in page:
+                yield urn, setting_id, status, deleted_at
+            after = page[-1][0]
+
+    def _load_ids(self, ids: Sequence[uuid.UUID]) -> None:
+        """Load these settings (with their inspections) unless loaded already. A setting
+        loaded always has its inspections indexed with it."""
+        wanted = [i for i in ids if i not in self.by_id]
+        for start in range(0, len(wanted), IN_BATCH):
+            found = list(self.session.scalars(
+                select(Setting).where(Setting.id.in_(wanted[start:start + IN_BATCH]))))
+            for setting in found:
+                if setting.urn:
+                    self.by_urn[setting.urn] = setting
+                    self.unknown.discard(setting.urn)
+                self.by_id[setting.id] = setting
+            if found:
+                for row in self.session.execute(select(_INSPECTION_TABLE).where(
+                        _INSPECTION_TABLE.c.setting_id.in_([s.id for s in found]))).mappings():
+                    self._index(_Event(dict(row), new=False))
 
     # -- inspections -------------------------------------------------------------
 
@@ -419,14 +541,21 @@ class _Importer:
 
     def _latest_may_change(self, setting_id: uuid.UUID) -> None:
         if setting_id not in self.judged_before:
-            self.judged_before[setting_id] = self.by_id[setting_id].latest_judgement
+            setting = self.by_id[setting_id]
+            self.judged_before[setting_id] = setting.latest_judgement
+            if setting.urn:
+                self.file_before.setdefault(setting.urn, setting.latest_judgement)
 
-    def settle_latest(self) -> list[tuple[uuid.UUID, Judgement, Judgement, uuid.UUID]]:
+    def settle_latest(self) -> None:
         """Point each setting whose history changed at its latest judged full inspection;
-        count the changes of judgement this file brought, and return the downgrades to
-        alert on (setting, before, now, inspection)."""
-        downgrades = []
-        for setting_id, before in self.judged_before.items():
+        count the changes of judgement the file brought, and note the downgrades to alert
+        on (:attr:`downgrades`).
+
+        A file of more than :data:`FLUSH_EVERY` records is settled part by part: a setting
+        that two parts change is counted (and alerted on) once, by its judgement before
+        the file and its judgement after it.
+        """
+        for setting_id, before_part in self.judged_before.items():
             judged = [(e.row["inspection_date"], e) for e in self.events_of.get(setting_id, ())
                       if e.judged() is not None]
             if not judged:
@@ -439,16 +568,23 @@ class _Importer:
             if (setting.latest_judgement, setting.latest_inspection_date) != (now, day):
                 self._set(setting, "latest_judgement", now)
                 self._set(setting, "latest_inspection_date", day)
-            if before is None or now.rank == before.rank:
-                continue
-            if now.rank > before.rank:
-                self.summary.upgrades += 1
+            before = self.file_before.get(setting.urn or "", before_part)
+            self._count(before, before_part, -1)  # what an earlier part of the file counted
+            self._count(before, now, 1)
+            if (before is not None and now.rank < before.rank
+                    and now.group in ("below", "inadequate")):
+                self.downgrades[setting_id] = (before, now, latest.id)
             else:
-                self.summary.downgrades += 1
-                if now.group in ("below", "inadequate"):
-                    downgrades.append((setting_id, before, now, latest.id))
+                self.downgrades.pop(setting_id, None)
         self.judged_before = {}
-        return downgrades
+
+    def _count(self, before: Judgement | None, now: Judgement | None, sign: int) -> None:
+        if before is None or now is None or now.rank == before.rank:
+            return
+        if now.rank > before.rank:
+            self.summary.upgrades += sign
+        else:
+            self.summary.downgrades += sign
 
     def _alert(self, setting: Setting, kind: AlertKind, previous: Judgement | None,
                new: Judgement | None, inspection_id: uuid.UUID | None = None) -> None:
@@ -501,13 +637,14 @@ class _Importer:
         self.setting_before = {}
         self.setting_changes = {}
 
-    def _flush(self) -> None:
+    def _flush(self, reload: bool = True) -> None:
         """Write new settings, then inspection deletions, corrections and additions in
         bulk, with their audit events.
 
         Thousands of rows through the unit of work cost seconds; Core statements take
         a fraction. The audit trail is written here for them, as the hook would. New
-        settings are then loaded back so later files update them.
+        settings are then loaded back so later files update them (unless ``reload`` is
+        false: the part is about to be forgotten, and they are looked up when needed).
         """
         self.session.flush()  # alerts added since, which the re-pointing below may move
         self._write_setting_changes()
@@ -554,7 +691,12 @@ class _Importer:
         if self.pending_audit:
             self.session.execute(insert(_AUDIT_TABLE),
                                  chain_rows(self.session, self.pending_audit))
-        if self.pending_settings:
+        if not reload:
+            for setting in self.pending_settings:
+                self.by_id.pop(setting.id, None)
+                if setting.urn:
+                    self.by_urn.pop(setting.urn, None)
+        elif self.pending_settings:
             ids = [s.id for s in self.pending_settings]
             for start in range(0, len(ids), 500):
                 for loaded in self.session.scalars(
@@ -571,7 +713,7 @@ class _Importer:
 
     # -- files -----------------------------------------------------------------------
 
-    def _file_is_current(self, data: OfstedFile) -> bool:
+    def _file_is_current(self, data: OfstedReading) -> bool:
         """Whether the file is as new as the newest register imported (an undated file
         is taken as current, as files are imported oldest first)."""
         if data.as_at is None or self.register_as_at is None:
@@ -580,70 +722,98 @@ class _Importer:
             return data.as_at >= self.register_as_at
         return data.as_at > self.register_as_at
 
-    def import_file(self, data: OfstedFile) -> None:
+    def import_file(self, data: OfstedReading) -> None:
+        """Take one file, a chunk of rows at a time: its settings as they are read, then its
+        in-year inspections (in date order) and its closures. Each :data:`FLUSH_EVERY`
+        records are written and forgotten; all within the caller's one transaction."""
         self.current_file = Path(data.path).name
         self.as_at = data.as_at
         self.is_current = self._file_is_current(data)
         self.touched = set()
-        total = len(data.settings) + len(data.inspections) + len(data.closures)
-        done = 0
+        self.file_before = {}
+        self.downgrades = {}
         step = f"Updating the register from {self.current_file}"
-        for rec in data.settings:
-            if not is_urn(rec.urn):
-                self.summary.warnings.append(
-                    f"{self.current_file}: row {rec.source_row}: {rec.urn!r} is not an Ofsted "
-                    "URN, so the row was not added to the register.")
-                continue
-            setting = self.upsert_setting(rec)
-            if rec.latest_inspection is not None:
-                self.add_inspection(setting, rec.latest_inspection)
-                if rec.latest_inspection.previous is not None:
-                    self.add_inspection(setting, rec.latest_inspection.previous)
-            done += 1
-            if done % 200 == 0:
-                self.state.check_cancelled()
-                self.state.progress(step, done, total)
-        for event in sorted(data.inspections, key=lambda e: e.inspection_date):
-            found = self.by_urn.get(event.urn)
-            if found is None:
-                self.summary.warnings.append(
-                    f"{self.current_file}: inspection of unknown URN {event.urn} skipped "
-                    f"(row {event.source_row}).")
-            else:
-                self.add_inspection(found, event)
-                if event.previous is not None:
-                    self.add_inspection(found, event.previous)
-            done += 1
-            if done % 200 == 0:
-                self.state.check_cancelled()
-                self.state.progress(step, done, total)
-        for closure in data.closures:
-            found = self.by_urn.get(closure.urn)
-            if found is None:
-                self.summary.warnings.append(
-                    f"{self.current_file}: closed URN {closure.urn} is not in the register "
-                    f"(row {closure.source_row}); import a provider-level file first.")
-                continue
-            status = (ofsted_mapping.registration_status(closure.registration_status)
-                      or RegistrationStatus.CLOSED)
-            # An older closures file may say how a setting that has left the register
-            # left it, but never closes or reopens one a newer register lists.
-            if self.is_current or (found.registration_status in CLOSED_STATUSES
-                                   and status in CLOSED_STATUSES):
-                self._change_status(found, status, closure.closed_date)
-            done += 1
-        downgrades = self.settle_latest()  # before the flush: new settings go in judged
-        self._flush()
-        for setting_id, before, now, inspection_id in downgrades:
-            self._alert(self.by_id[setting_id], AlertKind.DOWNGRADE, before, now, inspection_id)
+        inspections: list[OfstedInspectionRecord] = []
+        closures: list[ClosedSettingRecord] = []
+        self.state.progress(step, 0, data.total_rows)
+        for chunk in data.chunks(self.state, step):
+            self._load(rec.urn for rec in chunk.settings)
+            for rec in chunk.settings:
+                self.taken += 1
+                if not is_urn(rec.urn):
+                    self.summary.warnings.append(
+                        f"{self.current_file}: row {rec.source_row}: {rec.urn!r} is not an "
+                        "Ofsted URN, so the row was not added to the register.")
+                    continue
+                setting = self.upsert_setting(rec)
+                if rec.latest_inspection is not None:
+                    self.add_inspection(setting, rec.latest_inspection)
+                    if rec.latest_inspection.previous is not None:
+                        self.add_inspection(setting, rec.latest_inspection.previous)
+            # In-year events and closures wait for every setting of the file.
+            inspections += chunk.inspections
+            closures += chunk.closures
+            if self.taken >= FLUSH_EVERY:
+                self._end_part()
+        inspections.sort(key=lambda e: e.inspection_date)
+        events_step = f"Adding the inspections from {self.current_file}"
+        for start in range(0, len(inspections), FLUSH_EVERY):
+            part = inspections[start:start + FLUSH_EVERY]
+            self._load(e.urn for e in part)
+            for done, event in enumerate(part, start + 1):
+                found = self.by_urn.get(event.urn)
+                if found is None:
+                    self.summary.warnings.append(
+                        f"{self.current_file}: inspection of unknown URN {event.urn} skipped "
+                        f"(row {event.source_row}).")
+                else:
+                    self.add_inspection(found, event)
+                    if event.previous is not None:
+                        self.add_inspection(found, event.previous)
+                if done % 200 == 0:
+                    self.state.check_cancelled()
+                    self.state.progress(events_step, done, len(inspections))
+            self.taken += len(part)
+            if self.taken >= FLUSH_EVERY:
+                self._end_part()
+        inspections = []
+        for start in range(0, len(closures), FLUSH_EVERY):
+            part_closures = closures[start:start + FLUSH_EVERY]
+            self._load(c.urn for c in part_closures)
+            for closure in part_closures:
+                found = self.by_urn.get(closure.urn)
+                if found is None:
+                    self.summary.warnings.append(
+                        f"{self.current_file}: closed URN {closure.urn} is not in the "
+                        f"register (row {closure.source_row}); import a provider-level "
+                        "file first.")
+                    continue
+                status = (ofsted_mapping.registration_status(closure.registration_status)
+                          or RegistrationStatus.CLOSED)
+                # An older closures file may say how a setting that has left the register
+                # left it, but never closes or reopens one a newer register lists.
+                if self.is_current or (found.registration_status in CLOSED_STATUSES
+                                       and status in CLOSED_STATUSES):
+                    self._change_status(found, status, closure.closed_date)
+            self.state.check_cancelled()
+            self.taken += len(part_closures)
+            if self.taken >= FLUSH_EVERY:
+                self._end_part()
+        self._end_part()  # settled before written: new settings go in judged
+        for setting_id, (before, now, inspection_id) in self.downgrades.items():
+            self._alert(self._setting(setting_id), AlertKind.DOWNGRADE, before, now,
+                        inspection_id)
+        self.downgrades = {}
         if data.kind == "provider_level" and self.is_current:
-            self.close_absent(data)
+            self.close_absent(data.urns)
             if data.as_at is not None and (self.register_as_at is None
                                            or data.as_at > self.register_as_at):
                 self.register_as_at = data.as_at
                 set_setting(self.session, OFSTED_REGISTER_AS_AT, data.as_at.isoformat())
             self._flush()
-        self.state.progress(step, total, total)
+        self.touched = set()
+        self.file_before = {}
+        self.state.progress(step, data.total_rows, data.total_rows)
         self.summary.warnings.extend(f"{self.current_file}: {w}" for w in data.warnings)
         self.summary.files.append(self.current_file)
 
@@ -653,11 +823,17 @@ def import_ofsted(
     paths: Sequence[str | Path],
     state: TaskState = NULL_STATE,
     today: dt.date | None = None,
-    reader: Callable[[str | Path, TaskState], OfstedFile] = read_ofsted_file,
 ) -> ImportSummary:
-    """Read every file first (so a bad file changes nothing), then import them in order."""
+    """Import the files in order, in one transaction.
+
+    Every file is opened first, so a file that is not Ofsted's is refused before anything
+    is written; each is then read a chunk of rows at a time as it is imported (a file of a
+    million rows is never held whole). A row the reader cannot read (a CSV record it
+    cannot parse) raises then, and the transaction is rolled back: nothing changes.
+    """
     require(db, Permission.IMPORT_DATA, Permission.EDIT_REGISTER)
-    files = [reader(path, state) for path in paths]
+    state.check_cancelled()
+    files = [open_ofsted_file(path) for path in paths]
     # The files are readable: a copy to go back to, kept only if the import commits.
     with import_backup(db), db.write() as session:
         importer = _Importer(session, today or dt.date.today(), state)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import Table, bindparam, case, func, or_, select, update
@@ -214,21 +214,49 @@ def assess_settings(session: Session, setting_ids: Iterable[uuid.UUID],
             for sid, inputs in gather_inputs(session, setting_ids, today).items()}
 
 
+RISK_BATCH = 2000
+"""Settings assessed and written at a time."""
+
+
 def refresh_risk_levels(session: Session, today: dt.date,
                         setting_ids: Iterable[uuid.UUID] | None = None) -> int:
     """Store each setting's level (for filtering); returns how many changed.
 
     The level is derived data the system recomputes, so it is written with one
-    bulk update by primary key rather than as audited edits.
+    bulk update by primary key rather than as audited edits. Settings are taken
+    :data:`RISK_BATCH` at a time (a register of a million settings is never held whole).
     """
+    changed = 0
     if setting_ids is None:
-        setting_ids = session.scalars(select(Setting.id).where(Setting.deleted_at.is_(None)))
-    ids = list(setting_ids)
-    results: dict[uuid.UUID, RiskAssessment] = {}
-    for start in range(0, len(ids), 2000):
-        results.update(assess_settings(session, ids[start:start + 2000], today))
-    stored = {sid: level for sid, level in session.execute(
-        select(Setting.id, Setting.risk_level).where(Setting.deleted_at.is_(None)))}
+        after: uuid.UUID | None = None
+        while True:
+            query = (select(Setting.id, Setting.risk_level).where(Setting.deleted_at.is_(None))
+                     .order_by(Setting.id).limit(RISK_BATCH))
+            if after is not None:
+                query = query.where(Setting.id > after)
+            stored = {sid: level for sid, level in session.execute(query)}
+            if not stored:
+                break
+            changed += _store_levels(session, today, stored)
+            after = next(reversed(stored))
+    else:
+        ids = list(setting_ids)
+        for start in range(0, len(ids), RISK_BATCH):
+            batch = ids[start:start + RISK_BATCH]
+            stored = {sid: level for sid, level in session.execute(
+                select(Setting.id, Setting.risk_level)
+                .where(Setting.deleted_at.is_(None), Setting.id.in_(batch)))}
+            changed += _store_levels(session, today, stored, batch)
+    if changed:
+        session.expire_all()  # loaded settings must not keep the old level
+    return changed
+
+
+def _store_levels(session: Session, today: dt.date, stored: dict[uuid.UUID, RiskLevel | None],
+                  ids: Sequence[uuid.UUID] | None = None) -> int:
+    """Assess a batch of settings (``ids``, else those of ``stored``) and write the levels
+    that differ from ``stored``."""
+    results = assess_settings(session, list(stored) if ids is None else ids, today)
     changes = [{"b_id": sid, "b_level": result.level}
                for sid, result in results.items() if stored.get(sid) != result.level]
     if changes:
@@ -237,5 +265,4 @@ def refresh_risk_levels(session: Session, today: dt.date,
                         .values(risk_level=bindparam("b_level"),
                                 updated_at=table.c.updated_at),  # not an edit: keep the stamp
                         changes)
-        session.expire_all()  # loaded settings must not keep the old level
     return len(changes)

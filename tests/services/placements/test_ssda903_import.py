@@ -445,3 +445,65 @@ def test_an_ethnicity_longer_than_any_code_is_left_out_with_a_warning(
     assert warned == [("warning", "header", 2, "ETHNIC")]
     with db.read() as session:
         assert session.scalars(sa.select(Child.ethnicity)).all() == [None]
+
+
+# -- a large return, taken a part at a time ------------------------------------------------
+
+
+def _stored(db: Database) -> list[tuple[object, ...]]:
+    """The children and episodes as stored, without ids or times."""
+    with db.engine.connect() as conn:
+        return [*conn.exec_driver_sql(
+            "SELECT case_ref, date_of_birth, sex, ethnicity, legal_status, home_postcode, "
+            "version FROM child ORDER BY case_ref").fetchall(),
+            *conn.exec_driver_sql(
+                "SELECT c.case_ref, e.start_date, e.end_date, e.reason_new_episode, "
+                "e.legal_status, e.placement_type, e.place_provider, e.reason_ceased, "
+                "e.home_postcode, e.placement_postcode, e.urn, e.setting_id, "
+                "e.distance_miles, e.version FROM placement_episode e "
+                "JOIN child c ON c.id = e.child_id ORDER BY c.case_ref, e.start_date")
+            .fetchall()]
+
+
+def test_a_return_taken_in_parts_is_imported_as_one_part_imports_it(
+        db: Database, fresh_target: object, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A return is written a part of 20,000 episodes at a time; taken two at a time, the
+    small return (refused rows, a child's episode twice, a row whose child is refused) and
+    then a changed copy of it must give the same children, episodes and problems."""
+    from placement_desk.lifecycle import open_database
+    from placement_desk.services.placements import ssda903_import
+
+    header, episodes = _small_files(tmp_path)
+    changed = _write(tmp_path / "changed.csv", *[
+        line.replace(",U4,", ",K2,") for line in episodes.read_text().splitlines()])
+    whole = [import_ssda903(db, header, path, today=TODAY) for path in (episodes, changed)]
+    other = open_database(fresh_target)  # type: ignore[arg-type]
+    try:
+        monkeypatch.setattr(ssda903_import, "_PART", 2)
+        parts = [import_ssda903(other, header, path, today=TODAY)
+                 for path in (episodes, changed)]
+        assert _stored(other) == _stored(db)
+    finally:
+        other.close()
+    assert [s.as_dict() for s in parts] == [s.as_dict() for s in whole]
+    assert whole[1].episodes_updated > 0 and whole[0].episode_rows_rejected == 3
+
+
+@pytest.mark.reference
+def test_the_published_return_taken_in_parts_gives_the_same_import(
+        db: Database, fresh_target: object, monkeypatch: pytest.MonkeyPatch) -> None:
+    from placement_desk.lifecycle import open_database
+    from placement_desk.services.placements import ssda903_import
+
+    header, episodes = need(SSDA903 / "header.csv"), need(SSDA903 / "episodes.csv")
+    whole = import_ssda903(db, header, episodes, today=TODAY)
+    other = open_database(fresh_target)  # type: ignore[arg-type]
+    try:
+        monkeypatch.setattr(ssda903_import, "_PART", 700)
+        parts = import_ssda903(other, header, episodes, today=TODAY)
+        assert _stored(other) == _stored(db)
+    finally:
+        other.close()
+    assert parts.as_dict() == whole.as_dict()
+    assert whole.episodes_new > 5000

@@ -273,3 +273,99 @@ def test_made_up_urns_in_a_council_list_never_enter_the_register(db: Database) -
     summary = import_ofsted(db, lists, today=TODAY)
     assert summary.new == 0 and _count(db, Setting) == 0
     assert any("'NJASCN' is not an Ofsted URN" in w for w in summary.warnings)
+
+
+# -- a large file, taken a part at a time ---------------------------------------------------
+
+
+def _in_parts(monkeypatch: pytest.MonkeyPatch, records: int) -> None:
+    """Take files ``records`` at a time (read a third of that at a time), looking settings up
+    part by part rather than loading the register whole."""
+    from placement_desk.io import ofsted_files
+    from placement_desk.services.register import ofsted_import
+
+    monkeypatch.setattr(ofsted_import, "FLUSH_EVERY", records)
+    monkeypatch.setattr(ofsted_import, "CACHE_LIMIT", 0)
+    monkeypatch.setattr(ofsted_files, "CHUNK_ROWS", max(1, records // 3))
+
+
+def _register(db: Database) -> list[tuple[Any, ...]]:
+    """The register as stored: every setting's values and every inspection (no ids)."""
+    with db.engine.connect() as conn:
+        return [*conn.exec_driver_sql(
+            "SELECT urn, name, postcode, setting_type, registration_status, closed_date, "
+            "latest_judgement, latest_inspection_date, risk_level, enhanced_monitoring "
+            "FROM setting ORDER BY urn").fetchall(),
+            *conn.exec_driver_sql(
+                "SELECT s.urn, i.event_type, i.inspection_date, i.event_number, "
+                "i.overall_judgement, i.source, i.earlier_keys FROM ofsted_inspection i "
+                "JOIN setting s ON s.id = i.setting_id "
+                "ORDER BY s.urn, i.event_type, i.inspection_date").fetchall()]
+
+
+@pytest.mark.reference
+def test_files_taken_in_parts_give_the_register_one_part_gives(
+        db: Database, fresh_target: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The published files are taken in one part each; a larger file in many. Taken in parts
+    of 400 records, three years of files (an in-year file and closures among them) must
+    leave the same register and the same summary."""
+    files = [need(OFSTED / name) for name in (
+        "provider_level_at_31_march_2023.csv", "provider_level_in_year_2023-24.csv",
+        "closed_childrens_homes_31_march_2024.csv", "provider_level_at_31_march_2024.csv")]
+    whole = [import_ofsted(db, [path], today=TODAY) for path in files]
+    other = open_database(fresh_target)
+    try:
+        _in_parts(monkeypatch, 400)
+        parts = [import_ofsted(other, [path], today=TODAY) for path in files]
+        assert _register(other) == _register(db)
+    finally:
+        other.close()
+    assert [s.as_dict() for s in parts] == [s.as_dict() for s in whole]
+    assert whole[1].inspections_added > 1000 and whole[3].closed > 0
+
+
+@pytest.mark.parametrize("last, downgrades", [("Good", 0), ("Inadequate", 1)])
+def test_a_setting_listed_in_two_parts_is_counted_and_alerted_once(
+        db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, last: str,
+        downgrades: int) -> None:
+    """A setting in use, judged Good, is listed twice in a file taken two records at a time:
+    first Requires improvement, then (later) Good again or Inadequate. Its judgement is
+    worked out once for the file: no change, or one downgrade with one alert."""
+    import_ofsted(db, [_file(tmp_path, "2024.csv",
+                             "SC900001,Children's home,Active,Oak House,SM1 1AA,Private,"
+                             "Full inspection,10/01/2024,Good")], today=TODAY)
+    _place_child(db, "SC900001", "C-0001")
+    _in_parts(monkeypatch, 2)
+    summary = import_ofsted(db, [_file(
+        tmp_path, "2025.csv",
+        "SC900001,Children's home,Active,Oak House,SM1 1AA,Private,"
+        "Full inspection,20/05/2025,Requires improvement to be good",
+        "SC900002,Children's home,Active,Elm House,SM1 1AB,Private,,,",
+        "SC900001,Children's home,Active,Oak House,SM1 1AA,Private,"
+        f"Full inspection,25/05/2025,{last}")], today=TODAY)
+    assert (summary.upgrades, summary.downgrades, summary.alerts) == (0, downgrades, downgrades)
+    assert (summary.new, summary.updated, summary.unchanged) == (1, 0, 1)
+    with db.sessions() as s:
+        oak = s.scalars(sa.select(Setting).where(Setting.urn == "SC900001")).one()
+        assert (oak.latest_judgement, oak.latest_inspection_date) == (
+            Judgement.GOOD if last == "Good" else Judgement.INADEQUATE, dt.date(2025, 5, 25))
+        assert [a.new_judgement for a in s.scalars(sa.select(RatingAlert))] == (
+            [Judgement.INADEQUATE] if downgrades else [])
+
+
+def test_a_file_that_cannot_be_read_to_the_end_changes_nothing_though_parts_were_written(
+        db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rows are read as they are written; a record the CSV reader cannot read (a cell over
+    its limit) far down the file refuses the file, naming the row, and rolls back the
+    parts already written."""
+    rows = [f"SC{900100 + i},Children's home,Active,Home {i},SM1 1AA,Private,"
+            "Full inspection,10/01/2024,Good" for i in range(60)]
+    path = _file(tmp_path, "long.csv", *rows, "SC900999,Children's home,Active,"
+                 + "x" * 200_000 + ",SM1 1AA,Private,,,")
+    before = _dump(db)
+    _in_parts(monkeypatch, 20)
+    with pytest.raises(FileFormatError) as caught:
+        import_ofsted(db, [path], today=TODAY)
+    assert (caught.value.file, caught.value.row) == ("long.csv", 64)
+    assert _dump(db) == before and _count(db, Setting) == 0
+    assert _count(db, OfstedInspection) == 0

@@ -6,6 +6,7 @@ import datetime as dt
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -151,3 +152,40 @@ def test_the_app_starts_without_loading_pandas() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
     assert done.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_the_rules_read_a_files_columns_as_they_read_its_text(tmp_path: Path, seed: int) -> None:
+    """An import hands the rules each column as codes and distinct texts (a categorical
+    column) rather than a text per row: every rule of every year, and the overlaps, must
+    flag the same rows. The published example return, with a seeded share of its cells
+    changed to blanks, odd spellings and bad values."""
+    import csv
+    import random
+
+    from placement_desk.io.ssda903_files import read_episodes_file, read_header_file
+    from placement_desk.services.placements.ssda903 import label_overlaps, run_rules
+    from placement_desk.services.placements.ssda903_import import rules_frame
+    from tests.reference import SSDA903, need
+
+    rng = random.Random(seed)
+    odd = ["", " ", "x", "31/02/2020", "1/4/2020", "01/04/2020 ", "k2", "E8", "0", "S",
+           "sc123456", "XXXXXXX", "01/04/1899"]
+    paths = []
+    for name in ("header.csv", "episodes.csv"):
+        with open(need(SSDA903 / name), encoding="utf-8-sig", newline="") as fh:
+            rows = list(csv.reader(fh))
+        out = tmp_path / name
+        with out.open("w", encoding="utf-8", newline="") as fh:
+            csv.writer(fh).writerows([rows[0]] + [
+                [rng.choice(odd) if rng.random() < 0.05 else c for c in r] for r in rows[1:]])
+        paths.append(out)
+    header, spells = read_header_file(paths[0]), read_episodes_file(paths[1])
+    as_text = (pd.DataFrame(dict(header.raw), dtype=object),
+               pd.DataFrame(dict(spells.raw), dtype=object))
+    as_codes = (rules_frame(header.columns), rules_frame(spells.columns))
+    for year in RULES:
+        found = [(c, t, r.tolist()) for c, t, r in run_rules(*as_text, year)]
+        assert [(c, t, r.tolist()) for c, t, r in run_rules(*as_codes, year)] == found
+        assert sum(len(r) for _c, _t, r in found) > 1000
+    assert label_overlaps(as_codes[1]) == label_overlaps(as_text[1])
