@@ -35,8 +35,11 @@ from .context import AppContext
 from .hub import NavigationRequest
 from .pages import PageSpec, load_pages
 
-PREFERRED_SIZE = QSize(1200, 760)
-"""The window's size on a screen with room for it; smaller screens get what they have."""
+PREFERRED_SIZE = QSize(1280, 860)
+"""The window's size at its first start on a screen with room for it."""
+ROOMY_SCREEN = QSize(1500, 950)
+"""A screen smaller than this (a council laptop's 1366×768) gets the window maximized at
+its first start: every page is laid out for the whole of such a screen."""
 
 
 def window_title(db: Database) -> str:
@@ -377,6 +380,9 @@ class MainWindow(QMainWindow):
             fit_to_screen(self)  # a screen smaller than last time: still within it
         else:
             fit_to_screen(self, PREFERRED_SIZE)
+            room = self.screen().availableGeometry().size()
+            if room.width() < ROOMY_SCREEN.width() or room.height() < ROOMY_SCREEN.height():
+                self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
         last = settings.value("window/page", "dashboard")
         self.show_page(str(last) if last in self.pages else self.specs[0].key)
         if self.nav.currentRow() < 0:

@@ -85,6 +85,22 @@ def test_geometry_and_last_page_are_remembered(qtbot: QtBot, db: Database,
     assert saved.height() == 520
 
 
+def test_a_first_start_on_a_laptop_screen_opens_maximized(qtbot: QtBot, db: Database,
+                                                           settings: QSettings) -> None:
+    win: MainWindow = build_main_window(db, settings)
+    qtbot.addWidget(win)
+    room = win.screen().availableGeometry()
+    assert room.width() < 1500 or room.height() < 950, "the test screen is a small one"
+    assert win.windowState() & Qt.WindowState.WindowMaximized
+    win.show()
+    win.setWindowState(Qt.WindowState.WindowNoState)
+    win.resize(700, 500)
+    win.close()  # remembered as a window of its own size: not maximized again
+    again: MainWindow = build_main_window(db, settings)
+    qtbot.addWidget(again)
+    assert not again.windowState() & Qt.WindowState.WindowMaximized
+
+
 def test_about_shows_version_and_schema(qtbot: QtBot, db: Database) -> None:
     about = AboutDialog(db)
     qtbot.addWidget(about)

@@ -282,8 +282,8 @@ class ChartPanel(QWidget):
             self._label(x, y, self.fmt(value), across=across)
         self._categories(ticks or categories, across=across)
         reach = top or (highest * 1.15 if highest else 1)
-        if across:
-            self.plot.setXRange(0, reach * (1.2 if top else 1.1), padding=0)
+        if across:  # room after the longest bar for its value ("100%")
+            self.plot.setXRange(0, reach * (1.3 if top else 1.15), padding=0)
         else:
             self.plot.setYRange(0, reach * (1.08 if top else 1.0), padding=0)
 
