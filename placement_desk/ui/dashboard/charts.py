@@ -210,7 +210,8 @@ class ChartPanel(QWidget):
         else:
             category.setTicks([[(n, name) for n, name in enumerate(names)]])
             values.setTicks(None)
-            self.plot.getAxis("bottom").setHeight(lines * height + 12)
+            # the tick, its gap and the lines of the names
+            self.plot.getAxis("bottom").setHeight(lines * height + 22)
             self.plot.setXRange(-0.6, len(names) - 0.4, padding=0)
 
     def _fit_across(self) -> None:
