@@ -255,8 +255,31 @@ class Records(Sequence[_R]):
         return self._rows
 
 
+class _ColumnsFile:
+    """What a file read as its columns says of itself: its name, its cells' text and the
+    row numbers a spreadsheet shows (the header and the episodes file alike)."""
+
+    __slots__ = ()
+    path: Path
+    columns: Columns
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    @property
+    def raw(self) -> Mapping[str, list[str]]:
+        """Column → the text of its cell in every data row, in file order ("" when blank)."""
+        return _Raw(self.columns)
+
+    @property
+    def row_numbers(self) -> list[int]:
+        """The row number a spreadsheet shows for each data row, in file order."""
+        return self.columns.numbers.tolist()
+
+
 @dataclass(slots=True)
-class HeaderFile:
+class HeaderFile(_ColumnsFile):
     path: Path
     sheet: str
     columns: Columns
@@ -269,23 +292,9 @@ class HeaderFile:
     """The positions (0-based, among the data rows) of the rows that can be stored."""
 
     @property
-    def name(self) -> str:
-        return self.path.name
-
-    @property
     def records(self) -> Records[HeaderRecord]:
         """One record per row that can be stored, in file order."""
         return Records(self.stored, self._record)
-
-    @property
-    def raw(self) -> Mapping[str, list[str]]:
-        """Column → the text of its cell in every data row, in file order ("" when blank)."""
-        return _Raw(self.columns)
-
-    @property
-    def row_numbers(self) -> list[int]:
-        """The row number a spreadsheet shows for each data row, in file order."""
-        return self.columns.numbers.tolist()
 
     def _record(self, position: int) -> HeaderRecord:
         values: list[Any] = [column.values[column.codes[position]]
@@ -295,7 +304,7 @@ class HeaderFile:
 
 
 @dataclass(slots=True)
-class EpisodesFile:
+class EpisodesFile(_ColumnsFile):
     path: Path
     sheet: str
     columns: Columns
@@ -308,23 +317,9 @@ class EpisodesFile:
     """The latest start date (DECOM) of the episodes that can be stored."""
 
     @property
-    def name(self) -> str:
-        return self.path.name
-
-    @property
     def records(self) -> Records[EpisodeRecord]:
         """One record per row that can be stored, in file order."""
         return Records(self.stored, self.record_at)
-
-    @property
-    def raw(self) -> Mapping[str, list[str]]:
-        """Column → the text of its cell in every data row, in file order ("" when blank)."""
-        return _Raw(self.columns)
-
-    @property
-    def row_numbers(self) -> list[int]:
-        """The row number a spreadsheet shows for each data row, in file order."""
-        return self.columns.numbers.tolist()
 
     def record_at(self, position: int) -> EpisodeRecord:
         """The record of the data row at ``position`` (a row that can be stored), from what
