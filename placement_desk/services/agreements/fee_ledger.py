@@ -47,7 +47,6 @@ from ...models.base import utcnow
 from ...models.enums import AgreementStatus, ServiceCharge
 from .fees import charge_weekly_pence
 from .ledger_hook import FORMULA, FORMULA_KEY, built_with_current_formula
-from .ledger_hook import install as install  # the hook registers from there
 
 log = logging.getLogger(__name__)
 
