@@ -127,10 +127,13 @@ _AUDIT_FORMS: dict[type, Any] = {uuid.UUID: str, dt.date: dt.date.isoformat}
 
 def _audit_values(row: dict[str, Any]) -> dict[str, Any]:
     """A new row as the audit trail stores it (as :func:`~placement_desk.audit.audit_value`
-    does, with a quick path for the kinds of value an import writes)."""
+    does, with a quick path for the kinds of value an import writes), its empty fields left
+    out (:func:`~placement_desk.audit.created_values`)."""
     out: dict[str, Any] = {}
     for key, value in row.items():
         kind = type(value)
+        if value is None:
+            continue
         if kind in _AS_IS:
             out[key] = value
         else:
@@ -607,15 +610,11 @@ class _Importer:
         stamps = {"created_at": self.now, "updated_at": self.now, "version": 1}
         event = {"at": self.now, "user": self.user, "action": AuditAction.CREATE,
                  "entity": entity, "before": None}
-        # Columns an import never fills are stored empty: the trail says so, as the hook's.
-        filled = set(rows[0]) if rows else set()
-        blank = {c.key: None for c in table.columns
-                 if c.default is None and c.key not in stamps and c.key not in filled}
         for start in range(0, len(rows), _BULK):
             chunk = rows[start:start + _BULK]
             _insert_many(self.session, table, chunk, stamps)
             _insert_many(self.session, _AUDIT, chain_rows(
-                self.session, [{"entity_id": row["id"], "after": _audit_values({**blank, **row})}
+                self.session, [{"entity_id": row["id"], "after": _audit_values(row)}
                                for row in chunk], event), event)
             self.state.check_cancelled()
 

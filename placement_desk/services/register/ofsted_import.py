@@ -47,7 +47,7 @@ from sqlalchemy import Table, bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from ...audit import audit_value, chain_rows
+from ...audit import audit_value, chain_rows, created_values
 from ...db import Database
 from ...identifiers import is_urn
 from ...io.ofsted_files import (
@@ -605,8 +605,11 @@ class _Importer:
                 return None
             return {k: audit_value(v) for k, v in values.items() if k not in _META}
 
+        done = plain(after)
+        if action == AuditAction.CREATE and done is not None:
+            done = created_values(done)  # a new record's empty fields are left out
         return {"at": self.now, "user": self.user, "action": action, "entity": entity,
-                "entity_id": entity_id, "before": plain(before), "after": plain(after)}
+                "entity_id": entity_id, "before": plain(before), "after": done}
 
     def _write_setting_changes(self) -> None:
         """UPDATE the stored settings :meth:`_set` changed, grouped by the columns changed,

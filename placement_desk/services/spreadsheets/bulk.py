@@ -219,24 +219,40 @@ def _audit_texts(columns: Mapping[str, Sequence[Any]], blanks: Mapping[str, Any]
                  count: int, encoded: Mapping[str, list[str]] | None = None) -> list[str]:
     """Each new row as the audit trail stores it, in canonical JSON (keys sorted, no
     spaces): ``columns`` (name → one value per row) and ``blanks`` (the columns every row
-    has the same value in) with their dates, ids and codes as text. Worked out a column at
-    a time (``encoded`` gives columns already as JSON texts); the text the rows share is
-    written once into a pattern, and each row's own values put into it."""
+    has the same value in) with their dates, ids and codes as text, and a row's empty
+    (null) fields left out, as :func:`~placement_desk.audit.created_values` does. Worked
+    out a column at a time (``encoded`` gives columns already as JSON texts); the text the
+    rows share is written once into a pattern, and each row's own values put into it.
+
+    Every member is put together after a comma; the first comma is dropped at the end."""
     parts: list[str] = []
     varying: list[list[str]] = []
     for key in sorted([*columns, *blanks]):
-        prefix = _dumps(key) + ":"
-        texts = (encoded or {}).get(key) or (
-            _encoded(columns[key]) if key in columns else _dumps(_plain(blanks[key])))
+        prefix = "," + _dumps(key) + ":"
+        if key in columns:
+            values = columns[key]
+            empty = values.count(None)
+            if empty == count:
+                continue
+            texts = (encoded or {}).get(key) or _encoded(values)
+        else:
+            if blanks[key] is None:
+                continue
+            empty, texts = 0, _dumps(_plain(blanks[key]))
         if isinstance(texts, str):
             parts.append((prefix + texts).replace("%", "%%"))
+        elif empty:  # a member in the rows that have a value, nothing in the others
+            varying.append(["" if v is None else prefix + t
+                            for v, t in zip(values, texts, strict=True)])
+            parts.append("%s")
         else:
             parts.append(prefix.replace("%", "%%") + "%s")
             varying.append(texts)
-    pattern = "{" + ",".join(parts) + "}"
+    pattern = "".join(parts)
     if not varying:
-        return [pattern % ()] * count
-    return [pattern % values for values in zip(*varying, strict=True)]
+        return ["{" + (pattern % ())[1:] + "}"] * count
+    return ["{" + text[1:] + "}" for text in (pattern % values
+                                               for values in zip(*varying, strict=True))]
 
 
 def _chain(previous: str, same: Mapping[str, Any], ids: Sequence[str],
@@ -272,8 +288,7 @@ def _id_texts(ids: Sequence[uuid.UUID], stored: Sequence[Any]) -> list[str]:
 
 def _audited_blanks(table: Table, names: Sequence[str]) -> dict[str, Any]:
     """The table's audited columns new rows leave out, with the value each is given
-    (its scalar default, else None): the audit trail records every column, as the form's
-    hook does."""
+    (its scalar default, else None: left out of the trail, as the form's hook does)."""
     blanks: dict[str, Any] = {}
     for column in table.columns:
         if column.key in names or column.key in BOOKKEEPING:

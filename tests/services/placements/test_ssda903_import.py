@@ -420,7 +420,9 @@ def test_the_bulk_audit_trail_is_what_the_orm_hook_would_write(db: Database,
                 event = s.scalars(sa.select(AuditEvent).where(
                     AuditEvent.entity_id == obj.id)).one()
                 assert (event.action, event.before) == ("create", None)
-                assert event.after == snapshot(obj)
+                # the hook's record of a new object: its values, the empty ones left out
+                assert event.after == {k: v for k, v in snapshot(obj).items()
+                                       if v is not None}
 
 
 def test_the_import_tells_the_pages_which_tables_it_wrote(db: Database, tmp_path: Path) -> None:

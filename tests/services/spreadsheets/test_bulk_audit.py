@@ -15,17 +15,22 @@ from placement_desk.services.spreadsheets import bulk
 
 def test_bulk_texts_and_hashes_match_the_audit_trails_own() -> None:
     rows = [{"id": uuid.uuid4(), "name": name, "born": dt.date(2012, 3, 2), "places": n,
-             "fee": fee, "active": flag, "notes": None, "share": share}
-            for name, n, fee, flag, share in (("Zoë's house – Ōtaki", 3, 1234.5, True, 1),
-                                              ("Birch \"Care\" 100%", 0, 1e-7, False, 1.0),
-                                              ("Plain %s", -4, 2.0, True, True))]
+             "fee": fee, "active": flag, "notes": None, "share": share, "a_first": first,
+             "z_last": last}
+            for name, n, fee, flag, share, first, last in (
+                ("Zoë's house – Ōtaki", 3, 1234.5, True, 1, None, "50% %s"),
+                ("Birch \"Care\" 100%", 0, 1e-7, False, 1.0, "A %d", None),
+                ("Plain %s", -4, 2.0, True, True, None, None))]
     columns = {k: [row[k] for row in rows] for k in rows[0] if k != "born"}
-    blanks = {"born": dt.date(2012, 3, 2), "odd %": "50%"}  # the same in every row
+    blanks = {"born": dt.date(2012, 3, 2), "odd %": "50%", "gone": None}  # in every row
     texts = bulk._audit_texts(columns, blanks, len(rows))
     for row, text in zip(rows, texts, strict=True):
+        # a new record's empty fields are left out, as the hook leaves them out
         assert json.loads(text) == {**{k: (str(v) if isinstance(v, uuid.UUID | dt.date)
-                                           else v) for k, v in row.items()},
+                                           else v) for k, v in row.items() if v is not None},
                                     "odd %": "50%"}
+        assert text == json.dumps(json.loads(text), sort_keys=True, separators=(",", ":"),
+                                  ensure_ascii=False)
     # 1, 1.0 and True are equal as keys, but each keeps its own kind
     assert [json.loads(t)["share"] for t in texts] == [1, 1.0, True]
     assert [type(json.loads(t)["share"]) for t in texts] == [int, float, bool]
