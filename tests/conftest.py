@@ -58,12 +58,20 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         items[:] = kept
 
 
+@pytest.fixture(scope="session")
+def _schema_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The cache folder of the worker's tests: the schema template of a new database is
+    built once, by the migrations, and copied into each test's new file."""
+    return tmp_path_factory.mktemp("cache")
+
+
 @pytest.fixture(autouse=True)
-def _private_home(tmp_path_factory: pytest.TempPathFactory,
+def _private_home(tmp_path_factory: pytest.TempPathFactory, _schema_cache: Path,
                   monkeypatch: pytest.MonkeyPatch) -> None:
     """Keep tests away from the real user's data folder, logs and settings."""
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("PLACEMENT_DESK_HOME", str(home))
+    monkeypatch.setenv("PLACEMENT_DESK_CACHE", str(_schema_cache))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
 
 

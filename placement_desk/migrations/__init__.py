@@ -172,10 +172,16 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 
 
 def prepare(engine: Engine, *, backup: bool = True) -> UpgradeResult:
-    """Bring a database to the head revision, backing up a non-empty file first."""
+    """Bring a database to the head revision, backing up a non-empty file first. A new
+    SQLite file is filled from the schema template (:mod:`.template`) when it can be."""
     stored = stored_revision(engine)
     if stored is not None and stored == numbered_head():
         return UpgradeResult(stored, stored, None)  # up to date: Alembic is not needed
+    if stored is None and not has_tables(engine):
+        from .template import fill_from_template
+
+        if fill_from_template(engine) and stored_revision(engine) == numbered_head():
+            return UpgradeResult(None, numbered_head(), None)
     current = check_not_newer(engine)
     head = head_revision()
     if current == head:
