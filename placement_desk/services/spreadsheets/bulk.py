@@ -12,13 +12,14 @@ distinct value), and the events are chained in one pass."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
 import secrets
 import time
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Boolean, Date, Enum, Table, bindparam, insert, literal_column, update
@@ -70,6 +71,35 @@ def _json_default(value: Any) -> Any:
 
 
 # -- the insert --------------------------------------------------------------------------------
+
+@contextlib.contextmanager
+def indexes_built_after(session: Session, adding: Mapping[str, int]) -> Iterator[None]:
+    """On SQLite, the plain (not unique) indexes of each table that is to get more new rows
+    than it has rows dropped for the inserts, and made again after them from their stored
+    definitions: building an index once from every row is quicker than keeping it in
+    order row by row (a quarter of a second on 100,000 placements and their audit
+    events, in a new database). Inside the transaction, so a failure or a cancel rolls
+    the drop back with the rest. On a server, where dropping an index would lock the
+    table against every reader until the commit, nothing changes."""
+    connection = session.connection()
+    rebuilt: list[str] = []
+    if connection.dialect.name == "sqlite":
+        for table, count in adding.items():
+            if not count:
+                continue
+            held = connection.exec_driver_sql(
+                f'SELECT max(rowid) FROM "{table}"').scalar() or 0  # at least its rows
+            if count <= held:
+                continue
+            for name, sql in connection.exec_driver_sql(
+                    "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND "
+                    "tbl_name = ? AND sql LIKE 'CREATE INDEX %'", (table,)).all():
+                connection.exec_driver_sql(f'DROP INDEX "{name}"')
+                rebuilt.append(sql)
+    yield
+    for sql in rebuilt:
+        connection.exec_driver_sql(sql)
+
 
 def _sqlite_literal(value: Any) -> str | None:
     """A value as converted for SQLite, written as an SQL literal (None when it is not one

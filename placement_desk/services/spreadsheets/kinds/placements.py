@@ -344,7 +344,7 @@ class PlacementWriter(Writer):
 
     def finish(self) -> None:
         from ...placements.distance import miles_between_many
-        from ..bulk import insert_rows, update_rows
+        from ..bulk import indexes_built_after, insert_rows, update_rows
 
         layout = self.layout
         home, place, entered, miles = (layout.episode.index(n) for n in (
@@ -357,12 +357,16 @@ class PlacementWriter(Writer):
                                                           for i in wanted])
             for i, distance in zip(wanted, distances, strict=True):
                 rows[i] = (*rows[i][:miles], distance, *rows[i][miles + 1:])
-        insert_rows(self.session, Child.__table__, "child",  # type: ignore[arg-type]
-                    layout.child, self.new_children)
-        insert_rows(self.session, PlacementEpisode.__table__,  # type: ignore[arg-type]
-                    "placement_episode", layout.episode, self.new_episodes)
-        update_rows(self.session, PlacementEpisode.__table__,  # type: ignore[arg-type]
-                    "placement_episode", self.changed)
+        adding = {"child": len(self.new_children), "placement_episode": len(self.new_episodes),
+                  "audit_event": len(self.new_children) + len(self.new_episodes)
+                  + len(self.changed)}
+        with indexes_built_after(self.session, adding):
+            insert_rows(self.session, Child.__table__, "child",  # type: ignore[arg-type]
+                        layout.child, self.new_children)
+            insert_rows(self.session, PlacementEpisode.__table__,  # type: ignore[arg-type]
+                        "placement_episode", layout.episode, self.new_episodes)
+            update_rows(self.session, PlacementEpisode.__table__,  # type: ignore[arg-type]
+                        "placement_episode", self.changed)
 
 
 def _same(a: Any, b: Any) -> bool:
