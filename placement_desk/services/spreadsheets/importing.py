@@ -49,7 +49,7 @@ from ...models.enums import AuditAction
 from ...progress import NULL_STATE, TaskState
 from ..common.backups import import_backup
 from ..common.settings_store import IMPORT_MAX_MB, read_setting
-from .kinds import Kind, Outcome, field_for, kind_named
+from .kinds import Kind, field_for, kind_named
 from .mapping import (
     columns_from_profile,
     guess_columns,
@@ -320,8 +320,9 @@ def _where(prepared: Prepared, index: int) -> str:
     return f"{column_letter(index)} ({heading[:40]})" if heading else column_letter(index)
 
 
-_BLOCK = 1000
-"""Rows read and converted together, a column at a time."""
+_BLOCK = 500
+"""Rows read, converted (a column at a time) and saved together; an import can be
+cancelled between blocks."""
 
 
 def _blocks(rows: Iterator[DataRow]) -> Iterator[list[DataRow]]:
@@ -361,7 +362,6 @@ def _check_rows(session: Session, prepared: Prepared, result: ImportResult,
     assert kind.writer is not None
     writer = kind.writer(session, today)
     writer.prepare()
-    bulk = type(writer).__name__ == "PlacementWriter"
     specs = [(i, kind.field(n), converter(kind.field(n), prepared.values.get(n)))
              for i, n in sorted(prepared.columns.items())]
     column_of = {spec.name: i for i, spec, _c in specs}
@@ -380,51 +380,53 @@ def _check_rows(session: Session, prepared: Prepared, result: ImportResult,
 
     names = [spec.name for _i, spec, _r in specs]
     required_at = [names.index(spec.name) for _i, spec in required]
-    n = 0
     for block in _blocks(data_rows(prepared.book, sheet, prepared.header)):
+        if result.rows:
+            state.check_cancelled()
+            state.progress(step, result.rows, total)
         columns, unreadable = _read_block(block, specs)
-        keys = kind.keys_of(dict(zip(names, columns, strict=True)), len(block))
+        by_name = dict(zip(names, columns, strict=True))
+        keys = kind.keys_of(by_name, len(block))
         incomplete = {position for c in required_at for position, value
                       in enumerate(columns[c]) if value is None}
-        for position, row in enumerate(zip(*columns, strict=True)):
-            n += 1
-            if n % 500 == 0:
-                state.check_cancelled()
-                state.progress(step, n, total)
-            result.rows += 1
-            number = block[position].number
-            values = dict(zip(names, row, strict=True))
-            bad = position in unreadable
-            if bad:
-                for index, spec, exc in unreadable[position]:
-                    problem(number, index, f"The {spec.label.lower()} {exc}.")
-            if position in incomplete:
-                for index, spec in required:
-                    if values[spec.name] is None:
-                        problem(number, index, f"Enter the {spec.label.lower()}: every row "
-                                               "needs one.")
-                        bad = True
-            if bad:
+        result.rows += len(block)
+        # Each row's problems found before saving it (None for a row to save), then the
+        # rows to save saved together, then each row's problems or outcome, in order.
+        found: list[list[tuple[int | None, str]] | None] = [None] * len(block)
+        for position in unreadable:
+            found[position] = [(index, f"The {spec.label.lower()} {exc}.")
+                               for index, spec, exc in unreadable[position]]
+        for position in sorted(incomplete):
+            missing: list[tuple[int | None, str]] = [
+                (index, f"Enter the {spec.label.lower()}: every row needs one.")
+                for (index, spec), c in zip(required, required_at, strict=True)
+                if columns[c][position] is None]
+            found[position] = (found[position] or []) + missing
+        saving = []
+        for position, key in enumerate(keys):
+            if found[position] is not None:
                 continue
-            key = keys[position]
             if key is not None:
                 if key in seen:
                     labels = ", ".join(kind.field(k).label.lower() for k in kind.key)
-                    problem(number, column_of.get(kind.key[-1]),
-                            f"Row {seen[key]} has the same {labels}; keep one row for each.")
+                    found[position] = [(column_of.get(kind.key[-1]),
+                                        f"Row {seen[key]} has the same {labels}; keep one "
+                                        "row for each.")]
                     continue
-                seen[key] = number
-            try:
-                if bulk:
-                    outcome: Outcome = writer.save(values)
-                else:
-                    with session.begin_nested():
-                        outcome = writer.save(values)
-            except ValidationError as exc:
-                name = field_for(kind, exc.field)
-                problem(number, column_of.get(name) if name else None, exc.message)
+                seen[key] = block[position].number
+            saving.append(position)
+        outcomes = iter(writer.save_rows(by_name, saving) if saving else ())
+        for data_row, problems in zip(block, found, strict=True):
+            if problems is not None:
+                for index, message in problems:
+                    problem(data_row.number, index, message)
                 continue
-            if outcome == "created":
+            outcome = next(outcomes)
+            if isinstance(outcome, ValidationError):
+                name = field_for(kind, outcome.field)
+                problem(data_row.number, column_of.get(name) if name else None,
+                        outcome.message)
+            elif outcome == "created":
                 result.created += 1
             elif outcome == "updated":
                 result.updated += 1

@@ -95,6 +95,22 @@ class Writer:
     def save(self, values: dict[str, Any]) -> Outcome:
         raise NotImplementedError
 
+    def save_rows(self, columns: Mapping[str, Sequence[Any]], rows: Sequence[int]
+                  ) -> list[Outcome | ValidationError]:
+        """Save some rows of a block given a column at a time (field name → one value per
+        row of the block), the rows at places ``rows`` in order: each one's outcome, or
+        why it was refused. Each row goes through :meth:`save` in a savepoint of its own,
+        so that a row refused leaves nothing behind."""
+        done: list[Outcome | ValidationError] = []
+        for position in rows:
+            values = {name: column[position] for name, column in columns.items()}
+            try:
+                with self.session.begin_nested():
+                    done.append(self.save(values))
+            except ValidationError as exc:
+                done.append(exc)
+        return done
+
     def finish(self) -> None:
         """Write what was held back to be written in bulk."""
 

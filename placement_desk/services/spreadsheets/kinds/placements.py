@@ -6,13 +6,14 @@ import datetime as dt
 import functools
 import operator
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ....errors import ValidationError
 from ....identifiers import is_postcode
 from ....models import Child, PlacementEpisode, Setting
 from ....models.enums import (
@@ -231,6 +232,9 @@ class PlacementWriter(Writer):
     every row, with the records they look up read once; rows are written in bulk."""
 
     tables = ("child", "placement_episode")
+    _cleaned: dict[str, dict[Any, Any]] | None = None
+    """The codes, URNs, postcodes and texts the rows' checks cleaned, as they cleaned them
+    (for the checks of the rows after)."""
 
     def prepare(self) -> None:
         from ...placements import episodes
@@ -276,37 +280,139 @@ class PlacementWriter(Writer):
         self._given: tuple[str, ...] | None = None
 
     def save(self, values: dict[str, Any]) -> Outcome:
+        done = self.save_rows({name: [value] for name, value in values.items()}, [0])[0]
+        if isinstance(done, ValidationError):
+            raise done
+        return done
+
+    def save_rows(self, columns: Mapping[str, Sequence[Any]], rows: Sequence[int]
+                  ) -> list[Outcome | ValidationError]:
+        """Each row in order: its child added when new (after its form's checks), then
+        its episode added, or the stored one changed. The checks of the new episodes'
+        forms run first, a column at a time over all the rows; a row's child, the
+        records it names and a stored episode it changes are looked up row by row, as a
+        row may add a child that the rows after it name."""
+        count = len(rows)
+        if count and rows[-1] - rows[0] + 1 == count:  # one run of rows: a slice of each
+            picked = {n: list(c[rows[0]:rows[-1] + 1]) for n, c in columns.items()}
+        else:
+            picked = {n: [c[p] for p in rows] for n, c in columns.items()}
+        blank = [None] * count
+        refs, born, sex, starts, routes = (picked.get(n, blank) for n in (
+            "case_ref", "date_of_birth", "sex", "start_date", "commissioning_route"))
+        if self._cleaned is None:
+            self._cleaned = {}
+        checked = self.forms.check_episodes(self.session, self._as_new(picked, count), count,
+                                            self.lookups, self._cleaned)
+        problems = checked.problems
+        new = list(zip(*(checked.clean[n] for n in self.layout.episode[2:-1]), strict=True))
+        kids = self._children_checked(refs, born, sex)
+        children, added, stored = self.children, self.added, self.episodes
+        new_episodes, new_id = self.new_episodes, self.new_id
+        done: list[Outcome | ValidationError] = []
+        for i in range(count):
+            ref = refs[i] or ""
+            lower = ref.lower()
+            held = children.get(lower)
+            start = starts[i]
+            try:
+                if held is None:
+                    kid = kids[i] if kids is not None else None
+                    if isinstance(kid, ValidationError):
+                        raise kid
+                    held = self._add_child(kid) if kid is not None else \
+                        self._new_child(ref, born[i], sex[i])
+                elif held.deleted:
+                    raise RowError("case_ref", "This child was deleted in Placement Desk; "
+                                               "restore the record first.")
+                if (lower, start) in added:  # a row above added it (the rows' keys say so)
+                    raise RowError("start_date", "An earlier row has this child's "
+                                                 "placement from this date; keep one row "
+                                                 "for each.")
+                # a child this import adds has no placements stored yet
+                found = None if held.new else stored.get((held.id, start))
+                if found is not None and found.deleted:
+                    raise RowError("start_date", "This placement was deleted in Placement "
+                                                 "Desk; restore it first to update it from "
+                                                 "a file.")
+                if found is not None or (routes[i] is not None
+                                         and routes[i] not in _ROUTE_OF):
+                    # a stored episode changed: its form has the stored values too
+                    self.lookups.current = held.id
+                    done.append(self._save_episode({n: c[i] for n, c in picked.items()},
+                                                   held, found))
+                    continue
+            except ValidationError as exc:
+                done.append(exc)
+                continue
+            problem = problems[i]
+            if problem is not None:
+                done.append(problem)
+                continue
+            new_episodes.append((new_id(), held.id, *new[i], None))
+            added.add((lower, start))
+            done.append("created")
+        return done
+
+    def _as_new(self, columns: dict[str, list[Any]], count: int) -> dict[str, list[Any]]:
+        """The rows' values as the forms of new episodes take them (as
+        :meth:`_save_episode` makes one)."""
+        given = {k: columns[k] for k in EPISODE_COLUMNS if k in columns}
+        if "commissioning_route" in given:
+            given["commissioning_route"] = [_ROUTE_OF.get(r) if r is not None else None
+                                            for r in given["commissioning_route"]]
+        if "distance_miles" in given:
+            given["distance_entered"] = [m is not None for m in given["distance_miles"]]
+        given["placement_type"] = [t or "" for t in given.get("placement_type",
+                                                                [""] * count)]
+        return given
+
+    def _children_checked(self, refs: list[Any], born: list[Any], sex: list[Any]
+                          ) -> list[tuple[Any, ...] | ValidationError | None] | None:
+        """Each row's child as a new child's form would be checked and cleaned, a column
+        at a time: its values in the order of ``layout.child`` (without the id), or its
+        problem; None when a sex is not one of the codes (each row's form then)."""
+        try:
+            sexes = [_SEX_OF[s] if s else None for s in sex]
+        except KeyError:
+            return None
+        rows: list[tuple[Any, ...] | ValidationError | None] = [None] * len(refs)
+        # only a row whose child is not known yet can add one
+        new = [i for i, r in enumerate(refs) if (r or "").lower() not in self.children]
+        checked = self.forms.check_children(
+            self.session, {"case_ref": [refs[i] or "" for i in new],
+                           "date_of_birth": [born[i] for i in new],
+                           "sex": [sexes[i] for i in new]}, len(new), self.today,
+            self.lookups)
+        for i, values, problem in zip(new, zip(*(checked.clean[n] for n in
+                                                 self.layout.child[1:-1]), strict=True),
+                                      checked.problems, strict=True):
+            rows[i] = values if problem is None else problem
+        return rows
+
+    def _new_child(self, ref: str, born: dt.date | None, sex: str | None) -> _Held:
+        """A child this import adds, after its form's checks."""
         episodes = self.forms
-        ref = values.get("case_ref") or ""
-        lower = ref.lower()
-        held = self.children.get(lower)
-        if held is None:
-            sex = values.get("sex")
-            clean_child = episodes._validate_child(
-                self.session, episodes.ChildForm(case_ref=ref,
-                                                 date_of_birth=values.get("date_of_birth"),
-                                                 sex=_SEX_OF[sex] if sex else None),
-                None, self.today, self.lookups)
-            child_id = self.new_id()
-            self.new_children.append((child_id, *self.layout.child_values(clean_child),
-                                      None))
-            held = _Held(child_id, {}, False, new=True)
-            self.children[clean_child.case_ref.lower()] = held
-            self.child_ids.add(child_id)
-        elif held.deleted:
-            raise RowError("case_ref", "This child was deleted in Placement Desk; restore the "
-                                       "record first.")
-        self.lookups.current = held.id
-        start = values.get("start_date")
-        added = (lower, start)
-        if added in self.added:  # a row above added it (the check of the rows' keys says so)
-            raise RowError("start_date", "An earlier row has this child's placement from "
-                                         "this date; keep one row for each.")
-        # a child this import adds has no placements stored yet
-        found = None if held.new else self.episodes.get((held.id, start))  # type: ignore[arg-type]
-        if found is not None and found.deleted:
-            raise RowError("start_date", "This placement was deleted in Placement Desk; "
-                                         "restore it first to update it from a file.")
+        clean_child = episodes._validate_child(
+            self.session, episodes.ChildForm(case_ref=ref, date_of_birth=born,
+                                             sex=_SEX_OF[sex] if sex else None),
+            None, self.today, self.lookups)
+        return self._add_child(self.layout.child_values(clean_child))
+
+    def _add_child(self, values: tuple[Any, ...]) -> _Held:
+        """A child this import adds, its values cleaned (in the order of
+        ``layout.child``, without the id)."""
+        child_id = self.new_id()
+        self.new_children.append((child_id, *values, None))
+        held = _Held(child_id, {}, False, new=True)
+        self.children[values[0].lower()] = held
+        self.child_ids.add(child_id)
+        return held
+
+    def _save_episode(self, values: dict[str, Any], held: _Held, found: _Held | None
+                      ) -> Outcome:
+        """The row's episode checked as its form and added, or the stored one changed."""
+        episodes = self.forms
         given = self._given
         if given is None:  # every row has the same fields: the columns mapped
             given = self._given = tuple(k for k in EPISODE_COLUMNS if k in values)
@@ -330,7 +436,7 @@ class PlacementWriter(Writer):
             episode_id = self.new_id()
             self.new_episodes.append((episode_id, held.id,
                                       *self.layout.episode_values(clean), None))
-            self.added.add(added)
+            self.added.add(((values.get("case_ref") or "").lower(), values.get("start_date")))
             return "created"
         episode = _values(clean)
         del episode["child_id"]
