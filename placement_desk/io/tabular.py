@@ -256,16 +256,24 @@ def _calamine_rows(path: Path, sheet: Any) -> Iterator[Row]:
     else:
         rows = sheet.iter_rows()
     try:
-        for row in rows:
-            # Most rows hold nothing to remove: one search over the row's text finds out.
-            if unsafe_in("\n".join([c for c in row if type(c) is str])):
-                row = _clean_row(row)
-            yield pad + row if pad else row
+        while chunk := list(itertools.islice(rows, _CHUNK_ROWS)):
+            # Most rows hold nothing to remove: one search over a few hundred rows' text
+            # finds out; only a chunk with something to remove is gone through by row.
+            if unsafe_in("\n".join([c for row in chunk for c in row if type(c) is str])):
+                chunk = [_clean_row(row) if unsafe_in(
+                    "\n".join([c for c in row if type(c) is str])) else row for row in chunk]
+            if pad:
+                chunk = [pad + row for row in chunk]
+            yield from chunk
     except (KeyboardInterrupt, SystemExit, GeneratorExit):
         raise
     except BaseException:
         raise FileFormatError("The spreadsheet could not be read to the end: it is damaged. "
                               "Save it again as .xlsx.", file=path.name) from None
+
+
+_CHUNK_ROWS = 256
+"""Rows whose text is looked at together."""
 
 
 def _openpyxl_sheets(path: Path) -> list[SheetSource]:  # pragma: no cover - see above

@@ -154,3 +154,45 @@ def test_a_template_has_drop_downs_on_a_hidden_sheet_and_date_checks(tmp_path: P
     assert by_type["list"].formula1 == "Lists!$A$2:$A$21"
     assert "B4" in str(by_type["list"].sqref)
     assert by_type["date"].operator == "between" and "C4" in str(by_type["date"].sqref)
+
+
+def test_rows_far_down_a_long_sheet_are_read_and_refused_as_near_the_top(
+        tmp_path: Path) -> None:
+    """Rows are looked at a few hundred at a time: a hidden control character, text we
+    wrote with a protective apostrophe and a cell too long for a spreadsheet are each
+    found on the row where they are, however far down."""
+    from placement_desk.errors import FileFormatError
+    from placement_desk.io.safety import MAX_TEXT
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Child ref", "Notes"])
+    for n in range(1, 701):
+        sheet.append([f"C{n:04d}", None])
+    sheet["B401"] = "Seen\u202e weekly"  # a direction override: text made to mislead
+    sheet["B402"] = "'=SUM(A1:A2)"  # as our export writes formula-like text
+    sheet["B403"] = "Kept 'as' typed"
+    path = tmp_path / "long.xlsx"
+    book.save(path)
+    opened = open_book(path, LIMIT)
+    source = opened.sheets[0]
+    header = find_header(with_merges(source), _score)
+    if header is None:
+        header = headings_at(with_merges(source), 0)
+    rows = {r.number: r.cells for r in data_rows(opened, source, header)}
+    assert sorted(rows) == list(range(2, 702))
+    assert rows[401] == ["C0400", "Seen weekly"]
+    assert rows[402] == ["C0401", "=SUM(A1:A2)"]
+    assert rows[403] == ["C0402", "Kept 'as' typed"]
+    assert rows[404][0] == "C0403" and not rows[404][1]
+
+    # a workbook cannot hold a longer text (Excel and openpyxl cut it); a CSV can
+    lines = ["Child ref,Notes", *(f"C{n:04d}," for n in range(1, 701))]
+    lines[650] = "C0650," + "x" * (MAX_TEXT + 1)
+    path = tmp_path / "long.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    opened = open_book(path, LIMIT)
+    with pytest.raises(FileFormatError) as refused:
+        list(data_rows(opened, opened.sheets[0], header))
+    assert refused.value.row == 651 and str(refused.value.column).startswith("B")

@@ -234,25 +234,42 @@ def data_rows(book: Book, sheet: SheetSource, header: Header) -> Iterator[DataRo
     width; a cell holding more text than a spreadsheet cell can refuses the file."""
     width = len(header.headings)
     rows = itertools.islice(sheet.iter_rows(), header.row_number, None)
-    for number, row in enumerate(rows, header.row_number + 1):
-        cells = row[:width]
-        if _blank(cells):
-            continue
-        # One look at the row's text: only a row with a long text or an apostrophe in
-        # it is gone through a cell at a time.
-        text = "\n".join([c for c in cells if type(c) is str])
-        if len(text) > MAX_TEXT or "'" in text:
-            for i, value in enumerate(cells):
-                if isinstance(value, str):
-                    if len(value) > MAX_TEXT:
-                        raise FileFormatError(
-                            f"A cell {TOO_LONG}. Shorten it and try again.", file=book.name,
-                            sheet=sheet.name, row=number,
-                            column=f"{column_letter(i)} "
-                                   f"({header.headings[i][:40] or 'no heading'})")
-                    if value[:1] == "'":
-                        cells[i] = _unquote(value)
-        yield DataRow(number, cells)
+    number = header.row_number
+    while chunk := list(itertools.islice(rows, _CHUNK_ROWS)):
+        first = number + 1
+        number += len(chunk)
+        cut = [row[:width] if len(row) > width else row for row in chunk]
+        # One look at a few hundred rows' text: only rows with a long text or an
+        # apostrophe in them are gone through a cell at a time.
+        text = "\n".join([c for cells in cut for c in cells if type(c) is str])
+        careful = len(text) > MAX_TEXT or "'" in text
+        for at, cells in enumerate(cut, first):
+            if _blank(cells):
+                continue
+            yield DataRow(at, _checked(book, sheet, header, at, cells) if careful else cells)
+
+
+_CHUNK_ROWS = 256
+"""Rows whose text is looked at together."""
+
+
+def _checked(book: Book, sheet: SheetSource, header: Header, number: int,
+             cells: Row) -> Row:
+    """The row's cells, refusing one too long for a spreadsheet, with text we wrote with
+    a leading apostrophe read back (see :func:`_unquote`): a new list where one changes
+    (the sheet's own rows are left as read)."""
+    cells = list(cells)
+    for i, value in enumerate(cells):
+        if isinstance(value, str):
+            if len(value) > MAX_TEXT:
+                raise FileFormatError(
+                    f"A cell {TOO_LONG}. Shorten it and try again.", file=book.name,
+                    sheet=sheet.name, row=number,
+                    column=f"{column_letter(i)} "
+                           f"({header.headings[i][:40] or 'no heading'})")
+            if value[:1] == "'":
+                cells[i] = _unquote(value)
+    return cells
 
 
 def _blank(cells: Row) -> bool:
