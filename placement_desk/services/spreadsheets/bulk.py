@@ -15,10 +15,8 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
-import itertools
 import json
 import secrets
-import sqlite3
 import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -30,6 +28,7 @@ from sqlalchemy.orm import Session
 
 from ...audit import BOOKKEEPING, audit_value, bulk_updated, chain_rows, last_hash
 from ...db import note_written
+from ...dbsql import insert_rows_at_once
 from ...models import AuditEvent, utcnow
 from ...models.enums import AuditAction
 
@@ -129,27 +128,6 @@ def _converted(convert: Any, values: list[Any], repeats: bool) -> list[Any]:
     return list(map(convert, values))
 
 
-def _many_rows_at_once(connection: Connection, statement: str, params: list[list[Any]],
-                       count: int) -> None:
-    """SQLite: the rows (``params``, a list per placeholder) inserted by statements of as
-    many rows each as the placeholders SQLite allows in one statement (``VALUES (…),
-    (…), …``): SQLite binds and steps through a statement once for hundreds of rows, which
-    is a sixth quicker than once per row."""
-    head, values, row = statement.partition(" VALUES ")
-    assert values and row.startswith("(") and row.endswith(")"), statement
-    raw = connection.connection.driver_connection
-    limit = raw.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) \
-        if raw is not None and hasattr(raw, "getlimit") else 999
-    # within the placeholders allowed, and well within SQLite's million-byte statement
-    per = max(1, min(min(limit, 32766) // max(1, len(params)), 250_000 // (len(row) + 1)))
-    for start in range(0, count, per):
-        end = min(start + per, count)
-        flat = list(itertools.chain.from_iterable(zip(*[p[start:end] for p in params],
-                                                      strict=True)))
-        connection.exec_driver_sql(f"{head} VALUES {','.join([row] * (end - start))}",
-                                   tuple(flat))
-
-
 def _insert(connection: Connection, table: Table, columns: Mapping[str, list[Any]],
             same: Mapping[str, Any], count: int, raw: frozenset[str] = frozenset()
             ) -> dict[str, list[Any]]:
@@ -200,7 +178,7 @@ def _insert(connection: Connection, table: Table, columns: Mapping[str, list[Any
         return stored
     params = [[fixed[name]] * count if name in fixed else bound[name] for name in names]
     if inline and compiled.positional:
-        _many_rows_at_once(connection, compiled.string, params, count)
+        insert_rows_at_once(connection, compiled.string, params, count)
     elif compiled.positional:
         connection.exec_driver_sql(compiled.string, list(zip(*params, strict=True)))
     else:
