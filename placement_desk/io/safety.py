@@ -530,7 +530,9 @@ class _Bounds:
         ends at the last ``<`` of this chunk), and a first guess of the columns."""
         if chunk.rfind(b"<") <= 0:
             return False  # the exact scan's first piece would be longer
-        dim = _DIMENSION.search(chunk)
+        first = chunk.find(b"dimension")  # quicker than trying the pattern at every <
+        dim = None if first < 0 else _DIMENSION.search(  # (a match starts at the < before)
+            chunk, max(chunk.rfind(b"<", 0, first), 0))
         if dim:
             try:
                 _refuse_extent(Path(), "", int(dim.group(4) or dim.group(2) or 0),
@@ -588,8 +590,6 @@ class _Bounds:
             row, column = int(digits), _column_number(letters)
             if row <= rows and column <= columns:
                 continue
-            if row > MAX_ROWS or column > MAX_COLUMNS:
-                return False
             columns, rows = max(columns, column), max(rows, row)
             raised += 1
             if raised > _QUICK_RAISES:  # no order: read the rest as the exact scan does
