@@ -470,6 +470,14 @@ def _rows_bound(rows: int, limit: int) -> int:
     return rows
 
 
+def _tag_starts(chunk: bytes, seam: bytes, name: bytes) -> int:
+    """How many times ``<name`` or ``:name`` (a tag with a prefix) is in ``chunk`` and in
+    ``seam``, where it meets the piece before; the second is not looked for where there is
+    no colon at all (a quick look)."""
+    return sum(part.count(b"<" + name) + (part.count(b":" + name) if b":" in part else 0)
+               for part in (chunk, seam))
+
+
 class _Bounds:
     """Limits a sheet's rows, columns and cells cannot exceed, gathered piece by piece,
     each no lower than what the exact scan would count.
@@ -554,12 +562,10 @@ class _Bounds:
         seam = self.tail[-3:] + chunk[:3]  # a tag's start cut in two (or counted twice)
         if self.cells_by_tag or self.cells + cells > MAX_SHEET_CELLS // 2:
             self.cells_by_tag = True
-            cells = sum(part.count(start) for part in (chunk, seam)
-                        for start in (b"<c", b":c"))
+            cells = _tag_starts(chunk, seam, b"c")
         if self.rows_by_tag or self.row_tags + rows > self.limit() // 2:
             self.rows_by_tag = True
-            rows = sum(part.count(start) for part in (chunk, seam)
-                       for start in (b"<row", b":row"))
+            rows = _tag_starts(chunk, seam, b"row")
         self.cells += cells
         self.row_tags += rows
 
