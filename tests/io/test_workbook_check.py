@@ -206,16 +206,18 @@ def test_a_long_stretch_without_a_tag_is_refused(tmp_path: Path,
                          + FOOT))
 
 
+@pytest.mark.parametrize("prefix", [b"", b"x:"])
 @pytest.mark.parametrize("tags", [1000, 1001])
 def test_row_tags_cut_by_the_pieces_read_are_counted(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tags: int) -> None:
-    """Rows without a number count one each. With the limit lowered to 1,000 cells and
-    sheets read in pieces of 64 bytes, many row tags are cut in two; the 1,001st row is
-    refused all the same."""
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tags: int, prefix: bytes) -> None:
+    """Rows without a number count one each, with a namespace prefix or not. With the
+    limit lowered to 1,000 cells and sheets read in pieces of 64 bytes, many row tags are
+    cut in two; the 1,001st row is refused all the same."""
     monkeypatch.setattr(safety, "MAX_SHEET_CELLS", 1000)
     monkeypatch.setattr(safety, "_CHUNK", 256)
     monkeypatch.setattr(safety, "_QUICK_CHUNK", 64)
-    sheet = HEAD + b'<row><c r="A1"><v>1</v></c></row>' + b"<row/>" * (tags - 1) + FOOT
+    sheet = HEAD + b'<row><c r="A1"><v>1</v></c></row>' + (b"<" + prefix + b"row/>") \
+        * (tags - 1) + FOOT
     path = _book(tmp_path, sheet)
     if tags > 1000:
         _refused(path, "uses 1,001 rows by 1 columns")
@@ -223,14 +225,16 @@ def test_row_tags_cut_by_the_pieces_read_are_counted(
         check_workbook(path)
 
 
+@pytest.mark.parametrize("prefix", [b"", b"x:"])
 @pytest.mark.parametrize("cells", [1000, 1001])
 def test_cell_tags_cut_by_the_pieces_read_are_counted(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cells: int) -> None:
-    """Cells without a reference count one each, cut in two by the pieces or not."""
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cells: int, prefix: bytes) -> None:
+    """Cells without a reference count one each, with a prefix or not, cut in two by the
+    pieces or not."""
     monkeypatch.setattr(safety, "MAX_SHEET_CELLS", 1000)
     monkeypatch.setattr(safety, "_CHUNK", 256)
     monkeypatch.setattr(safety, "_QUICK_CHUNK", 64)
-    sheet = HEAD + b'<row r="1">' + b"<c/>" * cells + b"</row>" + FOOT
+    sheet = HEAD + b'<row r="1">' + (b"<" + prefix + b"c/>") * cells + b"</row>" + FOOT
     path = _book(tmp_path, sheet)
     if cells > 1000:
         _refused(path, "has more than 1,000 cells (1,001 so far)")
