@@ -44,6 +44,12 @@ def test_bulk_texts_and_hashes_match_the_audit_trails_own() -> None:
         assert found == previous
 
 
+def test_rows_without_a_field_every_row_has_leave_no_stray_comma() -> None:
+    columns = {"a": [None, 1, None, "x%s"], "b": [2, None, None, True]}
+    texts = bulk._audit_texts(columns, {"c": None}, 4)
+    assert texts == ['{"b":2}', '{"a":1}', "{}", '{"a":"x%s","b":true}']
+
+
 def test_ids_made_in_bulk_are_ordinary_increasing_uuids() -> None:
     made = bulk.SequentialIds()
     ids = [made() for _ in range(1000)]
