@@ -260,6 +260,46 @@ _REFS = (re.compile(rb'\sr="[A-Za-z]*([0-9]+)"'), re.compile(rb'\sr="([A-Za-z]+)
 """A cell (or row) reference's row number, and a cell reference's column letters."""
 _SPACED_REFS = (re.compile(rb' r="[A-Za-z]*([0-9]+)"'), re.compile(rb' r="([A-Za-z]+)[0-9]+"'))
 """The same after a space (a literal start, which the pattern engine finds quicker)."""
+_IN_TAG = rb'<(?:[A-Za-z_][\w.-]*:)?(?:c|row)(?=[\s/>])[^<>]*?\sr\s*=\s*["\']'
+_ANY_REFS = (re.compile(_IN_TAG + rb'[A-Za-z]*([0-9]+)["\']'),
+             re.compile(_IN_TAG + rb'([A-Za-z]+)[0-9]+["\']'))
+"""The same written in any way XML allows: white space around the equals sign, the value
+in single quotes. Excel never writes them, but the reader takes them (a cell written
+``r='XFD1048576'`` is placed there), so a sheet that has any is read with these; only
+in cell and row tags, not in text that looks like one."""
+_UNUSUAL_EQ = re.compile(rb"=(?:(?<=[ \t\r\n]=)|[^\"])")
+_UNREFERENCED = (re.compile(rb'<c(?![ \t\r\n]+r=")[\s/>]'),
+                 re.compile(rb'<row(?![ \t\r\n]+r=")[\s/>]'),
+                 re.compile(rb':(?:c|row)(?![ \t\r\n]+r=")[\s/>]'))
+"""A cell or row tag that does not begin with its reference, as Excel writes every one:
+it may have none, and is then placed after the one before it (see :func:`_unreferenced`)."""
+_TAG_HEAD = 64
+"""Bytes of a tag's start that tell whether it begins with its reference (after any white
+space before it, which no writer makes long)."""
+
+
+def _unreferenced_before(window: bytes, end: int) -> bool:
+    """Whether a cell or row tag starting before ``end`` in ``window`` lacks a leading
+    reference (the first such tag, for each kind, is the leftmost the pattern finds)."""
+    plain_cell, plain_row, prefixed = _UNREFERENCED
+    for pattern in (plain_cell, plain_row):
+        found = pattern.search(window)
+        if found is not None and found.start() < end:
+            return True
+    if b":" in window:
+        for found in prefixed.finditer(window, 0, min(len(window), end + _TAG_HEAD)):
+            if found.start() >= end:
+                break
+            opened = window.rfind(b"<", 0, found.start())
+            if opened >= 0 and window[opened + 1:opened + 2] != b"/":  # not </x:c>
+                return True
+    return False
+
+
+_TAG_OPEN = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c)(?=[\s/>])([^>]*)>")
+_REF_VALUE = re.compile(rb"(?:^|\s)r\s*=\s*[\"']([A-Za-z]*)([0-9]*)")
+"""An equals sign not written as attributes usually are (``name="``): white space
+before or after it, or a value in single quotes (or an equals sign in a cell's text)."""
 _CELL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")
 _PREFIXED = re.compile(rb"<[A-Za-z_][\w.-]*:(?:c|row)[\s/>]")
 _CELL_TAGS = (b"<c ", b"<c>", b"<c/", b"<c\t", b"<c\n", b"<c\r")
@@ -305,10 +345,42 @@ def _check_xlsx_sheet(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInf
         _scan_xlsx_sheet(path, archive, info, sheet, exact=True)
 
 
+@dataclass
+class _Placed:
+    """Where the reader puts rows and cells: a row without a reference comes after the
+    row before it, a cell without one after the cell before it. Followed from the first
+    piece with such a tag, starting from the furthest row and column seen before it (at
+    least where the reader is)."""
+
+    following: bool = False
+    row: int = 0
+    column: int = 0
+    last_row: int = 0
+    last_column: int = 0
+
+
+def _place(piece: bytes, placed: _Placed) -> None:
+    """Follow the rows and cells of ``piece``, as the reader places them."""
+    for match in _TAG_OPEN.finditer(piece):
+        ref = _REF_VALUE.search(match.group(2))
+        letters, digits = (ref.group(1), ref.group(2)) if ref else (b"", b"")
+        if match.group(1) == b"row":
+            placed.row = int(digits) if digits else placed.row + 1
+            placed.column = 0
+        else:
+            placed.column = _column_number(letters) if letters else placed.column + 1
+            placed.last_column = max(placed.last_column, placed.column)
+            if digits:
+                placed.last_row = max(placed.last_row, int(digits))
+        placed.last_row = max(placed.last_row, placed.row)
+
+
 def _scan_xlsx_sheet(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo,
                      sheet: str | None, *, exact: bool) -> None:
     extent = _Extent()
     row_tags = 0
+    referenced_rows = 0
+    placed = _Placed()
     first = True
     for piece in _stream(archive, info, path, b"<"):
         if first:
@@ -319,12 +391,14 @@ def _scan_xlsx_sheet(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo
                 declared_cols = _column_number(dim.group(3) or dim.group(1) or b"")
                 _refuse_extent(path, sheet or _sheet_name(info), declared_rows,
                                declared_cols, "declares")
+        rows_before, columns_before = referenced_rows, extent.columns
         # Each distinct row number and column is worked out once: a sheet of 100,000 rows
         # has a million references but only a dozen columns. References follow a space
         # in every workbook seen; the patterns for any white space are slower.
         spaced = piece.count(b' r="') == piece.count(b'r="') or not any(
             w + b'r="' in piece for w in (b"\t", b"\n", b"\r"))
-        rows_used, columns_used = (_SPACED_REFS if spaced else _REFS)
+        rows_used, columns_used = (_ANY_REFS if _UNUSUAL_EQ.search(piece)
+                                   else _SPACED_REFS if spaced else _REFS)
         digit_set = set(rows_used.findall(piece))
         letter_set = set(columns_used.findall(piece))
         if digit_set or letter_set:
@@ -332,9 +406,15 @@ def _scan_xlsx_sheet(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo
                     or max(map(len, letter_set), default=0) > 3:
                 _refuse_extent(path, sheet or _sheet_name(info), MAX_ROWS + 1,
                                MAX_COLUMNS + 1, "uses")
-            extent.rows = max(extent.rows, max(map(int, digit_set), default=0))
+            referenced_rows = max(referenced_rows, max(map(int, digit_set), default=0))
             extent.columns = max(extent.columns, max(map(_column_number, letter_set),
                                                      default=0))
+        if not placed.following and _unreferenced_before(piece, len(piece)):
+            placed.following = True  # from the furthest row and column of the pieces before
+            placed.row = placed.last_row = rows_before
+            placed.column = placed.last_column = columns_before
+        if placed.following:
+            _place(piece, placed)
         if not exact:  # at least as many as there are
             extent.cells += piece.count(b"<c") + piece.count(b":c")
             row_tags += piece.count(b"<row") + piece.count(b":row")
@@ -344,7 +424,8 @@ def _scan_xlsx_sheet(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo
         else:  # the usual case, counted without making a match per cell
             extent.cells += sum(piece.count(t) for t in _CELL_TAGS)
             row_tags += sum(piece.count(t) for t in _ROW_TAGS)
-        extent.rows = max(extent.rows, row_tags)
+        extent.rows = max(row_tags, referenced_rows, placed.last_row)
+        extent.columns = max(extent.columns, placed.last_column)
         _refuse_extent(path, sheet or _sheet_name(info), extent.rows,
                        max(extent.columns, 1), "uses")
         if extent.cells > MAX_SHEET_CELLS:
@@ -375,10 +456,20 @@ def _plainly_within_limits(path: Path, archive: zipfile.ZipFile, info: zipfile.Z
     check, a reference out of the ordinary) and tell it as they always have."""
     chunks = _chunks(archive, info)
     bounds = _Bounds()
+    tail = b""
     try:
         for chunk in chunks:
+            # An attribute written otherwise than name="…" (the quick pass reads those
+            # alone), or a cell or row without its reference, sends the sheet to the
+            # exact scans. A tag at the end of a piece is looked at with the next.
+            if _UNUSUAL_EQ.search(tail[-1:] + chunk[:1]) or _UNUSUAL_EQ.search(chunk) \
+                    or _unreferenced_before(tail + chunk, len(tail) + len(chunk) - _TAG_HEAD):
+                return False
+            tail = chunk[-_TAG_HEAD:]
             if not bounds.take(chunk):
                 return False
+        if _unreferenced_before(tail, len(tail)):
+            return False
     except _ReadFailed:
         return False
     finally:
