@@ -260,13 +260,12 @@ _REFS = (re.compile(rb'\sr="[A-Za-z]*([0-9]+)"'), re.compile(rb'\sr="([A-Za-z]+)
 """A cell (or row) reference's row number, and a cell reference's column letters."""
 _SPACED_REFS = (re.compile(rb' r="[A-Za-z]*([0-9]+)"'), re.compile(rb' r="([A-Za-z]+)[0-9]+"'))
 """The same after a space (a literal start, which the pattern engine finds quicker)."""
-_IN_TAG = rb'<(?:[A-Za-z_][\w.-]*:)?(?:c|row)(?=[\s/>])[^<>]*?\sr\s*=\s*["\']'
-_ANY_REFS = (re.compile(_IN_TAG + rb'[A-Za-z]*([0-9]+)["\']'),
-             re.compile(_IN_TAG + rb'([A-Za-z]+)[0-9]+["\']'))
-"""The same written in any way XML allows: white space around the equals sign, the value
-in single quotes. Excel never writes them, but the reader takes them (a cell written
-``r='XFD1048576'`` is placed there), so a sheet that has any is read with these; only
-in cell and row tags, not in text that looks like one."""
+_ANY_REF = re.compile(rb'(?:^|\s)r\s*=\s*["\']([A-Za-z]*)([0-9]*)["\']')
+"""A reference in a tag's attributes written in any way XML allows: white space around
+the equals sign, the value in single quotes. Excel never writes them, but the reader
+takes them (a cell written ``r='XFD1048576'`` is placed there, and of two, the last),
+so the tags of a piece with any are read attribute by attribute (see
+:func:`_references_in_tags`), and text that looks like one is left alone."""
 _UNUSUAL_EQ = re.compile(rb"=(?:(?<=[ \t\r\n]=)|[^\"])")
 _UNREFERENCED = (re.compile(rb'<c(?![ \t\r\n]+r=")[\s/>]'),
                  re.compile(rb'<row(?![ \t\r\n]+r=")[\s/>]'),
@@ -297,7 +296,6 @@ def _unreferenced_before(window: bytes, end: int) -> bool:
 
 
 _TAG_OPEN = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c)(?=[\s/>])([^>]*)>")
-_REF_VALUE = re.compile(rb"(?:^|\s)r\s*=\s*[\"']([A-Za-z]*)([0-9]*)")
 """An equals sign not written as attributes usually are (``name="``): white space
 before or after it, or a value in single quotes (or an equals sign in a cell's text)."""
 _CELL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")
@@ -359,11 +357,25 @@ class _Placed:
     last_column: int = 0
 
 
+def _references_in_tags(piece: bytes) -> tuple[set[bytes], set[bytes]]:
+    """The row numbers and column letters of every reference in the cell and row tags of
+    ``piece``, however written."""
+    digits: set[bytes] = set()
+    letters: set[bytes] = set()
+    for match in _TAG_OPEN.finditer(piece):
+        for column, row in _ANY_REF.findall(match.group(2)):
+            if row:
+                digits.add(row)
+            if column and row:
+                letters.add(column)
+    return digits, letters
+
+
 def _place(piece: bytes, placed: _Placed) -> None:
     """Follow the rows and cells of ``piece``, as the reader places them."""
     for match in _TAG_OPEN.finditer(piece):
-        ref = _REF_VALUE.search(match.group(2))
-        letters, digits = (ref.group(1), ref.group(2)) if ref else (b"", b"")
+        refs = _ANY_REF.findall(match.group(2))
+        letters, digits = refs[-1] if refs else (b"", b"")  # of two, the reader takes the last
         if match.group(1) == b"row":
             placed.row = int(digits) if digits else placed.row + 1
             placed.column = 0
@@ -397,10 +409,12 @@ def _scan_xlsx_sheet(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo
         # in every workbook seen; the patterns for any white space are slower.
         spaced = piece.count(b' r="') == piece.count(b'r="') or not any(
             w + b'r="' in piece for w in (b"\t", b"\n", b"\r"))
-        rows_used, columns_used = (_ANY_REFS if _UNUSUAL_EQ.search(piece)
-                                   else _SPACED_REFS if spaced else _REFS)
-        digit_set = set(rows_used.findall(piece))
-        letter_set = set(columns_used.findall(piece))
+        if _UNUSUAL_EQ.search(piece):
+            digit_set, letter_set = _references_in_tags(piece)
+        else:
+            rows_used, columns_used = (_SPACED_REFS if spaced else _REFS)
+            digit_set = set(rows_used.findall(piece))
+            letter_set = set(columns_used.findall(piece))
         if digit_set or letter_set:
             if max(map(len, digit_set), default=0) > 7 \
                     or max(map(len, letter_set), default=0) > 3:

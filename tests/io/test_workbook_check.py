@@ -383,7 +383,9 @@ def _cell(ref: bytes, text: bytes = b"x") -> bytes:
     return b'<c ' + ref + b' t="inlineStr"><is><t>' + text + b"</t></is></c>"
 
 
-ODD_REFERENCES = [b"r='Z900000'", b'r = "Z900000"', b'r\t=\t"Z900000"', b"r=\n'Z900000'"]
+ODD_REFERENCES = [b"r='Z900000'", b'r = "Z900000"', b'r\t=\t"Z900000"', b"r=\n'Z900000'",
+                  # two references in one tag: the reader takes the last
+                  b'r="B2" r = "Z900000"', b'r="B2" r="Z900000"']
 
 
 @pytest.mark.parametrize("ref", ODD_REFERENCES)
