@@ -756,11 +756,14 @@ def _refuse_cells(path: Path, sheet: str, cells: int) -> None:
 
 _ODS_BLOCK = re.compile(rb"<table:table(-row)?([\s][^>]*?)?(/?)>|</table:table>")
 _ROW_END = b"</table:table-row>"
-_COLUMNS_REPEATED = re.compile(rb'table:number-columns-repeated="([0-9]+)"')
-_ROWS_REPEATED = re.compile(rb'table:number-rows-repeated="([0-9]+)"')
+_VALUE = rb'\s*=\s*["\']([0-9]+)["\']'
+"""An attribute's number however XML lets it be written (in single quotes, with white
+space around the equals sign), as the reader takes it."""
+_COLUMNS_REPEATED = re.compile(rb"table:number-columns-repeated" + _VALUE)
+_ROWS_REPEATED = re.compile(rb"table:number-rows-repeated" + _VALUE)
 _TRAILING_EMPTY = re.compile(
-    rb'<table:table-cell(?:(?!value-type)[^>])*?table:number-columns-repeated="([0-9]+)"'
-    rb"(?:(?!value-type)[^>])*/>\s*$")
+    rb"<table:table-cell(?:(?!value-type)[^>])*?table:number-columns-repeated" + _VALUE
+    + rb"(?:(?!value-type)[^>])*/>\s*$")
 _TABLE_NAME = re.compile(rb'table:name="([^"]*)"')
 
 

@@ -204,6 +204,20 @@ def test_an_ods_whose_repeated_rows_fill_a_billion_cells_is_refused(tmp_path: Pa
     assert_told(done, REFUSED, "ofsted.ods", "Providers", "repeated")
 
 
+@pytest.mark.parametrize("repeat", ["table:number-rows-repeated='900000'",
+                                    'table:number-rows-repeated = "900000"'])
+def test_an_ods_repeat_written_any_way_xml_allows_is_counted(tmp_path: Path,
+                                                             repeat: str) -> None:
+    """The reader repeats a row however its count is written (in single quotes, with
+    spaces around the equals sign): 900,000 rows of 20 cells would take gigabytes."""
+    body = ("<table:table-row>" + _ODS_CELL.format("URN") + "</table:table-row>"
+            f"<table:table-row {repeat}>"
+            '<table:table-cell office:value-type="string" table:number-columns-repeated="20">'
+            "<text:p>x</text:p></table:table-cell></table:table-row>")
+    with pytest.raises(FileFormatError, match="900,001 rows by 20 columns"):
+        check_workbook(_ods(tmp_path / "odd.ods", body))
+
+
 def test_trailing_empty_repeats_as_spreadsheets_write_them_are_read(tmp_path: Path) -> None:
     body = ("<table:table-row>" + _ODS_CELL.format("URN") + _ODS_CELL.format("Name")
             + '<table:table-cell table:number-columns-repeated="16382"/></table:table-row>'
