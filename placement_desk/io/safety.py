@@ -267,11 +267,13 @@ takes them (a cell written ``r='XFD1048576'`` is placed there, and of two, the l
 so the tags of a piece with any are read attribute by attribute (see
 :func:`_references_in_tags`), and text that looks like one is left alone."""
 _UNUSUAL_EQ = re.compile(rb"=(?:(?<=[ \t\r\n]=)|[^\"])")
+"""An equals sign not written as attributes usually are (``name="``): white space
+before or after it, or a value in single quotes (or an equals sign in a cell's text)."""
 _UNREFERENCED = (re.compile(rb'<c(?![ \t\r\n]+r=")[\s/>]'),
                  re.compile(rb'<row(?![ \t\r\n]+r=")[\s/>]'),
                  re.compile(rb':(?:c|row)(?![ \t\r\n]+r=")[\s/>]'))
 """A cell or row tag that does not begin with its reference, as Excel writes every one:
-it may have none, and is then placed after the one before it (see :func:`_unreferenced`)."""
+it may have none, and is then placed after the one before it (see :func:`_place`)."""
 _TAG_HEAD = 64
 """Bytes of a tag's start that tell whether it begins with its reference (after any white
 space before it, which no writer makes long)."""
@@ -296,8 +298,7 @@ def _unreferenced_before(window: bytes, end: int) -> bool:
 
 
 _TAG_OPEN = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c)(?=[\s/>])([^>]*)>")
-"""An equals sign not written as attributes usually are (``name="``): white space
-before or after it, or a value in single quotes (or an equals sign in a cell's text)."""
+"""A row or cell tag (with any prefix), and its attributes."""
 _CELL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")
 _PREFIXED = re.compile(rb"<[A-Za-z_][\w.-]*:(?:c|row)[\s/>]")
 _CELL_TAGS = (b"<c ", b"<c>", b"<c/", b"<c\t", b"<c\n", b"<c\r")
