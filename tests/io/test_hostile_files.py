@@ -26,7 +26,8 @@ from openpyxl import Workbook, load_workbook
 from placement_desk.cli import main
 from placement_desk.errors import FileFormatError
 from placement_desk.io.postcode_files import read_postcode_file
-from placement_desk.io.safety import MAX_SHEET_CELLS, check_workbook, clean_text
+from placement_desk.io.safety import check_workbook, clean_text
+from placement_desk.io.sheet_extent import MAX_SHEET_CELLS
 from placement_desk.io.ssda903_files import read_episodes_file, read_header_file
 from placement_desk.io.table_export import write_table
 from placement_desk.io.tabular import open_sheets

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from placement_desk.errors import FileFormatError
-from placement_desk.io import safety
+from placement_desk.io import safety, sheet_extent, sheet_quick
 from placement_desk.io.safety import check_workbook
 from placement_desk.io.tabular import open_sheets
 from tests.io.test_hostile_files import _xlsx
@@ -85,8 +85,8 @@ def _refused(path: Path, words: str) -> None:
 
 # Where in the sheet the far reference goes, and how the pieces cut it: the offset of
 # the white space before its r= from the sheet's start.
-FIRST = safety._CHUNK  # the end of the first piece read
-LATER = safety._CHUNK + safety._QUICK_CHUNK  # the end of the next
+FIRST = sheet_extent._CHUNK  # the end of the first piece read
+LATER = sheet_extent._CHUNK + sheet_quick._QUICK_CHUNK  # the end of the next
 PLACES = {
     "in the middle": 3 * 1024 * 1024 + 12_345,
     "white space last in the first piece": FIRST - 1,
@@ -142,7 +142,7 @@ def test_an_ordinary_large_sheet_is_let_through_by_the_quick_pass_alone(
     def exact_scan(*args: object, **kwargs: object) -> None:
         raise AssertionError("the exact scan was needed")
 
-    monkeypatch.setattr(safety, "_scan_xlsx_sheet", exact_scan)
+    monkeypatch.setattr(safety, "scan_xlsx_sheet", exact_scan)
     check_workbook(_book(tmp_path, HEAD + b"".join(rows) + FOOT))
     within = _with(rows, PLACES["white space first in a later piece"], b'<c r="L400000"')
     check_workbook(_book(tmp_path, within))  # 400,000 rows by 12 columns: 4.8 million cells
@@ -158,7 +158,7 @@ def test_a_wider_sheet_written_by_openpyxl_is_let_through_by_the_quick_pass(
         sheet.append([f"r{r}c{c}" if c % 2 else r * c for c in range(40)])  # A to AN
     path = tmp_path / "wide.xlsx"
     book.save(path)
-    monkeypatch.setattr(safety, "_scan_xlsx_sheet", lambda *a, **k: pytest.fail("exact"))
+    monkeypatch.setattr(safety, "scan_xlsx_sheet", lambda *a, **k: pytest.fail("exact"))
     check_workbook(path)
 
 
@@ -195,9 +195,9 @@ def test_a_long_stretch_without_a_tag_is_refused(tmp_path: Path,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     """A stretch without a tag longer than the exact scan holds at once (16 MB, lowered
     here so that the sheet stays small) is refused as before; one within it is read."""
-    monkeypatch.setattr(safety, "_MAX_CARRY", 256 * 1024)
-    monkeypatch.setattr(safety, "_CHUNK", 64 * 1024)
-    monkeypatch.setattr(safety, "_QUICK_CHUNK", 16 * 1024)
+    monkeypatch.setattr(sheet_extent, "_MAX_CARRY", 256 * 1024)
+    monkeypatch.setattr(sheet_extent, "_CHUNK", 64 * 1024)
+    monkeypatch.setattr(sheet_quick, "_QUICK_CHUNK", 16 * 1024)
     text = base64.b64encode(random.Random(3).randbytes(300 * 1024))
     open_text = HEAD + _row(1) + b'<row r="2"><c r="A2" t="inlineStr"><is><t>'
     with pytest.raises(FileFormatError, match="element too large to check"):
@@ -213,9 +213,9 @@ def test_row_tags_cut_by_the_pieces_read_are_counted(
     """Rows without a number count one each, with a namespace prefix or not. With the
     limit lowered to 1,000 cells and sheets read in pieces of 64 bytes, many row tags are
     cut in two; the 1,001st row is refused all the same."""
-    monkeypatch.setattr(safety, "MAX_SHEET_CELLS", 1000)
-    monkeypatch.setattr(safety, "_CHUNK", 256)
-    monkeypatch.setattr(safety, "_QUICK_CHUNK", 64)
+    monkeypatch.setattr(sheet_extent, "MAX_SHEET_CELLS", 1000)
+    monkeypatch.setattr(sheet_extent, "_CHUNK", 256)
+    monkeypatch.setattr(sheet_quick, "_QUICK_CHUNK", 64)
     sheet = HEAD + b'<row><c r="A1"><v>1</v></c></row>' + (b"<" + prefix + b"row/>") \
         * (tags - 1) + FOOT
     path = _book(tmp_path, sheet)
@@ -231,9 +231,9 @@ def test_cell_tags_cut_by_the_pieces_read_are_counted(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cells: int, prefix: bytes) -> None:
     """Cells without a reference count one each, with a prefix or not, cut in two by the
     pieces or not."""
-    monkeypatch.setattr(safety, "MAX_SHEET_CELLS", 1000)
-    monkeypatch.setattr(safety, "_CHUNK", 256)
-    monkeypatch.setattr(safety, "_QUICK_CHUNK", 64)
+    monkeypatch.setattr(sheet_extent, "MAX_SHEET_CELLS", 1000)
+    monkeypatch.setattr(sheet_extent, "_CHUNK", 256)
+    monkeypatch.setattr(sheet_quick, "_QUICK_CHUNK", 64)
     sheet = HEAD + b'<row r="1">' + (b"<" + prefix + b"c/>") * cells + b"</row>" + FOOT
     path = _book(tmp_path, sheet)
     if cells > 1000:  # placed one after another: the 1,001st is in column 1,001
@@ -269,7 +269,7 @@ def test_the_pattern_finds_every_reference_beyond_its_bounds() -> None:
                                draw.randint(1, 18_278)])
         rows = draw.choice([0, 9, 99, 100, 93_999, 99_999, 109_999, 199_999, 1_048_576,
                             draw.randint(0, 9_999_999)])
-        pattern = safety._beyond(columns, rows)
+        pattern = sheet_quick._beyond(columns, rows)
         for _ in range(20):
             letters = "".join(draw.choice("ABCXYZabcxyz") for _ in range(draw.randint(0, 4)))
             if columns and draw.random() < 0.4:
@@ -330,9 +330,9 @@ def _exact(path: Path) -> str:
         info = archive.getinfo("xl/worksheets/sheet1.xml")
         try:
             try:
-                safety._scan_xlsx_sheet(path, archive, info, "Sheet1", exact=False)
+                sheet_extent.scan_xlsx_sheet(path, archive, info, "Sheet1", exact=False)
             except FileFormatError:
-                safety._scan_xlsx_sheet(path, archive, info, "Sheet1", exact=True)
+                sheet_extent.scan_xlsx_sheet(path, archive, info, "Sheet1", exact=True)
         except FileFormatError as refusal:
             return str(refusal)
     return ""
@@ -347,19 +347,19 @@ def test_what_the_quick_pass_lets_through_the_exact_scan_accepts(
     draw = random.Random(2025)
     vouched = ordinary = 0
     for case in range(400):
-        monkeypatch.setattr(safety, "_CHUNK", draw.choice([256, 512, 4096]))
-        monkeypatch.setattr(safety, "_QUICK_CHUNK", draw.choice([64, 100, 256]))
-        monkeypatch.setattr(safety, "_QUICK_SEED", draw.choice([50, 200, 65536]))
+        monkeypatch.setattr(sheet_extent, "_CHUNK", draw.choice([256, 512, 4096]))
+        monkeypatch.setattr(sheet_quick, "_QUICK_CHUNK", draw.choice([64, 100, 256]))
+        monkeypatch.setattr(sheet_quick, "_QUICK_SEED", draw.choice([50, 200, 65536]))
         cells = draw.choice([6_000_000, 5000, 300])
         rows, columns = draw.choice([(1_048_576, 16_384), (1000, 30), (200_000, 50)])
-        monkeypatch.setattr(safety, "MAX_SHEET_CELLS", cells)
-        monkeypatch.setattr(safety, "MAX_ROWS", rows)
-        monkeypatch.setattr(safety, "MAX_COLUMNS", columns)
+        monkeypatch.setattr(sheet_extent, "MAX_SHEET_CELLS", cells)
+        monkeypatch.setattr(sheet_extent, "MAX_ROWS", rows)
+        monkeypatch.setattr(sheet_extent, "MAX_COLUMNS", columns)
         sheet = _random_sheet(draw, rows, cells)
         path = _book(tmp_path, sheet)
         exact = _exact(path)
         with zipfile.ZipFile(path) as archive:
-            quick = safety._plainly_within_limits(
+            quick = sheet_quick.plainly_within_limits(
                 path, archive, archive.getinfo("xl/worksheets/sheet1.xml"))
         assert not (quick and exact), f"case {case}: {exact}"
         if exact:
@@ -370,7 +370,7 @@ def test_what_the_quick_pass_lets_through_the_exact_scan_accepts(
             check_workbook(path)
             # a row or cell without its reference (which no spreadsheet program writes)
             # is placed by the exact scan
-            if not safety._unreferenced_before(sheet, len(sheet)):
+            if not sheet_extent._unreferenced_before(sheet, len(sheet)):
                 ordinary += 1
                 vouched += quick
     assert ordinary > 25 and vouched > 0.8 * ordinary, (vouched, ordinary)
@@ -426,6 +426,6 @@ def test_equals_signs_and_quotes_in_text_are_read_as_text(tmp_path: Path) -> Non
                     for n, t in enumerate(texts, 2))
     path = _book(tmp_path, HEAD + _row(1) + rows + FOOT)
     with zipfile.ZipFile(path) as archive:
-        assert not safety._plainly_within_limits(
+        assert not sheet_quick.plainly_within_limits(
             path, archive, archive.getinfo("xl/worksheets/sheet1.xml"))
     check_workbook(path)
