@@ -160,6 +160,19 @@ def _refuser(problems: list[ValidationError | None]
     return refuse
 
 
+def _column_reader(form_class: type, columns: Mapping[str, Sequence[Any]], count: int
+                   ) -> Callable[[str], Sequence[Any]]:
+    """A field's values over ``count`` forms: the column given, or the form's default in
+    every row for a field left out."""
+    blank: dict[str, Any] = {f.name: f.default for f in fields(form_class)}
+
+    def column(name: str) -> Sequence[Any]:
+        found = columns.get(name)
+        return found if found is not None else [blank[name]] * count
+
+    return column
+
+
 def _not_a_code(codes: Sequence[Any], what: str) -> Callable[[int], str]:
     return lambda i: f"{codes[i]} is not a {what} code."
 
@@ -175,12 +188,7 @@ def check_children(session: Session, columns: Mapping[str, Sequence[Any]], count
     :func:`check_episodes`); ``editing`` gives the stored child each form changes (None
     for a new child, and for every row when left out)."""
     lookups = lookups or Lookups(session)
-    blank: dict[str, Any] = {f.name: f.default for f in fields(ChildForm)}
-
-    def column(name: str) -> Sequence[Any]:
-        found = columns.get(name)
-        return found if found is not None else [blank[name]] * count
-
+    column = _column_reader(ChildForm, columns, count)
     problems: list[ValidationError | None] = [None] * count
     refuse = _refuser(problems)
     refs = [r.strip() for r in column("case_ref")]
@@ -367,12 +375,7 @@ def check_episodes(session: Session, columns: Mapping[str, Sequence[Any]], count
     """
     lookups = lookups or Lookups(session)
     known = known if known is not None else {}
-    blank: dict[str, Any] = {f.name: f.default for f in fields(EpisodeForm)}
-
-    def column(name: str) -> Sequence[Any]:
-        found = columns.get(name)
-        return found if found is not None else [blank[name]] * count
-
+    column = _column_reader(EpisodeForm, columns, count)
     problems: list[ValidationError | None] = [None] * count
     refuse = _refuser(problems)
     start, end = column("start_date"), column("end_date")
