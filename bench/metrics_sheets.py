@@ -4,15 +4,20 @@ end to end, against its floor, and 100,000 placements exported to .xlsx."""
 from __future__ import annotations
 
 import statistics
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
 from . import sheets_workbook
-from .harness import metric, run_app
+from .harness import ROOT, metric, run_app
 
 _RUNS: dict[str, list[tuple[float, int]]] = {}
 """(seconds, peak RSS in KB) of each run, shared by the metrics of one measurement."""
 _EXPORT: list[tuple[float, int]] = []
+_STORE: list[float] = []
+"""Seconds of each run of the store floor (bench/floor_sheet_store.py): reading the sheet
+and storing the rows the import stored, raw."""
 
 
 def _runs() -> dict[str, list[tuple[float, int]]]:
@@ -33,10 +38,18 @@ def _runs() -> dict[str, list[tuple[float, int]]]:
             target = kept if n == 0 else Path(tmp) / f"i{n}.db"
             _RUNS["import"].append(run_app("--db", str(target), "import", "sheet", workbook,
                                            "--kind", "placements"))
+            _STORE.append(_store_floor(workbook, target))
         for n in range(3):
             _EXPORT.append(run_app("--db", str(kept), "export", "placements", "--out",
                                    str(Path(tmp) / f"out{n}.xlsx")))
     return _RUNS
+
+
+def _store_floor(workbook: str, made: Path) -> float:
+    out = subprocess.run([sys.executable, "-m", "bench.floor_sheet_store", workbook, str(made)],
+                         capture_output=True, text=True, check=True, cwd=ROOT).stdout
+    read, store = map(float, out.split())
+    return read + store
 
 
 @metric("sheet_import_floor_s", "s",
@@ -61,6 +74,25 @@ def import_ratio() -> float:
     runs = _runs()
     return statistics.median(s for s, _ in runs["import"]) / statistics.median(
         s for s, _ in runs["floor"])
+
+
+@metric("sheet_store_floor_s", "s",
+        note="what storing the import's own rows costs SQLite alone: the sheet read as the "
+             "floor reads it, then the children, episodes and audit events that import "
+             "stored written raw (one executemany a table, indexes built after, one "
+             "commit) into a new database of Placement Desk's schema; timed in-process, "
+             "no start-up, nothing checked or worked out (bench/floor_sheet_store.py), "
+             "median of 3")
+def store_floor() -> float:
+    _runs()
+    return statistics.median(_STORE)
+
+
+@metric("sheet_store_floor_vs_floor", "x",
+        note="that store floor over the import's floor: the least ratio any import that "
+             "keeps the records, their indexes and the audit trail could have")
+def store_floor_ratio() -> float:
+    return statistics.median(_STORE) / statistics.median(s for s, _ in _runs()["floor"])
 
 
 @metric("sheet_import_placements_100k_peak_mb", "MB", target=600.0,
