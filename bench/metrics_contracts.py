@@ -38,7 +38,7 @@ def contracts_list() -> float:
         note="Providers due a contract review on the large demo, median of 3")
 def reviews_due_large() -> float:
     from placement_desk.lifecycle import open_database
-    from placement_desk.services.contracts.reviews import reviews_due
+    from placement_desk.services.contracts.review_due import reviews_due
 
     with tempfile.TemporaryDirectory() as tmp:
         db = open_database(_copy_of_large(tmp), backup=False)

@@ -28,7 +28,7 @@ def _copy(tmp: str, size: str) -> Path:
 def review_pack() -> float:
     from placement_desk.lifecycle import open_database
     from placement_desk.reports.provider_pack import write_provider_pack
-    from placement_desk.services.contracts.reviews import reviews_due
+    from placement_desk.services.contracts.review_due import reviews_due
 
     with tempfile.TemporaryDirectory() as tmp:
         db = open_database(_copy(tmp, "council"), backup=False)
@@ -52,7 +52,7 @@ def review_pack() -> float:
 def review_packs_batch() -> float:
     from placement_desk.lifecycle import open_database
     from placement_desk.reports.batch import write_packs
-    from placement_desk.services.contracts.reviews import reviews_due
+    from placement_desk.services.contracts.review_due import reviews_due
 
     with tempfile.TemporaryDirectory() as tmp:
         db = open_database(_copy(tmp, "council"), backup=False)

@@ -265,13 +265,8 @@ def officers() -> dict[str, float]:
     from placement_desk.errors import ConcurrentEdit, DatabaseBusyError
     from placement_desk.lifecycle import open_database
     from placement_desk.models import Child, Setting
-    from placement_desk.services.agreements.ipa import (
-        AgreementForm,
-        agreement_detail,
-        create_agreement,
-        load_version_form,
-        update_draft,
-    )
+    from placement_desk.services.agreements.ipa import AgreementForm, create_agreement, update_draft
+    from placement_desk.services.agreements.ipa_detail import agreement_detail, load_version_form
     from placement_desk.services.qa.visits import load_visit, save_draft, start_visit
 
     url = _database("bench_officers", template=None)

@@ -15,13 +15,8 @@ from sqlalchemy import Table, select, text
 from placement_desk.cli import main
 from placement_desk.lifecycle import check_database, open_database
 from placement_desk.models import Base, Provider
-from placement_desk.services.agreements.ipa import (
-    AgreementForm,
-    agreement_detail,
-    create_agreement,
-    load_version_form,
-    update_draft,
-)
+from placement_desk.services.agreements.ipa import AgreementForm, create_agreement, update_draft
+from placement_desk.services.agreements.ipa_detail import agreement_detail, load_version_form
 
 TODAY = dt.date(2026, 3, 2)
 

@@ -21,14 +21,9 @@ from ..db import Database
 from ..errors import UserError
 from ..models import AgreementVersion, Provider, Setting
 from ..models.enums import AgreementStatus, PlacementType, ServiceCharge
-from ..services.agreements.ipa import (
-    AgreementDetail,
-    ServiceLine,
-    VersionView,
-    agreement_detail,
-    round_half_up,
-    service_weekly_pence,
-)
+from ..services.agreements.fees import round_half_up, service_weekly_pence
+from ..services.agreements.ipa import ServiceLine
+from ..services.agreements.ipa_detail import AgreementDetail, VersionView, agreement_detail
 from ..services.common.formatting import date_long, date_short, money, weekly_money
 from . import style
 from .style import (

@@ -1,7 +1,7 @@
 """Review packs for every provider with a contract review due, one PDF each and an index.
 
 Before a round of review meetings a manager prints the pack of every provider whose
-next contract review (:func:`~placement_desk.services.contracts.reviews.reviews_due`)
+next contract review (:func:`~placement_desk.services.contracts.review_due.reviews_due`)
 falls before a date, into one folder. The council's averages are read once for the
 whole batch. Each pack is written whole or not at all; a provider whose pack cannot
 be written is reported with the reason and the rest go on. The index (a PDF in the
@@ -26,7 +26,7 @@ from ..errors import UserError
 from ..progress import NULL_STATE, Cancelled, TaskState
 from ..services.common.formatting import date_long, date_short
 from ..services.common.settings_store import COUNCIL_NAME, read_setting
-from ..services.contracts.reviews import DueRow, reviews_due
+from ..services.contracts.review_due import DueRow, reviews_due
 from ..services.reports.definitions import Period, year_to
 from ..services.reports.provider_pack import council_average_fees
 from . import style

@@ -15,14 +15,9 @@ from placement_desk.lifecycle import Database
 from placement_desk.models import Child, Provider, Setting
 from placement_desk.models.enums import AgreementStatus, ServiceCharge, SettingType
 from placement_desk.reports.agreement_pdf import write_agreement_pdf
-from placement_desk.services.agreements.ipa import (
-    AgreementForm,
-    ServiceLine,
-    advance,
-    agreement_detail,
-    create_agreement,
-    make_variation,
-)
+from placement_desk.services.agreements.ipa import AgreementForm, ServiceLine, create_agreement
+from placement_desk.services.agreements.ipa_detail import agreement_detail
+from placement_desk.services.agreements.ipa_lifecycle import advance, make_variation
 from placement_desk.services.common.settings_store import set_setting
 
 S = AgreementStatus

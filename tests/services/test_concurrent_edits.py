@@ -23,12 +23,11 @@ from placement_desk.models.enums import (
 from placement_desk.services.agreements.ipa import (
     AgreementForm,
     ServiceLine,
-    advance,
-    agreement_detail,
     create_agreement,
-    load_version_form,
     update_draft,
 )
+from placement_desk.services.agreements.ipa_detail import agreement_detail, load_version_form
+from placement_desk.services.agreements.ipa_lifecycle import advance
 from placement_desk.services.qa.visits import load_visit, save_draft, start_visit
 
 from ..backend import on_server

@@ -18,13 +18,8 @@ from placement_desk.db import Database, make_engine, make_session_factory
 from placement_desk.errors import ConcurrentEdit
 from placement_desk.models import Child, Provider, Setting
 from placement_desk.models.enums import QaVisitType, SettingType
-from placement_desk.services.agreements.ipa import (
-    AgreementForm,
-    agreement_detail,
-    create_agreement,
-    load_version_form,
-    update_draft,
-)
+from placement_desk.services.agreements.ipa import AgreementForm, create_agreement, update_draft
+from placement_desk.services.agreements.ipa_detail import agreement_detail, load_version_form
 from placement_desk.services.qa.visits import load_visit, save_draft, start_visit
 from placement_desk.ui.agreements.agreement_dialog import AgreementDialog
 from placement_desk.ui.common.conflict_dialog import KEEP_MINE, TAKE_THEIRS, ConflictDialog

@@ -21,7 +21,7 @@ from pytestqt.qtbot import QtBot
 from placement_desk.lifecycle import Database
 from placement_desk.models import Child, PlacementEpisode, Setting
 from placement_desk.models.enums import SettingType
-from placement_desk.services.agreements.ipa import agreement_detail
+from placement_desk.services.agreements.ipa_detail import agreement_detail
 from placement_desk.services.qa.visits import start_visit
 from placement_desk.ui.agreements.agreement_dialog import AgreementDialog
 from placement_desk.ui.common.fields import Combo, DateField, MoneyField, NumberField

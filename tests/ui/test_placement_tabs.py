@@ -17,13 +17,9 @@ from placement_desk.app import build_main_window
 from placement_desk.lifecycle import Database
 from placement_desk.models import AgreementVersion, Child, PlacementEpisode, Provider, Setting
 from placement_desk.models.enums import AgreementStatus, SettingType, Sex
-from placement_desk.services.agreements.ipa import (
-    AgreementForm,
-    advance,
-    agreement_detail,
-    create_agreement,
-    make_variation,
-)
+from placement_desk.services.agreements.ipa import AgreementForm, create_agreement
+from placement_desk.services.agreements.ipa_detail import agreement_detail
+from placement_desk.services.agreements.ipa_lifecycle import advance, make_variation
 from placement_desk.ui.agreements.agreement_dialog import VariationDialog
 from placement_desk.ui.agreements.uplift_dialog import UpliftDialog
 from placement_desk.ui.placements.page import PlacementsPage

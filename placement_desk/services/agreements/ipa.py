@@ -1,11 +1,9 @@
-"""Individual Placement Agreements: drafting, signing, variations, weekly cost and uplifts.
+"""Drafting an Individual Placement Agreement: the form and the rules its terms meet, a
+new agreement's reference and defaults, creating it and saving its drafts.
 
-A version moves draft → issued → signed by provider → signed by council → active →
-ended, one step at a time, each dated and (where the model has a column for it) by
-whom. Draft and issued versions can be edited; once either side has signed, terms
-change only through a variation: a new version (number last + 1) copying the terms
-and services, which supersedes the version in force when it becomes active. Money is
-integer pence, rounded half up to the penny; percentages are basis points (bp).
+Draft and issued versions can be edited; once either side has signed, terms change
+only through a variation (:mod:`.ipa_lifecycle`). Money is integer pence, rounded half
+up to the penny; percentages are basis points (bp).
 """
 
 from __future__ import annotations
@@ -17,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from ...audit import audit_value, snapshot
 from ...concurrency import expect_unchanged
@@ -36,63 +34,34 @@ from ...models.enums import AgreementStatus, PlacementType, ServiceCharge
 from ..common.formatting import date_short, money
 from ..common.limits import check_length
 from ..users.roles import Permission, require
-from .costs import IN_FORCE
-from .fees import (
-    VersionLike,
-    charge_weekly_pence,
-    one_off_pence,
-    round_half_up,
-    service_weekly_pence,
-    weekly_cost_pence,
-)
+from .fees import charge_weekly_pence
 
 __all__ = [
     "EDITABLE",
-    "IN_FORCE",
-    "NEXT_STEP",
     "SIGNED_MESSAGE",
-    "AgreementDetail",
     "AgreementForm",
-    "AgreementRow",
     "ServiceLine",
-    "StepResult",
-    "VersionLike",
-    "VersionView",
-    "advance",
-    "agreement_detail",
     "create_agreement",
     "defaults_for_episode",
-    "list_agreements",
-    "load_version_form",
-    "make_variation",
     "next_reference",
-    "one_off_pence",
-    "round_half_up",
-    "service_weekly_pence",
     "update_draft",
     "validate_agreement",
     "validate_terms",
-    "weekly_cost_pence",
 ]
 
 S = AgreementStatus
 SIGNED_MESSAGE = "This version is signed and can no longer be edited; make a variation instead."
 EDITABLE = frozenset({S.DRAFT, S.ISSUED})
-NEXT_STEP: dict[AgreementStatus, AgreementStatus] = {
-    S.DRAFT: S.ISSUED, S.ISSUED: S.PROVIDER_SIGNED, S.PROVIDER_SIGNED: S.COUNCIL_SIGNED,
-    S.COUNCIL_SIGNED: S.ACTIVE, S.ACTIVE: S.ENDED,
-}
 TERM_FIELDS = ("start_date", "end_date", "placement_type", "weekly_fee_pence",
                "funding_social_care_bp", "funding_health_bp", "funding_education_bp",
                "outcomes", "invoicing_reference", "notice_terms", "special_conditions")
 HEADER_FIELDS = ("reference", "child_id", "setting_id", "episode_id", "council_name",
                  "provider_legal_entity")
-_TEXT_FIELDS = ("outcomes", "invoicing_reference", "notice_terms", "special_conditions",
-                "council_name", "provider_legal_entity")
-_STAMPS = ("issued_at", "provider_signed_at", "council_signed_at", "activated_at")
+TEXT_FIELDS = ("outcomes", "invoicing_reference", "notice_terms", "special_conditions",
+               "council_name", "provider_legal_entity")
 
 
-# --- Forms and views ----------------------------------------------------------------------
+# --- Forms ---------------------------------------------------------------------------------
 
 @dataclass
 class ServiceLine:
@@ -135,50 +104,6 @@ class AgreementForm:
     row_version: int | None = field(default=None, compare=False)
     """The version's change counter when the form read it: a save is refused if someone
     else saved the version since (None: a new agreement, or a caller that does not say)."""
-
-
-@dataclass(frozen=True)
-class VersionView:
-    """One version as read back; earlier versions stay readable after a variation."""
-
-    id: uuid.UUID
-    version_no: int
-    status: AgreementStatus
-    effective_date: dt.date
-    variation_reason: str | None
-    terms: dict[str, Any]
-    services: list[ServiceLine]
-    weekly_cost_pence: int
-    one_off_pence: int
-    stamps: dict[str, Any]
-    row_version: int | None = field(default=None, compare=False)
-    """Its change counter when read (see :attr:`AgreementForm.row_version`)."""
-
-    @property
-    def editable(self) -> bool:
-        return self.status in EDITABLE
-
-
-@dataclass(frozen=True)
-class AgreementDetail:
-    id: uuid.UUID
-    reference: str
-    child_id: uuid.UUID
-    child_ref: str
-    setting_id: uuid.UUID | None
-    episode_id: uuid.UUID | None
-    council_name: str | None
-    provider_legal_entity: str | None
-    versions: list[VersionView]
-
-
-@dataclass(frozen=True)
-class StepResult:
-    """What :func:`advance` changed."""
-
-    version_id: uuid.UUID
-    status: AgreementStatus
-    superseded: list[uuid.UUID] = field(default_factory=list)
 
 
 # --- Validation -----------------------------------------------------------------------------
@@ -254,7 +179,7 @@ def _validate_header(session: Session, form: AgreementForm,
     return reference
 
 
-def _check_effective(effective: dt.date, terms: Mapping[str, Any],
+def check_effective(effective: dt.date, terms: Mapping[str, Any],
                      previous: AgreementVersion | None) -> None:
     if effective < terms["start_date"]:
         raise ValidationError("effective_date", "A variation cannot apply before the "
@@ -267,11 +192,25 @@ def _check_effective(effective: dt.date, terms: Mapping[str, Any],
                               f"{previous.version_no} ({date_short(previous.effective_date)}).")
 
 
+def _validate_agreement(session: Session, form: AgreementForm,
+                       agreement_id: uuid.UUID | None = None) -> None:
+    """Everything :func:`create_agreement` (or saving version 1) checks, for a live form."""
+    validate_terms(terms_of(form), form.services)
+    _validate_header(session, form, agreement_id)
+
+
+def validate_agreement(db: Database, form: AgreementForm,
+                       agreement_id: uuid.UUID | None = None) -> None:
+    """Everything :func:`create_agreement` (or saving version 1) checks, for a live form."""
+    with db.read() as session:
+        _validate_agreement(session, form, agreement_id)
+
+
 # --- Writing ------------------------------------------------------------------------------------
 
 def terms_of(source: Any) -> dict[str, Any]:
     terms = {k: getattr(source, k) for k in TERM_FIELDS}
-    for key in _TEXT_FIELDS:
+    for key in TEXT_FIELDS:
         if key in terms:
             terms[key] = clean_text(terms[key])
     return terms
@@ -320,11 +259,18 @@ def create_agreement(db: Database, form: AgreementForm) -> uuid.UUID:
         return agreement.id
 
 
-def _get_version(session: Session, version_id: uuid.UUID) -> AgreementVersion:
+def get_version(session: Session, version_id: uuid.UUID) -> AgreementVersion:
     version = session.get(AgreementVersion, version_id)
     if version is None or version.agreement.deleted_at is not None:
         raise ValidationError("status", "This agreement version no longer exists.")
     return version
+
+
+def get_agreement(session: Session, agreement_id: uuid.UUID) -> Agreement:
+    agreement = session.get(Agreement, agreement_id)
+    if agreement is None or agreement.deleted_at is not None:
+        raise ValidationError("reference", "This agreement no longer exists.")
+    return agreement
 
 
 def describe_version(version: AgreementVersion) -> dict[str, Any]:
@@ -358,7 +304,7 @@ def update_draft(db: Database, version_id: uuid.UUID,
     terms = terms_of(form)
     validate_terms(terms, form.services)
     with db.write() as session:
-        version = _get_version(session, version_id)
+        version = get_version(session, version_id)
         if version.status not in EDITABLE:
             raise ValidationError("status", SIGNED_MESSAGE)
         expect_unchanged(session, version, form.row_version, "agreement",
@@ -377,7 +323,7 @@ def _write_draft(session: Session, version: AgreementVersion, form: AgreementFor
         agreement.reference = _validate_header(session, form, agreement.id)
         for key in HEADER_FIELDS[1:]:
             value = getattr(form, key)
-            value = clean_text(value) if key in _TEXT_FIELDS else value
+            value = clean_text(value) if key in TEXT_FIELDS else value
             if getattr(agreement, key) != value:
                 setattr(agreement, key, value)
         effective = terms["start_date"]
@@ -390,7 +336,7 @@ def _write_draft(session: Session, version: AgreementVersion, form: AgreementFor
                                            "version 1 and cannot change in a variation.")
         effective = form.effective_date or version.effective_date
         earlier = [v for v in agreement.versions if v.version_no < version.version_no]
-        _check_effective(effective, terms, earlier[-1] if earlier else None)
+        check_effective(effective, terms, earlier[-1] if earlier else None)
         reason = clean_text(form.variation_reason)
         if reason is not None:
             version.variation_reason = reason
@@ -401,183 +347,7 @@ def _write_draft(session: Session, version: AgreementVersion, form: AgreementFor
     _set_services(version, form.services)
 
 
-def as_datetime(when: dt.datetime | dt.date | None) -> dt.datetime:
-    if when is None:
-        return utcnow()
-    if isinstance(when, dt.datetime):
-        return when
-    return dt.datetime.combine(when, dt.time())
-
-
-def supersede(agreement: Agreement, version: AgreementVersion) -> list[uuid.UUID]:
-    """Make ``version`` the one in force: earlier live versions become superseded."""
-    if any(v.status == S.ENDED for v in agreement.versions):
-        raise ValidationError("status", "This agreement has ended; it cannot be varied.")
-    later = [v for v in agreement.versions
-             if v.version_no > version.version_no and v.status == S.ACTIVE]
-    if later:
-        raise ValidationError("status", f"Version {later[0].version_no} is already active.")
-    end = dt.datetime.combine(version.effective_date, dt.time())
-    done: list[uuid.UUID] = []
-    for old in agreement.versions:
-        if old.version_no < version.version_no and old.status not in (S.SUPERSEDED, S.ENDED):
-            old.status, old.ended_at = S.SUPERSEDED, end
-            done.append(old.id)
-    return done
-
-
-def advance(db: Database, version_id: uuid.UUID, step: AgreementStatus,
-            by: str, when: dt.datetime | dt.date | None = None,
-            role: str | None = None, *, row_version: int | None = None) -> StepResult:
-    """Move a version one step on (only to :data:`NEXT_STEP` of its status), dated.
-
-    ``by`` is recorded for issuing and both signatures, and ``role`` (the signatory's
-    job title) for the signatures (the model has no column for who activated or ended
-    a version: the audit trail records the user). Activating a variation supersedes
-    the version in force; ending records the end date if the version had none. A step
-    taken on a version someone else saved after ``row_version`` was read is refused
-    (:class:`~placement_desk.errors.ConcurrentEdit`).
-    """
-    require(db, Permission.EDIT_AGREEMENTS)
-    stamp = as_datetime(when)
-    who = clean_text(by)
-    title = clean_text(role)
-    check_length("by", "The name", who, AgreementVersion.provider_signed_by)
-    check_length("role", "The role", title, AgreementVersion.provider_signed_role)
-    with db.write() as session:
-        version = _get_version(session, version_id)
-        expect_unchanged(session, version, row_version, "agreement",
-                         describe=describe_version)
-        expected = NEXT_STEP.get(version.status)
-        if expected is None:
-            raise ValidationError("status", f"This version is {version.status.label.lower()}; "
-                                            "it has no further steps.")
-        if step != expected:
-            raise ValidationError("status", f"A version that is {version.status.label.lower()} "
-                                            f"cannot become {step.label.lower()}: the next "
-                                            f"step is {expected.label.lower()}.")
-        if step in (S.ISSUED, S.PROVIDER_SIGNED, S.COUNCIL_SIGNED) and who is None:
-            raise ValidationError("by", "Say who did this.")
-        earlier = [s for s in (getattr(version, k) for k in _STAMPS) if s is not None]
-        if earlier and stamp < max(earlier):
-            raise ValidationError("when", "This date is before the previous step "
-                                          f"({date_short(max(earlier).date())}).")
-        superseded: list[uuid.UUID] = []
-        if step == S.ISSUED:
-            version.issued_at, version.issued_by = stamp, who
-        elif step == S.PROVIDER_SIGNED:
-            version.provider_signed_at, version.provider_signed_by = stamp, who
-            version.provider_signed_role = title
-        elif step == S.COUNCIL_SIGNED:
-            version.council_signed_at, version.council_signed_by = stamp, who
-            version.council_signed_role = title
-        elif step == S.ACTIVE:
-            superseded = supersede(version.agreement, version)
-            version.activated_at = stamp
-        else:
-            version.ended_at = stamp
-            if version.end_date is None:
-                version.end_date = max(stamp.date(), version.start_date + dt.timedelta(days=1))
-        version.status = step
-        return StepResult(version.id, step, superseded)
-
-
-def _can_vary(agreement: Agreement) -> AgreementVersion:
-    if not agreement.versions:
-        raise ValidationError("status", "This agreement has no versions.")
-    last = agreement.versions[-1]
-    if last.status in EDITABLE:
-        raise ValidationError("status", f"Version {last.version_no} is not signed yet: edit it "
-                                        "instead of making a variation.")
-    if last.status == S.ENDED:
-        raise ValidationError("status", "This agreement has ended; it cannot be varied.")
-    return last
-
-
-def _get_agreement(session: Session, agreement_id: uuid.UUID) -> Agreement:
-    agreement = session.get(Agreement, agreement_id)
-    if agreement is None or agreement.deleted_at is not None:
-        raise ValidationError("reference", "This agreement no longer exists.")
-    return agreement
-
-
-def make_variation(db: Database, agreement_id: uuid.UUID,
-                   effective_date: dt.date, reason: str,
-                   changes: Mapping[str, Any] | None = None) -> uuid.UUID:
-    """A new draft version copying the last one's terms and services, with ``changes``.
-
-    ``changes`` maps term names (:data:`TERM_FIELDS`) to new values; the key
-    ``"services"`` replaces the services with a list of :class:`ServiceLine`.
-    """
-    require(db, Permission.EDIT_AGREEMENTS, Permission.CHANGE_FEES)
-    why = clean_text(reason)
-    if why is None:
-        raise ValidationError("variation_reason", "Say why the agreement is being varied.")
-    with db.write() as session:
-        agreement = _get_agreement(session, agreement_id)
-        base = _can_vary(agreement)
-        terms, lines = terms_of(base), lines_of(base)
-        for key, value in (changes or {}).items():
-            if key == "services":
-                lines = list(value)
-            elif key in TERM_FIELDS:
-                terms[key] = clean_text(value) if key in _TEXT_FIELDS else value
-            else:
-                raise ValueError(f"{key!r} is not a term a variation can change")
-        validate_terms(terms, lines)
-        _check_effective(effective_date, terms, base)
-        version = new_version(agreement, base.version_no + 1, effective_date, why, terms, lines)
-        return version.id
-
-
-# --- Reading ---------------------------------------------------------------------------------
-
-def _view(version: AgreementVersion) -> VersionView:
-    stamps = {k: getattr(version, k) for k in (
-        "issued_at", "issued_by", "provider_signed_at", "provider_signed_by",
-        "provider_signed_role", "council_signed_at", "council_signed_by",
-        "council_signed_role", "activated_at", "ended_at")}
-    return VersionView(version.id, version.version_no, version.status, version.effective_date,
-                       version.variation_reason, terms_of(version), lines_of(version),
-                       weekly_cost_pence(version), one_off_pence(version), stamps,
-                       version.version)
-
-
-def agreement_detail(db: Database, agreement_id: uuid.UUID) -> AgreementDetail:
-    """The agreement with every version, oldest first."""
-    with db.read() as session:
-        agreement = _get_agreement(session, agreement_id)
-        child_ref = session.scalar(select(Child.case_ref).where(Child.id == agreement.child_id))
-        return AgreementDetail(agreement.id, agreement.reference, agreement.child_id,
-                               child_ref or "", agreement.setting_id, agreement.episode_id,
-                               agreement.council_name, agreement.provider_legal_entity,
-                               [_view(v) for v in agreement.versions])
-
-
-def load_version_form(db: Database, version_id: uuid.UUID) -> AgreementForm:
-    """A version's terms and its agreement's parties as a form, for editing a draft."""
-    with db.read() as session:
-        version = _get_version(session, version_id)
-        header = {k: getattr(version.agreement, k) for k in HEADER_FIELDS}
-        return AgreementForm(**header, **terms_of(version), services=lines_of(version),
-                             effective_date=version.effective_date,
-                             variation_reason=version.variation_reason,
-                             row_version=version.version)
-
-
-def _validate_agreement(session: Session, form: AgreementForm,
-                       agreement_id: uuid.UUID | None = None) -> None:
-    """Everything :func:`create_agreement` (or saving version 1) checks, for a live form."""
-    validate_terms(terms_of(form), form.services)
-    _validate_header(session, form, agreement_id)
-
-
-def validate_agreement(db: Database, form: AgreementForm,
-                       agreement_id: uuid.UUID | None = None) -> None:
-    """Everything :func:`create_agreement` (or saving version 1) checks, for a live form."""
-    with db.read() as session:
-        _validate_agreement(session, form, agreement_id)
-
+# --- A new agreement -----------------------------------------------------------------------
 
 REFERENCE_DIGITS = 6
 """References are IPA-YYYY-NNNNNN: the year, then a number padded to six digits."""
@@ -594,75 +364,6 @@ def next_reference(session: Session, today: dt.date) -> str:
                            .where(Agreement.reference.ilike(f"{prefix}%"))).all()
     numbers = [int(r[len(prefix):]) for r in used if r[len(prefix):].isdigit()]
     return f"{prefix}{(max(numbers, default=0) + 1):0{REFERENCE_DIGITS}d}"
-
-
-@dataclass(frozen=True)
-class AgreementRow:
-    """An agreement as the list shows it: the version in force, and a variation pending."""
-
-    id: uuid.UUID
-    reference: str
-    child_ref: str
-    setting_name: str | None
-    urn: str | None
-    version_no: int
-    status: AgreementStatus
-    start_date: dt.date
-    end_date: dt.date | None
-    weekly_fee_pence: int
-    """The weekly fee of the version in force (services not included)."""
-    pending_version_no: int | None = None
-    pending_status: AgreementStatus | None = None
-    """A later version still being drawn up or signed, if there is one."""
-
-    @property
-    def pending_text(self) -> str:
-        if self.pending_version_no is None or self.pending_status is None:
-            return ""
-        return f"Version {self.pending_version_no}: {self.pending_status.label}"
-
-
-def _in_force(versions: Sequence[AgreementVersion]) -> AgreementVersion:
-    """The version whose terms apply: the active one; else the last ended; else the first
-    still being agreed (an agreement never signed has only that)."""
-    for wanted in (S.ACTIVE, S.ENDED):
-        found = [v for v in versions if v.status == wanted]
-        if found:
-            return found[-1]
-    live = [v for v in versions if v.status != S.SUPERSEDED]
-    return live[0] if live else versions[-1]
-
-
-def _list_agreements(session: Session) -> list[AgreementRow]:
-    """Every agreement with the version in force and any pending variation, newest
-    reference first."""
-    query = (select(Agreement, Child.case_ref, Setting.name, Setting.urn)
-             .join(Child, Child.id == Agreement.child_id)
-             .outerjoin(Setting, Setting.id == Agreement.setting_id)
-             .where(Agreement.deleted_at.is_(None))
-             .options(selectinload(Agreement.versions))
-             .order_by(Agreement.reference.desc()))
-    rows: list[AgreementRow] = []
-    for agreement, child, name, urn in session.execute(query).all():
-        versions = list(agreement.versions)
-        if not versions:
-            continue
-        current = _in_force(versions)
-        last = versions[-1]
-        pending = last if last.version_no > current.version_no and last.status not in (
-            S.SUPERSEDED, S.ENDED) else None
-        rows.append(AgreementRow(
-            agreement.id, agreement.reference, child, name, urn, current.version_no,
-            current.status, current.start_date, current.end_date, current.weekly_fee_pence,
-            pending.version_no if pending else None, pending.status if pending else None))
-    return rows
-
-
-def list_agreements(db: Database) -> list[AgreementRow]:
-    """Every agreement with the version in force and any pending variation, newest
-    reference first."""
-    with db.read() as session:
-        return _list_agreements(session)
 
 
 def _defaults_for_episode(session: Session, episode_id: uuid.UUID,

@@ -22,16 +22,8 @@ from ...models.enums import ServiceCharge
 from ..common.formatting import date_short
 from ..users.roles import Permission, require
 from .fees import round_half_up, weekly_cost_pence
-from .ipa import (
-    S,
-    ServiceLine,
-    as_datetime,
-    clean_text,
-    lines_of,
-    new_version,
-    supersede,
-    terms_of,
-)
+from .ipa import S, ServiceLine, clean_text, lines_of, new_version, terms_of
+from .ipa_lifecycle import as_datetime, supersede
 
 
 def uplift_pence(amount: int, percent_bp: int) -> int:

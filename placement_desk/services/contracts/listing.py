@@ -1,8 +1,8 @@
 """What the Contracts page's lists show: the register, the providers due a review and the
 reviews recorded, each narrowed by its filter bar.
 
-The rows come from :func:`~.register.list_contracts`, :func:`~.reviews.reviews_due`
-and :func:`~.reviews.list_reviews`; the functions here are what each list's
+The rows come from :func:`~.register.list_contracts`, :func:`~.review_due.reviews_due`
+and :func:`~.review_list.list_reviews`; the functions here are what each list's
 search box and choices mean, so the page and the tests apply one rule. Every
 search matches when all the words typed appear (in any order, any case) in the
 row's text; an empty value shows everything.
@@ -14,7 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .register import ContractRow
-from .reviews import DueRow, DueStatus, ReviewRow
+from .review_due import DueRow, DueStatus
+from .review_list import ReviewRow
 from .terms import ContractStatus
 
 IN_FORCE = "in_force"

@@ -47,7 +47,8 @@ from ..users.roles import Permission, require
 from .alerts import close_contract_actions
 from .extensions import ExtensionRow, extension_rows
 from .rates import RateRow, rate_rows
-from .reviews import ReviewRow, _list_reviews, review_dates
+from .review_due import review_dates
+from .review_list import ReviewRow, _list_reviews
 from .terms import (
     MANY_PROVIDERS,
     ContractStatus,

@@ -37,7 +37,7 @@ from ...models.enums import ContractType, RelationshipTier
 from ..common.formatting import money
 from ..qa.schedule import add_months
 from ..users.roles import Permission, require
-from .reviews import _live_commissioned
+from .review_due import _live_commissioned
 from .usage import _ledger_spend
 
 STRATEGIC_SPEND_PENCE = 1_500_000_00

@@ -30,7 +30,7 @@ from ...models import (
     PlacementEpisode,
     Provider,
 )
-from ..contracts.reviews import AGENDA
+from ..contracts.review_forms import AGENDA
 from ..qa.schedule import add_months
 from .word_lists import FEES
 

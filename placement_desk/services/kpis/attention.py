@@ -3,7 +3,7 @@ documents expired, on the last day of the period.
 
 These count work, not children, so the child filters do not apply. The rules are
 the trackers' own: the actions tracker's overdue condition, the contract review due
-rule (:func:`~..contracts.reviews.next_review_due`), the contracts' ending-soon
+rule (:func:`~..contracts.review_due.next_review_due`), the contracts' ending-soon
 alerts and the documents' expiry.
 """
 
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..contracts.reviews import next_review_due
+from ..contracts.review_due import next_review_due
 from .common import Figure, Records
 from .selection import Selection
 from .snapshot import OPEN

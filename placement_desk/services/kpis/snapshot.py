@@ -56,7 +56,7 @@ from ...models.enums import (
 from ..agreements.fee_ledger import JULIAN_OFFSET, in_force
 from ..common.settings_store import COUNCIL_AREA, get_setting
 from ..contracts.alerts import _contract_alerts
-from ..contracts.reviews import _last_signed_off
+from ..contracts.review_due import _last_signed_off
 from ..contracts.terms import review_interval_months
 from ..placements.distance import area_codes, in_area, postcode_key
 from ..qa.actions import overdue_condition

@@ -69,7 +69,9 @@ from ..agreements.fee_ledger import day as day_number
 from ..agreements.fees import round_half_up
 from ..common.settings_store import COUNCIL_NAME, get_setting
 from ..contracts.register import provider_contracts
-from ..contracts.reviews import _list_reviews, load_review, review_dates
+from ..contracts.review_due import review_dates
+from ..contracts.review_list import _list_reviews
+from ..contracts.reviews import load_review
 from ..contracts.tiers import provider_tier
 from ..qa.actions import LIVE_STATUSES, ActionFilter, ActionRow, _list_actions
 from ..register.documents import CHECKLIST, document_statuses

@@ -38,22 +38,18 @@ from ...errors import ConcurrentEdit, UserError, ValidationError
 from ...models import Agreement, AgreementVersion
 from ...models.enums import AgreementStatus, PlacementType, ServiceCharge
 from ...services.agreements.ipa import (
-    NEXT_STEP,
     SIGNED_MESSAGE,
-    AgreementDetail,
     AgreementForm,
     ServiceLine,
-    advance,
-    agreement_detail,
     create_agreement,
     defaults_for_episode,
-    load_version_form,
-    make_variation,
     update_draft,
     validate_agreement,
     validate_terms,
 )
 from ...services.agreements.ipa import terms_of as _terms_of
+from ...services.agreements.ipa_detail import AgreementDetail, agreement_detail, load_version_form
+from ...services.agreements.ipa_lifecycle import NEXT_STEP, advance, make_variation
 from ...services.common.entry import EntryError, read_money, read_number
 from ...services.common.formatting import date_short, money
 from ...services.common.limits import max_length

@@ -20,8 +20,13 @@ from PySide6.QtWidgets import (
 
 from ...db import Database
 from ...models.enums import AgreementStatus
-from ...services.agreements.ipa import AgreementRow, list_agreements
-from ...services.agreements.listing import AgreementFilter, filter_agreements, haystack
+from ...services.agreements.listing import (
+    AgreementFilter,
+    AgreementRow,
+    filter_agreements,
+    haystack,
+    list_agreements,
+)
 from ...services.common.formatting import date_short, money
 from ..common.fast_rows import FastRowsModel
 from ..common.filter_bar import FilterBar

@@ -54,20 +54,21 @@ from ...models import Action
 from ...models.enums import ActionPriority, PlacementType, Rag, ReviewStatus
 from ...services.common.formatting import date_short, datetime_short, money
 from ...services.common.limits import max_length
-from ...services.contracts.reviews import (
+from ...services.contracts.review_context import ReviewContext, review_context
+from ...services.contracts.review_forms import (
     TEXT_MAX,
     AgendaItem,
     PlacementItem,
-    ReviewContext,
     ReviewForm,
+    check_review_draft,
+    check_sign_off,
+)
+from ...services.contracts.reviews import (
     ReviewRecord,
     SignedOff,
     add_addendum,
-    check_review_draft,
-    check_sign_off,
     load_review,
     raise_review_action,
-    review_context,
     review_interval,
     save_review_draft,
     sign_off_review,

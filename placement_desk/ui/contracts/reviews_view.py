@@ -40,16 +40,9 @@ from ...services.contracts.listing import (
     filter_due,
     filter_reviews,
 )
-from ...services.contracts.reviews import (
-    DueRow,
-    DueStatus,
-    ReviewRow,
-    list_reviews,
-    load_review,
-    review_export_table,
-    reviews_due,
-    start_review,
-)
+from ...services.contracts.review_due import DueRow, DueStatus, reviews_due
+from ...services.contracts.review_list import ReviewRow, list_reviews, review_export_table
+from ...services.contracts.reviews import load_review, start_review
 from ..common.colours import colour
 from ..common.filter_bar import FilterBar
 from ..common.list_table import list_table

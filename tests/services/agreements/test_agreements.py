@@ -12,20 +12,16 @@ from placement_desk.errors import ValidationError
 from placement_desk.lifecycle import Database
 from placement_desk.models import AgreementVersion, Child, Provider, Setting
 from placement_desk.models.enums import AgreementStatus, ServiceCharge, SettingType
+from placement_desk.services.agreements.fees import one_off_pence, round_half_up, weekly_cost_pence
 from placement_desk.services.agreements.ipa import (
     SIGNED_MESSAGE,
     AgreementForm,
     ServiceLine,
-    advance,
-    agreement_detail,
     create_agreement,
-    load_version_form,
-    make_variation,
-    one_off_pence,
-    round_half_up,
     update_draft,
-    weekly_cost_pence,
 )
+from placement_desk.services.agreements.ipa_detail import agreement_detail, load_version_form
+from placement_desk.services.agreements.ipa_lifecycle import advance, make_variation
 from placement_desk.services.agreements.uplift import (
     apply_uplift,
     preview_uplift,
@@ -303,7 +299,7 @@ def test_references_have_one_format_and_follow_older_numbers(db: Database,
 
 def test_the_list_shows_the_version_in_force_and_a_pending_variation(
         db: Database, child_id: uuid.UUID) -> None:
-    from placement_desk.services.agreements.ipa import list_agreements
+    from placement_desk.services.agreements.listing import list_agreements
 
     aid = _active(db, child_id)
     make_variation(db, aid, dt.date(2025, 4, 1), "Extra staffing",

@@ -26,14 +26,9 @@ from placement_desk.services.agreements.costs import (
     total,
     weeks_and_spend,
 )
-from placement_desk.services.agreements.ipa import (
-    AgreementForm,
-    ServiceLine,
-    advance,
-    agreement_detail,
-    create_agreement,
-    make_variation,
-)
+from placement_desk.services.agreements.ipa import AgreementForm, ServiceLine, create_agreement
+from placement_desk.services.agreements.ipa_detail import agreement_detail
+from placement_desk.services.agreements.ipa_lifecycle import advance, make_variation
 
 S = AgreementStatus
 MARCH, MAY = dt.date(2025, 3, 1), dt.date(2025, 5, 1)

@@ -16,14 +16,9 @@ from placement_desk.models import Agreement, AgreementVersion, AppSetting, Child
 from placement_desk.models.enums import AgreementStatus, ServiceCharge
 from placement_desk.services.agreements import fee_ledger
 from placement_desk.services.agreements.fee_ledger import day
-from placement_desk.services.agreements.ipa import (
-    AgreementForm,
-    ServiceLine,
-    advance,
-    agreement_detail,
-    create_agreement,
-    make_variation,
-)
+from placement_desk.services.agreements.ipa import AgreementForm, ServiceLine, create_agreement
+from placement_desk.services.agreements.ipa_detail import agreement_detail
+from placement_desk.services.agreements.ipa_lifecycle import advance, make_variation
 from placement_desk.services.agreements.uplift import apply_uplift
 
 S = AgreementStatus

@@ -21,7 +21,8 @@ from placement_desk.services.contracts.listing import (
     filter_reviews,
 )
 from placement_desk.services.contracts.register import list_contracts
-from placement_desk.services.contracts.reviews import DueRow, DueStatus, ReviewRow
+from placement_desk.services.contracts.review_due import DueRow, DueStatus
+from placement_desk.services.contracts.review_list import ReviewRow
 
 from .builders import contract, provider
 

@@ -22,15 +22,14 @@ from placement_desk.models.enums import (
     ReviewStatus,
 )
 from placement_desk.services.common.settings_store import REVIEW_INTERVAL_MONTHS, set_setting
+from placement_desk.services.contracts.review_context import review_context
+from placement_desk.services.contracts.review_due import DueStatus, reviews_due
+from placement_desk.services.contracts.review_forms import AGENDA
+from placement_desk.services.contracts.review_list import list_reviews
 from placement_desk.services.contracts.reviews import (
-    AGENDA,
-    DueStatus,
     add_addendum,
-    list_reviews,
     load_review,
     raise_review_action,
-    review_context,
-    reviews_due,
     save_review_draft,
     sign_off_review,
     start_review,

@@ -42,14 +42,9 @@ from placement_desk.models.enums import (
     ServiceCharge,
     SettingType,
 )
-from placement_desk.services.agreements.ipa import (
-    AgreementForm,
-    ServiceLine,
-    advance,
-    agreement_detail,
-    create_agreement,
-    make_variation,
-)
+from placement_desk.services.agreements.ipa import AgreementForm, ServiceLine, create_agreement
+from placement_desk.services.agreements.ipa_detail import agreement_detail
+from placement_desk.services.agreements.ipa_lifecycle import advance, make_variation
 from placement_desk.services.common.settings_store import set_setting
 
 AT = dt.date(2026, 3, 31)

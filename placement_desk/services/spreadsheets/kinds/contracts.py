@@ -144,7 +144,8 @@ class ReviewWriter(Writer):
     tables = ("contract_review",)
 
     def save(self, values: dict[str, Any]) -> Outcome:
-        from ...contracts.reviews import ReviewForm, _apply, _check_contract, _check_draft
+        from ...contracts.review_forms import ReviewForm, apply_form, check_review_draft
+        from ...contracts.reviews import _check_contract
 
         session = self.session
         provider_id = provider_named(session, values.get("provider"), "provider")
@@ -180,21 +181,21 @@ class ReviewWriter(Writer):
                         ("provider_attendees", _blank_none(form.provider_attendees)),
                         ("outcome", _blank_none(form.outcome)), ("next_due", form.next_due))):
                 return "unchanged"
-        _check_draft(form, self.today)
+        check_review_draft(form, self.today)
         status = _enum_or_none(ReviewStatus, values.get("status")) or ReviewStatus.DRAFT
         review = existing or ContractReview(id=uuid.uuid4(), provider_id=provider_id,
                                             status=status, agenda=[], placements=[])
         _check_contract(session, review, contract_id)
         if existing is None:
             session.add(review)
-            _apply(review, form)
+            apply_form(review, form)
             if status == ReviewStatus.SIGNED_OFF:
                 assert form.review_date is not None
                 review.signed_off_at = dt.datetime.combine(form.review_date, dt.time(12))
                 review.signed_off_by = values.get("signed_off_by") or str(
                     session.info.get("user") or "unknown")
             return self._done(True)
-        changed = _apply(existing, form)
+        changed = apply_form(existing, form)
         if changed and existing.status == ReviewStatus.SIGNED_OFF:
             raise RowError("outcome", "This review is signed off: add an addendum in "
                                       "Placement Desk instead of changing it from a file.")
@@ -208,14 +209,14 @@ def _blank_none(text: str | None) -> str | None:
 
 
 def _agendas(review: ContractReview) -> tuple[list[Any], list[Any]]:
-    from ...contracts.reviews import _agenda_of, _placements_of
+    from ...contracts.review_forms import _agenda_of, _placements_of
 
     return _agenda_of(review.agenda or []), _placements_of(review.placements or [])
 
 
 def _read_reviews(session: Session, ids: frozenset[uuid.UUID] | None
                   ) -> Iterator[dict[str, Any]]:
-    from ...contracts.reviews import rag_summary
+    from ...contracts.review_list import rag_summary
 
     names = dict(session.execute(select(Provider.id, Provider.name)).all())
     refs = dict(session.execute(select(Contract.id, Contract.reference)).all())
