@@ -24,7 +24,7 @@ from placement_desk.services.agreements.ipa import (
     create_agreement,
     make_variation,
 )
-from placement_desk.ui.agreements.agreement_dialog import VariationDialog
+from placement_desk.ui.agreements.step_dialogs import VariationDialog
 from placement_desk.ui.agreements.uplift_dialog import UpliftDialog
 from placement_desk.ui.placements.page import PlacementsPage
 from tests.ui.modal import when_modal
