@@ -118,10 +118,8 @@ class Shots:
 
         from placement_desk.models import Agreement, AgreementVersion, QaVisit
         from placement_desk.models.enums import AgreementStatus, QaVisitStatus
-        from placement_desk.ui.agreements.agreement_dialog import (
-            AgreementDialog,
-            VariationDialog,
-        )
+        from placement_desk.ui.agreements.agreement_dialog import AgreementDialog
+        from placement_desk.ui.agreements.step_dialogs import VariationDialog
         from placement_desk.ui.providers.ofsted_import_dialog import OfstedImportDialog
         from placement_desk.ui.qa.visit_dialog import VisitDialog
         from placement_desk.ui.settings_dialog import SettingsDialog

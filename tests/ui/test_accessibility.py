@@ -264,7 +264,7 @@ def _factories() -> dict[str, Callable[[Built], QDialog]]:
     from placement_desk.services.qa.visits import ensure_default_templates, list_templates
     from placement_desk.ui import about, settings_dialog, welcome
     from placement_desk.ui import help as help_window
-    from placement_desk.ui.agreements import agreement_dialog, uplift_dialog
+    from placement_desk.ui.agreements import agreement_dialog, step_dialogs, uplift_dialog
     from placement_desk.ui.common import conflict_dialog, history_panel
     from placement_desk.ui.contracts import contract_dialogs, review_dialog, tiers_view
     from placement_desk.ui.dashboard import tables as dashboard_tables
@@ -298,11 +298,11 @@ def _factories() -> dict[str, Callable[[Built], QDialog]]:
         "about.ShortcutsDialog": lambda b: about.ShortcutsDialog(b.window.specs, b.window),
         "settings_dialog.SettingsDialog":
             lambda b: settings_dialog.SettingsDialog(b.db, b.today, b.window),
-        "agreements.agreement_dialog.StepDialog":
-            lambda b: agreement_dialog.StepDialog("Approve", True, "Asha Patel", b.window,
-                                                  today=b.today, needs_role=True),
-        "agreements.agreement_dialog.VariationDialog":
-            lambda b: agreement_dialog.VariationDialog(b.window, today=b.today),
+        "agreements.step_dialogs.StepDialog":
+            lambda b: step_dialogs.StepDialog("Approve", True, "Asha Patel", b.window,
+                                              today=b.today, needs_role=True),
+        "agreements.step_dialogs.VariationDialog":
+            lambda b: step_dialogs.VariationDialog(b.window, today=b.today),
         "agreements.agreement_dialog.AgreementDialog":
             lambda b: agreement_dialog.AgreementDialog(
                 b.db, "test.user", b.today,

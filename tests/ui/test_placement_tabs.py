@@ -20,7 +20,7 @@ from placement_desk.models.enums import AgreementStatus, SettingType, Sex
 from placement_desk.services.agreements.ipa import AgreementForm, create_agreement
 from placement_desk.services.agreements.ipa_detail import agreement_detail
 from placement_desk.services.agreements.ipa_lifecycle import advance, make_variation
-from placement_desk.ui.agreements.agreement_dialog import VariationDialog
+from placement_desk.ui.agreements.step_dialogs import VariationDialog
 from placement_desk.ui.agreements.uplift_dialog import UpliftDialog
 from placement_desk.ui.placements.page import PlacementsPage
 from tests.ui.modal import when_modal

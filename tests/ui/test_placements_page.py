@@ -16,11 +16,8 @@ from placement_desk.app import build_main_window
 from placement_desk.lifecycle import Database
 from placement_desk.models import AgreementVersion, Child, PlacementEpisode, Setting
 from placement_desk.models.enums import AgreementStatus, RegistrationStatus, SettingType
-from placement_desk.ui.agreements.agreement_dialog import (
-    AgreementDialog,
-    StepDialog,
-    VariationDialog,
-)
+from placement_desk.ui.agreements.agreement_dialog import AgreementDialog
+from placement_desk.ui.agreements.step_dialogs import StepDialog, VariationDialog
 from placement_desk.ui.main_window import MainWindow
 from placement_desk.ui.placements.page import PlacementsPage
 from placement_desk.ui.placements.placement_dialogs import ChildDialog, EpisodeDialog

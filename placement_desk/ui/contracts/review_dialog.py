@@ -15,48 +15,34 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import (
-    QColor,
     QFont,
-    QIcon,
     QKeyEvent,
     QKeySequence,
-    QPixmap,
     QShortcut,
     QShowEvent,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QGridLayout,
     QGroupBox,
-    QHeaderView,
     QLabel,
-    QLineEdit,
     QMessageBox,
-    QPlainTextEdit,
-    QPushButton,
     QScrollArea,
     QSplitter,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from ...db import Database
 from ...errors import ValidationError
-from ...models import Action
-from ...models.enums import ActionPriority, PlacementType, Rag, ReviewStatus
-from ...services.common.formatting import date_short, datetime_short, money
-from ...services.common.limits import max_length
+from ...models.enums import Rag, ReviewStatus
+from ...services.common.formatting import date_short, datetime_short
 from ...services.contracts.review_context import ReviewContext, review_context
 from ...services.contracts.review_forms import (
-    TEXT_MAX,
     AgendaItem,
     PlacementItem,
     ReviewForm,
@@ -68,164 +54,17 @@ from ...services.contracts.reviews import (
     SignedOff,
     add_addendum,
     load_review,
-    raise_review_action,
     review_interval,
     save_review_draft,
     sign_off_review,
 )
 from ..common.a11y import label_forms
-from ..common.colours import colour
 from ..common.fields import say
-from ..common.form_base import CheckedDialog, Combo, DateField, FormDialog, error_label
-from .contract_detail import table
-from .contract_dialogs import required_date
+from ..common.form_base import CheckedDialog, DateField, FormDialog, error_label
+from .review_actions import ReviewActions
+from .review_sections import ReviewSections, notes_edit
 
 AUTOSAVE_MS = 3000
-DEFAULT_DUE_DAYS = 28
-RAG_TIP = "RAG: Red, Amber or Green. Red: not met, action needed now; Amber: partly met; " \
-          "Green: met."
-
-
-def _swatch(name: str) -> QIcon:
-    pixmap = QPixmap(12, 12)
-    pixmap.fill(QColor(colour(name)))
-    return QIcon(pixmap)
-
-
-def rag_combo(area: str) -> Combo:
-    """Choose…, Red, Amber, Green: each with its word (the swatch only repeats it)."""
-    combo = Combo()
-    combo.addItem(combo.tr("Choose…"), "")
-    for rag in Rag:
-        combo.addItem(_swatch(rag.value), combo.tr(rag.label), rag.value)
-    combo.setAccessibleName(combo.tr("{area}: rating").format(area=area))
-    combo.setToolTip(combo.tr(RAG_TIP))
-    return combo
-
-
-def _placement_type(code: str) -> str:
-    """"K2 – Children's home", or the code itself when it is not known."""
-    try:
-        return f"{code} – {PlacementType(code).label}"
-    except ValueError:
-        return code
-
-
-def _notes(placeholder: str, height: int = 48) -> QPlainTextEdit:
-    edit = QPlainTextEdit()
-    edit.setPlaceholderText(placeholder)
-    edit.setTabChangesFocus(True)
-    edit.setFixedHeight(height)
-    return edit
-
-
-def _field(widget: QWidget, error: QLabel) -> QWidget:
-    holder = QWidget()
-    column = QVBoxLayout(holder)
-    column.setContentsMargins(0, 0, 0, 0)
-    column.setSpacing(2)
-    column.addWidget(widget)
-    column.addWidget(error)
-    holder.setFocusProxy(widget)
-    return holder
-
-
-def _fit_columns(grid: QTableWidget, stretch: tuple[int, ...]) -> None:
-    """Every column in view: the ``stretch`` ones share the width (long text is cut short
-    with "…", in full on hover), the others fit their contents."""
-    header = grid.horizontalHeader()
-    header.setStretchLastSection(False)
-    for c in range(grid.columnCount()):
-        header.setSectionResizeMode(c, QHeaderView.ResizeMode.Stretch if c in stretch
-                                    else QHeaderView.ResizeMode.ResizeToContents)
-    grid.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-
-
-class ReviewActions(QGroupBox):
-    """The actions raised at this review, listed and added; each is saved at once, so it is
-    never lost with the form, and followed up in the QA page's actions tracker."""
-
-    def __init__(self, db: Database, review_id: uuid.UUID, today: dt.date) -> None:
-        super().__init__()
-        self.setTitle(self.tr("Actions raised"))
-        self.db, self.review_id, self.today = db, review_id, today
-        self.table = QTableWidget(0, 4)
-        self.table.setHorizontalHeaderLabels([self.tr("Action"), self.tr("Owner"),
-                                              self.tr("Due"), self.tr("Status")])
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setTabKeyNavigation(False)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().setVisible(False)
-        self.table.setFixedHeight(96)
-        self.table.setAccessibleName(self.tr("Actions raised at this review"))
-        self.description = QLineEdit()
-        self.description.setPlaceholderText(self.tr("What needs to be done"))
-        self.description.setAccessibleName(self.tr("New action"))
-        self.owner = QLineEdit()
-        self.owner.setMaxLength(max_length(Action.owner) or 100)
-        self.owner.setPlaceholderText(self.tr("Owner, e.g. Registered manager"))
-        self.owner.setAccessibleName(self.tr("Owner of the new action"))
-        self.due = DateField()
-        self.due.set_value(today + dt.timedelta(days=DEFAULT_DUE_DAYS))
-        self.due.setAccessibleName(self.tr("Due date of the new action"))
-        self.due.detach_error()  # its problem shows in the group's line, below
-        self.priority = Combo()
-        for value, label in ActionPriority.choices():
-            self.priority.addItem(self.tr(label), value)
-        self.priority.setCurrentIndex(self.priority.findData(ActionPriority.MEDIUM.value))
-        self.priority.setAccessibleName(self.tr("Priority of the new action"))
-        self.add_button = QPushButton(self.tr("Add action"))
-        self.add_button.setToolTip(self.tr("Save this action in the tracker now (Enter in the "
-                                           "action or owner box)"))
-        self.add_button.setAutoDefault(False)
-        self.error = error_label("action_error")
-        grid = QGridLayout(self)
-        grid.addWidget(self.table, 0, 0, 1, 4)
-        grid.addWidget(self.description, 1, 0, 1, 4)
-        grid.addWidget(self.owner, 2, 0)
-        grid.addWidget(self.due, 2, 1)
-        grid.addWidget(self.priority, 2, 2)
-        grid.addWidget(self.add_button, 2, 3)
-        grid.addWidget(self.error, 3, 0, 1, 4)
-        grid.setColumnStretch(0, 1)
-        for edit in (self.description, self.owner):
-            edit.returnPressed.connect(self.add)
-        self.add_button.clicked.connect(self.add)
-
-    def show_rows(self, record: ReviewRecord) -> None:
-        self.table.setRowCount(len(record.actions))
-        for n, row in enumerate(record.actions):
-            for c, text in enumerate((row.description, row.owner or "",
-                                      date_short(row.due_date), row.status_text)):
-                item = QTableWidgetItem(text)
-                item.setToolTip(text)
-                self.table.setItem(n, c, item)
-        self.table.resizeColumnsToContents()
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-
-    def set_read_only(self, read_only: bool) -> None:
-        for widget in (self.description, self.owner, self.due, self.priority, self.add_button,
-                       self.error):
-            widget.setVisible(not read_only)
-
-    def add(self) -> bool:
-        """Save the action typed in; on a problem say what, and keep what was typed."""
-        problem = self.due.problem()
-        if problem:
-            say(self.error, self.tr("Due date: {why}").format(why=problem))
-            return False
-        try:
-            raise_review_action(self.db, self.review_id, self.description.text(),
-                                self.owner.text(), self.due.value(),
-                                ActionPriority(self.priority.currentData()))
-        except ValidationError as exc:
-            say(self.error, exc.message)
-            return False
-        say(self.error, "")
-        self.description.clear()
-        self.show_rows(load_review(self.db, self.review_id, self.today))
-        self.description.setFocus()
-        return True
 
 
 class AddendumDialog(FormDialog):
@@ -237,7 +76,7 @@ class AddendumDialog(FormDialog):
         self.db, self.review_id, self.today = db, review_id, today
         self.added_on = DateField()
         self.added_on.set_value(today)
-        self.text = _notes("What is corrected or added, and why", 100)
+        self.text = notes_edit("What is corrected or added, and why", 100)
         self.add_row("added_on", self.tr("Dated *"), self.added_on)
         self.add_row("text", self.tr("Addendum *"), self.text,
                      self.tr("Kept with the review under your name; the review itself does "
@@ -257,7 +96,7 @@ class AddendumDialog(FormDialog):
                             self.added_on.value() or self.today, self.today)
 
 
-class ReviewDialog(CheckedDialog):
+class ReviewDialog(ReviewSections, CheckedDialog):
     """A review in progress, saved as a draft as it is typed; or one signed off, read-only.
 
     A field's problem shows beside it once the field has been left (the draft's rules),
@@ -318,131 +157,6 @@ class ReviewDialog(CheckedDialog):
         self.dirty = False
 
     # -- building ------------------------------------------------------------------------
-
-    def _build_header(self, form: ReviewForm, context: ReviewContext) -> QFormLayout:
-        """The review date, the contract and who attended on each side."""
-        self.review_date = required_date(self.tr("Review date"))
-        self.review_date.set_value(form.review_date or self.today)
-        self.contract = Combo()
-        self.contract.addItem(self.tr("No particular contract"), None)
-        for cid, label in context.contracts:
-            self.contract.addItem(label, cid)
-        ids = [cid for cid, _label in context.contracts]
-        self.contract.setCurrentIndex(ids.index(form.contract_id) + 1
-                                      if form.contract_id in ids else 0)
-        self.contract.setAccessibleName(self.tr("Contract"))
-        self.attendees = QLineEdit(form.attendees or "")
-        self.attendees.setPlaceholderText(self.tr("Names and roles, separated by semicolons"))
-        self.attendees.setAccessibleName(self.tr("Council attendees"))
-        self.provider_attendees = QLineEdit(form.provider_attendees or "")
-        self.provider_attendees.setPlaceholderText(self.tr("e.g. Registered manager; "
-                                                           "responsible individual"))
-        self.provider_attendees.setAccessibleName(self.tr("Provider attendees"))
-        for edit in (self.attendees, self.provider_attendees):
-            edit.setMaxLength(TEXT_MAX)
-        header = QFormLayout()
-        header.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        header.setVerticalSpacing(2)
-        for key, label, widget in (
-                ("review_date", self.tr("Review date *"), self.review_date),
-                ("contract_id", self.tr("Contract"), self.contract),
-                ("attendees", self.tr("Council attendees *"), self.attendees),
-                ("provider_attendees", self.tr("Provider attendees *"),
-                 self.provider_attendees)):
-            header.addRow(label, _field(widget, self._error(key)))
-        return header
-
-    def _build_agenda(self, form: ReviewForm) -> QGroupBox:
-        """Each agenda area's name, rating and notes, with the line for their problem."""
-        self.agenda: list[tuple[str, QComboBox, QPlainTextEdit]] = []
-        agenda_box = QGroupBox(self.tr("Agenda: a rating and notes for each area"))
-        agenda_box.setToolTip(RAG_TIP)
-        grid = QGridLayout(agenda_box)
-        grid.setColumnStretch(0, 1)
-        grid.setVerticalSpacing(2)
-        bold = QFont(self.font())
-        bold.setBold(True)
-        for i, item in enumerate(form.agenda):
-            name = QLabel(item.area)
-            name.setFont(bold)
-            name.setWordWrap(True)
-            combo = rag_combo(item.area)
-            combo.setCurrentIndex(max(0, combo.findData(item.rag.value if item.rag else "")))
-            notes = _notes(self.tr("Notes: what was discussed, evidence, what was agreed"))
-            notes.setPlainText(item.notes or "")
-            notes.setAccessibleName(f"{item.area}: notes")
-            error = self._error(f"agenda[{i}].rag")
-            self.errors[f"agenda[{i}].notes"] = error
-            grid.addWidget(name, i * 3, 0)
-            grid.addWidget(combo, i * 3, 1)
-            grid.addWidget(notes, i * 3 + 1, 0, 1, 2)
-            grid.addWidget(error, i * 3 + 2, 0, 1, 2)
-            self.agenda.append((item.area, combo, notes))
-        return agenda_box
-
-    def _build_placements(self, form: ReviewForm) -> None:
-        """The placements at the review, their notes typed in the table's last column."""
-        self.placements_box = QGroupBox(self.tr("Individual placements: current placements and "
-                                                "their weekly fees; add notes"))
-        self.placement_items: list[PlacementItem] = list(form.placements)
-        self.placements = QTableWidget(len(form.placements), 6)
-        self.placements.setHorizontalHeaderLabels(
-            [self.tr("Child"), self.tr("Setting"), self.tr("Type"), self.tr("Since"),
-             self.tr("Weekly fee"), self.tr("Notes (type to edit)")])
-        self.placements.verticalHeader().setVisible(False)
-        self.placements.setTabKeyNavigation(False)
-        self.placements.setWordWrap(False)
-        self.placements.setAccessibleName(self.tr("The provider's placements"))
-        self.placements.setEditTriggers(QAbstractItemView.EditTrigger.AnyKeyPressed
-                                        | QAbstractItemView.EditTrigger.DoubleClicked
-                                        | QAbstractItemView.EditTrigger.EditKeyPressed)
-        for r, p in enumerate(form.placements):
-            cells = (p.child_ref, p.setting, p.placement_type, date_short(p.start),
-                     money(p.weekly_pence, self.tr("No agreement")), p.notes or "")
-            for c, text in enumerate(cells):
-                cell = QTableWidgetItem(text)
-                if c < 5:
-                    cell.setFlags(cell.flags() & ~Qt.ItemFlag.ItemIsEditable)
-                    cell.setToolTip(_placement_type(text) if c == 2 else text)
-                if c == 4:
-                    cell.setTextAlignment(Qt.AlignmentFlag.AlignRight
-                                          | Qt.AlignmentFlag.AlignVCenter)
-                self.placements.setItem(r, c, cell)
-        self.placements.resizeColumnsToContents()
-        for c in range(5):  # a long setting name is cut short (in full on hover)
-            self.placements.setColumnWidth(c, min(self.placements.columnWidth(c), 220))
-        self.placements.horizontalHeader().setStretchLastSection(True)
-        if form.placements:  # typing in the table writes the first placement's notes
-            self.placements.selectionModel().setCurrentIndex(
-                self.placements.model().index(0, 5),
-                QItemSelectionModel.SelectionFlag.NoUpdate)
-        self.placements.setFixedHeight(min(270, 32 + 26 * max(1, len(form.placements))))
-        self.placements.itemChanged.connect(self._changed)
-        column = QVBoxLayout(self.placements_box)
-        column.addWidget(self.placements if form.placements else QLabel(self.tr(
-            "No placements were recorded with this review.")))
-
-    def _build_footer(self, form: ReviewForm) -> QFormLayout:
-        """The outcome and the next review date."""
-        self.outcome = _notes(self.tr("Summary and what was agreed"), 60)
-        self.outcome.setPlainText(form.outcome or "")
-        self.outcome.setAccessibleName(self.tr("Outcome"))
-        self.next_due = required_date(self.tr("Next review date"))
-        self.next_due.set_value(form.next_due)
-        footer = QFormLayout()
-        footer.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        footer.setVerticalSpacing(2)
-        footer.addRow(self.tr("Outcome"), _field(self.outcome, self._error("outcome")))
-        footer.addRow(self.tr("Next review *"), _field(self.next_due, self._error("next_due")))
-        return footer
-
-    def _build_addenda(self) -> None:
-        """The addenda to a signed-off review, as selectable text."""
-        self.addenda_box = QGroupBox(self.tr("Addenda"))
-        self.addenda_list = QLabel()
-        self.addenda_list.setWordWrap(True)
-        self.addenda_list.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        QVBoxLayout(self.addenda_box).addWidget(self.addenda_list)
 
     def _build_scroll_area(self, header: QFormLayout, agenda_box: QGroupBox,
                            footer: QFormLayout) -> None:
@@ -505,49 +219,6 @@ class ReviewDialog(CheckedDialog):
         self.addendum_button.clicked.connect(self.add_addendum)
         QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self).activated.connect(
             self.autosave)
-
-    def _error(self, key: str) -> QLabel:
-        label = error_label(f"error_{key}")
-        self.errors[key] = label
-        return label
-
-    def _beside(self, context: ReviewContext) -> QWidget:
-        panel = QWidget()
-        column = QVBoxLayout(panel)
-        column.setContentsMargins(6, 0, 0, 0)
-        title = QLabel(self.tr("{name}: its settings").format(name=context.provider_name))
-        font = QFont(title.font())
-        font.setBold(True)
-        title.setFont(font)
-        title.setWordWrap(True)
-        column.addWidget(title)
-        self.settings_table = table(
-            [self.tr("Setting"), self.tr("URN"), self.tr("Ofsted judgement"),
-             self.tr("QA visit"), self.tr("Placed")],
-            [[s.name, s.urn or "", s.judgement, s.last_visit, str(s.children)]
-             for s in context.settings], right=(4,), name=self.tr("The provider's settings"))
-        self.settings_table.setToolTip(self.tr(
-            "URN: Ofsted's Unique Reference Number. QA visit: the council's last completed "
-            "visit and its judgement. Placed: children placed today."))
-        _fit_columns(self.settings_table, stretch=(0, 2, 3))
-        column.addWidget(self.settings_table, 2)
-        actions = QLabel(self.tr("Open actions ({n})").format(n=len(context.open_actions)))
-        actions.setFont(font)
-        column.addWidget(actions)
-        self.open_actions = table(
-            [self.tr("Action"), self.tr("Due"), self.tr("Status"), self.tr("From")],
-            [[" ".join(a.description.split()), date_short(a.due_date), a.status_text,
-              a.source_label] for a in context.open_actions],
-            name=self.tr("The provider's open actions"))
-        _fit_columns(self.open_actions, stretch=(0, 3))
-        if context.open_actions:
-            column.addWidget(self.open_actions, 3)
-        else:
-            none = QLabel(self.tr("No open actions for this provider's settings."))
-            none.setWordWrap(True)
-            column.addWidget(none)
-            column.addStretch(3)
-        return panel
 
     def showEvent(self, event: QShowEvent) -> None:
         if not self._sized:  # as big as a laptop screen allows, never taller than it
