@@ -27,7 +27,8 @@ from ..io.table_export import check_target, write_tables
 from ..progress import NULL_STATE, TaskState
 from ..services.common.formatting import date_long, money
 from ..services.reports.definitions import Period
-from ..services.reports.sufficiency import Appendix, AppendixTable, Column, appendix
+from ..services.reports.sufficiency import Appendix, appendix
+from ..services.reports.sufficiency_table import AppendixTable, Column
 from . import charts, style
 from .style import CONTENT_WIDTH, Cell, DocumentInfo, heading, para
 from .written import report_written
