@@ -28,7 +28,7 @@ from ..services.common.formatting import date_long, date_short
 from ..services.common.settings_store import COUNCIL_NAME, read_setting
 from ..services.contracts.reviews import DueRow, reviews_due
 from ..services.reports.definitions import Period, year_to
-from ..services.reports.provider_pack import council_average_fees
+from ..services.reports.provider_pack_costs import council_average_fees
 from . import style
 from .provider_pack import pack_file_name, write_provider_pack
 from .style import CONTENT_WIDTH, Cell, DocumentInfo, heading, para

@@ -24,12 +24,8 @@ from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer
 from ..db import Database
 from ..services.common.formatting import date_long, date_short, money
 from ..services.reports.definitions import Period
-from ..services.reports.provider_pack import (
-    ActionLine,
-    PlacementLine,
-    ProviderPack,
-    provider_pack,
-)
+from ..services.reports.provider_pack import provider_pack
+from ..services.reports.provider_pack_contents import ActionLine, PlacementLine, ProviderPack
 from . import charts, style
 from .style import CONTENT_WIDTH, Cell, DocumentInfo, heading, key_value_table, para
 from .written import report_written
