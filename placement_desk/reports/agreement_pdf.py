@@ -25,16 +25,9 @@ from ..services.agreements.fees import round_half_up, service_weekly_pence
 from ..services.agreements.ipa import ServiceLine
 from ..services.agreements.ipa_detail import AgreementDetail, VersionView, agreement_detail
 from ..services.common.formatting import date_long, date_short, money, weekly_money
-from . import style
-from .style import (
-    CONTENT_WIDTH,
-    DocumentInfo,
-    Signatory,
-    heading,
-    key_value_table,
-    para,
-    paragraphs,
-)
+from . import pdf_writer, style, tables
+from .style import CONTENT_WIDTH, DocumentInfo, heading, para, paragraphs
+from .tables import Signatory, key_value_table
 from .written import report_written
 
 __all__ = ["TITLE", "placement_type_text", "write_agreement_pdf"]
@@ -175,7 +168,7 @@ def _story(detail: AgreementDetail, version: VersionView, council: str, provider
         if version.one_off_pence:
             rows.append(["One-off costs", "", "", f"{money(version.one_off_pence)} once"])
             extra = [("SPAN", (0, -2), (2, -2)), ("SPAN", (0, -1), (2, -1))]
-        story.append(style.plain_table(
+        story.append(tables.plain_table(
             ["Service", "How it is charged", "Dates", "Cost"], rows,
             widths=[52 * mm, 45 * mm, 33 * mm, CONTENT_WIDTH - 130 * mm], right=(3,),
             total_rows=2 if version.one_off_pence else 1, extra=extra))
@@ -186,9 +179,9 @@ def _story(detail: AgreementDetail, version: VersionView, council: str, provider
     story.append(KeepTogether([
         heading("4. Funding"),
         para("The weekly cost is shared between the council's budgets as follows."),
-        style.plain_table(["Budget", "Share", "Weekly amount"], _funding_rows(version),
-                          widths=[70 * mm, 30 * mm, CONTENT_WIDTH - 100 * mm],
-                          right=(1, 2), total_rows=1)]))
+        tables.plain_table(["Budget", "Share", "Weekly amount"], _funding_rows(version),
+                           widths=[70 * mm, 30 * mm, CONTENT_WIDTH - 100 * mm],
+                           right=(1, 2), total_rows=1)]))
 
     story.append(heading("5. Outcomes to achieve"))
     story += paragraphs(terms["outcomes"], blank="No outcomes recorded yet.")
@@ -206,12 +199,12 @@ def _story(detail: AgreementDetail, version: VersionView, council: str, provider
     story.append(heading("9. Signing record"))
     signing = _signing_rows(version)
     if signing:
-        story.append(style.plain_table(["Step", "By", "Date"], signing,
-                                       widths=[60 * mm, 75 * mm, CONTENT_WIDTH - 135 * mm]))
+        story.append(tables.plain_table(["Step", "By", "Date"], signing,
+                                        widths=[60 * mm, 75 * mm, CONTENT_WIDTH - 135 * mm]))
     else:
         story.append(para("Not yet issued to the provider."))
 
-    story.append(style.signatures(
+    story.append(tables.signatures(
         [Signatory(provider, name=version.stamps.get("provider_signed_by"),
                    role=version.stamps.get("provider_signed_role"),
                    signed_on=_signed_on(version, "provider_signed_at")),
@@ -270,7 +263,7 @@ def write_agreement_pdf(db: Database, version_id: uuid.UUID,
                         draft_marking=draft,
                         subject=f"Placement agreement for child {detail.child_ref}",
                         demo=style.demo_database(db))
-    out = style.write_pdf(path, info, _story(detail, version, council, provider, setting))
+    out = pdf_writer.write_pdf(path, info, _story(detail, version, council, provider, setting))
     report_written(db, "placement agreement (PDF)", out, subject="agreement",
                    subject_id=str(detail.id))
     return out

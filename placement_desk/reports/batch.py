@@ -28,10 +28,11 @@ from ..services.common.formatting import date_long, date_short
 from ..services.common.settings_store import COUNCIL_NAME, read_setting
 from ..services.contracts.review_due import DueRow, reviews_due
 from ..services.reports.definitions import Period, year_to
-from ..services.reports.provider_pack import council_average_fees
-from . import style
+from ..services.reports.provider_pack_costs import council_average_fees
+from . import pdf_writer, style, tables
 from .provider_pack import pack_file_name, write_provider_pack
-from .style import CONTENT_WIDTH, Cell, DocumentInfo, heading, para
+from .style import CONTENT_WIDTH, DocumentInfo, heading, para
+from .tables import Cell
 from .written import report_written
 
 __all__ = ["BatchResult", "PackOutcome", "check_folder", "due_for_packs", "index_file_name",
@@ -170,7 +171,7 @@ def _index_story(result: BatchResult, today: dt.date) -> list[Flowable]:
         for o in result.outcomes]
     story.append(heading("Packs"))
     if rows:
-        story.append(style.plain_table(
+        story.append(tables.plain_table(
             ["Provider", "Review due", "Status", "Children", "Pack"], rows,
             widths=[45 * mm, 20 * mm, 27 * mm, 16 * mm, CONTENT_WIDTH - 108 * mm], right=(3,),
             small=True))
@@ -186,6 +187,6 @@ def _write_index(db: Database, result: BatchResult, today: dt.date) -> Path:
                               f"{date_short(result.due_before)}",
                         council=council, printed_on=today)
     path = result.folder / index_file_name(today)
-    out = style.write_pdf(path, info, _index_story(result, today))
+    out = pdf_writer.write_pdf(path, info, _index_story(result, today))
     report_written(db, "review packs index", out, subject="providers")
     return out

@@ -24,14 +24,11 @@ from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer
 from ..db import Database
 from ..services.common.formatting import date_long, date_short, money
 from ..services.reports.definitions import Period
-from ..services.reports.provider_pack import (
-    ActionLine,
-    PlacementLine,
-    ProviderPack,
-    provider_pack,
-)
-from . import charts, style
-from .style import CONTENT_WIDTH, Cell, DocumentInfo, heading, key_value_table, para
+from ..services.reports.provider_pack import provider_pack
+from ..services.reports.provider_pack_contents import ActionLine, PlacementLine, ProviderPack
+from . import charts, page_breaks, pdf_writer, style, tables
+from .style import CONTENT_WIDTH, DocumentInfo, heading, para
+from .tables import Cell, key_value_table
 from .written import report_written
 
 __all__ = ["TITLE", "pack_file_name", "pack_story", "write_provider_pack"]
@@ -89,9 +86,9 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[Cell]], widths: Sequen
            small: bool = False, before: Sequence[Flowable] = ()) -> list[Flowable]:
     """A table kept on one page with what comes before it; a long one starts where it is
     when much of the page is left, and runs on with its header row repeated."""
-    table = style.plain_table(header, rows, widths=widths, right=right, extra=extra,
-                              small=small)
-    return [style.keep_together([*before, table], may_split=len(rows) > KEEP_ROWS)]
+    table = tables.plain_table(header, rows, widths=widths, right=right, extra=extra,
+                               small=small)
+    return [page_breaks.keep_together([*before, table], may_split=len(rows) > KEEP_ROWS)]
 
 
 def _none(text: str) -> Paragraph:
@@ -219,7 +216,7 @@ def _ofsted(pack: ProviderPack) -> list[Flowable]:
                             [25 * mm, 45 * mm, CONTENT_WIDTH - 95 * mm, 25 * mm],
                             extra=_judgement_tints(rows, 2, _JUDGEMENT_KEYS), before=lead)
         else:
-            story += [style.keep_together([*lead, _none(
+            story += [page_breaks.keep_together([*lead, _none(
                 "No inspections recorded." if setting.regulated else
                 "Not regulated by Ofsted: the council's own QA is the only check.")])]
     return story
@@ -398,7 +395,7 @@ def write_provider_pack(db: Database, provider_id: uuid.UUID, path: str | os.Pat
     info = DocumentInfo(title=f"{TITLE}: {pack.name}", council=pack.council, printed_on=day,
                         subject=f"Review pack for {pack.name}, {pack.period.label}",
                         author=f"{pack.prepared_by}, {pack.council}")
-    out = style.write_pdf(path, info, lambda: pack_story(pack))
+    out = pdf_writer.write_pdf(path, info, lambda: pack_story(pack))
     report_written(db, "provider review pack", out, subject="provider",
                    subject_id=str(provider_id))
     return out

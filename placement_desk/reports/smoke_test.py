@@ -1,6 +1,6 @@
 """A one-page PDF that proves an installed copy can print: the installer's smoke test.
 
-It goes through :func:`~placement_desk.reports.style.write_pdf` like every report, so
+It goes through :func:`~placement_desk.reports.pdf_writer.write_pdf` like every report, so
 a bundle missing reportlab's fonts or a writable temporary folder fails here rather
 than when an officer first prints an agreement.
 """
@@ -11,7 +11,9 @@ import datetime as dt
 from pathlib import Path
 
 from .. import __version__
-from .style import APP_NAME, DocumentInfo, heading, key_value_table, para, write_pdf
+from .pdf_writer import write_pdf
+from .style import APP_NAME, DocumentInfo, heading, para
+from .tables import key_value_table
 
 
 def write_smoke_pdf(folder: Path, revision: str | None, today: dt.date | None = None) -> Path:

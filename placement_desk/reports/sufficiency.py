@@ -27,9 +27,11 @@ from ..io.table_export import check_target, write_tables
 from ..progress import NULL_STATE, TaskState
 from ..services.common.formatting import date_long, money
 from ..services.reports.definitions import Period
-from ..services.reports.sufficiency import Appendix, AppendixTable, Column, appendix
-from . import charts, style
-from .style import CONTENT_WIDTH, Cell, DocumentInfo, heading, para
+from ..services.reports.sufficiency import Appendix, appendix
+from ..services.reports.sufficiency_table import AppendixTable, Column
+from . import charts, page_breaks, pdf_writer, style, tables
+from .style import CONTENT_WIDTH, DocumentInfo, heading, para
+from .tables import Cell
 from .written import report_written
 
 __all__ = ["TITLE", "appendix_sheets", "appendix_story", "write_appendix"]
@@ -124,12 +126,12 @@ def _table_story(number: int, table: AppendixTable) -> list[Flowable]:
     rows: list[list[Cell]] = [list(row) for row in texts]
     right = [i for i, c in enumerate(table.columns) if c.kind != "text"]
     small = len(table.columns) > 4
-    grid = style.plain_table([c.heading for c in table.columns], rows,
-                             widths=_widths(table, texts, small), right=right,
-                             total_rows=table.total_rows, small=small)
+    grid = tables.plain_table([c.heading for c in table.columns], rows,
+                              widths=_widths(table, texts, small), right=right,
+                              total_rows=table.total_rows, small=small)
     notes = ([para("Not classified: " + " ".join(table.unclassified), st.small)]
              if table.unclassified else [para("Every record was classified.", st.small)])
-    return [style.keep_together([*lead, grid, *notes], may_split=len(rows) > 16)]
+    return [page_breaks.keep_together([*lead, grid, *notes], may_split=len(rows) > 16)]
 
 
 def appendix_story(data: Appendix) -> list[Flowable]:
@@ -208,6 +210,6 @@ def write_appendix(db: Database, at: dt.date, path: str | os.PathLike[str], *,
                             printed_on=today or dt.date.today(),
                             subject=f"Sufficiency needs analysis for {data.period.label}",
                             author=f"{_prepared_by(db)}, {data.council}")
-        out = style.write_pdf(target, info, lambda: appendix_story(data))
+        out = pdf_writer.write_pdf(target, info, lambda: appendix_story(data))
     report_written(db, "sufficiency appendix", out, subject="children looked after")
     return out

@@ -26,8 +26,9 @@ from ..models.enums import QaJudgement, QaVisitStatus
 from ..services.common.formatting import date_long, date_short
 from ..services.qa.actions import ActionRow
 from ..services.qa.visits import VisitForm, VisitRecord, load_visit
-from . import style
-from .style import CONTENT_WIDTH, DocumentInfo, heading, key_value_table, para, paragraphs
+from . import page_breaks, pdf_writer, style, tables
+from .style import CONTENT_WIDTH, DocumentInfo, heading, para, paragraphs
+from .tables import key_value_table
 from .written import report_written
 
 __all__ = ["DRAFT_MARKING", "judgement_text", "people_spoken_to", "write_visit_letter"]
@@ -146,9 +147,9 @@ def _story(record: VisitRecord, ctx: _Context, printed: dt.date) -> list[Flowabl
         tints = [("BACKGROUND", (2, n), (2, n), style.judgement_tint(a.judgement))
                  for n, a in enumerate(form.areas, start=1)]
         story += [heading("Judgements by area"),
-                  style.plain_table(["No.", "Area", "Judgement"], rows,
-                                    widths=[12 * mm, CONTENT_WIDTH - 62 * mm, 50 * mm],
-                                    extra=tints),
+                  tables.plain_table(["No.", "Area", "Judgement"], rows,
+                                     widths=[12 * mm, CONTENT_WIDTH - 62 * mm, 50 * mm],
+                                     extra=tints),
                   heading("What we found")]
         for n, area in enumerate(form.areas, start=1):
             story.append(heading(f"{n}. {area.area}", sub=True))
@@ -161,9 +162,9 @@ def _story(record: VisitRecord, ctx: _Context, printed: dt.date) -> list[Flowabl
     story.append(heading("Actions"))
     if record.actions:
         story += [para("Please complete these actions by the dates shown."),
-                  style.plain_table(["Action", "Owner", "Due", "Priority"],
-                                    _action_rows(record.actions, ctx.owners),
-                                    widths=[CONTENT_WIDTH - 90 * mm, 40 * mm, 25 * mm, 25 * mm])]
+                  tables.plain_table(["Action", "Owner", "Due", "Priority"],
+                                     _action_rows(record.actions, ctx.owners),
+                                     widths=[CONTENT_WIDTH - 90 * mm, 40 * mm, 25 * mm, 25 * mm])]
     else:
         story.append(para("We did not raise any actions at this visit."))
 
@@ -173,7 +174,7 @@ def _story(record: VisitRecord, ctx: _Context, printed: dt.date) -> list[Flowabl
         signer.append(ctx.council)
     # The closing paragraph travels with the sign-off, so neither "Yours sincerely" nor the
     # signature ever stands alone on the last page.
-    story.append(style.keep_together([
+    story.append(page_breaks.keep_together([
         heading("Next steps"),
         para("Please send us an update on each action by its due date, with any evidence "
              "that it is complete. If you think anything in this letter is wrong, tell us "
@@ -204,7 +205,7 @@ def write_visit_letter(db: Database, visit_id: uuid.UUID,
         draft_marking=DRAFT_MARKING if record.status == QaVisitStatus.DRAFT else None,
         subject=f"Quality assurance visit to {record.setting_name}",
         demo=style.demo_database(db))
-    out = style.write_pdf(path, info, _story(record, ctx, printed))
+    out = pdf_writer.write_pdf(path, info, _story(record, ctx, printed))
     report_written(db, "QA visit letter (PDF)", out, subject="qa_visit",
                    subject_id=str(visit_id))
     return out

@@ -14,8 +14,10 @@ from reportlab.platypus import Flowable, Spacer
 
 from placement_desk.errors import UserError
 from placement_desk.lifecycle import Database
-from placement_desk.reports import style
-from placement_desk.reports.style import DocumentInfo, Signatory, write_pdf
+from placement_desk.reports import style, tables
+from placement_desk.reports.pdf_writer import write_pdf
+from placement_desk.reports.style import DocumentInfo
+from placement_desk.reports.tables import Signatory
 from placement_desk.services.common.settings_store import set_setting
 
 INFO = DocumentInfo(title="Provider review pack", council="Sutton Council",
@@ -43,14 +45,14 @@ def _story() -> list[Flowable]:
     rows = [[f"Row {n}", style.money(123_450 * n), "Fine"] for n in range(1, 81)]
     return [
         style.para("Fees – 2026/27 uplift of £1,234.50 <b>not bold</b> & \"quoted\""),
-        style.key_value_table([("Weekly fee", style.weekly_money(123_450)),
-                               ("Note", "x < y & y > z")]),
-        style.plain_table(["Item", "Amount", "State"], rows, right=(1,)),
+        tables.key_value_table([("Weekly fee", style.weekly_money(123_450)),
+                                ("Note", "x < y & y > z")]),
+        tables.plain_table(["Item", "Amount", "State"], rows, right=(1,)),
         *style.paragraphs("First paragraph.\n\nSecond paragraph\nwith a line break."),
-        style.signatures([Signatory("Acorn Care Ltd", name="Pat Provider", role="Director"),
-                          Signatory("Sutton Council", signed_on=dt.date(2026, 3, 9)),
-                          Signatory("Surrey Health Board")]),
-        style.signature_block(Signatory("A witness")),
+        tables.signatures([Signatory("Acorn Care Ltd", name="Pat Provider", role="Director"),
+                           Signatory("Sutton Council", signed_on=dt.date(2026, 3, 9)),
+                           Signatory("Surrey Health Board")]),
+        tables.signature_block(Signatory("A witness")),
     ]
 
 

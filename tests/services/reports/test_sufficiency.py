@@ -8,7 +8,9 @@ from typing import Any
 import pytest
 
 from placement_desk.lifecycle import Database
-from placement_desk.services.reports.sufficiency import Appendix, AppendixTable, appendix, forecast
+from placement_desk.services.reports.sufficiency import Appendix, appendix
+from placement_desk.services.reports.sufficiency_children import forecast
+from placement_desk.services.reports.sufficiency_table import AppendixTable
 
 from .appendix_world import AT, build
 
