@@ -19,7 +19,7 @@ everything back. No message carries a record's values: each says where, not what
 
 Writes go through Core in bulk (100,000 rows take seconds, not minutes), with the
 audit trail written here as the ORM hook would write it. The files are held as their
-columns (:class:`~placement_desk.io.ssda903_files.Columns`) and the episodes are taken,
+columns (:class:`~placement_desk.io.ssda903_records.Columns`) and the episodes are taken,
 compared, written and checked against the register twenty thousand at a time, inside
 the one transaction; the problems are held as a row and a kind each (:mod:`.ssda903_problems`).
 A return of a million episodes takes well under a gigabyte.
@@ -45,7 +45,8 @@ from ...db import Database, note_written
 from ...dbsql import insert_rows_at_once
 from ...errors import ValidationError
 from ...identifiers import is_urn
-from ...io.ssda903_files import (
+from ...io.ssda903_files import read_episodes_file, read_header_file
+from ...io.ssda903_records import (
     NOT_IMPORTED,
     Columns,
     EpisodeRecord,
@@ -53,10 +54,8 @@ from ...io.ssda903_files import (
     HeaderFile,
     HeaderRecord,
     raw_text,
-    read_episodes_file,
-    read_header_file,
 )
-from ...io.ssda903_files import Problem as FileProblem
+from ...io.ssda903_records import Problem as FileProblem
 from ...models import AuditEvent, Child, PlacementEpisode, Setting, utcnow
 from ...models.enums import AuditAction
 from ...progress import NULL_STATE, TaskState
