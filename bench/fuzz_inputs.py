@@ -240,12 +240,8 @@ def _database_targets(found: dict[str, Callable[[], None]], run: Any, work: Path
         load_council_settings,
         validate_council_settings,
     )
-    from placement_desk.services.placements.episodes import (
-        ChildForm,
-        EpisodeForm,
-        validate_child,
-        validate_episode,
-    )
+    from placement_desk.services.placements.episodes import validate_child, validate_episode
+    from placement_desk.services.placements.form_checks import ChildForm, EpisodeForm
     from placement_desk.services.placements.ssda903_import import import_ssda903
     from placement_desk.services.register.settings import SettingForm, validate_setting
 

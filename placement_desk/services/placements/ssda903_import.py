@@ -56,7 +56,7 @@ from ...progress import NULL_STATE, TaskState
 from ..common.backups import import_backup
 from ..users.roles import Permission, require
 from .distance import miles_between_many
-from .episodes import CASE_REF_RE, clean_postcode
+from .form_checks import CASE_REF_RE, clean_postcode
 from .ssda903 import YEARS, parse_year
 from .ssda903.register import (
     Level,
