@@ -25,7 +25,8 @@ from ..models import Action, Provider, Setting, User
 from ..models.enums import QaJudgement, QaVisitStatus
 from ..services.common.formatting import date_long, date_short
 from ..services.qa.actions import ActionRow
-from ..services.qa.visits import VisitForm, VisitRecord, load_visit
+from ..services.qa.visit_forms import VisitForm
+from ..services.qa.visits import VisitRecord, load_visit
 from . import style
 from .style import CONTENT_WIDTH, DocumentInfo, heading, key_value_table, para, paragraphs
 from .written import report_written
