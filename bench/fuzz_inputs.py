@@ -118,7 +118,14 @@ def _digest(path: Path) -> str:
 def targets(work: Path, examples: int, db: Any) -> dict[str, Callable[[], None]]:
     """Every target as a function running ``examples`` inputs (``db``: an open database
     for the validators and imports that need one)."""
-    from placement_desk.io import ofsted_files, postcode_files, ssda903_files, tabular
+    from placement_desk.io import (
+        ofsted_files,
+        postcode_files,
+        ssda903_files,
+        ssda903_records,
+        tabular,
+    )
+    from placement_desk.io.ssda903_rows import parse_episode_row, parse_header_row
     from placement_desk.services.common import entry
     from placement_desk.services.common.formatting import parse_date_short
 
@@ -150,16 +157,16 @@ def targets(work: Path, examples: int, db: Any) -> dict[str, Callable[[], None]]
 
     header_columns = {name: i for i, name in enumerate(
         ["CHILD", "SEX", "DOB", "ETHNIC", "UPN", "MOTHER", "MC_DOB"])}
-    episode_names = list(ssda903_files.EPISODE_COLUMNS)
+    episode_names = list(ssda903_records.EPISODE_COLUMNS)
     episode_columns = {name: i for i, name in enumerate(episode_names)}
 
     @target
     @run
     @given(st.lists(_cell, max_size=20), st.integers(min_value=0, max_value=10 ** 7))
     def ssda903_rows(row: list[Any], number: int) -> None:
-        _tolerate("ssda903_rows", ssda903_files.parse_header_row, "header.csv", number, row,
+        _tolerate("ssda903_rows", parse_header_row, "header.csv", number, row,
                   header_columns)
-        _tolerate("ssda903_rows", ssda903_files.parse_episode_row, "episodes.csv", number,
+        _tolerate("ssda903_rows", parse_episode_row, "episodes.csv", number,
                   row, episode_columns)
 
     @target
@@ -233,12 +240,8 @@ def _database_targets(found: dict[str, Callable[[], None]], run: Any, work: Path
         load_council_settings,
         validate_council_settings,
     )
-    from placement_desk.services.placements.episodes import (
-        ChildForm,
-        EpisodeForm,
-        validate_child,
-        validate_episode,
-    )
+    from placement_desk.services.placements.episodes import validate_child, validate_episode
+    from placement_desk.services.placements.form_checks import ChildForm, EpisodeForm
     from placement_desk.services.placements.ssda903_import import import_ssda903
     from placement_desk.services.register.settings import SettingForm, validate_setting
 
@@ -296,7 +299,7 @@ def _database_targets(found: dict[str, Callable[[], None]], run: Any, work: Path
         _tolerate("council_settings", validate_council_settings, form)
 
     header_names = ["CHILD", "SEX", "DOB", "ETHNIC", "UPN", "MOTHER", "MC_DOB"]
-    from placement_desk.io.ssda903_files import EPISODE_COLUMNS
+    from placement_desk.io.ssda903_records import EPISODE_COLUMNS
 
     @target
     @settings(max_examples=max(3, run.max_examples // 10), deadline=None, database=None,

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from placement_desk.io.ssda903_files import EPISODE_COLUMNS
+from placement_desk.io.ssda903_records import EPISODE_COLUMNS
 from tests.reference import SSDA903, need
 
 

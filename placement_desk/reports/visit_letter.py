@@ -25,7 +25,8 @@ from ..models import Action, Provider, Setting, User
 from ..models.enums import QaJudgement, QaVisitStatus
 from ..services.common.formatting import date_long, date_short
 from ..services.qa.actions import ActionRow
-from ..services.qa.visits import VisitForm, VisitRecord, load_visit
+from ..services.qa.visit_forms import VisitForm
+from ..services.qa.visits import VisitRecord, load_visit
 from . import page_breaks, pdf_writer, style, tables
 from .style import CONTENT_WIDTH, DocumentInfo, heading, para, paragraphs
 from .tables import key_value_table

@@ -13,14 +13,9 @@ from openpyxl import Workbook
 
 from placement_desk.errors import FileFormatError
 from placement_desk.io import ssda903_files
-from placement_desk.io.ssda903_files import (
-    EPISODE_COLUMNS,
-    HEADER_COLUMNS,
-    parse_episode_row,
-    parse_header_row,
-    read_episodes_file,
-    read_header_file,
-)
+from placement_desk.io.ssda903_files import read_episodes_file, read_header_file
+from placement_desk.io.ssda903_records import EPISODE_COLUMNS, HEADER_COLUMNS
+from placement_desk.io.ssda903_rows import parse_episode_row, parse_header_row
 from placement_desk.models.enums import Sex
 from placement_desk.progress import Cancelled, TaskState
 from tests.reference import SSDA903, need

@@ -200,12 +200,12 @@ def test_two_saves_at_the_same_moment_on_a_server_refuse_the_later_one(
 def test_a_placement_and_a_child_saved_by_another_officer_first_are_not_overwritten(
         db: Database, other: Database) -> None:
     from placement_desk.services.placements.episodes import (
-        EpisodeForm,
         load_child,
         load_episode,
         save_child,
         save_episode,
     )
+    from placement_desk.services.placements.form_checks import EpisodeForm
 
     with db.write() as s:
         child = Child(case_ref="C-0002")

@@ -261,7 +261,7 @@ def _factories() -> dict[str, Callable[[Built], QDialog]]:
     from placement_desk.services.contracts.tiers import list_tiers
     from placement_desk.services.kpis.unregistered import UnregisteredRow
     from placement_desk.services.qa.actions import list_actions
-    from placement_desk.services.qa.visits import ensure_default_templates, list_templates
+    from placement_desk.services.qa.templates import ensure_default_templates, list_templates
     from placement_desk.ui import about, settings_dialog, welcome
     from placement_desk.ui import help as help_window
     from placement_desk.ui.agreements import agreement_dialog, step_dialogs, uplift_dialog

@@ -150,11 +150,8 @@ def test_a_visit_form_shows_their_version_when_taken(
 
 def test_a_placement_form_takes_theirs_and_shows_it(
         qtbot: QtBot, db: Database, other: Database, ids: tuple[uuid.UUID, uuid.UUID]) -> None:
-    from placement_desk.services.placements.episodes import (
-        EpisodeForm,
-        load_episode,
-        save_episode,
-    )
+    from placement_desk.services.placements.episodes import load_episode, save_episode
+    from placement_desk.services.placements.form_checks import EpisodeForm
     from placement_desk.ui.placements.placement_dialogs import EpisodeDialog
 
     episode_id = save_episode(db, EpisodeForm(child_id=ids[1], start_date=dt.date(2026, 1, 5),

@@ -15,12 +15,8 @@ from placement_desk.app import build_main_window
 from placement_desk.lifecycle import Database
 from placement_desk.models import QaTemplate, QaTemplateVersion, QaVisit, QaVisitArea, Setting
 from placement_desk.models.enums import QaJudgement, QaVisitType, SettingType
-from placement_desk.services.qa.visits import (
-    CHILDRENS_HOME_STANDARDS,
-    complete_visit,
-    load_visit,
-    start_visit,
-)
+from placement_desk.services.qa.templates import CHILDRENS_HOME_STANDARDS
+from placement_desk.services.qa.visits import complete_visit, load_visit, start_visit
 from placement_desk.ui.qa.page import QaPage
 from placement_desk.ui.qa.templates_view import TemplatesView
 

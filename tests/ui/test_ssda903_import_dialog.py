@@ -117,7 +117,7 @@ def test_cancel_leaves_the_database_unchanged(qtbot: QtBot, db: Database) -> Non
 
 def test_rows_imported_with_problems_say_so_and_the_list_is_not_squeezed(
         qtbot: QtBot, db: Database, tmp_path: Path, qtmodeltester: ModelTester) -> None:
-    from placement_desk.io.ssda903_files import EPISODE_COLUMNS
+    from placement_desk.io.ssda903_records import EPISODE_COLUMNS
 
     children = [f"C{n}" for n in range(1, 21)]
     header = tmp_path / "header.csv"

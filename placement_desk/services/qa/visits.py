@@ -1,17 +1,16 @@
-"""Recording QA visits: area templates per setting type, drafts that autosave, completion.
+"""Recording QA visits: starting one from its template, drafts that autosave, completion.
 
-A template is edited by adding a version; a visit copies the areas of the version
-it started from into its own rows, so later edits never change a recorded visit.
-A draft is saved as often as the form likes: a save that changes nothing writes
-nothing. Completing a visit checks it, then updates the setting's risk level and
-next due date.
+A visit copies the areas of the template version it started from (:mod:`.templates`)
+into its own rows, so later edits never change a recorded visit. A draft is saved as
+often as the form likes: a save that changes nothing writes nothing. Completing a visit
+checks it (:mod:`.visit_forms`), then updates the setting's risk level and next due
+date. Actions raised at a visit are added and corrected here too.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,15 +21,7 @@ from ...audit import snapshot
 from ...concurrency import expect_unchanged
 from ...db import Database
 from ...errors import ValidationError
-from ...models import (
-    Action,
-    QaTemplate,
-    QaTemplateVersion,
-    QaVisit,
-    QaVisitArea,
-    Setting,
-    utcnow,
-)
+from ...models import Action, QaVisit, QaVisitArea, Setting, utcnow
 from ...models.enums import (
     ActionPriority,
     ActionSource,
@@ -46,190 +37,10 @@ from ..register.risk import refresh_risk_levels
 from ..users.roles import Permission, require
 from . import schedule as qa_schedule
 from .actions import ActionFilter, ActionRow, _list_actions, new_action
+from .templates import add_default_templates, template_for
+from .visit_forms import VisitForm, apply_form, check_complete, check_draft, form_of
 
-CHILDRENS_HOME_STANDARDS = (
-    "Quality and purpose of care", "Children's views, wishes and feelings", "Education",
-    "Enjoyment and achievement", "Health and well-being", "Positive relationships",
-    "Protection of children", "Leadership and management", "Care planning")
-"""The nine quality standards of the Children's Homes (England) Regulations 2015."""
-SUPPORTED_ACCOMMODATION_STANDARDS = ("Leadership and management", "Protection",
-                                     "Accommodation", "Support")
-"""The four standards of the Supported Accommodation (England) Regulations 2023."""
-COUNCIL_STANDARDS = ("Safeguarding", "Matching and placement stability",
-                     "Carer support and training", "The child's voice", "Premises",
-                     "Staffing and recruitment")
-"""The council's own areas for IFAs, unregulated provision and anything else."""
-
-DEFAULT_TEMPLATES: tuple[tuple[str, SettingType | None, tuple[str, ...]], ...] = (
-    ("Children's homes: quality standards (2015 Regulations)", SettingType.CHILDRENS_HOME,
-     CHILDRENS_HOME_STANDARDS),
-    ("Supported accommodation: standards (2023 Regulations)",
-     SettingType.SUPPORTED_ACCOMMODATION, SUPPORTED_ACCOMMODATION_STANDARDS),
-    ("IFAs and unregulated provision: council standards", None, COUNCIL_STANDARDS),
-)
-"""Seeded by :func:`ensure_default_templates`; the one without a type serves every other."""
-SHARES_TEMPLATE_WITH = {SettingType.SECURE_CHILDRENS_HOME: SettingType.CHILDRENS_HOME}
-"""Types that use another type's template unless they are given their own."""
-
-
-# --- Templates --------------------------------------------------------------------------
-
-@dataclass(frozen=True, slots=True)
-class TemplateInfo:
-    id: uuid.UUID
-    name: str
-    setting_type: SettingType | None
-    version_id: uuid.UUID
-    version_no: int
-    areas: tuple[str, ...]
-
-
-def _add_template(session: Session, name: str, setting_type: SettingType | None,
-                  areas: Sequence[str]) -> TemplateInfo:
-    template = QaTemplate(id=uuid.uuid4(), name=name, setting_type=setting_type)
-    version = QaTemplateVersion(id=uuid.uuid4(), template_id=template.id, version_no=1,
-                                areas=list(areas))
-    session.add_all([template, version])
-    return TemplateInfo(template.id, name, setting_type, version.id, 1, tuple(areas))
-
-
-def _ensure_default_templates(session: Session) -> int:
-    """Add each default template whose setting type has none yet; returns how many."""
-    have = set(session.scalars(select(QaTemplate.setting_type)))
-    added = 0
-    for name, kind, areas in DEFAULT_TEMPLATES:
-        if kind not in have:
-            _add_template(session, name, kind, areas)
-            added += 1
-    return added
-
-
-def ensure_default_templates(db: Database) -> int:
-    """Add each default template whose setting type has none yet; returns how many."""
-    with db.write() as session:
-        return _ensure_default_templates(session)
-
-
-def _latest(session: Session, template: QaTemplate) -> QaTemplateVersion:
-    version = session.scalar(
-        select(QaTemplateVersion).where(QaTemplateVersion.template_id == template.id)
-        .order_by(QaTemplateVersion.version_no.desc()).limit(1))
-    if version is None:  # pragma: no cover - every template is created with a version
-        raise ValidationError("areas", f"The template {template.name} has no areas.")
-    return version
-
-
-def _info(template: QaTemplate, version: QaTemplateVersion) -> TemplateInfo:
-    return TemplateInfo(template.id, template.name, template.setting_type, version.id,
-                        version.version_no, tuple(str(a) for a in version.areas))
-
-
-def _list_templates(session: Session) -> list[TemplateInfo]:
-    """Every template at its latest version, by name."""
-    return [_info(t, _latest(session, t))
-            for t in session.scalars(select(QaTemplate).order_by(QaTemplate.name))]
-
-
-def list_templates(db: Database) -> list[TemplateInfo]:
-    """Every template at its latest version, by name."""
-    with db.read() as session:
-        return _list_templates(session)
-
-
-def template_for(session: Session, setting_type: SettingType) -> TemplateInfo | None:
-    """The template a visit to this type of setting uses: its own, a shared one, the general."""
-    for kind in (setting_type, SHARES_TEMPLATE_WITH.get(setting_type)):
-        if kind is not None:
-            template = session.scalar(select(QaTemplate).where(QaTemplate.setting_type == kind))
-            if template is not None:
-                return _info(template, _latest(session, template))
-    general = session.scalar(select(QaTemplate).where(QaTemplate.setting_type.is_(None))
-                             .order_by(QaTemplate.created_at).limit(1))
-    return _info(general, _latest(session, general)) if general is not None else None
-
-
-def clean_areas(areas: Iterable[str]) -> list[str]:
-    """Areas tidied (spaces collapsed, blanks dropped); refused if empty or repeated."""
-    cleaned = [" ".join(a.split()) for a in areas]
-    cleaned = [a for a in cleaned if a]
-    if not cleaned:
-        raise ValidationError("areas", "List at least one area to examine.")
-    seen: set[str] = set()
-    for area in cleaned:
-        if len(area) > 200:
-            raise ValidationError("areas", f"{area[:40]}… is too long (200 characters at most).")
-        if area.casefold() in seen:
-            raise ValidationError("areas", f"{area} is listed twice.")
-        seen.add(area.casefold())
-    return cleaned
-
-
-def create_template(db: Database, name: str,
-                    setting_type: SettingType | None, areas: Iterable[str]) -> TemplateInfo:
-    """A new template for a setting type that has none of its own yet."""
-    require(db, Permission.EDIT_QA)
-    title = " ".join(name.split())
-    if not title:
-        raise ValidationError("name", "Name the template.")
-    check_length("name", "The template's name", title, QaTemplate.name)
-    cleaned = clean_areas(areas)
-    with db.write() as session:
-        query = select(QaTemplate.name).where(
-            QaTemplate.setting_type == setting_type if setting_type is not None
-            else QaTemplate.setting_type.is_(None))
-        clash = session.scalar(query)
-        if clash is not None:
-            raise ValidationError("setting_type", f"{clash} already covers this type; edit it "
-                                                  "instead.")
-        return _add_template(session, title, setting_type, cleaned)
-
-
-def edit_template(db: Database, template_id: uuid.UUID,
-                  areas: Iterable[str]) -> TemplateInfo:
-    """Save new areas as the template's next version (unchanged areas add no version)."""
-    require(db, Permission.EDIT_QA)
-    cleaned = clean_areas(areas)
-    with db.write() as session:
-        template = session.get(QaTemplate, template_id)
-        if template is None:
-            raise ValidationError("areas", "This template no longer exists.")
-        latest = _latest(session, template)
-        if list(latest.areas) == cleaned:
-            return _info(template, latest)
-        version = QaTemplateVersion(id=uuid.uuid4(), template_id=template.id,
-                                    version_no=latest.version_no + 1, areas=cleaned)
-        session.add(version)
-        return _info(template, version)
-
-
-# --- Forms and records ------------------------------------------------------------------
-
-@dataclass
-class AreaForm:
-    area: str
-    judgement: QaJudgement | None = None
-    """None until the officer chooses; Not assessed is a choice."""
-    evidence: str | None = None
-
-
-@dataclass
-class VisitForm:
-    """What the visit form holds; plain values, no ORM objects."""
-
-    visit_type: QaVisitType | None = None
-    visit_date: dt.date | None = None
-    lead_officer_id: uuid.UUID | None = None
-    officers: str | None = None
-    spoke_children: int = 0
-    spoke_staff: int = 0
-    spoke_managers: int = 0
-    overall_judgement: QaJudgement | None = None
-    summary: str | None = None
-    areas: list[AreaForm] = field(default_factory=list)
-    row_version: int | None = field(default=None, compare=False)
-    """The visit's change counter when the form read it (or last saved it): a save is
-    refused if someone else saved the visit since (None: the caller does not say)."""
-
+# --- Records ----------------------------------------------------------------------------
 
 @dataclass(frozen=True, slots=True)
 class VisitRecord:
@@ -303,15 +114,6 @@ class CompletedVisit:
     next_qa_due: dt.date | None
 
 
-def _text(value: str | None) -> str | None:
-    return value if value is not None and value.strip() else None
-
-
-def _stored(judgement: QaJudgement | None) -> QaJudgement | None:
-    """None means "not yet judged", which completing the visit refuses."""
-    return judgement
-
-
 def _visit(session: Session, visit_id: uuid.UUID, *, editable: bool = True) -> QaVisit:
     visit = session.scalar(select(QaVisit).options(selectinload(QaVisit.areas))
                            .where(QaVisit.id == visit_id))
@@ -328,14 +130,6 @@ def _check_editable(visit: QaVisit) -> None:
                                         "visit in progress can be changed.")
 
 
-def _form_of(visit: QaVisit) -> VisitForm:
-    return VisitForm(visit.visit_type, visit.visit_date, visit.lead_officer_id, visit.officers,
-                     visit.spoke_children, visit.spoke_staff, visit.spoke_managers,
-                     visit.overall_judgement, visit.summary,
-                     [AreaForm(a.area, a.judgement, a.evidence) for a in visit.areas],
-                     visit.version)
-
-
 def describe_visit(visit: QaVisit) -> dict[str, Any]:
     """A visit's fields and its areas, as a save that met another officer's save shows
     them side by side."""
@@ -349,7 +143,7 @@ def _unchanged(session: Session, visit: QaVisit, form: VisitForm | None) -> None
     """Refuse a save whose form read the visit before someone else saved it."""
     if form is not None:
         expect_unchanged(session, visit, form.row_version, "visit",
-                         apply=lambda: _apply(visit, form), describe=describe_visit)
+                         apply=lambda: apply_form(visit, form), describe=describe_visit)
     _check_editable(visit)
 
 
@@ -362,7 +156,7 @@ def load_visit(db: Database, visit_id: uuid.UUID) -> VisitRecord:
         return VisitRecord(visit.id, setting.id, setting.name, setting.urn,
                            setting.setting_type, visit.status, visit.planned_date,
                            visit.template_version_id, visit.draft_saved_at, visit.completed_at,
-                           _form_of(visit), tuple(actions))
+                           form_of(visit), tuple(actions))
 
 
 # --- Starting, saving, completing -------------------------------------------------------
@@ -411,7 +205,7 @@ def start_visit(db: Database, setting_id: uuid.UUID, today: dt.date, *,
             if visit.status != QaVisitStatus.PLANNED:
                 raise ValidationError("status", f"This visit is {visit.status.label.lower()} "
                                                 "and cannot be started.")
-        _ensure_default_templates(session)
+        add_default_templates(session)
         template = template_for(session, setting.setting_type)
         visit.status = QaVisitStatus.DRAFT
         visit.visit_date = visit.visit_date or today
@@ -426,51 +220,6 @@ def start_visit(db: Database, setting_id: uuid.UUID, today: dt.date, *,
         return visit.id
 
 
-def _check_draft(form: VisitForm) -> None:
-    for name in ("spoke_children", "spoke_staff", "spoke_managers"):
-        if getattr(form, name) < 0:
-            raise ValidationError(name, "A number of people cannot be negative.")
-    check_length("officers", "The officers' names", form.officers, QaVisit.officers)
-    for i, area in enumerate(form.areas):
-        name = " ".join(area.area.split())
-        if not name:
-            raise ValidationError(f"areas[{i}].area", "Name the area examined.")
-        if len(name) > 200:
-            raise ValidationError(f"areas[{i}].area", "The area's name is too long "
-                                                      "(200 characters at most).")
-
-
-def _apply(visit: QaVisit, form: VisitForm) -> bool:
-    """Write the form onto the visit, touching only what differs; True if anything did."""
-    values = {"visit_type": form.visit_type, "visit_date": form.visit_date,
-              "lead_officer_id": form.lead_officer_id,
-              "officers": (form.officers or "").strip() or None,
-              "spoke_children": form.spoke_children, "spoke_staff": form.spoke_staff,
-              "spoke_managers": form.spoke_managers,
-              "overall_judgement": form.overall_judgement, "summary": _text(form.summary)}
-    changed = False
-    for key, value in values.items():
-        if getattr(visit, key) != value:
-            setattr(visit, key, value)
-            changed = True
-    rows = list(visit.areas)
-    for i, area in enumerate(form.areas):
-        wanted = (" ".join(area.area.split()), _stored(area.judgement), _text(area.evidence))
-        if i < len(rows):
-            row = rows[i]
-            if (row.area, row.judgement, row.evidence) != wanted:
-                row.area, row.judgement, row.evidence = wanted
-                changed = True
-        else:
-            visit.areas.append(QaVisitArea(position=i, area=wanted[0], judgement=wanted[1],
-                                           evidence=wanted[2]))
-            changed = True
-    for row in rows[len(form.areas):]:
-        visit.areas.remove(row)
-        changed = True
-    return changed
-
-
 def save_draft(db: Database, visit_id: uuid.UUID,
                form: VisitForm) -> DraftSaved:
     """Autosave: write every field and area that differs; nothing at all if none does.
@@ -478,11 +227,11 @@ def save_draft(db: Database, visit_id: uuid.UUID,
     Refused with :class:`~placement_desk.errors.ConcurrentEdit` if someone else saved the
     visit after the form read it (``form.row_version``)."""
     require(db, Permission.EDIT_QA)
-    _check_draft(form)
+    check_draft(form)
     with db.write() as session:
         visit = _visit(session, visit_id, editable=False)
         _unchanged(session, visit, form)
-        changed = _apply(visit, form)
+        changed = apply_form(visit, form)
         if changed:
             visit.draft_saved_at = utcnow()
             session.flush()  # the change counter moves now, for the form's next save
@@ -534,24 +283,6 @@ def discard_draft(db: Database, visit_id: uuid.UUID) -> int:
         return len(raised)
 
 
-def check_complete(form: VisitForm, today: dt.date) -> None:
-    """The rules a visit must meet to be completed; raises ValidationError naming the field."""
-    if form.visit_date is None:
-        raise ValidationError("visit_date", "Enter the date of the visit.")
-    if form.visit_date > today:
-        raise ValidationError("visit_date", "The visit date is in the future.")
-    if form.visit_type is None:
-        raise ValidationError("visit_type", "Choose the type of visit.")
-    if form.overall_judgement is None:
-        raise ValidationError("overall_judgement", "Choose the overall judgement.")
-    if not form.areas:
-        raise ValidationError("areas", "Record at least one area examined.")
-    for i, area in enumerate(form.areas):
-        if area.judgement is None:
-            raise ValidationError(f"areas[{i}].judgement",
-                                  f"Choose a judgement for {area.area}, or Not assessed.")
-
-
 def complete_visit(db: Database, visit_id: uuid.UUID, today: dt.date,
                    form: VisitForm | None = None) -> CompletedVisit:
     """Check and complete a visit (saving ``form`` first if given).
@@ -560,14 +291,14 @@ def complete_visit(db: Database, visit_id: uuid.UUID, today: dt.date,
     """
     require(db, Permission.EDIT_QA)
     if form is not None:
-        _check_draft(form)
+        check_draft(form)
         check_complete(form, today)
     with db.write() as session:
         visit = _visit(session, visit_id, editable=False)
         _unchanged(session, visit, form)
         if form is not None:
-            _apply(visit, form)
-        check_complete(_form_of(visit), today)
+            apply_form(visit, form)
+        check_complete(form_of(visit), today)
         visit.status = QaVisitStatus.COMPLETED
         visit.completed_at = utcnow()
         session.flush()

@@ -35,7 +35,7 @@ from ...models import PlacementEpisode
 from ..agreements.fees import round_half_up
 from ..common.formatting import date_long
 from ..placements.distance import LOCAL_MILES, within_20_miles
-from ..placements.episodes import age_on
+from ..placements.episode_detail import age_on
 from ..placements.live import is_live_on, live_on
 from ..qa.schedule import add_months
 

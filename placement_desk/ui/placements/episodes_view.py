@@ -32,7 +32,7 @@ from ...db import Database
 from ...errors import UserError
 from ...models.enums import CommissioningRoute, PlacementType
 from ...services.common.formatting import date_short
-from ...services.placements.episodes import EpisodeDetail, episode_detail
+from ...services.placements.episode_detail import EpisodeDetail, episode_detail
 from ...services.placements.listing import (
     EpisodeFilter,
     EpisodeRow,

@@ -32,8 +32,6 @@ from ...models.enums import (
 )
 from ...services.common.limits import max_length
 from ...services.placements.episodes import (
-    ChildForm,
-    EpisodeForm,
     find_children,
     load_child,
     load_episode,
@@ -42,6 +40,7 @@ from ...services.placements.episodes import (
     validate_child,
     validate_episode,
 )
+from ...services.placements.form_checks import ChildForm, EpisodeForm
 from ..common.fields import fill
 from ..common.form_base import (
     Combo,

@@ -30,7 +30,7 @@ from ...errors import ValidationError
 from ...models import QaTemplate
 from ...models.enums import SettingType
 from ...services.common.limits import max_length
-from ...services.qa.visits import TemplateInfo, create_template, edit_template
+from ...services.qa.templates import TemplateInfo, create_template, edit_template
 from ..common.colours import colour
 from ..common.fields import Combo
 from ..common.form_base import DiscardGuard

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...services.qa.visits import TemplateInfo, ensure_default_templates, list_templates
+from ...services.qa.templates import TemplateInfo, ensure_default_templates, list_templates
 from ..common.rows import ID_ROLE, ROW_ROLE, Column, RowTableModel
 from ..common.shortcuts import local_shortcuts
 from ..context import AppContext

@@ -39,15 +39,8 @@ from ...errors import ConcurrentEdit, UserError, ValidationError
 from ...models import QaVisit
 from ...models.enums import QaJudgement, QaVisitType
 from ...services.common.limits import max_length
-from ...services.qa.visits import (
-    AreaForm,
-    CompletedVisit,
-    VisitForm,
-    check_complete,
-    complete_visit,
-    load_visit,
-    save_draft,
-)
+from ...services.qa.visit_forms import AreaForm, VisitForm, check_complete
+from ...services.qa.visits import CompletedVisit, complete_visit, load_visit, save_draft
 from ..common.a11y import label_forms
 from ..common.conflict_dialog import KEEP_MINE, resolve_conflict
 from ..common.fields import Combo, DateField, NumberField, error_label, say

@@ -13,11 +13,11 @@ import pytest
 from placement_desk.lifecycle import Database
 from placement_desk.models import Setting
 from placement_desk.models.enums import CommissioningRoute, RegistrationStatus, SettingType
-from placement_desk.services.placements.episodes import (
+from placement_desk.services.placements.episodes import save_child
+from placement_desk.services.placements.form_checks import (
     ChildForm,
     check_children,
     check_episodes,
-    save_child,
 )
 from placement_desk.services.spreadsheets.importing import ImportPlan, prepare, run_import
 

@@ -13,14 +13,9 @@ from placement_desk.lifecycle import Database
 from placement_desk.models import PostcodeLookup, Setting
 from placement_desk.models.enums import CommissioningRoute, RegistrationStatus, SettingType
 from placement_desk.services.common.settings_store import set_setting
-from placement_desk.services.placements.episodes import (
-    ChildForm,
-    EpisodeForm,
-    episode_detail,
-    load_child,
-    save_child,
-    save_episode,
-)
+from placement_desk.services.placements.episode_detail import episode_detail
+from placement_desk.services.placements.episodes import load_child, save_child, save_episode
+from placement_desk.services.placements.form_checks import ChildForm, EpisodeForm
 from placement_desk.services.placements.listing import (
     EpisodeFilter,
     filter_rows,

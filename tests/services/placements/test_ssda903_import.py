@@ -15,7 +15,7 @@ from sqlalchemy import event
 
 from placement_desk.audit import snapshot
 from placement_desk.errors import FileFormatError
-from placement_desk.io.ssda903_files import EPISODE_COLUMNS
+from placement_desk.io.ssda903_records import EPISODE_COLUMNS
 from placement_desk.lifecycle import Database
 from placement_desk.models import AuditEvent, Child, PlacementEpisode, PostcodeLookup, Setting
 from placement_desk.models.enums import (

@@ -34,27 +34,28 @@ from placement_desk.models.enums import (
     SettingType,
 )
 from placement_desk.services.qa.schedule import plan_visit, recompute_schedule
-from placement_desk.services.qa.visits import (
+from placement_desk.services.qa.templates import (
     CHILDRENS_HOME_STANDARDS,
     COUNCIL_STANDARDS,
     SUPPORTED_ACCOMMODATION_STANDARDS,
-    AreaForm,
-    VisitForm,
-    cancel_visit,
-    complete_visit,
     create_template,
-    discard_draft,
     edit_template,
-    edit_visit_action,
     ensure_default_templates,
     list_templates,
+    template_for,
+)
+from placement_desk.services.qa.visit_forms import AreaForm, VisitForm
+from placement_desk.services.qa.visits import (
+    cancel_visit,
+    complete_visit,
+    discard_draft,
+    edit_visit_action,
     load_visit,
     open_drafts,
     raise_action,
     remove_visit_action,
     save_draft,
     start_visit,
-    template_for,
 )
 from placement_desk.services.register.alerts import raise_alert
 

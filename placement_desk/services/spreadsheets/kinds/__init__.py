@@ -3,7 +3,7 @@
 how its records are read for an export.
 
 A row is saved by the same session-level checks the forms use (``_validate_setting``,
-``_validate_child``, ``_validate_episode``, ``validate_terms``, ``check_rate``,
+``clean_child_form``, ``clean_episode_form``, ``validate_terms``, ``check_rate``,
 ``check_complete``, ``new_action``, ``apply_contract``...): an import never has a copy of
 the rules. Placements, the kind imported by the hundred thousand, are checked row by row
 by those same functions with their records looked up in memory, and written in bulk with

@@ -68,7 +68,7 @@ class ChildWriter(Writer):
     tables = ("child",)
 
     def save(self, values: dict[str, Any]) -> Outcome:
-        from ...placements.episodes import ChildForm, _record_fields, _validate_child
+        from ...placements.form_checks import ChildForm, clean_child_form, record_fields
 
         ref = values.get("case_ref") or ""
         existing = self.session.scalar(select(Child).where(
@@ -77,19 +77,19 @@ class ChildWriter(Writer):
             raise RowError("case_ref", "This child was deleted in Placement Desk; restore the "
                                        "record first.")
         form = ChildForm()
-        for key in _record_fields(ChildForm):
+        for key in record_fields(ChildForm):
             if key in values:
                 setattr(form, key, values[key])
             elif existing is not None:
                 setattr(form, key, getattr(existing, key))
         form.sex = _enum_or_none(Sex, form.sex)
         form.uasc, form.disability = bool(form.uasc), bool(form.disability)
-        clean = _validate_child(self.session, form, existing.id if existing else None,
-                                self.today)
+        clean = clean_child_form(self.session, form, existing.id if existing else None,
+                                 self.today)
         child = existing or Child(id=uuid.uuid4())
         if existing is None:
             self.session.add(child)
-        for key in _record_fields(ChildForm):
+        for key in record_fields(ChildForm):
             value = getattr(clean, key)
             if getattr(child, key, None) != value:
                 setattr(child, key, value)
@@ -169,10 +169,10 @@ class _Layout:
 
 @functools.cache
 def _layout() -> _Layout:
-    from ...placements.episodes import ChildForm, EpisodeForm, _record_fields
+    from ...placements.form_checks import ChildForm, EpisodeForm, record_fields
 
-    child = _record_fields(ChildForm)
-    episode = tuple(n for n in _record_fields(EpisodeForm) if n != "child_id")
+    child = record_fields(ChildForm)
+    episode = tuple(n for n in record_fields(EpisodeForm) if n != "child_id")
     return _Layout(("id", *child, "deleted_at"), ("id", "child_id", *episode, "deleted_at"),
                    operator.attrgetter(*child), operator.attrgetter(*episode))
 
@@ -193,7 +193,7 @@ def _known() -> type[Any]:
     """The lookups of the forms' checks answered from what the placements writer read
     once (and the records it adds as it goes). They hold its tables, not the writer, so
     that nothing refers back to it and it goes as soon as the import is done."""
-    from ...placements.episodes import Lookups
+    from ...placements.form_checks import Lookups
 
     class _Known(Lookups):
         def __init__(self, session: Session, children: dict[str, _Held],
@@ -237,9 +237,9 @@ class PlacementWriter(Writer):
     (for the checks of the rows after)."""
 
     def prepare(self) -> None:
-        from ...placements import episodes
+        from ...placements import form_checks
 
-        self.forms = episodes
+        self.forms = form_checks
         session = self.session
         self.children: dict[str, _Held] = {}
         self.child_ids: set[uuid.UUID] = set()
@@ -392,10 +392,10 @@ class PlacementWriter(Writer):
 
     def _new_child(self, ref: str, born: dt.date | None, sex: str | None) -> _Held:
         """A child this import adds, after its form's checks."""
-        episodes = self.forms
-        clean_child = episodes._validate_child(
-            self.session, episodes.ChildForm(case_ref=ref, date_of_birth=born,
-                                             sex=_SEX_OF[sex] if sex else None),
+        forms = self.forms
+        clean_child = forms.clean_child_form(
+            self.session, forms.ChildForm(case_ref=ref, date_of_birth=born,
+                                          sex=_SEX_OF[sex] if sex else None),
             None, self.today, self.lookups)
         return self._add_child(self.layout.child_values(clean_child))
 
@@ -412,15 +412,15 @@ class PlacementWriter(Writer):
     def _save_episode(self, values: dict[str, Any], held: _Held, found: _Held | None
                       ) -> Outcome:
         """The row's episode checked as its form and added, or the stored one changed."""
-        episodes = self.forms
+        forms = self.forms
         given = self._given
         if given is None:  # every row has the same fields: the columns mapped
             given = self._given = tuple(k for k in EPISODE_COLUMNS if k in values)
         if found is None:
-            form = episodes.EpisodeForm(held.id, **{k: values[k] for k in given})
+            form = forms.EpisodeForm(held.id, **{k: values[k] for k in given})
         else:
-            form = episodes.EpisodeForm(held.id, **{**found.values,
-                                                    **{k: values[k] for k in given}})
+            form = forms.EpisodeForm(held.id, **{**found.values,
+                                                 **{k: values[k] for k in given}})
         route = values.get("commissioning_route")
         if route is not None:
             form.commissioning_route = _ROUTE_OF[route]
@@ -428,8 +428,8 @@ class PlacementWriter(Writer):
             form.distance_entered = values["distance_miles"] is not None
         if not form.placement_type:
             form.placement_type = ""
-        clean = episodes._validate_episode(self.session, form, found.id if found else None,
-                                           self.lookups)
+        clean = forms.clean_episode_form(self.session, form, found.id if found else None,
+                                         self.lookups)
         if not clean.home_postcode:
             clean.home_postcode = None
         if found is None:

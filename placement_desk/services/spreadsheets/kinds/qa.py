@@ -65,13 +65,13 @@ class VisitWriter(Writer):
     tables = ("qa_visit", "qa_visit_area")
 
     def save(self, values: dict[str, Any]) -> Outcome:
-        from ...qa.visits import (
+        from ...qa.visit_forms import (
             AreaForm,
             VisitForm,
-            _apply,
-            _check_draft,
-            _form_of,
+            apply_form,
             check_complete,
+            check_draft,
+            form_of,
         )
 
         session = self.session
@@ -82,7 +82,7 @@ class VisitWriter(Writer):
             QaVisit.setting_id == setting_id,
             func.coalesce(QaVisit.visit_date, QaVisit.planned_date) == values.get("visit_date"),
             QaVisit.deleted_at.is_(None)).limit(1))
-        form = _form_of(existing) if existing is not None else VisitForm()
+        form = form_of(existing) if existing is not None else VisitForm()
         given = {"visit_type": _enum_or_none(QaVisitType, values.get("visit_type")),
                  "visit_date": values.get("visit_date"), "officers": values.get("officers"),
                  "spoke_children": values.get("spoke_children") or 0,
@@ -99,7 +99,7 @@ class VisitWriter(Writer):
             form.visit_date = None  # a planned visit keeps its planned date
         if existing is None and form.overall_judgement is not None:
             form.areas = [AreaForm(IMPORTED_AREA, form.overall_judgement)]
-        _check_draft(form)
+        check_draft(form)
         completed = form.overall_judgement is not None and form.visit_date is not None
         if completed and (existing is None or existing.status != QaVisitStatus.COMPLETED):
             check_complete(form, self.today)
@@ -112,9 +112,9 @@ class VisitWriter(Writer):
                             else QaVisitStatus.PLANNED,
                             planned_date=planned, completed_at=utcnow() if completed else None)
             session.add(visit)
-            _apply(visit, form)
+            apply_form(visit, form)
             return self._done(True)
-        changed = _apply(existing, form)
+        changed = apply_form(existing, form)
         if changed and existing.status == QaVisitStatus.COMPLETED:
             raise RowError("overall_judgement", "This visit is completed and cannot be changed "
                                                 "from a file.")

@@ -165,7 +165,7 @@ def test_the_rules_read_a_files_columns_as_they_read_its_text(tmp_path: Path, se
 
     from placement_desk.io.ssda903_files import read_episodes_file, read_header_file
     from placement_desk.services.placements.ssda903 import label_overlaps, run_rules
-    from placement_desk.services.placements.ssda903_import import rules_frame
+    from placement_desk.services.placements.ssda903_file_checks import rules_frame
     from tests.reference import SSDA903, need
 
     rng = random.Random(seed)
