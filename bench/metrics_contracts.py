@@ -24,7 +24,7 @@ def _median_ms(call: object, runs: int = 3) -> float:
              "contract's status, spend to date from the fee ledger and next review, median of 3")
 def contracts_list() -> float:
     from placement_desk.lifecycle import open_database
-    from placement_desk.services.contracts.register import list_contracts
+    from placement_desk.services.contracts.contract_views import list_contracts
 
     with tempfile.TemporaryDirectory() as tmp:
         db = open_database(_copy_of_large(tmp), backup=False)

@@ -237,7 +237,7 @@ def _contract(b: Built) -> uuid.UUID:
 
 
 def _detail(b: Built):  # type: ignore[no-untyped-def]
-    from placement_desk.services.contracts.register import contract_detail
+    from placement_desk.services.contracts.contract_views import contract_detail
 
     with b.db.read() as session:
         ids = list(session.scalars(select(Contract.id).order_by(Contract.reference)))

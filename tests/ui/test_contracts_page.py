@@ -15,8 +15,8 @@ from pytestqt.qtbot import QtBot
 from placement_desk.app import build_main_window
 from placement_desk.lifecycle import Database
 from placement_desk.models.enums import ActionSource, CommissioningRoute, ContractType
+from placement_desk.services.contracts.contract_views import list_contracts
 from placement_desk.services.contracts.rates import RateForm, add_rate
-from placement_desk.services.contracts.register import list_contracts
 from placement_desk.services.contracts.reviews import start_review
 from placement_desk.services.qa.actions import list_actions
 from placement_desk.ui.common.form_base import FormDialog

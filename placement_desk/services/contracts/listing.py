@@ -1,7 +1,7 @@
 """What the Contracts page's lists show: the register, the providers due a review and the
 reviews recorded, each narrowed by its filter bar.
 
-The rows come from :func:`~.register.list_contracts`, :func:`~.review_due.reviews_due`
+The rows come from :func:`~.contract_views.list_contracts`, :func:`~.review_due.reviews_due`
 and :func:`~.review_list.list_reviews`; the functions here are what each list's
 search box and choices mean, so the page and the tests apply one rule. Every
 search matches when all the words typed appear (in any order, any case) in the
@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .register import ContractRow
+from .contract_views import ContractRow
 from .review_due import DueRow, DueStatus
 from .review_list import ReviewRow
 from .terms import ContractStatus

@@ -39,7 +39,7 @@ from ...models.enums import (
     SettingType,
 )
 from ..common.limits import check_lengths
-from ..contracts.register import ProviderContract, provider_contracts
+from ..contracts.contract_views import ProviderContract, provider_contracts
 from ..placements.live import live_on
 from ..users.roles import Permission, require
 from .documents import DocumentStatus, document_statuses

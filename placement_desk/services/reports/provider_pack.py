@@ -48,7 +48,7 @@ from ...identifiers import is_urn, normalise_urn
 from ...models import Child, PlacementEpisode, Provider, Setting, User
 from ...models.enums import ReviewStatus, RiskLevel
 from ..common.settings_store import COUNCIL_NAME, get_setting
-from ..contracts.register import provider_contracts
+from ..contracts.contract_views import provider_contracts
 from ..contracts.review_due import review_dates
 from ..contracts.review_list import _list_reviews
 from ..contracts.tiers import provider_tier

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from ...db import Database
 from ...models import OfstedInspection, Provider, ProviderDocument, QaVisit, RatingAlert, Setting
 from ...models.enums import InspectionEventType, QaVisitStatus
-from ..contracts.register import provider_contracts
+from ..contracts.contract_views import provider_contracts
 from ..contracts.reviews import load_review
 from ..qa.actions import LIVE_STATUSES, ActionFilter, ActionRow, _list_actions
 from ..register.documents import CHECKLIST, document_statuses

@@ -38,7 +38,8 @@ from ...services.common.formatting import (
     percent_of,
     percentage,
 )
-from ...services.contracts.register import ContractDetail, remove_document
+from ...services.contracts.contract_views import ContractDetail
+from ...services.contracts.register import remove_document
 from ...services.contracts.usage import (
     ContractSpend,
     block_occupancy,

@@ -35,6 +35,7 @@ from ...models import Contract, ContractDocument, ContractLot, ContractRate
 from ...models.enums import ContractDocumentKind, ContractType, PlacementType
 from ...services.common.formatting import date_short
 from ...services.common.limits import max_length
+from ...services.contracts.contract_views import LotRow
 from ...services.contracts.extensions import (
     ExtensionForm,
     ExtensionRow,
@@ -46,7 +47,6 @@ from ...services.contracts.rates import RateForm, add_rate, apply_uplift, check_
 from ...services.contracts.register import (
     ContractForm,
     DocumentForm,
-    LotRow,
     ProviderChoice,
     add_document,
     add_lot,

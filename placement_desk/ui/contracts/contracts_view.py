@@ -35,17 +35,17 @@ from ...models.enums import ContractType
 from ...progress import TaskState
 from ...services.common.formatting import date_short, money
 from ...services.contracts.alerts import ContractAlert, contract_alerts
+from ...services.contracts.contract_views import (
+    ContractRow,
+    contract_detail,
+    contract_export_table,
+    list_contracts,
+)
 from ...services.contracts.listing import (
     STATUS_CHOICES,
     ContractFilter,
     contract_providers,
     filter_contracts,
-)
-from ...services.contracts.register import (
-    ContractRow,
-    contract_detail,
-    contract_export_table,
-    list_contracts,
 )
 from ...services.contracts.terms import ContractStatus
 from ..common.colours import colour

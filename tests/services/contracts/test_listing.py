@@ -8,6 +8,7 @@ import uuid
 
 from placement_desk.db import Database
 from placement_desk.models.enums import ContractType, ReviewStatus
+from placement_desk.services.contracts.contract_views import list_contracts
 from placement_desk.services.contracts.listing import (
     DUE_SOON,
     IN_FORCE,
@@ -20,7 +21,6 @@ from placement_desk.services.contracts.listing import (
     filter_due,
     filter_reviews,
 )
-from placement_desk.services.contracts.register import list_contracts
 from placement_desk.services.contracts.review_due import DueRow, DueStatus
 from placement_desk.services.contracts.review_list import ReviewRow
 

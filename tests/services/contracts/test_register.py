@@ -23,6 +23,7 @@ from placement_desk.models.enums import (
 )
 from placement_desk.services.common.settings_store import ENDING_SOON_MONTHS, set_setting
 from placement_desk.services.contracts.alerts import contract_alerts, raise_contract_actions
+from placement_desk.services.contracts.contract_views import contract_detail, list_contracts
 from placement_desk.services.contracts.extensions import (
     ExtensionForm,
     add_extension,
@@ -32,9 +33,7 @@ from placement_desk.services.contracts.rates import RateForm, add_rate, apply_up
 from placement_desk.services.contracts.register import (
     ContractForm,
     add_lot,
-    contract_detail,
     end_contract,
-    list_contracts,
     save_contract,
     validate_contract,
 )

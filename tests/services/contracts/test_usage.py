@@ -10,8 +10,8 @@ import pytest
 from placement_desk.db import Database
 from placement_desk.models.enums import CommissioningRoute, ContractType
 from placement_desk.services.contracts import usage
+from placement_desk.services.contracts.contract_views import list_contracts
 from placement_desk.services.contracts.rates import RateForm, add_rate
-from placement_desk.services.contracts.register import list_contracts
 from placement_desk.services.contracts.usage import block_occupancy, contract_spend
 
 from .builders import contract, placement, provider
