@@ -50,12 +50,11 @@ from sqlalchemy.orm.attributes import set_committed_value
 from ...audit import audit_value, chain_rows, created_values
 from ...db import Database
 from ...identifiers import is_urn
-from ...io.ofsted_files import (
+from ...io.ofsted_files import OfstedReading, open_ofsted_file
+from ...io.ofsted_records import (
     ClosedSettingRecord,
     OfstedInspectionRecord,
-    OfstedReading,
     OfstedSettingRecord,
-    open_ofsted_file,
 )
 from ...models import AuditEvent, OfstedInspection, RatingAlert, Setting, utcnow
 from ...models.enums import (
