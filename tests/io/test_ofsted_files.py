@@ -16,13 +16,8 @@ from openpyxl import Workbook
 
 from placement_desk.errors import FileFormatError
 from placement_desk.io import ofsted_files
-from placement_desk.io.ofsted_files import (
-    JUDGEMENTS,
-    OfstedFile,
-    OfstedSettingRecord,
-    open_ofsted_file,
-    read_ofsted_file,
-)
+from placement_desk.io.ofsted_files import open_ofsted_file, read_ofsted_file
+from placement_desk.io.ofsted_records import JUDGEMENTS, OfstedFile, OfstedSettingRecord
 from placement_desk.io.tabular import parse_date
 from placement_desk.progress import Cancelled, TaskState
 from tests.reference import REFERENCE

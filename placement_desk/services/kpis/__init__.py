@@ -11,7 +11,8 @@ means is in :mod:`.definitions`.
 
 from .common import Cohort, Figure, KpiRequest, Records, Row, Table
 from .report import HEADLINES, KpiReport, compute, kpi_report, snapshot_dates
-from .snapshot import Snapshot, load_snapshot
+from .snapshot import Snapshot
+from .snapshot_reading import load_snapshot
 
 __all__ = ["HEADLINES", "Cohort", "Figure", "KpiReport", "KpiRequest", "Records", "Row",
            "Snapshot", "Table", "compute", "kpi_report", "load_snapshot", "snapshot_dates"]

@@ -1,7 +1,7 @@
 """Every figure for a period and its children, with the previous period's beside it.
 
 :func:`kpi_report` reads and works everything out; the Dashboard reads a snapshot
-once (:func:`~.snapshot.load_snapshot`) and calls :func:`compute` for each change of
+once (:func:`~.snapshot_reading.load_snapshot`) and calls :func:`compute` for each change of
 filter. ``placement-desk kpis`` prints :meth:`KpiReport.as_text` or
 :meth:`KpiReport.as_dict`.
 """
@@ -28,7 +28,8 @@ from .forecast import Forecast, forecast
 from .money import MoneyFigures, money_figures, spend_over_time
 from .quality import QaFigures, QualityFigures, good_over_time, qa_figures, quality_figures
 from .selection import Selection
-from .snapshot import Snapshot, load_snapshot
+from .snapshot import Snapshot
+from .snapshot_reading import load_snapshot
 from .unregistered import UnregisteredFigures, unregistered_figures
 
 HEADLINES: tuple[str, ...] = (

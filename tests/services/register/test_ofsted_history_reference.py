@@ -22,7 +22,8 @@ from placement_desk.lifecycle import Database, open_database
 from placement_desk.models import AuditEvent, OfstedInspection, Setting
 from placement_desk.models.enums import AuditAction, RegistrationStatus, SettingType
 from placement_desk.services.register.area_figures import RegisterShares, register_shares
-from placement_desk.services.register.ofsted_import import ImportSummary, import_ofsted
+from placement_desk.services.register.ofsted_import import import_ofsted
+from placement_desk.services.register.ofsted_import_state import ImportSummary
 from tests.reference import OFSTED, need
 
 pytestmark = pytest.mark.reference

@@ -282,10 +282,10 @@ def _in_parts(monkeypatch: pytest.MonkeyPatch, records: int) -> None:
     """Take files ``records`` at a time (read a third of that at a time), looking settings up
     part by part rather than loading the register whole."""
     from placement_desk.io import ofsted_files
-    from placement_desk.services.register import ofsted_import
+    from placement_desk.services.register import ofsted_import, ofsted_import_state
 
     monkeypatch.setattr(ofsted_import, "FLUSH_EVERY", records)
-    monkeypatch.setattr(ofsted_import, "CACHE_LIMIT", 0)
+    monkeypatch.setattr(ofsted_import_state, "CACHE_LIMIT", 0)
     monkeypatch.setattr(ofsted_files, "CHUNK_ROWS", max(1, records // 3))
 
 
