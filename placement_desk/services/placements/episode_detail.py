@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from ...db import Database
 from ...errors import ValidationError
-from ...models import Agreement, AgreementVersion, PlacementEpisode, Setting
+from ...models import Agreement, PlacementEpisode, Setting
 from ...models.enums import (
     CategoryOfNeed,
     CommissioningRoute,
@@ -137,15 +136,3 @@ def episode_detail(db: Database, episode_id: uuid.UUID,
             [(k, v) for k, v in codes if v],
             [IssueLine(i.code, i.level, ", ".join(i.columns), i.message) for i in issues],
             others, agreements)
-
-
-def agreement_status_of(session: Session, agreement_ids: Iterable[uuid.UUID]) -> dict[
-        uuid.UUID, str]:
-    rows = session.execute(select(AgreementVersion.agreement_id, AgreementVersion.version_no,
-                                  AgreementVersion.status)
-                           .where(AgreementVersion.agreement_id.in_(list(agreement_ids)))).all()
-    latest: dict[uuid.UUID, tuple[int, str]] = {}
-    for aid, no, status in rows:
-        if aid not in latest or no > latest[aid][0]:
-            latest[aid] = (no, status.label)
-    return {aid: label for aid, (_no, label) in latest.items()}

@@ -88,11 +88,6 @@ def _codes(enum: Any) -> frozenset[str]:
     return frozenset(m.value for m in enum)
 
 
-def _check_code(enum: Any, value: str | None, field_name: str, what: str) -> None:
-    if value and value not in _codes(enum):
-        raise ValidationError(field_name, f"{value} is not a {what} code.")
-
-
 class Lookups:
     """Where the checks below find the records a form refers to: by default a query in
     the session each time; an import of thousands of rows passes one that has read them

@@ -128,7 +128,6 @@ class _Importer:
             header_rows_rejected=header.rejected, episode_rows_rejected=episodes.rejected)
         self.problems = Problems([*(_from_file("header", p) for p in header.problems),
                                   *(_from_file("episodes", p) for p in episodes.problems)])
-        self.audit_rows: list[dict[str, Any]] = []
         self._postcode_cache: dict[str, str | None] = {}
         """Postcode text → its usual form, None when blank, "" when not a postcode."""
         self._urn_cache: dict[str, bool] = {}
