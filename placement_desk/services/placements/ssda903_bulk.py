@@ -1,14 +1,15 @@
 """Writing an SSDA903 import's children and episodes in bulk, through Core, with their audit trail.
 
 The import adds and changes up to hundreds of thousands of rows in one transaction: the
-ORM would take minutes, so the rows go in as statements of many rows each (100,000 take
-seconds), with the audit trail written here as the ORM hook would write it, chained as
-:func:`~placement_desk.audit.chain_rows` chains it.
+ORM would take minutes, so new rows go in as the spreadsheet import writes them
+(:func:`~placement_desk.services.common.bulk.insert_rows`: statements of many rows
+each, and audit events put together a column at a time and chained in one pass), and
+changed rows with the audit trail written here as the ORM hook would write it, chained
+as :func:`~placement_desk.audit.chain_rows` chains it.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -16,12 +17,10 @@ from typing import Any
 from sqlalchemy import Table, bindparam, insert, update
 from sqlalchemy.orm import Session
 
-from ...audit import audit_value, bulk_updated, chain_rows
-from ...db import note_written
-from ...dbsql import insert_rows_at_once
+from ...audit import bulk_updated, chain_rows
 from ...models import AuditEvent, Child, PlacementEpisode, utcnow
-from ...models.enums import AuditAction
 from ...progress import TaskState
+from ..common.bulk import insert_rows
 
 _BULK = 5000
 _AUDIT: Table = AuditEvent.__table__  # type: ignore[assignment]
@@ -35,62 +34,6 @@ class Found:
     values: dict[str, Any]
     deleted: bool
     distance_entered: bool = False
-
-
-_AS_IS: frozenset[type] = frozenset({str, int, float, bool, type(None)})
-_AUDIT_FORMS: dict[type, Any] = {uuid.UUID: str, dt.date: dt.date.isoformat}
-
-
-def _audit_values(row: dict[str, Any]) -> dict[str, Any]:
-    """A new row as the audit trail stores it (as :func:`~placement_desk.audit.audit_value`
-    does, with a quick path for the kinds of value an import writes), its empty fields left
-    out (:func:`~placement_desk.audit.created_values`)."""
-    out: dict[str, Any] = {}
-    for key, value in row.items():
-        kind = type(value)
-        if value is None:
-            continue
-        if kind in _AS_IS:
-            out[key] = value
-        else:
-            form = _AUDIT_FORMS.get(kind)
-            out[key] = form(value) if form is not None else audit_value(value)
-    return out
-
-
-def _insert_many(session: Session, table: Table, rows: list[dict[str, Any]],
-                 same: dict[str, Any]) -> None:
-    """Insert rows (each with the same keys) plus the columns ``same`` gives every row one
-    value: on SQLite hundreds to a statement, on a server through the driver's
-    executemany.
-
-    Each value is converted by its column's type for the database, as SQLAlchemy does, but
-    a column at a time, and a shared value once: for 100,000 rows this saves seconds.
-    """
-    if not rows:
-        return
-    note_written(session, table.name)
-    connection = session.connection()
-    dialect = connection.dialect
-    compiled = insert(table).compile(dialect=dialect, column_keys=[*rows[0], *same])
-    names = list(compiled.positiontup or []) if compiled.positional else [*rows[0], *same]
-    columns: list[list[Any]] = []
-    for name in names:
-        convert = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
-        if name in same:
-            value = same[name]
-            columns.append([convert(value) if convert else value] * len(rows))
-        else:
-            values = [row[name] for row in rows]
-            columns.append(list(map(convert, values)) if convert else values)
-    if compiled.positional and dialect.name == "sqlite":
-        insert_rows_at_once(connection, compiled.string, columns, len(rows))
-    elif compiled.positional:
-        connection.exec_driver_sql(compiled.string, list(zip(*columns, strict=True)))
-    else:
-        connection.exec_driver_sql(compiled.string,
-                                   [dict(zip(names, values, strict=True))
-                                    for values in zip(*columns, strict=True)])
 
 
 def same_value(a: Any, b: Any) -> bool:
@@ -112,15 +55,13 @@ class BulkWriter:
     def insert(self, model: type[Child] | type[PlacementEpisode], entity: str,
                rows: list[dict[str, Any]]) -> None:
         table: Table = model.__table__  # type: ignore[assignment]
-        stamps = {"created_at": self.now, "updated_at": self.now, "version": 1}
-        event = {"at": self.now, "user": self.user, "action": AuditAction.CREATE,
-                 "entity": entity, "before": None}
+        if not rows:
+            return
+        names = list(rows[0])
         for start in range(0, len(rows), _BULK):
-            chunk = rows[start:start + _BULK]
-            _insert_many(self.session, table, chunk, stamps)
-            _insert_many(self.session, _AUDIT, chain_rows(
-                self.session, [{"entity_id": row["id"], "after": _audit_values(row)}
-                               for row in chunk], event), event)
+            insert_rows(self.session, table, entity, names,
+                        [[row[name] for name in names] for row in rows[start:start + _BULK]],
+                        self.now)
             self.state.check_cancelled()
 
     def update(self, model: type[Child] | type[PlacementEpisode], entity: str,

@@ -83,7 +83,7 @@ def test_a_table_holding_more_rows_keeps_its_indexes(db: Any, tmp_path: Path) ->
 
 def test_a_failure_while_the_indexes_are_dropped_leaves_every_index(
         db: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from placement_desk.services.spreadsheets import bulk
+    from placement_desk.services.common import bulk
 
     before = _indexes(db)
     seen = _statements(db)

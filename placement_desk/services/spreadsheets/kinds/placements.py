@@ -265,7 +265,7 @@ class PlacementWriter(Writer):
                                                         strict=True)), row.deleted_at is not None)
         self.lookups = _known()(session, self.children, self.child_ids, self.settings,
                                 self.by_id)
-        from ..bulk import SequentialIds
+        from ...common.bulk import SequentialIds
 
         self.new_id = SequentialIds()
         self.layout = _layout()
@@ -449,8 +449,8 @@ class PlacementWriter(Writer):
         return "updated"
 
     def finish(self) -> None:
+        from ...common.bulk import indexes_built_after, insert_rows, update_rows
         from ...placements.distance import miles_between_many
-        from ..bulk import indexes_built_after, insert_rows, update_rows
 
         layout = self.layout
         home, place, entered, miles = (layout.episode.index(n) for n in (

@@ -10,7 +10,7 @@ import uuid
 
 from placement_desk.audit import GENESIS, event_hash
 from placement_desk.models.enums import AuditAction
-from placement_desk.services.spreadsheets import bulk
+from placement_desk.services.common import bulk
 
 
 def test_bulk_texts_and_hashes_match_the_audit_trails_own() -> None:

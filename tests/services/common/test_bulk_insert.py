@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import Column, Date, Integer, MetaData, String, Table, select
 
 from placement_desk.db import make_engine
-from placement_desk.services.spreadsheets import bulk
+from placement_desk.services.common import bulk
 
 
 def _table(width: int) -> Table:

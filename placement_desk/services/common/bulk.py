@@ -333,15 +333,16 @@ def _audited_blanks(table: Table, names: Sequence[str]) -> dict[str, Any]:
 
 
 def insert_rows(session: Session, table: Table, entity: str, names: Sequence[str],
-                rows: Sequence[Sequence[Any]]) -> None:
+                rows: Sequence[Sequence[Any]], now: dt.datetime | None = None) -> None:
     """New records, each a row of values in the order of ``names`` (one of them ``id``),
-    and an audit event each, chained, in chunks."""
+    and an audit event each, chained, in chunks; all stamped ``now`` (by default, the
+    time of the call)."""
     if not rows:
         return
     note_written(session, table.name, _AUDIT.name)
     session.flush()  # events of objects still pending come first in the chain
     connection = session.connection()
-    now = utcnow()
+    now = now or utcnow()
     user = str(session.info.get("user") or "unknown")
     stamps = {"created_at": now, "updated_at": now, "version": 1}
     event = {"at": now, "user": user, "action": AuditAction.CREATE, "entity": entity,
